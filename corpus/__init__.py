@@ -1,0 +1,1 @@
+"""Ingest, segmentation, the SQLite store, alignment, queries and the CLI."""

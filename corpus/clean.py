@@ -1,0 +1,308 @@
+"""Separate an article's title and body from the boilerplate around it.
+
+Plain-text scrapes are cleaned line by line with the rules below; HTML goes through trafilatura's
+main-text extractor first. Nothing is thrown away: every removed line is returned as a
+boilerplate block with the reason it was removed, so a user can audit the cleaning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.dates import first_date
+
+TITLE = "title"
+BODY = "body"
+BOILERPLATE = "boilerplate"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph or removed line, in source order."""
+
+    text: str
+    kind: str  # title, body or boilerplate
+    line: int  # 1-based line in the decoded input (0 where the extractor lost track)
+    reason: str | None = None  # why a boilerplate line was removed
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """An article split into title, body paragraphs and removed boilerplate."""
+
+    blocks: tuple[Block, ...]
+    published: str | None = None
+    site: str | None = None
+
+    @property
+    def title(self) -> str | None:
+        return next((b.text for b in self.blocks if b.kind == TITLE), None)
+
+
+# A heading after which the rest of a page is lists of other articles, comments or footer.
+_END_MARKERS = re.compile(
+    r"^(you might also like|you may also like|related( articles| posts| stories| news)?|"
+    r"read (more|also)|more (from|on this|stories)|recommended( for you)?|new articles|"
+    r"latest (news|articles)|most (read|popular)|useful links|leave a (reply|review|comment)|"
+    r"\d* ?comments?|newsletter( signup| sign-up)?|share this( article)?|tags|news line|"
+    r"siehe auch|mehr zum thema|weitere artikel|das könnte sie auch interessieren|"
+    r"ähnliche artikel|lesen sie auch|kommentare|meistgelesen)\s*:?$",
+    re.I,
+)
+# (reason, pattern, max words): lines matching are boilerplate wherever they stand.
+_RULES: list[tuple[str, re.Pattern[str], int]] = [
+    ("cookie-notice", re.compile(r"\bcookies?\b.*\b(use|accept|policy|consent|agree|verwenden|"
+                                 r"akzeptieren|datenschutz|einverstanden)|\b(use|verwenden)\b.*\bcookies?\b", re.I), 60),
+    ("legal", re.compile(r"privacy policy|terms of (use|service)|terms and conditions|"
+                         r"by using this site|datenschutzerklärung|nutzungsbedingungen|impressum", re.I), 40),
+    ("sign-in", re.compile(r"\b(sign (in|up)|log ?in|lost your password|forgot (your )?password|"
+                           r"welcome back|create an account|anmelden|registrieren|passwort vergessen)\b", re.I), 8),
+    ("social", re.compile(r"\b(follow us|share (on|this)|social (networks|media)|folgen sie uns|"
+                          r"teilen auf)\b", re.I), 8),
+    ("footer", re.compile(r"©|\(c\) ?\d{4}|all rights reserved|alle rechte vorbehalten|"
+                          r"back to top", re.I), 30),
+    ("contact", re.compile(r"^(e-?mail|tel|phone|fax|kontakt|contact)\s*:", re.I), 12),
+    ("byline", re.compile(r"\b\d+\s+min(ute)?s? read\b|\b\d+\s+views\b|^(by|von)\s+\S+.*\b"
+                          r"(published|updated|veröffentlicht|aktualisiert)\b", re.I), 25),
+    ("breadcrumb", re.compile(r"\S\s+[>»›]\s+\S.*\s[>»›]\s"), 40),
+    ("menu", re.compile(r"^[•·▪►*–-]\s"), 6),
+    ("related", re.compile(r"^(read (in|more|also)|lesen sie|mehr dazu)\b", re.I), 8),
+    ("newsletter", re.compile(r"\b(subscribe|newsletter|abonnieren)\b", re.I), 20),
+    ("comments", re.compile(r"your email address will not be published|"
+                            r"ihre e-mail-adresse wird nicht veröffentlicht", re.I), 20),
+]  # fmt: skip
+_IMAGE = re.compile(
+    r"\.(jpe?g|png|gif|webp|svg)\b|\b\d{2,4}x\d{2,4}\b|\b[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]{6,}\b|"
+    r"\b[a-z0-9]{20,}\b|\be\d{10,}\b",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?…:;][\"“”»«'’)\]]*$")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def normalise_line(line: str) -> str:
+    """Collapse runs of spaces (including no-break spaces) and trim."""
+    return _SPACES.sub(" ", line).strip()
+
+
+def is_prose(text: str) -> bool:
+    """Looks like running text: a sentence of six or more words, or any long line."""
+    words = len(text.split())
+    return (words >= 6 and bool(_SENTENCE_END.search(text))) or words >= 15
+
+
+def rule_reason(text: str) -> str | None:
+    """The boilerplate rule a line matches, if any."""
+    words = len(text.split())
+    for reason, pattern, max_words in _RULES:
+        if words <= max_words and pattern.search(text):
+            return reason
+    if not is_prose(text) and _IMAGE.search(text):
+        return "image-caption"
+    return None
+
+
+def _is_heading(text: str) -> bool:
+    words = len(text.split())
+    return 3 <= words <= 25 and not text.endswith((".", ",", ";")) and not text[:1].islower()
+
+
+def _paragraph_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, text) per paragraph: hard-wrapped blocks joined, other lines kept apart."""
+    result: list[tuple[int, str]] = []
+    block: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        lengths = [len(t) for _, t in block]
+        wrapped = len(block) >= 2 and max(lengths) <= 100 and sum(n >= 50 for n in lengths) >= 2
+        if wrapped and all(rule_reason(t) is None for _, t in block):
+            result.append((block[0][0], " ".join(t for _, t in block)))
+        else:
+            result.extend(block)
+        block.clear()
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = normalise_line(raw)
+        if line:
+            block.append((number, line))
+        elif block:
+            flush()
+    if block:
+        flush()
+    return result
+
+
+def classify_lines(lines: list[tuple[int, str]], title: str | None = None) -> list[Block]:
+    """Label paragraphs as title, body or boilerplate.
+
+    Without a known title, the title is the last heading-like line before the first paragraph of
+    prose, and everything above it is page header. After an end marker ("You Might Also Like",
+    "Siehe auch", "Leave a Reply"...) everything is boilerplate.
+    """
+    reasons = [rule_reason(text) for _, text in lines]
+    first_prose = next(
+        (i for i, (_, t) in enumerate(lines) if reasons[i] is None and is_prose(t)), len(lines)
+    )
+    title_index = None
+    if title is None:
+        for i in range(first_prose - 1, -1, -1):
+            if (
+                reasons[i] is None
+                and _is_heading(lines[i][1])
+                and not _END_MARKERS.match(lines[i][1])
+            ):
+                title_index = i
+                break
+        if (
+            title_index is None
+            and first_prose + 1 < len(lines)
+            and _is_heading(lines[first_prose][1])
+            and not lines[first_prose][1].endswith((":", "…"))
+            and len(lines[first_prose][1].split()) <= 20
+        ):
+            # A headline ending in "?" or "!" reads like prose; first and short, it is the title.
+            title_index = first_prose
+    else:
+        first_prose = 0
+    start = first_prose if title_index is None else title_index
+    last_prose = max(
+        (i for i, (_, t) in enumerate(lines) if reasons[i] is None and is_prose(t)), default=-1
+    )
+    blocks: list[Block] = []
+    ended = False
+    for i, (number, text) in enumerate(lines):
+        if i == title_index:
+            blocks.append(Block(text, TITLE, number))
+            continue
+        if i < start:
+            blocks.append(Block(text, BOILERPLATE, number, reasons[i] or "page-header"))
+            continue
+        if not ended and _END_MARKERS.match(text):
+            ended = True
+        if ended:
+            blocks.append(Block(text, BOILERPLATE, number, "related-or-footer"))
+        elif reasons[i]:
+            blocks.append(Block(text, BOILERPLATE, number, reasons[i]))
+        elif i > last_prose and not is_prose(text):
+            blocks.append(Block(text, BOILERPLATE, number, "page-footer"))
+        elif is_prose(text) or len(text.split()) >= 4:
+            blocks.append(Block(text, BODY, number))
+        else:
+            blocks.append(Block(text, BOILERPLATE, number, "fragment"))
+    return blocks
+
+
+def _header_date(blocks: list[Block]) -> str | None:
+    """Publication date from the title area or a byline, never from the article's own claims."""
+    for block in blocks:
+        if block.kind == BODY:
+            break
+        if block.kind == BOILERPLATE and block.reason in ("page-header", "byline", "fragment"):
+            found = first_date(block.text)
+            if found:
+                return found
+    for block in blocks:
+        if block.reason == "byline":
+            return first_date(block.text)
+    return None
+
+
+def clean_text(text: str) -> Cleaned:
+    """Clean a plain-text article or raw text scrape."""
+    blocks = classify_lines(_paragraph_lines(text))
+    return Cleaned(tuple(blocks), published=_header_date(blocks))
+
+
+_MD_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_MARKS = re.compile(r"(\*\*|__|\*|`)")
+_MD_LIST = re.compile(r"^\s*([-*+]|\d+\.)\s+")
+
+
+def clean_markdown(text: str) -> Cleaned:
+    """Clean a Markdown article: front matter, the first `#` heading as title, markup removed."""
+    meta: dict[str, str] = {}
+    front = _MD_FRONT.match(text)
+    if front:
+        for line in front.group(1).splitlines():
+            key, sep, value = line.partition(":")
+            if sep:
+                meta[key.strip().lower()] = value.strip().strip("\"'")
+        offset = text[: front.end()].count("\n")
+        text = "\n" * offset + text[front.end() :]
+    title = meta.get("title")
+    lines: list[str] = []
+    images: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for image in _MD_IMAGE.finditer(line):
+            images.append((number, image.group(0)))
+        line = _MD_IMAGE.sub("", line)
+        heading = re.match(r"^\s*(#{1,6})\s+(.*?)\s*#*\s*$", line)
+        if heading:
+            line = heading.group(2)
+            if title is None and len(heading.group(1)) == 1:
+                title = _MD_MARKS.sub("", _MD_LINK.sub(r"\1", line)).strip()
+                line = ""
+        line = _MD_LIST.sub("", line) if not line.lstrip().startswith(("- ", "* ")) else line
+        lines.append(_MD_MARKS.sub("", _MD_LINK.sub(r"\1", line)))
+    paragraphs = _paragraph_lines("\n".join(lines))
+    blocks = classify_lines(paragraphs, title=title)
+    if title:
+        blocks.insert(0, Block(title, TITLE, 0))
+    blocks.extend(Block(src, BOILERPLATE, number, "image") for number, src in images)
+    published = meta.get("date") and first_date(meta["date"]) or meta.get("date")
+    return Cleaned(
+        tuple(sorted(blocks, key=lambda b: b.line)),
+        published=published or _header_date(blocks),
+        site=meta.get("source") or meta.get("outlet"),
+    )
+
+
+_BLOCK_TAGS = (
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "br", "tr", "section",
+    "article", "header", "footer", "nav", "aside", "blockquote", "figcaption", "dt", "dd", "pre",
+)  # fmt: skip
+
+
+def _all_html_lines(html: str) -> list[str]:
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    for element in tree.iter("script", "style", "noscript", "template"):
+        element.drop_tree()
+    for element in tree.iter(*_BLOCK_TAGS):
+        element.tail = "\n" + (element.tail or "")
+        element.text = "\n" + (element.text or "")
+    lines = [normalise_line(line) for line in tree.text_content().splitlines()]
+    return [line for line in lines if line]
+
+
+def clean_html(html: str) -> Cleaned:
+    """Clean a saved web page with trafilatura; lines it dropped are kept as boilerplate."""
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(
+        html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
+    )
+    if doc is None or not (doc.text or "").strip():
+        # Not a page trafilatura recognises (a fragment, say): treat its text as a text scrape.
+        return clean_text("\n".join(_all_html_lines(html)))
+    body_lines = [normalise_line(line) for line in doc.text.splitlines()]
+    body_lines = [line for line in body_lines if line]
+    title = normalise_line(doc.title or "") or None
+    if title and body_lines and body_lines[0] == title:
+        body_lines = body_lines[1:]
+    blocks = classify_lines([(0, line) for line in body_lines], title=title or "")
+    kept = {b.text for b in blocks} | {title}
+    removed = [
+        Block(line, BOILERPLATE, 0, "html-boilerplate")
+        for line in _all_html_lines(html)
+        if line not in kept and not any(line in k for k in kept if k)
+    ]
+    head = [Block(title, TITLE, 0)] if title else []
+    return Cleaned(tuple(head + removed + blocks), published=doc.date, site=doc.sitename)

@@ -1,0 +1,282 @@
+"""The `newsalign` command line: thin commands that parse options, call one library function and
+print. Errors of the project's own types become one line on stderr and exit code 1."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from corpus import output, queries, store
+from corpus.errors import CorpusError
+from glossary.errors import GlossaryError
+from translate.errors import TranslateError
+
+app = typer.Typer(
+    name="newsalign",
+    help="Follow one story across outlets and languages: ingest articles, translate them "
+    "offline, keep place names, align parallel claims. Everything is stored in SQLite.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar=store.ENV_DB,
+        help=f"Corpus database file [default: ./{store.DEFAULT_DB}, or ${store.ENV_DB}]",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+@contextmanager
+def cli_errors() -> Iterator[None]:
+    """Turn the project's errors into one line on stderr and a non-zero exit."""
+    try:
+        yield
+    except (CorpusError, GlossaryError, TranslateError) as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            typer.echo("Error: the database is locked by another process; try again", err=True)
+            raise typer.Exit(1) from None
+        raise
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create the corpus database (or bring an existing one up to date)."""
+    with cli_errors():
+        path = store.resolve_db_path(db)
+        existed = path.exists()
+        store.open_db(path, create=True).close()
+    typer.echo(f"{'Up to date' if existed else 'Created'}: {path}")
+
+
+def _print_result(result) -> None:
+    detail = result.message or ""
+    if result.status in ("added", "new-version"):
+        detail = (
+            f"document {result.doc_id}, {result.lang or 'unknown language'}, "
+            f"{result.sentences} segments, {result.boilerplate} boilerplate lines removed"
+            + (f"; {result.message}" if result.message else "")
+        )
+    stream_err = result.status == "failed"
+    typer.echo(f"{result.status:<11} {result.name}: {detail}", err=stream_err)
+    if result.warning:
+        typer.echo(f"warning     {result.name}: {result.warning}", err=True)
+
+
+def _langs(value: str | None) -> list[str] | None:
+    from translate.langid import parse_langs
+
+    return parse_langs(value)
+
+
+PathsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Files (.txt, .md, .html/.htm), directories (searched recursively), or - for stdin.",
+        show_default=False,
+    ),
+]
+SourceOption = Annotated[
+    str | None,
+    typer.Option("--source", help="Outlet name [default: the page's site name, or the file name]"),
+]
+LangsOption = Annotated[
+    str | None,
+    typer.Option("--langs", help="Restrict language detection to these codes, e.g. de,en."),
+]
+
+
+@app.command()
+def ingest(
+    paths: PathsArgument,
+    source: SourceOption = None,
+    langs: LangsOption = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest articles: strip boilerplate, split paragraphs and sentences, detect languages.
+
+    Re-ingesting unchanged files adds nothing; a changed file becomes a new version. A file
+    that fails is reported and skipped; the exit code is 1 if any failed.
+    """
+    from corpus.ingest import ingest as run_ingest
+
+    with cli_errors():
+        candidates = _langs(langs)
+        database = store.open_db(db, create=True)
+        report = run_ingest(
+            database, paths, source=source, langs=candidates,
+            on_result=None if as_json else _print_result,
+        )  # fmt: skip
+    if as_json:
+        typer.echo(output.to_json([dataclasses.asdict(r) for r in report.results]))
+    else:
+        counts = ", ".join(
+            f"{report.count(s)} {s}"
+            for s in ("added", "new-version", "unchanged", "duplicate", "failed")
+            if report.count(s)
+        )
+        typer.echo(f"Ingested {len(report.results)} input(s): {counts or 'nothing'}")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Documents by language and source, segments by kind, boilerplate removed."""
+    with cli_errors():
+        data = queries.stats(store.open_readonly(db))
+    if as_json:
+        typer.echo(output.to_json(data))
+        return
+    chars = data["characters"]
+    typer.echo(
+        f"{data['documents']} documents ({data['older_versions']} older versions kept); "
+        f"{chars['raw']} characters before cleaning, {chars['clean']} after"
+    )
+    for key, title in (
+        ("by_language", "Documents by language"),
+        ("by_source", "Documents by source"),
+        ("segments", "Segments by kind"),
+        ("segment_languages", "Segments by language (title and body)"),
+        ("boilerplate_removed", "Boilerplate removed, by reason"),
+    ):
+        rows = data[key]
+        typer.echo(f"\n{title}:")
+        if rows:
+            columns = list(rows[0])
+            typer.echo(output.to_table(columns, [list(r.values()) for r in rows]))
+        else:
+            typer.echo("(none)")
+
+
+@app.command()
+def show(
+    doc: Annotated[str, typer.Argument(help="Document id, path, or file name.")],
+    boilerplate: Annotated[
+        bool, typer.Option("--boilerplate", help="Also list the removed boilerplate lines.")
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show a document: metadata, cleaned text, and its segments with their languages."""
+    with cli_errors():
+        data = queries.show(store.open_readonly(db), doc)
+    if as_json:
+        typer.echo(output.to_json(data))
+        return
+    for key in ("id", "source", "title", "published", "lang", "path", "version", "sha256",
+                "encoding", "raw_chars", "clean_chars"):  # fmt: skip
+        typer.echo(f"{key + ':':<13}{data[key] if data[key] is not None else '-'}")
+    if data["encoding_warning"]:
+        typer.echo(f"{'warning:':<13}{data['encoding_warning']}")
+    typer.echo("\n" + data["text"] + "\n")
+    rows = [
+        (s["id"], s["kind"], s["reason"] or "", s["lang"] or "", s["lang_method"] or "", s["text"])
+        for s in data["segments"]
+        if boilerplate or s["kind"] != "boilerplate"
+    ]
+    typer.echo(output.to_table(["id", "kind", "reason", "lang", "lang from", "text"], rows))
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to search for (diacritics are ignored).")],
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Only segments in this language.")
+    ] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this outlet.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many hits.")] = 20,
+    fts: Annotated[
+        bool,
+        typer.Option("--fts", help="Pass QUERY to SQLite FTS5 as is (AND, OR, NEAR, prefix*)."),
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search over the segments of current documents."""
+    with cli_errors():
+        hits = queries.search(
+            store.open_readonly(db), query, lang=lang, source=source, limit=limit, raw=fts
+        )
+    if as_json:
+        typer.echo(output.to_json([dataclasses.asdict(h) for h in hits]))
+        return
+    if not hits:
+        typer.echo("No matches.")
+        return
+    for hit in hits:
+        typer.echo(f"[{hit.doc_id}:{hit.segment_id}] {hit.source} ({hit.lang}) {hit.title or ''}")
+        typer.echo(f"    {hit.snippet}")
+
+
+@app.command()
+def query(
+    sql: Annotated[str, typer.Argument(help="SQL to run on a read-only connection.")],
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Run read-only SQL against the corpus and print a table, JSON or CSV."""
+    with cli_errors():
+        columns, rows = queries.run_sql(store.open_readonly(db), sql)
+    if as_json:
+        typer.echo(output.to_json([dict(zip(columns, row, strict=True)) for row in rows]))
+    elif as_csv:
+        sys.stdout.write(output.to_csv(columns, rows))
+    else:
+        typer.echo(output.to_table(columns, rows))
+
+
+@app.command()
+def run(
+    paths: PathsArgument,
+    source: SourceOption = None,
+    langs: LangsOption = None,
+    db: DbOption = None,
+) -> None:
+    """The main job: ingest PATHs and print a summary of the corpus."""
+    from corpus.pipeline import run_pipeline
+
+    with cli_errors():
+        candidates = _langs(langs)
+        summary = run_pipeline(
+            store.open_db(db, create=True), paths, source=source, langs=candidates
+        )
+    for result in summary.ingest.results:
+        _print_result(result)
+    typer.echo("")
+    typer.echo(
+        output.to_table(
+            ["doc", "source", "lang", "segments", "boilerplate", "title"],
+            [
+                (d["id"], d["source"], d["lang"], d["segments"], d["boilerplate"], d["title"])
+                for d in summary.documents
+            ],  # fmt: skip
+            max_width=60,
+        )
+    )
+    for line in summary.notes:
+        typer.echo(line)
+    if summary.ingest.failed:
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,127 @@
+"""The database schema as an ordered list of migrations.
+
+A migration that has landed is never edited: change the schema by appending a new one. Each runs
+in its own transaction together with the row that records it, so a failed migration leaves the
+database as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+MIGRATIONS_TABLE = "_newsalign_migrations"
+FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+
+
+def m0001_foundation(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            command TEXT NOT NULL,
+            args TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL,
+            counts TEXT,
+            error TEXT
+        );
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            doc_key TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            previous_id INTEGER REFERENCES documents(id),
+            is_current INTEGER NOT NULL DEFAULT 1,
+            path TEXT,
+            source TEXT NOT NULL,
+            title TEXT,
+            published TEXT,
+            lang TEXT,
+            lang_prob REAL,
+            format TEXT NOT NULL,
+            encoding TEXT NOT NULL,
+            encoding_warning TEXT,
+            sha256 TEXT NOT NULL UNIQUE,
+            raw_chars INTEGER NOT NULL,
+            clean_chars INTEGER NOT NULL,
+            boilerplate_chars INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            run_id INTEGER REFERENCES runs(id),
+            ingested_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_documents_key ON documents(doc_key);
+        CREATE TABLE paragraphs (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id),
+            idx INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            lang TEXT,
+            lang_prob REAL,
+            lang_method TEXT
+        );
+        CREATE INDEX idx_paragraphs_doc ON paragraphs(doc_id);
+        CREATE TABLE segments (
+            id INTEGER PRIMARY KEY,
+            doc_id INTEGER NOT NULL REFERENCES documents(id),
+            paragraph_id INTEGER REFERENCES paragraphs(id),
+            idx INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('title', 'body', 'boilerplate')),
+            reason TEXT,
+            sentence INTEGER,
+            start INTEGER,
+            "end" INTEGER,
+            line INTEGER,
+            text TEXT NOT NULL,
+            lang TEXT,
+            lang_prob REAL,
+            lang_method TEXT
+        );
+        CREATE INDEX idx_segments_doc ON segments(doc_id);
+        """
+    )
+    db["segments"].enable_fts(
+        ["text"], fts_version="FTS5", tokenize=FTS_TOKENIZE, create_triggers=True
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("0001_foundation", m0001_foundation),
+]
+
+
+def applied(db: sqlite_utils.Database) -> list[str]:
+    """Names of the migrations already applied, in order."""
+    if MIGRATIONS_TABLE not in db.table_names():
+        return []
+    return [row[0] for row in db.execute(f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY rowid")]
+
+
+def pending(db: sqlite_utils.Database) -> list[str]:
+    """Names of the migrations not yet applied."""
+    done = set(applied(db))
+    return [name for name, _ in MIGRATIONS if name not in done]
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply every pending migration, each in its own transaction; return their names."""
+    done = set(applied(db))
+    ran = []
+    for name, func in MIGRATIONS:
+        if name in done:
+            continue
+        with db.atomic():
+            db.execute(
+                f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
+                "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            func(db)
+            db.execute(
+                f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)",
+                [name, datetime.now(UTC).isoformat(timespec="seconds")],
+            )
+        ran.append(name)
+    return ran

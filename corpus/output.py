@@ -1,0 +1,40 @@
+"""Turning query results into text for the terminal: tables, CSV and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+
+def to_json(data: Any) -> str:
+    """Pretty, UTF-8 JSON (dataclasses must be converted by the caller)."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+
+
+def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """CSV with a header row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def _cell(value: Any, width: int) -> str:
+    text = "" if value is None else str(value).replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def to_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 80) -> str:
+    """A plain aligned text table; long cells are cut to `max_width` characters."""
+    cells = [[_cell(v, max_width) for v in row] for row in rows]
+    widths = [max([len(col)] + [len(row[i]) for row in cells]) for i, col in enumerate(columns)]
+    lines = ["  ".join(col.ljust(w) for col, w in zip(columns, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines.extend(
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    )
+    return "\n".join(lines)

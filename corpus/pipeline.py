@@ -1,0 +1,47 @@
+"""`newsalign run`: the main job, end to end, as one library call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from corpus.ingest import IngestReport, ingest
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a run did and what the corpus now holds."""
+
+    ingest: IngestReport
+    documents: list[dict[str, Any]]
+    notes: list[str]
+
+
+def run_pipeline(
+    db: sqlite_utils.Database,
+    paths: list[str],
+    *,
+    source: str | None = None,
+    langs: list[str] | None = None,
+) -> RunSummary:
+    """Ingest `paths` and summarise every current document of the corpus."""
+    report = ingest(db, paths, source=source, langs=langs)
+    documents = list(
+        db.query(
+            """
+            SELECT d.id, d.source, d.lang, d.title,
+                   sum(s.kind != 'boilerplate') AS segments,
+                   sum(s.kind = 'boilerplate') AS boilerplate
+            FROM documents d JOIN segments s ON s.doc_id = d.id
+            WHERE d.is_current = 1
+            GROUP BY d.id ORDER BY d.id
+            """
+        )
+    )
+    langs_seen = sorted({d["lang"] for d in documents if d["lang"]})
+    notes = [
+        f"{len(documents)} documents in {len(langs_seen)} language(s): {', '.join(langs_seen)}."
+    ]
+    return RunSummary(report, documents, notes)

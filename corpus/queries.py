@@ -1,0 +1,170 @@
+"""Read-side queries on the corpus: stats, one document, full-text search, arbitrary SQL."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from corpus.errors import CorpusError
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A segment matching a search, with its document's title and source."""
+
+    doc_id: int
+    segment_id: int
+    source: str
+    title: str | None
+    lang: str | None
+    kind: str
+    snippet: str
+    text: str
+
+
+def stats(db: sqlite_utils.Database) -> dict[str, Any]:
+    """Counts over current documents: by language and source, segments by kind, boilerplate."""
+
+    def rows(sql: str) -> list[dict[str, Any]]:
+        return list(db.query(sql))
+
+    current = "SELECT id FROM documents WHERE is_current = 1"
+    return {
+        "documents": db.execute("SELECT count(*) FROM documents WHERE is_current = 1").fetchone()[
+            0
+        ],
+        "older_versions": db.execute(
+            "SELECT count(*) FROM documents WHERE is_current = 0"
+        ).fetchone()[0],
+        "by_language": rows(
+            "SELECT coalesce(lang, 'unknown') AS lang, count(*) AS documents FROM documents "
+            "WHERE is_current = 1 GROUP BY 1 ORDER BY 2 DESC, 1"
+        ),
+        "by_source": rows(
+            "SELECT source, count(*) AS documents FROM documents "
+            "WHERE is_current = 1 GROUP BY 1 ORDER BY 2 DESC, 1"
+        ),
+        "segments": rows(
+            f"SELECT kind, count(*) AS segments, sum(length(text)) AS chars FROM segments "
+            f"WHERE doc_id IN ({current}) GROUP BY 1 ORDER BY 1"
+        ),
+        "segment_languages": rows(
+            f"SELECT coalesce(lang, 'unknown') AS lang, count(*) AS segments FROM segments "
+            f"WHERE kind != 'boilerplate' AND doc_id IN ({current}) GROUP BY 1 ORDER BY 2 DESC, 1"
+        ),
+        "boilerplate_removed": rows(
+            f"SELECT reason, count(*) AS lines, sum(length(text)) AS chars FROM segments "
+            f"WHERE kind = 'boilerplate' AND doc_id IN ({current}) GROUP BY 1 ORDER BY 2 DESC, 1"
+        ),
+        "characters": dict(
+            zip(
+                ("raw", "clean"),
+                db.execute(
+                    "SELECT coalesce(sum(raw_chars), 0), coalesce(sum(clean_chars), 0) "
+                    "FROM documents WHERE is_current = 1"
+                ).fetchone(),
+                strict=True,
+            )
+        ),
+    }
+
+
+def find_document(db: sqlite_utils.Database, ref: str) -> dict[str, Any]:
+    """A document by id, or by path (exact, or a unique suffix such as its file name)."""
+    if ref.isdigit():
+        found = list(db.query("SELECT * FROM documents WHERE id = ?", [int(ref)]))
+    else:
+        found = list(
+            db.query(
+                "SELECT * FROM documents WHERE is_current = 1 AND (path = ? OR path LIKE ?)",
+                [ref, f"%{ref}"],
+            )
+        )
+    if not found:
+        raise CorpusError(f"no document matches {ref!r}")
+    if len(found) > 1:
+        ids = ", ".join(str(d["id"]) for d in found)
+        raise CorpusError(f"{ref!r} matches several documents ({ids}); give an id")
+    return found[0]
+
+
+def show(db: sqlite_utils.Database, ref: str) -> dict[str, Any]:
+    """A document with its cleaned text, paragraphs and segments (boilerplate included)."""
+    doc = find_document(db, ref)
+    doc["paragraphs"] = list(
+        db.query(
+            'SELECT idx, start, "end", lang, lang_prob, lang_method FROM paragraphs '
+            "WHERE doc_id = ? ORDER BY idx",
+            [doc["id"]],
+        )  # fmt: skip
+    )
+    doc["segments"] = list(
+        db.query(
+            'SELECT id, idx, kind, reason, paragraph_id, sentence, start, "end", line, lang, '
+            "lang_prob, lang_method, text FROM segments WHERE doc_id = ? ORDER BY idx",
+            [doc["id"]],
+        )
+    )
+    return doc
+
+
+def fts_query(query: str) -> str:
+    """Quote each word so that punctuation ("Khankendi/Stepanakert", "Nagorno-Karabakh") is
+    searched as text rather than read as FTS5 syntax."""
+    words = query.split()
+    if not words:
+        raise CorpusError("empty search query")
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+def search(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    lang: str | None = None,
+    source: str | None = None,
+    limit: int = 20,
+    raw: bool = False,
+    include_boilerplate: bool = False,
+) -> list[SearchHit]:
+    """Full-text search over segments of current documents, best matches first."""
+    where = ["segments_fts MATCH ?", "d.is_current = 1"]
+    params: list[Any] = [query if raw else fts_query(query)]
+    if not include_boilerplate:
+        where.append("s.kind != 'boilerplate'")
+    if lang:
+        where.append("s.lang = ?")
+        params.append(lang)
+    if source:
+        where.append("d.source = ?")
+        params.append(source)
+    sql = f"""
+        SELECT d.id, s.id, d.source, d.title, s.lang, s.kind,
+               snippet(segments_fts, 0, '[', ']', '…', 12), s.text
+        FROM segments_fts
+        JOIN segments s ON s.rowid = segments_fts.rowid
+        JOIN documents d ON d.id = s.doc_id
+        WHERE {" AND ".join(where)}
+        ORDER BY bm25(segments_fts), s.id
+        LIMIT ?
+    """
+    try:
+        rows = db.execute(sql, [*params, limit]).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "fts5" in str(exc) or "syntax" in str(exc):
+            raise CorpusError(f"invalid search query {query!r}: {exc}") from None
+        raise
+    return [SearchHit(*row) for row in rows]
+
+
+def run_sql(db: sqlite_utils.Database, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run SQL on a (read-only) connection; return column names and rows."""
+    try:
+        cursor = db.execute(sql)
+        columns = [c[0] for c in cursor.description or []]
+        return columns, cursor.fetchall()
+    except sqlite3.Error as exc:
+        raise CorpusError(f"SQL error: {exc}") from None

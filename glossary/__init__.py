@@ -1,0 +1,1 @@
+"""Place-name glossary: entities, their names and spellings, matching in text."""

@@ -1,0 +1,1 @@
+"""Language detection, translation backends and model management."""

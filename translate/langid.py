@@ -1,0 +1,210 @@
+"""Language identification with langdetect's profiles, deterministic and optionally restricted.
+
+Each `LanguageDetector` owns its own langdetect factory (no module-level state), seeded so that
+the same text always gets the same answer.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from translate.errors import TranslateError
+
+# Below this many letters langdetect's random sampling sees too few n-grams to be stable; we score
+# every n-gram exactly instead (naive Bayes over the same profiles).
+SHORT_TEXT_LETTERS = 40
+# langdetect's own smoothing: ALPHA_DEFAULT / BASE_FREQ.
+_SMOOTHING = 0.5 / 10000
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A language guess: ISO 639-1 code and its probability."""
+
+    lang: str
+    prob: float
+
+
+def available_languages() -> list[str]:
+    """Languages langdetect has profiles for."""
+    from langdetect.detector_factory import PROFILES_DIRECTORY
+
+    return sorted(os.listdir(PROFILES_DIRECTORY))
+
+
+def parse_langs(value: str | None) -> list[str] | None:
+    """Parse a `--langs de,en` option; None or empty means unrestricted."""
+    if not value:
+        return None
+    langs = sorted({code.strip().lower() for code in value.split(",") if code.strip()})
+    known = set(available_languages())
+    unknown = [code for code in langs if code not in known]
+    if unknown:
+        raise TranslateError(
+            f"unsupported language code(s) for detection: {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(known))})"
+        )
+    return langs or None
+
+
+class LanguageDetector:
+    """Detects the language of a text, restricted to `candidates` if given."""
+
+    def __init__(self, candidates: Sequence[str] | None = None, seed: int = 0) -> None:
+        self.candidates = sorted(candidates) if candidates else None
+        self.seed = seed
+        self._factories: dict[bool, object] = {}
+
+    def _factory(self, folded: bool):
+        # Built lazily: loading every profile takes ~0.5 s and many commands never detect.
+        if folded not in self._factories:
+            from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+            langs = self.candidates or available_languages()
+            profiles = []
+            for code in langs:
+                with open(os.path.join(PROFILES_DIRECTORY, code), encoding="utf-8") as fh:
+                    profile = json.load(fh)
+                if folded:
+                    # All-lowercase input has lost the capitalisation German nouns carry; compare
+                    # it with profiles whose n-gram counts are merged across case.
+                    freq: Counter[str] = Counter()
+                    for gram, count in profile["freq"].items():
+                        freq[gram.lower()] += count
+                    profile["freq"] = dict(freq)
+                profiles.append(json.dumps(profile))
+            factory = DetectorFactory()
+            factory.load_json_profile(profiles)
+            factory.set_seed(self.seed)
+            self._factories[folded] = factory
+        return self._factories[folded]
+
+    def detect(self, text: str) -> Detection | None:
+        """Best language for `text`, or None when it has no letters to judge by."""
+        from langdetect.lang_detect_exception import LangDetectException
+
+        letters = sum(ch.isalpha() for ch in text)
+        if letters == 0:
+            return None
+        folded = not any(ch.isupper() for ch in text)
+        factory = self._factory(folded)
+        detector = factory.create()
+        detector.append(text)
+        if letters < SHORT_TEXT_LETTERS:
+            return self._exact(factory, detector)
+        try:
+            probs = detector.get_probabilities()
+        except LangDetectException:
+            return None
+        if not probs:
+            return None
+        return Detection(probs[0].lang, float(probs[0].prob))
+
+    @staticmethod
+    def _exact(factory, detector) -> Detection | None:
+        ngrams = detector._extract_ngrams()
+        langs = factory.langlist
+        logp = [0.0] * len(langs)
+        seen = False
+        for gram in ngrams:
+            probs = factory.word_lang_prob_map.get(gram)
+            if probs is None:
+                continue
+            seen = True
+            for i, p in enumerate(probs):
+                logp[i] += math.log(p + _SMOOTHING)
+        if not seen:
+            return None
+        top = max(logp)
+        weights = [math.exp(v - top) for v in logp]
+        best = max(range(len(langs)), key=logp.__getitem__)
+        return Detection(langs[best], weights[best] / sum(weights))
+
+
+# A segment keeps its own language only when it is at least this long and this certain;
+# otherwise it takes its paragraph's (or document's) language.
+OWN_MIN_LETTERS = 25
+OWN_MIN_PROB = 0.90
+PARAGRAPH_MIN_LETTERS = 40
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """A language given to a document, paragraph or sentence, and how it was decided."""
+
+    lang: str | None
+    prob: float | None
+    method: str  # detected, paragraph or document
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+def _vote(detections: list[tuple[Detection, int]]) -> Detection | None:
+    weights: dict[str, float] = {}
+    for det, letters in detections:
+        weights[det.lang] = weights.get(det.lang, 0.0) + det.prob * letters
+    if not weights:
+        return None
+    lang = max(weights, key=weights.__getitem__)
+    return Detection(lang, weights[lang] / sum(weights.values()))
+
+
+def assign_languages(
+    detector: LanguageDetector, paragraphs: list[list[str]]
+) -> tuple[Assigned, list[Assigned], list[list[Assigned]]]:
+    """Languages for a document, its paragraphs and their sentences.
+
+    Sentences long enough to judge are detected; paragraphs and the document take the
+    length-weighted vote of their sentences. Short or uncertain units inherit from above, so a
+    menu line never gets a random language, while a truly mixed document keeps its mix.
+    """
+    sentence_dets: list[list[tuple[Detection, int] | None]] = []
+    for sentences in paragraphs:
+        row: list[tuple[Detection, int] | None] = []
+        for text in sentences:
+            letters = _letters(text)
+            det = detector.detect(text) if letters >= OWN_MIN_LETTERS else None
+            row.append((det, letters) if det else None)
+        sentence_dets.append(row)
+    every = [d for row in sentence_dets for d in row if d]
+    doc_det = _vote(every)
+    if doc_det is None:
+        # Nothing long enough on its own: judge the whole text at once.
+        doc_det = detector.detect(" ".join(" ".join(s) for s in paragraphs))
+    doc = (
+        Assigned(doc_det.lang, doc_det.prob, "detected")
+        if doc_det
+        else Assigned(None, None, "none")
+    )
+    fallback = Assigned(doc.lang, doc.prob, "document")
+    para_out: list[Assigned] = []
+    sent_out: list[list[Assigned]] = []
+    for row in sentence_dets:
+        found = [d for d in row if d]
+        vote = _vote(found)
+        letters = sum(n for _, n in found)
+        if vote and letters >= PARAGRAPH_MIN_LETTERS and vote.prob >= OWN_MIN_PROB:
+            para = Assigned(vote.lang, vote.prob, "detected")
+        else:
+            para = fallback
+        para_out.append(para)
+        inherited = para if para.method == "detected" else fallback
+        inherited = Assigned(
+            inherited.lang, inherited.prob, "paragraph" if para.method == "detected" else "document"
+        )
+        sent_out.append(
+            [
+                Assigned(d[0].lang, d[0].prob, "detected")
+                if d and d[0].prob >= OWN_MIN_PROB
+                else inherited
+                for d in row
+            ]
+        )
+    return doc, para_out, sent_out
