@@ -108,15 +108,26 @@ def _is_heading(text: str) -> bool:
     return 3 <= words <= 25 and not text.endswith((".", ",", ";")) and not text[:1].islower()
 
 
+def _hard_wrapped(lines: list[str]) -> bool:
+    """True when every line but the last was broken only because the next word did not fit."""
+    if len(lines) < 2:
+        return False
+    width = max(len(line) for line in lines)
+    if width > 100 or width < 30:
+        return False
+    return all(
+        len(line) + 1 + len(nxt.split(" ", 1)[0]) > width and rule_reason(line) is None
+        for line, nxt in zip(lines, lines[1:], strict=False)
+    )
+
+
 def _paragraph_lines(text: str) -> list[tuple[int, str]]:
     """(line number, text) per paragraph: hard-wrapped blocks joined, other lines kept apart."""
     result: list[tuple[int, str]] = []
     block: list[tuple[int, str]] = []
 
     def flush() -> None:
-        lengths = [len(t) for _, t in block]
-        wrapped = len(block) >= 2 and max(lengths) <= 100 and sum(n >= 50 for n in lengths) >= 2
-        if wrapped and all(rule_reason(t) is None for _, t in block):
+        if _hard_wrapped([t for _, t in block]):
             result.append((block[0][0], " ".join(t for _, t in block)))
         else:
             result.extend(block)
@@ -300,7 +311,7 @@ def clean_html(html: str) -> Cleaned:
     blocks = classify_lines([(0, line) for line in body_lines], title=title or "")
     kept = {b.text for b in blocks} | {title}
     removed = [
-        Block(line, BOILERPLATE, 0, "html-boilerplate")
+        Block(line, BOILERPLATE, 0, rule_reason(line) or "html-boilerplate")
         for line in _all_html_lines(html)
         if line not in kept and not any(line in k for k in kept if k)
     ]

@@ -18,6 +18,7 @@ from corpus.decode import decode_bytes
 from corpus.errors import CorpusError, InputError
 from corpus.segment import split_sentences
 from corpus.store import RunLog, locked_error, now
+from corpus.textnorm import fold
 from translate.langid import LanguageDetector, assign_languages
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -258,6 +259,7 @@ def _store(db: sqlite_utils.Database, doc: ParsedDocument, *, key: str, path: st
                     "end": s.end,
                     "line": s.line,
                     "text": s.text,
+                    "search_text": fold(s.text),
                     "lang": s.lang,
                     "lang_prob": s.lang_prob,
                     "lang_method": s.lang_method,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from corpus.errors import CorpusError
+from corpus.textnorm import WORD, fold
 
 
 @dataclass(frozen=True)
@@ -112,12 +114,39 @@ def show(db: sqlite_utils.Database, ref: str) -> dict[str, Any]:
 
 
 def fts_query(query: str) -> str:
-    """Quote each word so that punctuation ("Khankendi/Stepanakert", "Nagorno-Karabakh") is
-    searched as text rather than read as FTS5 syntax."""
+    """Fold each word and quote it, so that punctuation ("Khankendi/Stepanakert",
+    "Nagorno-Karabakh") is searched as text rather than read as FTS5 syntax."""
     words = query.split()
     if not words:
         raise CorpusError("empty search query")
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+    return " ".join('"' + fold(w).replace('"', '""') + '"' for w in words)
+
+
+def highlight(text: str, query: str, *, width: int = 12) -> str:
+    """A snippet of the original `text` around the first word matching `query`, with
+    [brackets] round every matching word (matched after folding, as the index does)."""
+    terms = {fold(w) for w in WORD.findall(query)}
+    prefixes = {t.rstrip("*") for t in query.split() if t.endswith("*")}
+    words = list(WORD.finditer(text))
+
+    def matches(word: str) -> bool:
+        folded = fold(word)
+        return folded in terms or any(folded.startswith(fold(p)) for p in prefixes if p)
+
+    hits = [i for i, w in enumerate(words) if matches(w.group())]
+    if not words:
+        return text
+    first = hits[0] if hits else 0
+    lo, hi = max(first - width // 2, 0), min(first + width // 2 + 1, len(words))
+    start, end = words[lo].start(), words[hi - 1].end()
+    pieces, cursor = [], start
+    for i in range(lo, hi):
+        w = words[i]
+        if i in hits:
+            pieces.append(text[cursor : w.start()] + "[" + w.group() + "]")
+            cursor = w.end()
+    pieces.append(text[cursor:end])
+    return ("…" if lo > 0 else "") + "".join(pieces) + ("…" if hi < len(words) else "")
 
 
 def search(
@@ -143,7 +172,7 @@ def search(
         params.append(source)
     sql = f"""
         SELECT d.id, s.id, d.source, d.title, s.lang, s.kind,
-               snippet(segments_fts, 0, '[', ']', '…', 12), s.text
+               s.text, s.text
         FROM segments_fts
         JOIN segments s ON s.rowid = segments_fts.rowid
         JOIN documents d ON d.id = s.doc_id
@@ -157,7 +186,11 @@ def search(
         if "fts5" in str(exc) or "syntax" in str(exc):
             raise CorpusError(f"invalid search query {query!r}: {exc}") from None
         raise
-    return [SearchHit(*row) for row in rows]
+    hits = []
+    for row in rows:
+        hit = SearchHit(*row)
+        hits.append(dataclasses.replace(hit, snippet=highlight(hit.text, query)))
+    return hits
 
 
 def run_sql(db: sqlite_utils.Database, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:

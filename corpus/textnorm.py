@@ -1,0 +1,38 @@
+"""Text folding for search: case, diacritics, and letters Unicode does not decompose."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters with no Unicode decomposition, which SQLite's remove_diacritics cannot fold either.
+_SPECIAL = str.maketrans(
+    {
+        "ə": "e",
+        "Ə": "e",
+        "ı": "i",
+        "İ": "i",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ħ": "h",
+    }  # fmt: skip
+)
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lowercase, without diacritics: "Xankəndi" and "Hacıbəyli" become "xankendi", "hacibeyli"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold()

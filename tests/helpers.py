@@ -1,0 +1,16 @@
+"""Paths and small helpers shared by the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+EXAMPLES = ROOT / "examples"
+
+
+def seed(prefix: str) -> Path:
+    """The seed article whose file name starts with `prefix` ("000" ... "004")."""
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return path

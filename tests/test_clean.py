@@ -1,0 +1,106 @@
+from corpus.clean import BODY, BOILERPLATE, TITLE, clean_html, clean_markdown, clean_text
+from tests.helpers import EXAMPLES, seed
+
+# The article body of seed 001, paragraph by paragraph (first words): every one must survive.
+SEED_001_BODY = [
+    "In Khankendi and its surroundings, following the withdrawal",
+    "The head of the Federation Council Committee on Foreign Affairs, Grigory Karasin",
+    "This announcement by the Russian senator has greatly concerned",
+    "I do not have insider information.",
+    "Grigory Karasin is a very experienced diplomat",
+    "Following established practice, this will be followed by meetings",
+    "Indeed, there are two Azerbaijani consulates general in Russia",
+    "If I were to speculate, I would suggest",
+    "In general, negotiations on such delicate issues require confidentiality.",
+]
+SEED_001_JUNK = [
+    "• Home", "• Karabakh", "Accept", "Search", "Follow US", "You Might Also Like",
+    "Could Azerbaijan and Armenia weaken Russia’s influence in the South Caucasus?",
+    "The July strike that shattered Yerevan’s plans and launched the great war",
+    "Welcome Back!", "Sign in to your account", "Lost your password?", "Useful links",
+    "Maxresdefault", "Aliyev Putin August 18 2024 1536x948.jpg", "Email: editor@aze.media",
+    "By using this site, you agree to the Privacy Policy and Terms of Use.",
+]  # fmt: skip
+
+
+def _kept(cleaned) -> list[str]:
+    return [b.text for b in cleaned.blocks if b.kind in (TITLE, BODY)]
+
+
+def test_seed_001_keeps_every_body_paragraph_and_no_page_furniture() -> None:
+    raw = seed("001").read_text(encoding="utf-8")
+    cleaned = clean_text(raw)
+    kept = "\n".join(_kept(cleaned))
+    for start in SEED_001_BODY:
+        assert start in kept, start
+    body_lines = [line.strip() for line in raw.splitlines() if line.strip().startswith(
+        tuple(SEED_001_BODY))]  # fmt: skip
+    for line in body_lines:
+        assert line in kept  # whole paragraphs, not just their first words
+    kept_lines = set(_kept(cleaned))
+    for junk in SEED_001_JUNK:
+        assert junk not in kept_lines, junk
+    assert cleaned.title == (
+        "Musabayov: Opening a Russian consulate in Khankendi requires thorough deliberation"
+    )
+    assert cleaned.published == "2024-05-29"
+
+
+def test_removed_lines_are_kept_with_reasons() -> None:
+    cleaned = clean_text(seed("001").read_text(encoding="utf-8"))
+    removed = {b.text: b.reason for b in cleaned.blocks if b.kind == BOILERPLATE}
+    assert removed["• Home"] == "menu"
+    assert removed["Sign in to your account"] in ("sign-in", "related-or-footer")
+    assert removed["By AzeMedia Published May 29, 2024 5 Min Read 626 Views"] == "byline"
+    raw_lines = [line.strip() for line in seed("001").read_text().splitlines() if line.strip()]
+    assert len(cleaned.blocks) == len(raw_lines)  # nothing silently dropped
+
+
+def test_seed_headlines_and_footers() -> None:
+    c000 = clean_text(seed("000").read_text(encoding="utf-8"))
+    assert c000.title == "Why Does Russia Want to Open a New Representation in Azerbaijan?"
+    assert "Follow us on social networks" not in _kept(c000)
+    c002 = clean_text(seed("002").read_text(encoding="utf-8"))
+    assert c002.title.startswith("Russland bittet Aserbaidschan")
+    assert not any("Cookies" in t or "Caucasus Watch" in t for t in _kept(c002))
+    c004 = clean_text(seed("004").read_text(encoding="utf-8"))
+    assert c004.title is None
+    assert "Read in Armenian on CivilNet." not in _kept(c004)
+
+
+def test_html_page_main_text_and_metadata() -> None:
+    cleaned = clean_html((EXAMPLES / "caspian-courier-rail.html").read_text(encoding="utf-8"))
+    kept = _kept(cleaned)
+    assert cleaned.title == "First freight train reaches Khankendi as new rail link opens"
+    assert cleaned.site == "Caspian Courier"
+    assert cleaned.published == "2025-03-04"
+    assert any(t.startswith("The first freight train on the rebuilt") for t in kept)
+    assert any(t.startswith("Local residents who returned") for t in kept)
+    for junk in ("Politics", "Sign in", "Airport in Fuzuli handles record number of flights",
+                 "© 2025 Caspian Courier. All rights reserved."):  # fmt: skip
+        assert junk not in kept
+    removed = [b.text for b in cleaned.blocks if b.kind == BOILERPLATE]
+    assert "Airport in Fuzuli handles record number of flights" in removed
+
+
+def test_markdown_title_front_matter_and_markup() -> None:
+    cleaned = clean_markdown(
+        "---\nsource: Test Wire\ndate: 2025-03-04\n---\n# A *railway* opens\n\n"
+        "The [line](http://x) reopened after thirty years, officials said on Monday.\n\n"
+        "![train](train.jpg)\n"
+    )
+    assert cleaned.title == "A railway opens"
+    assert cleaned.site == "Test Wire" and cleaned.published == "2025-03-04"
+    assert _kept(cleaned)[1] == "The line reopened after thirty years, officials said on Monday."
+    assert [b.reason for b in cleaned.blocks if b.kind == BOILERPLATE] == ["image"]
+
+
+def test_hard_wrapped_paragraphs_are_joined() -> None:
+    text = (
+        "A headline for the wrapped article\n\n"
+        "This paragraph was wrapped by an editor at seventy\n"
+        "characters, so its lines must be joined into one\n"
+        "paragraph before sentences are split.\n"
+    )
+    kept = _kept(clean_text(text))
+    assert kept[1].startswith("This paragraph was wrapped") and kept[1].endswith("split.")

@@ -1,0 +1,131 @@
+import json
+import sqlite3
+
+from tests.helpers import EXAMPLES, SEEDS, seed
+
+
+def _rows(db_path, sql, params=()):
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def _dump(db_path) -> list[str]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def test_seeds_are_four_english_and_one_german(seeded) -> None:
+    langs = _rows(seeded, "SELECT lang, count(*) FROM documents GROUP BY lang ORDER BY lang")
+    assert langs == [("de", 1), ("en", 4)]
+    (german,) = _rows(seeded, "SELECT path FROM documents WHERE lang = 'de'")
+    assert german[0].endswith(seed("002").name)
+
+
+def test_seed_002_am_27_mai_sentence_is_one_segment(seeded) -> None:
+    rows = _rows(
+        seeded,
+        "SELECT s.text, s.lang FROM segments s JOIN documents d ON d.id = s.doc_id "
+        "WHERE d.path LIKE ? AND s.text LIKE 'Am 27. Mai%'",
+        (f"%{seed('002').name}",),
+    )
+    assert len(rows) == 1
+    text, lang = rows[0]
+    assert text.endswith("Generalkonsulats in Khankendi zählt.")
+    assert lang == "de"
+
+
+def test_segment_offsets_point_into_the_cleaned_text(seeded) -> None:
+    for doc_id, text in _rows(seeded, "SELECT id, text FROM documents"):
+        segments = _rows(
+            seeded,
+            'SELECT start, "end", text FROM segments WHERE doc_id = ? AND kind != ?',
+            (doc_id, "boilerplate"),
+        )
+        assert segments
+        for start, end, segment in segments:
+            assert text[start:end] == segment
+
+
+def test_reingest_adds_nothing_and_says_so(seeded, cli) -> None:
+    before = _dump(seeded)
+    result = cli("ingest", str(SEEDS))
+    assert result.exit_code == 0
+    assert sum(line.startswith("unchanged") for line in result.output.splitlines()) == 5
+    assert "5 unchanged" in result.output
+    assert _dump(seeded) == before
+
+
+def test_changed_file_becomes_a_linked_new_version(cli, db_path, tmp_path) -> None:
+    article = tmp_path / "report.txt"
+    article.write_text("Railway reopens in Khankendi\n\nThe first train arrived on Monday.\n")
+    assert cli("ingest", str(article)).exit_code == 0
+    article.write_text("Railway reopens in Khankendi\n\nThe first train arrived on Tuesday.\n")
+    result = cli("ingest", str(article))
+    assert result.exit_code == 0 and "new-version" in result.output
+    rows = _rows(db_path, "SELECT id, version, previous_id, is_current FROM documents ORDER BY id")
+    assert rows == [(1, 1, None, 0), (2, 2, 1, 1)]
+
+
+def test_bad_inputs_fail_cleanly_and_leave_the_database_as_it_was(seeded, cli, tmp_path) -> None:
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(256))
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "broken.txt").write_bytes(b"caf\xe9 \x81\x8d\x90 text")
+    before = _dump(seeded)
+    for name, message in [
+        ("image.png", "binary"),
+        ("empty.txt", "empty"),
+        ("broken.txt", "undecodable"),
+        ("missing.txt", "no such file"),
+    ]:
+        result = cli("ingest", str(tmp_path / name))
+        assert result.exit_code == 1, name
+        assert message in result.output, result.output
+        assert sum(line.startswith("failed") for line in result.output.splitlines()) == 1
+    assert _dump(seeded) == before
+
+
+def test_one_failing_file_does_not_stop_the_others(cli, db_path, tmp_path) -> None:
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02binary")
+    result = cli("ingest", str(tmp_path / "bad.txt"), str(seed("004")))
+    assert result.exit_code == 1
+    assert "1 added" in result.output and "1 failed" in result.output
+    assert _rows(db_path, "SELECT count(*) FROM documents") == [(1,)]
+    assert _rows(db_path, "SELECT command, status FROM runs") == [("ingest", "ok")]
+
+
+def test_cp1252_input_is_decoded_with_a_warning(cli, db_path, tmp_path) -> None:
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(
+        "Grüße aus Baku\n\nDie Delegation traf sich am Montag in Baku.\n".encode("cp1252")
+    )
+    result = cli("ingest", str(path))
+    assert result.exit_code == 0
+    assert "cp1252" in result.output
+    assert _rows(db_path, "SELECT encoding FROM documents") == [("cp1252",)]
+
+
+def test_stdin_source_and_langs(cli, db_path) -> None:
+    text = "Bahn nach Stepanakert\n\nDer erste Güterzug ist am Montag in der Stadt angekommen.\n"
+    result = cli("ingest", "-", "--source", "Wire", "--langs", "de,en", input=text.encode())
+    assert result.exit_code == 0, result.output
+    assert _rows(db_path, "SELECT source, lang, path FROM documents") == [("Wire", "de", None)]
+
+
+def test_json_output(cli) -> None:
+    result = cli("ingest", str(seed("002")), "--json")
+    assert result.exit_code == 0
+    (record,) = json.loads(result.output)
+    assert record["status"] == "added" and record["lang"] == "de"
+
+
+def test_run_on_the_bundled_examples(cli) -> None:
+    result = cli("run", str(EXAMPLES))
+    assert result.exit_code == 0, result.output
+    assert "Caspian Courier" in result.output
+    assert "2 documents in 2 language(s): de, en." in result.output

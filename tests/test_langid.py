@@ -1,0 +1,45 @@
+import pytest
+
+from translate.errors import TranslateError
+from translate.langid import LanguageDetector, assign_languages, parse_langs
+
+DE = "Die russischen Friedenstruppen haben sich vor kurzem aus der Region zurückgezogen."
+EN = "This year, the Russian peacekeeping contingent has left the territory of Azerbaijan."
+
+
+def test_detection_is_deterministic_across_instances() -> None:
+    texts = ["Karabakh", "Baku Moskau", "Accept", DE, EN, "Info"]
+    first = [LanguageDetector().detect(t) for t in texts]
+    second = [LanguageDetector().detect(t) for t in texts]
+    assert first == second
+
+
+def test_restricted_candidates() -> None:
+    detector = LanguageDetector(["de", "en"])
+    assert detector.detect(DE).lang == "de"
+    assert detector.detect(EN).lang == "en"
+    assert detector.detect("Font ResizerAa").lang in ("de", "en")
+    assert detector.detect("unterstützung finden").lang == "de"
+
+
+def test_no_letters_means_no_guess() -> None:
+    assert LanguageDetector().detect("2024 — 1,200 / 98") is None
+
+
+def test_short_segments_take_the_paragraph_or_document_language() -> None:
+    doc, paras, sents = assign_languages(LanguageDetector(), [[DE, "Gut."], [DE, DE]])
+    assert doc.lang == "de"
+    assert sents[0][1].lang == "de" and sents[0][1].method in ("paragraph", "document")
+
+
+def test_mixed_document_keeps_per_segment_languages() -> None:
+    doc, paras, sents = assign_languages(LanguageDetector(), [[DE, DE], [EN], [DE]])
+    assert doc.lang == "de"
+    assert paras[1].lang == "en" and sents[1][0].lang == "en"
+
+
+def test_parse_langs() -> None:
+    assert parse_langs("en, de") == ["de", "en"]
+    assert parse_langs(None) is None
+    with pytest.raises(TranslateError, match="xx"):
+        parse_langs("de,xx")

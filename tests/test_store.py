@@ -1,0 +1,79 @@
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import sqlite_utils
+
+from corpus import migrations, store
+from corpus.errors import CorpusError
+
+
+def test_blank_database_migrates_to_the_full_schema(db_path) -> None:
+    db = store.open_db(db_path, create=True)
+    assert migrations.applied(db) == [name for name, _ in migrations.MIGRATIONS]
+    assert {"runs", "documents", "paragraphs", "segments", "segments_fts"} <= set(db.table_names())
+    assert {"lang", "lang_prob", "lang_method", "kind", "start", "end", "reason"} <= set(
+        db["segments"].columns_dict
+    )
+    assert {"sha256", "raw_chars", "clean_chars", "previous_id", "version", "published"} <= set(
+        db["documents"].columns_dict
+    )
+    assert "remove_diacritics 2" in db["segments_fts"].schema
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # Migrating again is a no-op.
+    assert migrations.migrate(db) == []
+
+
+def test_missing_database_is_reported(tmp_path) -> None:
+    with pytest.raises(CorpusError, match="no newsalign database"):
+        store.open_readonly(tmp_path / "nope.db")
+    with pytest.raises(CorpusError, match="no newsalign database"):
+        store.open_db(tmp_path / "nope.db")
+
+
+def test_foreign_files_are_refused(tmp_path) -> None:
+    other = tmp_path / "other.db"
+    sqlite_utils.Database(other)["things"].insert({"a": 1})
+    with pytest.raises(CorpusError, match="not a newsalign corpus"):
+        store.open_db(other)
+    text = tmp_path / "notes.db"
+    text.write_text("this is not a database at all, just some text " * 20)
+    with pytest.raises(CorpusError, match="not a SQLite database"):
+        store.open_readonly(text)
+
+
+def test_read_only_connection_refuses_writes(db_path) -> None:
+    store.open_db(db_path, create=True).close()
+    db = store.open_readonly(db_path)
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        db.execute("DELETE FROM documents")
+
+
+def test_database_locked_by_another_process(db_path, cli, tmp_path) -> None:
+    store.open_db(db_path, create=True).close()
+    article = tmp_path / "a.txt"
+    article.write_text("A headline about Khankendi\n\nThe consulate will open in 2024, he said.\n")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sqlite3, sys, time
+            conn = sqlite3.connect({str(db_path)!r}, isolation_level=None)
+            conn.execute("BEGIN IMMEDIATE")
+            print("locked", flush=True)
+            sys.stdin.readline()
+        """)],  # fmt: skip
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        result = cli("ingest", str(article))
+    finally:
+        holder.stdin.write("\n")
+        holder.stdin.close()
+        holder.wait(timeout=10)
+    assert result.exit_code == 1
+    assert "locked by another process" in result.output
+    db = store.open_readonly(db_path)
+    assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
