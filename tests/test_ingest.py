@@ -129,3 +129,14 @@ def test_run_on_the_bundled_examples(cli) -> None:
     assert result.exit_code == 0, result.output
     assert "Caspian Courier" in result.output
     assert "2 documents in 2 language(s): de, en." in result.output
+
+
+def test_seed_001_menu_lines_take_the_document_language(seeded) -> None:
+    rows = _rows(
+        seeded,
+        "SELECT s.kind, s.lang, s.lang_method, count(*) FROM segments s "
+        "JOIN documents d ON d.id = s.doc_id WHERE d.path LIKE ? GROUP BY 1, 2, 3",
+        (f"%{seed('001').name}",),
+    )
+    assert {lang for _, lang, _, _ in rows} == {"en"}
+    assert ("boilerplate", "en", "document") in {(k, lang, m) for k, lang, m, _ in rows}
