@@ -18,7 +18,7 @@ from corpus.decode import decode_bytes
 from corpus.errors import CorpusError, InputError
 from corpus.segment import split_sentences
 from corpus.store import RunLog, locked_error, now
-from corpus.textnorm import fold
+from glossary.textnorm import fold
 from translate.langid import LanguageDetector, assign_languages
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",

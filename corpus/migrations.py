@@ -84,7 +84,7 @@ def m0001_foundation(db: sqlite_utils.Database) -> None:
         CREATE INDEX idx_segments_doc ON segments(doc_id);
         """
     )
-    # The index holds a folded copy of the text (see corpus.textnorm) so that "Xankendi" finds
+    # The index holds a folded copy of the text (see glossary.textnorm) so that "Xankendi" finds
     # "Xankəndi"; SQLite's own diacritics folding does not cover ə or ı.
     db["segments"].enable_fts(
         ["search_text"], fts_version="FTS5", tokenize=FTS_TOKENIZE, create_triggers=True

@@ -10,7 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from corpus.errors import CorpusError
-from corpus.textnorm import WORD, fold
+from glossary.textnorm import WORD, fold
 
 
 @dataclass(frozen=True)

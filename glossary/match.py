@@ -1,0 +1,118 @@
+"""Find glossary spellings in text in one pass, whatever the size of the glossary.
+
+Spellings are folded (case, diacritics) and split into words, then stored in a trie keyed by
+word. Text is split the same way; at each word the trie is walked as far as it goes and the
+longest match wins. Cost per segment depends on the text, not on the number of spellings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from glossary.textnorm import WORD, fold
+
+# German case endings a place name may take: "Bergkarabachs", "Aserbaidschans", "Armeniens".
+GERMAN_SUFFIXES = ("s", "es", "ns", "n", "en")
+
+
+@dataclass(frozen=True)
+class Spelling:
+    """One written form of a name, and what it refers to."""
+
+    text: str
+    entity_id: int
+    name_id: int
+    lang: str | None = None
+
+
+@dataclass(frozen=True)
+class Match:
+    """A spelling found in text: what it refers to and the exact surface form."""
+
+    start: int
+    end: int
+    surface: str
+    spelling: Spelling
+    inflected: bool = False
+
+
+@dataclass
+class _Node:
+    children: dict[str, _Node] = field(default_factory=dict)
+    spellings: list[Spelling] = field(default_factory=list)
+
+
+def words(text: str) -> list[str]:
+    """Folded words of `text`: "Nagorno-Karabakh" and "nagorno karabakh" give the same list."""
+    return [fold(m.group()) for m in WORD.finditer(text)]
+
+
+class Matcher:
+    """A compiled set of spellings; `find` returns non-overlapping longest matches."""
+
+    def __init__(self, spellings: Iterable[Spelling] = ()) -> None:
+        self._root = _Node()
+        self.size = 0
+        for spelling in spellings:
+            self.add(spelling)
+
+    def add(self, spelling: Spelling) -> None:
+        key = words(spelling.text)
+        if not key:
+            return
+        node = self._root
+        for word in key:
+            node = node.children.setdefault(word, _Node())
+        if spelling not in node.spellings:
+            node.spellings.append(spelling)
+            self.size += 1
+
+    def find(self, text: str) -> list[Match]:
+        """Every match in `text`, left to right, longest first where matches overlap."""
+        tokens = list(WORD.finditer(text))
+        folded = [fold(t.group()) for t in tokens]
+        found: list[Match] = []
+        i = 0
+        while i < len(tokens):
+            best: tuple[int, _Node, bool] | None = None
+            node = self._root
+            j = i
+            while j < len(tokens):
+                child = node.children.get(folded[j])
+                if child is None:
+                    stem = self._inflected(node, folded[j])
+                    if stem is not None:
+                        best = (j, stem, True)
+                    break
+                node = child
+                if node.spellings:
+                    best = (j, node, False)
+                j += 1
+            if best is None:
+                i += 1
+                continue
+            last, hit, inflected = best
+            start, end = tokens[i].start(), tokens[last].end()
+            found.append(Match(start, end, text[start:end], hit.spellings[0], inflected))
+            i = last + 1
+        return found
+
+    def candidates(self, text: str) -> list[list[Spelling]]:
+        """For each match, every spelling with that form (several entities mean a conflict)."""
+        result = []
+        for match in self.find(text):
+            node = self._root
+            for word in words(match.surface):
+                node = node.children.get(word) or node
+            result.append(list(node.spellings) or [match.spelling])
+        return result
+
+    @staticmethod
+    def _inflected(node: _Node, word: str) -> _Node | None:
+        for suffix in GERMAN_SUFFIXES:
+            if len(word) > len(suffix) + 2 and word.endswith(suffix):
+                child = node.children.get(word[: -len(suffix)])
+                if child is not None and child.spellings:
+                    return child
+        return None

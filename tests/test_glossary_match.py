@@ -1,0 +1,55 @@
+from glossary.match import Matcher, Spelling
+
+KHANKENDI, STEPANAKERT, KARABAKH, NK, AZ = (
+    Spelling("Khankendi", 1, 10, "en"),
+    Spelling("Stepanakert", 1, 11, "en"),
+    Spelling("Karabakh", 2, 20, "en"),
+    Spelling("Nagorno-Karabakh", 2, 21, "en"),
+    Spelling("Aserbaidschan", 3, 30, "de"),
+)
+XANKENDI = Spelling("Xankəndi", 1, 10, "az")
+BERGKARABACH = Spelling("Bergkarabach", 2, 22, "de")
+
+
+def matcher() -> Matcher:
+    return Matcher([KHANKENDI, STEPANAKERT, KARABAKH, NK, AZ, XANKENDI, BERGKARABACH])
+
+
+def surfaces(text: str) -> list[tuple[str, int]]:
+    return [(m.surface, m.spelling.name_id) for m in matcher().find(text)]
+
+
+def test_case_and_diacritics_insensitive_keeping_the_surface() -> None:
+    assert surfaces("in XANKENDI and xankəndi") == [("XANKENDI", 10), ("xankəndi", 10)]
+
+
+def test_longest_match_wins_and_hyphen_or_space_variants() -> None:
+    assert surfaces("the Nagorno-Karabakh war") == [("Nagorno-Karabakh", 21)]
+    assert surfaces("the Nagorno Karabakh war") == [("Nagorno Karabakh", 21)]
+    assert surfaces("Karabakh alone") == [("Karabakh", 20)]
+
+
+def test_never_inside_another_word() -> None:
+    assert surfaces("Karabakhization and preKhankendi") == []
+
+
+def test_german_inflected_forms() -> None:
+    assert surfaces("die Kontrolle Bergkarabachs und Aserbaidschans") == [
+        ("Bergkarabachs", 22),
+        ("Aserbaidschans", 30),
+    ]
+
+
+def test_slash_separated_names_are_two_matches_with_offsets() -> None:
+    text = "Konsulat in Khankendi/Stepanakert"
+    found = matcher().find(text)
+    assert [(text[m.start : m.end], m.spelling.name_id) for m in found] == [
+        ("Khankendi", 10),
+        ("Stepanakert", 11),
+    ]
+
+
+def test_same_form_for_two_entities_is_visible_as_a_conflict() -> None:
+    m = Matcher([Spelling("Georgia", 5, 50, "en"), Spelling("Georgia", 6, 60, "en")])
+    (options,) = m.candidates("Georgia")
+    assert {s.entity_id for s in options} == {5, 6}
