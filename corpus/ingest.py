@@ -15,7 +15,7 @@ import sqlite_utils
 
 from corpus.clean import BODY, BOILERPLATE, TITLE, Cleaned, clean_html, clean_markdown, clean_text
 from corpus.decode import decode_bytes
-from corpus.errors import CorpusError, InputError
+from corpus.errors import InputError
 from corpus.segment import split_sentences
 from corpus.store import RunLog, locked_error, now
 from glossary.textnorm import fold
@@ -139,7 +139,7 @@ def parse_document(data: bytes, name: str, detector: LanguageDetector) -> Parsed
         decoded.text
     )
     kept = [b for b in cleaned.blocks if b.kind in (TITLE, BODY)]
-    if not any(b.kind == BODY for b in kept) and not kept:
+    if not kept:
         raise InputError("no article text found: every line looks like boilerplate")
     text_parts: list[str] = []
     offset = 0
@@ -295,8 +295,9 @@ def ingest(
     Unchanged bytes add nothing; changed bytes at a known path become a new version linked to
     the old one. Raises CorpusError only when the database itself cannot be written.
     """
+    paths = list(paths)  # read twice: for the run's record and for discovery
     detector = detector or LanguageDetector(langs)
-    run = RunLog(db, "ingest", {"paths": list(paths) if not isinstance(paths, list) else paths,
+    run = RunLog(db, "ingest", {"paths": paths,
                                 "source": source, "langs": langs})  # fmt: skip
     results: list[IngestResult] = []
 
@@ -347,10 +348,6 @@ def _ingest_one(db, item: InputFile, source, detector, run, stdin) -> IngestResu
         )  # fmt: skip
     except InputError as exc:
         return IngestResult(item.name, "failed", message=str(exc))
-    except CorpusError:
-        raise
-    except sqlite3.OperationalError:
-        raise
     return IngestResult(
         item.name, "new-version" if previous else "added", doc_id=doc_id,
         message=f"new version of document {previous}" if previous else None,

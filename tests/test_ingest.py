@@ -140,3 +140,11 @@ def test_seed_001_menu_lines_take_the_document_language(seeded) -> None:
     )
     assert {lang for _, lang, _, _ in rows} == {"en"}
     assert ("boilerplate", "en", "document") in {(k, lang, m) for k, lang, m, _ in rows}
+
+
+def test_ingest_accepts_any_iterable_of_paths(db_path) -> None:
+    from corpus.ingest import ingest
+    from corpus.store import open_db
+
+    report = ingest(open_db(db_path, create=True), (str(p) for p in [seed("002")]))
+    assert [r.status for r in report.results] == ["added"]

@@ -195,9 +195,8 @@ def assign_languages(
         else:
             para = fallback
         para_out.append(para)
-        inherited = para if para.method == "detected" else fallback
-        inherited = Assigned(
-            inherited.lang, inherited.prob, "paragraph" if para.method == "detected" else "document"
+        inherited = (
+            Assigned(para.lang, para.prob, "paragraph") if para is not fallback else fallback
         )
         sent_out.append(
             [
