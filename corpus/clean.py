@@ -201,6 +201,17 @@ def classify_lines(lines: list[tuple[int, str]], title: str | None = None) -> li
             blocks.append(Block(text, BODY, number))
         else:
             blocks.append(Block(text, BOILERPLATE, number, "fragment"))
+    if not any(b.kind in (TITLE, BODY) for b in blocks):
+        # A brief of one short sentence has no "prose" by the rules above; keep every line that
+        # no rule flagged and that has a few words, rather than refuse the article.
+        blocks = [
+            Block(b.text, BODY, b.line)
+            if rule_reason(b.text) is None
+            and len(b.text.split()) >= 3
+            and b.reason != "related-or-footer"
+            else b
+            for b in blocks
+        ]
     return blocks
 
 

@@ -31,10 +31,15 @@ def now() -> str:
 
 
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
-    if readonly:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    else:
-        conn = sqlite3.connect(str(path))
+    if path.is_dir():
+        raise CorpusError(f"{path} is a directory, not a database file")
+    try:
+        if readonly:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        else:
+            conn = sqlite3.connect(str(path))
+    except sqlite3.Error as exc:
+        raise CorpusError(f"cannot open database {path}: {exc}") from None
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
@@ -64,8 +69,6 @@ def open_db(
     db_path = resolve_db_path(path)
     if not db_path.exists() and not create:
         raise CorpusError(f"no newsalign database at {db_path}; run `newsalign init` first")
-    if db_path.is_dir():
-        raise CorpusError(f"{db_path} is a directory, not a database file")
     conn = _connect(db_path, readonly=False)
     db = sqlite_utils.Database(conn)
     try:

@@ -104,3 +104,10 @@ def test_hard_wrapped_paragraphs_are_joined() -> None:
     )
     kept = _kept(clean_text(text))
     assert kept[1].startswith("This paragraph was wrapped") and kept[1].endswith("split.")
+
+
+def test_a_one_sentence_brief_is_kept() -> None:
+    assert _kept(clean_text("Eine kurze Meldung über Stepanakert.\n")) == [
+        "Eine kurze Meldung über Stepanakert."
+    ]
+    assert _kept(clean_text("12345 67890\n")) == []

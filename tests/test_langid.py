@@ -43,3 +43,10 @@ def test_parse_langs() -> None:
     assert parse_langs(None) is None
     with pytest.raises(TranslateError, match="xx"):
         parse_langs("de,xx")
+
+
+def test_a_document_of_one_word_has_no_language_rather_than_a_random_one() -> None:
+    doc, _, sents = assign_languages(LanguageDetector(), [["Only"]])
+    assert doc.lang is None and sents[0][0].lang is None
+    doc, _, _ = assign_languages(LanguageDetector(), [["Eine kurze Meldung über Stepanakert."]])
+    assert doc.lang == "de"

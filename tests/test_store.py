@@ -5,8 +5,10 @@ import textwrap
 
 import pytest
 import sqlite_utils
+from typer.testing import CliRunner
 
 from corpus import migrations, store
+from corpus.cli import app
 from corpus.errors import CorpusError
 
 
@@ -77,3 +79,10 @@ def test_database_locked_by_another_process(db_path, cli, tmp_path) -> None:
     db = store.open_readonly(db_path)
     assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+
+
+def test_a_directory_is_not_a_database(tmp_path, cli) -> None:
+    for command in (["stats"], ["ingest", str(tmp_path)]):
+        result = CliRunner().invoke(app, [*command, "--db", str(tmp_path)])
+        assert result.exit_code == 1
+        assert "is a directory" in result.output

@@ -131,6 +131,7 @@ class LanguageDetector:
 OWN_MIN_LETTERS = 25
 OWN_MIN_PROB = 0.90
 PARAGRAPH_MIN_LETTERS = 40
+MIN_DOCUMENT_LETTERS = 10
 
 
 @dataclass(frozen=True)
@@ -176,8 +177,10 @@ def assign_languages(
     every = [d for row in sentence_dets for d in row if d]
     doc_det = _vote(every)
     if doc_det is None:
-        # Nothing long enough on its own: judge the whole text at once.
-        doc_det = detector.detect(" ".join(" ".join(s) for s in paragraphs))
+        # Nothing long enough on its own: judge the whole text at once, if there is enough of
+        # it; a guess from a word or two ("Only" comes out Welsh) is worse than "unknown".
+        whole = " ".join(" ".join(s) for s in paragraphs)
+        doc_det = detector.detect(whole) if _letters(whole) >= MIN_DOCUMENT_LETTERS else None
     doc = (
         Assigned(doc_det.lang, doc_det.prob, "detected")
         if doc_det
