@@ -4,19 +4,14 @@ print. Errors of the project's own types become one line on stderr and exit code
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from corpus import output, queries, store
-from corpus.errors import CorpusError
-from glossary.errors import GlossaryError
-from translate.errors import TranslateError
+from corpus import cli_glossary, gloss, output, queries, store
+from corpus.cli_common import DbOption, JsonOption, cli_errors
 
 app = typer.Typer(
     name="newsalign",
@@ -27,32 +22,7 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        envvar=store.ENV_DB,
-        help=f"Corpus database file [default: ./{store.DEFAULT_DB}, or ${store.ENV_DB}]",
-        show_default=False,
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-
-
-@contextmanager
-def cli_errors() -> Iterator[None]:
-    """Turn the project's errors into one line on stderr and a non-zero exit."""
-    try:
-        yield
-    except (CorpusError, GlossaryError, TranslateError) as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            typer.echo("Error: the database is locked by another process; try again", err=True)
-            raise typer.Exit(1) from None
-        raise
+app.add_typer(cli_glossary.app, name="glossary")
 
 
 @app.command()
@@ -61,8 +31,20 @@ def init(db: DbOption = None) -> None:
     with cli_errors():
         path = store.resolve_db_path(db)
         existed = path.exists()
-        store.open_db(path, create=True).close()
+        database = store.open_db(path, create=True)
+        loaded = gloss.ensure_default(database)
+        entities = database.execute("SELECT count(*) FROM entities").fetchone()[0]
+        version = gloss.version(database)
     typer.echo(f"{'Up to date' if existed else 'Created'}: {path}")
+    if loaded:
+        typer.echo(f"Loaded the default glossary: {entities} entities (glossary version {version})")
+
+
+def _open_for_writing(db: Path | None):
+    """Open (creating if needed) a corpus; a new one gets the default glossary."""
+    database = store.open_db(db, create=True)
+    gloss.ensure_default(database)
+    return database
 
 
 def _print_result(result) -> None:
@@ -119,7 +101,7 @@ def ingest(
 
     with cli_errors():
         candidates = _langs(langs)
-        database = store.open_db(db, create=True)
+        database = _open_for_writing(db)
         report = run_ingest(
             database, paths, source=source, langs=candidates,
             on_result=None if as_json else _print_result,
@@ -207,13 +189,25 @@ def search(
         bool,
         typer.Option("--fts", help="Pass QUERY to SQLite FTS5 as is (AND, OR, NEAR, prefix*)."),
     ] = False,
+    literal: Annotated[
+        bool,
+        typer.Option(
+            "--literal", help="Only the string itself, not other names of the same place."
+        ),
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Full-text search over the segments of current documents."""
     with cli_errors():
         hits = queries.search(
-            store.open_readonly(db), query, lang=lang, source=source, limit=limit, raw=fts
+            store.open_readonly(db),
+            query,
+            lang=lang,
+            source=source,
+            limit=limit,
+            raw=fts,
+            literal=literal,
         )
     if as_json:
         typer.echo(output.to_json([dataclasses.asdict(h) for h in hits]))
@@ -223,7 +217,35 @@ def search(
         return
     for hit in hits:
         typer.echo(f"[{hit.doc_id}:{hit.segment_id}] {hit.source} ({hit.lang}) {hit.title or ''}")
+        if hit.match == "entity":
+            typer.echo(f"    same entity ({hit.entity}), named here: {hit.names_used}")
         typer.echo(f"    {hit.snippet}")
+
+
+@app.command()
+def names(
+    entity: Annotated[
+        str | None, typer.Argument(help="Entity key or any of its names [default: all].")
+    ] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Naming stance: per outlet, which name it used for each entity, and how often."""
+    from corpus.mentions import names_used
+    from glossary.edit import find_entity
+
+    with cli_errors():
+        database = store.open_readonly(db)
+        key = find_entity(gloss.load(database), entity).key if entity else None
+        rows = names_used(database, key)
+    if as_json:
+        typer.echo(output.to_json(rows))
+        return
+    if not rows:
+        typer.echo("No mentions.")
+        return
+    columns = ["entity", "source", "name", "usage", "mentions", "surfaces"]
+    typer.echo(output.to_table(columns, [[r[c] for c in columns] for r in rows], max_width=50))
 
 
 @app.command()

@@ -16,8 +16,11 @@ import sqlite_utils
 from corpus.clean import BODY, BOILERPLATE, TITLE, Cleaned, clean_html, clean_markdown, clean_text
 from corpus.decode import decode_bytes
 from corpus.errors import InputError
+from corpus.gloss import version as glossary_version
+from corpus.mentions import insert_mentions, matcher
 from corpus.segment import split_sentences
 from corpus.store import RunLog, locked_error, now
+from glossary.match import Matcher
 from glossary.textnorm import fold
 from translate.langid import LanguageDetector, assign_languages
 
@@ -202,7 +205,7 @@ def parse_document(data: bytes, name: str, detector: LanguageDetector) -> Parsed
 
 
 def _store(db: sqlite_utils.Database, doc: ParsedDocument, *, key: str, path: str | None,
-           source: str, sha: str, run: RunLog) -> tuple[int, int | None]:  # fmt: skip
+           source: str, sha: str, run: RunLog, names: tuple[Matcher, int]) -> tuple[int, int | None]:  # fmt: skip
     previous = db.execute(
         "SELECT id, version FROM documents WHERE doc_key = ? AND is_current = 1", [key]
     ).fetchone()
@@ -268,6 +271,11 @@ def _store(db: sqlite_utils.Database, doc: ParsedDocument, *, key: str, path: st
             ),
             batch_size=500,
         )
+        found, glossary_version = names
+        kept = db.execute(
+            "SELECT id, text FROM segments WHERE doc_id = ? AND kind != 'boilerplate'", [doc_id]
+        )
+        insert_mentions(db, found, kept, glossary_version)
     return doc_id, previous[0] if previous else None
 
 
@@ -296,6 +304,7 @@ def ingest(
     the old one. Raises CorpusError only when the database itself cannot be written.
     """
     paths = list(paths)  # read twice: for the run's record and for discovery
+    names = (matcher(db), glossary_version(db))
     detector = detector or LanguageDetector(langs)
     run = RunLog(db, "ingest", {"paths": paths,
                                 "source": source, "langs": langs})  # fmt: skip
@@ -311,7 +320,7 @@ def ingest(
             if isinstance(item, IngestResult):
                 emit(item)
                 continue
-            emit(_ingest_one(db, item, source, detector, run, stdin))
+            emit(_ingest_one(db, item, source, detector, run, stdin, names))
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise locked_error(
@@ -325,7 +334,7 @@ def ingest(
     return IngestReport(tuple(results), run.id)
 
 
-def _ingest_one(db, item: InputFile, source, detector, run, stdin) -> IngestResult:
+def _ingest_one(db, item: InputFile, source, detector, run, stdin, names) -> IngestResult:
     try:
         data = _read(item, stdin)
         sha = hashlib.sha256(data).hexdigest()
@@ -344,7 +353,7 @@ def _ingest_one(db, item: InputFile, source, detector, run, stdin) -> IngestResu
         name = source or doc.site or (item.path.stem if item.path else "stdin")
         doc_id, previous = _store(
             db, doc, key=key, path=str(item.path) if item.path else None, source=name,
-            sha=sha, run=run,
+            sha=sha, run=run, names=names,
         )  # fmt: skip
     except InputError as exc:
         return IngestResult(item.name, "failed", message=str(exc))

@@ -10,6 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from corpus.errors import CorpusError
+from corpus.mentions import matcher
 from glossary.textnorm import WORD, fold
 
 
@@ -25,6 +26,9 @@ class SearchHit:
     kind: str
     snippet: str
     text: str
+    match: str = "text"  # "text": the words themselves; "entity": another name of the same place
+    entity: str | None = None  # for entity matches: the entity's label
+    names_used: str | None = None  # for entity matches: the name(s) this segment uses
 
 
 def stats(db: sqlite_utils.Database) -> dict[str, Any]:
@@ -157,9 +161,14 @@ def search(
     source: str | None = None,
     limit: int = 20,
     raw: bool = False,
+    literal: bool = False,
     include_boilerplate: bool = False,
 ) -> list[SearchHit]:
-    """Full-text search over segments of current documents, best matches first."""
+    """Full-text search over segments of current documents, best matches first.
+
+    Unless `literal` (or `raw`), a query that is a glossary spelling also finds segments that
+    name the same entity under any other name, marked as entity matches.
+    """
     where = ["segments_fts MATCH ?", "d.is_current = 1"]
     params: list[Any] = [query if raw else fts_query(query)]
     if not include_boilerplate:
@@ -190,6 +199,48 @@ def search(
     for row in rows:
         hit = SearchHit(*row)
         hits.append(dataclasses.replace(hit, snippet=highlight(hit.text, query)))
+    if literal or raw or len(hits) >= limit:
+        return hits
+    return hits + _entity_hits(db, query, {h.segment_id for h in hits}, lang, source,
+                               limit - len(hits))  # fmt: skip
+
+
+def _entity_hits(db, query, seen, lang, source, limit) -> list[SearchHit]:
+    entity_ids = sorted({t.entity_id for t in matcher(db).lookup(query)})
+    if not entity_ids:
+        return []
+    where = [f"m.entity_id IN ({', '.join('?' * len(entity_ids))})", "d.is_current = 1",
+             "s.kind != 'boilerplate'"]  # fmt: skip
+    params: list[Any] = list(entity_ids)
+    if lang:
+        where.append("s.lang = ?")
+        params.append(lang)
+    if source:
+        where.append("d.source = ?")
+        params.append(source)
+    rows = db.execute(
+        f"""
+        SELECT d.id, s.id, d.source, d.title, s.lang, s.kind, s.text,
+               group_concat(DISTINCT m.surface), group_concat(DISTINCT n.name), e.label
+        FROM mentions m
+        JOIN segments s ON s.id = m.segment_id
+        JOIN documents d ON d.id = s.doc_id
+        JOIN names n ON n.id = m.name_id
+        JOIN entities e ON e.id = m.entity_id
+        WHERE {" AND ".join(where)}
+        GROUP BY s.id ORDER BY s.id
+        """,
+        params,
+    ).fetchall()
+    hits = []
+    for doc_id, seg_id, src, title, seg_lang, kind, text, surfaces, names, label in rows:
+        if seg_id in seen:
+            continue
+        snippet = highlight(text, " ".join(surfaces.split(",")))
+        hits.append(SearchHit(doc_id, seg_id, src, title, seg_lang, kind, snippet, text,
+                              "entity", label, names.replace(",", ", ")))  # fmt: skip
+        if len(hits) >= limit:
+            break
     return hits
 
 

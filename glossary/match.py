@@ -17,12 +17,13 @@ GERMAN_SUFFIXES = ("s", "es", "ns", "n", "en")
 
 
 @dataclass(frozen=True)
-class Spelling:
-    """One written form of a name, and what it refers to."""
+class Term:
+    """One spelling to look for, and the entity, name and spelling ids it stands for."""
 
     text: str
     entity_id: int
     name_id: int
+    spelling_id: int = 0
     lang: str | None = None
 
 
@@ -33,14 +34,14 @@ class Match:
     start: int
     end: int
     surface: str
-    spelling: Spelling
+    term: Term
     inflected: bool = False
 
 
 @dataclass
 class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
-    spellings: list[Spelling] = field(default_factory=list)
+    terms: list[Term] = field(default_factory=list)
 
 
 def words(text: str) -> list[str]:
@@ -51,21 +52,22 @@ def words(text: str) -> list[str]:
 class Matcher:
     """A compiled set of spellings; `find` returns non-overlapping longest matches."""
 
-    def __init__(self, spellings: Iterable[Spelling] = ()) -> None:
+    def __init__(self, terms: Iterable[Term] = ()) -> None:
         self._root = _Node()
         self.size = 0
-        for spelling in spellings:
-            self.add(spelling)
+        for term in terms:
+            self.add(term)
 
-    def add(self, spelling: Spelling) -> None:
-        key = words(spelling.text)
+    def add(self, term: Term) -> None:
+        """Add one term; several terms may share a form (that is how conflicts show)."""
+        key = words(term.text)
         if not key:
             return
         node = self._root
         for word in key:
             node = node.children.setdefault(word, _Node())
-        if spelling not in node.spellings:
-            node.spellings.append(spelling)
+        if term not in node.terms:
+            node.terms.append(term)
             self.size += 1
 
     def find(self, text: str) -> list[Match]:
@@ -86,7 +88,7 @@ class Matcher:
                         best = (j, stem, True)
                     break
                 node = child
-                if node.spellings:
+                if node.terms:
                     best = (j, node, False)
                 j += 1
             if best is None:
@@ -94,25 +96,24 @@ class Matcher:
                 continue
             last, hit, inflected = best
             start, end = tokens[i].start(), tokens[last].end()
-            found.append(Match(start, end, text[start:end], hit.spellings[0], inflected))
+            found.append(Match(start, end, text[start:end], hit.terms[0], inflected))
             i = last + 1
         return found
 
-    def candidates(self, text: str) -> list[list[Spelling]]:
-        """For each match, every spelling with that form (several entities mean a conflict)."""
-        result = []
-        for match in self.find(text):
-            node = self._root
-            for word in words(match.surface):
-                node = node.children.get(word) or node
-            result.append(list(node.spellings) or [match.spelling])
-        return result
+    def lookup(self, text: str) -> list[Term]:
+        """Every term whose form is exactly `text` (after folding); empty if none."""
+        node = self._root
+        for word in words(text):
+            node = node.children.get(word)
+            if node is None:
+                return []
+        return list(node.terms)
 
     @staticmethod
     def _inflected(node: _Node, word: str) -> _Node | None:
         for suffix in GERMAN_SUFFIXES:
             if len(word) > len(suffix) + 2 and word.endswith(suffix):
                 child = node.children.get(word[: -len(suffix)])
-                if child is not None and child.spellings:
+                if child is not None and child.terms:
                     return child
         return None

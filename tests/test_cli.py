@@ -70,9 +70,11 @@ def test_read_commands_need_an_existing_database(cli) -> None:
     assert "no newsalign database" in result.output
 
 
-def test_init_is_idempotent(cli) -> None:
-    assert "Created" in cli("init").output
-    assert "Up to date" in cli("init").output
+def test_init_is_idempotent_and_loads_the_default_glossary_once(cli) -> None:
+    first = cli("init").output
+    assert "Created" in first and "Loaded the default glossary" in first
+    second = cli("init").output
+    assert "Up to date" in second and "glossary" not in second
 
 
 def test_help_lists_the_commands() -> None:

@@ -17,7 +17,14 @@ def _sections() -> dict[str, str]:
 def test_every_command_and_option_is_documented() -> None:
     sections = _sections()
     group = typer.main.get_command(app)
+    commands = []
     for name, command in group.commands.items():
+        subcommands = getattr(command, "commands", None)
+        if subcommands:
+            commands += [(f"{name} {sub}", c) for sub, c in subcommands.items()]
+        else:
+            commands.append((name, command))
+    for name, command in commands:
         assert name in sections, f"README has no section for `newsalign {name}`"
         for param in command.params:
             for opt in param.opts:

@@ -15,7 +15,11 @@ from corpus.errors import CorpusError
 def test_blank_database_migrates_to_the_full_schema(db_path) -> None:
     db = store.open_db(db_path, create=True)
     assert migrations.applied(db) == [name for name, _ in migrations.MIGRATIONS]
-    assert {"runs", "documents", "paragraphs", "segments", "segments_fts"} <= set(db.table_names())
+    assert {"runs", "documents", "paragraphs", "segments", "segments_fts", "entities", "names",
+            "spellings", "mentions", "glossary_versions"} <= set(db.table_names())  # fmt: skip
+    assert {"surface", "start", "end", "glossary_version", "name_id"} <= set(
+        db["mentions"].columns_dict
+    )
     assert {"lang", "lang_prob", "lang_method", "kind", "start", "end", "reason"} <= set(
         db["segments"].columns_dict
     )

@@ -1,0 +1,42 @@
+"""Pieces every command module of the CLI shares: options and error handling."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from corpus import store
+from corpus.errors import CorpusError
+from glossary.errors import GlossaryError
+from translate.errors import TranslateError
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        envvar=store.ENV_DB,
+        help=f"Corpus database file [default: ./{store.DEFAULT_DB}, or ${store.ENV_DB}]",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+@contextmanager
+def cli_errors() -> Iterator[None]:
+    """Turn the project's errors into one line on stderr and a non-zero exit."""
+    try:
+        yield
+    except (CorpusError, GlossaryError, TranslateError) as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            typer.echo("Error: the database is locked by another process; try again", err=True)
+            raise typer.Exit(1) from None
+        raise

@@ -1,0 +1,281 @@
+"""Build the shipped default glossary (glossary/data/default.tsv).
+
+Entities, names and usage labels are written here by hand: which names exist and who uses them
+is the editorial part. Where GeoNames has the place, its alternate names are pulled in as
+spellings, each assigned to a name by a pattern (so GeoNames' "Stepanakert" lands under the
+name Stepanakert, not under Khankendi). GeoNames data is CC BY 4.0: credit "GeoNames
+(geonames.org)", which the file header and the README carry.
+
+    python -m glossary.build_default ../shared/eval/geonames-caucasus > glossary/data/default.tsv
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from glossary.io import dumps
+from glossary.model import Entity, Name, Spelling, script_of
+
+
+@dataclass(frozen=True)
+class N:
+    name: str
+    usage: str
+    spellings: tuple[str, ...] = ()  # "text@lang" ("text" alone: any language)
+    pull: str = ""  # regex over GeoNames alternate names that belong to this name
+    valid_from: str = ""
+    valid_to: str = ""
+
+
+@dataclass(frozen=True)
+class E:
+    key: str
+    type: str
+    label: str
+    names: tuple[N, ...]
+    geonames: int | None = None
+    notes: str = ""
+    wikidata: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+AZ_OFFICIAL, ARMENIAN = "Azerbaijani official", "Armenian"
+
+ENTITIES: tuple[E, ...] = (
+    # Karabakh and around: one place, names by side.
+    E("khankendi", "place", "Khankendi / Stepanakert", (
+        N("Khankendi", AZ_OFFICIAL, ("Khankendi@en", "Xankəndi@az", "Chankendi@de", "Ханкенди@ru"),
+          r"(Khankendy?|Xank[əǝ]ndi|Xankendi|Hankendi|Chank[äa]e?ndi|Ханкенди|Ханкенді|Խանքենդի)"),
+        N("Stepanakert", ARMENIAN, ("Stepanakert@en", "Stepanakert@de", "Степанакерт@ru",
+                                    "Ստեփանակերտ@hy"), r"(Stepanakert|Степанакерт|Ստեփանակերտ)"),
+        N("Vararakn", "Armenian historical", ("Vararakn@en", "Վարարակն@hy"), r"(Vararakn|Վարարակն)"),
+    ), geonames=146970, notes="Capital of the former Nagorno-Karabakh Autonomous Oblast."),
+    E("shusha", "place", "Shusha / Shushi", (
+        N("Shusha", AZ_OFFICIAL, ("Shusha@en", "Şuşa@az", "Schuscha@de", "Шуша@ru"), r"(Shusha|Şuşa|Choucha)"),
+        N("Shushi", ARMENIAN, ("Shushi@en", "Շուշի@hy"), r"(Shushi|Shoushi|Şuşi|Շուշի)"),
+    ), geonames=147105),
+    E("lachin", "place", "Lachin / Berdzor", (
+        N("Lachin", AZ_OFFICIAL, ("Lachin@en", "Laçın@az", "Latschin@de", "Лачин@ru"), r"(Lachin|Laçın|Lacin|Lačin|Latchine|Лачин)"),
+        N("Berdzor", ARMENIAN, ("Berdzor@en", "Բերձոր@hy"), r"(Berdzor|Բերձոր)"),
+    ), geonames=147625),
+    E("aghdam", "place", "Aghdam / Akna", (
+        N("Aghdam", AZ_OFFICIAL, ("Aghdam@en", "Ağdam@az", "Agdam@de", "Агдам@ru"), r"(Aghdam|Ağdam|Agdam|Агдам)"),
+        N("Akna", ARMENIAN, ("Akna@en", "Ակնա@hy"), r"(Akna|Ակնա)"),
+    ), geonames=148619),
+    E("kalbajar", "place", "Kalbajar / Karvachar", (
+        N("Kalbajar", AZ_OFFICIAL, ("Kalbajar@en", "Kəlbəcər@az", "Kelbadschar@de", "Кельбаджар@ru"),
+          r"(Kalbajar|Kelbajar|Kəlbəcər|Kälbäjär|Kelbadshar|Кельбаджар|Калбажар)"),
+        N("Karvachar", ARMENIAN, ("Karvachar@en", "Քարվաճառ@hy"), r"(Karvachar|Քարվաճառ)"),
+    ), geonames=586268),
+    E("fuzuli", "place", "Fuzuli / Varanda", (
+        N("Fuzuli", AZ_OFFICIAL, ("Fuzuli@en", "Füzuli@az", "Fisuli@de", "Физули@ru"), r"(Fuzuli|Füzuli|Fizuli|Физули)"),
+        N("Varanda", ARMENIAN, ("Varanda@en", "Վարանդա@hy")),
+        N("Karyagino", "Russian imperial and Soviet-era", ("Karyagino@en", "Karjagino@de", "Карягино@ru"),
+          r"(Karyagino|Karjagino)", valid_to="1959"),
+    ), geonames=148106),
+    E("jabrayil", "place", "Jabrayil / Jrakan", (
+        N("Jabrayil", AZ_OFFICIAL, ("Jabrayil@en", "Cəbrayıl@az", "Dschabrajil@de", "Джебраил@ru"),
+          r"(Jabrayil|Jabrail|Jebrail|Jebrayil|Cəbrayıl|Cabrayil|Djebrail|Dzhebrail|Джебраил)"),
+        N("Jrakan", ARMENIAN, ("Jrakan@en", "Ջրական@hy"), r"(Jrakan|Ձրական)"),
+    ), geonames=148141),
+    E("khojaly", "place", "Khojaly / Ivanyan", (
+        N("Khojaly", AZ_OFFICIAL, ("Khojaly@en", "Khojali@en", "Xocalı@az", "Chodschali@de", "Ходжалы@ru"),
+          r"(Khojaly|Khojali|Xocalı|Xocali|Khodzhaly|Ходжалы)"),
+        N("Ivanyan", ARMENIAN, ("Ivanyan@en", "Իվանյան@hy"), r"(Ivanyan|Իվանյան)"),
+    ), geonames=147774),
+    E("khojavend", "place", "Khojavend / Martuni", (
+        N("Khojavend", AZ_OFFICIAL, ("Khojavend@en", "Xocavənd@az", "Ходжавенд@ru"), r"(Khojavend|Xocavənd|Xocavand|Khodzhavend|Ходжавенд)"),
+        N("Martuni", ARMENIAN, ("Martuni@en", "Մարտունի@hy"), r"(Martuni|Marduni|Մարտունի)"),
+    ), geonames=146969),
+    E("askeran", "place", "Askeran", (
+        N("Askeran", "Armenian and Azerbaijani", ("Askeran@en", "Əsgəran@az", "Аскеран@ru", "Ասկերան@hy"),
+          r"(Askeran|Əsgəran|Asgaran|Аскеран|Ասկերան)"),
+    ), geonames=148450),
+    E("qubadli", "place", "Qubadli / Kashunik", (
+        N("Qubadli", AZ_OFFICIAL, ("Qubadli@en", "Qubadlı@az", "Kubatly@ru"), r"(Qubadli|Qubadlı|Kubadli|Kubatly|Кубатлы)"),
+        N("Kashunik", ARMENIAN, ("Kashunik@en", "Քաշունիք@hy"), r"(Քաշունիք)"),
+        N("Sanasar", "Armenian, 1990s", ("Sanasar@en", "Սանասար@hy"), r"(Sanasar|Սանասար)"),
+    ), geonames=147305),
+    E("zangilan", "place", "Zangilan / Kovsakan", (
+        N("Zangilan", AZ_OFFICIAL, ("Zangilan@en", "Zəngilan@az", "Зангелан@ru"), r"(Zangilan|Zəngilan|Zangelan|Зангелан|Зангилан)"),
+        N("Kovsakan", ARMENIAN, ("Kovsakan@en", "Կովսական@hy"), r"(Kovsakan|Կովսական)"),
+    ), geonames=146901),
+    E("tartar", "place", "Tartar", (
+        N("Tartar", AZ_OFFICIAL, ("Tartar@en", "Tərtər@az", "Terter@ru"), r"(Tartar|Tərtər|Terter|Тертер|Թարթառ)"),
+        N("Mir-Bashir", "Soviet-era", ("Mir-Bashir@en",), r"(Mir-Bashir|Mirbashir|Мир-Башир)", valid_to="1991"),
+    ), geonames=584871),
+    E("turshsu", "place", "Turshsu / Lisagor", (
+        N("Turshsu", AZ_OFFICIAL, ("Turshsu@en", "Turşsu@az"), r"(Turshsu|Turşsu|Туршсу)"),
+        N("Lisagor", ARMENIAN, ("Lisagor@en", "Լիսագոր@hy"), r"(Lisagor|Լիսագոր)"),
+    ), geonames=393875),
+    E("kapan", "place", "Kapan / Qafan", (
+        N("Kapan", "Armenian official", ("Kapan@en", "Капан@ru", "Կապան@hy"), r"(Kapan|Ghapan|Kafan|Капан|Կապան)"),
+        N("Qafan", "Azerbaijani", ("Qafan@az",), r"(Qafan)"),
+    ), geonames=174875),
+    E("goris", "place", "Goris", (N("Goris", "Armenian official", ("Goris@en", "Горис@ru", "Գորիս@hy"), r"(Goris|Горис|Գորիս)"),), geonames=174895),
+    E("sisian", "place", "Sisian", (N("Sisian", "Armenian official", ("Sisian@en", "Сисиан@ru", "Սիսիան@hy"), r"(Sisian|Сисиан|Սիսիան)"),), geonames=174763),
+    E("meghri", "place", "Meghri", (N("Meghri", "Armenian official", ("Meghri@en", "Megri@de", "Мегри@ru", "Մեղրի@hy"), r"(Meghri|Megri|Мегри|Մեղրի)"),), geonames=174823),
+    E("jermuk", "place", "Jermuk", (N("Jermuk", "Armenian official", ("Jermuk@en", "Dschermuk@de", "Джермук@ru", "Ջերմուկ@hy"), r"(Jermuk|Dschermuk|Джермук|Ջերմուկ)"),), geonames=174884),
+    # Cities named in the seeds.
+    E("baku", "place", "Baku", (N("Baku", AZ_OFFICIAL, ("Baku@en", "Baku@de", "Bakı@az", "Баку@ru", "Բաքու@hy"), r"(Baku|Bakı|Баку|Բաքու)"),), geonames=587084),
+    E("ganja", "place", "Ganja", (
+        N("Ganja", AZ_OFFICIAL, ("Ganja@en", "Gəncə@az", "Gandscha@de", "Гянджа@ru"), r"(Ganja|Gəncə|Gandzha|Gyandzha)"),
+        N("Kirovabad", "Soviet-era", ("Kirovabad@en", "Kirowabad@de", "Кировабад@ru"), r"(Kirovabad)", valid_from="1935", valid_to="1989"),
+        N("Elisavetpol", "Russian imperial", ("Elisavetpol@en", "Elisabethpol@de", "Елисаветполь@ru"), r"(Elisavetpol|Elizavetpol)", valid_from="1804", valid_to="1918"),
+        N("Gandzak", ARMENIAN, ("Gandzak@en", "Գանձակ@hy"), r"(Gandzak)"),
+    ), geonames=586523),
+    E("shamakhi", "place", "Shamakhi", (
+        N("Shamakhi", AZ_OFFICIAL, ("Shamakhi@en", "Şamaxı@az", "Schamachi@de", "Шамахы@ru"), r"(Shamakhi|Shamakhy|Şamaxı)"),
+        N("Shemakha", "Russian", ("Shemakha@en", "Schemacha@de", "Шемаха@ru"), r"(Shemakha|Schemacha|Шемаха)"),
+    ), geonames=585156),
+    E("yerevan", "place", "Yerevan", (
+        N("Yerevan", "Armenian official", ("Yerevan@en", "Jerewan@de", "Ереван@ru", "Երևան@hy"), r"(Yerevan|Jerewan|Erevan|Ереван)"),
+        N("Erivan", "historical; Azerbaijani usage", ("Erivan@en", "Eriwan@de", "İrəvan@az", "Эривань@ru"), r"(Erivan|Eriwan|Iravan)"),
+    ), geonames=616052),
+    E("tbilisi", "place", "Tbilisi", (
+        N("Tbilisi", "Georgian official", ("Tbilisi@en", "Tbilisi@de", "თბილისი@ka", "Тбилиси@ru"), r"(Tbilisi|Тбилиси)"),
+        N("Tiflis", "historical; German, Russian imperial", ("Tiflis@en", "Tiflis@de", "Тифлис@ru"), r"(Tiflis)", valid_to="1936"),
+    ), geonames=611717),
+    E("gyumri", "place", "Gyumri", (
+        N("Gyumri", "Armenian official", ("Gyumri@en", "Gjumri@de", "Гюмри@ru"), r"(Gyumri|Gjumri|Gümrü|Гюмри)"),
+        N("Leninakan", "Soviet-era", ("Leninakan@en", "Ленинакан@ru"), r"(Leninakan)", valid_from="1924", valid_to="1990"),
+        N("Alexandropol", "Russian imperial", ("Alexandropol@en", "Александрополь@ru"), valid_to="1924"),
+    ), geonames=616635),
+    E("moscow", "place", "Moscow", (N("Moscow", "Russian official", ("Moscow@en", "Moskau@de", "Москва@ru", "Moskva@az")),)),
+    E("saint-petersburg", "place", "St. Petersburg", (
+        N("St. Petersburg", "Russian official", ("St. Petersburg@en", "Saint Petersburg@en", "Sankt Petersburg@de", "St. Petersburg@de", "Санкт-Петербург@ru")),
+        N("Leningrad", "Soviet-era", ("Leningrad@en", "Ленинград@ru"), valid_from="1924", valid_to="1991"),
+        N("Petrograd", "1914-1924", ("Petrograd@en", "Петроград@ru"), valid_from="1914", valid_to="1924"),
+    )),
+    E("yekaterinburg", "place", "Yekaterinburg", (
+        N("Yekaterinburg", "Russian official", ("Yekaterinburg@en", "Jekaterinburg@de", "Екатеринбург@ru")),
+        N("Sverdlovsk", "Soviet-era", ("Sverdlovsk@en", "Swerdlowsk@de", "Свердловск@ru"), valid_from="1924", valid_to="1991"),
+    )),
+    # Regions.
+    E("karabakh", "region", "Karabakh / Nagorno-Karabakh / Artsakh", (
+        N("Karabakh", AZ_OFFICIAL, ("Karabakh@en", "Qarabağ@az", "Karabach@de", "Карабах@ru", "Ղարաբաղ@hy")),
+        N("Nagorno-Karabakh", "international; Soviet autonomous oblast", ("Nagorno-Karabakh@en", "Bergkarabach@de", "Berg-Karabach@de", "Dağlıq Qarabağ@az", "Нагорный Карабах@ru", "Լեռնային Ղարաբաղ@hy")),
+        N("Artsakh", ARMENIAN, ("Artsakh@en", "Arzach@de", "Арцах@ru", "Արցախ@hy")),
+    ), notes="Azerbaijani usage says Karabakh; Nagorno-Karabakh names the former autonomous oblast; Armenians say Artsakh. Extents differ, usage overlaps."),
+    E("zangezur", "region", "Zangezur / Syunik", (
+        N("Zangezur", "Azerbaijani; historical", ("Zangezur@en", "Zangazur@en", "Zəngəzur@az", "Sangesur@de", "Зангезур@ru")),
+        N("Syunik", "Armenian official (province)", ("Syunik@en", "Sjunik@de", "Сюник@ru", "Սյունիք@hy")),
+    ), notes="Zangezur corridor: Azerbaijani term for a route through Syunik to Nakhchivan."),
+    E("nakhchivan", "region", "Nakhchivan", (
+        N("Nakhchivan", AZ_OFFICIAL, ("Nakhchivan@en", "Naxçıvan@az", "Nachitschewan@de", "Нахичевань@ru", "Նախիջևան@hy")),
+    ), notes="The Nakhchivan Autonomous Republic (exclave of Azerbaijan); its capital shares the name."),
+    E("caucasus", "region", "Caucasus", (N("Caucasus", "", ("Caucasus@en", "Kaukasus@de", "Qafqaz@az", "Кавказ@ru")),)),
+    E("south-caucasus", "region", "South Caucasus", (
+        N("South Caucasus", "", ("South Caucasus@en", "Südkaukasus@de", "Cənubi Qafqaz@az", "Южный Кавказ@ru")),
+        N("Transcaucasia", "Soviet-era", ("Transcaucasia@en", "Transkaukasien@de", "Закавказье@ru")),
+    )),
+    E("north-caucasus", "region", "North Caucasus", (N("North Caucasus", "", ("North Caucasus@en", "Nordkaukasus@de", "Северный Кавказ@ru")),)),
+    E("abkhazia", "region", "Abkhazia", (N("Abkhazia", "", ("Abkhazia@en", "Abchasien@de", "Абхазия@ru", "აფხაზეთი@ka")),)),
+    E("south-ossetia", "region", "South Ossetia / Tskhinvali Region", (
+        N("South Ossetia", "", ("South Ossetia@en", "Südossetien@de", "Южная Осетия@ru")),
+        N("Tskhinvali Region", "Georgian official", ("Tskhinvali Region@en", "Samachablo@en", "ცხინვალის რეგიონი@ka")),
+    )),
+    E("crimea", "region", "Crimea", (N("Crimea", "", ("Crimea@en", "Krim@de", "Крым@ru", "Крим@uk")),)),
+    E("donetsk", "region", "Donetsk (oblast)", (N("Donetsk", "Ukrainian", ("Donetsk@en", "Donezk@de", "Донецьк@uk", "Донецк@ru")),), notes="Ukrainian oblast, occupied by Russia."),
+    E("luhansk", "region", "Luhansk (oblast)", (
+        N("Luhansk", "Ukrainian", ("Luhansk@en", "Luhansk@de", "Луганськ@uk")),
+        N("Lugansk", "Russian", ("Lugansk@en", "Lugansk@de", "Луганск@ru")),
+    ), notes="Ukrainian oblast, occupied by Russia."),
+    E("zaporizhzhia", "region", "Zaporizhzhia (oblast)", (
+        N("Zaporizhzhia", "Ukrainian", ("Zaporizhzhia@en", "Saporischschja@de", "Запоріжжя@uk")),
+        N("Zaporozhye", "Russian", ("Zaporozhye@en", "Saporoschje@de", "Запорожье@ru")),
+    ), notes="Ukrainian oblast, partly occupied by Russia."),
+    E("kherson", "region", "Kherson (oblast)", (N("Kherson", "Ukrainian", ("Kherson@en", "Cherson@de", "Херсон@uk")),), notes="Ukrainian oblast, partly occupied by Russia."),
+    # Countries.
+    E("azerbaijan", "country", "Azerbaijan", (N("Azerbaijan", "", ("Azerbaijan@en", "Aserbaidschan@de", "Azərbaycan@az", "Азербайджан@ru", "Ադրբեջան@hy")),)),
+    E("armenia", "country", "Armenia", (N("Armenia", "", ("Armenia@en", "Armenien@de", "Ermənistan@az", "Армения@ru", "Հայաստան@hy")),)),
+    E("russia", "country", "Russia", (
+        N("Russia", "", ("Russia@en", "Russland@de", "Rusiya@az", "Россия@ru")),
+        N("Russian Federation", "official", ("Russian Federation@en", "Russische Föderation@de", "Российская Федерация@ru")),
+    )),
+    E("ukraine", "country", "Ukraine", (N("Ukraine", "", ("Ukraine@en", "Ukraine@de", "Україна@uk", "Украина@ru")),)),
+    E("georgia", "country", "Georgia", (N("Georgia", "", ("Georgia@en", "Georgien@de", "Gürcüstan@az", "Грузия@ru", "საქართველო@ka")),)),
+    E("turkey", "country", "Türkiye / Turkey", (
+        N("Türkiye", "official since 2022", ("Türkiye@en", "Türkiye@tr")),
+        N("Turkey", "English exonym", ("Turkey@en", "Türkei@de", "Турция@ru")),
+    )),
+    # Organisations named in the seeds.
+    E("osce-minsk-group", "organisation", "OSCE Minsk Group", (N("OSCE Minsk Group", "", ("OSCE Minsk Group@en", "Minsk Group@en", "OSZE-Minsk-Gruppe@de", "Minsk-Gruppe@de")),)),
+    E("european-union", "organisation", "European Union", (N("European Union", "", ("European Union@en", "EU@en", "Europäische Union@de", "EU@de")),)),
+)  # fmt: skip
+
+
+def _geonames(directory: Path) -> dict[int, list[str]]:
+    data = json.loads((directory / "cities500_AZ_AM_GE.json").read_text(encoding="utf-8"))
+    places = {int(k): v["alternatenames"] + [v["name"]] for k, v in data.items()}
+    for line in (
+        (directory / "karabakh_syunik_places.tsv").read_text(encoding="utf-8").splitlines()[1:]
+    ):
+        cells = line.split("\t")
+        alternates = [a.strip() for a in cells[7].split("|")]
+        places.setdefault(int(cells[0]), alternates + [cells[1]])
+    return places
+
+
+def _usable(alternate: str) -> bool:
+    # GeoNames mixes real names with lowercase romanisations of other scripts ("khankandy").
+    return (
+        len(alternate) >= 3 and "  " not in alternate and not alternate[:1].islower()
+        and script_of(alternate) in ("Latn", "Cyrl", "Armn", "Geor")
+    )  # fmt: skip
+
+
+def build(geonames_dir: Path) -> list[Entity]:
+    """The default glossary's entities."""
+    places = _geonames(geonames_dir)
+    entities = []
+    for spec in ENTITIES:
+        alternates = places[spec.geonames] if spec.geonames else []
+        if spec.geonames and not alternates:
+            raise KeyError(f"GeoNames has no place {spec.geonames} for {spec.key}")
+        names = []
+        for i, n in enumerate(spec.names):
+            spellings = {}
+            for item in n.spellings:
+                text, _, lang = item.partition("@")
+                spellings[text, lang] = Spelling(text, lang)
+            listed = {text for text, _ in spellings}
+            if n.pull:
+                for alternate in sorted(set(alternates)):
+                    if (
+                        alternate not in listed
+                        and _usable(alternate)
+                        and re.fullmatch(n.pull, alternate)
+                    ):
+                        spellings[alternate, ""] = Spelling(alternate, "")
+            names.append(
+                Name(n.name, n.usage, i == 0, n.valid_from, n.valid_to, tuple(spellings.values()))
+            )
+        entities.append(
+            Entity(
+                spec.key,
+                spec.type,
+                spec.label,
+                str(spec.geonames or ""),
+                spec.wikidata,
+                spec.notes,
+                tuple(names),
+            )  # fmt: skip
+        )
+    return entities
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__, file=sys.stderr)
+        return 2
+    sys.stdout.write(dumps(build(Path(argv[0])), "tsv"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
