@@ -138,3 +138,15 @@ def test_list_show_check_set_canonical(seeded, cli) -> None:
     assert cli("glossary", "set-canonical", "khankendi", "Stepanakert").exit_code == 0
     assert "Stepanakert (canonical)" in cli("glossary", "show", "khankendi").output
     assert cli("glossary", "show", "Atlantis").exit_code == 1
+
+
+def test_seed_002_title_names_the_city_both_ways(seeded) -> None:
+    rows = _rows(
+        seeded,
+        "SELECT n.name, m.surface FROM mentions m JOIN segments s ON s.id = m.segment_id "
+        "JOIN documents d ON d.id = s.doc_id JOIN names n ON n.id = m.name_id "
+        "JOIN entities e ON e.id = m.entity_id "
+        "WHERE d.path LIKE ? AND s.kind = 'title' AND e.key = 'khankendi' ORDER BY m.start",
+        (f"%{seed('002').name}",),
+    )
+    assert rows == [("Khankendi", "Khankendi"), ("Stepanakert", "Stepanakert")]
