@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from corpus import cli_glossary, gloss, output, queries, store
+from corpus import cli_glossary, cli_translate, gloss, output, queries, store
 from corpus.cli_common import DbOption, JsonOption, cli_errors
 
 app = typer.Typer(
@@ -298,6 +298,11 @@ def run(
         typer.echo(line)
     if summary.ingest.failed:
         raise typer.Exit(1)
+
+
+app.command("translate")(cli_translate.translate)
+app.add_typer(cli_translate.models_app, name="models")
+app.add_typer(cli_translate.tm_app, name="tm")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -25,12 +25,16 @@ def matcher(db: sqlite_utils.Database) -> Matcher:
 def insert_mentions(
     db: sqlite_utils.Database,
     found: Matcher,
-    segments: Iterable[tuple[int, str]],
+    texts: Iterable[tuple[int, str] | tuple[int, str, int | None]],
     glossary_version: int,
 ) -> int:
-    """Store the mentions in (segment id, text) pairs; returns how many."""
+    """Store the mentions in (segment id, text[, translation id]) tuples; returns how many.
+
+    Mentions in a translation carry its id; those in the original text have none.
+    """
     rows = []
-    for segment_id, text in segments:
+    for segment_id, text, *rest in texts:
+        translation_id = rest[0] if rest else None
         for m in found.find(text):
             t = m.term
             rows.append(
@@ -44,21 +48,25 @@ def insert_mentions(
                     m.end,
                     int(m.inflected),
                     glossary_version,
-                )  # fmt: skip
+                    translation_id,
+                )
             )
     db.conn.executemany(
         "INSERT INTO mentions (segment_id, entity_id, name_id, spelling_id, surface, start, "
-        '"end", inflected, glossary_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        '"end", inflected, glossary_version, translation_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         rows,
     )
     return len(rows)
 
 
 def refresh_mentions(db: sqlite_utils.Database, glossary_version: int) -> int:
-    """Recompute every mention (titles and bodies) for the current glossary."""
+    """Recompute every mention, in titles, bodies and their translations."""
     db.execute("DELETE FROM mentions")
+    found = matcher(db)
     segments = db.execute("SELECT id, text FROM segments WHERE kind != 'boilerplate'")
-    return insert_mentions(db, matcher(db), segments, glossary_version)
+    count = insert_mentions(db, found, segments, glossary_version)
+    translations = db.execute("SELECT segment_id, text, id FROM translations")
+    return count + insert_mentions(db, found, translations, glossary_version)
 
 
 def names_used(db: sqlite_utils.Database, entity_key: str | None = None) -> list[dict[str, Any]]:
@@ -79,7 +87,7 @@ def names_used(db: sqlite_utils.Database, entity_key: str | None = None) -> list
             JOIN documents d ON d.id = s.doc_id AND d.is_current = 1
             JOIN names n ON n.id = m.name_id
             JOIN entities e ON e.id = m.entity_id
-            WHERE s.kind != 'boilerplate' {where}
+            WHERE s.kind != 'boilerplate' AND m.translation_id IS NULL {where}
             GROUP BY e.id, d.source, n.id
             ORDER BY e.key, d.source, mentions DESC, n.name
             """,

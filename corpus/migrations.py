@@ -146,9 +146,53 @@ def m0002_glossary(db: sqlite_utils.Database) -> None:
     )
 
 
+def m0003_translation(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE tm (
+            id INTEGER PRIMARY KEY,
+            source_lang TEXT NOT NULL,
+            target_lang TEXT NOT NULL,
+            source TEXT NOT NULL,
+            source_norm TEXT NOT NULL,
+            target TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            UNIQUE (source_lang, target_lang, source_norm)
+        );
+        CREATE TABLE translations (
+            id INTEGER PRIMARY KEY,
+            segment_id INTEGER NOT NULL REFERENCES segments(id),
+            target_lang TEXT NOT NULL,
+            text TEXT NOT NULL,
+            search_text TEXT NOT NULL,
+            backend TEXT NOT NULL,
+            model TEXT NOT NULL,
+            path TEXT NOT NULL,
+            glossary_version INTEGER NOT NULL,
+            names_mode TEXT NOT NULL,
+            settings TEXT NOT NULL,
+            terms TEXT NOT NULL,
+            terms_missing INTEGER NOT NULL DEFAULT 0,
+            protection TEXT NOT NULL,
+            run_id INTEGER REFERENCES runs(id),
+            created_at TEXT NOT NULL,
+            UNIQUE (segment_id, target_lang, model, glossary_version, names_mode)
+        );
+        CREATE INDEX idx_translations_segment ON translations(segment_id);
+        ALTER TABLE mentions ADD COLUMN translation_id INTEGER REFERENCES translations(id);
+        CREATE INDEX idx_mentions_translation ON mentions(translation_id);
+        """
+    )
+    db["translations"].enable_fts(
+        ["search_text"], fts_version="FTS5", tokenize=FTS_TOKENIZE, create_triggers=True
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0001_foundation", m0001_foundation),
     ("0002_glossary", m0002_glossary),
+    ("0003_translation", m0003_translation),
 ]
 
 

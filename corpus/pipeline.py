@@ -26,8 +26,12 @@ def run_pipeline(
     source: str | None = None,
     langs: list[str] | None = None,
 ) -> RunSummary:
-    """Ingest `paths` and summarise every current document of the corpus."""
+    """Ingest `paths`, translate where a model or the memory covers the language, and
+    summarise every current document of the corpus."""
+    from corpus.translation import Options, translate_corpus
+
     report = ingest(db, paths, source=source, langs=langs)
+    translated = translate_corpus(db, Options())
     documents = list(
         db.query(
             """
@@ -44,4 +48,10 @@ def run_pipeline(
     notes = [
         f"{len(documents)} documents in {len(langs_seen)} language(s): {', '.join(langs_seen)}."
     ]
+    if translated.translated:
+        notes.append(
+            f"Translated {translated.translated} segments into English "
+            f"({translated.from_memory} from memory, {translated.from_model} by model)."
+        )
+    notes += [f"Not translated ({lang}): {why}." for lang, why in translated.missing_models.items()]
     return RunSummary(report, documents, notes)

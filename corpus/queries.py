@@ -210,7 +210,7 @@ def _entity_hits(db, query, seen, lang, source, limit) -> list[SearchHit]:
     if not entity_ids:
         return []
     where = [f"m.entity_id IN ({', '.join('?' * len(entity_ids))})", "d.is_current = 1",
-             "s.kind != 'boilerplate'"]  # fmt: skip
+             "s.kind != 'boilerplate'", "m.translation_id IS NULL"]  # fmt: skip
     params: list[Any] = list(entity_ids)
     if lang:
         where.append("s.lang = ?")

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from corpus.cli import app
-from tests.helpers import SEEDS
+from tests.helpers import SEEDS, SHARED
 
 
 @pytest.fixture
@@ -22,7 +22,8 @@ def cli(db_path: Path):
     runner = CliRunner()
 
     def invoke(*args: str, input: str | bytes | None = None):
-        return runner.invoke(app, [*args, "--db", str(db_path)], input=input)
+        db_args = [] if args[0] == "models" else ["--db", str(db_path)]
+        return runner.invoke(app, [*args, *db_args], input=input)
 
     return invoke
 
@@ -33,3 +34,36 @@ def seeded(cli, db_path: Path) -> Path:
     result = cli("ingest", str(SEEDS))
     assert result.exit_code == 0, result.output
     return db_path
+
+
+def _training_lines() -> list[str]:
+    wmt = SHARED / "eval" / "wmt21-newstest-de-en"
+    lines = (wmt / "newstest2021.de-en.src.de").read_text(encoding="utf-8").splitlines()[:150]
+    lines += (wmt / "newstest2021.de-en.ref.A.en").read_text(encoding="utf-8").splitlines()[:150]
+    return lines
+
+
+@pytest.fixture(scope="session")
+def tiny_packages(tmp_path_factory) -> dict[str, Path]:
+    """Random-weights .argosmodel files for de→en and en→fr, built once per test session."""
+    from translate.devmodel import build_package
+
+    root = tmp_path_factory.mktemp("argosmodels")
+    return {
+        pair: build_package(
+            root / f"{pair.replace(':', '_')}.argosmodel",
+            from_code=pair[:2],
+            to_code=pair[3:],
+            training_lines=_training_lines(),
+            vocab_size=250,
+        )
+        for pair in ("de:en", "en:fr")
+    }
+
+
+@pytest.fixture
+def argos_dir(tmp_path, monkeypatch) -> Path:
+    """An empty Argos package folder for this test."""
+    folder = tmp_path / "argos-packages"
+    monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(folder))
+    return folder

@@ -1,0 +1,232 @@
+"""`newsalign models`, `newsalign tm` and `newsalign translate`."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from corpus import gloss, output, store
+from corpus.cli_common import DbOption, JsonOption, cli_errors
+from translate import argos
+from translate.engine import Settings
+
+models_app = typer.Typer(
+    help="Offline translation models: Argos Translate packages in Argos's own package folder "
+    "($ARGOS_PACKAGES_DIR, else ~/.local/share/argos-translate/packages).",
+    no_args_is_help=True,
+)
+tm_app = typer.Typer(help="Translation memory: human or earlier translations, used before the model.",
+                     no_args_is_help=True)  # fmt: skip
+
+
+@models_app.command("list")
+def models_list(as_json: JsonOption = False) -> None:
+    """Installed packages: languages, version, size, path."""
+    with cli_errors():
+        packages = argos.installed()
+    rows = [{"code": p.code, "version": p.version, "size_mb": round(p.size / 1e6, 1),
+             "path": str(p.path)} for p in packages]  # fmt: skip
+    if as_json:
+        typer.echo(output.to_json(rows))
+    elif not rows:
+        typer.echo(
+            f"No packages in {argos.packages_dir()}. Install one with `newsalign models install`."
+        )
+    else:
+        typer.echo(output.to_table(list(rows[0]), [list(r.values()) for r in rows], max_width=90))
+
+
+@models_app.command("install")
+def models_install(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="An .argosmodel file, or a pair such as de:en to "
+            "download from the Argos index (needs network)."
+        ),
+    ],
+) -> None:
+    """Install a package after checking it: a zip with one folder, metadata.json, a model/ that
+    CTranslate2 loads and a SentencePiece model; no paths outside the package folder."""
+    with cli_errors():
+        path = Path(source)
+        package = argos.install_file(path) if path.exists() or source.endswith(".argosmodel") \
+            else argos.install_from_index(source)  # fmt: skip
+    typer.echo(f"Installed {package.code} {package.version} in {package.path}")
+
+
+@models_app.command("remove")
+def models_remove(
+    code: Annotated[str, typer.Argument(help="A pair (de:en) or a package folder name.")],
+) -> None:
+    """Remove an installed package."""
+    with cli_errors():
+        removed = argos.remove(code)
+    for package in removed:
+        typer.echo(f"Removed {package.code} {package.version} ({package.path})")
+
+
+@tm_app.command("import")
+def tm_import(
+    file: Annotated[Path, typer.Argument(help="TSV (source<TAB>target per line) or TMX 1.4.")],
+    source: Annotated[
+        str | None, typer.Option("--from", help="Source language (TSV; TMX: header).")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option("--to", help="Target language (TSV; TMX: every other).")
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="tsv | tmx [default: from the file name]")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Import a translation memory; a malformed file is refused whole, naming the line."""
+    from corpus.memory import import_units, read_units
+
+    with cli_errors():
+        units = read_units(file, fmt, source, target)
+        database = store.open_db(db, create=True)
+        gloss.ensure_default(database)
+        new, replaced = import_units(database, units, file.name)
+    typer.echo(f"Imported {len(units)} units from {file.name}: {new} new, {replaced} replaced")
+
+
+def _progress(as_json: bool):
+    """A progress callback: a bar with ETA on a terminal, plain periodic lines otherwise."""
+    state: dict = {"bar": None, "last": 0.0, "start": time.monotonic()}
+
+    def update(done: int, total: int) -> None:
+        if as_json or total == 0:
+            return
+        if sys.stderr.isatty():
+            if state["bar"] is None:
+                state["bar"] = typer.progressbar(length=total, label="Translating", file=sys.stderr,
+                                                 show_eta=True, show_pos=True)  # fmt: skip
+                state["bar"].__enter__()
+            state["bar"].update(done - state["bar"].pos)
+            if done >= total:
+                state["bar"].__exit__(None, None, None)
+            return
+        now = time.monotonic()
+        if now - state["last"] >= 5 or done >= total:
+            state["last"] = now
+            elapsed = now - state["start"]
+            eta = elapsed / done * (total - done) if done else 0
+            typer.echo(f"translated {done}/{total} segments ({done * 100 // total}%), "
+                       f"ETA {eta:.0f} s", err=True)  # fmt: skip
+
+    return update
+
+
+def translate(
+    to: Annotated[str, typer.Option("--to", help="Target language.")] = "en",
+    source: Annotated[
+        str | None, typer.Option("--from", help="Only segments in this language.")
+    ] = None,
+    beam_size: Annotated[int, typer.Option("--beam-size", min=1, help="Beam width.")] = 2,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Sentences per engine batch.")
+    ] = 32,
+    threads: Annotated[
+        int, typer.Option("--threads", min=0, help="CPU threads (0: automatic).")
+    ] = 0,
+    max_length: Annotated[
+        int, typer.Option("--max-decoding-length", min=1, help="Longest output, in tokens.")
+    ] = 256,
+    min_length: Annotated[
+        int,
+        typer.Option(
+            "--min-decoding-length", min=1, help="Shortest output, in tokens (benchmarks fix both)."
+        ),
+    ] = 1,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="At most N segments this run.")
+    ] = None,
+    backend: Annotated[
+        str, typer.Option("--backend", help="auto (memory, then model) | argos | tm")
+    ] = "auto",
+    names: Annotated[
+        str,
+        typer.Option(
+            "--names",
+            help="Glossary names in the output: source (the outlet's own name) | canonical",
+        ),
+    ] = "source",
+    pivot: Annotated[
+        str | None,
+        typer.Option(
+            "--pivot", help="Allow going through this language when no direct model exists."
+        ),
+    ] = None,
+    protect: Annotated[
+        bool,
+        typer.Option(
+            "--protect/--no-protect",
+            help="Retranslate in fragments when numbers, quotes, URLs or e-mails did not survive.",
+        ),
+    ] = True,
+    report: Annotated[
+        bool,
+        typer.Option(
+            "--report",
+            help="List translations that miss an expected glossary name, and translate nothing.",
+        ),
+    ] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Translate every non-English title and body segment, sentence by sentence, offline.
+
+    Translation memory first, then the installed Argos model (CTranslate2, int8). Only segments
+    without a translation for this target, model, glossary version and names mode are done;
+    a killed run resumes where it stopped.
+    """
+    from corpus.translation import Options, term_misses, translate_corpus
+
+    if report:
+        with cli_errors():
+            misses = term_misses(store.open_readonly(db), to)
+        if as_json:
+            typer.echo(output.to_json(misses))
+        elif not misses:
+            typer.echo("Every translation contains its expected glossary names.")
+        else:
+            typer.echo(output.to_table(["translation", "source", "missing", "original", "translation_text"],
+                                       [[m["translation"], m["source"], ", ".join(m["missing"]),
+                                         m["original"], m["translation_text"]] for m in misses],
+                                       max_width=60))  # fmt: skip
+        return
+    settings = Settings(
+        beam_size=beam_size,
+        batch_size=batch_size,
+        threads=threads,
+        max_decoding_length=max_length,
+        min_decoding_length=min_length,
+    )
+    opts = Options(target=to, source=source, backend=backend, names=names, pivot=pivot, limit=limit,
+                   protect=protect, settings=settings)  # fmt: skip
+    with cli_errors():
+        database = store.open_db(db)
+        result = translate_corpus(database, opts, on_progress=_progress(as_json))
+    if as_json:
+        typer.echo(output.to_json(dataclasses.asdict(result)))
+    else:
+        for lang, path in result.routes.items():
+            typer.echo(f"{lang}: {path}" + (" (pivot)" if path.count(">") > 1 else ""))
+        if result.translated == 0 and not result.missing_models:
+            typer.echo(f"Nothing to translate: every segment already has a {to} translation for "
+                       "this model, glossary version and names mode.")  # fmt: skip
+        elif result.translated:
+            typer.echo(f"Translated {result.translated} segments ({result.from_memory} from memory, "
+                       f"{result.from_model} by model) in {result.seconds:.1f} s; "
+                       f"{result.terms_missing} expected glossary names missing (see --report); "
+                       f"{result.fragment_retries} retranslated in fragments.")  # fmt: skip
+    for lang, reason in result.missing_models.items():
+        typer.echo(f"Error: {lang}: {reason}", err=True)
+    if result.missing_models:
+        raise typer.Exit(1)

@@ -1,0 +1,194 @@
+"""Translation through the real engines (tiny random model), memory, names and protection."""
+
+import json
+import sqlite3
+
+import pytest
+
+from corpus import store, translation
+from corpus.translation import Options, _Names, translate_corpus
+from tests.helpers import seed
+from translate import protect
+from translate.engine import Engine
+
+GERMAN = (
+    "Bahnstrecke nach Chankendi eröffnet\n\n"
+    "Am 3. März 2025 kam der erste Zug mit 1.200 Tonnen Zement in Chankendi an. "
+    "„Das ist ein großer Tag“, sagte der Sprecher unter https://bahn.example.az/info. "
+    "Die Strecke kostete 410 € pro Meter, schrieb presse@bahn.example.az.\n\n"
+    "Die Friedenstruppen haben sich aus Bergkarabach zurückgezogen, meldete Baku am Montag.\n"
+)
+
+
+def _rows(db_path, sql, params=()):
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def german_corpus(cli, db_path, tmp_path):
+    article = tmp_path / "bahn.txt"
+    article.write_text(GERMAN, encoding="utf-8")
+    assert cli("ingest", str(article), str(seed("002")), str(seed("004"))).exit_code == 0
+    return db_path
+
+
+@pytest.fixture
+def de_en(cli, argos_dir, tiny_packages):
+    assert cli("models", "install", str(tiny_packages["de:en"])).exit_code == 0
+
+
+def _german_segments(db_path) -> int:
+    return _rows(
+        db_path, "SELECT count(*) FROM segments WHERE lang = 'de' AND kind != 'boilerplate'"
+    )[0][0]
+
+
+def test_every_german_segment_gets_a_translation_with_provenance(german_corpus, de_en, cli) -> None:
+    result = cli("translate")
+    assert result.exit_code == 0, result.output
+    total = _german_segments(german_corpus)
+    rows = _rows(german_corpus, "SELECT backend, model, path, glossary_version, settings, names_mode, "
+                                "created_at FROM translations")  # fmt: skip
+    assert len(rows) == total and total > 10
+    backend, model, path, gv, settings, names_mode, created = rows[0]
+    assert (backend, model, path, names_mode) == ("argos", "argos:de-en@0.1", "de>en", "source")
+    assert gv == _rows(german_corpus, "SELECT max(version) FROM glossary_versions")[0][0]
+    assert json.loads(settings)["compute_type"] == "int8" and created
+    titles = _rows(german_corpus, "SELECT count(*) FROM translations t JOIN segments s "
+                                  "ON s.id = t.segment_id WHERE s.kind = 'title'")  # fmt: skip
+    assert titles[0][0] == 2
+    again = cli("translate")
+    assert again.exit_code == 0 and "Nothing to translate" in again.output
+    assert _rows(german_corpus, "SELECT count(*) FROM translations")[0][0] == total
+
+
+def test_limit_then_resume(german_corpus, de_en, cli) -> None:
+    assert cli("translate", "--limit", "3").exit_code == 0
+    assert _rows(german_corpus, "SELECT count(*) FROM translations")[0][0] == 3
+    assert cli("translate").exit_code == 0
+    assert _rows(german_corpus, "SELECT count(*) FROM translations")[0][0] == _german_segments(
+        german_corpus
+    )
+
+
+def test_a_killed_run_keeps_its_committed_batches_and_resumes(
+    german_corpus, de_en, monkeypatch
+) -> None:
+    monkeypatch.setattr(translation, "COMMIT_EVERY", 4)
+    real = Engine.stream
+
+    def dying(self, sentences, chunk=4096):
+        for n, output in enumerate(real(self, sentences, chunk)):
+            if n == 6:
+                raise KeyboardInterrupt  # the user pressed Ctrl-C during the second batch
+            yield output
+
+    monkeypatch.setattr(Engine, "stream", dying)
+    db = store.open_db(german_corpus)
+    with pytest.raises(KeyboardInterrupt):
+        translate_corpus(db, Options(protect=False))
+    kept = _rows(german_corpus, "SELECT count(*) FROM translations")[0][0]
+    assert kept == 4 < _german_segments(german_corpus)
+    monkeypatch.setattr(Engine, "stream", real)
+    report = translate_corpus(db, Options(protect=False))
+    assert report.from_model == _german_segments(german_corpus) - kept
+
+
+def test_protected_spans_survive(german_corpus, de_en, cli) -> None:
+    assert cli("translate").exit_code == 0
+    pairs = _rows(german_corpus, "SELECT s.text, t.text FROM translations t "
+                                 "JOIN segments s ON s.id = t.segment_id")  # fmt: skip
+    checked = 0
+    for source, output in pairs:
+        for item in protect.protected_items(source):
+            assert item in output, (item, output)
+            checked += 1
+    assert checked >= 8  # numbers, quotes, URL, e-mail, currency
+
+
+def test_names_preparation(german_corpus) -> None:
+    db = store.open_db(german_corpus)
+    text, terms = _Names(db, "en", "source").prepare("Der Zug kam in Chankendi und Stepanakert an.")
+    assert text == "Der Zug kam in Khankendi und Stepanakert an."
+    assert [t["expected"] for t in terms] == ["Khankendi", "Stepanakert"]
+    text, _ = _Names(db, "en", "canonical").prepare("Der Zug kam in Stepanakert an.")
+    assert text == "Der Zug kam in Khankendi an."
+    text, terms = _Names(db, "en", "source").prepare("Die Kontrolle Bergkarabachs.")
+    assert text == "Die Kontrolle Nagorno-Karabakh." and terms[0]["surface"] == "Bergkarabachs"
+
+
+def test_expected_terms_are_recorded_and_reported(german_corpus, de_en, cli) -> None:
+    assert cli("translate").exit_code == 0
+    terms = [json.loads(t) for (t,) in _rows(german_corpus, "SELECT terms FROM translations")]
+    flat = [t for ts in terms for t in ts]
+    assert any(t["surface"] == "Chankendi" and t["expected"] == "Khankendi" for t in flat)
+    assert all("found" in t for t in flat)
+    report = json.loads(cli("translate", "--report", "--json").output)
+    missing = sum(not t["found"] for t in flat)
+    assert sum(len(r["missing"]) for r in report) == missing
+
+
+def test_translation_mentions_are_stored(german_corpus, de_en, cli) -> None:
+    assert cli("translate").exit_code == 0
+    in_translations = _rows(
+        german_corpus, "SELECT count(*) FROM mentions WHERE translation_id IS NOT NULL"
+    )
+    found = sum(t["found"] for (ts,) in _rows(german_corpus, "SELECT terms FROM translations")
+                for t in json.loads(ts))  # fmt: skip
+    assert in_translations[0][0] >= found
+
+
+def test_no_model_is_one_line_naming_the_install_command(german_corpus, argos_dir, cli) -> None:
+    result = cli("translate")
+    assert result.exit_code == 1
+    assert "newsalign models install de:en" in result.output
+    assert _rows(german_corpus, "SELECT count(*) FROM translations")[0][0] == 0
+    argos_only = cli("translate", "--backend", "argos")
+    assert argos_only.exit_code == 1 and "no model for de→en" in argos_only.output
+
+
+def test_pivot_only_when_allowed_and_recorded(german_corpus, argos_dir, tiny_packages, cli) -> None:
+    for pair in ("de:en", "en:fr"):
+        assert cli("models", "install", str(tiny_packages[pair])).exit_code == 0
+    direct = cli("translate", "--to", "fr", "--from", "de")
+    assert direct.exit_code == 1 and "no model for de→fr" in direct.output
+    pivot = cli("translate", "--to", "fr", "--from", "de", "--pivot", "en", "--limit", "2")
+    assert pivot.exit_code == 0, pivot.output
+    assert "de>en>fr (pivot)" in pivot.output
+    rows = _rows(german_corpus, "SELECT path, model FROM translations WHERE target_lang = 'fr'")
+    assert rows and all(r == ("de>en>fr", "argos:de-en@0.1>argos:en-fr@0.1") for r in rows)
+
+
+def test_translation_memory_tsv_and_tmx(german_corpus, argos_dir, cli, tmp_path) -> None:
+    (first, second) = _rows(german_corpus, "SELECT text FROM segments WHERE lang = 'de' "
+                                           "AND kind = 'body' ORDER BY id LIMIT 2")  # fmt: skip
+    tsv = tmp_path / "memory.tsv"
+    tsv.write_text(f"  {first[0]}  \tHuman translation one.\n", encoding="utf-8")
+    assert cli("tm", "import", str(tsv)).exit_code == 1  # languages needed for TSV
+    assert cli("tm", "import", str(tsv), "--from", "de", "--to", "en").exit_code == 0
+    tmx = tmp_path / "memory.tmx"
+    tmx.write_text(
+        '<?xml version="1.0"?><tmx version="1.4"><header srclang="de" datatype="plaintext" '
+        'segtype="sentence" adminlang="en" o-tmf="x" creationtool="x" creationtoolversion="1"/>'
+        f'<body><tu><tuv xml:lang="de"><seg>{second[0]}</seg></tuv>'
+        '<tuv xml:lang="en"><seg>Human translation two.</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    assert cli("tm", "import", str(tmx)).exit_code == 0
+    result = cli("translate", "--backend", "tm")
+    assert result.exit_code == 1  # the rest is not in memory, and that is said
+    rows = _rows(german_corpus, "SELECT text, backend, model FROM translations ORDER BY segment_id")
+    assert rows == [("Human translation one.", "tm", "tm:memory.tsv"),
+                    ("Human translation two.", "tm", "tm:memory.tmx")]  # fmt: skip
+
+
+def test_malformed_memory_is_refused_with_its_line(german_corpus, cli, tmp_path) -> None:
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("eins\tone\nzwei without a tab\n", encoding="utf-8")
+    result = cli("tm", "import", str(bad), "--from", "de", "--to", "en")
+    assert result.exit_code == 1 and "line 2" in result.output
+    assert _rows(german_corpus, "SELECT count(*) FROM tm")[0][0] == 0

@@ -1,0 +1,90 @@
+"""Translation memory files: TSV (`source<TAB>target`) and TMX 1.4."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+from translate.errors import TranslateError
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One source sentence and its translation."""
+
+    source_lang: str
+    target_lang: str
+    source: str
+    target: str
+
+
+def normalize(text: str) -> str:
+    """The form memory lookups compare: whitespace collapsed, ends trimmed."""
+    return " ".join(text.split())
+
+
+def parse_tsv(text: str, source_lang: str, target_lang: str) -> list[Unit]:
+    """`source<TAB>target` per line; a malformed line refuses the file, naming the line."""
+    units = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        if len(cells) != 2 or not cells[0].strip() or not cells[1].strip():
+            raise TranslateError(f"line {number}: expected source<TAB>target")
+        units.append(Unit(source_lang, target_lang, cells[0].strip(), cells[1].strip()))
+    return units
+
+
+def _lang(element: ET.Element) -> str:
+    value = element.get(_XML_LANG) or element.get("lang") or ""
+    return value.split("-")[0].lower()
+
+
+def parse_tmx(data: bytes, source_lang: str | None, target_lang: str | None) -> list[Unit]:
+    """Translation units of a TMX file, for the given languages (default: the header's
+    srclang and the other language of each unit)."""
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as exc:
+        raise TranslateError(f"line {exc.position[0]}: not valid TMX ({exc})") from None
+    if root.tag != "tmx":
+        raise TranslateError("not a TMX file: the root element is not <tmx>")
+    header = root.find("header")
+    src = (source_lang or (header.get("srclang", "") if header is not None else "")).lower()
+    src = src.split("-")[0]
+    if not src or src == "*all*":
+        raise TranslateError("the TMX header names no srclang: give --from")
+    units = []
+    for tu in root.iter("tu"):
+        segs = {}
+        for tuv in tu.findall("tuv"):
+            seg = tuv.find("seg")
+            if seg is not None:
+                segs[_lang(tuv)] = normalize("".join(seg.itertext()))
+        if src not in segs:
+            continue
+        targets = [target_lang] if target_lang else [lang for lang in segs if lang != src]
+        for tgt in targets:
+            if segs.get(tgt) and segs[src]:
+                units.append(Unit(src, tgt, segs[src], segs[tgt]))
+    return units
+
+
+def write_tmx(units: list[Unit], source_lang: str) -> str:
+    """A TMX 1.4 document for `units` (used by exports)."""
+    root = ET.Element("tmx", version="1.4")
+    ET.SubElement(root, "header", {
+        "creationtool": "newsalign", "creationtoolversion": "0.1", "segtype": "sentence",
+        "o-tmf": "newsalign", "adminlang": "en", "srclang": source_lang, "datatype": "plaintext",
+    })  # fmt: skip
+    body = ET.SubElement(root, "body")
+    for unit in units:
+        tu = ET.SubElement(body, "tu")
+        for lang, text in ((unit.source_lang, unit.source), (unit.target_lang, unit.target)):
+            tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
+            ET.SubElement(tuv, "seg").text = text
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
