@@ -192,3 +192,41 @@ def test_malformed_memory_is_refused_with_its_line(german_corpus, cli, tmp_path)
     result = cli("tm", "import", str(bad), "--from", "de", "--to", "en")
     assert result.exit_code == 1 and "line 2" in result.output
     assert _rows(german_corpus, "SELECT count(*) FROM tm")[0][0] == 0
+
+
+def test_a_model_corrupted_after_install_is_one_clear_error(
+    german_corpus, de_en, argos_dir, cli
+) -> None:
+    (model_bin,) = argos_dir.glob("*/model/model.bin")
+    model_bin.write_bytes(model_bin.read_bytes()[:1000])
+    result = cli("translate")
+    assert result.exit_code == 1
+    assert "does not load" in result.output and "Traceback" not in result.output
+    assert _rows(german_corpus, "SELECT count(*) FROM translations")[0][0] == 0
+
+
+def test_real_mt_output_through_the_memory(cli, db_path, argos_dir, tmp_path) -> None:
+    from tests.helpers import SHARED
+
+    wmt = SHARED / "eval" / "wmt21-newstest-de-en"
+    german = (wmt / "newstest2021.de-en.src.de").read_text(encoding="utf-8").splitlines()[:40]
+    system = (
+        (wmt / "newstest2021.de-en.hyp.Facebook-AI.en")
+        .read_text(encoding="utf-8")
+        .splitlines()[:40]
+    )
+    memory = tmp_path / "facebook.tsv"
+    memory.write_text(
+        "".join(f"{d}\t{e}\n" for d, e in zip(german, system, strict=True)), encoding="utf-8"
+    )
+    article = tmp_path / "wmt.txt"
+    article.write_text("\n\n".join(german) + "\n", encoding="utf-8")
+    assert cli("ingest", str(article), "--langs", "de,en").exit_code == 0
+    assert cli("tm", "import", str(memory), "--from", "de", "--to", "en").exit_code == 0
+    cli("translate", "--backend", "tm")
+    rows = _rows(
+        db_path, "SELECT s.text, t.text FROM translations t JOIN segments s ON s.id = t.segment_id"
+    )
+    expected = dict(zip(german, system, strict=True))
+    assert len(rows) >= 30  # lines our splitter keeps whole find their system output
+    assert all(expected[source] == target for source, target in rows)
