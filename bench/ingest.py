@@ -22,6 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
+# bench/ has glossary.py and translate.py, named after the packages they measure; run as a
+# script, this folder comes first on sys.path and would shadow those packages.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 JUNK = ["Home", "• Politics", "• Economy", "Sign in", "Search",
         "We use cookies to improve your experience. Accept all cookies.",

@@ -12,6 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+# bench/ has glossary.py and translate.py, named after the packages they measure; run as a
+# script, this folder comes first on sys.path and would shadow those packages.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
 from translate.langid import LanguageDetector
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "langid"

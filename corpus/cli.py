@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from corpus import cli_glossary, cli_translate, gloss, output, queries, store
+from corpus import cli_align, cli_glossary, cli_translate, gloss, output, queries, store
 from corpus.cli_common import DbOption, JsonOption, cli_errors
 
 app = typer.Typer(
@@ -273,14 +273,13 @@ def run(
     langs: LangsOption = None,
     db: DbOption = None,
 ) -> None:
-    """The main job: ingest PATHs and print a summary of the corpus."""
+    """The main job: ingest PATHs, translate what a model or the memory covers, align claims
+    across sources, and print the claims shared by two or more sources."""
     from corpus.pipeline import run_pipeline
 
     with cli_errors():
         candidates = _langs(langs)
-        summary = run_pipeline(
-            store.open_db(db, create=True), paths, source=source, langs=candidates
-        )
+        summary = run_pipeline(_open_for_writing(db), paths, source=source, langs=candidates)
     for result in summary.ingest.results:
         _print_result(result)
     typer.echo("")
@@ -296,6 +295,18 @@ def run(
     )
     for line in summary.notes:
         typer.echo(line)
+    if summary.shared:
+        typer.echo("\nClaims shared by two or more sources (`newsalign claims show ID`):")
+        typer.echo(
+            output.to_table(
+                ["id", "sources", "languages", "outlets", "claim"],
+                [
+                    [c["id"], c["sources"], c["languages"], ", ".join(c["outlets"]), c["claim"]]
+                    for c in summary.shared
+                ],  # fmt: skip
+                max_width=70,
+            )
+        )
     if summary.ingest.failed:
         raise typer.Exit(1)
 
@@ -303,6 +314,8 @@ def run(
 app.command("translate")(cli_translate.translate)
 app.add_typer(cli_translate.models_app, name="models")
 app.add_typer(cli_translate.tm_app, name="tm")
+app.command("align")(cli_align.align)
+app.add_typer(cli_align.claims_app, name="claims")
 
 
 if __name__ == "__main__":  # pragma: no cover

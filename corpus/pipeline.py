@@ -17,6 +17,7 @@ class RunSummary:
     ingest: IngestReport
     documents: list[dict[str, Any]]
     notes: list[str]
+    shared: list[dict[str, Any]]
 
 
 def run_pipeline(
@@ -28,10 +29,20 @@ def run_pipeline(
 ) -> RunSummary:
     """Ingest `paths`, translate where a model or the memory covers the language, and
     summarise every current document of the corpus."""
+    from corpus.claims import list_claims, run_alignment
+    from corpus.embed import load_embedder
+    from corpus.errors import CorpusError
     from corpus.translation import Options, translate_corpus
 
     report = ingest(db, paths, source=source, langs=langs)
     translated = translate_corpus(db, Options())
+    shared: list[dict[str, Any]] = []
+    try:
+        aligned = run_alignment(db, load_embedder())
+        shared = list_claims(db, min_sources=2)
+    except CorpusError as exc:
+        aligned = None
+        alignment_note = f"Not aligned: {exc}."
     documents = list(
         db.query(
             """
@@ -54,4 +65,11 @@ def run_pipeline(
             f"({translated.from_memory} from memory, {translated.from_model} by model)."
         )
     notes += [f"Not translated ({lang}): {why}." for lang, why in translated.missing_models.items()]
-    return RunSummary(report, documents, notes)
+    if aligned is None:
+        notes.append(alignment_note)
+    else:
+        notes.append(
+            f"Aligned {aligned.claims} claims: {aligned.shared} claims shared by two or more "
+            f"sources (threshold {aligned.threshold:g})."
+        )
+    return RunSummary(report, documents, notes, shared)

@@ -124,11 +124,22 @@ def test_json_output(cli) -> None:
     assert record["status"] == "added" and record["lang"] == "de"
 
 
-def test_run_on_the_bundled_examples(cli) -> None:
+def test_run_on_the_bundled_examples(cli, db_path, argos_dir) -> None:
     result = cli("run", str(EXAMPLES))
     assert result.exit_code == 0, result.output
     assert "Caspian Courier" in result.output
     assert "2 documents in 2 language(s): de, en." in result.output
+    assert "Not translated (de): no model for de→en" in result.output
+    assert "Claims shared by two or more sources" in result.output
+    names = dict(_rows(db_path, "SELECT d.source, group_concat(DISTINCT n.name) FROM mentions m "
+                                "JOIN names n ON n.id = m.name_id JOIN entities e ON e.id = m.entity_id "
+                                "JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id "
+                                "WHERE e.key = 'khankendi' GROUP BY d.source"))  # fmt: skip
+    assert names == {"Caspian Courier": "Khankendi", "kaukasus-rundschau-bahn": "Stepanakert"}
+    # The railway's arrival is one claim across the two languages.
+    pairs = _rows(db_path, "SELECT a.text, b.text FROM alignments l JOIN segments a ON a.id = "
+                           "l.a_segment_id JOIN segments b ON b.id = l.b_segment_id WHERE l.accepted = 1")  # fmt: skip
+    assert any("first freight train" in a and "erste Güterzug" in b for a, b in pairs)
 
 
 def test_seed_001_menu_lines_take_the_document_language(seeded) -> None:
