@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from corpus import cli_align, cli_glossary, cli_translate, gloss, output, queries, store
+from corpus import cli_align, cli_export, cli_glossary, cli_translate, gloss, output, queries, store
 from corpus.cli_common import DbOption, JsonOption, cli_errors
 
 app = typer.Typer(
@@ -316,6 +316,8 @@ app.add_typer(cli_translate.models_app, name="models")
 app.add_typer(cli_translate.tm_app, name="tm")
 app.command("align")(cli_align.align)
 app.add_typer(cli_align.claims_app, name="claims")
+app.add_typer(cli_export.export_app, name="export")
+app.command("serve")(cli_export.serve)
 
 
 if __name__ == "__main__":  # pragma: no cover

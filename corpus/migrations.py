@@ -181,7 +181,10 @@ def m0003_translation(db: sqlite_utils.Database) -> None:
         );
         CREATE INDEX idx_translations_segment ON translations(segment_id);
         ALTER TABLE mentions ADD COLUMN translation_id INTEGER REFERENCES translations(id);
-        CREATE INDEX idx_mentions_translation ON mentions(translation_id);
+        -- Partial: nearly every mention has no translation, and a full index would lure the
+        -- planner into scanning it for "translation_id IS NULL".
+        CREATE INDEX idx_mentions_translation ON mentions(translation_id)
+            WHERE translation_id IS NOT NULL;
         """
     )
     db["translations"].enable_fts(

@@ -1,0 +1,109 @@
+"""`newsalign export ...` and `newsalign serve`."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from corpus import store
+from corpus.cli_common import DbOption, cli_errors
+
+export_app = typer.Typer(help="Export claims, aligned sentence pairs (TMX) or the whole corpus. "
+                              "Exports stream, so memory stays flat on large corpora.",
+                         no_args_is_help=True)  # fmt: skip
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File [default: stdout]")]
+
+
+@contextmanager
+def _opened(path: Path | None):
+    if path is None:
+        yield sys.stdout
+    else:
+        with path.open("w", encoding="utf-8", newline="") as fh:
+            yield fh
+
+
+@export_app.command("claims")
+def export_claims(
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", help="jsonl (one claim per line, members nested) | csv (one member per row)"
+        ),
+    ] = "jsonl",
+    min_sources: Annotated[
+        int, typer.Option("--min-sources", min=1, help="Only claims of at least this many outlets.")
+    ] = 2,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Claims with their members: outlet, language, original, English, names, score."""
+    from corpus.export import export_claims as run
+
+    if fmt not in ("jsonl", "csv"):
+        typer.echo("Error: --format must be jsonl or csv", err=True)
+        raise typer.Exit(1)
+    with cli_errors(), _opened(output) as out:
+        count = run(store.open_readonly(db), out, fmt, min_sources)
+    if output:
+        typer.echo(f"Wrote {count} claims to {output}")
+
+
+@export_app.command("tmx")
+def export_tmx(
+    source: Annotated[str, typer.Option("--from", help="Source language.")] = "de",
+    target: Annotated[str, typer.Option("--to", help="Target language.")] = "en",
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Aligned sentence pairs as TMX 1.4, for translation-memory tools (and `newsalign tm import`)."""
+    from corpus.export import export_tmx as run
+
+    with cli_errors(), _opened(output) as out:
+        count = run(store.open_readonly(db), out, source, target)
+    if output:
+        typer.echo(f"Wrote {count} {source}-{target} pairs to {output}")
+
+
+@export_app.command("corpus")
+def export_corpus(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Documents with their segments, languages, translations and mentions, one per line."""
+    from corpus.export import export_corpus as run
+
+    if fmt != "jsonl":
+        typer.echo("Error: --format must be jsonl", err=True)
+        raise typer.Exit(1)
+    with cli_errors(), _opened(output) as out:
+        count = run(store.open_readonly(db), out)
+    if output:
+        typer.echo(f"Wrote {count} documents to {output}")
+
+
+def serve(
+    port: Annotated[int, typer.Option("--port", help="Port.")] = 8001,
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host", help="Address to bind (keep 127.0.0.1 unless you mean to share the corpus)."
+        ),
+    ] = "127.0.0.1",
+    db: DbOption = None,
+) -> None:
+    """Browse the corpus in Datasette, read-only: claims side by side, naming stance per outlet,
+    untranslated segments, alignments to review. Needs `pip install -e '.[serve]'`."""
+    from corpus.serve import serve as run
+
+    with cli_errors():
+        path = store.resolve_db_path(db)
+        store.open_readonly(path).close()
+        typer.echo(f"Serving {path} read-only on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+        code = run(path, host, port)
+    raise typer.Exit(code)

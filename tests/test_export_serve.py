@@ -1,0 +1,137 @@
+"""Exports (claims, TMX, corpus), the Datasette metadata and queries, and a real browser."""
+
+import csv
+import html
+import io
+import json
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from corpus.serve import NAMING_STANCE, REVIEW, SHARED_CLAIMS, UNTRANSLATED, metadata
+from tests.helpers import EXAMPLES, SEEDS
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+@pytest.fixture
+def aligned(cli, db_path):
+    assert cli("ingest", str(EXAMPLES), str(SEEDS)).exit_code == 0
+    assert cli("align").exit_code == 0, "alignment failed"
+    return db_path
+
+
+def test_export_claims_jsonl_and_csv(aligned, cli) -> None:
+    records = [json.loads(line) for line in cli("export", "claims").output.splitlines()]
+    assert records and all(r["sources"] >= 2 and len(r["members"]) >= 2 for r in records)
+    member = records[0]["members"][0]
+    assert {"outlet", "language", "original", "english", "names", "repeat_of"} <= set(member)
+    rows = list(csv.DictReader(io.StringIO(cli("export", "claims", "--format", "csv").output)))
+    assert len(rows) == sum(len(r["members"]) for r in records)
+    assert any("Stepanakert (Stepanakert)" in row["names"] for row in rows)
+
+
+def test_export_tmx_is_valid_and_round_trips(aligned, cli, tmp_path) -> None:
+    path = tmp_path / "pairs.tmx"
+    result = cli("export", "tmx", "-o", str(path))
+    assert result.exit_code == 0, result.output
+    root = ET.parse(path).getroot()
+    assert root.tag == "tmx" and root.get("version") == "1.4"
+    header = root.find("header")
+    for attribute in ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang",
+                      "srclang", "datatype"):  # fmt: skip
+        assert header.get(attribute), attribute
+    units = root.find("body").findall("tu")
+    assert units
+    for tu in units:
+        assert [tuv.get(XML_LANG) for tuv in tu.findall("tuv")] == ["de", "en"]
+        assert all(tuv.find("seg").text for tuv in tu.findall("tuv"))
+    other = tmp_path / "other.db"
+    from typer.testing import CliRunner
+
+    from corpus.cli import app
+
+    imported = CliRunner().invoke(app, ["tm", "import", str(path), "--db", str(other)])
+    assert imported.exit_code == 0, imported.output
+    conn = sqlite3.connect(other)
+    assert conn.execute(
+        "SELECT count(*) FROM tm WHERE source_lang = 'de' AND target_lang = 'en'"
+    ).fetchone()[0] == len(units)
+    conn.close()
+
+
+def test_export_corpus_jsonl(aligned, cli, tmp_path) -> None:
+    path = tmp_path / "corpus.jsonl"
+    assert cli("export", "corpus", "-o", str(path)).exit_code == 0
+    documents = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert len(documents) == 7
+    german = next(d for d in documents if d["lang"] == "de" and d["source"].startswith("002"))
+    title = next(s for s in german["segments"] if s["kind"] == "title")
+    assert {m["name"] for m in title["mentions"]} >= {"Khankendi", "Stepanakert"}
+    assert any(s["kind"] == "boilerplate" for s in german["segments"])
+
+
+def test_canned_queries_run_and_pair_the_languages(aligned) -> None:
+    conn = sqlite3.connect(aligned)
+    shared = conn.execute(SHARED_CLAIMS).fetchall()
+    assert any({row[3], row[7]} == {"de", "en"} for row in shared)
+    stance = conn.execute(NAMING_STANCE).fetchall()
+    assert any(row[2] == "Stepanakert" for row in stance)
+    assert conn.execute(UNTRANSLATED).fetchall()  # no model: the German is untranslated
+    conn.execute(REVIEW).fetchall()
+    conn.close()
+    meta = metadata("corpus")
+    assert "GeoNames" in json.dumps(meta)
+    assert set(meta["databases"]["corpus"]["queries"]) == {"shared_claims", "naming_stance",
+                                                           "untranslated", "review"}  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_browser_finds_karasins_announcement_in_one_row(cli, db_path, tmp_path) -> None:
+    assert cli("ingest", str(SEEDS)).exit_code == 0
+    assert cli("align").exit_code == 0
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "corpus.cli", "serve", "--port", str(port), "--db", str(db_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/-/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("Datasette did not start: " + server.stderr.read().decode()[-500:])
+        page = subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+             "--no-first-run", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}", "--dump-dom",
+             f"{base}/{db_path.stem}/shared_claims?_size=max"],
+            capture_output=True, text=True, timeout=120,
+        ).stdout  # fmt: skip
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    rows = [html.unescape(row) for row in page.split("<tr")[1:]]
+    assert rows, page[:500]
+    assert any("Am 27. Mai kündigte Grigorij Karasin" in row and "Grigory Karasin, announced" in row
+               for row in rows)  # fmt: skip
