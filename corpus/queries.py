@@ -153,6 +153,16 @@ def highlight(text: str, query: str, *, width: int = 12) -> str:
     return ("…" if lo > 0 else "") + "".join(pieces) + ("…" if hi < len(words) else "")
 
 
+def _filter(where: list[str], params: list[Any], lang: str | None, source: str | None) -> None:
+    """Add the --lang and --source conditions (segments as s, documents as d)."""
+    if lang:
+        where.append("s.lang = ?")
+        params.append(lang)
+    if source:
+        where.append("d.source = ?")
+        params.append(source)
+
+
 def search(
     db: sqlite_utils.Database,
     query: str,
@@ -173,12 +183,7 @@ def search(
     params: list[Any] = [query if raw else fts_query(query)]
     if not include_boilerplate:
         where.append("s.kind != 'boilerplate'")
-    if lang:
-        where.append("s.lang = ?")
-        params.append(lang)
-    if source:
-        where.append("d.source = ?")
-        params.append(source)
+    _filter(where, params, lang, source)
     sql = f"""
         SELECT d.id, s.id, d.source, d.title, s.lang, s.kind,
                s.text, s.text
@@ -212,12 +217,7 @@ def _entity_hits(db, query, seen, lang, source, limit) -> list[SearchHit]:
     where = [f"m.entity_id IN ({', '.join('?' * len(entity_ids))})", "d.is_current = 1",
              "s.kind != 'boilerplate'", "m.translation_id IS NULL"]  # fmt: skip
     params: list[Any] = list(entity_ids)
-    if lang:
-        where.append("s.lang = ?")
-        params.append(lang)
-    if source:
-        where.append("d.source = ?")
-        params.append(source)
+    _filter(where, params, lang, source)
     rows = db.execute(
         f"""
         SELECT d.id, s.id, d.source, d.title, s.lang, s.kind, s.text,

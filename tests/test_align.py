@@ -1,14 +1,13 @@
 """Alignment: features, the scoring core, storage and the claims commands."""
 
 import json
-import sqlite3
 
 import numpy as np
 import pytest
 
 from corpus.align import Claim, Params, align
 from corpus.features import extract, same_speaker
-from tests.helpers import EXAMPLES, ROOT
+from tests.helpers import EXAMPLES, ROOT, fetch
 
 
 def test_numbers_and_dates_are_normalised_across_languages() -> None:
@@ -68,21 +67,13 @@ def test_translation_only_alignment_without_embeddings() -> None:
     assert {(p.a, p.b) for p in result.pairs if p.accepted} == {(0, 2)}
 
 
-def _rows(db_path, sql, params=()):
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
 def test_align_stores_embeddings_once_and_a_pluggable_embedder(cli, db_path) -> None:
     assert cli("ingest", str(EXAMPLES)).exit_code == 0
     first = json.loads(cli("align", "--embedder", "tests.fakes:HashEmbedder", "--json").output)
     assert first["embedded"] == first["claims"] > 0
     again = json.loads(cli("align", "--embedder", "tests.fakes:HashEmbedder", "--json").output)
     assert again["embedded"] == 0
-    assert _rows(db_path, "SELECT DISTINCT model FROM embeddings") == [("test:hash-bag-of-words",)]
+    assert fetch(db_path, "SELECT DISTINCT model FROM embeddings") == [("test:hash-bag-of-words",)]
     bad = cli("align", "--embedder", "tests.fakes:Nope")
     assert bad.exit_code == 1 and "cannot load embedder" in bad.output
 
@@ -132,7 +123,7 @@ def test_seed_gold_links(cli, db_path) -> None:
     assert cli("ingest", str(SEEDS)).exit_code == 0
     assert cli("align").exit_code == 0
     gold = json.loads((ROOT / "tests" / "fixtures" / "seed_gold.json").read_text(encoding="utf-8"))
-    members = _rows(db_path, "SELECT m.cluster_id, s.text FROM cluster_members m "
+    members = fetch(db_path, "SELECT m.cluster_id, s.text FROM cluster_members m "
                              "JOIN segments s ON s.id = m.segment_id")  # fmt: skip
 
     def cluster_of(start: str) -> set[int]:

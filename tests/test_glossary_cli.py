@@ -1,11 +1,10 @@
 import json
-import sqlite3
 
 from corpus.gloss import default_entities
 from glossary.build_default import build
 from glossary.check import conflicts
 from glossary.io import dumps
-from tests.helpers import ROOT, SHARED, seed
+from tests.helpers import ROOT, SHARED, fetch, seed
 
 # Places, regions and countries named in the seeds, with the entity each must resolve to.
 SEED_PLACES = {
@@ -27,14 +26,6 @@ SEED_PLACES = {
 }  # fmt: skip
 
 
-def _rows(db_path, sql, params=()):
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
-
-
 def test_shipped_glossary_is_what_the_builder_makes_from_geonames() -> None:
     shipped = (ROOT / "glossary" / "data" / "default.tsv").read_text(encoding="utf-8")
     assert dumps(build(SHARED / "eval" / "geonames-caucasus"), "tsv") == shipped
@@ -45,7 +36,7 @@ def test_shipped_glossary_is_what_the_builder_makes_from_geonames() -> None:
 def test_every_place_named_in_the_seeds_resolves(seeded) -> None:
     for prefix, places in SEED_PLACES.items():
         found = dict(
-            _rows(
+            fetch(
                 seeded,
                 "SELECT m.surface, e.key FROM mentions m JOIN segments s ON s.id = m.segment_id "
                 "JOIN documents d ON d.id = s.doc_id JOIN entities e ON e.id = m.entity_id "
@@ -79,15 +70,15 @@ def test_search_finds_other_names_of_the_same_place_unless_literal(seeded, cli) 
 
 
 def test_edits_bump_the_version_and_refresh_mentions(seeded, cli) -> None:
-    (version,) = _rows(seeded, "SELECT max(version) FROM glossary_versions")[0]
+    (version,) = fetch(seeded, "SELECT max(version) FROM glossary_versions")[0]
     result = cli("glossary", "add", "klimov", "Aleksey Klimov", "--type", "person")
     assert result.exit_code == 0, result.output
     assert f"Glossary version {version + 1}" in result.output
-    assert _rows(seeded, "SELECT count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id "
+    assert fetch(seeded, "SELECT count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id "
                          "WHERE e.key = 'klimov'") == [(1,)]  # fmt: skip
     assert cli("glossary", "remove", "klimov").exit_code == 0
-    assert _rows(seeded, "SELECT count(*) FROM entities WHERE key = 'klimov'") == [(0,)]
-    versions = _rows(seeded, "SELECT DISTINCT glossary_version FROM mentions")
+    assert fetch(seeded, "SELECT count(*) FROM entities WHERE key = 'klimov'") == [(0,)]
+    versions = fetch(seeded, "SELECT DISTINCT glossary_version FROM mentions")
     assert versions == [(version + 2,)]
 
 
@@ -122,11 +113,11 @@ def test_malformed_import_names_the_line_and_imports_nothing(seeded, cli, tmp_pa
     bad = tmp_path / "bad.tsv"
     good_lines = cli("glossary", "export").output.splitlines()[:4]
     bad.write_text("\n".join([*good_lines, "baku\tplace\ttoo few"]) + "\n", encoding="utf-8")
-    before = _rows(seeded, "SELECT max(version) FROM glossary_versions")
+    before = fetch(seeded, "SELECT max(version) FROM glossary_versions")
     result = cli("glossary", "import", str(bad))
     assert result.exit_code == 1
     assert "line 5" in result.output
-    assert _rows(seeded, "SELECT max(version) FROM glossary_versions") == before
+    assert fetch(seeded, "SELECT max(version) FROM glossary_versions") == before
 
 
 def test_list_show_check_set_canonical(seeded, cli) -> None:
@@ -141,7 +132,7 @@ def test_list_show_check_set_canonical(seeded, cli) -> None:
 
 
 def test_seed_002_title_names_the_city_both_ways(seeded) -> None:
-    rows = _rows(
+    rows = fetch(
         seeded,
         "SELECT n.name, m.surface FROM mentions m JOIN segments s ON s.id = m.segment_id "
         "JOIN documents d ON d.id = s.doc_id JOIN names n ON n.id = m.name_id "

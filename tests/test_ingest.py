@@ -1,15 +1,7 @@
 import json
 import sqlite3
 
-from tests.helpers import EXAMPLES, SEEDS, seed
-
-
-def _rows(db_path, sql, params=()):
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
+from tests.helpers import EXAMPLES, SEEDS, fetch, seed
 
 
 def _dump(db_path) -> list[str]:
@@ -21,14 +13,14 @@ def _dump(db_path) -> list[str]:
 
 
 def test_seeds_are_four_english_and_one_german(seeded) -> None:
-    langs = _rows(seeded, "SELECT lang, count(*) FROM documents GROUP BY lang ORDER BY lang")
+    langs = fetch(seeded, "SELECT lang, count(*) FROM documents GROUP BY lang ORDER BY lang")
     assert langs == [("de", 1), ("en", 4)]
-    (german,) = _rows(seeded, "SELECT path FROM documents WHERE lang = 'de'")
+    (german,) = fetch(seeded, "SELECT path FROM documents WHERE lang = 'de'")
     assert german[0].endswith(seed("002").name)
 
 
 def test_seed_002_am_27_mai_sentence_is_one_segment(seeded) -> None:
-    rows = _rows(
+    rows = fetch(
         seeded,
         "SELECT s.text, s.lang FROM segments s JOIN documents d ON d.id = s.doc_id "
         "WHERE d.path LIKE ? AND s.text LIKE 'Am 27. Mai%'",
@@ -41,8 +33,8 @@ def test_seed_002_am_27_mai_sentence_is_one_segment(seeded) -> None:
 
 
 def test_segment_offsets_point_into_the_cleaned_text(seeded) -> None:
-    for doc_id, text in _rows(seeded, "SELECT id, text FROM documents"):
-        segments = _rows(
+    for doc_id, text in fetch(seeded, "SELECT id, text FROM documents"):
+        segments = fetch(
             seeded,
             'SELECT start, "end", text FROM segments WHERE doc_id = ? AND kind != ?',
             (doc_id, "boilerplate"),
@@ -68,7 +60,7 @@ def test_changed_file_becomes_a_linked_new_version(cli, db_path, tmp_path) -> No
     article.write_text("Railway reopens in Khankendi\n\nThe first train arrived on Tuesday.\n")
     result = cli("ingest", str(article))
     assert result.exit_code == 0 and "new-version" in result.output
-    rows = _rows(db_path, "SELECT id, version, previous_id, is_current FROM documents ORDER BY id")
+    rows = fetch(db_path, "SELECT id, version, previous_id, is_current FROM documents ORDER BY id")
     assert rows == [(1, 1, None, 0), (2, 2, 1, 1)]
 
 
@@ -95,8 +87,8 @@ def test_one_failing_file_does_not_stop_the_others(cli, db_path, tmp_path) -> No
     result = cli("ingest", str(tmp_path / "bad.txt"), str(seed("004")))
     assert result.exit_code == 1
     assert "1 added" in result.output and "1 failed" in result.output
-    assert _rows(db_path, "SELECT count(*) FROM documents") == [(1,)]
-    assert _rows(db_path, "SELECT command, status FROM runs") == [("ingest", "ok")]
+    assert fetch(db_path, "SELECT count(*) FROM documents") == [(1,)]
+    assert fetch(db_path, "SELECT command, status FROM runs") == [("ingest", "ok")]
 
 
 def test_cp1252_input_is_decoded_with_a_warning(cli, db_path, tmp_path) -> None:
@@ -107,14 +99,14 @@ def test_cp1252_input_is_decoded_with_a_warning(cli, db_path, tmp_path) -> None:
     result = cli("ingest", str(path))
     assert result.exit_code == 0
     assert "cp1252" in result.output
-    assert _rows(db_path, "SELECT encoding FROM documents") == [("cp1252",)]
+    assert fetch(db_path, "SELECT encoding FROM documents") == [("cp1252",)]
 
 
 def test_stdin_source_and_langs(cli, db_path) -> None:
     text = "Bahn nach Stepanakert\n\nDer erste Güterzug ist am Montag in der Stadt angekommen.\n"
     result = cli("ingest", "-", "--source", "Wire", "--langs", "de,en", input=text.encode())
     assert result.exit_code == 0, result.output
-    assert _rows(db_path, "SELECT source, lang, path FROM documents") == [("Wire", "de", None)]
+    assert fetch(db_path, "SELECT source, lang, path FROM documents") == [("Wire", "de", None)]
 
 
 def test_json_output(cli) -> None:
@@ -131,19 +123,19 @@ def test_run_on_the_bundled_examples(cli, db_path, argos_dir) -> None:
     assert "2 documents in 2 language(s): de, en." in result.output
     assert "Not translated (de): no model for de→en" in result.output
     assert "Claims shared by two or more sources" in result.output
-    names = dict(_rows(db_path, "SELECT d.source, group_concat(DISTINCT n.name) FROM mentions m "
+    names = dict(fetch(db_path, "SELECT d.source, group_concat(DISTINCT n.name) FROM mentions m "
                                 "JOIN names n ON n.id = m.name_id JOIN entities e ON e.id = m.entity_id "
                                 "JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id "
                                 "WHERE e.key = 'khankendi' GROUP BY d.source"))  # fmt: skip
     assert names == {"Caspian Courier": "Khankendi", "kaukasus-rundschau-bahn": "Stepanakert"}
     # The railway's arrival is one claim across the two languages.
-    pairs = _rows(db_path, "SELECT a.text, b.text FROM alignments l JOIN segments a ON a.id = "
+    pairs = fetch(db_path, "SELECT a.text, b.text FROM alignments l JOIN segments a ON a.id = "
                            "l.a_segment_id JOIN segments b ON b.id = l.b_segment_id WHERE l.accepted = 1")  # fmt: skip
     assert any("first freight train" in a and "erste Güterzug" in b for a, b in pairs)
 
 
 def test_seed_001_menu_lines_take_the_document_language(seeded) -> None:
-    rows = _rows(
+    rows = fetch(
         seeded,
         "SELECT s.kind, s.lang, s.lang_method, count(*) FROM segments s "
         "JOIN documents d ON d.id = s.doc_id WHERE d.path LIKE ? GROUP BY 1, 2, 3",

@@ -1,13 +1,12 @@
 """Translation through the real engines (tiny random model), memory, names and protection."""
 
 import json
-import sqlite3
 
 import pytest
 
 from corpus import store, translation
 from corpus.translation import Options, _Names, translate_corpus
-from tests.helpers import seed
+from tests.helpers import fetch, seed
 from translate import protect
 from translate.engine import Engine
 
@@ -18,14 +17,6 @@ GERMAN = (
     "Die Strecke kostete 410 € pro Meter, schrieb presse@bahn.example.az.\n\n"
     "Die Friedenstruppen haben sich aus Bergkarabach zurückgezogen, meldete Baku am Montag.\n"
 )
-
-
-def _rows(db_path, sql, params=()):
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture
@@ -42,7 +33,7 @@ def de_en(cli, argos_dir, tiny_packages):
 
 
 def _german_segments(db_path) -> int:
-    return _rows(
+    return fetch(
         db_path, "SELECT count(*) FROM segments WHERE lang = 'de' AND kind != 'boilerplate'"
     )[0][0]
 
@@ -51,26 +42,26 @@ def test_every_german_segment_gets_a_translation_with_provenance(german_corpus, 
     result = cli("translate")
     assert result.exit_code == 0, result.output
     total = _german_segments(german_corpus)
-    rows = _rows(german_corpus, "SELECT backend, model, path, glossary_version, settings, names_mode, "
+    rows = fetch(german_corpus, "SELECT backend, model, path, glossary_version, settings, names_mode, "
                                 "created_at FROM translations")  # fmt: skip
     assert len(rows) == total and total > 10
     backend, model, path, gv, settings, names_mode, created = rows[0]
     assert (backend, model, path, names_mode) == ("argos", "argos:de-en@0.1", "de>en", "source")
-    assert gv == _rows(german_corpus, "SELECT max(version) FROM glossary_versions")[0][0]
+    assert gv == fetch(german_corpus, "SELECT max(version) FROM glossary_versions")[0][0]
     assert json.loads(settings)["compute_type"] == "int8" and created
-    titles = _rows(german_corpus, "SELECT count(*) FROM translations t JOIN segments s "
+    titles = fetch(german_corpus, "SELECT count(*) FROM translations t JOIN segments s "
                                   "ON s.id = t.segment_id WHERE s.kind = 'title'")  # fmt: skip
     assert titles[0][0] == 2
     again = cli("translate")
     assert again.exit_code == 0 and "Nothing to translate" in again.output
-    assert _rows(german_corpus, "SELECT count(*) FROM translations")[0][0] == total
+    assert fetch(german_corpus, "SELECT count(*) FROM translations")[0][0] == total
 
 
 def test_limit_then_resume(german_corpus, de_en, cli) -> None:
     assert cli("translate", "--limit", "3").exit_code == 0
-    assert _rows(german_corpus, "SELECT count(*) FROM translations")[0][0] == 3
+    assert fetch(german_corpus, "SELECT count(*) FROM translations")[0][0] == 3
     assert cli("translate").exit_code == 0
-    assert _rows(german_corpus, "SELECT count(*) FROM translations")[0][0] == _german_segments(
+    assert fetch(german_corpus, "SELECT count(*) FROM translations")[0][0] == _german_segments(
         german_corpus
     )
 
@@ -91,7 +82,7 @@ def test_a_killed_run_keeps_its_committed_batches_and_resumes(
     db = store.open_db(german_corpus)
     with pytest.raises(KeyboardInterrupt):
         translate_corpus(db, Options(protect=False))
-    kept = _rows(german_corpus, "SELECT count(*) FROM translations")[0][0]
+    kept = fetch(german_corpus, "SELECT count(*) FROM translations")[0][0]
     assert kept == 4 < _german_segments(german_corpus)
     monkeypatch.setattr(Engine, "stream", real)
     report = translate_corpus(db, Options(protect=False))
@@ -100,7 +91,7 @@ def test_a_killed_run_keeps_its_committed_batches_and_resumes(
 
 def test_protected_spans_survive(german_corpus, de_en, cli) -> None:
     assert cli("translate").exit_code == 0
-    pairs = _rows(german_corpus, "SELECT s.text, t.text FROM translations t "
+    pairs = fetch(german_corpus, "SELECT s.text, t.text FROM translations t "
                                  "JOIN segments s ON s.id = t.segment_id")  # fmt: skip
     checked = 0
     for source, output in pairs:
@@ -123,7 +114,7 @@ def test_names_preparation(german_corpus) -> None:
 
 def test_expected_terms_are_recorded_and_reported(german_corpus, de_en, cli) -> None:
     assert cli("translate").exit_code == 0
-    terms = [json.loads(t) for (t,) in _rows(german_corpus, "SELECT terms FROM translations")]
+    terms = [json.loads(t) for (t,) in fetch(german_corpus, "SELECT terms FROM translations")]
     flat = [t for ts in terms for t in ts]
     assert any(t["surface"] == "Chankendi" and t["expected"] == "Khankendi" for t in flat)
     assert all("found" in t for t in flat)
@@ -134,10 +125,10 @@ def test_expected_terms_are_recorded_and_reported(german_corpus, de_en, cli) -> 
 
 def test_translation_mentions_are_stored(german_corpus, de_en, cli) -> None:
     assert cli("translate").exit_code == 0
-    in_translations = _rows(
+    in_translations = fetch(
         german_corpus, "SELECT count(*) FROM mentions WHERE translation_id IS NOT NULL"
     )
-    found = sum(t["found"] for (ts,) in _rows(german_corpus, "SELECT terms FROM translations")
+    found = sum(t["found"] for (ts,) in fetch(german_corpus, "SELECT terms FROM translations")
                 for t in json.loads(ts))  # fmt: skip
     assert in_translations[0][0] >= found
 
@@ -146,7 +137,7 @@ def test_no_model_is_one_line_naming_the_install_command(german_corpus, argos_di
     result = cli("translate")
     assert result.exit_code == 1
     assert "newsalign models install de:en" in result.output
-    assert _rows(german_corpus, "SELECT count(*) FROM translations")[0][0] == 0
+    assert fetch(german_corpus, "SELECT count(*) FROM translations")[0][0] == 0
     argos_only = cli("translate", "--backend", "argos")
     assert argos_only.exit_code == 1 and "no model for de→en" in argos_only.output
 
@@ -159,12 +150,12 @@ def test_pivot_only_when_allowed_and_recorded(german_corpus, argos_dir, tiny_pac
     pivot = cli("translate", "--to", "fr", "--from", "de", "--pivot", "en", "--limit", "2")
     assert pivot.exit_code == 0, pivot.output
     assert "de>en>fr (pivot)" in pivot.output
-    rows = _rows(german_corpus, "SELECT path, model FROM translations WHERE target_lang = 'fr'")
+    rows = fetch(german_corpus, "SELECT path, model FROM translations WHERE target_lang = 'fr'")
     assert rows and all(r == ("de>en>fr", "argos:de-en@0.1>argos:en-fr@0.1") for r in rows)
 
 
 def test_translation_memory_tsv_and_tmx(german_corpus, argos_dir, cli, tmp_path) -> None:
-    (first, second) = _rows(german_corpus, "SELECT text FROM segments WHERE lang = 'de' "
+    (first, second) = fetch(german_corpus, "SELECT text FROM segments WHERE lang = 'de' "
                                            "AND kind = 'body' ORDER BY id LIMIT 2")  # fmt: skip
     tsv = tmp_path / "memory.tsv"
     tsv.write_text(f"  {first[0]}  \tHuman translation one.\n", encoding="utf-8")
@@ -181,7 +172,7 @@ def test_translation_memory_tsv_and_tmx(german_corpus, argos_dir, cli, tmp_path)
     assert cli("tm", "import", str(tmx)).exit_code == 0
     result = cli("translate", "--backend", "tm")
     assert result.exit_code == 1  # the rest is not in memory, and that is said
-    rows = _rows(german_corpus, "SELECT text, backend, model FROM translations ORDER BY segment_id")
+    rows = fetch(german_corpus, "SELECT text, backend, model FROM translations ORDER BY segment_id")
     assert rows == [("Human translation one.", "tm", "tm:memory.tsv"),
                     ("Human translation two.", "tm", "tm:memory.tmx")]  # fmt: skip
 
@@ -191,7 +182,7 @@ def test_malformed_memory_is_refused_with_its_line(german_corpus, cli, tmp_path)
     bad.write_text("eins\tone\nzwei without a tab\n", encoding="utf-8")
     result = cli("tm", "import", str(bad), "--from", "de", "--to", "en")
     assert result.exit_code == 1 and "line 2" in result.output
-    assert _rows(german_corpus, "SELECT count(*) FROM tm")[0][0] == 0
+    assert fetch(german_corpus, "SELECT count(*) FROM tm")[0][0] == 0
 
 
 def test_a_model_corrupted_after_install_is_one_clear_error(
@@ -202,7 +193,7 @@ def test_a_model_corrupted_after_install_is_one_clear_error(
     result = cli("translate")
     assert result.exit_code == 1
     assert "does not load" in result.output and "Traceback" not in result.output
-    assert _rows(german_corpus, "SELECT count(*) FROM translations")[0][0] == 0
+    assert fetch(german_corpus, "SELECT count(*) FROM translations")[0][0] == 0
 
 
 def test_real_mt_output_through_the_memory(cli, db_path, argos_dir, tmp_path) -> None:
@@ -224,7 +215,7 @@ def test_real_mt_output_through_the_memory(cli, db_path, argos_dir, tmp_path) ->
     assert cli("ingest", str(article), "--langs", "de,en").exit_code == 0
     assert cli("tm", "import", str(memory), "--from", "de", "--to", "en").exit_code == 0
     cli("translate", "--backend", "tm")
-    rows = _rows(
+    rows = fetch(
         db_path, "SELECT s.text, t.text FROM translations t JOIN segments s ON s.id = t.segment_id"
     )
     expected = dict(zip(german, system, strict=True))
