@@ -73,15 +73,4 @@ class Engine:
 
     def translate(self, sentences: list[str]) -> list[str]:
         """Translations of `sentences`, in order."""
-        if not sentences:
-            return []
-        s = self.settings
-        tokens = self._sp.encode(sentences, out_type=str)
-        results = self._translator.translate_batch(
-            tokens,
-            beam_size=s.beam_size,
-            max_batch_size=s.batch_size,
-            max_decoding_length=s.max_decoding_length,
-            min_decoding_length=s.min_decoding_length,
-        )
-        return [self._sp.decode(r.hypotheses[0]).strip() for r in results]
+        return list(self.stream(sentences))
