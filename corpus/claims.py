@@ -129,15 +129,19 @@ def _store(db, claims: list[Claim], result: Result, params: Params, run_id: int)
           "original" if c.english == c.text else ("translation" if c.english else "none"),
           json.dumps(sorted(c.entities)), json.dumps(c.facts.as_dict()), run_id) for c in claims],
     )  # fmt: skip
+    position = {m.index: c for c, members in enumerate(result.clusters) for m in members}
+    scores: dict[int, list[float]] = defaultdict(list)
+    for p in result.pairs:
+        if p.accepted:  # both ends of an accepted pair are in one cluster
+            scores[position[p.a]].append(p.score)
     cluster_of: dict[int, int] = {}
-    for members in result.clusters:
+    for c, members in enumerate(result.clusters):
         indexes = [m.index for m in members]
-        scores = [p.score for p in result.pairs if p.accepted and p.a in indexes and p.b in indexes]
         cluster_id = db.execute(
             "INSERT INTO clusters (run_id, size, sources, languages, score) VALUES (?, ?, ?, ?, ?)",
             [run_id, len(members), len({claims[i].source for i in indexes}),
              ",".join(sorted({claims[i].lang or "?" for i in indexes})),
-             round(sum(scores) / len(scores), 4) if scores else 0.0],
+             round(sum(scores[c]) / len(scores[c]), 4) if scores[c] else 0.0],
         ).lastrowid  # fmt: skip
         for m in members:
             cluster_of[m.index] = cluster_id
