@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from corpus import cli_align, cli_export, cli_glossary, cli_translate, gloss, output, queries, store
-from corpus.cli_common import DbOption, JsonOption, cli_errors
+from corpus.cli_common import DbOption, JsonOption, cli_errors, open_for_writing
 
 app = typer.Typer(
     name="newsalign",
@@ -38,13 +37,6 @@ def init(db: DbOption = None) -> None:
     typer.echo(f"{'Up to date' if existed else 'Created'}: {path}")
     if loaded:
         typer.echo(f"Loaded the default glossary: {entities} entities (glossary version {version})")
-
-
-def _open_for_writing(db: Path | None):
-    """Open (creating if needed) a corpus; a new one gets the default glossary."""
-    database = store.open_db(db, create=True)
-    gloss.ensure_default(database)
-    return database
 
 
 def _print_result(result) -> None:
@@ -101,7 +93,7 @@ def ingest(
 
     with cli_errors():
         candidates = _langs(langs)
-        database = _open_for_writing(db)
+        database = open_for_writing(db)
         report = run_ingest(
             database, paths, source=source, langs=candidates,
             on_result=None if as_json else _print_result,
@@ -279,7 +271,7 @@ def run(
 
     with cli_errors():
         candidates = _langs(langs)
-        summary = run_pipeline(_open_for_writing(db), paths, source=source, langs=candidates)
+        summary = run_pipeline(open_for_writing(db), paths, source=source, langs=candidates)
     for result in summary.ingest.results:
         _print_result(result)
     typer.echo("")

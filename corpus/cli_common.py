@@ -40,3 +40,13 @@ def cli_errors() -> Iterator[None]:
             typer.echo("Error: the database is locked by another process; try again", err=True)
             raise typer.Exit(1) from None
         raise
+
+
+def open_for_writing(db: Path | None, *, create: bool = True):
+    """Open a corpus for writing (creating it if `create`); one that never had a glossary gets
+    the default glossary."""
+    from corpus import gloss
+
+    database = store.open_db(db, create=create)
+    gloss.ensure_default(database)
+    return database

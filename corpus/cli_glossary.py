@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from corpus import gloss, output, store
-from corpus.cli_common import DbOption, JsonOption, cli_errors
+from corpus.cli_common import DbOption, JsonOption, cli_errors, open_for_writing
 from glossary import check as checks
 from glossary import edit
 from glossary.errors import GlossaryError
@@ -34,8 +34,7 @@ UsageOption = Annotated[
 
 def _apply(db: Path | None, edit_fn, description: str) -> None:
     with cli_errors():
-        database = store.open_db(db)
-        gloss.ensure_default(database)
+        database = open_for_writing(db, create=False)
         version = gloss.change(database, edit_fn, description)
         mentions = database.execute("SELECT count(*) FROM mentions").fetchone()[0]
     typer.echo(f"Glossary version {version}: {description} ({mentions} mentions in the corpus)")

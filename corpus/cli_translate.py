@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from corpus import gloss, output, store
-from corpus.cli_common import DbOption, JsonOption, cli_errors
+from corpus import output, store
+from corpus.cli_common import DbOption, JsonOption, cli_errors, open_for_writing
 from translate import argos
 from translate.engine import Settings
 
@@ -90,8 +90,7 @@ def tm_import(
 
     with cli_errors():
         units = read_units(file, fmt, source, target)
-        database = store.open_db(db, create=True)
-        gloss.ensure_default(database)
+        database = open_for_writing(db)
         new, replaced = import_units(database, units, file.name)
     typer.echo(f"Imported {len(units)} units from {file.name}: {new} new, {replaced} replaced")
 
