@@ -278,23 +278,7 @@ def translate_corpus(
             # Similar lengths together waste less padding; resuming does not depend on order.
             left = sorted(left, key=lambda item: len(item[1]))
             prepared = [names.prepare(text) for _, text in left]
-            outputs = translator.stream([p[0] for p in prepared])
-            deferred: list[int] = []
-            for i in range(0, len(left), COMMIT_EVERY):
-                chunk = range(i, min(i + COMMIT_EVERY, len(left)))
-                results = {k: next(outputs) for k in chunk}
-                broken = [k for k in chunk if translator.needs_repair(prepared[k][0], results[k])]
-                deferred += broken
-                ready = [(k, results[k], False) for k in chunk if k not in set(broken)]
-                _from_model(db, opts, gv, left, prepared, ready, translator, names, run, report)
-                done += len(ready)
-                if on_progress:
-                    on_progress(done, total)
-            # Sentences whose numbers, quotes or URLs did not survive, after the stream.
-            for i in range(0, len(deferred), COMMIT_EVERY):
-                chunk = deferred[i : i + COMMIT_EVERY]
-                repaired = translator.repair([prepared[k][0] for k in chunk])
-                ready = [(k, text, True) for k, text in zip(chunk, repaired, strict=True)]
+            for ready in _model_batches(translator, [p[0] for p in prepared]):
                 _from_model(db, opts, gv, left, prepared, ready, translator, names, run, report)
                 done += len(ready)
                 if on_progress:
@@ -306,6 +290,28 @@ def translate_corpus(
     report.run_id = run.id
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _model_batches(
+    translator: _Translator, texts: list[str]
+) -> Iterator[list[tuple[int, str, bool]]]:
+    """Batches of (index, translation, repaired) to store: streamed outputs first, then, after
+    the stream, the sentences whose numbers, quotes or URLs did not survive, repaired."""
+    outputs = translator.stream(texts)
+    deferred: list[int] = []
+    for i in range(0, len(texts), COMMIT_EVERY):
+        ready = []
+        for k in range(i, min(i + COMMIT_EVERY, len(texts))):
+            output = next(outputs)
+            if translator.needs_repair(texts[k], output):
+                deferred.append(k)
+            else:
+                ready.append((k, output, False))
+        yield ready
+    for i in range(0, len(deferred), COMMIT_EVERY):
+        chunk = deferred[i : i + COMMIT_EVERY]
+        repaired = translator.repair([texts[k] for k in chunk])
+        yield [(k, text, True) for k, text in zip(chunk, repaired, strict=True)]
 
 
 def _row(
