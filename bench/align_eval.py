@@ -107,7 +107,8 @@ def tatoeba(embedder) -> int:
 
 
 def seeds(embedder) -> int:
-    from corpus.claims import run_alignment
+    from corpus.claims import load_claims, run_alignment
+    from corpus.embed import load_vectors
     from corpus.gloss import ensure_default
     from corpus.ingest import ingest
     from corpus.store import open_db
@@ -133,6 +134,8 @@ def seeds(embedder) -> int:
         predicted = db.execute("SELECT a_segment_id, b_segment_id FROM alignments "
                                "WHERE accepted = 1").fetchall()  # fmt: skip
         member_of = dict(db.execute("SELECT segment_id, cluster_id FROM cluster_members"))
+        claims = load_claims(db)
+        vectors = load_vectors(db, embedder.name, [c.id for c in claims])
     correct = sum(any(a in g and b in g for g in clusters) for a, b in predicted)
     precision = correct / max(len(predicted), 1)
     found = [any(member_of.get(a) is not None and member_of.get(a) == member_of.get(b)
@@ -141,9 +144,33 @@ def seeds(embedder) -> int:
     print(f"Seeds ({report.claims} claims, threshold {report.threshold:g}, no translation "
           f"model): {len(predicted)} alignments, precision {precision:.2f}, recall of the "
           f"required links {recall:.2f}")  # fmt: skip
-    for (claim, _, _), ok in zip(required, found, strict=True):
+    for (claim, left, right), ok in zip(required, found, strict=True):
         print(f"  {'found ' if ok else 'MISSED'} {claim}")
+        if not ok:
+            explain_miss(claims, vectors, left, right)
     return 0
+
+
+def explain_miss(claims, vectors: np.ndarray, left: set[int], right: set[int]) -> None:
+    """Why a required link was missed: for its most similar pair, the cosine, the ratio margin
+    the scorer starts from, and where each side ranks the other among the claims of its article."""
+    from corpus.align import Params, _neighbours_dense
+
+    p = Params()
+    at = {c.id: i for i, c in enumerate(claims)}
+    _, _, knn = _neighbours_dense(vectors, np.array([c.source for c in claims]), p.candidates, p.k)
+    sims = vectors @ vectors.T
+    a, b = max(((at[x], at[y]) for x in left for y in right if x in at and y in at),
+               key=lambda ab: sims[ab])  # fmt: skip
+    for x, y in ((a, b), (b, a)):
+        same_doc = [j for j, c in enumerate(claims) if c.doc == claims[y].doc]
+        ranked = sorted(same_doc, key=lambda j: -sims[x, j])
+        print(
+            f"      {claims[x].text[:60]!r}: ranks it {ranked.index(y) + 1} of {len(ranked)} "
+            f"in its article by cosine; first there: {claims[ranked[0]].text[:50]!r}"
+        )
+    margin = sims[a, b] / ((knn[a] + knn[b]) / 2)
+    print(f"      cosine {sims[a, b]:.3f}, ratio margin {margin:.3f} (threshold {p.threshold:g})")
 
 
 def main() -> int:
