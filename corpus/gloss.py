@@ -48,66 +48,62 @@ def load(db: sqlite_utils.Database) -> list[Entity]:
 
 def _save(db: sqlite_utils.Database, entities: Sequence[Entity]) -> None:
     """Make the tables hold exactly `entities`, keeping the ids of what did not change."""
-    entity_ids = {key: eid for eid, key in db.execute("SELECT id, key FROM entities")}
-    wanted = {e.key for e in entities}
-    for key, eid in entity_ids.items():
-        if key not in wanted:
-            db.execute("DELETE FROM entities WHERE id = ?", [eid])
+    entity_ids = _sync(
+        db,
+        "entities",
+        ("key",),
+        ("type", "label", "geonames_id", "wikidata_id", "notes"),
+        {(e.key,): (e.type, e.label, e.geonames_id, e.wikidata_id, e.notes) for e in entities},
+    )
     for e in entities:
-        fields = [e.type, e.label, e.geonames_id, e.wikidata_id, e.notes]
-        if e.key in entity_ids:
-            eid = entity_ids[e.key]
-            db.execute(
-                "UPDATE entities SET type = ?, label = ?, geonames_id = ?, wikidata_id = ?, "
-                "notes = ? WHERE id = ?", [*fields, eid],
-            )  # fmt: skip
-        else:
-            eid = db.execute(
-                "INSERT INTO entities (key, type, label, geonames_id, wikidata_id, notes) "
-                "VALUES (?, ?, ?, ?, ?, ?)", [e.key, *fields],
-            ).lastrowid  # fmt: skip
-        name_ids = {
-            name: nid
-            for nid, name in db.execute("SELECT id, name FROM names WHERE entity_id = ?", [eid])
-        }
-        for name, nid in name_ids.items():
-            if name not in {n.name for n in e.names}:
-                db.execute("DELETE FROM names WHERE id = ?", [nid])
+        name_ids = _sync(
+            db,
+            "names",
+            ("name",),
+            ("usage", "is_canonical", "valid_from", "valid_to"),
+            {(n.name,): (n.usage, int(n.canonical), n.valid_from, n.valid_to) for n in e.names},
+            parent=("entity_id", entity_ids[e.key,]),
+        )
         for n in e.names:
-            fields = [n.usage, int(n.canonical), n.valid_from, n.valid_to]
-            if n.name in name_ids:
-                nid = name_ids[n.name]
-                db.execute(
-                    "UPDATE names SET usage = ?, is_canonical = ?, valid_from = ?, valid_to = ? "
-                    "WHERE id = ?", [*fields, nid],
-                )  # fmt: skip
-            else:
-                nid = db.execute(
-                    "INSERT INTO names (entity_id, name, usage, is_canonical, valid_from, valid_to)"
-                    " VALUES (?, ?, ?, ?, ?, ?)", [eid, n.name, *fields],
-                ).lastrowid  # fmt: skip
-            existing = {
-                (text, lang): (sid, script)
-                for sid, text, lang, script in db.execute(
-                    "SELECT id, text, lang, script FROM spellings WHERE name_id = ?", [nid]
-                )
-            }
-            keep = {(s.text, s.lang) for s in n.spellings}
-            for key, (sid, _) in existing.items():
-                if key not in keep:
-                    db.execute("DELETE FROM spellings WHERE id = ?", [sid])
-            for s in n.spellings:
-                if (s.text, s.lang) in existing:
-                    if existing[s.text, s.lang][1] != s.script:
-                        db.execute(
-                            "UPDATE spellings SET script = ? WHERE id = ?",
-                            [s.script, existing[s.text, s.lang][0]],
-                        )
-                else:
-                    db.execute(
-                        "INSERT INTO spellings (name_id, text, lang, script, form) VALUES (?, ?, ?, ?, ?)",
-                        [nid, s.text, s.lang, s.script, " ".join(words(s.text))],
-                    )
+            _sync(
+                db,
+                "spellings",
+                ("text", "lang"),
+                ("script", "form"),
+                {(s.text, s.lang): (s.script, " ".join(words(s.text))) for s in n.spellings},
+                parent=("name_id", name_ids[n.name,]),
+            )
+
+
+def _sync(
+    db: sqlite_utils.Database,
+    table: str,
+    keys: tuple[str, ...],
+    fields: tuple[str, ...],
+    rows: dict[tuple, tuple],
+    parent: tuple[str, int] | None = None,
+) -> dict[tuple, int]:
+    """Make `table` (the rows under `parent`, a column and id) hold exactly `rows`, key values to
+    field values: delete the missing, update the kept in place, insert the new. Returns the ids."""
+    where, args = (f"WHERE {parent[0]} = ?", [parent[1]]) if parent else ("", [])
+    existing = {
+        tuple(row[1:]): row[0]
+        for row in db.execute(f"SELECT id, {', '.join(keys)} FROM {table} {where}", args)
+    }
+    for key, row_id in existing.items():
+        if key not in rows:
+            db.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
+    columns = ([parent[0]] if parent else []) + [*keys, *fields]
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+    update = f"UPDATE {table} SET {', '.join(f'{f} = ?' for f in fields)} WHERE id = ?"
+    ids = {}
+    for key, values in rows.items():
+        if key in existing:
+            ids[key] = existing[key]
+            db.execute(update, [*values, ids[key]])
+        else:
+            ids[key] = db.execute(insert, [*args, *key, *values]).lastrowid
+    return ids
 
 
 def change(

@@ -82,6 +82,18 @@ def test_edits_bump_the_version_and_refresh_mentions(seeded, cli) -> None:
     assert versions == [(version + 2,)]
 
 
+def test_an_edit_keeps_the_rows_and_ids_of_everything_it_did_not_change(seeded, cli) -> None:
+    tables = ("entities", "names", "spellings")
+    before = {t: set(fetch(seeded, f"SELECT * FROM {t}")) for t in tables}
+    result = cli("glossary", "add-spelling", "khankendi", "Khankendi", "Chankändi", "--lang", "de")
+    assert result.exit_code == 0, result.output
+    after = {t: set(fetch(seeded, f"SELECT * FROM {t}")) for t in tables}
+    assert after["entities"] == before["entities"] and after["names"] == before["names"]
+    assert before["spellings"] < after["spellings"]
+    (added,) = after["spellings"] - before["spellings"]
+    assert added[2:4] == ("Chankändi", "de")
+
+
 def test_conflicting_spelling_is_refused_and_changes_nothing(seeded, cli) -> None:
     before = cli("glossary", "export").output
     result = cli("glossary", "add-spelling", "baku", "Baku", "Stepanakert", "--lang", "en")
