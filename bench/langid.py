@@ -16,7 +16,7 @@ from pathlib import Path
 # script, this folder comes first on sys.path and would shadow those packages.
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from translate.langid import LanguageDetector
+from newsalign.translate.langid import LanguageDetector
 
 EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "langid"
 TARGETS = {"sentences": 0.995, "word-pairs": 0.95}

@@ -37,7 +37,7 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=32)
     args = parser.parse_args()
 
-    from translate.devmodel import build_package
+    from newsalign.translate.devmodel import build_package
 
     german = (SHARED / "newstest2021.de-en.src.de").read_text(encoding="utf-8").splitlines()
     english = (SHARED / "newstest2021.de-en.ref.A.en").read_text(encoding="utf-8").splitlines()

@@ -1,1 +1,1 @@
-"""Ingest, segmentation, the SQLite store, alignment, queries and the CLI."""
+"""newsalign.corpus: ingest, the SQLite store, translation runs, alignment, publishing, CLI."""

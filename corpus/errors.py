@@ -1,8 +1,12 @@
-"""Errors raised by the corpus package."""
+"""Errors raised by the corpus package (all derive from NewsalignError)."""
+
+from newsalign.glossary.errors import NewsalignError
+
+__all__ = ["CorpusError", "InputError", "NewsalignError"]
 
 
-class CorpusError(Exception):
-    """A corpus problem a user can act on: bad input, missing or locked database."""
+class CorpusError(NewsalignError):
+    """A corpus problem: bad input, a missing or locked database, nothing to align."""
 
 
 class InputError(CorpusError):

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-from corpus.ingest import IngestReport, ingest
+from newsalign.corpus.ingest.run import IngestReport, ingest
 
 
 @dataclass(frozen=True)
@@ -29,10 +29,10 @@ def run_pipeline(
 ) -> RunSummary:
     """Ingest `paths`, translate where a model or the memory covers the language, and
     summarise every current document of the corpus."""
-    from corpus.claims import list_claims, run_alignment
-    from corpus.embed import load_embedder
-    from corpus.errors import CorpusError
-    from corpus.translation import Options, translate_corpus
+    from newsalign.corpus.align.claims import list_claims, run_alignment
+    from newsalign.corpus.align.embed import load_embedder
+    from newsalign.corpus.errors import CorpusError
+    from newsalign.corpus.mt.run import Options, translate_corpus
 
     report = ingest(db, paths, source=source, langs=langs)
     translated = translate_corpus(db, Options())

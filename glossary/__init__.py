@@ -1,1 +1,1 @@
-"""Place-name glossary: entities, their names and spellings, matching in text."""
+"""newsalign.glossary: entities, their names and spellings, matching in text. Imports nothing of ours."""

@@ -17,8 +17,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from glossary.io import dumps
-from glossary.model import Entity, Name, Spelling, script_of
+from newsalign.glossary.io import dumps
+from newsalign.glossary.model import Entity, Name, Spelling, script_of
 
 
 @dataclass(frozen=True)

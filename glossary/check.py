@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from glossary.match import words
-from glossary.model import Entity
+from newsalign.glossary.match import words
+from newsalign.glossary.model import Entity
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from glossary.check import conflicts
-from glossary.errors import GlossaryError
-from glossary.io import dumps, loads, sorted_entities
-from glossary.match import words
-from glossary.model import ENTITY_TYPES, Entity, Name, Spelling
+from newsalign.glossary.check import conflicts
+from newsalign.glossary.errors import GlossaryError
+from newsalign.glossary.io import dumps, loads, sorted_entities
+from newsalign.glossary.match import words
+from newsalign.glossary.model import ENTITY_TYPES, Entity, Name, Spelling
 
 
 def find_entity(entities: Sequence[Entity], ref: str) -> Entity:

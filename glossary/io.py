@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from glossary.errors import GlossaryError
-from glossary.model import ENTITY_TYPES, Entity, Name, Spelling
+from newsalign.glossary.errors import GlossaryError
+from newsalign.glossary.model import ENTITY_TYPES, Entity, Name, Spelling
 
 COLUMNS = ("entity", "type", "label", "geonames_id", "wikidata_id", "notes", "name", "usage",
            "canonical", "valid_from", "valid_to", "spelling", "lang", "script")  # fmt: skip

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from glossary.textnorm import WORD, fold
+from newsalign.glossary.textnorm import WORD, fold
 
 # German case endings a place name may take: "Bergkarabachs", "Aserbaidschans", "Armeniens".
 GERMAN_SUFFIXES = ("s", "es", "ns", "n", "en")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from corpus.cli import app
+from newsalign.corpus.cli.app import app
 from tests.helpers import SEEDS, SHARED
 
 
@@ -46,7 +46,7 @@ def _training_lines() -> list[str]:
 @pytest.fixture(scope="session")
 def tiny_packages(tmp_path_factory) -> dict[str, Path]:
     """Random-weights .argosmodel files for de→en and en→fr, built once per test session."""
-    from translate.devmodel import build_package
+    from newsalign.translate.devmodel import build_package
 
     root = tmp_path_factory.mktemp("argosmodels")
     return {

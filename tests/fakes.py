@@ -6,7 +6,7 @@ import hashlib
 
 import numpy as np
 
-from glossary.textnorm import WORD, fold
+from newsalign.glossary.textnorm import WORD, fold
 
 
 class HashEmbedder:

@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from corpus.align import Claim, Params, align
-from corpus.features import extract, same_speaker
+from newsalign.corpus.align.features import extract, same_speaker
+from newsalign.corpus.align.scoring import Claim, Params, align
 from tests.helpers import EXAMPLES, ROOT, fetch
 
 

@@ -1,4 +1,11 @@
-from corpus.clean import BODY, BOILERPLATE, TITLE, clean_html, clean_markdown, clean_text
+from newsalign.corpus.ingest.clean import (
+    BODY,
+    BOILERPLATE,
+    TITLE,
+    clean_html,
+    clean_markdown,
+    clean_text,
+)
 from tests.helpers import EXAMPLES, seed
 
 # The article body of seed 001, paragraph by paragraph (first words): every one must survive.

@@ -2,7 +2,7 @@ import json
 
 from typer.testing import CliRunner
 
-from corpus.cli import app
+from newsalign.corpus.cli.app import app
 
 
 def test_stats_json(seeded, cli) -> None:

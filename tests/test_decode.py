@@ -2,8 +2,8 @@ import codecs
 
 import pytest
 
-from corpus.decode import decode_bytes
-from corpus.errors import InputError
+from newsalign.corpus.errors import InputError
+from newsalign.corpus.ingest.decode import decode_bytes
 
 TEXT = "Grüße aus Bakı: Xankəndi und Bergkarabach."
 

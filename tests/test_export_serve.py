@@ -15,7 +15,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from corpus.serve import NAMING_STANCE, REVIEW, SHARED_CLAIMS, UNTRANSLATED, metadata
+from newsalign.corpus.publish.serve import (
+    NAMING_STANCE,
+    REVIEW,
+    SHARED_CLAIMS,
+    UNTRANSLATED,
+    metadata,
+)
 from tests.helpers import EXAMPLES, SEEDS
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -56,7 +62,7 @@ def test_export_tmx_is_valid_and_round_trips(aligned, cli, tmp_path) -> None:
     other = tmp_path / "other.db"
     from typer.testing import CliRunner
 
-    from corpus.cli import app
+    from newsalign.corpus.cli.app import app
 
     imported = CliRunner().invoke(app, ["tm", "import", str(path), "--db", str(other)])
     assert imported.exit_code == 0, imported.output
@@ -108,7 +114,7 @@ def test_browser_finds_karasins_announcement_in_one_row(cli, db_path, tmp_path) 
     assert cli("align").exit_code == 0
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "corpus.cli", "serve", "--port", str(port), "--db", str(db_path)],
+        [sys.executable, "-m", "newsalign.corpus.cli.app", "serve", "--port", str(port), "--db", str(db_path)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
     try:

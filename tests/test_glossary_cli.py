@@ -1,9 +1,9 @@
 import json
 
-from corpus.gloss import default_entities
-from glossary.build_default import build
-from glossary.check import conflicts
-from glossary.io import dumps
+from newsalign.corpus.store.glossary import default_entities
+from newsalign.glossary.build_default import build
+from newsalign.glossary.check import conflicts
+from newsalign.glossary.io import dumps
 from tests.helpers import ROOT, SHARED, fetch, seed
 
 # Places, regions and countries named in the seeds, with the entity each must resolve to.
@@ -105,7 +105,7 @@ def test_conflicting_spelling_is_refused_and_changes_nothing(seeded, cli) -> Non
 def test_export_import_into_a_fresh_database_export_is_identical(seeded, cli, tmp_path) -> None:
     from typer.testing import CliRunner
 
-    from corpus.cli import app
+    from newsalign.corpus.cli.app import app
 
     for fmt in ("tsv", "csv", "json"):
         first = tmp_path / f"glossary.{fmt}"

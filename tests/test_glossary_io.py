@@ -1,10 +1,10 @@
 import pytest
 
-from glossary import edit
-from glossary.check import conflicts
-from glossary.errors import GlossaryError
-from glossary.io import COLUMNS, dumps, loads
-from glossary.model import Entity, Name, Spelling, script_of
+from newsalign.glossary import edit
+from newsalign.glossary.check import conflicts
+from newsalign.glossary.errors import GlossaryError
+from newsalign.glossary.io import COLUMNS, dumps, loads
+from newsalign.glossary.model import Entity, Name, Spelling, script_of
 
 HEADER = "\t".join(COLUMNS)
 

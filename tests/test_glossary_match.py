@@ -1,4 +1,4 @@
-from glossary.match import Matcher, Term
+from newsalign.glossary.match import Matcher, Term
 
 KHANKENDI, STEPANAKERT, KARABAKH, NK, AZ = (
     Term("Khankendi", 1, 10),

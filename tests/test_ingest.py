@@ -146,8 +146,8 @@ def test_seed_001_menu_lines_take_the_document_language(seeded) -> None:
 
 
 def test_ingest_accepts_any_iterable_of_paths(db_path) -> None:
-    from corpus.ingest import ingest
-    from corpus.store import open_db
+    from newsalign.corpus.ingest.run import ingest
+    from newsalign.corpus.store.database import open_db
 
     report = ingest(open_db(db_path, create=True), (str(p) for p in [seed("002")]))
     assert [r.status for r in report.results] == ["added"]

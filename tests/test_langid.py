@@ -1,7 +1,7 @@
 import pytest
 
-from translate.errors import TranslateError
-from translate.langid import LanguageDetector, assign_languages, parse_langs
+from newsalign.translate.errors import TranslateError
+from newsalign.translate.langid import LanguageDetector, assign_languages, parse_langs
 
 DE = "Die russischen Friedenstruppen haben sich vor kurzem aus der Region zurückgezogen."
 EN = "This year, the Russian peacekeeping contingent has left the territory of Azerbaijan."

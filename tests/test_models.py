@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from translate import argos
-from translate.errors import TranslateError
+from newsalign.translate import packages
+from newsalign.translate.errors import TranslateError
 
 
 def test_install_list_remove(cli, argos_dir, tiny_packages) -> None:
@@ -59,7 +59,7 @@ def test_bad_packages_are_refused_and_nothing_is_installed(
 ) -> None:
     bad = _rewrite(tiny_packages["de:en"], tmp_path / "bad.argosmodel", **change)
     with pytest.raises(TranslateError, match=message):
-        argos.install_file(bad)
+        packages.install_file(bad)
     leftovers = [p.name for p in argos_dir.iterdir()] if argos_dir.exists() else []
     assert leftovers == []
 

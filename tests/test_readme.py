@@ -4,7 +4,7 @@ import re
 
 import typer.main
 
-from corpus.cli import app
+from newsalign.corpus.cli.app import app
 from tests.helpers import ROOT
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from corpus.segment import split_sentences
+from newsalign.corpus.ingest.segment import split_sentences
 
 
 def sentences(text: str) -> list[str]:

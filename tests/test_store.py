@@ -7,9 +7,10 @@ import pytest
 import sqlite_utils
 from typer.testing import CliRunner
 
-from corpus import migrations, store
-from corpus.cli import app
-from corpus.errors import CorpusError
+from newsalign.corpus import store
+from newsalign.corpus.cli.app import app
+from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store import migrations
 
 
 def test_blank_database_migrates_to_the_full_schema(db_path) -> None:

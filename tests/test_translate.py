@@ -4,11 +4,12 @@ import json
 
 import pytest
 
-from corpus import store, translation
-from corpus.translation import Options, _Names, translate_corpus
+from newsalign.corpus import store
+from newsalign.corpus.mt import run as translation
+from newsalign.corpus.mt.run import Options, _Names, translate_corpus
+from newsalign.translate import protect
+from newsalign.translate.engine import Engine
 from tests.helpers import fetch, seed
-from translate import protect
-from translate.engine import Engine
 
 GERMAN = (
     "Bahnstrecke nach Chankendi eröffnet\n\n"

@@ -1,1 +1,1 @@
-"""Language detection, translation backends and model management."""
+"""newsalign.translate: language detection, Argos packages, the CTranslate2 engine, translators."""

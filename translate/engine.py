@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from translate.argos import Package
-from translate.errors import TranslateError
+from newsalign.translate.errors import TranslateError
+from newsalign.translate.packages import Package
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 """Errors raised by the translate package."""
 
+from newsalign.glossary.errors import NewsalignError
 
-class TranslateError(Exception):
-    """A translation, model or language-detection problem a user can act on."""
+
+class TranslateError(NewsalignError):
+    """A translation, model or language-detection problem."""

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from translate.errors import TranslateError
+from newsalign.translate.errors import TranslateError
 
 # Below this many letters langdetect's random sampling sees too few n-grams to be stable; we score
 # every n-gram exactly instead (naive Bayes over the same profiles).

@@ -13,16 +13,24 @@ from typing import BinaryIO
 
 import sqlite_utils
 
-from corpus.clean import BODY, BOILERPLATE, TITLE, Cleaned, clean_html, clean_markdown, clean_text
-from corpus.decode import decode_bytes
-from corpus.errors import InputError
-from corpus.gloss import version as glossary_version
-from corpus.mentions import insert_mentions, matcher
-from corpus.segment import split_sentences
-from corpus.store import RunLog, locked_error, now
-from glossary.match import Matcher
-from glossary.textnorm import fold
-from translate.langid import LanguageDetector, assign_languages
+from newsalign.corpus.errors import InputError
+from newsalign.corpus.ingest.clean import (
+    BODY,
+    BOILERPLATE,
+    TITLE,
+    Cleaned,
+    clean_html,
+    clean_markdown,
+    clean_text,
+)
+from newsalign.corpus.ingest.decode import decode_bytes
+from newsalign.corpus.ingest.segment import split_sentences
+from newsalign.corpus.store.database import RunLog, locked_error, now
+from newsalign.corpus.store.glossary import version as glossary_version
+from newsalign.corpus.store.mentions import insert_mentions, matcher
+from newsalign.glossary.match import Matcher
+from newsalign.glossary.textnorm import fold
+from newsalign.translate.langid import LanguageDetector, assign_languages
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
            ".html": "html", ".htm": "html"}  # fmt: skip

@@ -22,8 +22,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from corpus.features import Facts, same_speaker
-from glossary.textnorm import WORD, fold
+from newsalign.corpus.align.features import Facts, same_speaker
+from newsalign.glossary.textnorm import WORD, fold
 
 _STOPWORDS = frozenset(
     [

@@ -10,10 +10,8 @@ from typing import Annotated
 
 import typer
 
-from corpus import store
-from corpus.errors import CorpusError
-from glossary.errors import GlossaryError
-from translate.errors import TranslateError
+from newsalign.corpus import store
+from newsalign.corpus.errors import NewsalignError
 
 DbOption = Annotated[
     Path | None,
@@ -32,7 +30,7 @@ def cli_errors() -> Iterator[None]:
     """Turn the project's errors into one line on stderr and a non-zero exit."""
     try:
         yield
-    except (CorpusError, GlossaryError, TranslateError) as exc:
+    except NewsalignError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from None
     except sqlite3.OperationalError as exc:
@@ -45,8 +43,8 @@ def cli_errors() -> Iterator[None]:
 def open_for_writing(db: Path | None, *, create: bool = True):
     """Open a corpus for writing (creating it if `create`); one that never had a glossary gets
     the default glossary."""
-    from corpus import gloss
+    from newsalign.corpus.store import glossary as glossary_db
 
     database = store.open_db(db, create=create)
-    gloss.ensure_default(database)
+    glossary_db.ensure_default(database)
     return database

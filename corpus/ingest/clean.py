@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.dates import first_date
+from newsalign.corpus.ingest.dates import first_date
 
 TITLE = "title"
 BODY = "body"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from corpus.store import now
-from translate.errors import TranslateError
-from translate.tm import Unit, normalize, parse_tmx, parse_tsv
+from newsalign.corpus.store.database import now
+from newsalign.translate.errors import TranslateError
+from newsalign.translate.memory_formats import Unit, normalize, parse_tmx, parse_tsv
 
 
 def read_units(path: Path, fmt: str | None, source: str | None, target: str | None) -> list[Unit]:

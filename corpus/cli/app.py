@@ -9,8 +9,15 @@ from typing import Annotated
 
 import typer
 
-from corpus import cli_align, cli_export, cli_glossary, cli_translate, gloss, output, queries, store
-from corpus.cli_common import DbOption, JsonOption, cli_errors, open_for_writing
+from newsalign.corpus import store
+from newsalign.corpus.cli import align as cli_align
+from newsalign.corpus.cli import glossary as cli_glossary
+from newsalign.corpus.cli import publish as cli_publish
+from newsalign.corpus.cli import render
+from newsalign.corpus.cli import translate as cli_translate
+from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
+from newsalign.corpus.store import documents
+from newsalign.corpus.store import glossary as glossary_db
 
 app = typer.Typer(
     name="newsalign",
@@ -31,9 +38,9 @@ def init(db: DbOption = None) -> None:
         path = store.resolve_db_path(db)
         existed = path.exists()
         database = store.open_db(path, create=True)
-        loaded = gloss.ensure_default(database)
+        loaded = glossary_db.ensure_default(database)
         entities = database.execute("SELECT count(*) FROM entities").fetchone()[0]
-        version = gloss.version(database)
+        version = glossary_db.version(database)
     typer.echo(f"{'Up to date' if existed else 'Created'}: {path}")
     if loaded:
         typer.echo(f"Loaded the default glossary: {entities} entities (glossary version {version})")
@@ -54,7 +61,7 @@ def _print_result(result) -> None:
 
 
 def _langs(value: str | None) -> list[str] | None:
-    from translate.langid import parse_langs
+    from newsalign.translate.langid import parse_langs
 
     return parse_langs(value)
 
@@ -89,7 +96,7 @@ def ingest(
     Re-ingesting unchanged files adds nothing; a changed file becomes a new version. A file
     that fails is reported and skipped; the exit code is 1 if any failed.
     """
-    from corpus.ingest import ingest as run_ingest
+    from newsalign.corpus.ingest.run import ingest as run_ingest
 
     with cli_errors():
         candidates = _langs(langs)
@@ -99,7 +106,7 @@ def ingest(
             on_result=None if as_json else _print_result,
         )  # fmt: skip
     if as_json:
-        typer.echo(output.to_json([dataclasses.asdict(r) for r in report.results]))
+        typer.echo(render.to_json([dataclasses.asdict(r) for r in report.results]))
     else:
         counts = ", ".join(
             f"{report.count(s)} {s}"
@@ -115,9 +122,9 @@ def ingest(
 def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Documents by language and source, segments by kind, boilerplate removed."""
     with cli_errors():
-        data = queries.stats(store.open_readonly(db))
+        data = documents.stats(store.open_readonly(db))
     if as_json:
-        typer.echo(output.to_json(data))
+        typer.echo(render.to_json(data))
         return
     chars = data["characters"]
     typer.echo(
@@ -135,7 +142,7 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
         typer.echo(f"\n{title}:")
         if rows:
             columns = list(rows[0])
-            typer.echo(output.to_table(columns, [list(r.values()) for r in rows]))
+            typer.echo(render.to_table(columns, [list(r.values()) for r in rows]))
         else:
             typer.echo("(none)")
 
@@ -151,9 +158,9 @@ def show(
 ) -> None:
     """Show a document: metadata, cleaned text, and its segments with their languages."""
     with cli_errors():
-        data = queries.show(store.open_readonly(db), doc)
+        data = documents.show(store.open_readonly(db), doc)
     if as_json:
-        typer.echo(output.to_json(data))
+        typer.echo(render.to_json(data))
         return
     for key in ("id", "source", "title", "published", "lang", "path", "version", "sha256",
                 "encoding", "raw_chars", "clean_chars"):  # fmt: skip
@@ -166,7 +173,7 @@ def show(
         for s in data["segments"]
         if boilerplate or s["kind"] != "boilerplate"
     ]
-    typer.echo(output.to_table(["id", "kind", "reason", "lang", "lang from", "text"], rows))
+    typer.echo(render.to_table(["id", "kind", "reason", "lang", "lang from", "text"], rows))
 
 
 @app.command()
@@ -192,7 +199,7 @@ def search(
 ) -> None:
     """Full-text search over the segments of current documents."""
     with cli_errors():
-        hits = queries.search(
+        hits = documents.search(
             store.open_readonly(db),
             query,
             lang=lang,
@@ -202,7 +209,7 @@ def search(
             literal=literal,
         )
     if as_json:
-        typer.echo(output.to_json([dataclasses.asdict(h) for h in hits]))
+        typer.echo(render.to_json([dataclasses.asdict(h) for h in hits]))
         return
     if not hits:
         typer.echo("No matches.")
@@ -223,21 +230,21 @@ def names(
     as_json: JsonOption = False,
 ) -> None:
     """Naming stance: per outlet, which name it used for each entity, and how often."""
-    from corpus.mentions import names_used
-    from glossary.edit import find_entity
+    from newsalign.corpus.store.mentions import names_used
+    from newsalign.glossary.edit import find_entity
 
     with cli_errors():
         database = store.open_readonly(db)
-        key = find_entity(gloss.load(database), entity).key if entity else None
+        key = find_entity(glossary_db.load(database), entity).key if entity else None
         rows = names_used(database, key)
     if as_json:
-        typer.echo(output.to_json(rows))
+        typer.echo(render.to_json(rows))
         return
     if not rows:
         typer.echo("No mentions.")
         return
     columns = ["entity", "source", "name", "usage", "mentions", "surfaces"]
-    typer.echo(output.to_table(columns, [[r[c] for c in columns] for r in rows], max_width=50))
+    typer.echo(render.to_table(columns, [[r[c] for c in columns] for r in rows], max_width=50))
 
 
 @app.command()
@@ -249,13 +256,13 @@ def query(
 ) -> None:
     """Run read-only SQL against the corpus and print a table, JSON or CSV."""
     with cli_errors():
-        columns, rows = queries.run_sql(store.open_readonly(db), sql)
+        columns, rows = documents.run_sql(store.open_readonly(db), sql)
     if as_json:
-        typer.echo(output.to_json([dict(zip(columns, row, strict=True)) for row in rows]))
+        typer.echo(render.to_json([dict(zip(columns, row, strict=True)) for row in rows]))
     elif as_csv:
-        sys.stdout.write(output.to_csv(columns, rows))
+        sys.stdout.write(render.to_csv(columns, rows))
     else:
-        typer.echo(output.to_table(columns, rows))
+        typer.echo(render.to_table(columns, rows))
 
 
 @app.command()
@@ -267,7 +274,7 @@ def run(
 ) -> None:
     """The main job: ingest PATHs, translate what a model or the memory covers, align claims
     across sources, and print the claims shared by two or more sources."""
-    from corpus.pipeline import run_pipeline
+    from newsalign.corpus.pipeline import run_pipeline
 
     with cli_errors():
         candidates = _langs(langs)
@@ -276,7 +283,7 @@ def run(
         _print_result(result)
     typer.echo("")
     typer.echo(
-        output.to_table(
+        render.to_table(
             ["doc", "source", "lang", "segments", "boilerplate", "title"],
             [
                 (d["id"], d["source"], d["lang"], d["segments"], d["boilerplate"], d["title"])
@@ -290,7 +297,7 @@ def run(
     if summary.shared:
         typer.echo("\nClaims shared by two or more sources (`newsalign claims show ID`):")
         typer.echo(
-            output.to_table(
+            render.to_table(
                 ["id", "sources", "languages", "outlets", "claim"],
                 [
                     [c["id"], c["sources"], c["languages"], ", ".join(c["outlets"]), c["claim"]]
@@ -308,8 +315,8 @@ app.add_typer(cli_translate.models_app, name="models")
 app.add_typer(cli_translate.tm_app, name="tm")
 app.command("align")(cli_align.align)
 app.add_typer(cli_align.claims_app, name="claims")
-app.add_typer(cli_export.export_app, name="export")
-app.command("serve")(cli_export.serve)
+app.add_typer(cli_publish.export_app, name="export")
+app.command("serve")(cli_publish.serve)
 
 
 if __name__ == "__main__":  # pragma: no cover

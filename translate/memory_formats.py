@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from translate.errors import TranslateError
+from newsalign.translate.errors import TranslateError
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from corpus.dates import MONTH_NUMBERS, find_dates
-from glossary.textnorm import fold
+from newsalign.corpus.ingest.dates import MONTH_NUMBERS, find_dates
+from newsalign.glossary.textnorm import fold
 
 _MULTIPLIERS = {
     "thousand": 1e3, "tausend": 1e3, "million": 1e6, "millions": 1e6, "millionen": 1e6,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
-from corpus.errors import InputError
+from newsalign.corpus.errors import InputError
 
 # Control characters that never appear in text files (tab, newline, CR, form feed are fine).
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))

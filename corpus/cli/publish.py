@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from corpus import store
-from corpus.cli_common import DbOption, cli_errors
+from newsalign.corpus import store
+from newsalign.corpus.cli.common import DbOption, cli_errors
 
 export_app = typer.Typer(help="Export claims, aligned sentence pairs (TMX) or the whole corpus. "
                               "Exports stream, so memory stays flat on large corpora.",
@@ -42,7 +42,7 @@ def export_claims(
     db: DbOption = None,
 ) -> None:
     """Claims with their members: outlet, language, original, English, names, score."""
-    from corpus.export import export_claims as run
+    from newsalign.corpus.publish.export import export_claims as run
 
     if fmt not in ("jsonl", "csv"):
         typer.echo("Error: --format must be jsonl or csv", err=True)
@@ -61,7 +61,7 @@ def export_tmx(
     db: DbOption = None,
 ) -> None:
     """Aligned sentence pairs as TMX 1.4, for translation-memory tools (and `newsalign tm import`)."""
-    from corpus.export import export_tmx as run
+    from newsalign.corpus.publish.export import export_tmx as run
 
     with cli_errors(), _opened(output) as out:
         count = run(store.open_readonly(db), out, source, target)
@@ -76,7 +76,7 @@ def export_corpus(
     db: DbOption = None,
 ) -> None:
     """Documents with their segments, languages, translations and mentions, one per line."""
-    from corpus.export import export_corpus as run
+    from newsalign.corpus.publish.export import export_corpus as run
 
     if fmt != "jsonl":
         typer.echo("Error: --format must be jsonl", err=True)
@@ -99,7 +99,7 @@ def serve(
 ) -> None:
     """Browse the corpus in Datasette, read-only: claims side by side, naming stance per outlet,
     untranslated segments, alignments to review. Needs `pip install -e '.[serve]'`."""
-    from corpus.serve import serve as run
+    from newsalign.corpus.publish.serve import serve as run
 
     with cli_errors():
         path = store.resolve_db_path(db)

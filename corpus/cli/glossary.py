@@ -8,13 +8,15 @@ from typing import Annotated
 
 import typer
 
-from corpus import gloss, output, store
-from corpus.cli_common import DbOption, JsonOption, cli_errors, open_for_writing
-from glossary import check as checks
-from glossary import edit
-from glossary.errors import GlossaryError
-from glossary.io import FORMATS, dumps, format_for, loads
-from glossary.model import ENTITY_TYPES
+from newsalign.corpus import store
+from newsalign.corpus.cli import render
+from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
+from newsalign.corpus.store import glossary as glossary_db
+from newsalign.glossary import check as checks
+from newsalign.glossary import edit
+from newsalign.glossary.errors import GlossaryError
+from newsalign.glossary.io import FORMATS, dumps, format_for, loads
+from newsalign.glossary.model import ENTITY_TYPES
 
 app = typer.Typer(
     help="View and edit the place-name glossary: entities, their names (with usage labels) and "
@@ -35,7 +37,7 @@ UsageOption = Annotated[
 def _apply(db: Path | None, edit_fn, description: str) -> None:
     with cli_errors():
         database = open_for_writing(db, create=False)
-        version = gloss.change(database, edit_fn, description)
+        version = glossary_db.change(database, edit_fn, description)
         mentions = database.execute("SELECT count(*) FROM mentions").fetchone()[0]
     typer.echo(f"Glossary version {version}: {description} ({mentions} mentions in the corpus)")
 
@@ -48,7 +50,7 @@ def list_(
 ) -> None:
     """List entities with their canonical name and other names."""
     with cli_errors():
-        entities = gloss.load(store.open_readonly(db))
+        entities = glossary_db.load(store.open_readonly(db))
     if type:
         entities = [e for e in entities if e.type == type]
     rows = [
@@ -62,10 +64,10 @@ def list_(
         for e in entities
     ]
     if as_json:
-        typer.echo(output.to_json(rows))
+        typer.echo(render.to_json(rows))
     else:
         typer.echo(
-            output.to_table(list(rows[0]) if rows else ["key"], [list(r.values()) for r in rows])
+            render.to_table(list(rows[0]) if rows else ["key"], [list(r.values()) for r in rows])
         )
 
 
@@ -73,7 +75,7 @@ def list_(
 def show(entity: EntityArg, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Show one entity: ids, notes, names with usage and dates, and every spelling."""
     with cli_errors():
-        found = edit.find_entity(gloss.load(store.open_readonly(db)), entity)
+        found = edit.find_entity(glossary_db.load(store.open_readonly(db)), entity)
     if as_json:
         typer.echo(dumps([found], "json"))
         return
@@ -242,7 +244,7 @@ def export(
 ) -> None:
     """Export the glossary (sorted, so the same glossary always gives the same bytes)."""
     with cli_errors():
-        text = dumps(gloss.load(store.open_readonly(db)), format_for("", fmt))
+        text = dumps(glossary_db.load(store.open_readonly(db)), format_for("", fmt))
     if output_file:
         output_file.write_text(text, encoding="utf-8")
     else:
@@ -254,15 +256,15 @@ def check_(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Check the glossary: conflicts (exit 1), names without spellings, other warnings."""
     with cli_errors():
         database = store.open_readonly(db)
-        entities = gloss.load(database)
-        version = gloss.version(database)
+        entities = glossary_db.load(database)
+        version = glossary_db.version(database)
     conflicts = [str(c) for c in checks.conflicts(entities)]
     problems = [f"{e.key}: no canonical name" for e in entities if e.canonical is None]
     problems += [f"{e.key}: name {n.name!r} has no spelling" for e in entities for n in e.names
                  if not n.spellings]  # fmt: skip
     warnings = checks.warnings(entities)
     if as_json:
-        typer.echo(output.to_json({"version": version, "entities": len(entities),
+        typer.echo(render.to_json({"version": version, "entities": len(entities),
                                    "conflicts": conflicts, "problems": problems,
                                    "warnings": warnings}))  # fmt: skip
     else:

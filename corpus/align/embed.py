@@ -13,8 +13,8 @@ from typing import Protocol
 import numpy as np
 import sqlite_utils
 
-from corpus.errors import CorpusError
-from corpus.store import now
+from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store.database import now
 
 # Texts per call: large enough for the engine's own batching, small enough to commit often.
 EMBED_BATCH = 256

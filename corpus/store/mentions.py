@@ -7,8 +7,8 @@ from typing import Any
 
 import sqlite_utils
 
-from corpus.errors import CorpusError
-from glossary.match import Matcher, Term
+from newsalign.corpus.errors import CorpusError
+from newsalign.glossary.match import Matcher, Term
 
 
 def matcher(db: sqlite_utils.Database) -> Matcher:

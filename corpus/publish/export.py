@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import sqlite_utils
 
-from translate.tm import normalize
+from newsalign.translate.memory_formats import normalize
 
 CLAIM_CSV_COLUMNS = ("claim", "sources", "languages", "claim_score", "outlet", "language",
                      "original", "english", "names", "repeat_of")  # fmt: skip

@@ -16,11 +16,11 @@ from typing import Any
 
 import sqlite_utils
 
-from corpus.align import Claim, Params, Result, align
-from corpus.embed import Embedder, ensure_embeddings, load_vectors
-from corpus.errors import CorpusError
-from corpus.features import extract
-from corpus.store import RunLog, now
+from newsalign.corpus.align.embed import Embedder, ensure_embeddings, load_vectors
+from newsalign.corpus.align.features import extract
+from newsalign.corpus.align.scoring import Claim, Params, Result, align
+from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store.database import RunLog, now
 
 # A claim has substance: enough words and letters, and is not a byline or photo credit.
 MIN_WORDS = 6

@@ -17,15 +17,15 @@ from typing import Any
 
 import sqlite_utils
 
-from corpus.gloss import version as glossary_version
-from corpus.mentions import insert_mentions, matcher
-from corpus.store import RunLog, now
-from glossary.match import Matcher
-from glossary.textnorm import fold
-from translate import argos, protect
-from translate.engine import Engine, Settings
-from translate.errors import TranslateError
-from translate.tm import normalize
+from newsalign.corpus.store.database import RunLog, now
+from newsalign.corpus.store.glossary import version as glossary_version
+from newsalign.corpus.store.mentions import insert_mentions, matcher
+from newsalign.glossary.match import Matcher
+from newsalign.glossary.textnorm import fold
+from newsalign.translate import packages, protect
+from newsalign.translate.engine import Engine, Settings
+from newsalign.translate.errors import TranslateError
+from newsalign.translate.memory_formats import normalize
 
 BACKENDS = ("auto", "argos", "tm")
 NAME_MODES = ("source", "canonical")
@@ -70,7 +70,7 @@ class Report:
 class Route:
     """The packages a language goes through to reach the target, in order."""
 
-    packages: tuple[argos.Package, ...]
+    packages: tuple[packages.Package, ...]
 
     @property
     def model(self) -> str:
@@ -90,11 +90,11 @@ def install_hint(source: str, target: str) -> str:
 
 def find_route(source: str, target: str, pivot: str | None) -> Route | None:
     """The direct package, or (only when a pivot is allowed) two packages through `pivot`."""
-    direct = argos.find(source, target)
+    direct = packages.find(source, target)
     if direct:
         return Route((direct,))
     if pivot and pivot not in (source, target):
-        first, second = argos.find(source, pivot), argos.find(pivot, target)
+        first, second = packages.find(source, pivot), packages.find(pivot, target)
         if first and second:
             return Route((first, second))
     return None

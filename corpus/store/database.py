@@ -11,8 +11,8 @@ from typing import Any
 
 import sqlite_utils
 
-from corpus import migrations
-from corpus.errors import CorpusError
+from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store import migrations
 
 DEFAULT_DB = "newsalign.db"
 ENV_DB = "NEWSALIGN_DB"

@@ -9,9 +9,9 @@ from typing import Any
 
 import sqlite_utils
 
-from corpus.errors import CorpusError
-from corpus.mentions import matcher
-from glossary.textnorm import WORD, fold
+from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store.mentions import matcher
+from newsalign.glossary.textnorm import WORD, fold
 
 
 @dataclass(frozen=True)

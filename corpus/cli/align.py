@@ -8,8 +8,9 @@ from typing import Annotated
 
 import typer
 
-from corpus import output, store
-from corpus.cli_common import DbOption, JsonOption, cli_errors
+from newsalign.corpus import store
+from newsalign.corpus.cli import render
+from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors
 
 claims_app = typer.Typer(help="Claims shared across sources: list, show side by side, diff.",
                          no_args_is_help=True)  # fmt: skip
@@ -35,16 +36,16 @@ def align(
     stored), English text where both sides have it, glossary entities, numbers, dates and
     speakers, with margin normalisation and mutual-best filtering.
     """
-    from corpus.align import Params
-    from corpus.claims import run_alignment
-    from corpus.embed import load_embedder
+    from newsalign.corpus.align.claims import run_alignment
+    from newsalign.corpus.align.embed import load_embedder
+    from newsalign.corpus.align.scoring import Params
 
     params = Params() if threshold is None else Params(threshold=threshold)
     with cli_errors():
         database = store.open_db(db)
         report = run_alignment(database, load_embedder(embedder), params)
     if as_json:
-        typer.echo(output.to_json(dataclasses.asdict(report)))
+        typer.echo(render.to_json(dataclasses.asdict(report)))
         return
     typer.echo(
         f"{report.claims} claims ({report.embedded} newly embedded); {report.accepted} alignments "
@@ -65,16 +66,16 @@ def claims_list(
     as_json: JsonOption = False,
 ) -> None:
     """Claims reported by several outlets, most widely reported first."""
-    from corpus.claims import list_claims
+    from newsalign.corpus.align.claims import list_claims
 
     with cli_errors():
         rows = list_claims(store.open_readonly(db), min_sources)
     if as_json:
-        typer.echo(output.to_json(rows))
+        typer.echo(render.to_json(rows))
     elif not rows:
         typer.echo("No shared claims. Run `newsalign align` after ingesting several outlets.")
     else:
-        typer.echo(output.to_table(
+        typer.echo(render.to_table(
             ["id", "sources", "size", "languages", "score", "claim"],
             [[r["id"], r["sources"], r["size"], r["languages"], r["score"], r["claim"]] for r in rows],
             max_width=90))  # fmt: skip
@@ -86,12 +87,12 @@ ClaimArg = Annotated[int, typer.Argument(help="Claim (cluster) id from `newsalig
 @claims_app.command("show")
 def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = False) -> None:
     """A claim side by side: outlet, language, original sentence, English, names used."""
-    from corpus.claims import show_claim
+    from newsalign.corpus.align.claims import show_claim
 
     with cli_errors():
         data = show_claim(store.open_readonly(db), claim)
     if as_json:
-        typer.echo(output.to_json(data))
+        typer.echo(render.to_json(data))
         return
     typer.echo(f"Claim {data['id']}: {data['sources']} sources, {data['size']} sentences, "
                f"languages {data['languages']}, mean score {data['score']}")  # fmt: skip
@@ -113,12 +114,12 @@ def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
 @claims_app.command("diff")
 def claims_diff(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = False) -> None:
     """What differs between the versions of a claim: numbers, dates, names, speakers."""
-    from corpus.claims import diff_claim
+    from newsalign.corpus.align.claims import diff_claim
 
     with cli_errors():
         data = diff_claim(store.open_readonly(db), claim)
     if as_json:
-        typer.echo(output.to_json(data))
+        typer.echo(render.to_json(data))
         return
     if not data["differences"]:
         typer.echo(f"Claim {claim}: the {data['versions']} versions agree on numbers, dates, "

@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from translate.errors import TranslateError
+from newsalign.translate.errors import TranslateError
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from importlib import resources
 
 import sqlite_utils
 
-from corpus.mentions import refresh_mentions
-from corpus.store import now
-from glossary.io import loads
-from glossary.match import words
-from glossary.model import Entity, Name, Spelling
+from newsalign.corpus.store.database import now
+from newsalign.corpus.store.mentions import refresh_mentions
+from newsalign.glossary.io import loads
+from newsalign.glossary.match import words
+from newsalign.glossary.model import Entity, Name, Spelling
 
 
 def version(db: sqlite_utils.Database) -> int:
@@ -127,7 +127,11 @@ def change(
 
 def default_entities() -> list[Entity]:
     """The glossary shipped with newsalign (glossary/data/default.tsv)."""
-    text = resources.files("glossary").joinpath("data/default.tsv").read_text(encoding="utf-8")
+    text = (
+        resources.files("newsalign.glossary")
+        .joinpath("data/default.tsv")
+        .read_text(encoding="utf-8")
+    )
     return loads(text, "tsv")
 
 
@@ -135,7 +139,7 @@ def ensure_default(db: sqlite_utils.Database) -> bool:
     """Load the shipped glossary into a database that never had one; True if it did."""
     if version(db):
         return False
-    from glossary.edit import merge
+    from newsalign.glossary.edit import merge
 
     defaults = default_entities()
     change(db, lambda current: merge(current, defaults), "load the default glossary")

@@ -10,10 +10,11 @@ from typing import Annotated
 
 import typer
 
-from corpus import output, store
-from corpus.cli_common import DbOption, JsonOption, cli_errors, open_for_writing
-from translate import argos
-from translate.engine import Settings
+from newsalign.corpus import store
+from newsalign.corpus.cli import render
+from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
+from newsalign.translate import packages
+from newsalign.translate.engine import Settings
 
 models_app = typer.Typer(
     help="Offline translation models: Argos Translate packages in Argos's own package folder "
@@ -28,17 +29,17 @@ tm_app = typer.Typer(help="Translation memory: human or earlier translations, us
 def models_list(as_json: JsonOption = False) -> None:
     """Installed packages: languages, version, size, path."""
     with cli_errors():
-        packages = argos.installed()
+        installed = packages.installed()
     rows = [{"code": p.code, "version": p.version, "size_mb": round(p.size / 1e6, 1),
-             "path": str(p.path)} for p in packages]  # fmt: skip
+             "path": str(p.path)} for p in installed]  # fmt: skip
     if as_json:
-        typer.echo(output.to_json(rows))
+        typer.echo(render.to_json(rows))
     elif not rows:
         typer.echo(
-            f"No packages in {argos.packages_dir()}. Install one with `newsalign models install`."
+            f"No packages in {packages.packages_dir()}. Install one with `newsalign models install`."
         )
     else:
-        typer.echo(output.to_table(list(rows[0]), [list(r.values()) for r in rows], max_width=90))
+        typer.echo(render.to_table(list(rows[0]), [list(r.values()) for r in rows], max_width=90))
 
 
 @models_app.command("install")
@@ -55,8 +56,8 @@ def models_install(
     CTranslate2 loads and a SentencePiece model; no paths outside the package folder."""
     with cli_errors():
         path = Path(source)
-        package = argos.install_file(path) if path.exists() or source.endswith(".argosmodel") \
-            else argos.install_from_index(source)  # fmt: skip
+        package = packages.install_file(path) if path.exists() or source.endswith(".argosmodel") \
+            else packages.install_from_index(source)  # fmt: skip
     typer.echo(f"Installed {package.code} {package.version} in {package.path}")
 
 
@@ -66,7 +67,7 @@ def models_remove(
 ) -> None:
     """Remove an installed package."""
     with cli_errors():
-        removed = argos.remove(code)
+        removed = packages.remove(code)
     for package in removed:
         typer.echo(f"Removed {package.code} {package.version} ({package.path})")
 
@@ -86,7 +87,7 @@ def tm_import(
     db: DbOption = None,
 ) -> None:
     """Import a translation memory; a malformed file is refused whole, naming the line."""
-    from corpus.memory import import_units, read_units
+    from newsalign.corpus.store.memory import import_units, read_units
 
     with cli_errors():
         units = read_units(file, fmt, source, target)
@@ -185,17 +186,17 @@ def translate(
     without a translation for this target, model, glossary version and names mode are done;
     a killed run resumes where it stopped.
     """
-    from corpus.translation import Options, term_misses, translate_corpus
+    from newsalign.corpus.mt.run import Options, term_misses, translate_corpus
 
     if report:
         with cli_errors():
             misses = term_misses(store.open_readonly(db), to)
         if as_json:
-            typer.echo(output.to_json(misses))
+            typer.echo(render.to_json(misses))
         elif not misses:
             typer.echo("Every translation contains its expected glossary names.")
         else:
-            typer.echo(output.to_table(["translation", "source", "missing", "original", "translation_text"],
+            typer.echo(render.to_table(["translation", "source", "missing", "original", "translation_text"],
                                        [[m["translation"], m["source"], ", ".join(m["missing"]),
                                          m["original"], m["translation_text"]] for m in misses],
                                        max_width=60))  # fmt: skip
@@ -213,7 +214,7 @@ def translate(
         database = store.open_db(db)
         result = translate_corpus(database, opts, on_progress=_progress(as_json))
     if as_json:
-        typer.echo(output.to_json(dataclasses.asdict(result)))
+        typer.echo(render.to_json(dataclasses.asdict(result)))
     else:
         for lang, path in result.routes.items():
             typer.echo(f"{lang}: {path}" + (" (pivot)" if path.count(">") > 1 else ""))

@@ -13,8 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from corpus.errors import CorpusError
-from glossary.io import CREDIT
+from newsalign.corpus.errors import CorpusError
+from newsalign.glossary.io import CREDIT
 
 SHARED_CLAIMS = """
 SELECT c.id AS claim, c.sources,

@@ -1,0 +1,1 @@
+"""Claim alignment: claims and their features, sentence embeddings, pair scoring, clusters."""

@@ -1,0 +1,1 @@
+"""The `newsalign` command line: thin commands over the library (see `app.py`)."""

@@ -1,0 +1,1 @@
+"""Getting the corpus out: streamed exports and the Datasette browser view."""
