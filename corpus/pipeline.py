@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import sqlite_utils
 
 from newsalign.corpus.ingest.run import IngestReport, ingest
+from newsalign.corpus.store import documents
+from newsalign.corpus.store.records import ClaimSummary, DocumentSummary
 
 
 @dataclass(frozen=True)
@@ -15,9 +16,9 @@ class RunSummary:
     """What a run did and what the corpus now holds."""
 
     ingest: IngestReport
-    documents: list[dict[str, Any]]
-    notes: list[str]
-    shared: list[dict[str, Any]]
+    documents: tuple[DocumentSummary, ...]
+    notes: tuple[str, ...]
+    shared: tuple[ClaimSummary, ...]
 
 
 def run_pipeline(
@@ -29,36 +30,24 @@ def run_pipeline(
 ) -> RunSummary:
     """Ingest `paths`, translate where a model or the memory covers the language, and
     summarise every current document of the corpus."""
-    from newsalign.corpus.align.claims import list_claims, run_alignment
+    from newsalign.corpus.align.claims import run_alignment
     from newsalign.corpus.align.embed import load_embedder
     from newsalign.corpus.errors import CorpusError
     from newsalign.corpus.mt.run import Options, translate_corpus
+    from newsalign.corpus.store.claims import list_claims
 
     report = ingest(db, paths, source=source, langs=langs)
     translated = translate_corpus(db, Options())
-    shared: list[dict[str, Any]] = []
+    shared: list[ClaimSummary] = []
     try:
         aligned = run_alignment(db, load_embedder())
         shared = list_claims(db, min_sources=2)
     except CorpusError as exc:
         aligned = None
         alignment_note = f"Not aligned: {exc}."
-    documents = list(
-        db.query(
-            """
-            SELECT d.id, d.source, d.lang, d.title,
-                   sum(s.kind != 'boilerplate') AS segments,
-                   sum(s.kind = 'boilerplate') AS boilerplate
-            FROM documents d JOIN segments s ON s.doc_id = d.id
-            WHERE d.is_current = 1
-            GROUP BY d.id ORDER BY d.id
-            """
-        )
-    )
-    langs_seen = sorted({d["lang"] for d in documents if d["lang"]})
-    notes = [
-        f"{len(documents)} documents in {len(langs_seen)} language(s): {', '.join(langs_seen)}."
-    ]
+    docs = documents.summaries(db)
+    langs_seen = sorted({d.lang for d in docs if d.lang})
+    notes = [f"{len(docs)} documents in {len(langs_seen)} language(s): {', '.join(langs_seen)}."]
     if translated.translated:
         notes.append(
             f"Translated {translated.translated} segments into English "
@@ -72,4 +61,4 @@ def run_pipeline(
             f"Aligned {aligned.claims} claims: {aligned.shared} claims shared by two or more "
             f"sources (threshold {aligned.threshold:g})."
         )
-    return RunSummary(report, documents, notes, shared)
+    return RunSummary(report, tuple(docs), tuple(notes), tuple(shared))

@@ -24,7 +24,6 @@ class Term:
     entity_id: int
     name_id: int
     spelling_id: int = 0
-    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,6 @@ class Matcher:
 
     def __init__(self, terms: Iterable[Term] = ()) -> None:
         self._root = _Node()
-        self.size = 0
         for term in terms:
             self.add(term)
 
@@ -68,7 +66,6 @@ class Matcher:
             node = node.children.setdefault(word, _Node())
         if term not in node.terms:
             node.terms.append(term)
-            self.size += 1
 
     def find(self, text: str) -> list[Match]:
         """Every match in `text`, left to right, longest first where matches overlap."""

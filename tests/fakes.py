@@ -23,3 +23,9 @@ class HashEmbedder:
                 out[i, h % self.dim] += 1.0
             out[i] /= np.linalg.norm(out[i]) or 1.0
         return out
+
+
+class OtherHashEmbedder(HashEmbedder):
+    """The same vectors under another model name, to switch embedders."""
+
+    name = "test:other-hash"

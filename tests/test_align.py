@@ -73,7 +73,9 @@ def test_align_stores_embeddings_once_and_a_pluggable_embedder(cli, db_path) -> 
     assert first["embedded"] == first["claims"] > 0
     again = json.loads(cli("align", "--embedder", "tests.fakes:HashEmbedder", "--json").output)
     assert again["embedded"] == 0
-    assert fetch(db_path, "SELECT DISTINCT model FROM embeddings") == [("test:hash-bag-of-words",)]
+    assert fetch(db_path, "SELECT DISTINCT model FROM sentence_vectors") == [
+        ("test:hash-bag-of-words",)
+    ]
     bad = cli("align", "--embedder", "tests.fakes:Nope")
     assert bad.exit_code == 1 and "cannot load embedder" in bad.output
 
@@ -132,3 +134,27 @@ def test_seed_gold_links(cli, db_path) -> None:
     for claim in gold["clusters"][:2]:  # announcement, disparity
         first, *others = [m["text"] for m in claim["members"]]
         assert cluster_of(first) & set().union(*(cluster_of(o) for o in others)), claim["claim"]
+
+
+def test_switching_embedders_and_repeated_sentences_embed_nothing_twice(cli, db_path, tmp_path):
+    import shutil
+
+    assert cli("ingest", str(EXAMPLES)).exit_code == 0
+    runs = [json.loads(cli("align", "--embedder", f"tests.fakes:{name}", "--json").output)
+            for name in ("HashEmbedder", "OtherHashEmbedder", "HashEmbedder")]  # fmt: skip
+    assert runs[0]["embedded"] == runs[1]["embedded"] > 0 and runs[2]["embedded"] == 0
+    # The same article under another name (an agency copy) has no new sentence to embed.
+    copy = tmp_path / "copy.txt"
+    shutil.copy(EXAMPLES / "kaukasus-rundschau-bahn.txt", copy)
+    copy.write_text(copy.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert cli("ingest", str(copy)).exit_code == 0
+    again = json.loads(cli("align", "--embedder", "tests.fakes:HashEmbedder", "--json").output)
+    assert again["claims"] > runs[0]["claims"] and again["embedded"] == 0
+
+
+def test_an_object_that_is_not_an_embedder_is_refused(cli, db_path) -> None:
+    assert cli("ingest", str(EXAMPLES)).exit_code == 0
+    for spec in ("os:getcwd", "collections:OrderedDict", "nope"):
+        result = cli("align", "--embedder", spec)
+        assert result.exit_code == 1 and "embedder" in result.output
+        assert "Traceback" not in result.output

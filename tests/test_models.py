@@ -81,3 +81,29 @@ def test_index_install_offline_is_one_clear_line(cli, argos_dir, monkeypatch, tm
     assert result.exit_code == 1
     assert "cannot reach the Argos package index" in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_packages_are_shared_with_argospm(cli, argos_dir, tiny_packages) -> None:
+    """argos-translate-lt's own package manager and newsalign see the same folder."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ARGOS_PACKAGES_DIR": str(argos_dir)}
+    assert cli("models", "install", str(tiny_packages["de:en"])).exit_code == 0
+    argospm = [str(Path(sys.executable).parent / "argospm")]  # its console script
+    listed = subprocess.run([*argospm, "list"], env=env, capture_output=True, text=True)
+    assert "translate-de_en" in listed.stdout, listed.stderr
+    removed = subprocess.run([*argospm, "remove", "translate-de_en"], env=env,
+                             capture_output=True, text=True)  # fmt: skip
+    assert removed.returncode == 0, removed.stdout + removed.stderr
+    assert json.loads(cli("models", "list", "--json").output) == []
+    # What argospm installs (after its download) newsalign lists, uses and removes.
+    code = ("import sys, pathlib, argostranslate.package as p; "
+            "p.install_from_path(pathlib.Path(sys.argv[1]))")  # fmt: skip
+    subprocess.run([sys.executable, "-c", code, str(tiny_packages["en:fr"])], env=env, check=True)
+    (row,) = json.loads(cli("models", "list", "--json").output)
+    assert row["code"] == "en:fr"
+    assert cli("models", "remove", "en:fr").exit_code == 0
+    listed = subprocess.run([*argospm, "list"], env=env, capture_output=True, text=True)
+    assert "translate-en_fr" not in listed.stdout

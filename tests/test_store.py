@@ -91,3 +91,38 @@ def test_a_directory_is_not_a_database(tmp_path, cli) -> None:
         result = CliRunner().invoke(app, [*command, "--db", str(tmp_path)])
         assert result.exit_code == 1
         assert "is a directory" in result.output
+
+
+def test_schema_has_the_views_and_the_cache_keys(db_path) -> None:
+    db = store.open_db(db_path, create=True)
+    views = set(db.view_names())
+    assert {"current_documents", "text_segments", "original_mentions"} <= views
+    assert "input_hash" in db["translations"].columns_dict
+    assert {"text_hash", "model", "vector"} <= set(db["sentence_vectors"].columns_dict)
+    assert "embeddings" not in db.table_names()
+
+
+def test_migration_5_keeps_stored_vectors_under_their_text_hash(db_path) -> None:
+    import numpy as np
+
+    from newsalign.corpus.store.records import text_hash
+
+    db = sqlite_utils.Database(db_path)
+    for name, func in migrations.MIGRATIONS[:4]:
+        with db.atomic():
+            db.execute(f"CREATE TABLE IF NOT EXISTS {migrations.MIGRATIONS_TABLE} "
+                       "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")  # fmt: skip
+            func(db)
+            db.execute(f"INSERT INTO {migrations.MIGRATIONS_TABLE} VALUES (?, 'then')", [name])
+    db.execute("INSERT INTO documents (id, doc_key, version, source, format, encoding, sha256, "
+               "raw_chars, clean_chars, boilerplate_chars, text, ingested_at) "
+               "VALUES (1, 'k', 1, 's', 'text', 'utf-8', 'x', 1, 1, 0, 't', 'now')")  # fmt: skip
+    db.execute("INSERT INTO segments (id, doc_id, idx, kind, text, search_text) "
+               "VALUES (7, 1, 0, 'body', 'A sentence.', 'a sentence.')")  # fmt: skip
+    vector = np.arange(4, dtype=np.float32)
+    db.execute("INSERT INTO embeddings VALUES (7, 'm', 4, ?, 'now')", [vector.tobytes()])
+    db.conn.commit()
+    db.close()
+    migrated = store.open_db(db_path)
+    row = migrated.execute("SELECT text_hash, model, vector FROM sentence_vectors").fetchall()
+    assert row == [(text_hash("A sentence."), "m", vector.tobytes())]

@@ -6,7 +6,8 @@ import pytest
 
 from newsalign.corpus import store
 from newsalign.corpus.mt import run as translation
-from newsalign.corpus.mt.run import Options, _Names, translate_corpus
+from newsalign.corpus.mt.names import Names
+from newsalign.corpus.mt.run import Options, translate_corpus
 from newsalign.translate import protect
 from newsalign.translate.engine import Engine
 from tests.helpers import fetch, seed
@@ -104,12 +105,12 @@ def test_protected_spans_survive(german_corpus, de_en, cli) -> None:
 
 def test_names_preparation(german_corpus) -> None:
     db = store.open_db(german_corpus)
-    text, terms = _Names(db, "en", "source").prepare("Der Zug kam in Chankendi und Stepanakert an.")
+    text, terms = Names(db, "en", "source").prepare("Der Zug kam in Chankendi und Stepanakert an.")
     assert text == "Der Zug kam in Khankendi und Stepanakert an."
     assert [t["expected"] for t in terms] == ["Khankendi", "Stepanakert"]
-    text, _ = _Names(db, "en", "canonical").prepare("Der Zug kam in Stepanakert an.")
+    text, _ = Names(db, "en", "canonical").prepare("Der Zug kam in Stepanakert an.")
     assert text == "Der Zug kam in Khankendi an."
-    text, terms = _Names(db, "en", "source").prepare("Die Kontrolle Bergkarabachs.")
+    text, terms = Names(db, "en", "source").prepare("Die Kontrolle Bergkarabachs.")
     assert text == "Die Kontrolle Nagorno-Karabakh." and terms[0]["surface"] == "Bergkarabachs"
 
 
@@ -222,3 +223,56 @@ def test_real_mt_output_through_the_memory(cli, db_path, argos_dir, tmp_path) ->
     expected = dict(zip(german, system, strict=True))
     assert len(rows) >= 30  # lines our splitter keeps whole find their system output
     assert all(expected[source] == target for source, target in rows)
+
+
+def test_a_glossary_edit_retranslates_only_the_segments_whose_names_it_changes(
+    german_corpus, de_en, cli
+) -> None:
+    assert cli("translate").exit_code == 0
+    total = fetch(german_corpus, "SELECT count(*) FROM translations")[0][0]
+    # A place nobody mentions: every translation stays valid.
+    assert cli("glossary", "add", "atlantis", "Atlantis").exit_code == 0
+    assert "Nothing to translate" in cli("translate").output
+    # A name that one sentence uses, given an English spelling: that sentence only.
+    assert cli("glossary", "add", "cement", "Zement", "--type", "organisation").exit_code == 0
+    assert (
+        cli("glossary", "add-spelling", "cement", "Zement", "cement", "--lang", "en").exit_code == 0
+    )
+    result = json.loads(cli("translate", "--json").output)
+    assert result["from_model"] == 1
+    (text,) = fetch(german_corpus, "SELECT s.text FROM translations t JOIN segments s "
+                                   "ON s.id = t.segment_id ORDER BY t.id DESC LIMIT 1")[0]  # fmt: skip
+    assert "Zement" in text
+    assert fetch(german_corpus, "SELECT count(*) FROM translations")[0][0] == total + 1
+
+
+def test_a_translator_plugin_is_found_through_its_entry_point(
+    german_corpus, argos_dir, tmp_path, monkeypatch, cli
+) -> None:
+    plugin = tmp_path / "plugin"
+    dist = plugin / "upper_mt-0.1.dist-info"
+    dist.mkdir(parents=True)
+    (plugin / "upper_mt.py").write_text(
+        "from newsalign.translate.translators import Output, cache_key\n"
+        "class Upper:\n"
+        "    def __init__(self, source, target):\n"
+        "        self.source, self.target = source, target\n"
+        "    def keys(self, item):\n"
+        "        return (cache_key('upper', item.prepared),)\n"
+        "    def translate(self, items):\n"
+        "        for item in items:\n"
+        "            yield Output(item.prepared.upper(), 'upper:1', f'{self.source}>{self.target}',\n"
+        "                         'upper', self.keys(item)[0])\n"
+        "def factory(request):\n"
+        "    return Upper(request.source, request.target)\n",
+        encoding="utf-8",
+    )
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: upper-mt\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[newsalign.translators]\nupper = upper_mt:factory\n")
+    assert cli("translate", "--backend", "upper").exit_code == 1  # not installed yet
+    monkeypatch.syspath_prepend(str(plugin))
+    result = cli("translate", "--backend", "upper", "--no-protect")
+    assert result.exit_code == 0, result.output
+    rows = fetch(german_corpus, "SELECT DISTINCT backend, model, path FROM translations")
+    assert rows == [("upper", "upper:1", "de>en")]
+    assert "Nothing to translate" in cli("translate", "--backend", "upper").output

@@ -1,9 +1,10 @@
-"""Translation memory files: TSV (`source<TAB>target`) and TMX 1.4."""
+"""Translation memory files: reading TSV (`source<TAB>target`) and TMX 1.4 into units."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from pathlib import Path
 
 from newsalign.translate.errors import TranslateError
 
@@ -73,18 +74,21 @@ def parse_tmx(data: bytes, source_lang: str | None, target_lang: str | None) -> 
     return units
 
 
-def write_tmx(units: list[Unit], source_lang: str) -> str:
-    """A TMX 1.4 document for `units` (used by exports)."""
-    root = ET.Element("tmx", version="1.4")
-    ET.SubElement(root, "header", {
-        "creationtool": "newsalign", "creationtoolversion": "0.1", "segtype": "sentence",
-        "o-tmf": "newsalign", "adminlang": "en", "srclang": source_lang, "datatype": "plaintext",
-    })  # fmt: skip
-    body = ET.SubElement(root, "body")
-    for unit in units:
-        tu = ET.SubElement(body, "tu")
-        for lang, text in ((unit.source_lang, unit.source), (unit.target_lang, unit.target)):
-            tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
-            ET.SubElement(tuv, "seg").text = text
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+def read_file(path: Path, fmt: str | None, source: str | None, target: str | None) -> list[Unit]:
+    """Parse a TSV or TMX file into units; TSV needs the languages given."""
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TranslateError(f"cannot read {path}: {exc.strerror}") from None
+    if fmt == "tmx":
+        return parse_tmx(data, source, target)
+    if fmt in ("tsv", "txt"):
+        if not source or not target:
+            raise TranslateError("a TSV memory needs --from and --to (e.g. --from de --to en)")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise TranslateError(f"{path.name} is not UTF-8 text") from None
+        return parse_tsv(text, source, target)
+    raise TranslateError(f"unknown memory format {fmt!r} (use tsv or tmx)")

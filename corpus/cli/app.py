@@ -1,315 +1,56 @@
-"""The `newsalign` command line: thin commands that parse options, call one library function and
-print. Errors of the project's own types become one line on stderr and exit code 1."""
+"""The `newsalign` command line, assembled: each command module registers its commands here.
+Commands are thin: parse options, call one library function, render the records it returns.
+Errors of the project's own types become one line on stderr and exit code 1."""
 
 from __future__ import annotations
 
-import dataclasses
-import sys
 from typing import Annotated
 
 import typer
 
-from newsalign.corpus import store
 from newsalign.corpus.cli import align as cli_align
+from newsalign.corpus.cli import corpus as cli_corpus
 from newsalign.corpus.cli import glossary as cli_glossary
 from newsalign.corpus.cli import publish as cli_publish
-from newsalign.corpus.cli import render
 from newsalign.corpus.cli import translate as cli_translate
-from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
-from newsalign.corpus.store import documents
-from newsalign.corpus.store import glossary as glossary_db
 
 app = typer.Typer(
     name="newsalign",
     help="Follow one story across outlets and languages: ingest articles, translate them "
-    "offline, keep place names, align parallel claims. Everything is stored in SQLite.",
+    "offline, keep place names, align claims. Everything is stored in SQLite.",
     no_args_is_help=True,
-    add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    # Subcommands inherit these from the root context, so `-h` works everywhere.
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(cli_glossary.app, name="glossary")
 
 
-@app.command()
-def init(db: DbOption = None) -> None:
-    """Create the corpus database (or bring an existing one up to date)."""
-    with cli_errors():
-        path = store.resolve_db_path(db)
-        existed = path.exists()
-        database = store.open_db(path, create=True)
-        loaded = glossary_db.ensure_default(database)
-        entities = database.execute("SELECT count(*) FROM entities").fetchone()[0]
-        version = glossary_db.version(database)
-    typer.echo(f"{'Up to date' if existed else 'Created'}: {path}")
-    if loaded:
-        typer.echo(f"Loaded the default glossary: {entities} entities (glossary version {version})")
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"newsalign {version('newsalign')}")
+        raise typer.Exit()
 
 
-def _print_result(result) -> None:
-    detail = result.message or ""
-    if result.status in ("added", "new-version"):
-        detail = (
-            f"document {result.doc_id}, {result.lang or 'unknown language'}, "
-            f"{result.sentences} segments, {result.boilerplate} boilerplate lines removed"
-            + (f"; {result.message}" if result.message else "")
-        )
-    stream_err = result.status == "failed"
-    typer.echo(f"{result.status:<11} {result.name}: {detail}", err=stream_err)
-    if result.warning:
-        typer.echo(f"warning     {result.name}: {result.warning}", err=True)
-
-
-def _langs(value: str | None) -> list[str] | None:
-    from newsalign.translate.langid import parse_langs
-
-    return parse_langs(value)
-
-
-PathsArgument = Annotated[
-    list[str],
-    typer.Argument(
-        help="Files (.txt, .md, .html/.htm), directories (searched recursively), or - for stdin.",
-        show_default=False,
-    ),
-]
-SourceOption = Annotated[
-    str | None,
-    typer.Option("--source", help="Outlet name [default: the page's site name, or the file name]"),
-]
-LangsOption = Annotated[
-    str | None,
-    typer.Option("--langs", help="Restrict language detection to these codes, e.g. de,en."),
-]
-
-
-@app.command()
-def ingest(
-    paths: PathsArgument,
-    source: SourceOption = None,
-    langs: LangsOption = None,
-    db: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Ingest articles: strip boilerplate, split paragraphs and sentences, detect languages.
-
-    Re-ingesting unchanged files adds nothing; a changed file becomes a new version. A file
-    that fails is reported and skipped; the exit code is 1 if any failed.
-    """
-    from newsalign.corpus.ingest.run import ingest as run_ingest
-
-    with cli_errors():
-        candidates = _langs(langs)
-        database = open_for_writing(db)
-        report = run_ingest(
-            database, paths, source=source, langs=candidates,
-            on_result=None if as_json else _print_result,
-        )  # fmt: skip
-    if as_json:
-        typer.echo(render.to_json([dataclasses.asdict(r) for r in report.results]))
-    else:
-        counts = ", ".join(
-            f"{report.count(s)} {s}"
-            for s in ("added", "new-version", "unchanged", "duplicate", "failed")
-            if report.count(s)
-        )
-        typer.echo(f"Ingested {len(report.results)} input(s): {counts or 'nothing'}")
-    if report.failed:
-        raise typer.Exit(1)
-
-
-@app.command()
-def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Documents by language and source, segments by kind, boilerplate removed."""
-    with cli_errors():
-        data = documents.stats(store.open_readonly(db))
-    if as_json:
-        typer.echo(render.to_json(data))
-        return
-    chars = data["characters"]
-    typer.echo(
-        f"{data['documents']} documents ({data['older_versions']} older versions kept); "
-        f"{chars['raw']} characters before cleaning, {chars['clean']} after"
-    )
-    for key, title in (
-        ("by_language", "Documents by language"),
-        ("by_source", "Documents by source"),
-        ("segments", "Segments by kind"),
-        ("segment_languages", "Segments by language (title and body)"),
-        ("boilerplate_removed", "Boilerplate removed, by reason"),
-    ):
-        rows = data[key]
-        typer.echo(f"\n{title}:")
-        if rows:
-            columns = list(rows[0])
-            typer.echo(render.to_table(columns, [list(r.values()) for r in rows]))
-        else:
-            typer.echo("(none)")
-
-
-@app.command()
-def show(
-    doc: Annotated[str, typer.Argument(help="Document id, path, or file name.")],
-    boilerplate: Annotated[
-        bool, typer.Option("--boilerplate", help="Also list the removed boilerplate lines.")
-    ] = False,
-    db: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Show a document: metadata, cleaned text, and its segments with their languages."""
-    with cli_errors():
-        data = documents.show(store.open_readonly(db), doc)
-    if as_json:
-        typer.echo(render.to_json(data))
-        return
-    for key in ("id", "source", "title", "published", "lang", "path", "version", "sha256",
-                "encoding", "raw_chars", "clean_chars"):  # fmt: skip
-        typer.echo(f"{key + ':':<13}{data[key] if data[key] is not None else '-'}")
-    if data["encoding_warning"]:
-        typer.echo(f"{'warning:':<13}{data['encoding_warning']}")
-    typer.echo("\n" + data["text"] + "\n")
-    rows = [
-        (s["id"], s["kind"], s["reason"] or "", s["lang"] or "", s["lang_method"] or "", s["text"])
-        for s in data["segments"]
-        if boilerplate or s["kind"] != "boilerplate"
-    ]
-    typer.echo(render.to_table(["id", "kind", "reason", "lang", "lang from", "text"], rows))
-
-
-@app.command()
-def search(
-    query: Annotated[str, typer.Argument(help="Words to search for (diacritics are ignored).")],
-    lang: Annotated[
-        str | None, typer.Option("--lang", help="Only segments in this language.")
-    ] = None,
-    source: Annotated[str | None, typer.Option("--source", help="Only this outlet.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many hits.")] = 20,
-    fts: Annotated[
-        bool,
-        typer.Option("--fts", help="Pass QUERY to SQLite FTS5 as is (AND, OR, NEAR, prefix*)."),
-    ] = False,
-    literal: Annotated[
+@app.callback()
+def main(
+    version: Annotated[
         bool,
         typer.Option(
-            "--literal", help="Only the string itself, not other names of the same place."
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
         ),
     ] = False,
-    db: DbOption = None,
-    as_json: JsonOption = False,
 ) -> None:
-    """Full-text search over the segments of current documents."""
-    with cli_errors():
-        hits = documents.search(
-            store.open_readonly(db),
-            query,
-            lang=lang,
-            source=source,
-            limit=limit,
-            raw=fts,
-            literal=literal,
-        )
-    if as_json:
-        typer.echo(render.to_json([dataclasses.asdict(h) for h in hits]))
-        return
-    if not hits:
-        typer.echo("No matches.")
-        return
-    for hit in hits:
-        typer.echo(f"[{hit.doc_id}:{hit.segment_id}] {hit.source} ({hit.lang}) {hit.title or ''}")
-        if hit.match == "entity":
-            typer.echo(f"    same entity ({hit.entity}), named here: {hit.names_used}")
-        typer.echo(f"    {hit.snippet}")
+    """Follow one story across outlets and languages: ingest articles, translate them offline,
+    keep place names, align claims. Everything is stored in SQLite."""
 
 
-@app.command()
-def names(
-    entity: Annotated[
-        str | None, typer.Argument(help="Entity key or any of its names [default: all].")
-    ] = None,
-    db: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Naming stance: per outlet, which name it used for each entity, and how often."""
-    from newsalign.corpus.store.mentions import names_used
-    from newsalign.glossary.edit import find_entity
-
-    with cli_errors():
-        database = store.open_readonly(db)
-        key = find_entity(glossary_db.load(database), entity).key if entity else None
-        rows = names_used(database, key)
-    if as_json:
-        typer.echo(render.to_json(rows))
-        return
-    if not rows:
-        typer.echo("No mentions.")
-        return
-    columns = ["entity", "source", "name", "usage", "mentions", "surfaces"]
-    typer.echo(render.to_table(columns, [[r[c] for c in columns] for r in rows], max_width=50))
-
-
-@app.command()
-def query(
-    sql: Annotated[str, typer.Argument(help="SQL to run on a read-only connection.")],
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
-    db: DbOption = None,
-    as_json: JsonOption = False,
-) -> None:
-    """Run read-only SQL against the corpus and print a table, JSON or CSV."""
-    with cli_errors():
-        columns, rows = documents.run_sql(store.open_readonly(db), sql)
-    if as_json:
-        typer.echo(render.to_json([dict(zip(columns, row, strict=True)) for row in rows]))
-    elif as_csv:
-        sys.stdout.write(render.to_csv(columns, rows))
-    else:
-        typer.echo(render.to_table(columns, rows))
-
-
-@app.command()
-def run(
-    paths: PathsArgument,
-    source: SourceOption = None,
-    langs: LangsOption = None,
-    db: DbOption = None,
-) -> None:
-    """The main job: ingest PATHs, translate what a model or the memory covers, align claims
-    across sources, and print the claims shared by two or more sources."""
-    from newsalign.corpus.pipeline import run_pipeline
-
-    with cli_errors():
-        candidates = _langs(langs)
-        summary = run_pipeline(open_for_writing(db), paths, source=source, langs=candidates)
-    for result in summary.ingest.results:
-        _print_result(result)
-    typer.echo("")
-    typer.echo(
-        render.to_table(
-            ["doc", "source", "lang", "segments", "boilerplate", "title"],
-            [
-                (d["id"], d["source"], d["lang"], d["segments"], d["boilerplate"], d["title"])
-                for d in summary.documents
-            ],  # fmt: skip
-            max_width=60,
-        )
-    )
-    for line in summary.notes:
-        typer.echo(line)
-    if summary.shared:
-        typer.echo("\nClaims shared by two or more sources (`newsalign claims show ID`):")
-        typer.echo(
-            render.to_table(
-                ["id", "sources", "languages", "outlets", "claim"],
-                [
-                    [c["id"], c["sources"], c["languages"], ", ".join(c["outlets"]), c["claim"]]
-                    for c in summary.shared
-                ],  # fmt: skip
-                max_width=70,
-            )
-        )
-    if summary.ingest.failed:
-        raise typer.Exit(1)
-
-
+for command in (cli_corpus.init, cli_corpus.ingest, cli_corpus.stats, cli_corpus.show,
+                cli_corpus.search, cli_corpus.names, cli_corpus.query, cli_corpus.run):  # fmt: skip
+    app.command()(command)
 app.command("translate")(cli_translate.translate)
 app.add_typer(cli_translate.models_app, name="models")
 app.add_typer(cli_translate.tm_app, name="tm")

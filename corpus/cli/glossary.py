@@ -12,6 +12,7 @@ from newsalign.corpus import store
 from newsalign.corpus.cli import render
 from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
 from newsalign.corpus.store import glossary as glossary_db
+from newsalign.corpus.store.mentions import count as count_mentions
 from newsalign.glossary import check as checks
 from newsalign.glossary import edit
 from newsalign.glossary.errors import GlossaryError
@@ -38,7 +39,7 @@ def _apply(db: Path | None, edit_fn, description: str) -> None:
     with cli_errors():
         database = open_for_writing(db, create=False)
         version = glossary_db.change(database, edit_fn, description)
-        mentions = database.execute("SELECT count(*) FROM mentions").fetchone()[0]
+        mentions = count_mentions(database)
     typer.echo(f"Glossary version {version}: {description} ({mentions} mentions in the corpus)")
 
 

@@ -1,8 +1,9 @@
-"""Turning query results into text for the terminal: tables, CSV and JSON."""
+"""Rendering records for the terminal: aligned tables, CSV and JSON."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from collections.abc import Sequence
@@ -38,3 +39,9 @@ def to_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], max_width: i
         "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
     )
     return "\n".join(lines)
+
+
+def records_table(records: Sequence[Any], max_width: int = 80) -> str:
+    """A table of dataclass records, one column per field."""
+    columns = [f.name for f in dataclasses.fields(records[0])]
+    return to_table(columns, [[getattr(r, c) for c in columns] for r in records], max_width)

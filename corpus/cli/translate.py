@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -13,6 +12,7 @@ import typer
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
 from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
+from newsalign.corpus.store.records import as_dict
 from newsalign.translate import packages
 from newsalign.translate.engine import Settings
 
@@ -87,10 +87,11 @@ def tm_import(
     db: DbOption = None,
 ) -> None:
     """Import a translation memory; a malformed file is refused whole, naming the line."""
-    from newsalign.corpus.store.memory import import_units, read_units
+    from newsalign.corpus.store.memory import import_units
+    from newsalign.translate.memory_formats import read_file
 
     with cli_errors():
-        units = read_units(file, fmt, source, target)
+        units = read_file(file, fmt, source, target)
         database = open_for_writing(db)
         new, replaced = import_units(database, units, file.name)
     typer.echo(f"Imported {len(units)} units from {file.name}: {new} new, {replaced} replaced")
@@ -148,7 +149,11 @@ def translate(
         int | None, typer.Option("--limit", min=1, help="At most N segments this run.")
     ] = None,
     backend: Annotated[
-        str, typer.Option("--backend", help="auto (memory, then model) | argos | tm")
+        str,
+        typer.Option(
+            "--backend",
+            help="auto (memory, then model) | argos | tm | a translator plug-in's name",
+        ),
     ] = "auto",
     names: Annotated[
         str,
@@ -186,19 +191,20 @@ def translate(
     without a translation for this target, model, glossary version and names mode are done;
     a killed run resumes where it stopped.
     """
-    from newsalign.corpus.mt.run import Options, term_misses, translate_corpus
+    from newsalign.corpus.mt.run import Options, translate_corpus
+    from newsalign.corpus.store.translations import term_misses
 
     if report:
         with cli_errors():
             misses = term_misses(store.open_readonly(db), to)
         if as_json:
-            typer.echo(render.to_json(misses))
+            typer.echo(render.to_json(as_dict(misses)))
         elif not misses:
             typer.echo("Every translation contains its expected glossary names.")
         else:
             typer.echo(render.to_table(["translation", "source", "missing", "original", "translation_text"],
-                                       [[m["translation"], m["source"], ", ".join(m["missing"]),
-                                         m["original"], m["translation_text"]] for m in misses],
+                                       [[m.translation, m.source, ", ".join(m.missing),
+                                         m.original, m.translation_text] for m in misses],
                                        max_width=60))  # fmt: skip
         return
     settings = Settings(
@@ -214,7 +220,7 @@ def translate(
         database = store.open_db(db)
         result = translate_corpus(database, opts, on_progress=_progress(as_json))
     if as_json:
-        typer.echo(render.to_json(dataclasses.asdict(result)))
+        typer.echo(render.to_json(as_dict(result)))
     else:
         for lang, path in result.routes.items():
             typer.echo(f"{lang}: {path}" + (" (pivot)" if path.count(">") > 1 else ""))

@@ -1,40 +1,25 @@
-"""Ingest articles: read, decode, clean, segment, detect languages, store one document at a time."""
+"""Ingest articles: find the inputs, parse each, store it in its own transaction."""
 
 from __future__ import annotations
 
 import hashlib
-import re
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import sqlite_utils
 
 from newsalign.corpus.errors import InputError
-from newsalign.corpus.ingest.clean import (
-    BODY,
-    BOILERPLATE,
-    TITLE,
-    Cleaned,
-    clean_html,
-    clean_markdown,
-    clean_text,
-)
-from newsalign.corpus.ingest.decode import decode_bytes
-from newsalign.corpus.ingest.segment import split_sentences
-from newsalign.corpus.store.database import RunLog, locked_error, now
+from newsalign.corpus.ingest.clean import BOILERPLATE
+from newsalign.corpus.ingest.parse import FORMATS, parse_document
+from newsalign.corpus.store import documents
+from newsalign.corpus.store.database import RunLog, locked_error
 from newsalign.corpus.store.glossary import version as glossary_version
-from newsalign.corpus.store.mentions import insert_mentions, matcher
-from newsalign.glossary.match import Matcher
-from newsalign.glossary.textnorm import fold
-from newsalign.translate.langid import LanguageDetector, assign_languages
-
-FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-           ".html": "html", ".htm": "html"}  # fmt: skip
-_HTML_SNIFF = re.compile(r"<(!doctype html|html|head|body|article|p|div)\b", re.I)
+from newsalign.corpus.store.mentions import matcher
+from newsalign.translate.langid import LanguageDetector
 
 
 @dataclass(frozen=True)
@@ -74,43 +59,6 @@ class IngestReport:
         return self.count("failed")
 
 
-@dataclass(frozen=True)
-class Segment:
-    kind: str
-    text: str
-    line: int
-    reason: str | None = None
-    paragraph: int | None = None
-    sentence: int | None = None
-    start: int | None = None
-    end: int | None = None
-    lang: str | None = None
-    lang_prob: float | None = None
-    lang_method: str | None = None
-
-
-@dataclass(frozen=True)
-class ParsedDocument:
-    """A document ready to store: cleaned text, paragraphs, segments and metadata."""
-
-    text: str
-    title: str | None
-    site: str | None
-    published: str | None
-    format: str
-    encoding: str
-    encoding_warning: str | None
-    raw_chars: int
-    lang: str | None
-    lang_prob: float | None
-    paragraphs: tuple[tuple[int, int, str | None, float | None, str], ...]
-    segments: tuple[Segment, ...] = field(repr=False)
-
-    @property
-    def boilerplate_chars(self) -> int:
-        return sum(len(s.text) for s in self.segments if s.kind == BOILERPLATE)
-
-
 def discover(paths: Iterable[str]) -> Iterator[InputFile | IngestResult]:
     """Expand the command line: files, directories (recursively) and `-` for stdin.
 
@@ -132,159 +80,6 @@ def discover(paths: Iterable[str]) -> Iterator[InputFile | IngestResult]:
             yield InputFile(raw, path)
         else:
             yield IngestResult(raw, "failed", message="no such file or directory")
-
-
-def detect_format(name: str, text: str) -> str:
-    """The input format from the file name, or by sniffing the text."""
-    fmt = FORMATS.get(Path(name).suffix.lower())
-    if fmt:
-        return fmt
-    return "html" if _HTML_SNIFF.search(text[:4096]) else "text"
-
-
-def parse_document(data: bytes, name: str, detector: LanguageDetector) -> ParsedDocument:
-    """Decode, clean, segment and detect languages; raises InputError for unusable input."""
-    decoded = decode_bytes(data)
-    fmt = detect_format(name, decoded.text)
-    cleaned: Cleaned = {"html": clean_html, "markdown": clean_markdown}.get(fmt, clean_text)(
-        decoded.text
-    )
-    kept = [b for b in cleaned.blocks if b.kind in (TITLE, BODY)]
-    if not kept:
-        raise InputError("no article text found: every line looks like boilerplate")
-    text_parts: list[str] = []
-    offset = 0
-    para_spans: list[tuple[int, int]] = []
-    para_sentences: list[list[tuple[int, int]]] = []
-    for block in kept:
-        if text_parts:
-            offset += 2
-        para_spans.append((offset, offset + len(block.text)))
-        spans = [(0, len(block.text))] if block.kind == TITLE else split_sentences(block.text)
-        para_sentences.append([(offset + s, offset + e) for s, e in spans])
-        text_parts.append(block.text)
-        offset += len(block.text)
-    text = "\n\n".join(text_parts)
-    doc_lang, para_langs, sent_langs = assign_languages(
-        detector, [[text[s:e] for s, e in spans] for spans in para_sentences]
-    )
-    segments: list[Segment] = []
-    para_index = 0
-    for block in cleaned.blocks:
-        if block.kind == BOILERPLATE:
-            segments.append(
-                Segment(
-                    BOILERPLATE,
-                    block.text,
-                    block.line,
-                    reason=block.reason,
-                    lang=doc_lang.lang,
-                    lang_method="document",
-                )  # fmt: skip
-            )
-            continue
-        for n, (s, e) in enumerate(para_sentences[para_index]):
-            lang = sent_langs[para_index][n]
-            segments.append(
-                Segment(
-                    block.kind,
-                    text[s:e],
-                    block.line,
-                    paragraph=para_index,
-                    sentence=n,
-                    start=s,
-                    end=e,
-                    lang=lang.lang,
-                    lang_prob=lang.prob,
-                    lang_method=lang.method,
-                )  # fmt: skip
-            )
-        para_index += 1
-    paragraphs = tuple(
-        (s, e, pl.lang, pl.prob, pl.method)
-        for (s, e), pl in zip(para_spans, para_langs, strict=True)
-    )
-    return ParsedDocument(
-        text=text, title=cleaned.title, site=cleaned.site, published=cleaned.published,
-        format=fmt, encoding=decoded.encoding, encoding_warning=decoded.warning,
-        raw_chars=len(decoded.text), lang=doc_lang.lang, lang_prob=doc_lang.prob,
-        paragraphs=paragraphs, segments=tuple(segments),
-    )  # fmt: skip
-
-
-def _store(db: sqlite_utils.Database, doc: ParsedDocument, *, key: str, path: str | None,
-           source: str, sha: str, run: RunLog, names: tuple[Matcher, int]) -> tuple[int, int | None]:  # fmt: skip
-    previous = db.execute(
-        "SELECT id, version FROM documents WHERE doc_key = ? AND is_current = 1", [key]
-    ).fetchone()
-    with db.atomic():
-        run_id = run.ensure()
-        if previous:
-            db.execute("UPDATE documents SET is_current = 0 WHERE id = ?", [previous[0]])
-        doc_id = (
-            db["documents"]
-            .insert(
-                {
-                    "doc_key": key,
-                    "version": previous[1] + 1 if previous else 1,
-                    "previous_id": previous[0] if previous else None,
-                    "is_current": 1,
-                    "path": path,
-                    "source": source,
-                    "title": doc.title,
-                    "published": doc.published,
-                    "lang": doc.lang,
-                    "lang_prob": doc.lang_prob,
-                    "format": doc.format,
-                    "encoding": doc.encoding,
-                    "encoding_warning": doc.encoding_warning,
-                    "sha256": sha,
-                    "raw_chars": doc.raw_chars,
-                    "clean_chars": len(doc.text),
-                    "boilerplate_chars": doc.boilerplate_chars,
-                    "text": doc.text,
-                    "run_id": run_id,
-                    "ingested_at": now(),
-                }  # fmt: skip
-            )
-            .last_pk
-        )
-        para_ids = []
-        for idx, (start, end, lang, prob, method) in enumerate(doc.paragraphs):
-            cursor = db.execute(
-                'INSERT INTO paragraphs (doc_id, idx, start, "end", lang, lang_prob, lang_method)'
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [doc_id, idx, start, end, lang, prob, method],
-            )
-            para_ids.append(cursor.lastrowid)
-        db["segments"].insert_all(
-            (
-                {
-                    "doc_id": doc_id,
-                    "idx": idx,
-                    "paragraph_id": para_ids[s.paragraph] if s.paragraph is not None else None,
-                    "kind": s.kind,
-                    "reason": s.reason,
-                    "sentence": s.sentence,
-                    "start": s.start,
-                    "end": s.end,
-                    "line": s.line,
-                    "text": s.text,
-                    "search_text": fold(s.text),
-                    "lang": s.lang,
-                    "lang_prob": s.lang_prob,
-                    "lang_method": s.lang_method,
-                }  # fmt: skip
-                for idx, s in enumerate(doc.segments)
-            ),
-            batch_size=500,
-        )
-        found, glossary_version = names
-        kept = db.execute(
-            "SELECT id, text FROM segments WHERE doc_id = ? AND kind != 'boilerplate'", [doc_id]
-        )
-        insert_mentions(db, found, kept, glossary_version)
-    return doc_id, previous[0] if previous else None
 
 
 def _read(item: InputFile, stdin: BinaryIO | None) -> bytes:
@@ -347,9 +142,7 @@ def _ingest_one(db, item: InputFile, source, detector, run, stdin, names) -> Ing
         data = _read(item, stdin)
         sha = hashlib.sha256(data).hexdigest()
         key = f"file:{item.path.resolve()}" if item.path else f"stdin:{sha}"
-        existing = db.execute(
-            "SELECT id, doc_key FROM documents WHERE sha256 = ?", [sha]
-        ).fetchone()
+        existing = documents.find_by_hash(db, sha)
         if existing:
             same = existing[1] == key
             return IngestResult(
@@ -359,10 +152,12 @@ def _ingest_one(db, item: InputFile, source, detector, run, stdin, names) -> Ing
             )  # fmt: skip
         doc = parse_document(data, item.name, detector)
         name = source or doc.site or (item.path.stem if item.path else "stdin")
-        doc_id, previous = _store(
-            db, doc, key=key, path=str(item.path) if item.path else None, source=name,
-            sha=sha, run=run, names=names,
-        )  # fmt: skip
+        found, version = names
+        with db.atomic():
+            doc_id, previous = documents.insert_document(
+                db, doc, key=key, path=str(item.path) if item.path else None, source=name,
+                sha256=sha, run_id=run.ensure(), names=found, glossary_version=version,
+            )  # fmt: skip
     except InputError as exc:
         return IngestResult(item.name, "failed", message=str(exc))
     return IngestResult(

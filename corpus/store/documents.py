@@ -1,92 +1,189 @@
-"""Read-side queries on the corpus: stats, one document, full-text search, arbitrary SQL."""
+"""Documents in the database: storing a parsed document, finding one, statistics, summaries."""
 
 from __future__ import annotations
 
-import dataclasses
-import sqlite3
-from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
-from newsalign.corpus.store.mentions import matcher
-from newsalign.glossary.textnorm import WORD, fold
+from newsalign.corpus.store.database import now
+from newsalign.corpus.store.mentions import insert_mentions
+from newsalign.corpus.store.records import (
+    BoilerplateCount,
+    Characters,
+    CorpusStats,
+    Document,
+    DocumentDetail,
+    DocumentSummary,
+    KindCount,
+    LanguageCount,
+    Paragraph,
+    Segment,
+    SegmentLanguageCount,
+    SourceCount,
+    from_row,
+)
+from newsalign.glossary.match import Matcher
+from newsalign.glossary.textnorm import fold
+
+if TYPE_CHECKING:
+    from newsalign.corpus.ingest.parse import ParsedDocument
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    """A segment matching a search, with its document's title and source."""
-
-    doc_id: int
-    segment_id: int
-    source: str
-    title: str | None
-    lang: str | None
-    kind: str
-    snippet: str
-    text: str
-    match: str = "text"  # "text": the words themselves; "entity": another name of the same place
-    entity: str | None = None  # for entity matches: the entity's label
-    names_used: str | None = None  # for entity matches: the name(s) this segment uses
+def find_by_hash(db: sqlite_utils.Database, sha256: str) -> tuple[int, str] | None:
+    """(id, doc_key) of the document with these raw bytes, if any."""
+    row = db.execute("SELECT id, doc_key FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+    return (row[0], row[1]) if row else None
 
 
-def stats(db: sqlite_utils.Database) -> dict[str, Any]:
+def insert_document(
+    db: sqlite_utils.Database,
+    doc: ParsedDocument,
+    *,
+    key: str,
+    path: str | None,
+    source: str,
+    sha256: str,
+    run_id: int,
+    names: Matcher,
+    glossary_version: int,
+) -> tuple[int, int | None]:
+    """Store a parsed document as the current version of `key`, with its paragraphs, segments
+    and glossary mentions; the caller holds the transaction. Returns (id, previous id)."""
+    previous = db.execute(
+        "SELECT id, version FROM documents WHERE doc_key = ? AND is_current = 1", [key]
+    ).fetchone()
+    if previous:
+        db.execute("UPDATE documents SET is_current = 0 WHERE id = ?", [previous[0]])
+    doc_id = (
+        db["documents"]
+        .insert(
+            {
+                "doc_key": key,
+                "version": previous[1] + 1 if previous else 1,
+                "previous_id": previous[0] if previous else None,
+                "is_current": 1,
+                "path": path,
+                "source": source,
+                "title": doc.title,
+                "published": doc.published,
+                "lang": doc.lang,
+                "lang_prob": doc.lang_prob,
+                "format": doc.format,
+                "encoding": doc.encoding,
+                "encoding_warning": doc.encoding_warning,
+                "sha256": sha256,
+                "raw_chars": doc.raw_chars,
+                "clean_chars": len(doc.text),
+                "boilerplate_chars": doc.boilerplate_chars,
+                "text": doc.text,
+                "run_id": run_id,
+                "ingested_at": now(),
+            }  # fmt: skip
+        )
+        .last_pk
+    )
+    para_ids = []
+    for idx, (start, end, lang, prob, method) in enumerate(doc.paragraphs):
+        cursor = db.execute(
+            'INSERT INTO paragraphs (doc_id, idx, start, "end", lang, lang_prob, lang_method)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [doc_id, idx, start, end, lang, prob, method],
+        )
+        para_ids.append(cursor.lastrowid)
+    db["segments"].insert_all(
+        (
+            {
+                "doc_id": doc_id,
+                "idx": idx,
+                "paragraph_id": para_ids[s.paragraph] if s.paragraph is not None else None,
+                "kind": s.kind,
+                "reason": s.reason,
+                "sentence": s.sentence,
+                "start": s.start,
+                "end": s.end,
+                "line": s.line,
+                "text": s.text,
+                "search_text": fold(s.text),
+                "lang": s.lang,
+                "lang_prob": s.lang_prob,
+                "lang_method": s.lang_method,
+            }  # fmt: skip
+            for idx, s in enumerate(doc.segments)
+        ),
+        batch_size=500,
+    )
+    kept = db.execute(
+        "SELECT id, text FROM segments WHERE doc_id = ? AND kind != 'boilerplate'", [doc_id]
+    )
+    insert_mentions(db, names, kept, glossary_version)
+    return doc_id, previous[0] if previous else None
+
+
+def stats(db: sqlite_utils.Database) -> CorpusStats:
     """Counts over current documents: by language and source, segments by kind, boilerplate."""
 
-    def rows(sql: str) -> list[dict[str, Any]]:
+    def rows(sql: str) -> list[dict]:
         return list(db.query(sql))
 
-    current = "SELECT id FROM documents WHERE is_current = 1"
-    return {
-        "documents": db.execute("SELECT count(*) FROM documents WHERE is_current = 1").fetchone()[
+    current = "SELECT id FROM current_documents"
+    raw, clean = db.execute(
+        "SELECT coalesce(sum(raw_chars), 0), coalesce(sum(clean_chars), 0) FROM current_documents"
+    ).fetchone()
+    return CorpusStats(
+        documents=db.execute("SELECT count(*) FROM current_documents").fetchone()[0],
+        older_versions=db.execute("SELECT count(*) FROM documents WHERE is_current = 0").fetchone()[
             0
         ],
-        "older_versions": db.execute(
-            "SELECT count(*) FROM documents WHERE is_current = 0"
-        ).fetchone()[0],
-        "by_language": rows(
-            "SELECT coalesce(lang, 'unknown') AS lang, count(*) AS documents FROM documents "
-            "WHERE is_current = 1 GROUP BY 1 ORDER BY 2 DESC, 1"
-        ),
-        "by_source": rows(
-            "SELECT source, count(*) AS documents FROM documents "
-            "WHERE is_current = 1 GROUP BY 1 ORDER BY 2 DESC, 1"
-        ),
-        "segments": rows(
-            f"SELECT kind, count(*) AS segments, sum(length(text)) AS chars FROM segments "
-            f"WHERE doc_id IN ({current}) GROUP BY 1 ORDER BY 1"
-        ),
-        "segment_languages": rows(
-            f"SELECT coalesce(lang, 'unknown') AS lang, count(*) AS segments FROM segments "
-            f"WHERE kind != 'boilerplate' AND doc_id IN ({current}) GROUP BY 1 ORDER BY 2 DESC, 1"
-        ),
-        "boilerplate_removed": rows(
-            f"SELECT reason, count(*) AS lines, sum(length(text)) AS chars FROM segments "
-            f"WHERE kind = 'boilerplate' AND doc_id IN ({current}) GROUP BY 1 ORDER BY 2 DESC, 1"
-        ),
-        "characters": dict(
-            zip(
-                ("raw", "clean"),
-                db.execute(
-                    "SELECT coalesce(sum(raw_chars), 0), coalesce(sum(clean_chars), 0) "
-                    "FROM documents WHERE is_current = 1"
-                ).fetchone(),
-                strict=True,
+        by_language=tuple(
+            from_row(LanguageCount, r)
+            for r in rows(
+                "SELECT coalesce(lang, 'unknown') AS lang, count(*) AS documents "
+                "FROM current_documents GROUP BY 1 ORDER BY 2 DESC, 1"
             )
         ),
-    }
+        by_source=tuple(
+            from_row(SourceCount, r)
+            for r in rows(
+                "SELECT source, count(*) AS documents FROM current_documents "
+                "GROUP BY 1 ORDER BY 2 DESC, 1"
+            )
+        ),
+        segments=tuple(
+            from_row(KindCount, r)
+            for r in rows(
+                "SELECT kind, count(*) AS segments, sum(length(text)) AS chars FROM segments "
+                f"WHERE doc_id IN ({current}) GROUP BY 1 ORDER BY 1"
+            )
+        ),
+        segment_languages=tuple(
+            from_row(SegmentLanguageCount, r)
+            for r in rows(
+                "SELECT coalesce(lang, 'unknown') AS lang, count(*) AS segments "
+                "FROM text_segments GROUP BY 1 ORDER BY 2 DESC, 1"
+            )
+        ),
+        boilerplate_removed=tuple(
+            from_row(BoilerplateCount, r)
+            for r in rows(
+                "SELECT reason, count(*) AS lines, sum(length(text)) AS chars FROM segments "
+                f"WHERE kind = 'boilerplate' AND doc_id IN ({current}) "
+                "GROUP BY 1 ORDER BY 2 DESC, 1"
+            )
+        ),
+        characters=Characters(raw, clean),
+    )
 
 
-def find_document(db: sqlite_utils.Database, ref: str) -> dict[str, Any]:
+def find_document(db: sqlite_utils.Database, ref: str) -> Document:
     """A document by id, or by path (exact, or a unique suffix such as its file name)."""
     if ref.isdigit():
         found = list(db.query("SELECT * FROM documents WHERE id = ?", [int(ref)]))
     else:
         found = list(
             db.query(
-                "SELECT * FROM documents WHERE is_current = 1 AND (path = ? OR path LIKE ?)",
-                [ref, f"%{ref}"],
+                "SELECT * FROM current_documents WHERE path = ? OR path LIKE ?", [ref, f"%{ref}"]
             )
         )
     if not found:
@@ -94,161 +191,38 @@ def find_document(db: sqlite_utils.Database, ref: str) -> dict[str, Any]:
     if len(found) > 1:
         ids = ", ".join(str(d["id"]) for d in found)
         raise CorpusError(f"{ref!r} matches several documents ({ids}); give an id")
-    return found[0]
+    return from_row(Document, found[0])
 
 
-def show(db: sqlite_utils.Database, ref: str) -> dict[str, Any]:
-    """A document with its cleaned text, paragraphs and segments (boilerplate included)."""
+def show(db: sqlite_utils.Database, ref: str) -> DocumentDetail:
+    """A document with its paragraphs and segments (boilerplate included)."""
     doc = find_document(db, ref)
-    doc["paragraphs"] = list(
-        db.query(
-            'SELECT idx, start, "end", lang, lang_prob, lang_method FROM paragraphs '
-            "WHERE doc_id = ? ORDER BY idx",
-            [doc["id"]],
-        )  # fmt: skip
+    paragraphs = db.query(
+        'SELECT idx, start, "end", lang, lang_prob, lang_method FROM paragraphs '
+        "WHERE doc_id = ? ORDER BY idx",
+        [doc.id],
     )
-    doc["segments"] = list(
-        db.query(
-            'SELECT id, idx, kind, reason, paragraph_id, sentence, start, "end", line, lang, '
-            "lang_prob, lang_method, text FROM segments WHERE doc_id = ? ORDER BY idx",
-            [doc["id"]],
-        )
+    segments = db.query(
+        'SELECT id, idx, kind, reason, paragraph_id, sentence, start, "end", line, lang, '
+        "lang_prob, lang_method, text FROM segments WHERE doc_id = ? ORDER BY idx",
+        [doc.id],
     )
-    return doc
+    return DocumentDetail(
+        doc,
+        tuple(from_row(Paragraph, p) for p in paragraphs),
+        tuple(from_row(Segment, s) for s in segments),
+    )
 
 
-def fts_query(query: str) -> str:
-    """Fold each word and quote it, so that punctuation ("Khankendi/Stepanakert",
-    "Nagorno-Karabakh") is searched as text rather than read as FTS5 syntax."""
-    words = query.split()
-    if not words:
-        raise CorpusError("empty search query")
-    return " ".join('"' + fold(w).replace('"', '""') + '"' for w in words)
-
-
-def highlight(text: str, query: str, *, width: int = 12) -> str:
-    """A snippet of the original `text` around the first word matching `query`, with
-    [brackets] round every matching word (matched after folding, as the index does)."""
-    terms = {fold(w) for w in WORD.findall(query)}
-    prefixes = {t.rstrip("*") for t in query.split() if t.endswith("*")}
-    words = list(WORD.finditer(text))
-
-    def matches(word: str) -> bool:
-        folded = fold(word)
-        return folded in terms or any(folded.startswith(fold(p)) for p in prefixes if p)
-
-    hits = [i for i, w in enumerate(words) if matches(w.group())]
-    if not words:
-        return text
-    first = hits[0] if hits else 0
-    lo, hi = max(first - width // 2, 0), min(first + width // 2 + 1, len(words))
-    start, end = words[lo].start(), words[hi - 1].end()
-    pieces, cursor = [], start
-    for i in range(lo, hi):
-        w = words[i]
-        if i in hits:
-            pieces.append(text[cursor : w.start()] + "[" + w.group() + "]")
-            cursor = w.end()
-    pieces.append(text[cursor:end])
-    return ("…" if lo > 0 else "") + "".join(pieces) + ("…" if hi < len(words) else "")
-
-
-def _filter(where: list[str], params: list[Any], lang: str | None, source: str | None) -> None:
-    """Add the --lang and --source conditions (segments as s, documents as d)."""
-    if lang:
-        where.append("s.lang = ?")
-        params.append(lang)
-    if source:
-        where.append("d.source = ?")
-        params.append(source)
-
-
-def search(
-    db: sqlite_utils.Database,
-    query: str,
-    *,
-    lang: str | None = None,
-    source: str | None = None,
-    limit: int = 20,
-    raw: bool = False,
-    literal: bool = False,
-    include_boilerplate: bool = False,
-) -> list[SearchHit]:
-    """Full-text search over segments of current documents, best matches first.
-
-    Unless `literal` (or `raw`), a query that is a glossary spelling also finds segments that
-    name the same entity under any other name, marked as entity matches.
-    """
-    where = ["segments_fts MATCH ?", "d.is_current = 1"]
-    params: list[Any] = [query if raw else fts_query(query)]
-    if not include_boilerplate:
-        where.append("s.kind != 'boilerplate'")
-    _filter(where, params, lang, source)
-    sql = f"""
-        SELECT d.id, s.id, d.source, d.title, s.lang, s.kind,
-               s.text, s.text
-        FROM segments_fts
-        JOIN segments s ON s.rowid = segments_fts.rowid
-        JOIN documents d ON d.id = s.doc_id
-        WHERE {" AND ".join(where)}
-        ORDER BY bm25(segments_fts), s.id
-        LIMIT ?
-    """
-    try:
-        rows = db.execute(sql, [*params, limit]).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "fts5" in str(exc) or "syntax" in str(exc):
-            raise CorpusError(f"invalid search query {query!r}: {exc}") from None
-        raise
-    hits = []
-    for row in rows:
-        hit = SearchHit(*row)
-        hits.append(dataclasses.replace(hit, snippet=highlight(hit.text, query)))
-    if literal or raw or len(hits) >= limit:
-        return hits
-    return hits + _entity_hits(db, query, {h.segment_id for h in hits}, lang, source,
-                               limit - len(hits))  # fmt: skip
-
-
-def _entity_hits(db, query, seen, lang, source, limit) -> list[SearchHit]:
-    entity_ids = sorted({t.entity_id for t in matcher(db).lookup(query)})
-    if not entity_ids:
-        return []
-    where = [f"m.entity_id IN ({', '.join('?' * len(entity_ids))})", "d.is_current = 1",
-             "s.kind != 'boilerplate'", "m.translation_id IS NULL"]  # fmt: skip
-    params: list[Any] = list(entity_ids)
-    _filter(where, params, lang, source)
-    rows = db.execute(
-        f"""
-        SELECT d.id, s.id, d.source, d.title, s.lang, s.kind, s.text,
-               group_concat(DISTINCT m.surface), group_concat(DISTINCT n.name), e.label
-        FROM mentions m
-        JOIN segments s ON s.id = m.segment_id
-        JOIN documents d ON d.id = s.doc_id
-        JOIN names n ON n.id = m.name_id
-        JOIN entities e ON e.id = m.entity_id
-        WHERE {" AND ".join(where)}
-        GROUP BY s.id ORDER BY s.id
-        """,
-        params,
-    ).fetchall()
-    hits = []
-    for doc_id, seg_id, src, title, seg_lang, kind, text, surfaces, names, label in rows:
-        if seg_id in seen:
-            continue
-        snippet = highlight(text, " ".join(surfaces.split(",")))
-        hits.append(SearchHit(doc_id, seg_id, src, title, seg_lang, kind, snippet, text,
-                              "entity", label, names.replace(",", ", ")))  # fmt: skip
-        if len(hits) >= limit:
-            break
-    return hits
-
-
-def run_sql(db: sqlite_utils.Database, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run SQL on a (read-only) connection; return column names and rows."""
-    try:
-        cursor = db.execute(sql)
-        columns = [c[0] for c in cursor.description or []]
-        return columns, cursor.fetchall()
-    except sqlite3.Error as exc:
-        raise CorpusError(f"SQL error: {exc}") from None
+def summaries(db: sqlite_utils.Database) -> list[DocumentSummary]:
+    """Every current document in one line each, in id order."""
+    rows = db.query(
+        """
+        SELECT d.id, d.source, d.lang, d.title,
+               sum(s.kind != 'boilerplate') AS segments,
+               sum(s.kind = 'boilerplate') AS boilerplate
+        FROM current_documents d JOIN segments s ON s.doc_id = d.id
+        GROUP BY d.id ORDER BY d.id
+        """
+    )
+    return [from_row(DocumentSummary, r) for r in rows]

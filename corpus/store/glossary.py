@@ -24,6 +24,24 @@ def version(db: sqlite_utils.Database) -> int:
     return row[0] or 0
 
 
+def entity_count(db: sqlite_utils.Database) -> int:
+    """How many entities the glossary has."""
+    return db.execute("SELECT count(*) FROM entities").fetchone()[0]
+
+
+def spellings(db: sqlite_utils.Database) -> list[tuple[int, str, str, str, str]]:
+    """Every spelling as (name id, name, spelling, language, script), by name then spelling."""
+    return db.execute(
+        "SELECT n.id, n.name, s.text, s.lang, s.script FROM names n "
+        "JOIN spellings s ON s.name_id = n.id ORDER BY n.id, s.id"
+    ).fetchall()
+
+
+def canonical_names(db: sqlite_utils.Database) -> dict[int, int]:
+    """Entity id to the id of its canonical name."""
+    return dict(db.execute("SELECT entity_id, id FROM names WHERE is_canonical = 1").fetchall())
+
+
 def load(db: sqlite_utils.Database) -> list[Entity]:
     """The whole glossary as records."""
     spellings: dict[int, list[Spelling]] = {}

@@ -1,34 +1,12 @@
-"""The translation memory in the database: import, lookup counts."""
+"""The translation memory table: import and lookup (the file formats are in
+newsalign.translate.memory_formats)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import sqlite_utils
 
 from newsalign.corpus.store.database import now
-from newsalign.translate.errors import TranslateError
-from newsalign.translate.memory_formats import Unit, normalize, parse_tmx, parse_tsv
-
-
-def read_units(path: Path, fmt: str | None, source: str | None, target: str | None) -> list[Unit]:
-    """Parse a TSV or TMX file into units; TSV needs the languages given."""
-    fmt = (fmt or path.suffix.lstrip(".")).lower()
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise TranslateError(f"cannot read {path}: {exc.strerror}") from None
-    if fmt == "tmx":
-        return parse_tmx(data, source, target)
-    if fmt in ("tsv", "txt"):
-        if not source or not target:
-            raise TranslateError("a TSV memory needs --from and --to (e.g. --from de --to en)")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise TranslateError(f"{path.name} is not UTF-8 text") from None
-        return parse_tsv(text, source, target)
-    raise TranslateError(f"unknown memory format {fmt!r} (use tsv or tmx)")
+from newsalign.translate.memory_formats import Unit, normalize
 
 
 def import_units(db: sqlite_utils.Database, units: list[Unit], origin: str) -> tuple[int, int]:
@@ -56,3 +34,24 @@ def import_units(db: sqlite_utils.Database, units: list[Unit], origin: str) -> t
                 )
                 new += 1
     return new, replaced
+
+
+def lookup(
+    db: sqlite_utils.Database, source: str, target: str, text: str
+) -> tuple[str, str] | None:
+    """The memory's translation of `text` (whitespace-normalised match) and its origin file."""
+    row = db.execute(
+        "SELECT target, origin FROM tm WHERE source_lang = ? AND target_lang = ? AND source_norm = ?",
+        [source, target, normalize(text)],
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def has_entries(db: sqlite_utils.Database, source: str, target: str) -> bool:
+    """Whether the memory holds anything for this pair."""
+    return (
+        db.execute(
+            "SELECT 1 FROM tm WHERE source_lang = ? AND target_lang = ? LIMIT 1", [source, target]
+        ).fetchone()
+        is not None
+    )

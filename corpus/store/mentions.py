@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store.records import NameUse, from_row
 from newsalign.glossary.match import Matcher, Term
 
 
@@ -59,6 +59,11 @@ def insert_mentions(
     return len(rows)
 
 
+def count(db: sqlite_utils.Database) -> int:
+    """How many mentions the corpus has (in original text and translations)."""
+    return db.execute("SELECT count(*) FROM mentions").fetchone()[0]
+
+
 def refresh_mentions(db: sqlite_utils.Database, glossary_version: int) -> int:
     """Recompute every mention, in titles, bodies and their translations."""
     db.execute("DELETE FROM mentions")
@@ -69,33 +74,27 @@ def refresh_mentions(db: sqlite_utils.Database, glossary_version: int) -> int:
     return count + insert_mentions(db, found, translations, glossary_version)
 
 
-def names_used(db: sqlite_utils.Database, entity_key: str | None = None) -> list[dict[str, Any]]:
+def names_used(db: sqlite_utils.Database, entity_key: str | None = None) -> list[NameUse]:
     """Per entity and outlet: which name the outlet used, how often, in which surface forms."""
     where, params = "", []
     if entity_key:
-        where = "AND e.key = ?"
+        where = "WHERE m.entity_key = ?"
         params.append(entity_key)
-    rows = list(
-        db.query(
-            f"""
-            SELECT e.key AS entity, e.label, d.source, n.name, n.usage,
-                   n.is_canonical AS canonical, count(*) AS mentions,
-                   group_concat(DISTINCT m.surface) AS surfaces,
-                   group_concat(DISTINCT d.id) AS documents
-            FROM mentions m
-            JOIN segments s ON s.id = m.segment_id
-            JOIN documents d ON d.id = s.doc_id AND d.is_current = 1
-            JOIN names n ON n.id = m.name_id
-            JOIN entities e ON e.id = m.entity_id
-            WHERE s.kind != 'boilerplate' AND m.translation_id IS NULL {where}
-            GROUP BY e.id, d.source, n.id
-            ORDER BY e.key, d.source, mentions DESC, n.name
-            """,
-            params,
-        )
+    rows = db.query(
+        f"""
+        SELECT m.entity_key AS entity, m.entity_label AS label, m.source, m.name, m.usage,
+               m.is_canonical AS canonical, count(*) AS mentions,
+               group_concat(DISTINCT m.surface) AS surfaces,
+               group_concat(DISTINCT m.doc_id) AS documents
+        FROM original_mentions m {where}
+        GROUP BY m.entity_id, m.source, m.name_id
+        ORDER BY m.entity_key, m.source, mentions DESC, m.name
+        """,
+        params,
     )
-    if entity_key and not rows:
+    found = [from_row(NameUse, r) for r in rows]
+    if entity_key and not found:
         exists = db.execute("SELECT 1 FROM entities WHERE key = ?", [entity_key]).fetchone()
         if not exists:
             raise CorpusError(f"no entity {entity_key!r} in the glossary")
-    return rows
+    return found

@@ -1,0 +1,43 @@
+# Two commands: `make run` sets everything up and runs the main job on the bundled example;
+# `make test` sets up what the tests need and runs the whole suite (.ci/run calls it).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup system-packages bench clean
+
+run: $(STAMP)
+	$(BIN)/newsalign run examples/
+
+test: $(STAMP) system-packages
+	$(BIN)/python -m pytest
+
+setup: $(STAMP)
+
+# Reinstalled whenever pyproject.toml changes.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+# Debian packages the tests and the alignment use when present: Chromium (browser tests) and
+# the Ding German-English dictionary (trans-de-en, read where installed, never copied). Without
+# root or apt they are skipped with a note; the tests that need them then skip.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -f /usr/share/trans/de-en ] || missing="$$missing trans-de-en"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "could not install$$missing; the tests that need them will be skipped"; \
+	  else echo "not installed:$$missing (needs root and apt-get); the tests that need them will be skipped"; fi; \
+	fi
+
+bench: $(STAMP)
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

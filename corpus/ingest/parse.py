@@ -1,0 +1,143 @@
+"""From raw bytes to a document ready to store: decode, clean, split into paragraphs and
+sentences, detect languages. Pure: no database."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsalign.corpus.errors import InputError
+from newsalign.corpus.ingest.clean import (
+    BODY,
+    BOILERPLATE,
+    TITLE,
+    Cleaned,
+    clean_html,
+    clean_markdown,
+    clean_text,
+)
+from newsalign.corpus.ingest.decode import decode_bytes
+from newsalign.corpus.ingest.segment import split_sentences
+from newsalign.translate.langid import LanguageDetector, assign_languages
+
+FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+           ".html": "html", ".htm": "html"}  # fmt: skip
+_HTML_SNIFF = re.compile(r"<(!doctype html|html|head|body|article|p|div)\b", re.I)
+
+
+@dataclass(frozen=True)
+class ParsedSegment:
+    """A segment of a parsed document, before it has an id."""
+
+    kind: str
+    text: str
+    line: int
+    reason: str | None = None
+    paragraph: int | None = None
+    sentence: int | None = None
+    start: int | None = None
+    end: int | None = None
+    lang: str | None = None
+    lang_prob: float | None = None
+    lang_method: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A document ready to store: cleaned text, paragraphs, segments and metadata."""
+
+    text: str
+    title: str | None
+    site: str | None
+    published: str | None
+    format: str
+    encoding: str
+    encoding_warning: str | None
+    raw_chars: int
+    lang: str | None
+    lang_prob: float | None
+    paragraphs: tuple[tuple[int, int, str | None, float | None, str], ...]
+    segments: tuple[ParsedSegment, ...] = field(repr=False)
+
+    @property
+    def boilerplate_chars(self) -> int:
+        return sum(len(s.text) for s in self.segments if s.kind == BOILERPLATE)
+
+
+def detect_format(name: str, text: str) -> str:
+    """The input format from the file name, or by sniffing the text."""
+    fmt = FORMATS.get(Path(name).suffix.lower())
+    if fmt:
+        return fmt
+    return "html" if _HTML_SNIFF.search(text[:4096]) else "text"
+
+
+def parse_document(data: bytes, name: str, detector: LanguageDetector) -> ParsedDocument:
+    """Decode, clean, segment and detect languages; raises InputError for unusable input."""
+    decoded = decode_bytes(data)
+    fmt = detect_format(name, decoded.text)
+    cleaned: Cleaned = {"html": clean_html, "markdown": clean_markdown}.get(fmt, clean_text)(
+        decoded.text
+    )
+    kept = [b for b in cleaned.blocks if b.kind in (TITLE, BODY)]
+    if not kept:
+        raise InputError("no article text found: every line looks like boilerplate")
+    text_parts: list[str] = []
+    offset = 0
+    para_spans: list[tuple[int, int]] = []
+    para_sentences: list[list[tuple[int, int]]] = []
+    for block in kept:
+        if text_parts:
+            offset += 2
+        para_spans.append((offset, offset + len(block.text)))
+        spans = [(0, len(block.text))] if block.kind == TITLE else split_sentences(block.text)
+        para_sentences.append([(offset + s, offset + e) for s, e in spans])
+        text_parts.append(block.text)
+        offset += len(block.text)
+    text = "\n\n".join(text_parts)
+    doc_lang, para_langs, sent_langs = assign_languages(
+        detector, [[text[s:e] for s, e in spans] for spans in para_sentences]
+    )
+    segments: list[ParsedSegment] = []
+    para_index = 0
+    for block in cleaned.blocks:
+        if block.kind == BOILERPLATE:
+            segments.append(
+                ParsedSegment(
+                    BOILERPLATE,
+                    block.text,
+                    block.line,
+                    reason=block.reason,
+                    lang=doc_lang.lang,
+                    lang_method="document",
+                )  # fmt: skip
+            )
+            continue
+        for n, (s, e) in enumerate(para_sentences[para_index]):
+            lang = sent_langs[para_index][n]
+            segments.append(
+                ParsedSegment(
+                    block.kind,
+                    text[s:e],
+                    block.line,
+                    paragraph=para_index,
+                    sentence=n,
+                    start=s,
+                    end=e,
+                    lang=lang.lang,
+                    lang_prob=lang.prob,
+                    lang_method=lang.method,
+                )  # fmt: skip
+            )
+        para_index += 1
+    paragraphs = tuple(
+        (s, e, pl.lang, pl.prob, pl.method)
+        for (s, e), pl in zip(para_spans, para_langs, strict=True)
+    )
+    return ParsedDocument(
+        text=text, title=cleaned.title, site=cleaned.site, published=cleaned.published,
+        format=fmt, encoding=decoded.encoding, encoding_warning=decoded.warning,
+        raw_chars=len(decoded.text), lang=doc_lang.lang, lang_prob=doc_lang.prob,
+        paragraphs=paragraphs, segments=tuple(segments),
+    )  # fmt: skip

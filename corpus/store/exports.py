@@ -1,0 +1,93 @@
+"""Rows for the exports, streamed from SQLite cursors so memory stays flat on large corpora."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import sqlite_utils
+
+
+def claim_records(db: sqlite_utils.Database, min_sources: int) -> Iterator[dict[str, Any]]:
+    """One record per cluster with its members, cluster by cluster."""
+    clusters = db.conn.execute(
+        "SELECT id, sources, languages, score FROM clusters WHERE sources >= ? ORDER BY id",
+        [min_sources],
+    )
+    for cluster_id, sources, languages, score in clusters:
+        members = []
+        for row in db.conn.execute(
+            """
+            SELECT m.segment_id, c.source, c.lang, s.text, c.english, m.repeat_of,
+                   (SELECT group_concat(DISTINCT n.name || ' (' || mm.surface || ')')
+                    FROM mentions mm JOIN names n ON n.id = mm.name_id
+                    WHERE mm.segment_id = m.segment_id AND mm.translation_id IS NULL)
+            FROM cluster_members m JOIN claims c ON c.segment_id = m.segment_id
+            JOIN segments s ON s.id = m.segment_id
+            WHERE m.cluster_id = ? ORDER BY c.source, m.segment_id
+            """,
+            [cluster_id],
+        ):
+            segment_id, outlet, lang, original, english, repeat_of, names = row
+            members.append({"segment": segment_id, "outlet": outlet, "language": lang,
+                            "original": original, "english": english,
+                            "names": names.split(",") if names else [],
+                            "repeat_of": repeat_of})  # fmt: skip
+        yield {"claim": cluster_id, "sources": sources, "languages": languages.split(","),
+               "score": score, "members": members}  # fmt: skip
+
+
+def aligned_pairs(
+    db: sqlite_utils.Database, source: str, target: str
+) -> Iterator[tuple[str, str, float]]:
+    """Accepted alignments between a `source` and a `target` sentence: (source text, target
+    text, score), in alignment order."""
+    rows = db.conn.execute(
+        """
+        SELECT sa.lang, sa.text, sb.text, l.score FROM alignments l
+        JOIN segments sa ON sa.id = l.a_segment_id JOIN segments sb ON sb.id = l.b_segment_id
+        WHERE l.accepted = 1 AND ((sa.lang = :s AND sb.lang = :t) OR (sa.lang = :t AND sb.lang = :s))
+        ORDER BY l.id
+        """,
+        {"s": source, "t": target},
+    )
+    for lang_a, text_a, text_b, score in rows:
+        yield (text_a, text_b, score) if lang_a == source else (text_b, text_a, score)
+
+
+def document_records(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
+    """Current documents, one record each, with segments, languages, translations, mentions."""
+    documents = db.conn.execute(
+        "SELECT id, source, title, published, lang, lang_prob, path, sha256, version, ingested_at "
+        "FROM current_documents ORDER BY id"
+    )
+    for doc_id, source, title, published, lang, prob, path, sha, version, ingested in documents:
+        translations: dict[int, list[dict[str, Any]]] = {}
+        for sid, target, text, model, backend in db.conn.execute(
+            "SELECT t.segment_id, t.target_lang, t.text, t.model, t.backend FROM translations t "
+            "JOIN segments s ON s.id = t.segment_id WHERE s.doc_id = ? ORDER BY t.id", [doc_id]
+        ):  # fmt: skip
+            translations.setdefault(sid, []).append(
+                {"to": target, "text": text, "model": model, "backend": backend}
+            )
+        mentions: dict[int, list[dict[str, Any]]] = {}
+        for sid, key, name, surface, start, end in db.conn.execute(
+            'SELECT m.segment_id, e.key, n.name, m.surface, m.start, m."end" FROM mentions m '
+            "JOIN entities e ON e.id = m.entity_id JOIN names n ON n.id = m.name_id "
+            "WHERE m.segment_id IN (SELECT id FROM segments WHERE doc_id = ?) "
+            "AND m.translation_id IS NULL ORDER BY m.segment_id, m.start", [doc_id]
+        ):  # fmt: skip
+            mentions.setdefault(sid, []).append(
+                {"entity": key, "name": name, "surface": surface, "start": start, "end": end}
+            )
+        segments = [
+            {"id": sid, "kind": kind, "text": text, "lang": slang, "lang_prob": sprob,
+             "start": start, "end": end, "reason": reason,
+             "translations": translations.get(sid, []), "mentions": mentions.get(sid, [])}
+            for sid, kind, text, slang, sprob, start, end, reason in db.conn.execute(
+                'SELECT id, kind, text, lang, lang_prob, start, "end", reason FROM segments '
+                "WHERE doc_id = ? ORDER BY idx", [doc_id])
+        ]  # fmt: skip
+        yield {"id": doc_id, "source": source, "title": title, "published": published,
+               "lang": lang, "lang_prob": prob, "path": path, "sha256": sha, "version": version,
+               "ingested_at": ingested, "segments": segments}  # fmt: skip

@@ -1,0 +1,317 @@
+"""Typed records for what queries return. Rows become frozen dataclasses here, and JSON columns
+(contributions, facts, terms, settings…) are decoded here, in one place, so the rest of the code
+and the CLI never see a dict keyed by column name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from newsalign.corpus.store.migrations import text_hash
+
+__all__ = ["text_hash"]  # re-exported: the key format of every cache is part of the schema
+
+T = TypeVar("T")
+
+
+def decode_json(value: str | None, default: Any = None) -> Any:
+    """A JSON column's value; `default` for NULL or empty."""
+    return json.loads(value) if value else default
+
+
+def from_row(cls: type[T], row: Mapping[str, Any], **extra: Any) -> T:
+    """Build record `cls` from a row mapping: columns it does not know are ignored (a later
+    migration may add columns), and its JSON columns (`cls.JSON`) are decoded."""
+    json_columns = getattr(cls, "JSON", ())
+    values = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name in extra:
+            values[f.name] = extra[f.name]
+        elif f.name in row:
+            value = row[f.name]
+            values[f.name] = decode_json(value, {}) if f.name in json_columns else value
+    return cls(**values)
+
+
+def as_dict(record: Any) -> Any:
+    """A record (or list of records) as plain data for JSON output."""
+    if isinstance(record, list | tuple):
+        return [as_dict(r) for r in record]
+    return dataclasses.asdict(record)
+
+
+# --- Documents ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Document:
+    """One ingested document version."""
+
+    id: int
+    doc_key: str
+    version: int
+    previous_id: int | None
+    is_current: int
+    path: str | None
+    source: str
+    title: str | None
+    published: str | None
+    lang: str | None
+    lang_prob: float | None
+    format: str
+    encoding: str
+    encoding_warning: str | None
+    sha256: str
+    raw_chars: int
+    clean_chars: int
+    boilerplate_chars: int
+    text: str
+    run_id: int | None
+    ingested_at: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    idx: int
+    start: int
+    end: int
+    lang: str | None
+    lang_prob: float | None
+    lang_method: str | None
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A title or body sentence, or a removed boilerplate line (with its reason)."""
+
+    id: int
+    idx: int
+    kind: str
+    reason: str | None
+    paragraph_id: int | None
+    sentence: int | None
+    start: int | None
+    end: int | None
+    line: int | None
+    lang: str | None
+    lang_prob: float | None
+    lang_method: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class DocumentDetail:
+    """A document with its paragraphs and segments (boilerplate included)."""
+
+    document: Document
+    paragraphs: tuple[Paragraph, ...]
+    segments: tuple[Segment, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {**dataclasses.asdict(self.document), "paragraphs": as_dict(self.paragraphs),
+                "segments": as_dict(self.segments)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A current document in one line: outlet, language, how much text and boilerplate."""
+
+    id: int
+    source: str
+    lang: str | None
+    segments: int
+    boilerplate: int
+    title: str | None
+
+
+# --- Statistics --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LanguageCount:
+    lang: str
+    documents: int
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    source: str
+    documents: int
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    segments: int
+    chars: int
+
+
+@dataclass(frozen=True)
+class SegmentLanguageCount:
+    lang: str
+    segments: int
+
+
+@dataclass(frozen=True)
+class BoilerplateCount:
+    reason: str | None
+    lines: int
+    chars: int
+
+
+@dataclass(frozen=True)
+class Characters:
+    raw: int
+    clean: int
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """Counts over current documents."""
+
+    documents: int
+    older_versions: int
+    by_language: tuple[LanguageCount, ...]
+    by_source: tuple[SourceCount, ...]
+    segments: tuple[KindCount, ...]
+    segment_languages: tuple[SegmentLanguageCount, ...]
+    boilerplate_removed: tuple[BoilerplateCount, ...]
+    characters: Characters
+
+
+# --- Search and names --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """A segment matching a search, with its document's title and source."""
+
+    doc_id: int
+    segment_id: int
+    source: str
+    title: str | None
+    lang: str | None
+    kind: str
+    snippet: str
+    text: str
+    match: str = "text"  # "text": the words themselves; "entity": another name of the same place
+    entity: str | None = None  # for entity matches: the entity's label
+    names_used: str | None = None  # for entity matches: the name(s) this segment uses
+
+
+@dataclass(frozen=True)
+class NameUse:
+    """How often one outlet used one name of an entity, and in which surface forms."""
+
+    entity: str
+    label: str
+    source: str
+    name: str
+    usage: str
+    canonical: int
+    mentions: int
+    surfaces: str
+    documents: str
+
+
+# --- Translation -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermMiss:
+    """A translation whose output lacks a glossary name it was expected to carry."""
+
+    translation: int
+    segment: int
+    source: str
+    original: str
+    translation_text: str
+    model: str
+    missing: tuple[str, ...] = field(default=())
+
+
+# --- Claims ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NameUsed:
+    """A glossary name as one sentence wrote it."""
+
+    name: str
+    usage: str
+    surface: str
+
+
+@dataclass(frozen=True)
+class ClaimSummary:
+    """A claim (cluster) in one line."""
+
+    id: int
+    size: int
+    sources: int
+    languages: str
+    score: float
+    outlets: tuple[str, ...]
+    claim: str
+
+
+@dataclass(frozen=True)
+class ClaimMember:
+    """One outlet's sentence of a claim."""
+
+    JSON: ClassVar[tuple[str, ...]] = ("facts",)
+
+    segment_id: int
+    is_repeat: int
+    repeat_of: int | None
+    source: str
+    lang: str | None
+    original: str
+    english: str | None
+    english_from: str
+    facts: dict[str, Any]
+    title: str | None
+    doc_id: int
+    names: tuple[NameUsed, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Link:
+    """A scored pair of sentences, with each feature's contribution to its score."""
+
+    JSON: ClassVar[tuple[str, ...]] = ("contributions",)
+
+    a_segment_id: int
+    b_segment_id: int
+    score: float
+    cosine: float
+    margin: float
+    contributions: dict[str, float]
+    method: str
+
+
+@dataclass(frozen=True)
+class ClaimDetail:
+    """A claim with every outlet's sentence side by side and the links that made it."""
+
+    id: int
+    run_id: int | None
+    size: int
+    sources: int
+    languages: str
+    score: float
+    members: tuple[ClaimMember, ...]
+    alignments: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class ClaimDiff:
+    """What differs between the versions of a claim, per field and outlet."""
+
+    id: int
+    versions: int
+    differences: dict[str, dict[str, list[str]]]
