@@ -30,8 +30,7 @@ def run_pipeline(
 ) -> RunSummary:
     """Ingest `paths`, translate where a model or the memory covers the language, and
     summarise every current document of the corpus."""
-    from newsalign.corpus.align.claims import run_alignment
-    from newsalign.corpus.align.embed import load_embedder
+    from newsalign.corpus.align.run import run_alignment
     from newsalign.corpus.errors import CorpusError
     from newsalign.corpus.mt.run import Options, translate_corpus
     from newsalign.corpus.store.claims import list_claims
@@ -40,7 +39,7 @@ def run_pipeline(
     translated = translate_corpus(db, Options())
     shared: list[ClaimSummary] = []
     try:
-        aligned = run_alignment(db, load_embedder())
+        aligned = run_alignment(db)
         shared = list_claims(db, min_sources=2)
     except CorpusError as exc:
         aligned = None
@@ -58,7 +57,7 @@ def run_pipeline(
         notes.append(alignment_note)
     else:
         notes.append(
-            f"Aligned {aligned.claims} claims: {aligned.shared} claims shared by two or more "
-            f"sources (threshold {aligned.threshold:g})."
+            f"Aligned {aligned.claims} sentences in {aligned.stories} stories: {aligned.shared} "
+            f"claims shared by two or more sources (probability >= {aligned.threshold:g})."
         )
     return RunSummary(report, tuple(docs), tuple(notes), tuple(shared))

@@ -45,6 +45,7 @@ def test_the_wheel_installs_only_under_newsalign(tmp_path) -> None:
     tops = {n.split("/")[0] for n in names}
     assert tops == {"newsalign", next(t for t in tops if t.endswith(".dist-info"))}
     assert "newsalign/glossary/data/default.tsv" in names
+    assert "newsalign/corpus/align/weights.json" in names
     assert "newsalign/corpus/cli/app.py" in names
     assert not any(n.startswith(("translate/", "corpus/", "glossary/")) for n in names)
 

@@ -1,57 +1,63 @@
-"""An align run: choose the claims, gather their features, embed, align, store; and what
-differs between the versions of a stored claim."""
+"""Claims: which sentences are aligned, what each carries (English text, glossary entities,
+numbers, dates, speakers), and what differs between the stored versions of a claim."""
 
 from __future__ import annotations
 
 import re
-import time
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from newsalign.corpus.align.embed import Embedder, ensure_embeddings, load_vectors
-from newsalign.corpus.align.features import extract
-from newsalign.corpus.align.scoring import Claim, Params, align
-from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.align.features import Facts, extract
 from newsalign.corpus.store import claims as claims_db
-from newsalign.corpus.store.database import RunLog
 from newsalign.corpus.store.records import ClaimDiff
 
 # A claim has substance: enough words and letters, and is not a byline or photo credit.
 MIN_WORDS = 6
 MIN_LETTERS = 30
 _NOT_A_CLAIM = re.compile(r"^(by|von|photo|foto|source|quelle|read more|lesen sie)\b", re.I)
+# Sentences end in punctuation, possibly inside quotes or brackets. A body line without it that
+# is followed by more text is a heading or a link to another article, not a claim; the last
+# line of a page may be cut off mid-sentence and stays.
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'“”„«»’)\]]*\s*$")
 
 
 @dataclass(frozen=True)
-class AlignReport:
-    """What an align run did."""
+class Claim:
+    """A sentence that may be aligned, with everything scoring and display use."""
 
-    claims: int
-    embedded: int
-    pairs: int
-    accepted: int
-    clusters: int
-    shared: int  # clusters with two or more sources
-    method: str
-    threshold: float
-    run_id: int | None
-    seconds: float
+    id: int  # segment id
+    doc: int
+    source: str
+    lang: str | None
+    text: str
+    english: str | None  # the original if English, else the newest translation, else None
+    entities: frozenset[int] = frozenset()
+    facts: Facts = field(default_factory=Facts)
+
+    @property
+    def translated(self) -> bool:
+        return self.english is not None and self.lang != "en"
 
 
-def is_claim(text: str) -> bool:
-    """Substantial enough to be aligned."""
+def is_claim(text: str, last_in_document: bool = True) -> bool:
+    """Substantial enough to be aligned, and a sentence rather than a heading or link."""
     words = len(text.split())
     letters = sum(ch.isalpha() for ch in text)
-    return words >= MIN_WORDS and letters >= MIN_LETTERS and not _NOT_A_CLAIM.match(text)
+    if words < MIN_WORDS or letters < MIN_LETTERS or _NOT_A_CLAIM.match(text):
+        return False
+    return last_in_document or bool(_SENTENCE_END.search(text))
 
 
 def load_claims(db: sqlite_utils.Database, target: str = "en") -> list[Claim]:
     """Candidate claims: substantial body sentences of current documents, with their English
     (original or newest translation), glossary entities and facts."""
     entities = claims_db.segment_entities(db)
+    rows = claims_db.candidate_rows(db, target)
+    last = {}
+    for sid, doc, *_ in rows:
+        last[doc] = sid
     return [
         Claim(
             sid,
@@ -63,41 +69,9 @@ def load_claims(db: sqlite_utils.Database, target: str = "en") -> list[Claim]:
             frozenset(entities.get(sid, ())),
             extract(text, lang),
         )  # fmt: skip
-        for sid, doc, source, lang, text, english in claims_db.candidate_rows(db, target)
-        if is_claim(text)
+        for sid, doc, source, lang, text, english in rows
+        if is_claim(text, last[doc] == sid)
     ]
-
-
-def run_alignment(
-    db: sqlite_utils.Database,
-    embedder: Embedder | None,
-    params: Params | None = None,
-    *,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> AlignReport:
-    """Embed what is missing, align every claim across sources, store the result."""
-    params = params or Params()
-    start = time.perf_counter()
-    claims = load_claims(db)
-    if len({c.source for c in claims}) < 2:
-        raise CorpusError("alignment needs claims from at least two sources")
-    embedded, vectors = 0, None
-    if embedder is not None and params.use_embeddings:
-        texts = [c.text for c in claims]
-        embedded = ensure_embeddings(db, embedder, texts, on_progress)
-        vectors = load_vectors(db, embedder.name, texts)
-    result = align(claims, vectors, params)
-    run = RunLog(db, "align", {"threshold": params.threshold, "method": result.method,
-                               "embedder": embedder.name if embedder else None})  # fmt: skip
-    with db.atomic():
-        run_id = run.ensure()
-        claims_db.store_result(db, claims, result, params, run_id)
-    accepted = sum(p.accepted for p in result.pairs)
-    shared = sum(len({claims[m.index].source for m in c}) >= 2 for c in result.clusters)
-    run.counts.update(claims=len(claims), accepted=accepted, clusters=len(result.clusters))
-    run.finish()
-    return AlignReport(len(claims), embedded, len(result.pairs), accepted, len(result.clusters),
-                       shared, result.method, params.threshold, run_id, time.perf_counter() - start)  # fmt: skip
 
 
 def diff_claim(db: sqlite_utils.Database, cluster_id: int) -> ClaimDiff:
@@ -117,11 +91,11 @@ def diff_claim(db: sqlite_utils.Database, cluster_id: int) -> ClaimDiff:
         v["names"].update(f"{n.name} ({n.surface})" for n in m.names)
         v["speakers"].update(m.facts.get("speakers", ()))
     fields: dict[str, dict[str, list]] = {}
-    for field in ("numbers", "dates", "relative", "names", "speakers"):
-        values = {label: sorted(v[field]) for label, v in versions.items()}
+    for kind in ("numbers", "dates", "relative", "names", "speakers"):
+        values = {label: sorted(v[kind]) for label, v in versions.items()}
         sets = [set(x) for x in values.values()]
         if any(sets) and any(x != sets[0] for x in sets):
-            fields[field] = values
+            fields[kind] = values
     return ClaimDiff(cluster_id, len(versions), fields)
 
 

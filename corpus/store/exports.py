@@ -40,19 +40,25 @@ def claim_records(db: sqlite_utils.Database, min_sources: int) -> Iterator[dict[
 def aligned_pairs(
     db: sqlite_utils.Database, source: str, target: str
 ) -> Iterator[tuple[str, str, float]]:
-    """Accepted alignments between a `source` and a `target` sentence: (source text, target
-    text, score), in alignment order."""
+    """Links inside claims between a `source` and a `target` sentence: (source text, target
+    text, probability), each source sentence once, with its most probable partner."""
     rows = db.conn.execute(
         """
-        SELECT sa.lang, sa.text, sb.text, l.score FROM alignments l
+        SELECT CASE WHEN sa.lang = :s THEN sa.id ELSE sb.id END AS src_id,
+               CASE WHEN sa.lang = :s THEN sa.text ELSE sb.text END AS src,
+               CASE WHEN sa.lang = :s THEN sb.text ELSE sa.text END AS tgt, l.score
+        FROM alignments l
         JOIN segments sa ON sa.id = l.a_segment_id JOIN segments sb ON sb.id = l.b_segment_id
         WHERE l.accepted = 1 AND ((sa.lang = :s AND sb.lang = :t) OR (sa.lang = :t AND sb.lang = :s))
-        ORDER BY l.id
+        ORDER BY src_id, l.score DESC, l.id
         """,
         {"s": source, "t": target},
     )
-    for lang_a, text_a, text_b, score in rows:
-        yield (text_a, text_b, score) if lang_a == source else (text_b, text_a, score)
+    last = None
+    for src_id, src, tgt, score in rows:
+        if src_id != last:
+            yield src, tgt, score
+        last = src_id
 
 
 def document_records(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:

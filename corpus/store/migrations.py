@@ -301,6 +301,32 @@ def m0005_views_and_cache_keys(db: sqlite_utils.Database) -> None:
     db.execute("DROP TABLE embeddings")
 
 
+def m0006_stories(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE stories (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER REFERENCES runs(id),
+            label TEXT NOT NULL,
+            documents INTEGER NOT NULL,
+            sources INTEGER NOT NULL,
+            languages TEXT NOT NULL,
+            first_published TEXT,
+            last_published TEXT
+        );
+        CREATE TABLE story_documents (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id),
+            story_id INTEGER NOT NULL REFERENCES stories(id)
+        );
+        CREATE INDEX idx_story_documents_story ON story_documents(story_id);
+        ALTER TABLE clusters ADD COLUMN story_id INTEGER REFERENCES stories(id);
+        -- The raw value of every feature behind a link's probability (contributions holds each
+        -- feature's share of the log-odds).
+        ALTER TABLE alignments ADD COLUMN evidence TEXT;
+        """
+    )
+
+
 def text_hash(text: str) -> str:
     """The key of a text in caches: SHA-256 of its UTF-8 bytes, hex."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -312,6 +338,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0003_translation", m0003_translation),
     ("0004_alignment", m0004_alignment),
     ("0005_views_and_cache_keys", m0005_views_and_cache_keys),
+    ("0006_stories", m0006_stories),
 ]
 
 

@@ -247,6 +247,21 @@ class NameUsed:
 
 
 @dataclass(frozen=True)
+class StorySummary:
+    """A story: documents reporting one event, with their outlets, languages and dates."""
+
+    id: int
+    label: str
+    documents: int
+    sources: int
+    languages: str
+    first_published: str | None
+    last_published: str | None
+    claims: int  # claims shared by two or more outlets
+    outlets: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
 class ClaimSummary:
     """A claim (cluster) in one line."""
 
@@ -281,9 +296,11 @@ class ClaimMember:
 
 @dataclass(frozen=True)
 class Link:
-    """A scored pair of sentences, with each feature's contribution to its score."""
+    """A scored pair of sentences: `score` is the probability that they state the same claim;
+    `contributions` each feature's share of its log-odds, `evidence` the features' values;
+    `margin` how far the pair falls short of each sentence's best match in the other article."""
 
-    JSON: ClassVar[tuple[str, ...]] = ("contributions",)
+    JSON: ClassVar[tuple[str, ...]] = ("contributions", "evidence")
 
     a_segment_id: int
     b_segment_id: int
@@ -292,6 +309,7 @@ class Link:
     margin: float
     contributions: dict[str, float]
     method: str
+    evidence: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

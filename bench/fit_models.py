@@ -1,0 +1,134 @@
+"""Fit the two calibrated judgements and write corpus/align/weights.json.
+
+- `claims` (same claim?): logistic regression over the pair evidence of corpus/align/pairs.py,
+  on every cross-article pair of two labelled stories: ../shared/stories/withdrawal/ with its
+  gold.tsv, and the seeds' story (seeds 000-002) with tests/fixtures/seeds_gold.tsv.
+- `stories` (same story?): logistic regression over the document-pair evidence of
+  corpus/align/stories.py, on candidate pairs of the documents of ../shared/stories/withdrawal/
+  and ../shared/stories/consulate/, labelled by folder (each folder is one story).
+
+Deterministic: the same data gives the same weights. `--check` fits and compares with the
+shipped file instead of writing it (exit 1 if they differ).
+
+    python bench/fit_models.py [--check] [--cache DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+# bench/ has glossary.py and translate.py, named after the packages they measure; run as a
+# script, this folder comes first on sys.path and would shadow those packages.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+WEIGHTS = ROOT / "corpus" / "align" / "weights.json"
+
+
+def main() -> int:
+    import numpy as np
+
+    from newsalign.corpus.align import training
+    from newsalign.corpus.align.bridge import Bridge
+    from newsalign.corpus.align.gold import read_gold
+    from newsalign.corpus.align.run import Settings, embedders_for
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="compare with the shipped weights")
+    parser.add_argument("--bridge", action="store_true",
+                        help="fit the claims model with the German-English dictionary feature "
+                             "(measured not to pay on the withdrawal story: see README)")  # fmt: skip
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "newsalign-bench"
+    )
+    args = parser.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    embedders = embedders_for(Settings())
+    bridge = Bridge.load() if args.bridge else None
+    if args.bridge and bridge is None:
+        print("the Ding dictionary (trans-de-en) is not installed", file=sys.stderr)
+        return 1
+    features = training.CLAIM_FEATURES + ((training.BRIDGE_FEATURE,) if bridge else ())
+    stories_dir = SHARED / "stories"
+
+    withdrawal, w_paths = training.load_corpus(args.cache / "withdrawal.db",
+                                               [stories_dir / "withdrawal"], embedders)  # fmt: skip
+    seeds, s_paths = training.load_corpus(args.cache / "seeds.db", [SHARED / "seeds"], embedders)
+    labelled = [
+        (withdrawal.data, w_paths, stories_dir / "withdrawal" / "gold.tsv", None),
+        (
+            seeds.data,
+            s_paths,
+            ROOT / "tests" / "fixtures" / "seeds_gold.tsv",
+            ("000", "001", "002"),
+        ),
+    ]
+    rows_of = [[k for k, d in enumerate(data.docs)
+                if keep is None or Path(paths[int(d)]).name.startswith(keep)]
+               for data, paths, _, keep in labelled]  # fmt: skip
+    priors = training.priors(
+        [(data, rows) for (data, *_), rows in zip(labelled, rows_of, strict=True)]
+    )
+    parts = []
+    for (data, paths, gold_path, _), rows in zip(labelled, rows_of, strict=True):
+        edges = training.all_pairs(data, rows, features, bridge, priors)
+        parts.append(training.label(edges, training.sentences(data, paths), read_gold(gold_path)))
+    counts = {
+        "pairs": int(sum(len(p.y) for p in parts)),
+        "same_claim": int(sum(p.y.sum() for p in parts)),
+    }
+    claims = training.fit_claims(parts, about={
+        "version": "claims-1",
+        "fitted_on": "shared/stories/withdrawal (gold.tsv), seeds 000-002 (tests/fixtures/seeds_gold.tsv)",
+        "bridge": "Ding trans-de-en" if bridge else "not used",
+        **counts,
+    })  # fmt: skip
+    claims = dataclasses.replace(claims, priors=priors)
+
+    both, b_paths = training.load_corpus(
+        args.cache / "two-stories.db",
+        [stories_dir / "withdrawal", stories_dir / "consulate"],
+        embedders,
+    )
+    docs = list(both.data.documents)
+    story_of = {d.id: Path(b_paths[d.id]).parent.name for d in docs}
+    _, _, X, y = training.document_pairs(docs, both.data.lead_vectors, story_of)
+    story = training.fit_stories(X, y, about={
+        "version": "stories-1",
+        "fitted_on": "shared/stories/withdrawal and shared/stories/consulate: documents of one "
+                     "folder are one story",
+        "pairs": int(len(y)), "same_story": int(y.sum()),
+    })  # fmt: skip
+    text = json.dumps({"claims": claims.as_json(), "stories": story.as_json()}, indent=2,
+                      ensure_ascii=False) + "\n"  # fmt: skip
+    for name, model in (("claims", claims), ("stories", story)):
+        print(f"{name}: " + ", ".join(f"{f} {w:+.3f}" for f, w in zip(model.features, model.weights, strict=True))
+              + f", bias {model.bias:+.3f}  ({model.about})")  # fmt: skip
+    if args.check:
+        # Embedding arithmetic may differ in the last bits between CPUs: compare numbers to a
+        # tolerance far below anything that changes a decision.
+        shipped_models = json.loads(WEIGHTS.read_text(encoding="utf-8")) if WEIGHTS.exists() else {}
+        fresh = json.loads(text)
+        same = shipped_models.keys() == fresh.keys() and all(
+            shipped_models[k]["features"] == fresh[k]["features"]
+            and np.allclose(shipped_models[k]["weights"] + [shipped_models[k]["bias"]],
+                            fresh[k]["weights"] + [fresh[k]["bias"]], atol=1e-3)
+            for k in fresh
+        )  # fmt: skip
+        print(
+            "weights.json matches a fresh fit" if same else "weights.json DIFFERS from a fresh fit"
+        )
+        return 0 if same else 1
+    WEIGHTS.write_text(text, encoding="utf-8")
+    print(f"wrote {WEIGHTS.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

