@@ -170,6 +170,8 @@ def _from_json(text: str) -> list[Entity]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise GlossaryError(f"line {exc.lineno}: invalid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise GlossaryError("not a newsalign glossary: JSON nested too deeply") from None
     if not isinstance(data, dict) or not isinstance(data.get("entities"), list):
         raise GlossaryError('not a newsalign glossary: expected an object with "entities"')
     records: list[tuple[str, dict[str, str]]] = []

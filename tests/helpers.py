@@ -25,3 +25,82 @@ def fetch(db_path: Path, sql: str, params=()) -> list[tuple]:
         return conn.execute(sql, params).fetchall()
     finally:
         conn.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Served:
+    """`newsalign serve` in its own process group; stopped with everything it started."""
+
+    def __init__(self, db_path: Path) -> None:
+        import subprocess
+        import sys
+        import tempfile
+
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.db = db_path.stem
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (read after the process ends)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "newsalign.corpus.cli.app", "serve", "--port", str(self.port),
+             "--db", str(db_path)],
+            stdout=subprocess.DEVNULL, stderr=self._stderr, start_new_session=True,
+        )  # fmt: skip
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        import time
+        import urllib.request
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("serve exited: " + self.stderr())
+            try:
+                urllib.request.urlopen(f"{self.base}/-/versions.json", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("serve did not start: " + self.stderr())
+
+    def get(self, path: str) -> tuple[int, str]:
+        import urllib.error
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8", "replace")
+
+    def stop(self) -> None:
+        import os
+        import signal
+
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except Exception:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        import contextlib
+
+        with contextlib.suppress(ProcessLookupError):  # what it started is in its group: gone too
+            os.killpg(self.process.pid, signal.SIGKILL)
+
+    def stderr(self) -> str:
+        self._stderr.seek(0)
+        return self._stderr.read().decode("utf-8", "replace")
+
+    def __enter__(self) -> Served:
+        self.wait_ready()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -60,7 +60,7 @@ def test_query_is_read_only_and_formats(seeded, cli) -> None:
     assert rows[0] == {"id": 1, "lang": "en"}
     assert cli("query", "SELECT id FROM documents", "--csv").output.splitlines()[0] == "id"
     write = cli("query", "DELETE FROM documents")
-    assert write.exit_code == 1 and "readonly" in write.output
+    assert write.exit_code == 1 and "only reading queries are allowed" in write.output
     assert json.loads(cli("stats", "--json").output)["documents"] == 5
 
 

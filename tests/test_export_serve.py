@@ -5,12 +5,8 @@ import html
 import io
 import json
 import shutil
-import socket
 import sqlite3
 import subprocess
-import sys
-import time
-import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -22,7 +18,7 @@ from newsalign.corpus.publish.serve import (
     UNTRANSLATED,
     metadata,
 )
-from tests.helpers import EXAMPLES, SEEDS
+from tests.helpers import EXAMPLES, SEEDS, Served
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -99,12 +95,6 @@ def test_canned_queries_run_and_pair_the_languages(aligned) -> None:
                                                            "untranslated", "review"}  # fmt: skip
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -112,31 +102,14 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def test_browser_finds_karasins_announcement_in_one_row(cli, db_path, tmp_path) -> None:
     assert cli("ingest", str(SEEDS)).exit_code == 0
     assert cli("align").exit_code == 0
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "newsalign.corpus.cli.app", "serve", "--port", str(port), "--db", str(db_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/-/versions.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("Datasette did not start: " + server.stderr.read().decode()[-500:])
+    with Served(db_path) as server:
         page = subprocess.run(
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
              "--no-first-run", "--disable-background-networking", "--disable-component-update",
              "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}", "--dump-dom",
-             f"{base}/{db_path.stem}/shared_claims?_size=max"],
+             f"{server.base}/{db_path.stem}/shared_claims?_size=max"],
             capture_output=True, text=True, timeout=120,
         ).stdout  # fmt: skip
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     rows = [html.unescape(row) for row in page.split("<tr")[1:]]
     assert rows, page[:500]
     assert any("Am 27. Mai kündigte Grigorij Karasin" in row and "Grigory Karasin, announced" in row

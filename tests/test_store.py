@@ -58,7 +58,8 @@ def test_read_only_connection_refuses_writes(db_path) -> None:
         db.execute("DELETE FROM documents")
 
 
-def test_database_locked_by_another_process(db_path, cli, tmp_path) -> None:
+def test_database_locked_by_another_process(db_path, cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("NEWSALIGN_LOCK_WAIT", "1")
     store.open_db(db_path, create=True).close()
     article = tmp_path / "a.txt"
     article.write_text("A headline about Khankendi\n\nThe consulate will open in 2024, he said.\n")
@@ -80,7 +81,7 @@ def test_database_locked_by_another_process(db_path, cli, tmp_path) -> None:
         holder.stdin.close()
         holder.wait(timeout=10)
     assert result.exit_code == 1
-    assert "locked by another process" in result.output
+    assert "locked by another process (waited 1 s)" in result.output
     db = store.open_readonly(db_path)
     assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 0

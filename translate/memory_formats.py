@@ -47,10 +47,15 @@ def _lang(element: ET.Element) -> str:
 def parse_tmx(data: bytes, source_lang: str | None, target_lang: str | None) -> list[Unit]:
     """Translation units of a TMX file, for the given languages (default: the header's
     srclang and the other language of each unit)."""
+    if b"<!ENTITY" in data[:65536].upper():
+        # Entity declarations are how XML bombs and external entities get in; TMX needs none.
+        raise TranslateError("not accepted: the TMX declares XML entities")
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
         raise TranslateError(f"line {exc.position[0]}: not valid TMX ({exc})") from None
+    except RecursionError:
+        raise TranslateError("not valid TMX: nested too deeply") from None
     if root.tag != "tmx":
         raise TranslateError("not a TMX file: the root element is not <tmx>")
     header = root.find("header")

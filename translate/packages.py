@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from newsalign.translate.errors import TranslateError
+
+ENV_MAX_MB = "NEWSALIGN_MAX_PACKAGE_MB"
+DEFAULT_MAX_MB = 2048
+MAX_RATIO = 100  # model weights compress little; a member that expands more is not one
+STAGING = ".installing-"
+_CODE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]+)?$")
 
 
 @dataclass(frozen=True)
@@ -61,13 +70,18 @@ def read_package(path: Path) -> Package:
     """A package directory's metadata; raises TranslateError if it is not a usable package."""
     try:
         meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise TranslateError(f"{path.name}: unreadable metadata.json ({exc})") from None
+    if not isinstance(meta, dict):
+        raise TranslateError(f"{path.name}: metadata.json is not an object")
     if meta.get("type", "translate") != "translate":
         raise TranslateError(f"{path.name}: not a translation package (type {meta.get('type')!r})")
     from_code, to_code = meta.get("from_code"), meta.get("to_code")
     if not from_code or not to_code:
         raise TranslateError(f"{path.name}: metadata.json lacks from_code or to_code")
+    if not all(isinstance(c, str) and _CODE.match(c) for c in (from_code, to_code)):
+        raise TranslateError(f"{path.name}: from_code and to_code must be language codes such as "
+                             "de or en")  # fmt: skip
     if not (path / "model" / "model.bin").is_file():
         raise TranslateError(f"{path.name}: no CTranslate2 model (model/model.bin)")
     if not (path / "sentencepiece.model").is_file():
@@ -84,8 +98,12 @@ def read_package(path: Path) -> Package:
 def installed() -> list[Package]:
     """Every usable package in the package directory (unusable ones are skipped)."""
     root = packages_dir()
+    if root.exists() and not root.is_dir():
+        raise TranslateError(f"the package folder {root} is a file, not a folder "
+                             "(see $ARGOS_PACKAGES_DIR)")  # fmt: skip
     if not root.is_dir():
         return []
+    clean_staging(root)
     found = []
     for path in sorted(root.iterdir()):
         if path.is_dir() and not path.name.startswith("."):
@@ -110,21 +128,41 @@ def find(from_code: str, to_code: str) -> Package | None:
     return max(matches, key=version_key) if matches else None
 
 
+def max_package_bytes() -> int:
+    """The largest package (uncompressed) newsalign installs: $NEWSALIGN_MAX_PACKAGE_MB, else
+    2048 MB. Real Argos packages are 100-300 MB."""
+    try:
+        return int(float(os.environ.get(ENV_MAX_MB, DEFAULT_MAX_MB)) * 1024 * 1024)
+    except ValueError:
+        raise TranslateError(f"${ENV_MAX_MB} must be a number of megabytes") from None
+
+
 def _check_archive(archive: zipfile.ZipFile) -> str:
     names = archive.namelist()
     if not names:
         raise TranslateError("empty archive")
     tops = set()
+    limit = max_package_bytes()
+    total = 0
     for info in archive.infolist():
         path = PurePosixPath(info.filename)
         if path.is_absolute() or ".." in path.parts or "\\" in info.filename:
             raise TranslateError(f"unsafe path in archive: {info.filename!r}")
         if (info.external_attr >> 16) & 0o170000 == 0o120000:
             raise TranslateError(f"symbolic link in archive: {info.filename!r}")
+        total += info.file_size
+        if info.file_size > limit or total > limit:
+            raise TranslateError(f"archive unpacks to more than {limit // 2**20} MB "
+                                 f"(${ENV_MAX_MB} raises the limit)")  # fmt: skip
+        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise TranslateError(f"{info.filename!r} expands {info.file_size // max(info.compress_size, 1)}"
+                                 " times: not a model file (a zip bomb?)")  # fmt: skip
         tops.add(path.parts[0])
     if len(tops) != 1:
         raise TranslateError("not an Argos package: expected one top-level folder")
     top = tops.pop()
+    if top.startswith("."):
+        raise TranslateError(f"package folder {top!r} starts with a dot (hidden): refused")
     if f"{top}/metadata.json" not in names:
         raise TranslateError("not an Argos package: no metadata.json")
     if not any(n.startswith(f"{top}/model/") for n in names):
@@ -146,8 +184,12 @@ def install_file(path: Path) -> Package:
             f"{path.name} is not a valid Argos package (not a zip archive)"
         ) from None
     root = packages_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    with archive, tempfile.TemporaryDirectory(dir=root, prefix=".installing-") as tmp:
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TranslateError(f"cannot create the package folder {root}: {exc.strerror}") from None
+    clean_staging(root)
+    with archive, _staging(root) as tmp:
         try:
             top = _check_archive(archive)
             if (root / top).exists():
@@ -155,6 +197,10 @@ def install_file(path: Path) -> Package:
             archive.extractall(tmp)
         except zipfile.BadZipFile as exc:
             raise TranslateError(f"{path.name}: corrupt archive ({exc})") from None
+        except OSError as exc:  # a full disk, a read-only folder
+            raise TranslateError(
+                f"{path.name}: cannot unpack into {root}: {exc.strerror or exc}"
+            ) from None
         except TranslateError as exc:
             raise TranslateError(f"{path.name}: {exc}") from None
         staged = Path(tmp) / top
@@ -164,8 +210,41 @@ def install_file(path: Path) -> Package:
             ctranslate2.Translator(str(package.model_dir), device="cpu", compute_type="int8")
         except Exception as exc:  # the engines raise RuntimeError, OSError, ValueError…
             raise TranslateError(f"{path.name}: the model does not load ({exc})") from None
-        staged.rename(root / top)
+        try:
+            staged.rename(root / top)
+        except OSError as exc:
+            raise TranslateError(
+                f"{path.name}: cannot install into {root}: {exc.strerror}"
+            ) from None
     return read_package(root / top)
+
+
+@contextmanager
+def _staging(root: Path) -> Iterator[str]:
+    """A staging folder named after this process, removed afterwards (and, if this process is
+    killed, by the next install or listing: see clean_staging)."""
+    with tempfile.TemporaryDirectory(dir=root, prefix=f"{STAGING}{os.getpid()}-") as tmp:
+        yield tmp
+
+
+def clean_staging(root: Path) -> list[Path]:
+    """Remove staging folders of installs whose process is gone; returns what was removed."""
+    removed = []
+    for path in root.glob(f"{STAGING}*"):
+        pid_text = path.name[len(STAGING) :].split("-", 1)[0]
+        alive = False
+        if pid_text.isdigit():
+            try:
+                os.kill(int(pid_text), 0)
+                alive = True
+            except ProcessLookupError:
+                alive = False
+            except PermissionError:
+                alive = True
+        if not alive and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
 
 
 def install_from_index(code: str) -> Package:
@@ -200,5 +279,8 @@ def remove(code: str) -> list[Package]:
     if not targets:
         raise TranslateError(f"no installed package {code!r} (see `newsalign models list`)")
     for package in targets:
-        shutil.rmtree(package.path)
+        try:
+            shutil.rmtree(package.path)
+        except OSError as exc:
+            raise TranslateError(f"cannot remove {package.path}: {exc.strerror}") from None
     return targets

@@ -18,6 +18,7 @@ import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store import vectors as vectors_db
+from newsalign.corpus.store.database import transaction
 from newsalign.corpus.store.records import text_hash
 
 GROUP = "newsalign.embedders"
@@ -125,7 +126,7 @@ def ensure_embeddings(
                 f"embedder {embedder.name} returned shape {vectors.shape}, "
                 f"expected ({len(batch)}, {embedder.dim})"
             )
-        with db.atomic():
+        with transaction(db):
             vectors_db.insert(db, embedder.name, embedder.dim, batch, vectors)
         done += len(batch)
         if on_progress:

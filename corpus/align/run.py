@@ -143,8 +143,8 @@ def run_alignment(
     run = RunLog(db, "align", {"threshold": settings.threshold, "method": method,
                                "embedders": prepared.names, "bridge": bridge is not None})  # fmt: skip
     stories, clusters, links = _rows(db, prepared, result, claim_model)
-    with db.atomic():
-        run_id = run.ensure()
+    with run.transaction() as record:
+        run_id = record()
         claims_db.replace_alignment(db, run_id, method, settings.threshold,
                                     [_claim_row(c) for c in prepared.claims], stories, clusters, links)  # fmt: skip
     accepted = sum(link.cluster is not None for link in links)

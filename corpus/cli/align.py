@@ -62,6 +62,9 @@ def align(
     from newsalign.corpus.align.model import load_file
     from newsalign.corpus.align.run import Settings, run_alignment
 
+    if threshold != threshold:  # NaN passes the range check
+        typer.echo("Error: --threshold must be a probability between 0 and 1", err=True)
+        raise typer.Exit(1)
     settings = Settings(embedder=embedder, second=None if second == "none" else second,
                         threshold=threshold)  # fmt: skip
     with cli_errors():

@@ -36,7 +36,7 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def main(
+def root(
     version: Annotated[
         bool,
         typer.Option(
@@ -61,5 +61,51 @@ app.add_typer(cli_publish.export_app, name="export")
 app.command("serve")(cli_publish.serve)
 
 
+def main(args: list[str] | None = None) -> int:
+    """The `newsalign` program: the app, with every way out turned into an exit code and at
+    most one line on stderr. Usage errors are one line (not click's usage block), Ctrl-C is
+    "Interrupted.", and an unexpected error says so without a traceback unless
+    NEWSALIGN_DEBUG=1 asks for it."""
+    import os
+
+    from typer.main import get_command
+
+    command = get_command(app)
+    try:
+        code = command.main(args=args, prog_name="newsalign", standalone_mode=False)
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        code = 1
+    except KeyboardInterrupt:
+        typer.echo("Interrupted.", err=True)
+        code = 130
+    except BrokenPipeError:  # `newsalign ... | head`: the reader is gone, nothing to say
+        code = 1
+    except typer.TyperException as exc:  # click's usage errors: a bad option, a missing argument
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()
+        else:
+            hint = f" (see `{ctx.command_path} -h`)" if ctx is not None else ""
+            typer.echo(f"Error: {exc.format_message()}{hint}", err=True)
+        code = getattr(exc, "exit_code", 2)
+    except Exception as exc:
+        if os.environ.get("NEWSALIGN_DEBUG"):
+            raise
+        typer.echo(f"Error: unexpected {type(exc).__name__}: {exc} (a bug: please report it; "
+                   "NEWSALIGN_DEBUG=1 shows the traceback)", err=True)  # fmt: skip
+        code = 70
+    return code if isinstance(code, int) else 0
+
+
+def run_main() -> None:
+    """Console-script entry point."""
+    import sys
+
+    sys.exit(main())
+
+
 if __name__ == "__main__":  # pragma: no cover
-    app()
+    run_main()

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from newsalign.corpus import store
-from newsalign.corpus.errors import NewsalignError
+from newsalign.corpus.errors import CorpusError, NewsalignError
 
 DbOption = Annotated[
     Path | None,
@@ -48,3 +48,36 @@ def open_for_writing(db: Path | None, *, create: bool = True):
     database = store.open_db(db, create=create)
     glossary_db.ensure_default(database)
     return database
+
+
+@contextmanager
+def output_file(path: Path | None) -> Iterator:
+    """Where a command writes: stdout, or `path`. A regular file is written beside itself and
+    renamed into place, so a failure leaves no half-written file; a device or pipe is written
+    directly. Any failure (no such folder, a directory, a full disk) is one line."""
+    import os
+    import sys
+    import tempfile
+
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        if path.is_dir():
+            raise CorpusError(f"cannot write {path}: it is a directory")
+        if path.exists() and not path.is_file():
+            with path.open("w", encoding="utf-8", newline="") as fh:
+                yield fh
+            return
+        fd, temp = tempfile.mkstemp(
+            prefix=f".{path.name}.", dir=path.parent if str(path.parent) else "."
+        )
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                yield fh
+            os.replace(temp, path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise CorpusError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -64,12 +64,26 @@ LangsOption = Annotated[
     str | None,
     typer.Option("--langs", help="Restrict language detection to these codes, e.g. de,en."),
 ]
+MaxMbOption = Annotated[
+    float | None,
+    typer.Option("--max-mb", min=0.001, max=1024,
+                 help="Refuse inputs larger than this many megabytes [default: 10, or "
+                      "$NEWSALIGN_MAX_INPUT_MB]"),
+]  # fmt: skip
+
+
+def _max_bytes(max_mb: float | None) -> int | None:
+    if max_mb is not None and max_mb != max_mb:  # NaN passes the range check
+        typer.echo("Error: --max-mb must be a number of megabytes", err=True)
+        raise typer.Exit(1)
+    return int(max_mb * 1024 * 1024) if max_mb else None
 
 
 def ingest(
     paths: PathsArgument,
     source: SourceOption = None,
     langs: LangsOption = None,
+    max_mb: MaxMbOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -85,7 +99,7 @@ def ingest(
         database = open_for_writing(db)
         report = run_ingest(
             database, paths, source=source, langs=candidates,
-            on_result=None if as_json else _print_result,
+            on_result=None if as_json else _print_result, max_bytes=_max_bytes(max_mb),
         )  # fmt: skip
     if as_json:
         typer.echo(render.to_json(as_dict(report.results)))
@@ -158,7 +172,9 @@ def search(
         str | None, typer.Option("--lang", help="Only segments in this language.")
     ] = None,
     source: Annotated[str | None, typer.Option("--source", help="Only this outlet.")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many hits.")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=100_000, help="At most this many hits.")
+    ] = 20,
     fts: Annotated[
         bool,
         typer.Option("--fts", help="Pass QUERY to SQLite FTS5 as is (AND, OR, NEAR, prefix*)."),
@@ -221,16 +237,26 @@ def names(
 
 
 def query(
-    sql: Annotated[str, typer.Argument(help="SQL to run on a read-only connection.")],
+    sql: Annotated[str, typer.Argument(help="One reading SQL statement.")],
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    time_limit: Annotated[
+        float,
+        typer.Option("--time-limit", min=0.01, max=3600, help="Stop after this many seconds."),
+    ] = 5.0,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Run read-only SQL against the corpus and print a table, JSON or CSV."""
+    """Run a reading SQL query against the corpus and print a table, JSON or CSV.
+
+    The connection is read-only and only reading is allowed: no ATTACH, VACUUM, writes or
+    pragmas that change state; a query running past the time limit is stopped."""
     from newsalign.corpus.store.sql import run_sql
 
+    if time_limit != time_limit:  # NaN passes the range check
+        typer.echo("Error: --time-limit must be a number of seconds", err=True)
+        raise typer.Exit(1)
     with cli_errors():
-        columns, rows = run_sql(store.open_readonly(db), sql)
+        columns, rows = run_sql(store.open_readonly(db), sql, time_limit)
     if as_json:
         typer.echo(render.to_json([dict(zip(columns, row, strict=True)) for row in rows]))
     elif as_csv:
@@ -243,6 +269,7 @@ def run(
     paths: PathsArgument,
     source: SourceOption = None,
     langs: LangsOption = None,
+    max_mb: MaxMbOption = None,
     db: DbOption = None,
 ) -> None:
     """The main job: ingest PATHs, translate what a model or the memory covers, align claims
@@ -251,9 +278,13 @@ def run(
 
     with cli_errors():
         candidates = _langs(langs)
-        summary = run_pipeline(open_for_writing(db), paths, source=source, langs=candidates)
+        summary = run_pipeline(open_for_writing(db), paths, source=source, langs=candidates,
+                               max_bytes=_max_bytes(max_mb))  # fmt: skip
     for result in summary.ingest.results:
         _print_result(result)
+    if summary.ingest.failed:  # each failed input had its line on stderr; this is the summary
+        typer.echo(summary.notes[0])
+        raise typer.Exit(1)
     typer.echo("")
     typer.echo(
         render.to_table(

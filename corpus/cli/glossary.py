@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +9,13 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
-from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
+from newsalign.corpus.cli.common import (
+    DbOption,
+    JsonOption,
+    cli_errors,
+    open_for_writing,
+    output_file,
+)
 from newsalign.corpus.store import glossary as glossary_db
 from newsalign.corpus.store.mentions import count as count_mentions
 from newsalign.glossary import check as checks
@@ -214,9 +219,16 @@ def import_(
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace the whole glossary instead of adding to it.")
     ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", help="With --replace: allow a file with no entities (an empty glossary)."
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Import a glossary file. A malformed row or a conflict refuses the whole file."""
+    """Import a glossary file. A malformed row or a conflict refuses the whole file; replacing
+    the glossary with an empty one needs --yes."""
     with cli_errors():
         try:
             text = file.read_bytes().decode("utf-8-sig")
@@ -225,6 +237,9 @@ def import_(
         except UnicodeDecodeError:
             raise GlossaryError(f"{file} is not UTF-8 text") from None
         incoming = loads(text, format_for(file, fmt))
+        if replace and not incoming and not yes:
+            raise GlossaryError(f"{file.name} has no entities: --replace would empty the glossary "
+                                "(add --yes if that is what you want)")  # fmt: skip
     merge = (
         (lambda es: edit.merge([], incoming)) if replace else (lambda es: edit.merge(es, incoming))
     )
@@ -238,7 +253,7 @@ def import_(
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", help=" | ".join(FORMATS))] = "tsv",
-    output_file: Annotated[
+    output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file [default: stdout]")
     ] = None,
     db: DbOption = None,
@@ -246,10 +261,8 @@ def export(
     """Export the glossary (sorted, so the same glossary always gives the same bytes)."""
     with cli_errors():
         text = dumps(glossary_db.load(store.open_readonly(db)), format_for("", fmt))
-    if output_file:
-        output_file.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+        with output_file(output) as out:
+            out.write(text)
 
 
 @app.command("check")

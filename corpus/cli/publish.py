@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from newsalign.corpus import store
-from newsalign.corpus.cli.common import DbOption, cli_errors
+from newsalign.corpus.cli.common import DbOption, cli_errors, output_file
 
 export_app = typer.Typer(help="Export claims, aligned sentence pairs (TMX) or the whole corpus. "
                               "Exports stream, so memory stays flat on large corpora.",
                          no_args_is_help=True)  # fmt: skip
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File [default: stdout]")]
-
-
-@contextmanager
-def _opened(path: Path | None):
-    if path is None:
-        yield sys.stdout
-    else:
-        with path.open("w", encoding="utf-8", newline="") as fh:
-            yield fh
 
 
 @export_app.command("claims")
@@ -47,7 +36,7 @@ def export_claims(
     if fmt not in ("jsonl", "csv"):
         typer.echo("Error: --format must be jsonl or csv", err=True)
         raise typer.Exit(1)
-    with cli_errors(), _opened(output) as out:
+    with cli_errors(), output_file(output) as out:
         count = run(store.open_readonly(db), out, fmt, min_sources)
     if output:
         typer.echo(f"Wrote {count} claims to {output}")
@@ -63,7 +52,7 @@ def export_tmx(
     """Aligned sentence pairs as TMX 1.4, for translation-memory tools (and `newsalign tm import`)."""
     from newsalign.corpus.publish.export import export_tmx as run
 
-    with cli_errors(), _opened(output) as out:
+    with cli_errors(), output_file(output) as out:
         count = run(store.open_readonly(db), out, source, target)
     if output:
         typer.echo(f"Wrote {count} {source}-{target} pairs to {output}")
@@ -81,7 +70,7 @@ def export_corpus(
     if fmt != "jsonl":
         typer.echo("Error: --format must be jsonl", err=True)
         raise typer.Exit(1)
-    with cli_errors(), _opened(output) as out:
+    with cli_errors(), output_file(output) as out:
         count = run(store.open_readonly(db), out)
     if output:
         typer.echo(f"Wrote {count} documents to {output}")
@@ -105,5 +94,4 @@ def serve(
         path = store.resolve_db_path(db)
         store.open_readonly(path).close()
         typer.echo(f"Serving {path} read-only on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-        code = run(path, host, port)
-    raise typer.Exit(code)
+        run(path, host, port)

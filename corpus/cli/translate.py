@@ -15,6 +15,7 @@ from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_f
 from newsalign.corpus.store.records import as_dict
 from newsalign.translate import packages
 from newsalign.translate.engine import Settings
+from newsalign.translate.errors import TranslateError
 
 models_app = typer.Typer(
     help="Offline translation models: Argos Translate packages in Argos's own package folder "
@@ -87,14 +88,22 @@ def tm_import(
     db: DbOption = None,
 ) -> None:
     """Import a translation memory; a malformed file is refused whole, naming the line."""
-    from newsalign.corpus.store.memory import import_units
+    from newsalign.corpus.store.memory import conflicts, import_units
     from newsalign.translate.memory_formats import read_file
 
     with cli_errors():
         units = read_file(file, fmt, source, target)
+        if not units:
+            raise TranslateError(f"{file.name} holds no translation units for these languages")
         database = open_for_writing(db)
         new, replaced = import_units(database, units, file.name)
     typer.echo(f"Imported {len(units)} units from {file.name}: {new} new, {replaced} replaced")
+    clashes = conflicts(units)
+    if clashes:
+        first, targets = clashes[0]
+        typer.echo(f"warning: {len(clashes)} source sentence(s) appear with different targets; the "
+                   f"last one was kept (e.g. {first[:60]!r}: {' | '.join(t[:40] for t in targets)})",
+                   err=True)  # fmt: skip
 
 
 def _progress(as_json: bool):

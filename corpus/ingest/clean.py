@@ -288,12 +288,59 @@ _BLOCK_TAGS = (
 )  # fmt: skip
 
 
-def _all_html_lines(html: str) -> list[str]:
+# libxml2 stops parsing HTML at depth 256 unless told otherwise, and whatever is deeper is
+# silently lost: pages nested deeper than this are flattened first.
+MAX_DEPTH = 200
+_WRAPPERS = {"div", "span", "section", "article", "main", "font", "center", "table", "tbody",
+             "tr", "td", "b", "i", "em", "strong"}  # fmt: skip
+
+
+_WRAPPER_NAMES = "|".join(sorted(_WRAPPERS))
+_TAG_RUN_OPEN = re.compile(rf"(?:<(?:{_WRAPPER_NAMES})\b[^<>]*>\s*){{100,}}", re.I)
+_TAG_RUN_CLOSE = re.compile(rf"(?:</(?:{_WRAPPER_NAMES})\s*>\s*){{100,}}", re.I)
+
+
+def _parse(html: str):
+    import lxml.html
+    from lxml import etree
+
+    parser = lxml.html.HTMLParser(huge_tree=True)
+    try:
+        return lxml.html.fromstring(html, parser=parser)
+    except (ValueError, etree.ParserError):
+        return None
+
+
+def flatten_deep_html(html: str) -> str:
+    """`html` as is, or, if nested deeper than MAX_DEPTH, with the wrapper elements below depth
+    MAX_DEPTH * 3/4 unwrapped (their text and children kept), so no parser loses the article.
+    Runs of a hundred or more wrapper tags in a row, deeper than even a huge tree parses, go
+    first: they carry nothing."""
     import lxml.html
 
-    try:
-        tree = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+    html = _TAG_RUN_OPEN.sub("<div>", html)
+    html = _TAG_RUN_CLOSE.sub("</div>", html)
+    tree = _parse(html)
+    if tree is None:
+        return html
+    depth = {tree: 0}
+    deep = []
+    for element in tree.iter():
+        parent = element.getparent()
+        level = depth.get(parent, 0) + 1 if parent is not None else 0
+        depth[element] = level
+        if level > MAX_DEPTH * 3 // 4 and isinstance(element.tag, str) and element.tag in _WRAPPERS:
+            deep.append(element)
+    if max(depth.values(), default=0) <= MAX_DEPTH:
+        return html
+    for element in reversed(deep):
+        element.drop_tag()
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+def _all_html_lines(html: str) -> list[str]:
+    tree = _parse(html)
+    if tree is None:
         return []
     for element in tree.iter("script", "style", "noscript", "template"):
         element.drop_tree()
@@ -308,6 +355,7 @@ def clean_html(html: str) -> Cleaned:
     """Clean a saved web page with trafilatura; lines it dropped are kept as boilerplate."""
     import trafilatura
 
+    html = flatten_deep_html(html)
     doc = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -12,14 +13,17 @@ from typing import BinaryIO
 
 import sqlite_utils
 
-from newsalign.corpus.errors import InputError
+from newsalign.corpus.errors import CorpusError, InputError
 from newsalign.corpus.ingest.clean import BOILERPLATE
 from newsalign.corpus.ingest.parse import FORMATS, parse_document
 from newsalign.corpus.store import documents
-from newsalign.corpus.store.database import RunLog, locked_error
+from newsalign.corpus.store.database import RunLog, database_path, locked_error
 from newsalign.corpus.store.glossary import version as glossary_version
 from newsalign.corpus.store.mentions import matcher
 from newsalign.translate.langid import LanguageDetector
+
+ENV_MAX_INPUT_MB = "NEWSALIGN_MAX_INPUT_MB"
+DEFAULT_MAX_INPUT_MB = 10
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,8 @@ class IngestReport:
 def discover(paths: Iterable[str]) -> Iterator[InputFile | IngestResult]:
     """Expand the command line: files, directories (recursively) and `-` for stdin.
 
-    Missing paths come back as failed results so the other inputs still go on.
+    Missing paths and folders that cannot be read come back as failed results, so the other
+    inputs still go on and the run ends non-zero.
     """
     for raw in paths:
         if raw == "-":
@@ -70,22 +75,41 @@ def discover(paths: Iterable[str]) -> Iterator[InputFile | IngestResult]:
             continue
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in FORMATS
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )  # fmt: skip
-            yield from (InputFile(str(p), p) for p in found)
+            found, unreadable = [], []
+            for folder, dirs, files in os.walk(path, onerror=unreadable.append):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [Path(folder) / f for f in files
+                          if not f.startswith(".") and Path(f).suffix.lower() in FORMATS]  # fmt: skip
+            yield from (InputFile(str(p), p) for p in sorted(found))
+            for error in unreadable:
+                yield IngestResult(error.filename or raw, "failed",
+                                   message=f"cannot read this folder: {error.strerror}")  # fmt: skip
         elif path.is_file():
             yield InputFile(raw, path)
         else:
             yield IngestResult(raw, "failed", message="no such file or directory")
 
 
-def _read(item: InputFile, stdin: BinaryIO | None) -> bytes:
-    if item.path is None:
-        return (stdin or sys.stdin.buffer).read()
+def max_input_bytes() -> int:
+    """The largest input file ingested: $NEWSALIGN_MAX_INPUT_MB, else 10 MB. A news article is
+    rarely more than a few hundred kilobytes, even as a saved page with its scripts."""
     try:
+        return int(float(os.environ.get(ENV_MAX_INPUT_MB, DEFAULT_MAX_INPUT_MB)) * 1024 * 1024)
+    except ValueError:
+        raise CorpusError(f"${ENV_MAX_INPUT_MB} must be a number of megabytes") from None
+
+
+def _read(item: InputFile, stdin: BinaryIO | None, limit: int) -> bytes:
+    too_big = (f"more than {limit / 2**20:g} MB, the limit for one article "
+               f"(--max-mb or ${ENV_MAX_INPUT_MB} raises it)")  # fmt: skip
+    if item.path is None:
+        data = (stdin or sys.stdin.buffer).read(limit + 1)
+        if len(data) > limit:
+            raise InputError(too_big)
+        return data
+    try:
+        if item.path.stat().st_size > limit:
+            raise InputError(too_big)
         return item.path.read_bytes()
     except OSError as exc:
         raise InputError(exc.strerror or str(exc)) from None
@@ -100,6 +124,7 @@ def ingest(
     stdin: BinaryIO | None = None,
     detector: LanguageDetector | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
+    max_bytes: int | None = None,
 ) -> IngestReport:
     """Ingest every input, one transaction per document; failures are reported, not raised.
 
@@ -107,6 +132,7 @@ def ingest(
     the old one. Raises CorpusError only when the database itself cannot be written.
     """
     paths = list(paths)  # read twice: for the run's record and for discovery
+    limit = max_bytes if max_bytes is not None else max_input_bytes()
     names = (matcher(db), glossary_version(db))
     detector = detector or LanguageDetector(langs)
     run = RunLog(db, "ingest", {"paths": paths,
@@ -123,12 +149,10 @@ def ingest(
             if isinstance(item, IngestResult):
                 emit(item)
                 continue
-            emit(_ingest_one(db, item, source, detector, run, stdin, names))
+            emit(_ingest_one(db, item, source, detector, run, stdin, names, limit))
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise locked_error(
-                Path(db.conn.execute("PRAGMA database_list").fetchone()[2])
-            ) from None
+            raise locked_error(database_path(db)) from None
         raise
     finally:
         for status in ("added", "new-version", "unchanged", "duplicate", "failed"):
@@ -137,27 +161,36 @@ def ingest(
     return IngestReport(tuple(results), run.id)
 
 
-def _ingest_one(db, item: InputFile, source, detector, run, stdin, names) -> IngestResult:
+def _seen(item: InputFile, key: str, existing: tuple[int, str]) -> IngestResult:
+    same = existing[1] == key
+    return IngestResult(
+        item.name, "unchanged" if same else "duplicate", doc_id=existing[0],
+        message="already ingested, nothing added" if same
+        else f"same bytes as document {existing[0]}, nothing added",
+    )  # fmt: skip
+
+
+def _ingest_one(db, item: InputFile, source, detector, run, stdin, names, limit) -> IngestResult:
     try:
-        data = _read(item, stdin)
+        data = _read(item, stdin, limit)
         sha = hashlib.sha256(data).hexdigest()
         key = f"file:{item.path.resolve()}" if item.path else f"stdin:{sha}"
         existing = documents.find_by_hash(db, sha)
         if existing:
-            same = existing[1] == key
-            return IngestResult(
-                item.name, "unchanged" if same else "duplicate", doc_id=existing[0],
-                message="already ingested, nothing added" if same
-                else f"same bytes as document {existing[0]}, nothing added",
-            )  # fmt: skip
+            return _seen(item, key, existing)
         doc = parse_document(data, item.name, detector)
         name = source or doc.site or (item.path.stem if item.path else "stdin")
         found, version = names
-        with db.atomic():
-            doc_id, previous = documents.insert_document(
-                db, doc, key=key, path=str(item.path) if item.path else None, source=name,
-                sha256=sha, run_id=run.ensure(), names=found, glossary_version=version,
-            )  # fmt: skip
+        with run.transaction() as record:
+            # Another process may have stored these bytes while this one parsed them.
+            existing = documents.find_by_hash(db, sha)
+            if not existing:
+                doc_id, previous = documents.insert_document(
+                    db, doc, key=key, path=str(item.path) if item.path else None, source=name,
+                    sha256=sha, run_id=record(), names=found, glossary_version=version,
+                )  # fmt: skip
+        if existing:
+            return _seen(item, key, existing)
     except InputError as exc:
         return IngestResult(item.name, "failed", message=str(exc))
     return IngestResult(

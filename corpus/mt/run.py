@@ -250,8 +250,8 @@ def _store(
         else:
             report.from_model += 1
     if rows:
-        with db.atomic():
-            run_id = run.ensure()
+        with run.transaction() as record:
+            run_id = record()
             for row in rows:
                 row["run_id"] = run_id
             translations_db.insert(db, rows, names.matcher, gv)

@@ -5,16 +5,15 @@ Datasette is an optional extra (`pip install -e '.[serve]'`).
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import subprocess
-import sys
-import tempfile
+import asyncio
+import socket
 from pathlib import Path
 from typing import Any
 
 from newsalign.corpus.errors import CorpusError
 from newsalign.glossary.io import CREDIT
+
+SQL_TIME_LIMIT_MS = 5000
 
 SHARED_CLAIMS = """
 SELECT c.id AS claim, c.sources,
@@ -112,31 +111,37 @@ def metadata(database_name: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def serve_command(db_path: Path, host: str, port: int, metadata_path: Path) -> list[str]:
-    """The Datasette command line that serves `db_path` read-only."""
-    return [sys.executable, "-m", "datasette", "serve", "--immutable", str(db_path),
-            "--metadata", str(metadata_path), "--host", host, "--port", str(port),
-            "--setting", "sql_time_limit_ms", "5000"]  # fmt: skip
+def _port_free(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise CorpusError(f"cannot serve on {host}:{port}: {exc.strerror}") from None
 
 
-def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> int:
-    """Run Datasette on the corpus until interrupted; returns its exit code."""
+def app(db_path: Path):
+    """The Datasette application for a corpus: read-only connections that see what other
+    commands write (not --immutable, which assumes the file never changes), and the metadata
+    passed in memory, so nothing is left behind on disk."""
+    from datasette.app import Datasette
+
+    ds = Datasette([str(db_path)], metadata=metadata(db_path.stem),
+                   settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS})  # fmt: skip
+    return ds
+
+
+def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+    """Serve the corpus in this process until interrupted (Ctrl-C or SIGTERM): one process,
+    so stopping it stops everything."""
     try:
-        import datasette  # noqa: F401
+        import uvicorn
     except ImportError:
         raise CorpusError("Datasette is not installed: pip install -e '.[serve]'") from None
     if not db_path.exists():
         raise CorpusError(f"no newsalign database at {db_path}; run `newsalign init` first")
-    # --immutable reads the main file only: fold the write-ahead log into it first.
-    conn = sqlite3.connect(db_path)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        conn.close()
-    with tempfile.TemporaryDirectory() as tmp:
-        meta = Path(tmp) / "metadata.json"
-        meta.write_text(json.dumps(metadata(db_path.stem), ensure_ascii=False), encoding="utf-8")
-        try:
-            return subprocess.call(serve_command(db_path, host, port, meta))
-        except KeyboardInterrupt:
-            return 0
+    _port_free(host, port)
+    ds = app(db_path)
+    asyncio.run(ds.invoke_startup())
+    # Errors of a user's SQL are shown on the page; the console gets no tracebacks.
+    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on",
+                access_log=False)  # fmt: skip

@@ -1,10 +1,14 @@
-"""Opening the corpus database: location, checks, WAL mode, migrations, read-only access."""
+"""Opening the corpus database: location, checks, WAL mode, migrations, read-only access,
+write transactions that wait for other writers, and the log of command runs."""
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,8 +20,9 @@ from newsalign.corpus.store import migrations
 
 DEFAULT_DB = "newsalign.db"
 ENV_DB = "NEWSALIGN_DB"
-# How long a write waits for another process's lock before giving up with a clear error.
-BUSY_TIMEOUT_MS = 2000
+# How long a writer waits for another process's write lock before giving up (seconds).
+ENV_WAIT = "NEWSALIGN_LOCK_WAIT"
+DEFAULT_WAIT = 30.0
 
 
 def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
@@ -30,23 +35,37 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def lock_wait() -> float:
+    """Seconds a writer waits for a lock: $NEWSALIGN_LOCK_WAIT, else 30."""
+    try:
+        return max(float(os.environ.get(ENV_WAIT, DEFAULT_WAIT)), 0.0)
+    except ValueError:
+        raise CorpusError(f"${ENV_WAIT} must be a number of seconds") from None
+
+
+def _is_locked(exc: BaseException) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     if path.is_dir():
         raise CorpusError(f"{path} is a directory, not a database file")
+    wait = lock_wait()
     try:
         if readonly:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=wait)
         else:
-            conn = sqlite3.connect(str(path))
+            conn = sqlite3.connect(str(path), timeout=wait)
     except sqlite3.Error as exc:
         raise CorpusError(f"cannot open database {path}: {exc}") from None
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     except sqlite3.DatabaseError as exc:
         conn.close()
-        if "locked" in str(exc) or "busy" in str(exc):
+        if _is_locked(exc):
             raise locked_error(path) from None
+        if "unable to open" in str(exc) or "readonly" in str(exc):
+            raise CorpusError(f"cannot read database {path}: {exc}") from None
         raise CorpusError(f"{path} is not a SQLite database ({exc})") from None
     if tables and migrations.MIGRATIONS_TABLE not in tables:
         conn.close()
@@ -54,21 +73,36 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     return conn
 
 
-def locked_error(path: Path) -> CorpusError:
-    """The error for a database another process is writing to."""
+def locked_error(path: Path | str) -> CorpusError:
+    """The error for a database another process is writing to, after waiting for it."""
     return CorpusError(
-        f"database {path} is locked by another process (waited {BUSY_TIMEOUT_MS / 1000:g} s); "
+        f"database {path} is locked by another process (waited {lock_wait():g} s); "
         "try again when it has finished"
     )
+
+
+def _writable(path: Path) -> None:
+    """Refuse, in one line, a database this user may not write (its file or its folder)."""
+    if path.exists() and not os.access(path, os.W_OK):
+        raise CorpusError(f"database {path} is read-only for this user; commands that change it "
+                          "cannot run (reading commands can)")  # fmt: skip
+    folder = path.resolve().parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise CorpusError(f"cannot write in {folder}, where database {path.name} and its "
+                          "write-ahead log live")  # fmt: skip
 
 
 def open_db(
     path: str | os.PathLike[str] | None = None, *, create: bool = False
 ) -> sqlite_utils.Database:
-    """Open the corpus for writing, migrating it; create it only if `create` is true."""
+    """Open the corpus for writing, migrating it; create it only if `create` is true. Runs
+    of earlier commands that were killed are marked interrupted."""
     db_path = resolve_db_path(path)
     if not db_path.exists() and not create:
         raise CorpusError(f"no newsalign database at {db_path}; run `newsalign init` first")
+    if db_path.is_dir():
+        raise CorpusError(f"{db_path} is a directory, not a database file")
+    _writable(db_path)
     conn = _connect(db_path, readonly=False)
     db = sqlite_utils.Database(conn)
     try:
@@ -76,11 +110,12 @@ def open_db(
             db.execute("PRAGMA journal_mode = wal")
         db.execute("PRAGMA foreign_keys = ON")
         migrations.migrate(db)
+        mark_interrupted(db)
     except sqlite3.OperationalError as exc:
         conn.close()
-        if "locked" in str(exc) or "busy" in str(exc):
+        if _is_locked(exc):
             raise locked_error(db_path) from None
-        raise
+        raise CorpusError(f"cannot write database {db_path}: {exc}") from None
     return db
 
 
@@ -97,6 +132,68 @@ def open_readonly(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Da
     return db
 
 
+def database_path(db: sqlite_utils.Database) -> str:
+    """The file behind an open database (for messages)."""
+    return db.conn.execute("PRAGMA database_list").fetchone()[2]
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """A write transaction that takes the write lock at once (BEGIN IMMEDIATE), so another
+    writer is waited for (the busy timeout) instead of failing half-way; nested calls are
+    savepoints. A lock still held after the wait is one line, not a traceback."""
+    if db.conn.in_transaction:
+        with db.atomic():  # a savepoint inside the outer transaction
+            yield db
+        return
+    try:
+        db.conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if _is_locked(exc):
+            raise locked_error(database_path(db)) from None
+        raise
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        if _is_locked(exc):
+            raise locked_error(database_path(db)) from None
+        raise
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def mark_interrupted(db: sqlite_utils.Database) -> int:
+    """Runs still 'running' whose process on this machine is gone were killed: say so."""
+    host = socket.gethostname()
+    dead = [run_id for run_id, pid, run_host in db.execute(
+        "SELECT id, pid, host FROM runs WHERE status = 'running'")
+        if run_host in (None, host) and (pid is None or not _alive(pid))]  # fmt: skip
+    if dead:
+        with transaction(db):
+            db.conn.executemany(
+                "UPDATE runs SET status = 'interrupted', finished_at = ?, "
+                "error = 'the process stopped before the run finished' WHERE id = ?",
+                [(now(), run_id) for run_id in dead],
+            )
+    return len(dead)
+
+
 class RunLog:
     """A command run in the `runs` table, written lazily so that a run which changes nothing
     leaves no trace: bad input must leave the database exactly as it was."""
@@ -109,28 +206,36 @@ class RunLog:
         self.counts: dict[str, Any] = {}
         self.id: int | None = None
 
-    def ensure(self) -> int:
-        """The run's id, inserting its row; call inside the transaction of its first change."""
-        if self.id is None:
-            self.id = (
-                self.db["runs"]
-                .insert(
-                    {
-                        "command": self.command,
-                        "args": self.args,
-                        "started_at": self.started_at,
-                        "status": "running",
-                    }  # fmt: skip
-                )
-                .last_pk
-            )
-        return self.id
+    @contextmanager
+    def transaction(self) -> Iterator[Callable[[], int]]:
+        """A write transaction yielding `record()`: call it when the transaction changes
+        something, and it returns the run's id, writing the run's row first if needed. If the
+        transaction rolls back, so does a run row it wrote, and its id is forgotten."""
+        created = []
+
+        def record() -> int:
+            if self.id is None:
+                self.id = self.db.execute(
+                    "INSERT INTO runs (command, args, started_at, status, pid, host) "
+                    "VALUES (?, ?, ?, 'running', ?, ?)",
+                    [self.command, self.args, self.started_at, os.getpid(), socket.gethostname()],
+                ).lastrowid
+                created.append(self.id)
+            return self.id
+
+        try:
+            with transaction(self.db):
+                yield record
+        except BaseException:
+            if created:
+                self.id = None
+            raise
 
     def finish(self, error: str | None = None) -> None:
         """Close the run's row, if it has one."""
         if self.id is None:
             return
-        with self.db.atomic():
+        with transaction(self.db):
             self.db["runs"].update(
                 self.id,
                 {

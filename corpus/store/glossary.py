@@ -11,7 +11,7 @@ from importlib import resources
 
 import sqlite_utils
 
-from newsalign.corpus.store.database import now
+from newsalign.corpus.store.database import now, transaction
 from newsalign.corpus.store.mentions import refresh_mentions
 from newsalign.glossary.io import loads
 from newsalign.glossary.match import words
@@ -131,7 +131,7 @@ def change(
 ) -> int:
     """Apply `edit` to the glossary in one transaction: save, bump the version, refresh
     mentions. Returns the new version. An edit that raises changes nothing."""
-    with db.atomic():
+    with transaction(db):
         entities = edit(load(db))
         _save(db, entities)
         new_version = version(db) + 1

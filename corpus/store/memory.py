@@ -5,15 +5,26 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from newsalign.corpus.store.database import now
+from newsalign.corpus.store.database import now, transaction
 from newsalign.translate.memory_formats import Unit, normalize
 
 
+def conflicts(units: list[Unit]) -> list[tuple[str, list[str]]]:
+    """Sources a file gives more than one target (after normalisation), with their targets."""
+    targets: dict[tuple[str, str, str], list[str]] = {}
+    for u in units:
+        key = (u.source_lang, u.target_lang, normalize(u.source))
+        seen = targets.setdefault(key, [])
+        if u.target not in seen:
+            seen.append(u.target)
+    return [(key[2], ts) for key, ts in targets.items() if len(ts) > 1]
+
+
 def import_units(db: sqlite_utils.Database, units: list[Unit], origin: str) -> tuple[int, int]:
-    """Store units in one transaction; a source already in memory is replaced. Returns
-    (new, replaced)."""
+    """Store units in one transaction; a source already in memory is replaced (within one file,
+    the last target of a source wins: see `conflicts`). Returns (new, replaced)."""
     new = replaced = 0
-    with db.atomic():
+    with transaction(db):
         for u in units:
             key = [u.source_lang, u.target_lang, normalize(u.source)]
             exists = db.execute(

@@ -327,6 +327,17 @@ def m0006_stories(db: sqlite_utils.Database) -> None:
     )
 
 
+def m0007_run_processes(db: sqlite_utils.Database) -> None:
+    # Which process ran a command: a run left 'running' by a process that is gone was killed,
+    # and the next command marks it interrupted.
+    db.executescript(
+        """
+        ALTER TABLE runs ADD COLUMN pid INTEGER;
+        ALTER TABLE runs ADD COLUMN host TEXT;
+        """
+    )
+
+
 def text_hash(text: str) -> str:
     """The key of a text in caches: SHA-256 of its UTF-8 bytes, hex."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -339,6 +350,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0004_alignment", m0004_alignment),
     ("0005_views_and_cache_keys", m0005_views_and_cache_keys),
     ("0006_stories", m0006_stories),
+    ("0007_run_processes", m0007_run_processes),
 ]
 
 
@@ -356,21 +368,30 @@ def pending(db: sqlite_utils.Database) -> list[str]:
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply every pending migration, each in its own transaction; return their names."""
-    done = set(applied(db))
+    """Apply every pending migration, each in its own transaction; return their names.
+
+    Each takes the write lock first (BEGIN IMMEDIATE) and checks again that it is still
+    pending, so two processes opening a new database at once do not both apply it."""
     ran = []
     for name, func in MIGRATIONS:
-        if name in done:
+        if name in set(applied(db)):
             continue
-        with db.atomic():
-            db.execute(
-                f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
-                "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-            )
-            func(db)
-            db.execute(
-                f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)",
-                [name, datetime.now(UTC).isoformat(timespec="seconds")],
-            )
-        ran.append(name)
+        db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            if name not in set(applied(db)):
+                db.execute(
+                    f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
+                    "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+                )
+                func(db)
+                db.execute(
+                    f"INSERT INTO {MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)",
+                    [name, datetime.now(UTC).isoformat(timespec="seconds")],
+                )
+                ran.append(name)
+            db.conn.execute("COMMIT")
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
     return ran

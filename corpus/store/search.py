@@ -90,9 +90,8 @@ def search(
     try:
         rows = db.execute(sql, [*params, limit]).fetchall()
     except sqlite3.OperationalError as exc:
-        if "fts5" in str(exc) or "syntax" in str(exc):
-            raise CorpusError(f"invalid search query {query!r}: {exc}") from None
-        raise
+        # With --fts the query is FTS5 syntax of the user's own: any error is theirs to fix.
+        raise CorpusError(f"invalid search query {query!r}: {exc}") from None
     hits = []
     for row in rows:
         hit = SearchHit(*row)
