@@ -28,6 +28,7 @@ def run_pipeline(
     source: str | None = None,
     langs: list[str] | None = None,
     max_bytes: int | None = None,
+    manifest=None,
 ) -> RunSummary:
     """Ingest `paths`, translate where a model or the memory covers the language, and
     summarise every current document of the corpus."""
@@ -36,7 +37,7 @@ def run_pipeline(
     from newsalign.corpus.mt.run import Options, translate_corpus
     from newsalign.corpus.store.claims import list_claims
 
-    report = ingest(db, paths, source=source, langs=langs, max_bytes=max_bytes)
+    report = ingest(db, paths, source=source, langs=langs, max_bytes=max_bytes, manifest=manifest)
     if report.failed:
         # Bad input stops the run here: what was ingested stays, nothing else changes.
         return RunSummary(report, tuple(documents.summaries(db)),

@@ -53,6 +53,89 @@ def test_one_sentence_per_article_and_marked_repeats() -> None:
     assert [m.index for m in members] == [0, 2, 3]
 
 
+def test_a_persons_decisions_override_the_scores() -> None:
+    from newsalign.corpus.align.cluster import average_link, with_repeats
+
+    docs = np.array([1, 2, 3, 1])
+    i, j, p = np.array([0, 0, 1]), np.array([1, 2, 2]), np.array([0.95, 0.9, 0.9])
+    assert average_link(4, docs, i, j, p, 0.5) == [[0, 1, 2]]
+    # cannot: 1 and 2 never share a claim, however strong their link.
+    assert average_link(4, docs, i, j, p, 0.5, cannot=[(1, 2)]) == [[0, 1]]
+    # must: 3 (never scored, same article as 0) joins, as 0's repeat.
+    groups = average_link(4, docs, i, j, p, 0.5, must=[(0, 3)])
+    assert groups == [[0, 1, 2, 3]]
+    (members,) = with_repeats(groups, docs, i, j, p, 0.5)
+    assert [(m.index, m.repeat_of) for m in members] == [(0, None), (1, None), (2, None), (3, 0)]
+    # Both kinds at once: 1 and 2 together, and 0 kept out because it cannot be with 2.
+    assert average_link(4, docs, i, j, p, 0.5, must=[(1, 2)], cannot=[(0, 2)]) == [[1, 2]]
+    # A must pair that would join a cannot pair is not applied.
+    assert average_link(4, docs, i, j, p, 0.5, must=[(0, 2)], cannot=[(0, 2)]) == [[0, 1]]
+
+
+def test_decided_pairs_newest_first_and_unapplied_counted(tmp_path) -> None:
+    """A later merge overrules an earlier split of the same sentences; pairs naming sentences
+    that are gone are counted, not applied."""
+    from newsalign.corpus.align.claims import Claim
+    from newsalign.corpus.align.run import decided_pairs
+    from newsalign.corpus.store import open_db
+    from newsalign.corpus.store.records import text_hash
+
+    db = open_db(tmp_path / "d.db", create=True)
+    for doc in (1, 2):
+        db["documents"].insert({"id": doc, "doc_key": f"k{doc}", "version": 1, "source": f"s{doc}",
+                                "format": "text", "encoding": "utf-8", "sha256": f"h{doc}",
+                                "raw_chars": 0, "clean_chars": 0, "boilerplate_chars": 0,
+                                "text": "", "ingested_at": ""})  # fmt: skip
+    claims = [Claim(k, d, f"s{d}", "en", t, t) for k, (d, t) in enumerate([(1, "a"), (2, "b")])]
+    a, b = ("k1", text_hash("a")), ("k2", text_hash("b"))
+    for decision, link in ((1, "cannot"), (2, "must")):
+        db.execute(
+            "INSERT INTO decisions (id, action, created_at) VALUES (?, 'merge', '')", [decision]
+        )
+        db.execute("INSERT INTO decision_pairs VALUES (?, ?, ?, ?, ?, ?)", [decision, link, *a, *b])
+    db.execute(
+        "INSERT INTO decision_pairs VALUES (2, 'must', 'k1', ?, 'gone', 'x')", [text_hash("a")]
+    )
+    must, cannot, unapplied = decided_pairs(db, claims)
+    assert must == [(0, 1)] and cannot == [] and unapplied == 2
+
+
+def test_ids_are_kept_for_what_is_essentially_unchanged(tmp_path) -> None:
+    from newsalign.corpus.store import open_db
+    from newsalign.corpus.store.numbering import keep_ids
+
+    db = open_db(tmp_path / "n.db", create=True)
+    old = {4: frozenset("abc"), 7: frozenset("de"), 9: frozenset("fg")}
+    new = [frozenset("de"), frozenset("abcx"), frozenset("f"), frozenset("yz")]
+    # de unchanged; abc grew; f keeps only half of fg (not more): new; yz new.
+    assert keep_ids(db, "clusters", old, new) == [7, 4, 10, 11]
+    # 10 and 11 are never given again, even once they are gone.
+    assert keep_ids(db, "clusters", {}, [frozenset("q")]) == [12]
+
+
+def test_versions_disagree_on_numbers_and_dates_not_on_more_detail() -> None:
+    from newsalign.corpus.align.differences import Mention, compare, marks
+
+    def versions(*texts):
+        return {f"v{k}": marks(t, "en", []) for k, t in enumerate(texts)}
+
+    (numbers,) = compare(versions("The base held 2,000 troops.", "The base held 1,960 troops."))
+    assert numbers.kind == "numbers" and numbers.disagree and numbers.odd == {"2000", "1960"}
+    found = compare(versions("He spoke on 27 May 2024.", "He spoke on May 27.", "He spoke."))
+    assert [(d.kind, d.disagree) for d in found] == [("dates", False)]  # the year is a detail
+    assert found[0].odd == {"2024-05-27"}
+    (years,) = compare(versions("It opens in 2024.", "It opens in 2025."))
+    assert years.kind == "dates" and years.disagree
+    (parts,) = compare(versions("It opens in 2024.", "He spoke on 27 May."))
+    assert not parts.disagree  # a year and a day of a month do not contradict each other
+    named = {
+        "a": marks("A consulate in Stepanakert.", "en", [Mention(13, 24, "Khankendi", "Stepanakert", "Armenian")]),
+        "b": marks("A consulate in Khankendi.", "en", [Mention(13, 22, "Khankendi", "Khankendi", "official")]),
+    }  # fmt: skip
+    naming = next(d for d in compare(named) if d.kind == "naming")
+    assert naming.values == {"a": ("Khankendi: Stepanakert",), "b": ("Khankendi: Khankendi",)}
+
+
 def _story(texts, docs, langs, vectors):
     from newsalign.corpus.align.pairs import StoryText
 

@@ -4,6 +4,7 @@ import csv
 import html
 import io
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -12,9 +13,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from newsalign.corpus.publish.serve import (
+    CLAIMS,
     NAMING_STANCE,
     REVIEW,
-    SHARED_CLAIMS,
     UNTRANSLATED,
     metadata,
 )
@@ -74,7 +75,7 @@ def test_export_corpus_jsonl(aligned, cli, tmp_path) -> None:
     assert cli("export", "corpus", "-o", str(path)).exit_code == 0
     documents = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert len(documents) == 7
-    german = next(d for d in documents if d["lang"] == "de" and d["source"].startswith("002"))
+    german = next(d for d in documents if d["lang"] == "de" and "002_" in d["path"])
     title = next(s for s in german["segments"] if s["kind"] == "title")
     assert {m["name"] for m in title["mentions"]} >= {"Khankendi", "Stepanakert"}
     assert any(s["kind"] == "boilerplate" for s in german["segments"])
@@ -82,8 +83,13 @@ def test_export_corpus_jsonl(aligned, cli, tmp_path) -> None:
 
 def test_canned_queries_run_and_pair_the_languages(aligned) -> None:
     conn = sqlite3.connect(aligned)
-    shared = conn.execute(SHARED_CLAIMS).fetchall()
-    assert any({row[3], row[7]} == {"de", "en"} for row in shared)
+    rows = conn.execute(CLAIMS, {"story": "", "claim": ""}).fetchall()
+    languages: dict[int, set[str]] = {}
+    for row in rows:
+        languages.setdefault(row[0], set()).add(row[5])
+    assert any(langs == {"de", "en"} for langs in languages.values())
+    one = rows[0][0]
+    assert {r[0] for r in conn.execute(CLAIMS, {"story": "", "claim": str(one)})} == {one}
     stance = conn.execute(NAMING_STANCE).fetchall()
     assert any(row[2] == "Stepanakert" for row in stance)
     assert conn.execute(UNTRANSLATED).fetchall()  # no model: the German is untranslated
@@ -91,15 +97,17 @@ def test_canned_queries_run_and_pair_the_languages(aligned) -> None:
     conn.close()
     meta = metadata("corpus")
     assert "GeoNames" in json.dumps(meta)
-    assert set(meta["databases"]["corpus"]["queries"]) == {"shared_claims", "naming_stance",
-                                                           "untranslated", "review"}  # fmt: skip
+    queries = meta["databases"]["corpus"]["queries"]
+    assert {"claims", "timeline", "search", "naming_stance", "review", "corrections",
+            "documents_list", "untranslated"} == set(queries)  # fmt: skip
+    assert all(q["hide_sql"] for q in queries.values())
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
-def test_browser_finds_karasins_announcement_in_one_row(cli, db_path, tmp_path) -> None:
+def test_browser_shows_karasins_announcement_as_one_claim(cli, db_path, tmp_path) -> None:
     assert cli("ingest", str(SEEDS)).exit_code == 0
     assert cli("align").exit_code == 0
     with Served(db_path) as server:
@@ -107,10 +115,15 @@ def test_browser_finds_karasins_announcement_in_one_row(cli, db_path, tmp_path) 
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
              "--no-first-run", "--disable-background-networking", "--disable-component-update",
              "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}", "--dump-dom",
-             f"{server.base}/{db_path.stem}/shared_claims?_size=max"],
+             f"{server.base}/{db_path.stem}/claims?story=&claim=&_size=max"],
             capture_output=True, text=True, timeout=120,
         ).stdout  # fmt: skip
     rows = [html.unescape(row) for row in page.split("<tr")[1:]]
     assert rows, page[:500]
-    assert any("Am 27. Mai kündigte Grigorij Karasin" in row and "Grigory Karasin, announced" in row
-               for row in rows)  # fmt: skip
+    claims: dict[str, str] = {}
+    for row in rows:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        if cells:
+            claims[cells[0]] = claims.get(cells[0], "") + row
+    assert any("Am 27. Mai kündigte Grigorij Karasin" in text and "Grigory Karasin, announced"
+               in text for text in claims.values())  # fmt: skip

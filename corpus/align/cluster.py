@@ -14,6 +14,7 @@ different claims into clusters of dozens of sentences on real news.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,12 +35,18 @@ def average_link(
     threshold: float,
     *,
     unscored_count: bool = True,
+    must: Sequence[tuple[int, int]] = (),
+    cannot: Sequence[tuple[int, int]] = (),
 ) -> list[list[int]]:
     """Groups of indexes (size >= 2, one per document). Pairs at or above the threshold propose
     merges, strongest first; a merge happens only when the average probability over all cross
     pairs of the two groups reaches the threshold. Pairs not given count as 0 (they were below
     a floor), or, with `unscored_count=False`, are left out of the average (they were never
-    scored). Passes repeat until nothing merges."""
+    scored). Passes repeat until nothing merges.
+
+    A person's decisions come first: `must` pairs merge their groups whatever the scores (even
+    two sentences of one article: the later becomes a repeat), unless that would put a
+    `cannot` pair in one group; no merge ever joins a `cannot` pair."""
     members: dict[int, list[int]] = {k: [k] for k in range(n)}
     doc_sets: dict[int, set] = {k: {docs[k]} for k in range(n)}
     group = list(range(n))
@@ -49,36 +56,56 @@ def average_link(
         link[a][b] = link[a].get(b, 0.0) + q
         link[b][a] = link[b].get(a, 0.0) + q
         scored[a][b] = scored[b][a] = scored[a].get(b, 0) + 1
+    apart: dict[int, set[int]] = defaultdict(set)
+    for x, y in cannot:
+        apart[x].add(y)
+        apart[y].add(x)
+
+    def blocked(a: int, b: int) -> bool:
+        return any(group[y] == b for x in members[a] for y in apart.get(x, ()))
+
+    def merge(a: int, b: int) -> None:
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        for x in members[b]:
+            group[x] = a
+        members[a] += members.pop(b)
+        doc_sets[a] |= doc_sets.pop(b)
+        counts = scored.pop(b, {})
+        for other, total in link.pop(b, {}).items():
+            link[other].pop(b, None)
+            scored[other].pop(b, None)
+            if other != a:
+                link[a][other] = link[a].get(other, 0.0) + total
+                link[other][a] = link[a][other]
+                scored[a][other] = scored[other][a] = scored[a].get(other, 0) + counts.get(other, 0)
+        link[a].pop(b, None)
+        scored[a].pop(b, None)
+
+    # Two sentences of one article joined by a person stay out of the averages (the later is a
+    # repeat); they are put together after the merging.
+    within = [(x, y) for x, y in must if docs[x] == docs[y]]
+    for x, y in must:
+        a, b = group[x], group[y]
+        if docs[x] != docs[y] and a != b and not blocked(a, b):
+            merge(a, b)
     order = [k for k in np.argsort(-p, kind="stable").tolist() if p[k] >= threshold]
     merged = True
     while merged:
         merged = False
         for k in order:
             a, b = group[int(i[k])], group[int(j[k])]
-            if a == b or doc_sets[a] & doc_sets[b]:
+            if a == b or doc_sets[a] & doc_sets[b] or blocked(a, b):
                 continue
             pairs = len(members[a]) * len(members[b]) if unscored_count else scored[a].get(b, 0)
             if not pairs or link[a].get(b, 0.0) / pairs < threshold:
                 continue
-            if len(members[a]) < len(members[b]):
-                a, b = b, a
-            for x in members[b]:
-                group[x] = a
-            members[a] += members.pop(b)
-            doc_sets[a] |= doc_sets.pop(b)
-            counts = scored.pop(b)
-            for other, total in link.pop(b).items():
-                link[other].pop(b, None)
-                scored[other].pop(b, None)
-                if other != a:
-                    link[a][other] = link[a].get(other, 0.0) + total
-                    link[other][a] = link[a][other]
-                    scored[a][other] = scored[other][a] = scored[a].get(other, 0) + counts.get(
-                        other, 0
-                    )
-            link[a].pop(b, None)
-            scored[a].pop(b, None)
+            merge(a, b)
             merged = True
+    for x, y in within:
+        a, b = group[x], group[y]
+        if a != b and not blocked(a, b):
+            merge(a, b)
     return [sorted(m) for _, m in sorted(members.items()) if len(m) > 1]
 
 
@@ -89,9 +116,16 @@ def with_repeats(
     j: np.ndarray,
     p: np.ndarray,
     threshold: float,
+    cannot: Sequence[tuple[int, int]] = (),
 ) -> list[list[Member]]:
     """The groups as members, each joined by the unclustered sentences of its own articles that
-    agree with its other articles' members on average (>= threshold): marked repeats."""
+    agree with its other articles' members on average (>= threshold): marked repeats. A group
+    holding two sentences of one article (a person merged them) keeps the first as the member
+    and marks the others as its repeats; a sentence never joins a group it `cannot` be in."""
+    apart: dict[int, set[int]] = defaultdict(set)
+    for x, y in cannot:
+        apart[x].add(y)
+        apart[y].add(x)
     where = {x: g for g, group in enumerate(groups) for x in group}
     pair_p: dict[int, dict[int, float]] = defaultdict(dict)
     for a, b, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True):
@@ -105,12 +139,17 @@ def with_repeats(
             group = groups[g]
             twin = next((m for m in group if docs[m] == docs[x]), None)
             others = [m for m in group if docs[m] != docs[x]]
-            if twin is None or not others:
+            if twin is None or not others or apart.get(x, set()) & set(group):
                 continue
             average = sum(neighbours.get(m, 0.0) for m in others) / len(others)
             if average >= threshold and (x not in best or average > best[x][0]):
                 best[x] = (average, g)
-    out = [[Member(x) for x in group] for group in groups]
+    out = []
+    for group in groups:
+        first: dict = {}
+        for x in group:
+            first.setdefault(docs[x], x)
+        out.append([Member(x, None if first[docs[x]] == x else first[docs[x]]) for x in group])
     for x, (_, g) in sorted(best.items()):
         twin = next(m for m in groups[g] if docs[m] == docs[x])
         out[g].append(Member(x, repeat_of=twin))

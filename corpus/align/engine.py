@@ -3,7 +3,7 @@
 1. Documents group into stories (stories.py); claims align only within a story.
 2. In each story, every cross-article pair gets a calibrated probability (pairs.py, model.py).
 3. Pairs at or above the threshold seed average-link clusters with one sentence per article,
-   joined by marked repeats (cluster.py).
+   joined by marked repeats (cluster.py); a person's must/cannot decisions override the scores.
 
 The database side (choosing claims, embedding, storing) is in run.py; benchmarks call this
 directly on synthetic or evaluation data.
@@ -79,26 +79,56 @@ def align_claims(
     threshold: float = THRESHOLD,
     bridge: Bridge | None = None,
     floor: float = FLOOR,
+    must: Sequence[tuple[int, int]] = (),
+    cannot: Sequence[tuple[int, int]] = (),
 ) -> AlignResult:
     """Stories, then claims within each story. Without a story model (or documents), the whole
-    input is one story."""
+    input is one story. `must` and `cannot` are a person's decisions, as pairs of claim
+    indexes: a `must` pair across two stories makes them one story."""
     if story_model is not None and data.documents and data.lead_vectors is not None:
         groups = stories.group(data.documents, data.lead_vectors, story_model)
         doc_ids = [[data.documents[k].id for k in g] for g in groups]
     else:
         doc_ids = [sorted({int(d) for d in data.docs})]
+    doc_ids = _join_stories(doc_ids, [(int(data.docs[a]), int(data.docs[b])) for a, b in must])
     by_doc: dict[int, list[int]] = defaultdict(list)
     for index, doc in enumerate(data.docs):
         by_doc[int(doc)].append(index)
     results = []
     for docs in doc_ids:
         rows = np.array(sorted(x for d in docs for x in by_doc.get(d, ())), dtype=int)
-        results.append(_story(data, docs, rows, claim_model, threshold, bridge, floor))
+        local = {int(r): k for k, r in enumerate(rows)}
+        decided = (
+            [(local[a], local[b]) for a, b in must if a in local and b in local],
+            [(local[a], local[b]) for a, b in cannot if a in local and b in local],
+        )
+        results.append(_story(data, docs, rows, claim_model, threshold, bridge, floor, decided))
     return AlignResult(tuple(results), threshold)
 
 
+def _join_stories(doc_ids: list[list[int]], pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """Stories joined where a person linked sentences of two of them, in first-story order."""
+    story_of = {d: k for k, docs in enumerate(doc_ids) for d in docs}
+    parent = list(range(len(doc_ids)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for a, b in pairs:
+        x, y = root(story_of[a]), root(story_of[b])
+        if x != y:
+            parent[max(x, y)] = min(x, y)
+    joined: dict[int, list[int]] = defaultdict(list)
+    for k, docs in enumerate(doc_ids):
+        joined[root(k)].extend(docs)
+    return [sorted(docs) for _, docs in sorted(joined.items())]
+
+
 def _story(data: AlignInput, docs: Sequence[int], rows: np.ndarray, model: LogisticModel,
-           threshold: float, bridge: Bridge | None, floor: float) -> StoryResult:  # fmt: skip
+           threshold: float, bridge: Bridge | None, floor: float,
+           decided: tuple[list, list] = ([], [])) -> StoryResult:  # fmt: skip
     if len(rows) < 2 or len(docs) < 2:
         empty = Edges(np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(model.features))),
                       np.zeros(0), model.features)  # fmt: skip
@@ -114,8 +144,11 @@ def _story(data: AlignInput, docs: Sequence[int], rows: np.ndarray, model: Logis
     english = data.english_vectors[rows] if data.english_vectors is not None else None
     local = score_pairs(text, views, model, english_view=english, bridge=bridge, floor=floor,
                         embedders=data.embedders)  # fmt: skip
-    groups = cluster.average_link(len(rows), text.docs, local.i, local.j, local.p, threshold)
-    members = cluster.with_repeats(groups, text.docs, local.i, local.j, local.p, threshold)
+    must, cannot = decided
+    groups = cluster.average_link(len(rows), text.docs, local.i, local.j, local.p, threshold,
+                                  must=must, cannot=cannot)  # fmt: skip
+    members = cluster.with_repeats(groups, text.docs, local.i, local.j, local.p, threshold,
+                                   cannot=cannot)  # fmt: skip
     edges = Edges(rows[local.i], rows[local.j], local.X, local.p, local.features)
     clusters = tuple(
         tuple(cluster.Member(int(rows[m.index]),

@@ -61,7 +61,7 @@ class Facts:
     """What a sentence states beyond its words."""
 
     numbers: tuple[float, ...] = ()
-    dates: tuple[str, ...] = ()  # ISO (2024-04-17) or partial (--05-27) dates
+    dates: tuple[str, ...] = ()  # ISO (2024-04-17, 2024), or day and month (--05-27)
     relative: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()  # folded surnames
 
@@ -87,12 +87,21 @@ def _number(match: re.Match[str], lang: str) -> float | None:
     return value
 
 
-def extract(text: str, lang: str | None) -> Facts:
-    """Numbers, dates, relative times and speakers of one sentence."""
+@dataclass(frozen=True)
+class FactSpan:
+    """Where a sentence states a fact: characters start-end, kind and normalised value."""
+
+    start: int
+    end: int
+    kind: str  # numbers, dates, relative or speakers
+    value: str
+
+
+def fact_spans(text: str, lang: str | None) -> list[FactSpan]:
+    """Every number, date, relative time and speaker of one sentence, where it is written."""
     lang = lang or "en"
-    full_dates = find_dates(text)
-    taken = [(d.start, d.end) for d in full_dates]
-    dates = [d.iso for d in full_dates]
+    out = [FactSpan(d.start, d.end, "dates", d.iso) for d in find_dates(text)]
+    taken = [(f.start, f.end) for f in out]
     for pattern in _PARTIAL_DATE:
         for m in pattern.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
@@ -100,29 +109,40 @@ def extract(text: str, lang: str | None) -> Facts:
             day = int(m.group("day"))
             if 1 <= day <= 31:
                 month = MONTH_NUMBERS[m.group("month").lower()]
-                dates.append(f"--{month:02d}-{day:02d}")
+                out.append(FactSpan(m.start(), m.end(), "dates", f"--{month:02d}-{day:02d}"))
                 taken.append((m.start(), m.end()))
-    numbers = []
     for m in _NUMBER.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
         value = _number(m, lang)
-        if value is not None:
-            numbers.append(value)
-    for word in re.findall(r"\w+", text.lower()):
-        if word in _WORD_NUMBERS:
-            numbers.append(float(_WORD_NUMBERS[word]))
-    relative = [key for key, pattern in _RELATIVE_RE.items() if pattern.search(text)]
-    speakers = []
+        if value is not None and re.fullmatch(r"(19|20)\d\d", m.group(0)):
+            out.append(FactSpan(m.start(), m.end(), "dates", m.group(0)))  # a year
+        elif value is not None:
+            out.append(FactSpan(m.start(), m.end(), "numbers", _fmt(value)))
+    for m in re.finditer(r"\w+", text):
+        if m.group().lower() in _WORD_NUMBERS:
+            out.append(FactSpan(m.start(), m.end(), "numbers",
+                                _fmt(_WORD_NUMBERS[m.group().lower()])))  # fmt: skip
+    for key, pattern in _RELATIVE_RE.items():
+        out += [FactSpan(m.start(), m.end(), "relative", key) for m in pattern.finditer(text)]
     for pattern in _SPEAKER:
         for m in pattern.finditer(text):
             surname = fold(m.group("name").split()[-1].strip(".,"))
             if surname not in _NOT_SPEAKERS and surname not in MONTH_NUMBERS and len(surname) > 2:
-                speakers.append(surname)
-    return Facts(
-        tuple(sorted(set(numbers))), tuple(sorted(set(dates))), tuple(sorted(set(relative))),
-        tuple(sorted(set(speakers))),
-    )  # fmt: skip
+                out.append(FactSpan(m.start("name"), m.end("name"), "speakers", surname))
+    return sorted(out, key=lambda f: (f.start, f.end))
+
+
+def extract(text: str, lang: str | None) -> Facts:
+    """Numbers, dates, relative times and speakers of one sentence."""
+    found: dict[str, set] = {"numbers": set(), "dates": set(), "relative": set(), "speakers": set()}
+    for f in fact_spans(text, lang):
+        found[f.kind].add(float(f.value) if f.kind == "numbers" else f.value)
+    return Facts(*(tuple(sorted(found[k])) for k in ("numbers", "dates", "relative", "speakers")))
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def same_speaker(a: str, b: str) -> bool:

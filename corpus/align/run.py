@@ -5,9 +5,12 @@ this path."""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import sqlite_utils
@@ -16,11 +19,13 @@ from newsalign.corpus.align import engine
 from newsalign.corpus.align.bridge import Bridge
 from newsalign.corpus.align.claims import Claim, load_claims
 from newsalign.corpus.align.embed import Embedder, ensure_embeddings, load_embedder, load_vectors
-from newsalign.corpus.align.model import LogisticModel, shipped
+from newsalign.corpus.align.model import LogisticModel, load_file, shipped
 from newsalign.corpus.align.stories import LEAD_SENTENCES, Doc
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store import claims as claims_db
+from newsalign.corpus.store import decisions
 from newsalign.corpus.store.database import RunLog
+from newsalign.corpus.store.records import text_hash
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,18 @@ class Settings:
     second: str | None = "use"
     threshold: float = engine.THRESHOLD
     bridge: bool = True
+    weights: str | None = None  # a weights file; None: the shipped weights
+
+
+def last_settings(db: sqlite_utils.Database) -> Settings:
+    """The settings of the last successful align run (the defaults if there was none), so a
+    correction re-aligns the way the person last aligned."""
+    row = db.execute(
+        "SELECT args FROM runs WHERE command = 'align' AND status = 'ok' ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    saved = json.loads(row[0]).get("settings", {}) if row else {}
+    known = {f.name for f in dataclasses.fields(Settings)}
+    return Settings(**{k: v for k, v in saved.items() if k in known})
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,8 @@ class AlignReport:
     bridge: bool  # whether the German-English dictionary was used
     run_id: int | None
     seconds: float
+    decisions: int = 0  # a person's must/cannot pairs applied
+    decisions_unapplied: int = 0  # pairs naming a sentence no longer a claim, or overruled
 
 
 @dataclass(frozen=True)
@@ -134,14 +153,19 @@ def run_alignment(
     settings = settings or Settings()
     start = time.perf_counter()
     embedders = embedders or embedders_for(settings)
+    if models is None:
+        models = load_file(Path(settings.weights)) if settings.weights else None
     claim_model, story_model = models or (shipped("claims"), shipped("stories"))
     prepared = prepare(db, embedders, on_progress)
     bridge = Bridge.load() if settings.bridge and "bridge" in claim_model.features else None
+    must, cannot, unapplied = decided_pairs(db, prepared.claims)
     result = engine.align_claims(prepared.data, claim_model, story_model,
-                                 threshold=settings.threshold, bridge=bridge)  # fmt: skip
+                                 threshold=settings.threshold, bridge=bridge,
+                                 must=must, cannot=cannot)  # fmt: skip
     method = f"calibrated:{claim_model.about.get('version', 'custom')}"
     run = RunLog(db, "align", {"threshold": settings.threshold, "method": method,
-                               "embedders": prepared.names, "bridge": bridge is not None})  # fmt: skip
+                               "embedders": prepared.names, "bridge": bridge is not None,
+                               "settings": dataclasses.asdict(settings)})  # fmt: skip
     stories, clusters, links = _rows(db, prepared, result, claim_model)
     with run.transaction() as record:
         run_id = record()
@@ -154,7 +178,46 @@ def run_alignment(
     run.finish()
     return AlignReport(len(prepared.claims), prepared.embedded, len(stories), len(links), accepted,
                        len(clusters), shared, method, settings.threshold, bridge is not None,
-                       run_id, time.perf_counter() - start)  # fmt: skip
+                       run_id, time.perf_counter() - start, len(must) + len(cannot),
+                       unapplied)  # fmt: skip
+
+
+def decided_pairs(
+    db: sqlite_utils.Database, claims: list[Claim]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
+    """A person's decisions as (must, cannot) pairs of claim indexes, and how many pairs are
+    not applied: they name a sentence that is not a claim now (its article was removed or
+    changed), or a later decision contradicts them (newest first: merging what an earlier
+    split separated undoes that part of the split)."""
+    keys = dict(db.execute("SELECT id, doc_key FROM documents").fetchall())
+    index: dict[tuple[str, str], int] = {}
+    for k, c in enumerate(claims):
+        index.setdefault((keys[c.doc], text_hash(c.text)), k)
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    must, cannot, unapplied = [], [], 0
+    for link, a, b in reversed(decisions.constraints(db)):
+        x, y = index.get(a), index.get(b)
+        if x is None or y is None or x == y:
+            unapplied += 1
+            continue
+        rx, ry = root(x), root(y)
+        if link == "must":
+            if any({root(u), root(v)} == {rx, ry} for u, v in cannot):
+                unapplied += 1
+                continue
+            must.append((x, y))
+            parent[max(rx, ry)] = min(rx, ry)
+        elif rx == ry:
+            unapplied += 1
+        else:
+            cannot.append((x, y))
+    return must[::-1], cannot[::-1], unapplied
 
 
 def _claim_row(c: Claim) -> claims_db.ClaimRow:
@@ -171,10 +234,8 @@ def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticMod
     for story in result.stories:
         members = [docs[d] for d in story.documents if d in docs]
         dates = sorted(d.published[:10] for d in members if d.published)
-        lead = min(members, key=lambda d: (d.published or "9999", d.id))
         stories.append(claims_db.StoryRow(
-            lead.titles[0] if lead.titles else claims[story.claims[0]].text if story.claims else "",
-            tuple(d.id for d in members), len({d.source for d in members}),
+            _label(members, story, claims), tuple(d.id for d in members), len({d.source for d in members}),
             ",".join(sorted({d.lang or "?" for d in members})),
             dates[0] if dates else None, dates[-1] if dates else None))  # fmt: skip
         where = {m.index: k for k, c in enumerate(story.clusters) for m in c}
@@ -213,3 +274,18 @@ def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticMod
                 ",".join(sorted({claims[i].lang or "?" for i in indexes})),
                 round(sum(ps) / len(ps), 4) if ps else 0.0))  # fmt: skip
     return stories, clusters, links
+
+
+def _label(members: list, story: engine.StoryResult, claims: list[Claim]) -> str:
+    """What a story is about: its most widely reported claim, in English where a member has it
+    (titles of scraped pages are too often captions or menus); without a shared claim, the
+    earliest title."""
+    if story.clusters:
+        top = max(story.clusters, key=lambda c: (len({claims[m.index].source for m in c}), len(c)))
+        texts = [claims[m.index] for m in top if m.repeat_of is None]
+        chosen = next((c for c in texts if c.english), texts[0])
+        return chosen.english or chosen.text
+    lead = min(members, key=lambda d: (d.published or "9999", d.id))
+    if lead.titles:
+        return lead.titles[0]
+    return claims[story.claims[0]].text if story.claims else ""

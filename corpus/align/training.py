@@ -131,19 +131,43 @@ def sentences(data: AlignInput, paths: dict[int, str]) -> list[Sentence]:
 
 
 def load_corpus(db_path: Path, folders: Sequence[Path], embedders: dict):
-    """A corpus database of `folders` (ingested once, then reused) and everything alignment
-    reads from it: (prepared input, path of each document by id)."""
+    """A corpus database of `folders` (ingested once, then reused while the ingest code and
+    the glossary are unchanged) and everything alignment reads from it: (prepared input, path
+    of each document by id). A folder's `index.tsv` is its manifest, as a user would pass it."""
     from newsalign.corpus.align.run import prepare
     from newsalign.corpus.ingest.run import ingest
     from newsalign.corpus.store import open_db
     from newsalign.corpus.store.glossary import ensure_default
 
+    stamp = db_path.with_suffix(".ingested-by")
+    if db_path.exists() and (not stamp.exists() or stamp.read_text() != _ingest_fingerprint()):
+        for stale in db_path.parent.glob(db_path.name + "*"):
+            stale.unlink()
     fresh = not db_path.exists()
     db = open_db(db_path, create=True)
     if fresh:
         ensure_default(db)
-        ingest(db, [str(f) for f in folders])
+        for folder in folders:
+            index = Path(folder) / "index.tsv"
+            ingest(db, [str(folder)], manifest=index if index.exists() else None)
+        stamp.write_text(_ingest_fingerprint())
     prepared = prepare(db, embedders)
     paths = dict(db.execute("SELECT id, path FROM documents").fetchall())
     db.close()
     return prepared, paths
+
+
+def _ingest_fingerprint() -> str:
+    """A hash of the code and data that decide what ingest stores: a cached corpus made by other
+    code is made again."""
+    import hashlib
+
+    import newsalign.corpus.ingest as ingest_package
+    import newsalign.glossary as glossary_package
+
+    digest = hashlib.sha256()
+    for package in (ingest_package, glossary_package):
+        for path in sorted(Path(package.__file__).parent.rglob("*")):
+            if path.suffix in (".py", ".json", ".tsv", ".csv") and path.is_file():
+                digest.update(path.read_bytes())
+    return digest.hexdigest()

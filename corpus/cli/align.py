@@ -52,25 +52,25 @@ def align(
     as_json: JsonOption = False,
 ) -> None:
     """Group documents into stories, then align claims within each story: the same statement in
-    different outlets and languages. Replaces the previous alignment.
+    different outlets and languages. Replaces the previous alignment, applying every
+    correction made with `claims reject/accept/split/merge`; stories and claims that are
+    essentially unchanged keep their ids.
 
     Each pair of sentences from different articles gets a calibrated probability of being the
     same claim (two cross-lingual embeddings, standardised within the story); a claim forms
     where its members agree on average, with at most one sentence per article besides marked
     repeats. Vectors are computed once per sentence and model and stored.
     """
-    from newsalign.corpus.align.model import load_file
     from newsalign.corpus.align.run import Settings, run_alignment
 
     if threshold != threshold:  # NaN passes the range check
         typer.echo("Error: --threshold must be a probability between 0 and 1", err=True)
         raise typer.Exit(1)
     settings = Settings(embedder=embedder, second=None if second == "none" else second,
-                        threshold=threshold)  # fmt: skip
+                        threshold=threshold, weights=str(weights.resolve()) if weights else None)  # fmt: skip
     with cli_errors():
-        models = load_file(weights) if weights else None
         database = store.open_db(db)
-        report = run_alignment(database, settings, models=models)
+        report = run_alignment(database, settings)
     if as_json:
         typer.echo(render.to_json(as_dict(report)))
         return
@@ -80,10 +80,24 @@ def align(
         f"claims, {report.shared} shared by two or more sources ({report.seconds:.1f} s). "
         "See `newsalign stories` and `newsalign claims list`."
     )
+    if report.decisions or report.decisions_unapplied:
+        typer.echo(f"Corrections: {report.decisions} decided sentence pair(s) applied, "
+                   f"{report.decisions_unapplied} not (a sentence is gone, or a later decision "
+                   "overrules it); see `newsalign claims decisions`.")  # fmt: skip
 
 
-def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
-    """Stories: documents reporting the same event, with outlets, languages and date range."""
+stories_app = typer.Typer(
+    help="Stories: documents reporting one event. Without a command: list them.",
+    invoke_without_command=True,
+)
+
+
+@stories_app.callback()
+def stories(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Stories of the last alignment: documents reporting one event, with their outlets,
+    languages, date range and shared claims. `newsalign stories show ID` opens one."""
+    if ctx.invoked_subcommand is not None:
+        return
     from newsalign.corpus.store.stories import list_stories
 
     with cli_errors():
@@ -98,6 +112,48 @@ def stories(db: DbOption = None, as_json: JsonOption = False) -> None:
             [[s.id, s.documents, s.sources, s.languages, s.first_published or "-",
               s.last_published or "-", s.claims, s.label] for s in rows],
             max_width=70))  # fmt: skip
+
+
+@stories_app.command("show")
+def stories_show(
+    story: Annotated[int, typer.Argument(help="Story id from `newsalign stories`.")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One story at a glance: its documents by date, each shared claim with who reported it
+    first and who repeated it, and which outlet carried which claim."""
+    from newsalign.corpus.store.stories import story_detail
+
+    with cli_errors():
+        detail = story_detail(store.open_readonly(db), story)
+    if as_json:
+        typer.echo(render.to_json({**as_dict(detail), "coverage": [
+            {"claim": claim, "outlets": {o: r.segment_id for o, r in cells.items()}}
+            for claim, cells in detail.coverage()]}))  # fmt: skip
+        return
+    s = detail.story
+    span = f"{s.first_published or '?'} to {s.last_published or '?'}"
+    typer.echo(f"Story {s.id}: {s.label}\n{s.documents} documents from {s.sources} outlets, "
+               f"languages {s.languages}, {span}\n")  # fmt: skip
+    typer.echo("Timeline:")
+    typer.echo(render.to_table(["date", "outlet", "lang", "doc", "title"],
+                               [[d.published or "(no date)", d.source, d.lang or "?", d.id, d.title or ""]
+                                for d in detail.documents], max_width=60))  # fmt: skip
+    typer.echo("\nClaims shared by two or more outlets, with who reported them first:")
+    for c in detail.claims:
+        first = ", ".join(c.first) + f" ({c.first_published})" if c.first else "no dated report"
+        later = [
+            f"{r.outlet} ({r.published or 'no date'})" for r in c.reports if r.outlet not in c.first
+        ]
+        typer.echo(f"  [{c.id}] {render.cut(c.claim, 100)}")
+        typer.echo(f"       first: {first}; then: {', '.join(dict.fromkeys(later)) or '-'}")
+    if detail.claims:
+        keys = {o: k + 1 for k, o in enumerate(detail.outlets)}
+        typer.echo("\nCoverage (claims by outlets; outlets numbered below; x: carried it):")
+        typer.echo(render.to_table(["claim", *map(str, keys.values())],
+                                   [[claim, *("x" if o in cells else "." for o in keys)]
+                                    for claim, cells in detail.coverage()]))  # fmt: skip
+        typer.echo("  " + "; ".join(f"{k} {o}" for o, k in keys.items()))
 
 
 @claims_app.command("list")
@@ -178,3 +234,132 @@ def claims_diff(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
         typer.echo(f"{field}:")
         for who, items in values.items():
             typer.echo(f"  {who}: {json.dumps(items, ensure_ascii=False) if items else '-'}")
+
+
+NoteOption = Annotated[str, typer.Option("--note", help="Why: kept with the decision.")]
+AlignFlag = Annotated[
+    bool,
+    typer.Option(
+        "--align/--no-align",
+        help="Re-align at once with the last align's settings (--no-align: record only, e.g. "
+        "to make several decisions first).",
+    ),
+]
+SentenceArg = Annotated[int, typer.Argument(help="Sentence id (the [n] in `claims show`).")]
+
+
+def _correct(action: str, ids: list[int], claim: int | None, note: str, realign: bool,
+             db: Path | None, as_json: bool) -> None:  # fmt: skip
+    from newsalign.corpus.align.corrections import correct
+
+    with cli_errors():
+        done = correct(store.open_db(db), action, ids, claim=claim, note=note, realign=realign)
+    if as_json:
+        typer.echo(render.to_json(as_dict(done)))
+        return
+    typer.echo(f"Decision {done.decision} recorded ({action}, {done.pairs} sentence pair(s)); "
+               "every later `newsalign align` applies it.")  # fmt: skip
+    if done.aligned is None:
+        typer.echo("Not re-aligned yet: run `newsalign align` to see its effect.")
+        return
+    typer.echo(f"Re-aligned: {done.aligned.clusters} claims, {done.aligned.shared} shared.")
+    for sentence, cluster in done.placed:
+        typer.echo(f"  sentence {sentence}: " + (f"claim {cluster}" if cluster else "in no claim"))
+
+
+@claims_app.command("reject")
+def claims_reject(
+    a: SentenceArg,
+    b: SentenceArg,
+    note: NoteOption = "",
+    realign: AlignFlag = True,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Say two sentences are NOT the same claim: no later alignment puts them in one claim."""
+    _correct("reject", [a, b], None, note, realign, db, as_json)
+
+
+@claims_app.command("accept")
+def claims_accept(
+    a: SentenceArg,
+    b: SentenceArg,
+    note: NoteOption = "",
+    realign: AlignFlag = True,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Add a link the machine missed: the two sentences (of different articles) are one claim,
+    whatever their scores."""
+    _correct("accept", [a, b], None, note, realign, db, as_json)
+
+
+@claims_app.command("split")
+def claims_split(
+    claim: ClaimArg,
+    sentences: Annotated[
+        list[int], typer.Argument(help="Sentences that leave the claim (together, if several).")
+    ],
+    note: NoteOption = "",
+    realign: AlignFlag = True,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Take sentences out of a claim: they will not be one claim with those that stay (several
+    named sentences stay together as a claim of their own)."""
+    _correct("split", sentences, claim, note, realign, db, as_json)
+
+
+@claims_app.command("merge")
+def claims_merge(
+    claims: Annotated[list[int], typer.Argument(help="Two or more claim ids.")],
+    note: NoteOption = "",
+    realign: AlignFlag = True,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make several claims one (two sentences of one article in it: the later is marked as a
+    repeat)."""
+    _correct("merge", claims, None, note, realign, db, as_json)
+
+
+@claims_app.command("decisions")
+def claims_decisions(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """Every correction made, with the sentences it names (and whether they are still in the
+    corpus). `newsalign claims undo ID` withdraws one."""
+    from newsalign.corpus.store.decisions import list_decisions
+
+    with cli_errors():
+        rows = list_decisions(store.open_readonly(db))
+    if as_json:
+        typer.echo(render.to_json(as_dict(rows)))
+        return
+    if not rows:
+        typer.echo("No decisions. See `newsalign claims reject --help`.")
+    for d in rows:
+        note = f": {d.note}" if d.note else ""
+        typer.echo(f"[{d.id}] {d.action} ({d.created_at}){note}")
+        for link, x, y in d.pairs:
+            verb = "same claim as" if link == "must" else "not the same claim as"
+            typer.echo(f"    {_sentence(x)}  {verb}  {_sentence(y)}")
+
+
+def _sentence(s) -> str:
+    if s.segment_id is None:
+        return "(a sentence no longer in the corpus)"
+    return f"[{s.segment_id}] {s.source}: {render.cut(s.text, 50)}"
+
+
+@claims_app.command("undo")
+def claims_undo(
+    decision: Annotated[int, typer.Argument(help="Decision id from `claims decisions`.")],
+    realign: AlignFlag = True,
+    db: DbOption = None,
+) -> None:
+    """Withdraw a decision (and re-align without it)."""
+    from newsalign.corpus.align.corrections import withdraw
+
+    with cli_errors():
+        report = withdraw(store.open_db(db), decision, realign=realign)
+    typer.echo(f"Decision {decision} withdrawn."
+               + (f" Re-aligned: {report.clusters} claims." if report else ""))  # fmt: skip

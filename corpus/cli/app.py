@@ -55,9 +55,10 @@ app.command("translate")(cli_translate.translate)
 app.add_typer(cli_translate.models_app, name="models")
 app.add_typer(cli_translate.tm_app, name="tm")
 app.command("align")(cli_align.align)
-app.command("stories")(cli_align.stories)
+app.add_typer(cli_align.stories_app, name="stories")
 app.add_typer(cli_align.claims_app, name="claims")
 app.add_typer(cli_publish.export_app, name="export")
+app.command("report")(cli_publish.report)
 app.command("serve")(cli_publish.serve)
 
 

@@ -75,6 +75,10 @@ def output_file(path: Path | None) -> Iterator:
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
                 yield fh
+            # mkstemp makes the file private; give it the mode any new file would have.
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(temp, (path.stat().st_mode & 0o777) if path.exists() else 0o666 & ~mask)
             os.replace(temp, path)
         except BaseException:
             Path(temp).unlink(missing_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -50,12 +51,27 @@ def _langs(value: str | None) -> list[str] | None:
 
 
 PathsArgument = Annotated[
-    list[str],
+    list[str] | None,
     typer.Argument(
-        help="Files (.txt, .md, .html/.htm), directories (searched recursively), or - for stdin.",
+        help="Files (.txt, .md, .html/.htm), directories (searched recursively), or - for stdin "
+        "[default: the files a --manifest lists].",
         show_default=False,
     ),
 ]
+ManifestOption = Annotated[
+    Path | None,
+    typer.Option("--manifest", help="TSV or CSV with file, url, outlet, language, date per file "
+                                    "(shared/stories/*/index.tsv works as is)."),
+]  # fmt: skip
+
+
+def _inputs(paths: list[str] | None, manifest: Path | None) -> list[str]:
+    if not paths and manifest is None:
+        typer.echo("Error: give files or folders to ingest, or a --manifest", err=True)
+        raise typer.Exit(2)
+    return paths or []
+
+
 SourceOption = Annotated[
     str | None,
     typer.Option("--source", help="Outlet name [default: the page's site name, or the file name]"),
@@ -80,7 +96,8 @@ def _max_bytes(max_mb: float | None) -> int | None:
 
 
 def ingest(
-    paths: PathsArgument,
+    paths: PathsArgument = None,
+    manifest: ManifestOption = None,
     source: SourceOption = None,
     langs: LangsOption = None,
     max_mb: MaxMbOption = None,
@@ -94,12 +111,14 @@ def ingest(
     """
     from newsalign.corpus.ingest.run import ingest as run_ingest
 
+    paths = _inputs(paths, manifest)
     with cli_errors():
         candidates = _langs(langs)
         database = open_for_writing(db)
         report = run_ingest(
             database, paths, source=source, langs=candidates,
             on_result=None if as_json else _print_result, max_bytes=_max_bytes(max_mb),
+            manifest=manifest,
         )  # fmt: skip
     if as_json:
         typer.echo(render.to_json(as_dict(report.results)))
@@ -266,7 +285,8 @@ def query(
 
 
 def run(
-    paths: PathsArgument,
+    paths: PathsArgument = None,
+    manifest: ManifestOption = None,
     source: SourceOption = None,
     langs: LangsOption = None,
     max_mb: MaxMbOption = None,
@@ -276,10 +296,11 @@ def run(
     across sources, and print the claims shared by two or more sources."""
     from newsalign.corpus.pipeline import run_pipeline
 
+    paths = _inputs(paths, manifest)
     with cli_errors():
         candidates = _langs(langs)
         summary = run_pipeline(open_for_writing(db), paths, source=source, langs=candidates,
-                               max_bytes=_max_bytes(max_mb))  # fmt: skip
+                               max_bytes=_max_bytes(max_mb), manifest=manifest)  # fmt: skip
     for result in summary.ingest.results:
         _print_result(result)
     if summary.ingest.failed:  # each failed input had its line on stderr; this is the summary

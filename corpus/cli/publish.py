@@ -95,3 +95,35 @@ def serve(
         store.open_readonly(path).close()
         typer.echo(f"Serving {path} read-only on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
         run(path, host, port)
+
+
+def report(
+    stories: Annotated[
+        list[int] | None,
+        typer.Argument(
+            help="Story ids from `newsalign stories` [default: every story of two or "
+            "more documents]."
+        ),
+    ] = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="HTML file to write (`-` for stdout).")
+    ] = Path("report.html"),
+    min_sources: Annotated[
+        int, typer.Option("--min-sources", min=1, help="Show claims carried by this many outlets.")
+    ] = 2,
+    db: DbOption = None,
+) -> None:
+    """Write the story report: one self-contained HTML file (opens from disk, prints) with each
+    story's timeline, who reported which claim and first, the naming stance per outlet, every
+    claim version by version with what differs highlighted, links left for review, and the
+    corrections applied."""
+    from newsalign.corpus.publish.report_html import build
+
+    with cli_errors():
+        html, data = build(store.open_readonly(db), stories or None, min_sources)
+        with output_file(None if str(output) == "-" else output) as out:
+            out.write(html)
+    if str(output) != "-":
+        claims = sum(len(s.claims) for s in data.stories)
+        typer.echo(f"Wrote {output}: {len(data.stories)} stories, {claims} shared claims. "
+                   f"Open it in a browser: {output.resolve().as_uri()}")  # fmt: skip

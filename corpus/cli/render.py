@@ -45,3 +45,8 @@ def records_table(records: Sequence[Any], max_width: int = 80) -> str:
     """A table of dataclass records, one column per field."""
     columns = [f.name for f in dataclasses.fields(records[0])]
     return to_table(columns, [[getattr(r, c) for c in columns] for r in records], max_width)
+
+
+def cut(text: str, width: int) -> str:
+    """`text` on one line, cut to `width` characters with an ellipsis."""
+    return _cell(text, width)

@@ -34,6 +34,8 @@ class Cleaned:
     blocks: tuple[Block, ...]
     published: str | None = None
     site: str | None = None
+    published_from: str | None = None  # html (page metadata), page (its header or byline)
+    site_from: str | None = None
 
     @property
     def title(self) -> str | None:
@@ -55,7 +57,9 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("cookie-notice", re.compile(r"\bcookies?\b.*\b(use|accept|policy|consent|agree|verwenden|"
                                  r"akzeptieren|datenschutz|einverstanden)|\b(use|verwenden)\b.*\bcookies?\b", re.I), 60),
     ("legal", re.compile(r"privacy policy|terms of (use|service)|terms and conditions|"
-                         r"by using this site|datenschutzerklärung|nutzungsbedingungen|impressum", re.I), 40),
+                         r"by using this site|datenschutzerklärung|nutzungsbedingungen|impressum|"
+                         # The label Russian law makes "foreign agents" print above their pages.
+                         r"распространен\w* иностранным агентом", re.I), 40),
     ("sign-in", re.compile(r"\b(sign (in|up)|log ?in|lost your password|forgot (your )?password|"
                            r"welcome back|create an account|anmelden|registrieren|passwort vergessen)\b", re.I), 8),
     ("social", re.compile(r"\b(follow us|share (on|this)|social (networks|media)|folgen sie uns|"
@@ -64,7 +68,10 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
                           r"back to top", re.I), 30),
     ("contact", re.compile(r"^(e-?mail|tel|phone|fax|kontakt|contact)\s*:", re.I), 12),
     ("byline", re.compile(r"\b\d+\s+min(ute)?s? read\b|\b\d+\s+views\b|^(by|von)\s+\S+.*\b"
-                          r"(published|updated|veröffentlicht|aktualisiert)\b", re.I), 25),
+                          r"(published|updated|veröffentlicht|aktualisiert)\b|"
+                          r"^(by|von|автор:?)\s+[^\W\d_][\w.'’-]*(\s+[^\W\d_][\w.'’-]*){0,3}$",
+                          re.I), 25),
+    ("image-credit", re.compile(r"\b(photo|foto|фото|bild|image)\s*:\s*\S", re.I), 25),
     ("breadcrumb", re.compile(r"\S\s+[>»›]\s+\S.*\s[>»›]\s"), 40),
     ("menu", re.compile(r"^[•·▪►*–-]\s"), 6),
     ("related", re.compile(r"^(read (in|more|also)|lesen sie|mehr dazu)\b", re.I), 8),
@@ -103,9 +110,17 @@ def rule_reason(text: str) -> str | None:
     return None
 
 
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
 def _is_heading(text: str) -> bool:
     words = len(text.split())
-    return 3 <= words <= 25 and not text.endswith((".", ",", ";")) and not text[:1].islower()
+    return (
+        3 <= words <= 25
+        and not text.endswith((".", ",", ";"))
+        and not text[:1].islower()
+        and len(_WORD.findall(text)) >= 2  # not a row of controls ("+ ↺ − 16 px")
+    )
 
 
 def _hard_wrapped(lines: list[str]) -> bool:
@@ -230,10 +245,59 @@ def _header_date(blocks: list[Block]) -> str | None:
     return None
 
 
+# Scrapes that begin "date 2024-04-17 " (a scraper's header fused with the first line).
+_SCRAPE_DATE = re.compile(r"\A\s*date:?\s+(\d{4}-\d{2}(?:-\d{2})?)\b[ \t]*", re.I)
+# A site's own line starts with the sign; "Quelle: Sputnik © Name" credits a photo.
+_COPYRIGHT = re.compile(
+    r"^\s*(?:copyright\s*)?©\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*)?([A-Z][\w.&'’ ]{1,40}?)\s*"
+    r"(?:[–—|,-]|\.?\s+(?:all rights|alle rechte|все права)|\.\s|\.?$)",
+    re.I,
+)
+_DOMAIN = re.compile(r"^(?:www\.)?([A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.[A-Za-z]{2,6})$")
+_EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6})")
+
+
+def site_name(blocks: list[Block]) -> str | None:
+    """The page's own name from its furniture: a copyright line, the first step of a
+    breadcrumb, a line that is only a domain ("AzVision.az"), else an e-mail domain."""
+    furniture = [b.text for b in blocks if b.kind == BOILERPLATE]
+    for text in furniture:
+        found = _COPYRIGHT.match(text)
+        if found and found.group(1).strip():
+            return found.group(1).strip()
+    for text in furniture:
+        if re.search(r"\s[>»›]\s", text):
+            first = re.split(r"\s[>»›]\s", text)[0].strip()
+            if 2 <= len(first) <= 40 and first[:1].isupper():
+                return first
+    domain = next((m.group(1) for t in furniture if (m := _DOMAIN.match(t.strip()))), None)
+    domain = domain or next((m.group(1).lower() for t in furniture if (m := _EMAIL.search(t))),
+                            None)  # fmt: skip
+    if domain is None:
+        return None
+    # The name as the page writes it, when it spells the domain: "Caucasus Watch" for
+    # caucasuswatch.de.
+    label = domain.lower().removeprefix("www.").split(".")[0]
+    for text in furniture:
+        words = re.findall(r"[A-Z][\w'’-]*", text)
+        for i in range(len(words)):
+            for j in range(i + 1, min(i + 4, len(words)) + 1):
+                if "".join(words[i:j]).lower() == label and j - i > 1:
+                    return " ".join(words[i:j])
+    return domain
+
+
 def clean_text(text: str) -> Cleaned:
     """Clean a plain-text article or raw text scrape."""
+    scraped = _SCRAPE_DATE.match(text)
+    if scraped:
+        text = text[scraped.end() :]
     blocks = classify_lines(_paragraph_lines(text))
-    return Cleaned(tuple(blocks), published=_header_date(blocks))
+    site = site_name(blocks)
+    published = scraped.group(1) if scraped else _header_date(blocks)
+    return Cleaned(tuple(blocks), published=published, site=site,
+                   published_from="page" if published else None,
+                   site_from="page" if site else None)  # fmt: skip
 
 
 _MD_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
@@ -275,10 +339,14 @@ def clean_markdown(text: str) -> Cleaned:
         blocks.insert(0, Block(title, TITLE, 0))
     blocks.extend(Block(src, BOILERPLATE, number, "image") for number, src in images)
     published = meta.get("date") and first_date(meta["date"]) or meta.get("date")
+    site = meta.get("source") or meta.get("outlet")
+    final = published or _header_date(blocks)
     return Cleaned(
         tuple(sorted(blocks, key=lambda b: b.line)),
-        published=published or _header_date(blocks),
-        site=meta.get("source") or meta.get("outlet"),
+        published=final,
+        site=site,
+        published_from=("front matter" if published else "page") if final else None,
+        site_from="front matter" if site else None,
     )
 
 
@@ -375,4 +443,6 @@ def clean_html(html: str) -> Cleaned:
         if line not in kept and not any(line in k for k in kept if k)
     ]
     head = [Block(title, TITLE, 0)] if title else []
-    return Cleaned(tuple(head + removed + blocks), published=doc.date, site=doc.sitename)
+    return Cleaned(tuple(head + removed + blocks), published=doc.date, site=doc.sitename,
+                   published_from="html" if doc.date else None,
+                   site_from="html" if doc.sitename else None)  # fmt: skip

@@ -1,4 +1,5 @@
-"""Find calendar dates written in English or German and normalise them to ISO 8601."""
+"""Find calendar dates written in English, German, Russian, Spanish or Azerbaijani and normalise
+them to ISO 8601."""
 
 from __future__ import annotations
 
@@ -19,15 +20,29 @@ MONTH_NUMBERS = {
     "october": 10, "oct": 10, "oktober": 10, "okt": 10,
     "november": 11, "nov": 11,
     "december": 12, "dec": 12, "dezember": 12, "dez": 12,
+    # Russian, in the genitive a date uses ("17 апреля") and the nominative.
+    "января": 1, "январь": 1, "февраля": 2, "февраль": 2, "марта": 3, "март": 3,
+    "апреля": 4, "апрель": 4, "мая": 5, "май": 5, "июня": 6, "июнь": 6, "июля": 7, "июль": 7,
+    "августа": 8, "август": 8, "сентября": 9, "сентябрь": 9, "октября": 10, "октябрь": 10,
+    "ноября": 11, "ноябрь": 11, "декабря": 12, "декабрь": 12,
+    # Spanish ("17 de abril de 2024").
+    "enero": 1, "febrero": 2, "marzo": 3, "abril": 4, "mayo": 5, "junio": 6, "julio": 7,
+    "agosto": 8, "septiembre": 9, "setiembre": 9, "octubre": 10, "noviembre": 11, "diciembre": 12,
+    # Azerbaijani.
+    "yanvar": 1, "fevral": 2, "mart": 3, "aprel": 4, "iyun": 6, "iyul": 7, "avqust": 8,
+    "sentyabr": 9, "oktyabr": 10, "noyabr": 11, "dekabr": 12,
 }  # fmt: skip
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTH_NUMBERS, key=len, reverse=True)) + r")\.?"
 _PATTERNS = [
     # May 29, 2024 / May 29 2024
     re.compile(_MONTH + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b", re.I),
-    # 29 May 2024 / 17. April 2024
+    # 29 May 2024 / 17. April 2024 / 17 апреля 2024 (г.) / 17 de abril de 2024
     re.compile(
-        r"\b(?P<day>\d{1,2})(?:\.|st|nd|rd|th)?\s+" + _MONTH + r"\s+(?P<year>\d{4})\b", re.I
+        r"\b(?P<day>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:de\s+)?"
+        + _MONTH
+        + r",?\s+(?:de\s+)?(?P<year>\d{4})\b",
+        re.I,
     ),
     # 2024-05-29
     re.compile(r"\b(?P<year>\d{4})-(?P<mnum>\d{2})-(?P<day>\d{2})\b"),

@@ -51,6 +51,8 @@ class ParsedDocument:
     title: str | None
     site: str | None
     published: str | None
+    site_from: str | None
+    published_from: str | None
     format: str
     encoding: str
     encoding_warning: str | None
@@ -137,6 +139,7 @@ def parse_document(data: bytes, name: str, detector: LanguageDetector) -> Parsed
     )
     return ParsedDocument(
         text=text, title=cleaned.title, site=cleaned.site, published=cleaned.published,
+        site_from=cleaned.site_from, published_from=cleaned.published_from,
         format=fmt, encoding=decoded.encoding, encoding_warning=decoded.warning,
         raw_chars=len(decoded.text), lang=doc_lang.lang, lang_prob=doc_lang.prob,
         paragraphs=paragraphs, segments=tuple(segments),

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError, InputError
 from newsalign.corpus.ingest.clean import BOILERPLATE
+from newsalign.corpus.ingest.manifest import Entry, read_manifest
 from newsalign.corpus.ingest.parse import FORMATS, parse_document
 from newsalign.corpus.store import documents
 from newsalign.corpus.store.database import RunLog, database_path, locked_error
@@ -125,6 +126,7 @@ def ingest(
     detector: LanguageDetector | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
     max_bytes: int | None = None,
+    manifest: Path | None = None,
 ) -> IngestReport:
     """Ingest every input, one transaction per document; failures are reported, not raised.
 
@@ -133,10 +135,17 @@ def ingest(
     """
     paths = list(paths)  # read twice: for the run's record and for discovery
     limit = max_bytes if max_bytes is not None else max_input_bytes()
+    entries, problems = read_manifest(manifest) if manifest else ([], [])
+    if manifest and not paths:
+        paths = [str(e.file) for e in entries]
+    described = {e.file.resolve(): e for e in entries}
+    refused = (
+        {(manifest.parent / p.file).resolve() for p in problems if p.file} if manifest else set()
+    )
     names = (matcher(db), glossary_version(db))
     detector = detector or LanguageDetector(langs)
-    run = RunLog(db, "ingest", {"paths": paths,
-                                "source": source, "langs": langs})  # fmt: skip
+    run = RunLog(db, "ingest", {"paths": paths, "source": source, "langs": langs,
+                                "manifest": str(manifest) if manifest else None})  # fmt: skip
     results: list[IngestResult] = []
 
     def emit(result: IngestResult) -> None:
@@ -145,11 +154,17 @@ def ingest(
             on_result(result)
 
     try:
+        for problem in problems:
+            emit(IngestResult(f"{manifest}:{problem.line}", "failed", message=str(problem)))
         for item in discover(paths):
             if isinstance(item, IngestResult):
                 emit(item)
                 continue
-            emit(_ingest_one(db, item, source, detector, run, stdin, names, limit))
+            where = item.path.resolve() if item.path else None
+            if where in refused:
+                continue  # its manifest row was refused above
+            emit(_ingest_one(db, item, source, detector, run, stdin, names, limit,
+                             described.get(where)))  # fmt: skip
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise locked_error(database_path(db)) from None
@@ -170,7 +185,8 @@ def _seen(item: InputFile, key: str, existing: tuple[int, str]) -> IngestResult:
     )  # fmt: skip
 
 
-def _ingest_one(db, item: InputFile, source, detector, run, stdin, names, limit) -> IngestResult:
+def _ingest_one(db, item: InputFile, source, detector, run, stdin, names, limit,
+                entry: Entry | None = None) -> IngestResult:  # fmt: skip
     try:
         data = _read(item, stdin, limit)
         sha = hashlib.sha256(data).hexdigest()
@@ -179,7 +195,15 @@ def _ingest_one(db, item: InputFile, source, detector, run, stdin, names, limit)
         if existing:
             return _seen(item, key, existing)
         doc = parse_document(data, item.name, detector)
-        name = source or doc.site or (item.path.stem if item.path else "stdin")
+        # The outlet, by how much to trust it: the manifest, the option, the page, the file.
+        name, named_by = next((v, how) for v, how in (
+            (entry.outlet if entry else None, "manifest"), (source, "option"),
+            (doc.site, doc.site_from), (item.path.stem if item.path else "stdin", "file"))
+            if v)  # fmt: skip
+        meta = documents.DocumentMeta(
+            url=entry.url if entry else None, published=entry.date if entry else None,
+            language=entry.language if entry else None, outlet_from=named_by,
+        )  # fmt: skip
         found, version = names
         with run.transaction() as record:
             # Another process may have stored these bytes while this one parsed them.
@@ -187,7 +211,7 @@ def _ingest_one(db, item: InputFile, source, detector, run, stdin, names, limit)
             if not existing:
                 doc_id, previous = documents.insert_document(
                     db, doc, key=key, path=str(item.path) if item.path else None, source=name,
-                    sha256=sha, run_id=record(), names=found, glossary_version=version,
+                    sha256=sha, run_id=record(), names=found, glossary_version=version, meta=meta,
                 )  # fmt: skip
         if existing:
             return _seen(item, key, existing)

@@ -1,4 +1,6 @@
-"""`newsalign serve`: the corpus in Datasette, read-only, with canned queries for reading.
+"""`newsalign serve`: the corpus in Datasette, read-only: a home page of stories, canned
+queries for reading (claims, timelines, entity-aware search, naming, review, corrections) with
+their SQL hidden unless asked, long text cut short.
 
 Datasette is an optional extra (`pip install -e '.[serve]'`).
 """
@@ -14,46 +16,99 @@ from newsalign.corpus.errors import CorpusError
 from newsalign.glossary.io import CREDIT
 
 SQL_TIME_LIMIT_MS = 5000
+TRUNCATE = 300  # characters of a long text cell shown in tables (the cleaned text is 1000s)
 
-SHARED_CLAIMS = """
-SELECT c.id AS claim, c.sources,
-       ca.source AS outlet_a, sa.lang AS lang_a, sa.text AS sentence_a, cla.english AS english_a,
-       cb.source AS outlet_b, sb.lang AS lang_b, sb.text AS sentence_b, clb.english AS english_b,
-       round(l.score, 3) AS score
-FROM alignments l
-JOIN clusters c ON c.id = l.cluster_id
-JOIN segments sa ON sa.id = l.a_segment_id JOIN segments sb ON sb.id = l.b_segment_id
-JOIN claims cla ON cla.segment_id = sa.id JOIN claims clb ON clb.segment_id = sb.id
-JOIN documents ca ON ca.id = sa.doc_id JOIN documents cb ON cb.id = sb.doc_id
-WHERE l.accepted = 1 AND c.sources >= 2
-ORDER BY c.sources DESC, c.id, l.score DESC
+CLAIMS = """
+SELECT k.id AS claim, k.story_id AS story, k.sources AS outlets,
+       coalesce(d.published, '') AS date, d.source AS outlet, s.lang, s.text AS sentence,
+       CASE WHEN c.english_from = 'translation' THEN c.english END AS english,
+       CASE WHEN m.is_repeat THEN 'repeats ' || m.repeat_of ELSE '' END AS repeat,
+       s.id AS sentence_id
+FROM clusters k
+JOIN cluster_members m ON m.cluster_id = k.id
+JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id
+JOIN claims c ON c.segment_id = s.id
+WHERE k.sources >= 2 AND (:story = '' OR k.story_id = :story) AND (:claim = '' OR k.id = :claim)
+ORDER BY k.sources DESC, k.id, coalesce(d.published, '9999'), d.source, s.id
+"""
+TIMELINE = """
+SELECT coalesce(d.published, 'no date') AS date, d.source AS outlet, d.lang, d.title, d.url,
+       (SELECT count(DISTINCT k.id) FROM cluster_members m JOIN clusters k ON k.id = m.cluster_id
+        JOIN segments s ON s.id = m.segment_id WHERE s.doc_id = d.id AND k.sources >= 2)
+        AS shared_claims,
+       d.id AS document
+FROM documents d JOIN story_documents sd ON sd.doc_id = d.id
+WHERE sd.story_id = :story
+ORDER BY coalesce(d.published, '9999'), d.source, d.id
+"""
+SEARCH = """
+WITH places AS (
+    SELECT DISTINCT n.entity_id FROM spellings sp JOIN names n ON n.id = sp.name_id
+    WHERE sp.form = newsalign_form(:q)
+), hits AS (
+    SELECT rowid AS id, 'the words' AS found FROM segments_fts
+    WHERE segments_fts MATCH newsalign_fts(:q)
+    UNION
+    SELECT m.segment_id, m.entity_label || ' as ' || m.name FROM original_mentions m
+    WHERE m.entity_id IN (SELECT entity_id FROM places)
+)
+SELECT s.id AS sentence, coalesce(s.published, '') AS date, s.source AS outlet, s.lang,
+       s.text, group_concat(DISTINCT h.found) AS found
+FROM hits h JOIN text_segments s ON s.id = h.id
+GROUP BY s.id
+ORDER BY s.id
+LIMIT 1000
 """
 NAMING_STANCE = """
-SELECT e.label AS entity, d.source AS outlet, n.name AS name_used, n.usage,
+SELECT m.entity_label AS place, m.source AS outlet, m.name AS name_used, m.usage,
        count(*) AS mentions, group_concat(DISTINCT m.surface) AS written_as
-FROM mentions m
-JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id
-JOIN names n ON n.id = m.name_id JOIN entities e ON e.id = m.entity_id
-WHERE d.is_current = 1 AND s.kind != 'boilerplate' AND m.translation_id IS NULL
-GROUP BY e.id, d.source, n.id
-ORDER BY e.label, d.source, mentions DESC
+FROM original_mentions m
+GROUP BY m.entity_id, m.source, m.name_id
+ORDER BY m.entity_label, m.source, mentions DESC
 """
 UNTRANSLATED = """
-SELECT s.id AS segment, d.source AS outlet, s.lang, s.kind, s.text
-FROM segments s JOIN documents d ON d.id = s.doc_id
-WHERE d.is_current = 1 AND s.kind != 'boilerplate' AND s.lang IS NOT NULL AND s.lang != 'en'
+SELECT s.id AS sentence, s.source AS outlet, s.lang, s.kind, s.text
+FROM text_segments s
+WHERE s.lang IS NOT NULL AND s.lang != 'en'
   AND NOT EXISTS (SELECT 1 FROM translations t WHERE t.segment_id = s.id AND t.target_lang = 'en')
 ORDER BY s.id
 """
 REVIEW = """
-SELECT round(l.score, 3) AS score, l.threshold, da.source AS outlet_a, sa.text AS sentence_a,
-       db.source AS outlet_b, sb.text AS sentence_b, l.contributions
+SELECT round(l.score, 2) AS probability, da.source AS outlet_a, sa.text AS sentence_a,
+       db.source AS outlet_b, sb.text AS sentence_b,
+       'newsalign claims accept ' || l.a_segment_id || ' ' || l.b_segment_id AS to_accept
 FROM alignments l
 JOIN segments sa ON sa.id = l.a_segment_id JOIN segments sb ON sb.id = l.b_segment_id
 JOIN documents da ON da.id = sa.doc_id JOIN documents db ON db.id = sb.doc_id
 WHERE l.accepted = 0
 ORDER BY l.score DESC
 """
+CORRECTIONS = """
+SELECT d.id AS decision, d.action, d.note, d.created_at,
+       CASE p.link WHEN 'must' THEN 'same claim' ELSE 'not the same claim' END AS decided,
+       coalesce((SELECT doc.source || ': ' || s.text FROM segments s
+                 JOIN documents doc ON doc.id = s.doc_id
+                 WHERE doc.doc_key = p.a_doc_key AND doc.is_current = 1
+                   AND newsalign_hash(s.text) = p.a_hash LIMIT 1), '(no longer in the corpus)')
+           AS sentence_a,
+       coalesce((SELECT doc.source || ': ' || s.text FROM segments s
+                 JOIN documents doc ON doc.id = s.doc_id
+                 WHERE doc.doc_key = p.b_doc_key AND doc.is_current = 1
+                   AND newsalign_hash(s.text) = p.b_hash LIMIT 1), '(no longer in the corpus)')
+           AS sentence_b
+FROM decisions d JOIN decision_pairs p ON p.decision_id = d.id
+ORDER BY d.id
+"""
+DOCUMENTS = """
+SELECT id AS document, coalesce(published, '') AS date, source AS outlet, lang, title, url,
+       outlet_from AS outlet_from, clean_chars AS characters
+FROM current_documents
+ORDER BY coalesce(published, '9999'), source, id
+"""
+
+
+def _query(title: str, sql: str, description: str = "") -> dict[str, Any]:
+    return {"title": title, "sql": sql, "hide_sql": True, "description": description}
 
 
 def metadata(database_name: str) -> dict[str, Any]:
@@ -64,7 +119,7 @@ def metadata(database_name: str) -> dict[str, Any]:
                        "claims aligned across outlets and languages.",
         "license": "Place names from GeoNames: CC BY 4.0",
         "license_url": "https://creativecommons.org/licenses/by/4.0/",
-        "source": "GeoNames (geonames.org); seed articles: their publishers",
+        "source": "GeoNames (geonames.org); articles: their publishers",
         "source_url": "https://www.geonames.org/",
         "databases": {
             database_name: {
@@ -95,16 +150,20 @@ def metadata(database_name: str) -> dict[str, Any]:
                     "spellings": {"description": "Spellings of names per language and script."},
                 },
                 "queries": {
-                    "shared_claims": {"title": "Claims shared by two or more outlets",
-                                      "description": "Each row: two outlets' sentences of one claim, "
-                                                     "with their English, side by side.",
-                                      "sql": SHARED_CLAIMS},
-                    "naming_stance": {"title": "Which name each outlet uses",
-                                      "sql": NAMING_STANCE},
-                    "untranslated": {"title": "Segments not yet translated into English",
-                                     "sql": UNTRANSLATED},
-                    "review": {"title": "Alignments below the threshold, for review",
-                               "sql": REVIEW},
+                    "claims": _query("Claims shared by two or more outlets",
+                                     CLAIMS, "One outlet's sentence per row, by claim. Leave story "
+                                     "and claim empty for all; English only where translated."),
+                    "timeline": _query("A story's documents by date", TIMELINE),
+                    "search": _query("Search sentences", SEARCH,
+                                     "Words as written, and every name of a place: Stepanakert "
+                                     "finds Khankendi and Ханкенди too."),
+                    "naming_stance": _query("Which name each outlet uses", NAMING_STANCE),
+                    "review": _query("Links for review", REVIEW,
+                                     "Pairs below the threshold, most probable first."),
+                    "corrections": _query("Corrections", CORRECTIONS),
+                    "documents_list": _query("Documents", DOCUMENTS),
+                    "untranslated": _query("Sentences not yet translated into English",
+                                           UNTRANSLATED),
                 },
             }
         },
@@ -124,9 +183,16 @@ def app(db_path: Path):
     commands write (not --immutable, which assumes the file never changes), and the metadata
     passed in memory, so nothing is left behind on disk."""
     from datasette.app import Datasette
+    from datasette.plugins import pm
 
-    ds = Datasette([str(db_path)], metadata=metadata(db_path.stem),
-                   settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS})  # fmt: skip
+    from newsalign.corpus.publish import datasette_plugin
+
+    if not pm.is_registered(datasette_plugin):
+        pm.register(datasette_plugin, name="newsalign")
+    templates = Path(__file__).parent / "templates"
+    ds = Datasette([str(db_path)], metadata=metadata(db_path.stem), template_dir=str(templates),
+                   settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS,
+                             "truncate_cells_html": TRUNCATE})  # fmt: skip
     return ds
 
 

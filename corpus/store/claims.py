@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store import numbering
 from newsalign.corpus.store.database import now
 from newsalign.corpus.store.records import (
     ClaimDetail,
@@ -134,7 +135,18 @@ def replace_alignment(
     clusters: list[ClusterRow],
     links: list[LinkRow],
 ) -> None:
-    """Replace the stored stories, claims, clusters and links; the caller holds the transaction."""
+    """Replace the stored stories, claims, clusters and links; the caller holds the transaction.
+    Stories and claims that are essentially unchanged keep their ids (numbering.py)."""
+    doc_keys = numbering.document_keys(db)
+    story_ids = numbering.keep_ids(
+        db, "stories", numbering.old_stories(db),
+        [frozenset(doc_keys[d] for d in s.documents) for s in stories],
+    )  # fmt: skip
+    keys = numbering.segment_keys(db, [sid for c in clusters for sid, _ in c.members])
+    cluster_ids = numbering.keep_ids(
+        db, "clusters", numbering.old_clusters(db),
+        [frozenset(keys[sid] for sid, _ in c.members) for c in clusters],
+    )  # fmt: skip
     for table in (
         "alignments",
         "cluster_members",
@@ -150,25 +162,22 @@ def replace_alignment(
         [(c.segment_id, c.doc_id, c.source, c.lang, c.english, c.english_from,
           json.dumps(list(c.entities)), json.dumps(c.facts), run_id) for c in claims],
     )  # fmt: skip
-    story_ids = []
-    for s in stories:
-        story_id = db.execute(
-            "INSERT INTO stories (run_id, label, documents, sources, languages, first_published, "
-            "last_published) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [run_id, s.label, len(s.documents), s.sources, s.languages, s.first_published,
-             s.last_published],
-        ).lastrowid  # fmt: skip
-        story_ids.append(story_id)
+    for story_id, s in zip(story_ids, stories, strict=True):
+        db.execute(
+            "INSERT INTO stories (id, run_id, label, documents, sources, languages, "
+            "first_published, last_published) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [story_id, run_id, s.label, len(s.documents), s.sources, s.languages,
+             s.first_published, s.last_published],
+        )  # fmt: skip
         db.conn.executemany("INSERT INTO story_documents (doc_id, story_id) VALUES (?, ?)",
                             [(d, story_id) for d in s.documents])  # fmt: skip
-    cluster_ids = []
-    for c in clusters:
-        cluster_id = db.execute(
-            "INSERT INTO clusters (run_id, size, sources, languages, score, story_id) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [run_id, len(c.members), c.sources, c.languages, c.score, story_ids[c.story]],
-        ).lastrowid
-        cluster_ids.append(cluster_id)
+    for cluster_id, c in zip(cluster_ids, clusters, strict=True):
+        db.execute(
+            "INSERT INTO clusters (id, run_id, size, sources, languages, score, story_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [cluster_id, run_id, len(c.members), c.sources, c.languages, c.score,
+             story_ids[c.story]],
+        )  # fmt: skip
         db.conn.executemany(
             "INSERT INTO cluster_members (cluster_id, segment_id, is_repeat, repeat_of) "
             "VALUES (?, ?, ?, ?)",

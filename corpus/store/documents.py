@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlite_utils
@@ -31,6 +32,16 @@ if TYPE_CHECKING:
     from newsalign.corpus.ingest.parse import ParsedDocument
 
 
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What is known of a document besides its text: from a manifest, or an option."""
+
+    url: str | None = None
+    published: str | None = None
+    language: str | None = None
+    outlet_from: str | None = None  # manifest, option, html, page, file
+
+
 def find_by_hash(db: sqlite_utils.Database, sha256: str) -> tuple[int, str] | None:
     """(id, doc_key) of the document with these raw bytes, if any."""
     row = db.execute("SELECT id, doc_key FROM documents WHERE sha256 = ?", [sha256]).fetchone()
@@ -48,9 +59,12 @@ def insert_document(
     run_id: int,
     names: Matcher,
     glossary_version: int,
+    meta: DocumentMeta | None = None,
 ) -> tuple[int, int | None]:
     """Store a parsed document as the current version of `key`, with its paragraphs, segments
-    and glossary mentions; the caller holds the transaction. Returns (id, previous id)."""
+    and glossary mentions; the caller holds the transaction. Returns (id, previous id).
+    `meta` (from a manifest or an option) overrides what the page said of itself."""
+    meta = meta or DocumentMeta()
     previous = db.execute(
         "SELECT id, version FROM documents WHERE doc_key = ? AND is_current = 1", [key]
     ).fetchone()
@@ -67,9 +81,9 @@ def insert_document(
                 "path": path,
                 "source": source,
                 "title": doc.title,
-                "published": doc.published,
-                "lang": doc.lang,
-                "lang_prob": doc.lang_prob,
+                "published": meta.published or doc.published,
+                "lang": meta.language or doc.lang,
+                "lang_prob": 1.0 if meta.language else doc.lang_prob,
                 "format": doc.format,
                 "encoding": doc.encoding,
                 "encoding_warning": doc.encoding_warning,
@@ -80,6 +94,9 @@ def insert_document(
                 "text": doc.text,
                 "run_id": run_id,
                 "ingested_at": now(),
+                "url": meta.url,
+                "outlet_from": meta.outlet_from,
+                "published_from": "manifest" if meta.published else doc.published_from,
             }  # fmt: skip
         )
         .last_pk

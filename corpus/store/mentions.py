@@ -74,12 +74,19 @@ def refresh_mentions(db: sqlite_utils.Database, glossary_version: int) -> int:
     return count + insert_mentions(db, found, translations, glossary_version)
 
 
-def names_used(db: sqlite_utils.Database, entity_key: str | None = None) -> list[NameUse]:
-    """Per entity and outlet: which name the outlet used, how often, in which surface forms."""
-    where, params = "", []
+def names_used(
+    db: sqlite_utils.Database, entity_key: str | None = None, doc_ids: list[int] | None = None
+) -> list[NameUse]:
+    """Per entity and outlet: which name the outlet used, how often, in which surface forms
+    (of one entity, and of some documents, if given)."""
+    conditions, params = [], []
     if entity_key:
-        where = "WHERE m.entity_key = ?"
+        conditions.append("m.entity_key = ?")
         params.append(entity_key)
+    if doc_ids is not None:
+        conditions.append(f"m.doc_id IN ({','.join('?' * len(doc_ids)) or 'NULL'})")
+        params += doc_ids
+    where = "WHERE " + " AND ".join(conditions) if conditions else ""
     rows = db.query(
         f"""
         SELECT m.entity_key AS entity, m.entity_label AS label, m.source, m.name, m.usage,
@@ -98,3 +105,20 @@ def names_used(db: sqlite_utils.Database, entity_key: str | None = None) -> list
         if not exists:
             raise CorpusError(f"no entity {entity_key!r} in the glossary")
     return found
+
+
+def spans(
+    db: sqlite_utils.Database, segment_ids: list[int]
+) -> dict[int, list[tuple[int, int, str, str, str]]]:
+    """Glossary mentions in the original text of segments: (start, end, place, name used,
+    usage label) each, in reading order."""
+    out: dict[int, list[tuple[int, int, str, str, str]]] = {}
+    for k in range(0, len(segment_ids), 500):
+        chunk = segment_ids[k : k + 500]
+        for sid, start, end, place, name, usage in db.execute(
+            f'SELECT segment_id, start, "end", entity_label, name, usage FROM original_mentions '
+            f"WHERE segment_id IN ({','.join('?' * len(chunk))}) ORDER BY segment_id, start",
+            chunk,
+        ):
+            out.setdefault(sid, []).append((start, end, place, name, usage or ""))
+    return out

@@ -72,6 +72,9 @@ class Document:
     text: str
     run_id: int | None
     ingested_at: str
+    url: str | None = None
+    outlet_from: str | None = None
+    published_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -259,6 +262,98 @@ class StorySummary:
     last_published: str | None
     claims: int  # claims shared by two or more outlets
     outlets: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class StoryDocument:
+    """A document of a story, for its timeline."""
+
+    id: int
+    source: str
+    lang: str | None
+    published: str | None
+    title: str | None
+    url: str | None
+    lead: str | None = None  # its first body sentence
+
+
+@dataclass(frozen=True)
+class Report:
+    """One outlet's sentence of a claim: where and when it was reported."""
+
+    outlet: str
+    doc_id: int
+    segment_id: int
+    published: str | None
+    lang: str | None
+    text: str
+    english: str | None
+
+
+@dataclass(frozen=True)
+class StoryClaim:
+    """A shared claim of a story: its reports in order of publication (undated last), who
+    reported it first (the outlets of the earliest date), and the claim in English if any."""
+
+    id: int
+    claim: str
+    sources: int
+    reports: tuple[Report, ...]
+    first: tuple[str, ...]
+    first_published: str | None
+
+
+@dataclass(frozen=True)
+class StoryDetail:
+    """A story at a glance: timeline, shared claims, and which outlet carried which claim."""
+
+    story: StorySummary
+    documents: tuple[StoryDocument, ...]
+    claims: tuple[StoryClaim, ...]
+    outlets: tuple[str, ...]
+
+    def coverage(self) -> list[tuple[int, dict[str, Report]]]:
+        """Claims by outlets: per claim, the first report of each outlet that carried it."""
+        rows = []
+        for claim in self.claims:
+            cells: dict[str, Report] = {}
+            for report in claim.reports:
+                cells.setdefault(report.outlet, report)
+            rows.append((claim.id, cells))
+        return rows
+
+
+@dataclass(frozen=True)
+class DecidedSentence:
+    """A sentence a decision names: its id, outlet and text now (None: no longer in the corpus)."""
+
+    segment_id: int | None
+    source: str | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A correction: reject, accept, split or merge, as the sentence pairs it fixes."""
+
+    id: int
+    action: str
+    note: str
+    created_at: str
+    pairs: tuple[tuple[str, DecidedSentence, DecidedSentence], ...]
+
+
+@dataclass(frozen=True)
+class ReviewLink:
+    """A pair below the threshold, kept for a person to judge."""
+
+    a_segment_id: int
+    b_segment_id: int
+    probability: float
+    a_source: str
+    b_source: str
+    a_text: str
+    b_text: str
 
 
 @dataclass(frozen=True)

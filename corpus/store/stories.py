@@ -6,7 +6,18 @@ from collections import defaultdict
 
 import sqlite_utils
 
-from newsalign.corpus.store.records import StorySummary, from_row
+from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store.records import (
+    Report,
+    ReviewLink,
+    StoryClaim,
+    StoryDetail,
+    StoryDocument,
+    StorySummary,
+    from_row,
+)
+
+UNDATED = "9999"  # sorts undated reports last
 
 
 def list_stories(db: sqlite_utils.Database) -> list[StorySummary]:
@@ -22,3 +33,66 @@ def list_stories(db: sqlite_utils.Database) -> list[StorySummary]:
     rows = db.query("SELECT * FROM stories ORDER BY documents DESC, id")
     return [from_row(StorySummary, r, claims=shared.get(r["id"], 0),
                      outlets=tuple(sorted(outlets.get(r["id"], ())))) for r in rows]  # fmt: skip
+
+
+def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2) -> StoryDetail:
+    """A story's timeline, its claims shared by `min_sources` outlets or more (each with its
+    first report), and their coverage by outlet."""
+    summary = next((s for s in list_stories(db) if s.id == story_id), None)
+    if summary is None:
+        raise CorpusError(f"no story {story_id} (see `newsalign stories`)")
+    documents = tuple(
+        from_row(StoryDocument, r)
+        for r in db.query(
+            "SELECT d.id, d.source, d.lang, d.published, d.title, d.url, (SELECT b.text FROM "
+            "segments b WHERE b.doc_id = d.id AND b.kind = 'body' ORDER BY b.idx LIMIT 1) AS lead "
+            "FROM documents d "
+            "JOIN story_documents sd ON sd.doc_id = d.id WHERE sd.story_id = ? "
+            "ORDER BY coalesce(d.published, ?), d.source, d.id", [story_id, UNDATED]
+        )
+    )  # fmt: skip
+    reports: dict[int, list[Report]] = defaultdict(list)
+    for row in db.query(
+        """
+        SELECT m.cluster_id, d.source AS outlet, d.id AS doc_id, s.id AS segment_id,
+               d.published, s.lang, s.text, c.english
+        FROM cluster_members m JOIN clusters k ON k.id = m.cluster_id
+        JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id
+        LEFT JOIN claims c ON c.segment_id = s.id
+        WHERE k.story_id = ? AND k.sources >= ? AND m.is_repeat = 0
+        ORDER BY coalesce(d.published, ?), d.source, s.id
+        """,
+        [story_id, min_sources, UNDATED],
+    ):
+        cluster_id = row.pop("cluster_id")
+        reports[cluster_id].append(from_row(Report, row))
+    claims = []
+    for cluster_id, items in reports.items():
+        dated = [r.published for r in items if r.published]
+        first_date = min(dated) if dated else None
+        first = tuple(sorted({r.outlet for r in items if first_date and r.published == first_date}))
+        lead = next((r for r in items if r.english), items[0])
+        claims.append(StoryClaim(cluster_id, lead.english or lead.text, len({r.outlet for r in items}),
+                                 tuple(items), first, first_date))  # fmt: skip
+    claims.sort(key=lambda c: (-c.sources, c.first_published or UNDATED, c.id))
+    outlets = tuple(dict.fromkeys(d.source for d in documents))
+    return StoryDetail(summary, documents, tuple(claims), outlets)
+
+
+def review_links(db: sqlite_utils.Database, story_id: int, limit: int = 30) -> list[ReviewLink]:
+    """Pairs of the story's sentences scored below the threshold but kept for a person to
+    judge, most probable first."""
+    rows = db.query(
+        """
+        SELECT l.a_segment_id, l.b_segment_id, l.score AS probability,
+               da.source AS a_source, db.source AS b_source, sa.text AS a_text, sb.text AS b_text
+        FROM alignments l
+        JOIN segments sa ON sa.id = l.a_segment_id JOIN segments sb ON sb.id = l.b_segment_id
+        JOIN documents da ON da.id = sa.doc_id JOIN documents db ON db.id = sb.doc_id
+        JOIN story_documents sd ON sd.doc_id = da.id
+        WHERE l.accepted = 0 AND sd.story_id = ?
+        ORDER BY l.score DESC, l.a_segment_id, l.b_segment_id LIMIT ?
+        """,
+        [story_id, limit],
+    )
+    return [from_row(ReviewLink, r) for r in rows]

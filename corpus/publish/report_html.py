@@ -1,0 +1,320 @@
+"""The story report as one self-contained HTML file: styles inline, no scripts, no requests, so
+it opens from disk, mails as an attachment, and prints.
+
+Every sentence of a claim has an anchor (`#s-<sentence id>`): the coverage matrix links to it,
+and the ids are the ones `newsalign claims ...` takes, so a reader can act on what they see.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from html import escape
+from importlib import resources
+
+from newsalign.corpus.align.differences import LABELS, Difference, Mark
+from newsalign.corpus.publish.report import ClaimView, ReportData, StoryView, gather
+
+SHORT = 110  # characters of a claim shown in the matrix
+
+
+def build(db, story_ids: list[int] | None = None, min_sources: int = 2) -> tuple[str, ReportData]:
+    """The report of `story_ids` (default: every story of two or more documents) as HTML."""
+    data = gather(db, story_ids, min_sources)
+    return render(data), data
+
+
+def render(data: ReportData) -> str:
+    css = resources.files("newsalign.corpus.publish").joinpath("report.css").read_text("utf-8")
+    title = (f"Story {data.stories[0].detail.story.id}: {data.stories[0].detail.story.label}"
+             if len(data.stories) == 1 else "Stories")  # fmt: skip
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>newsalign report: {escape(_cut(title, 80))}</title>",
+        f"<style>{css}</style></head><body>",
+        _header(data),
+        *(_story(s, data) for s in data.stories),
+        _others(data),
+        f"<footer>Made by newsalign from {escape(data.database)} on {escape(data.generated)}. "
+        "Sentence numbers [n] and claim numbers C n are the ids the command line takes "
+        "(<code>newsalign claims show</code>, <code>claims reject</code>, ...).</footer>",
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def _header(data: ReportData) -> str:
+    aligned = (f"aligned {escape(data.aligned or '?')} ({escape(data.method or '?')}, a claim's "
+               f"links average probability &ge; {data.threshold})" if data.aligned else "not aligned")  # fmt: skip
+    toc = "".join(
+        f'<li><a href="#story-{s.detail.story.id}">{escape(_cut(s.detail.story.label, 120))}</a> '
+        f'<span class="muted">{s.detail.story.documents} documents, {s.detail.story.sources} '
+        f"outlets, {len(s.claims)} shared claims</span></li>"
+        for s in data.stories
+    )
+    return (
+        f"<header><h1>newsalign report</h1>"
+        f'<p class="meta">{data.documents} documents from {data.outlets} outlets; {aligned}.</p>'
+        f"<nav><ol>{toc}</ol></nav>"
+        '<p class="legend"><span><mark class="conflict">red</mark>: numbers or dates on which '
+        'versions disagree</span><span><mark class="detail">yellow</mark>: '
+        'a detail only some versions give</span><span><mark class="name">blue</mark>: a place '
+        'name (underlined: only some versions name that place)</span><span><span class="badge first">first</span> earliest '
+        "dated report</span></p></header>"
+    )
+
+
+def _story(view: StoryView, data: ReportData) -> str:
+    s = view.detail.story
+    span = f"{s.first_published or 'undated'} to {s.last_published or 'undated'}"
+    parts = [
+        f'<section class="story" id="story-{s.id}">',
+        f"<h2>Story {s.id}: {escape(s.label)}</h2>",
+        f'<p class="meta">{s.documents} documents from {s.sources} outlets, languages '
+        f"{escape(s.languages)}, {escape(span)}. {len(view.claims)} claims carried by two or "
+        "more outlets.</p>",
+        _conflicts(view),
+        _timeline(view),
+        _coverage(view),
+        _naming(view),
+        "<h3>Claims, version by version</h3>",
+        *(_claim(c, view) for c in view.claims),
+        _review(view, data),
+        _decisions(view),
+        "</section>",
+    ]
+    return "\n".join(p for p in parts if p)
+
+
+def _conflicts(view: StoryView) -> str:
+    """The claims whose versions disagree on numbers or dates, up front."""
+    items = []
+    for c in view.claims:
+        for d in c.disagreements:
+            said = "; ".join(f"{escape(who)}: {escape(', '.join(v))}"
+                             for who, v in d.values.items() if v)  # fmt: skip
+            items.append(f'<li><a href="#claim-{c.claim.id}">C{c.claim.id}</a> '
+                         f"{escape(_cut(c.claim.claim, 90))}: <b>{escape(d.kind)}</b>: {said}</li>")  # fmt: skip
+    if not items:
+        return ('<p class="meta">No claim\'s versions disagree on numbers or dates (details some '
+                "outlets add are marked in the claims below).</p>")  # fmt: skip
+    return (f"<h3>Where versions disagree</h3><p class=\"meta\">Numbers or dates that differ "
+            f"between outlets' versions of one claim.</p><ul>{''.join(items)}</ul>")  # fmt: skip
+
+
+def _timeline(view: StoryView) -> str:
+    carried: dict[int, int] = defaultdict(int)
+    for claim in view.claims:
+        for doc in {r.doc_id for r in claim.claim.reports}:
+            carried[doc] += 1
+    rows = []
+    for d in view.detail.documents:
+        if d.title:
+            title = escape(d.title)
+        else:
+            title = f'<span class="muted">(no title) {escape(_cut(d.lead or "", 100))}</span>'
+        if d.url:
+            title = f'<a href="{escape(d.url)}">{title}</a>'
+        rows.append(
+            f'<tr><td class="date">{escape(d.published or "no date")}</td><td>{escape(d.source)}'
+            f'</td><td>{escape(d.lang or "?")}</td><td>{title}</td><td class="num">'
+            f'{carried.get(d.id, 0)}</td><td class="num muted">{d.id}</td></tr>'
+        )
+    return ('<h3>Timeline</h3><table class="timeline"><thead><tr><th>date</th><th>outlet</th>'
+            "<th>lang</th><th>title</th><th>shared claims</th><th>doc</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")  # fmt: skip
+
+
+def _coverage(view: StoryView) -> str:
+    if not view.claims:
+        return '<h3>Who reported what</h3><p class="muted">No claim is shared by two outlets.</p>'
+    outlets = view.detail.outlets
+    head = "".join(f'<th class="outlet" title="{escape(o)}">{escape(_cut(o, 28))}</th>'
+                   for o in outlets)  # fmt: skip
+    rows = []
+    for claim in view.claims:
+        cells = {}
+        for r in claim.claim.reports:
+            cells.setdefault(r.outlet, r)
+        tds = []
+        for outlet in outlets:
+            r = cells.get(outlet)
+            if r is None:
+                tds.append('<td class="cell muted">·</td>')
+                continue
+            first = outlet in claim.claim.first
+            tip = escape(f"{outlet}, {r.published or 'no date'}: {_cut(r.text, 200)}", quote=True)
+            tds.append(f'<td class="cell{" first" if first else ""}"><a href="#s-{r.segment_id}" '
+                       f'title="{tip}">●</a></td>')  # fmt: skip
+        rows.append(f'<tr><td class="claimtext"><a href="#claim-{claim.claim.id}">C{claim.claim.id}'
+                    f"</a> {escape(_cut(claim.claim.claim, SHORT))}</td>{''.join(tds)}</tr>")  # fmt: skip
+    return ("<h3>Who reported what</h3><p class=\"meta\">Each row a claim, each column an outlet; "
+            "● opens that outlet's sentence, green marks the earliest dated report.</p>"
+            f'<div class="scroll"><table class="coverage"><thead><tr><th>claim</th>{head}</tr>'
+            f"</thead><tbody>{''.join(rows)}</tbody></table></div>")  # fmt: skip
+
+
+def _naming(view: StoryView) -> str:
+    if not view.naming:
+        return ""
+    by_entity: dict[str, list] = defaultdict(list)
+    for use in view.naming:
+        by_entity[use.entity].append(use)
+    rows = []
+    for key in view.contested:
+        uses = by_entity[key]
+        by_outlet: dict[str, list[str]] = defaultdict(list)
+        for u in uses:
+            by_outlet[u.source].append(f"<b>{escape(u.name)}</b> <span class=\"muted\">"
+                                       f"({escape(u.usage or 'no label')}) &times;{u.mentions}</span>")  # fmt: skip
+        cells = "".join(f"<tr><td>{escape(o)}</td><td>{', '.join(names)}</td></tr>"
+                        for o, names in sorted(by_outlet.items()))  # fmt: skip
+        rows.append(f"<h4>{escape(uses[0].label)}</h4><table><thead><tr><th>outlet</th>"
+                    f"<th>names used (usage, mentions)</th></tr></thead><tbody>{cells}</tbody></table>")  # fmt: skip
+    intro = ("<p class=\"meta\">Places this story's outlets call by different names; which name an "
+             "outlet chooses is itself a signal.</p>" if view.contested
+             else '<p class="meta">Every outlet used the same name for each place.</p>')  # fmt: skip
+    return "<h3>Naming stance</h3>" + intro + "".join(rows)
+
+
+def _claim(claim: ClaimView, view: StoryView) -> str:
+    c = claim.claim
+    first = (f'<span class="badge first">first</span>{escape(", ".join(c.first))} '
+             f"({escape(c.first_published or '')})" if c.first else "no dated report")  # fmt: skip
+    odd = {(d.kind, v): d.disagree for d in claim.differences for v in d.odd}
+    contested = {u.label for u in view.naming if u.entity in view.contested}
+    translated = any(v.report.english and v.report.english != v.report.text for v in claim.versions)
+    rows = []
+    for v in claim.versions:
+        r = v.report
+        if not translated:
+            english = ""
+        elif r.english and r.english != r.text:
+            english = f"<td>{escape(r.english)}</td>"
+        else:
+            why = "(original is English)" if r.english else "(no translation)"
+            english = f'<td><span class="muted">{why}</span></td>'
+        first_here = r.outlet in c.first and r.published == c.first_published
+        badge = '<span class="badge first">first</span>' if first_here else ""
+        rows.append(
+            f'<tr id="s-{r.segment_id}"><td class="date">{escape(r.published or "no date")}</td>'
+            f'<td>{badge}{escape(r.outlet)} <span class="muted">({escape(r.lang or "?")}) '
+            f'[{r.segment_id}]</span></td><td class="original" lang="{escape(r.lang or "")}">'
+            f"{_highlight(r.text, v.marks, odd, contested)}</td>{english}</tr>"
+        )
+    return (
+        f'<div class="claim" id="claim-{c.id}"><h4>C{c.id}. {escape(c.claim)}</h4>'
+        f'<p class="meta">{c.sources} outlets; {first}; mean link probability {claim.score:.2f}</p>'
+        f"{_differences(claim.differences)}"
+        "<table><thead><tr><th>date</th><th>outlet</th><th>original</th>"
+        f"{'<th>English</th>' if translated else ''}</tr>"
+        f"</thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def _differences(differences: tuple[Difference, ...]) -> str:
+    if not differences:
+        return (
+            '<p class="diffs muted">The versions agree on numbers, dates, names and speakers.</p>'
+        )
+    items = []
+    for d in differences:
+        badge = ('<span class="badge disagree">disagree</span>' if d.disagree
+                 else '<span class="badge naming">naming</span>' if d.kind == "naming"
+                 else '<span class="badge details">details</span>')  # fmt: skip
+        if d.kind == "naming":  # "Khankendi / Stepanakert: Stepanakert" -> the place once
+            place = next(iter(d.odd)).partition(": ")[0]
+            said = f"{escape(place)}: " + "; ".join(
+                f"{escape(who)}: {escape(', '.join(x.partition(': ')[2] for x in v))}"
+                for who, v in d.values.items() if v
+            )  # fmt: skip
+        else:
+            said = "; ".join(f"{escape(who)}: {escape(', '.join(v))}"
+                             for who, v in d.values.items() if v)  # fmt: skip
+        silent = sum(not v for v in d.values.values())
+        rest = f' <span class="muted">({silent} silent)</span>' if silent else ""
+        items.append(f"<li>{badge}<b>{escape(LABELS[d.kind])}</b>: {said}{rest}</li>")
+    return f'<ul class="diffs">{"".join(items)}</ul>'
+
+
+def _highlight(text: str, marks: tuple[Mark, ...], odd: dict, contested: set[str]) -> str:
+    """The sentence with its differing facts and its names marked; overlapping marks keep the
+    most telling one (a disagreement over a detail over a name)."""
+    chosen: list[tuple[int, int, str, str]] = []
+    rank = {"conflict": 0, "detail": 1, "name": 2, "name odd": 2}
+    candidates = []
+    odd_places = {
+        (m.start, m.end) for m in marks if m.kind == "places" and ("places", m.value) in odd
+    }
+    for m in marks:
+        state = odd.get((m.kind, m.value))
+        if m.kind == "naming":
+            # A place only some versions name is underlined, not filled: places are many.
+            cls = "name odd" if (m.start, m.end) in odd_places else "name"
+        elif state is None or m.kind == "places":
+            continue
+        else:
+            cls = "conflict" if state else "detail"
+        label = m.note if m.kind in ("naming", "places") else LABELS[m.kind]
+        candidates.append((rank[cls], m.start, m.end, cls, label, m))
+    for _, start, end, cls, label, m in sorted(candidates, key=lambda c: (c[0], c[1])):
+        if any(start < e and s < end for s, e, _, _ in chosen):
+            continue
+        place = m.value.split(": ")[0]
+        tag = (f'<sup class="usage">{escape(m.note)}</sup>'
+               if m.kind in ("naming", "places") and m.note and place in contested else "")  # fmt: skip
+        chosen.append(
+            (start, end, f'<mark class="{cls}" title="{escape(label, quote=True)}">', tag)
+        )
+    out, at = [], 0
+    for start, end, opening, tag in sorted(chosen):
+        out += [escape(text[at:start]), opening, escape(text[start:end]), "</mark>", tag]
+        at = end
+    out.append(escape(text[at:]))
+    return "".join(out)
+
+
+def _review(view: StoryView, data: ReportData) -> str:
+    if not view.review:
+        return ""
+    items = "".join(
+        f"<li><b>p {link.probability:.2f}</b> [{link.a_segment_id}] {escape(link.a_source)}: "
+        f"{escape(_cut(link.a_text, 160))}<br>[{link.b_segment_id}] {escape(link.b_source)}: "
+        f'{escape(_cut(link.b_text, 160))}<br><span class="noprint muted">same claim? '
+        f"<code>newsalign claims accept {link.a_segment_id} {link.b_segment_id}</code></span></li>"
+        for link in view.review
+    )
+    return (f"<h3>Links for review</h3><p class=\"meta\">Pairs the model found possibly the same "
+            f"claim but below the threshold ({data.threshold}): not in any claim above.</p>"
+            f'<ol class="review">{items}</ol>')  # fmt: skip
+
+
+def _decisions(view: StoryView) -> str:
+    if not view.decisions:
+        return ""
+    items = []
+    for d in view.decisions:
+        pairs = "; ".join(
+            f"[{a.segment_id or '?'}] {'=' if link == 'must' else '&ne;'} [{b.segment_id or '?'}]"
+            for link, a, b in d.pairs
+        )
+        note = f": {escape(d.note)}" if d.note else ""
+        items.append(f"<li>#{d.id} <b>{escape(d.action)}</b> ({escape(d.created_at[:10])}){note}"
+                     f' <span class="muted">{pairs}</span></li>')  # fmt: skip
+    return ("<h3>Corrections applied</h3><p class=\"meta\">Made by a person with "
+            "<code>newsalign claims reject/accept/split/merge</code>; = same claim, &ne; not."
+            f'</p><ul class="decisions">{"".join(items)}</ul>')  # fmt: skip
+
+
+def _others(data: ReportData) -> str:
+    if not data.others:
+        return ""
+    items = "".join(f"<li>Story {s.id}: {escape(_cut(s.label, 120))} <span class=\"muted\">"
+                    f"({s.documents} document{'s' if s.documents != 1 else ''}, "
+                    f"{', '.join(map(escape, s.outlets))})</span></li>" for s in data.others)  # fmt: skip
+    return f'<h2>Other stories</h2><p class="meta">Not shown in full.</p><ul>{items}</ul>'
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
