@@ -76,7 +76,7 @@ def main() -> int:
         db = Path(tmp) / "bench.db"
         start = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "corpus.cli", "ingest", str(articles), "--db", str(db)],
+            [sys.executable, "-m", "newsalign.corpus.cli", "ingest", str(articles), "--db", str(db)],
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
         ingest_seconds = time.perf_counter() - start

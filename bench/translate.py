@@ -48,7 +48,7 @@ def main() -> int:
         package = build_package(tmp_path / "base.argosmodel", training_lines=german + english,
                                 vocab_size=8000, layers=6, d_model=512, heads=8, ffn=2048)  # fmt: skip
         print(f"built a base-size random model in {time.perf_counter() - start:.0f} s")
-        cli = [sys.executable, "-m", "corpus.cli"]
+        cli = [sys.executable, "-m", "newsalign.corpus.cli"]
         db = tmp_path / "bench.db"
         subprocess.run([*cli, "models", "install", str(package)], env=env, check=True,
                        stdout=subprocess.DEVNULL)  # fmt: skip

@@ -92,6 +92,24 @@ def test_imports_go_one_way_and_only_by_newsalign_names() -> None:
                 assert module.startswith(allowed[folder]), f"{path} imports {module}"
 
 
+def test_bench_scripts_reach_the_installed_package() -> None:
+    """The bench scripts are run by hand, not by CI: a stale module name would only show there."""
+    import importlib.util
+    import re
+
+    for path in sorted((ROOT / "bench").glob("*.py")):
+        for module in _imports(path):
+            assert module.split(".")[0] not in FOLDERS, f"{path}: bare import of {module}"
+        for module in re.findall(r'"-m",\s*"([\w.]+)"', path.read_text(encoding="utf-8")):
+            assert module.split(".")[0] not in FOLDERS, f"{path} runs -m {module}, a bare name"
+            assert importlib.util.find_spec(module), (
+                f"{path} runs -m {module}, which is not installed"
+            )
+    done = subprocess.run([sys.executable, "-m", "newsalign.corpus.cli", "--version"],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    assert done.returncode == 0 and done.stdout.startswith("newsalign "), done.stderr
+
+
 def test_modules_say_what_they_own_and_stay_readable() -> None:
     for path in _modules():
         text = path.read_text(encoding="utf-8")
