@@ -15,10 +15,12 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from newsalign.glossary.io import dumps
 from newsalign.glossary.model import Entity, Name, Spelling, script_of
+from newsalign.glossary.textnorm import fold
 
 
 @dataclass(frozen=True)
@@ -223,10 +225,72 @@ def _geonames(directory: Path) -> dict[int, list[str]]:
 
 def _usable(alternate: str) -> bool:
     # GeoNames mixes real names with lowercase romanisations of other scripts ("khankandy").
+    script = script_of(alternate)
     return (
-        len(alternate) >= 3 and "  " not in alternate and not alternate[:1].islower()
-        and script_of(alternate) in ("Latn", "Cyrl", "Armn", "Geor")
+        len(alternate) >= 3 and "  " not in alternate
+        and script in ("Latn", "Cyrl", "Armn", "Geor")
+        # Georgian has no capitals in everyday writing; elsewhere a small first letter marks
+        # a romanisation.
+        and (script == "Geor" or not alternate[:1].islower())
     )  # fmt: skip
+
+
+# Romanisation of the region's scripts, only to tell which name a GeoNames spelling spells.
+_ROMAN = str.maketrans({
+    **dict(zip("абвгдезийклмнопрстуфыэіґ", "abvgdeziyklmnoprstufyeig", strict=True)),
+    "ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "",
+    "ь": "", "ю": "yu", "я": "ya", "ї": "yi", "є": "ye",
+    **dict(zip("աբգդեզէըթիլկհմյնոպռսվտրւփքօֆ", "abgdezeytilkhmynoprsvtrvpkof", strict=True)),
+    "ժ": "zh", "խ": "kh", "ծ": "ts", "ձ": "dz", "ղ": "gh", "ճ": "ch", "շ": "sh", "չ": "ch",
+    "ջ": "j", "ց": "ts", "և": "ev",
+    **dict(zip("აბგდევზთიკლმნოპრსტუფქყჰ", "abgdevztiklmnoprstupkqh", strict=True)),
+    "ჟ": "zh", "ღ": "gh", "შ": "sh", "ჩ": "ch", "ც": "ts", "ძ": "dz", "წ": "ts", "ჭ": "ch",
+    "ხ": "kh", "ჯ": "j",
+})  # fmt: skip
+
+
+def _roman(text: str) -> str:
+    return re.sub(r"[^a-z]", "", fold(text.lower().translate(_ROMAN)))
+
+
+_RUSSIAN = set("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+_UKRAINIAN = set("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя")
+
+
+def _language(text: str) -> str | None:
+    """The language a GeoNames spelling is written in, from its letters (GeoNames gives none
+    here): Russian or Ukrainian by alphabet, Armenian, Georgian; "" for a Latin spelling (any
+    language); None for Cyrillic of other languages (Serbian џ, Kazakh қ, Tajik ҷ...), which
+    are left out."""
+    script = script_of(text)
+    letters = {ch for ch in text.lower() if ch.isalpha()}
+    if script == "Cyrl":
+        if letters <= _RUSSIAN:
+            return "ru"
+        return "uk" if letters <= _UKRAINIAN else None
+    return {"Armn": "hy", "Geor": "ka"}.get(script, "")
+
+
+def _closest(alternate: str, names: list[N]) -> int | None:
+    """Which of `names` a GeoNames spelling in Cyrillic, Armenian or Georgian script spells:
+    the one whose Latin spellings its romanisation is closest to, if close (0.8) and clearly
+    closer than any other (by 0.1). Georgian adds "-i" to names ("Erevani"): so does the
+    comparison."""
+    roman = _roman(alternate)
+    scores = []
+    for n in names:
+        latin = [t.partition("@")[0] for t in n.spellings + (n.name,)]
+        latin = [_roman(t) for t in latin if script_of(t) == "Latn"]
+        scores.append(max((SequenceMatcher(None, roman, x).ratio() for x in latin), default=0.0))
+        if script_of(alternate) == "Geor":
+            scores[-1] = max(
+                [scores[-1]] + [SequenceMatcher(None, roman, x + "i").ratio() for x in latin]
+            )
+    best = max(range(len(names)), key=scores.__getitem__)
+    others = [x for k, x in enumerate(scores) if k != best]
+    if scores[best] >= 0.8 and all(scores[best] - x >= 0.1 for x in others):
+        return best
+    return None
 
 
 def build(geonames_dir: Path) -> list[Entity]:
@@ -237,6 +301,16 @@ def build(geonames_dir: Path) -> list[Entity]:
         alternates = places[spec.geonames] if spec.geonames else []
         if spec.geonames and not alternates:
             raise KeyError(f"GeoNames has no place {spec.geonames} for {spec.key}")
+        listed_anywhere = {t.partition("@")[0] for n in spec.names for t in n.spellings}
+        pulled = {a for n in spec.names if n.pull for a in alternates if re.fullmatch(n.pull, a)}
+        # GeoNames spellings in Cyrillic, Armenian and Georgian that no pattern claims go to the
+        # name they spell, by romanisation (ხანკენდი is Khankendi, not Stepanakert).
+        extra: dict[int, list[str]] = {}
+        for alternate in sorted(set(alternates) - pulled - listed_anywhere):
+            if _usable(alternate) and script_of(alternate) in ("Cyrl", "Armn", "Geor"):
+                k = _closest(alternate, list(spec.names))
+                if k is not None:
+                    extra.setdefault(k, []).append(alternate)
         names = []
         for i, n in enumerate(spec.names):
             spellings = {}
@@ -246,12 +320,18 @@ def build(geonames_dir: Path) -> list[Entity]:
             listed = {text for text, _ in spellings}
             if n.pull:
                 for alternate in sorted(set(alternates)):
+                    lang = _language(alternate)
                     if (
                         alternate not in listed
                         and _usable(alternate)
                         and re.fullmatch(n.pull, alternate)
+                        and lang is not None
                     ):
-                        spellings[alternate, ""] = Spelling(alternate, "")
+                        spellings[alternate, lang] = Spelling(alternate, lang)
+            for alternate in extra.get(i, ()):
+                lang = _language(alternate)
+                if lang is not None:
+                    spellings[alternate, lang] = Spelling(alternate, lang)
             names.append(
                 Name(n.name, n.usage, i == 0, n.valid_from, n.valid_to, tuple(spellings.values()))
             )
