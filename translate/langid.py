@@ -1,7 +1,18 @@
-"""Language identification with langdetect's profiles, deterministic and optionally restricted.
+"""Language identification: langdetect's profiles, completed for the region's languages.
 
-Each `LanguageDetector` owns its own langdetect factory (no module-level state), seeded so that
-the same text always gets the same answer.
+langdetect (the detector the product was specified with) knows 55 languages but not
+Azerbaijani, Armenian or Georgian: it calls Armenian and Georgian Estonian and Azerbaijani
+Turkish, all with certainty. So:
+
+- a script check settles Armenian and Georgian (no other language here writes in them);
+- py3langid (BSD, its model bundled in the wheel, naive Bayes over byte n-grams) judges between
+  langdetect's answer and Azerbaijani (when that answer is Turkish or the text has the schwa "ə"),
+  and decides alone when langdetect is not sure (below the
+  0.90 at which a sentence keeps its own language anyway: langdetect is then often confidently
+  wrong between close languages, Danish/Norwegian, Russian/Bulgarian).
+
+Each `LanguageDetector` owns its own langdetect factory and py3langid model (no module-level
+state), seeded so that the same text always gets the same answer.
 """
 
 from __future__ import annotations
@@ -9,6 +20,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,11 +42,36 @@ class Detection:
     prob: float
 
 
-def available_languages() -> list[str]:
+# Languages of the region langdetect has no profile for, and the scripts that settle some.
+COMPLETED = ("az", "hy", "ka")
+SCRIPTS = {"hy": re.compile("[\u0530-\u058f\ufb13-\ufb17]"),
+           "ka": re.compile("[\u10a0-\u10ff\u1c90-\u1cbf\u2d00-\u2d2f]")}  # fmt: skip
+# At or above this, langdetect's answer stands (py3langid only checks it against Azerbaijani).
+SURE = 0.90
+
+
+def langdetect_languages() -> list[str]:
     """Languages langdetect has profiles for."""
     from langdetect.detector_factory import PROFILES_DIRECTORY
 
     return sorted(os.listdir(PROFILES_DIRECTORY))
+
+
+def available_languages() -> list[str]:
+    """Languages a detector can answer: langdetect's and those completed here."""
+    return sorted(set(langdetect_languages()) | set(COMPLETED))
+
+
+def script_language(text: str) -> Detection | None:
+    """Armenian or Georgian when most letters are in that script (share as probability)."""
+    if not any(pattern.search(text) for pattern in SCRIPTS.values()):
+        return None  # the common case, settled without counting letters
+    letters = sum(ch.isalpha() for ch in text)
+    for lang, pattern in SCRIPTS.items():
+        share = len(pattern.findall(text)) / letters
+        if share > 0.5:
+            return Detection(lang, round(share, 4))
+    return None
 
 
 def parse_langs(value: str | None) -> list[str] | None:
@@ -55,17 +92,26 @@ def parse_langs(value: str | None) -> list[str] | None:
 class LanguageDetector:
     """Detects the language of a text, restricted to `candidates` if given."""
 
-    def __init__(self, candidates: Sequence[str] | None = None, seed: int = 0) -> None:
+    def __init__(
+        self, candidates: Sequence[str] | None = None, seed: int = 0, *, complete: bool = True
+    ) -> None:
+        """`complete=False` is langdetect alone, as the product was first built (benchmarks
+        compare against it)."""
         self.candidates = sorted(candidates) if candidates else None
         self.seed = seed
+        self.complete = complete
+        allowed = set(self.candidates or available_languages())
+        self._ld_langs = sorted(allowed & set(langdetect_languages()))
+        self._allowed = allowed if complete else set(self._ld_langs)
         self._factories: dict[bool, object] = {}
+        self._identifier = None
 
     def _factory(self, folded: bool):
         # Built lazily: loading every profile takes ~0.5 s and many commands never detect.
         if folded not in self._factories:
             from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 
-            langs = self.candidates or available_languages()
+            langs = self._ld_langs
             profiles = []
             for code in langs:
                 with open(os.path.join(PROFILES_DIRECTORY, code), encoding="utf-8") as fh:
@@ -84,13 +130,53 @@ class LanguageDetector:
             self._factories[folded] = factory
         return self._factories[folded]
 
+    def _ranks(self, text: str) -> dict[str, float]:
+        """py3langid's probabilities over the allowed languages it knows."""
+        if self._identifier is None:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            known = sorted(self._allowed & set(identifier.nb_classes))
+            if not known:
+                self._identifier = False
+                return {}
+            identifier.set_languages(known)
+            self._identifier = identifier
+        if self._identifier is False:
+            return {}
+        return {lang: float(p) for lang, p in self._identifier.rank(text)}
+
     def detect(self, text: str) -> Detection | None:
-        """Best language for `text`, or None when it has no letters to judge by."""
+        """Best language for `text`, or None when it has no letters to judge by (or is in a
+        script of a language the candidates exclude)."""
+        if not any(ch.isalpha() for ch in text):
+            return None
+        if not self.complete:
+            return self._langdetect(text)
+        by_script = script_language(text)
+        if by_script is not None:
+            return by_script if by_script.lang in self._allowed else None
+        found = self._langdetect(text) if self._ld_langs else None
+        if found is not None and found.prob >= SURE:
+            # Without a profile, Azerbaijani comes out as its nearest neighbour, Turkish; a text
+            # langdetect is sure of that is neither Turkish nor written with the Azerbaijani
+            # schwa needs no second opinion (and is not paid for with one).
+            if "az" not in self._allowed or (found.lang != "tr" and "ə" not in text.lower()):
+                return found
+            ranks = self._ranks(text)
+            if "az" in ranks and found.lang in ranks and ranks["az"] > ranks[found.lang]:
+                return Detection("az", ranks["az"] / (ranks["az"] + ranks[found.lang]))
+            return found
+        ranks = self._ranks(text)
+        if ranks:
+            best = max(ranks, key=ranks.__getitem__)
+            return Detection(best, ranks[best])
+        return found
+
+    def _langdetect(self, text: str) -> Detection | None:
         from langdetect.lang_detect_exception import LangDetectException
 
         letters = sum(ch.isalpha() for ch in text)
-        if letters == 0:
-            return None
         folded = not any(ch.isupper() for ch in text)
         factory = self._factory(folded)
         detector = factory.create()

@@ -170,8 +170,8 @@ def show(
         typer.echo(render.to_json(detail.as_json()))
         return
     d = detail.document
-    for key in ("id", "source", "title", "published", "lang", "path", "version", "sha256",
-                "encoding", "raw_chars", "clean_chars"):  # fmt: skip
+    for key in ("id", "source", "title", "published", "lang", "path", "url", "version", "sha256",
+                "encoding", "encoding_confidence", "raw_chars", "clean_chars"):  # fmt: skip
         value = getattr(d, key)
         typer.echo(f"{key + ':':<13}{value if value is not None else '-'}")
     if d.encoding_warning:

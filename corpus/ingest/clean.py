@@ -84,7 +84,7 @@ _IMAGE = re.compile(
     r"\b[a-z0-9]{20,}\b|\be\d{10,}\b",
     re.I,
 )
-_SENTENCE_END = re.compile(r"[.!?…:;][\"“”»«'’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…:;։][\"“”»«'’)\]]*$")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 

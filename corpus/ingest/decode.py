@@ -1,8 +1,10 @@
-"""Turn raw input bytes into text, refusing binary data and saying which encoding was used."""
+"""Turn raw input bytes into text, refusing binary data and saying which encoding was used and
+how sure that was."""
 
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 from newsalign.corpus.errors import InputError
@@ -13,15 +15,41 @@ _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 
 @dataclass(frozen=True)
 class Decoded:
-    """Decoded text, the encoding that produced it, and a warning if it was a guess."""
+    """Decoded text, the encoding that produced it, how sure the choice was (1.0 for UTF-8 and
+    UTF-16, which are not guesses), and a warning if it was a guess."""
 
     text: str
     encoding: str
     warning: str | None = None
+    confidence: float = 1.0
+
+
+# Single-byte encodings a news page that is not UTF-8 comes in, first preferred on a tie, each
+# with the letters of the languages written in it: text read in the wrong one shows letters no
+# language of that encoding uses ("baþkan" for Turkish in cp1252; "Õàíêåíäè" for Russian).
+_CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґў"
+_ALPHABETS = {
+    "cp1252": "äöüßàâæçéèêëîïôœùûÿáíóúñãõåøìòœšž",
+    "cp1251": _CYRILLIC,
+    "cp1254": "çğıöşüâîûéäàèİ",
+    "koi8_r": _CYRILLIC,
+    "koi8_u": _CYRILLIC,
+    "cp1250": "ąćęłńóśźżáčďéěíňřšťúůýžőűăâîşţđľĺŕôäöüß",
+}
+NAMES = {"cp1252": "cp1252 (Western European)", "cp1251": "cp1251 (Cyrillic)",
+         "cp1254": "cp1254 (Turkish)", "koi8_r": "KOI8-R (Cyrillic)", "koi8_u": "KOI8-U (Ukrainian)",
+         "cp1250": "cp1250 (Central European)"}  # fmt: skip
+# Non-letters any of them writes in text: typographic quotes, dashes, the euro and number signs.
+_PUNCTUATION = set("„“”‘’‚«»–—…•€№°§©®™·±×÷²³¹½¼¾µ¢£¥´¨\u00a0\u00ad")
+_WORDS = re.compile(r"[^\W\d_]+|\S")  # runs of letters; any other character alone
+# Below this (fewer than half the non-ASCII characters read as plausible letters or signs), no
+# encoding reads the bytes as text: they are refused rather than guessed.
+MIN_CONFIDENCE = 0.5
 
 
 def decode_bytes(data: bytes) -> Decoded:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; fall back to cp1252 with a warning."""
+    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; otherwise find the single-byte
+    encoding that reads the bytes as text, with a warning naming it and how sure it is."""
     if not data.strip():
         raise InputError("empty file")
     if data.startswith(codecs.BOM_UTF8):
@@ -34,8 +62,67 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    text = _strict(data, "cp1252")
-    return Decoded(text, "cp1252", "not valid UTF-8; decoded as cp1252 (Windows-1252)")
+    encoding, confidence = _guess(data)
+    if confidence < MIN_CONFIDENCE:
+        raise InputError(
+            "undecodable bytes: not UTF-8, and no encoding tried reads them as text "
+            f"({', '.join(NAMES[e] for e in _ALPHABETS)})"
+        )
+    text = _strict(data, encoding)
+    return Decoded(text, encoding, f"not valid UTF-8; decoded as {NAMES[encoding]}, "
+                   f"confidence {confidence:.2f}", confidence)  # fmt: skip
+
+
+def _guess(data: bytes) -> tuple[str, float]:
+    """The encoding whose reading is most plausible, and how plausible: the share of non-ASCII
+    characters that read as letters of its languages (or common punctuation and signs), in
+    words of one script, and not as a capital after a small letter or in a word of capitals
+    (KOI8-R read as cp1251 comes out "пРИВЕТ" and "ЦЕНТРЕ"). On a tie, the reading with fewer
+    words in two scripts, then the one charset-normalizer finds least messy, then the order
+    above."""
+    from charset_normalizer import from_bytes
+
+    # charset-normalizer reports one of several encodings that read the bytes alike: look its
+    # measure up by the text read.
+    mess = {str(m): m.chaos for m in from_bytes(data, cp_isolation=list(_ALPHABETS))}
+    ranked = []
+    for order, (encoding, letters) in enumerate(_ALPHABETS.items()):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        mixed = sum(len({_script(ch) for ch in w}) > 1 for w in _WORDS.findall(text))
+        ranked.append((_plausible(text, letters), -mixed, -mess.get(text, 1.0), -order, encoding))
+    if not ranked:
+        return "cp1252", 0.0
+    share, _, _, _, encoding = max(ranked)
+    return encoding, round(share, 3)
+
+
+def _plausible(text: str, letters: str) -> float:
+    allowed = set(letters) | set(letters.upper()) | _PUNCTUATION
+    good = total = 0
+    for word in _WORDS.findall(text):
+        odd = [i for i, ch in enumerate(word) if ord(ch) > 127]
+        if not odd:
+            continue
+        total += len(odd)
+        # "Cafй", "kmІ": a letter of another script than most of its word is a misreading (but
+        # "вiн", with a Latin i, is how some Ukrainian is typed).
+        cyrillic = sum(_script(ch) == "cyrillic" for ch in word)
+        main = "cyrillic" if 2 * cyrillic > len(word) else "latin"
+        shouting = len(word) >= 4 and word.isupper()
+        good += sum(
+            word[i] in allowed
+            and _script(word[i]) == main
+            and not (word[i].isupper() and (shouting or (i and word[i - 1].islower())))
+            for i in odd
+        )
+    return good / total if total else 1.0
+
+
+def _script(ch: str) -> str:
+    return "cyrillic" if "\u0400" <= ch <= "\u04ff" else "latin"
 
 
 def _strict(data: bytes, encoding: str) -> str:

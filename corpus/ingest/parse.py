@@ -56,6 +56,7 @@ class ParsedDocument:
     format: str
     encoding: str
     encoding_warning: str | None
+    encoding_confidence: float
     raw_chars: int
     lang: str | None
     lang_prob: float | None
@@ -141,6 +142,7 @@ def parse_document(data: bytes, name: str, detector: LanguageDetector) -> Parsed
         text=text, title=cleaned.title, site=cleaned.site, published=cleaned.published,
         site_from=cleaned.site_from, published_from=cleaned.published_from,
         format=fmt, encoding=decoded.encoding, encoding_warning=decoded.warning,
+        encoding_confidence=decoded.confidence,
         raw_chars=len(decoded.text), lang=doc_lang.lang, lang_prob=doc_lang.prob,
         paragraphs=paragraphs, segments=tuple(segments),
     )  # fmt: skip

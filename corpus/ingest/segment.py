@@ -1,4 +1,5 @@
-"""Sentence splitting for German and English news text, with character offsets.
+"""Sentence splitting for news text (German and English first; Russian and Spanish
+abbreviations too), with character offsets.
 
 Rule-based on purpose: the cases news text needs (German ordinals and dates, abbreviations,
 initials, numbers, quotations) are explicit here and tested, rather than left to a model.
@@ -11,7 +12,8 @@ import re
 QUOTE_CHARS = '"“”„«»'
 _CLOSERS = "\"“”»«'’)]"
 # Sentence-final punctuation, any closing quotes or brackets, then the space before the next one.
-_CANDIDATE = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*(?=\s)")
+# "։" is the Armenian full stop.
+_CANDIDATE = re.compile(r"[.!?…։]+[" + re.escape(_CLOSERS) + r"]*(?=\s)")
 _NEXT_START = re.compile(r"\s+([\"“„«'‘(\[]*)(\S)")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 
@@ -35,6 +37,11 @@ ABBREVIATIONS = {
     "bzw", "ca", "Chr", "evtl", "ggf", "vgl", "Nr", "Hr", "Hrn", "Fr", "Str", "Abs", "Art", "Bd",
     "Dipl", "Ing", "Mio", "Mrd", "Tsd", "Jh", "Jhd", "inkl", "exkl", "zzgl", "gem", "geb",
     "gest", "sog", "z.B", "u.a", "d.h", "o.ä", "u.U", "z.T", "Min", "Std", "Tel",
+    # Russian ("г." and initials such as "Г. Карасин" are single letters, handled below)
+    "т.е", "т.д", "т.п", "т.к", "т.н", "др", "им", "ул", "пр", "стр", "тыс", "млн", "млрд",
+    "руб", "долл", "гг", "вв", "см", "напр", "проф", "акад", "ген", "пос", "обл", "ст",
+    # Spanish
+    "Sra", "Srta", "Dña", "Dra", "EE.UU", "núm", "pág", "aprox",
 }  # fmt: skip
 
 
@@ -49,7 +56,7 @@ def _is_boundary(text: str, punct_start: int, end: int, quotes: list[tuple[int, 
     if nxt is None:
         return False
     first = nxt.group(2)
-    if not (first.isupper() or first.isdigit()):
+    if not (first.isupper() or first.isdigit() or _caseless(first)):
         return False
     for open_, close in quotes:
         if open_ < punct_start and close >= end:
@@ -69,6 +76,13 @@ def _is_boundary(text: str, punct_start: int, end: int, quotes: list[tuple[int, 
         return False  # German ordinals and dates: "Am 27. Mai", "17. April 2024"
     next_word = text[nxt.start(2) :].split(" ", 1)[0].lower().strip(",.")
     return not (word.isdigit() and next_word in MONTHS)
+
+
+def _caseless(ch: str) -> bool:
+    """A letter of a script without capitals: any letter may start a sentence. Georgian's
+    everyday letters count as small letters in Unicode, which has capitals for them that
+    running text does not use."""
+    return ch.isalpha() and (not ch.islower() or "\u10d0" <= ch <= "\u10ff")
 
 
 def _follows_month(text: str, word_start: int) -> bool:

@@ -87,6 +87,7 @@ def insert_document(
                 "format": doc.format,
                 "encoding": doc.encoding,
                 "encoding_warning": doc.encoding_warning,
+                "encoding_confidence": doc.encoding_confidence,
                 "sha256": sha256,
                 "raw_chars": doc.raw_chars,
                 "clean_chars": len(doc.text),

@@ -371,6 +371,16 @@ def m0008_metadata_and_decisions(db: sqlite_utils.Database) -> None:
     )
 
 
+def m0009_encoding_confidence(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- How sure ingest was of the encoding of text that was not UTF-8 (1.0 for UTF-8 and
+        -- UTF-16, which are read, not guessed).
+        ALTER TABLE documents ADD COLUMN encoding_confidence REAL;
+        """
+    )
+
+
 def text_hash(text: str) -> str:
     """The key of a text in caches: SHA-256 of its UTF-8 bytes, hex."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -385,6 +395,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0006_stories", m0006_stories),
     ("0007_run_processes", m0007_run_processes),
     ("0008_metadata_and_decisions", m0008_metadata_and_decisions),
+    ("0009_encoding_confidence", m0009_encoding_confidence),
 ]
 
 

@@ -73,6 +73,7 @@ class Document:
     run_id: int | None
     ingested_at: str
     url: str | None = None
+    encoding_confidence: float | None = None
     outlet_from: str | None = None
     published_from: str | None = None
 
