@@ -49,6 +49,12 @@ def test_armenian_georgian_and_cp1251_russian_articles_are_read_and_named(cli, d
             path.rsplit("/", 1)[-1], "ru"
         )
     assert len(by_file["armenian.txt"]) == 3 and len(by_file["georgian.txt"]) == 3
+    # Georgian has no capitals: its headline is still a title, not page header.
+    titles = dict(fetch(db_path, "SELECT source, title FROM documents"))
+    assert titles == {"armenian": "Ստեփանակերտ քաղաքում նոր կայարան է բացվել",
+                      "georgian": "ხანკენდი ახალ რკინიგზას იღებს",
+                      "russian-cp1251": titles["russian-cp1251"]}  # fmt: skip
+    assert titles["russian-cp1251"]
     assert by_file["russian-cp1251.txt"][0].endswith("т.е. уже в этом году.")
     # The names in their scripts: the Armenian article says Stepanakert, the others Khankendi.
     uses = json.loads(cli("names", "khankendi", "--json").output)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from newsalign.corpus.ingest.dates import first_date
+from newsalign.corpus.ingest.segment import caseless
 
 TITLE = "title"
 BODY = "body"
@@ -118,7 +119,7 @@ def _is_heading(text: str) -> bool:
     return (
         3 <= words <= 25
         and not text.endswith((".", ",", ";"))
-        and not text[:1].islower()
+        and (not text[:1].islower() or caseless(text[0]))  # Georgian has no capitals
         and len(_WORD.findall(text)) >= 2  # not a row of controls ("+ ↺ − 16 px")
     )
 

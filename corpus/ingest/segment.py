@@ -56,7 +56,7 @@ def _is_boundary(text: str, punct_start: int, end: int, quotes: list[tuple[int, 
     if nxt is None:
         return False
     first = nxt.group(2)
-    if not (first.isupper() or first.isdigit() or _caseless(first)):
+    if not (first.isupper() or first.isdigit() or caseless(first)):
         return False
     for open_, close in quotes:
         if open_ < punct_start and close >= end:
@@ -78,7 +78,7 @@ def _is_boundary(text: str, punct_start: int, end: int, quotes: list[tuple[int, 
     return not (word.isdigit() and next_word in MONTHS)
 
 
-def _caseless(ch: str) -> bool:
+def caseless(ch: str) -> bool:
     """A letter of a script without capitals: any letter may start a sentence. Georgian's
     everyday letters count as small letters in Unicode, which has capitals for them that
     running text does not use."""
