@@ -72,7 +72,7 @@ def align(
         database = store.open_db(db)
         report = run_alignment(database, settings)
     if as_json:
-        typer.echo(render.to_json(as_dict(report)))
+        typer.echo(render.to_json(report))
         return
     typer.echo(
         f"{report.claims} claims in {report.stories} stories ({report.embedded} newly embedded); "
@@ -103,7 +103,7 @@ def stories(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
     with cli_errors():
         rows = list_stories(store.open_readonly(db))
     if as_json:
-        typer.echo(render.to_json(as_dict(rows)))
+        typer.echo(render.to_json(rows))
     elif not rows:
         typer.echo("No stories. Run `newsalign align` (or `newsalign run`) first.")
     else:
@@ -173,7 +173,7 @@ def claims_list(
     with cli_errors():
         rows = list_claims(store.open_readonly(db), min_sources)
     if as_json:
-        typer.echo(render.to_json(as_dict(rows)))
+        typer.echo(render.to_json(rows))
     elif not rows:
         typer.echo("No shared claims. Run `newsalign align` after ingesting several outlets.")
     else:
@@ -194,7 +194,7 @@ def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
     with cli_errors():
         data = show_claim(store.open_readonly(db), claim)
     if as_json:
-        typer.echo(render.to_json(as_dict(data)))
+        typer.echo(render.to_json(data))
         return
     typer.echo(f"Claim {data.id}: {data.sources} sources, {data.size} sentences, "
                f"languages {data.languages}, mean probability of its links {data.score}")  # fmt: skip
@@ -224,7 +224,7 @@ def claims_diff(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
     with cli_errors():
         data = diff_claim(store.open_readonly(db), claim)
     if as_json:
-        typer.echo(render.to_json(as_dict(data)))
+        typer.echo(render.to_json(data))
         return
     if not data.differences:
         typer.echo(f"Claim {claim}: the {data.versions} versions agree on numbers, dates, "
@@ -255,7 +255,7 @@ def _correct(action: str, ids: list[int], claim: int | None, note: str, realign:
     with cli_errors():
         done = correct(store.open_db(db), action, ids, claim=claim, note=note, realign=realign)
     if as_json:
-        typer.echo(render.to_json(as_dict(done)))
+        typer.echo(render.to_json(done))
         return
     typer.echo(f"Decision {done.decision} recorded ({action}, {done.pairs} sentence pair(s)); "
                "every later `newsalign align` applies it.")  # fmt: skip
@@ -332,7 +332,7 @@ def claims_decisions(db: DbOption = None, as_json: JsonOption = False) -> None:
     with cli_errors():
         rows = list_decisions(store.open_readonly(db))
     if as_json:
-        typer.echo(render.to_json(as_dict(rows)))
+        typer.echo(render.to_json(rows))
         return
     if not rows:
         typer.echo("No decisions. See `newsalign claims reject --help`.")

@@ -13,7 +13,6 @@ from newsalign.corpus.cli import render
 from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
 from newsalign.corpus.store import documents
 from newsalign.corpus.store import glossary as glossary_db
-from newsalign.corpus.store.records import as_dict
 
 
 def init(db: DbOption = None) -> None:
@@ -121,7 +120,7 @@ def ingest(
             manifest=manifest,
         )  # fmt: skip
     if as_json:
-        typer.echo(render.to_json(as_dict(report.results)))
+        typer.echo(render.to_json(report.results))
     else:
         counts = ", ".join(
             f"{report.count(s)} {s}"
@@ -138,7 +137,7 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
     with cli_errors():
         data = documents.stats(store.open_readonly(db))
     if as_json:
-        typer.echo(render.to_json(as_dict(data)))
+        typer.echo(render.to_json(data))
         return
     typer.echo(
         f"{data.documents} documents ({data.older_versions} older versions kept); "
@@ -216,7 +215,7 @@ def search(
             literal=literal,
         )  # fmt: skip
     if as_json:
-        typer.echo(render.to_json(as_dict(hits)))
+        typer.echo(render.to_json(hits))
         return
     if not hits:
         typer.echo("No matches.")
@@ -244,7 +243,7 @@ def names(
         key = find_entity(glossary_db.load(database), entity).key if entity else None
         rows = names_used(database, key)
     if as_json:
-        typer.echo(render.to_json(as_dict(rows)))
+        typer.echo(render.to_json(rows))
         return
     if not rows:
         typer.echo("No mentions.")

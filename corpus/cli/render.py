@@ -11,8 +11,15 @@ from typing import Any
 
 
 def to_json(data: Any) -> str:
-    """Pretty, UTF-8 JSON (dataclasses must be converted by the caller)."""
-    return json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    """Pretty, UTF-8 JSON; records (dataclasses) at any depth become objects, and anything
+    else JSON lacks (paths, dates) its string."""
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return str(value)
 
 
 def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

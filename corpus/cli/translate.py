@@ -12,7 +12,6 @@ import typer
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
 from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
-from newsalign.corpus.store.records import as_dict
 from newsalign.translate import packages
 from newsalign.translate.engine import Settings
 from newsalign.translate.errors import TranslateError
@@ -207,7 +206,7 @@ def translate(
         with cli_errors():
             misses = term_misses(store.open_readonly(db), to)
         if as_json:
-            typer.echo(render.to_json(as_dict(misses)))
+            typer.echo(render.to_json(misses))
         elif not misses:
             typer.echo("Every translation contains its expected glossary names.")
         else:
@@ -229,7 +228,7 @@ def translate(
         database = store.open_db(db)
         result = translate_corpus(database, opts, on_progress=_progress(as_json))
     if as_json:
-        typer.echo(render.to_json(as_dict(result)))
+        typer.echo(render.to_json(result))
     else:
         for lang, path in result.routes.items():
             typer.echo(f"{lang}: {path}" + (" (pivot)" if path.count(">") > 1 else ""))
