@@ -62,19 +62,20 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    encoding, confidence = _guess(data)
+    encoding, text, confidence = _guess(data)
     if confidence < MIN_CONFIDENCE:
         raise InputError(
             "undecodable bytes: not UTF-8, and no encoding tried reads them as text "
             f"({', '.join(NAMES[e] for e in _ALPHABETS)})"
         )
-    text = _strict(data, encoding)
+    if not text.strip():
+        raise InputError("empty file")
     return Decoded(text, encoding, f"not valid UTF-8; decoded as {NAMES[encoding]}, "
                    f"confidence {confidence:.2f}", confidence)  # fmt: skip
 
 
-def _guess(data: bytes) -> tuple[str, float]:
-    """The encoding whose reading is most plausible, and how plausible: the share of non-ASCII
+def _guess(data: bytes) -> tuple[str, str, float]:
+    """The encoding whose reading is most plausible, that reading, and how plausible: the share of non-ASCII
     characters that read as letters of its languages (or common punctuation and signs), in
     words of one script, and not as a capital after a small letter or in a word of capitals
     (KOI8-R read as cp1251 comes out "пРИВЕТ" and "ЦЕНТРЕ"). On a tie, the reading with fewer
@@ -91,18 +92,20 @@ def _guess(data: bytes) -> tuple[str, float]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        mixed = sum(len({_script(ch) for ch in w}) > 1 for w in _WORDS.findall(text))
-        ranked.append((_plausible(text, letters), -mixed, -mess.get(text, 1.0), -order, encoding))
+        words = _WORDS.findall(text)
+        mixed = sum(len({_script(ch) for ch in w}) > 1 for w in words)
+        score = _plausible(words, letters)
+        ranked.append((score, -mixed, -mess.get(text, 1.0), -order, encoding, text))
     if not ranked:
-        return "cp1252", 0.0
-    share, _, _, _, encoding = max(ranked)
-    return encoding, round(share, 3)
+        return "cp1252", "", 0.0
+    share, _, _, _, encoding, text = max(ranked)
+    return encoding, text, round(share, 3)
 
 
-def _plausible(text: str, letters: str) -> float:
+def _plausible(words: list[str], letters: str) -> float:
     allowed = set(letters) | set(letters.upper()) | _PUNCTUATION
     good = total = 0
-    for word in _WORDS.findall(text):
+    for word in words:
         odd = [i for i, ch in enumerate(word) if ord(ch) > 127]
         if not odd:
             continue
