@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from newsalign.corpus.align.features import Facts, extract
+from newsalign.corpus.ingest.segment import SENTENCE_FINAL
 from newsalign.corpus.store import claims as claims_db
 from newsalign.corpus.store.records import ClaimDiff
 
@@ -20,7 +21,7 @@ _NOT_A_CLAIM = re.compile(r"^(by|von|photo|foto|source|quelle|read more|lesen si
 # Sentences end in punctuation, possibly inside quotes or brackets. A body line without it that
 # is followed by more text is a heading or a link to another article, not a claim; the last
 # line of a page may be cut off mid-sentence and stays.
-_SENTENCE_END = re.compile(r"[.!?…:;։][\"'“”„«»’)\]]*\s*$")
+_SENTENCE_END = re.compile("[" + SENTENCE_FINAL + r":;][\"'“”„«»’)\]]*\s*$")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from newsalign.corpus.ingest.dates import first_date
-from newsalign.corpus.ingest.segment import caseless
+from newsalign.corpus.ingest.segment import SENTENCE_FINAL, caseless
 
 TITLE = "title"
 BODY = "body"
@@ -85,7 +85,7 @@ _IMAGE = re.compile(
     r"\b[a-z0-9]{20,}\b|\be\d{10,}\b",
     re.I,
 )
-_SENTENCE_END = re.compile(r"[.!?…:;։][\"“”»«'’)\]]*$")
+_SENTENCE_END = re.compile("[" + SENTENCE_FINAL + r":;][\"“”»«'’)\]]*$")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 
 

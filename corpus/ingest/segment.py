@@ -11,9 +11,10 @@ import re
 
 QUOTE_CHARS = '"“”„«»'
 _CLOSERS = "\"“”»«'’)]"
+# What ends a sentence ("։" is the Armenian full stop); cleaning and claims read line ends by it.
+SENTENCE_FINAL = ".!?…։"
 # Sentence-final punctuation, any closing quotes or brackets, then the space before the next one.
-# "։" is the Armenian full stop.
-_CANDIDATE = re.compile(r"[.!?…։]+[" + re.escape(_CLOSERS) + r"]*(?=\s)")
+_CANDIDATE = re.compile("[" + SENTENCE_FINAL + "]+[" + re.escape(_CLOSERS) + r"]*(?=\s)")
 _NEXT_START = re.compile(r"\s+([\"“„«'‘(\[]*)(\S)")
 _WORD_BEFORE = re.compile(r"(\S+)$")
 
