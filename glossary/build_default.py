@@ -277,15 +277,14 @@ def _closest(alternate: str, names: list[N]) -> int | None:
     closer than any other (by 0.1). Georgian adds "-i" to names ("Erevani"): so does the
     comparison."""
     roman = _roman(alternate)
+    georgian = script_of(alternate) == "Geor"
     scores = []
     for n in names:
         latin = [t.partition("@")[0] for t in n.spellings + (n.name,)]
         latin = [_roman(t) for t in latin if script_of(t) == "Latn"]
+        if georgian:
+            latin += [x + "i" for x in latin]
         scores.append(max((SequenceMatcher(None, roman, x).ratio() for x in latin), default=0.0))
-        if script_of(alternate) == "Geor":
-            scores[-1] = max(
-                [scores[-1]] + [SequenceMatcher(None, roman, x + "i").ratio() for x in latin]
-            )
     best = max(range(len(names)), key=scores.__getitem__)
     others = [x for k, x in enumerate(scores) if k != best]
     if scores[best] >= 0.8 and all(scores[best] - x >= 0.1 for x in others):

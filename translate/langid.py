@@ -6,10 +6,10 @@ Turkish, all with certainty. So:
 
 - a script check settles Armenian and Georgian (no other language here writes in them);
 - py3langid (BSD, its model bundled in the wheel, naive Bayes over byte n-grams) judges between
-  langdetect's answer and Azerbaijani (when that answer is Turkish or the text has the schwa "ə"),
-  and decides alone when langdetect is not sure (below the
-  0.90 at which a sentence keeps its own language anyway: langdetect is then often confidently
-  wrong between close languages, Danish/Norwegian, Russian/Bulgarian).
+  langdetect's answer and Azerbaijani (when that answer is Turkish or the text has the schwa
+  "ə"), and decides alone when langdetect is not sure (below the 0.90 at which a sentence keeps
+  its own language anyway: langdetect is then often confidently wrong between close languages,
+  Danish/Norwegian, Russian/Bulgarian).
 
 Each `LanguageDetector` owns its own langdetect factory and py3langid model (no module-level
 state), seeded so that the same text always gets the same answer.
