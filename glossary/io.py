@@ -135,6 +135,18 @@ def dumps(entities: Iterable[Entity], fmt: str = "tsv") -> str:
     raise GlossaryError(f"unknown glossary format {fmt!r}")
 
 
+def load(path: Path, fmt: str | None = None) -> list[Entity]:
+    """Read a glossary file (format from `fmt` or its extension); an unreadable file, one that
+    is not UTF-8, or a malformed row raises GlossaryError."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise GlossaryError(f"cannot read {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise GlossaryError(f"{path} is not UTF-8 text") from None
+    return loads(text, format_for(path, fmt))
+
+
 def loads(text: str, fmt: str = "tsv") -> list[Entity]:
     """Parse a glossary file; any malformed row refuses the whole file, naming its line."""
     if fmt == "json":

@@ -21,7 +21,7 @@ from newsalign.corpus.store.mentions import count as count_mentions
 from newsalign.glossary import check as checks
 from newsalign.glossary import edit
 from newsalign.glossary.errors import GlossaryError
-from newsalign.glossary.io import FORMATS, dumps, format_for, loads
+from newsalign.glossary.io import FORMATS, dumps, format_for, load
 from newsalign.glossary.model import ENTITY_TYPES
 
 app = typer.Typer(
@@ -230,13 +230,7 @@ def import_(
     """Import a glossary file. A malformed row or a conflict refuses the whole file; replacing
     the glossary with an empty one needs --yes."""
     with cli_errors():
-        try:
-            text = file.read_bytes().decode("utf-8-sig")
-        except OSError as exc:
-            raise GlossaryError(f"cannot read {file}: {exc.strerror}") from None
-        except UnicodeDecodeError:
-            raise GlossaryError(f"{file} is not UTF-8 text") from None
-        incoming = loads(text, format_for(file, fmt))
+        incoming = load(file, fmt)
         if replace and not incoming and not yes:
             raise GlossaryError(f"{file.name} has no entities: --replace would empty the glossary "
                                 "(add --yes if that is what you want)")  # fmt: skip
