@@ -13,17 +13,21 @@ import os
 import re
 import shutil
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from newsalign.glossary.files import read_limited
 from newsalign.translate.errors import TranslateError
 
 ENV_MAX_MB = "NEWSALIGN_MAX_PACKAGE_MB"
 DEFAULT_MAX_MB = 2048
 MAX_RATIO = 100  # model weights compress little; a member that expands more is not one
+RATIO_FLOOR = 64 * 1024  # below this a member (or a whole archive) may compress as it likes
+MAX_METADATA = 2**20
 STAGING = ".installing-"
 _CODE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]+)?$")
 
@@ -69,7 +73,8 @@ def _size(path: Path) -> int:
 def read_package(path: Path) -> Package:
     """A package directory's metadata; raises TranslateError if it is not a usable package."""
     try:
-        meta = json.loads((path / "metadata.json").read_text(encoding="utf-8"))
+        data = read_limited(path / "metadata.json", MAX_METADATA, what=None, error=OSError)
+        meta = json.loads(data.decode("utf-8"))
     except (OSError, ValueError, RecursionError) as exc:
         raise TranslateError(f"{path.name}: unreadable metadata.json ({exc})") from None
     if not isinstance(meta, dict):
@@ -137,13 +142,22 @@ def max_package_bytes() -> int:
         raise TranslateError(f"${ENV_MAX_MB} must be a number of megabytes") from None
 
 
+def _bomb(size: int, compressed: int) -> bool:
+    return size > RATIO_FLOOR and size > MAX_RATIO * max(compressed, 1)
+
+
+def _hidden_characters(name: str) -> bool:
+    """Control or format characters (U+202E RIGHT-TO-LEFT OVERRIDE, zero-width spaces...)."""
+    return any(unicodedata.category(c) in ("Cc", "Cf") for c in name)
+
+
 def _check_archive(archive: zipfile.ZipFile) -> str:
     names = archive.namelist()
     if not names:
         raise TranslateError("empty archive")
     tops = set()
     limit = max_package_bytes()
-    total = 0
+    total = packed = 0
     for info in archive.infolist():
         path = PurePosixPath(info.filename)
         if path.is_absolute() or ".." in path.parts or "\\" in info.filename:
@@ -154,10 +168,18 @@ def _check_archive(archive: zipfile.ZipFile) -> str:
         if info.file_size > limit or total > limit:
             raise TranslateError(f"archive unpacks to more than {limit // 2**20} MB "
                                  f"(${ENV_MAX_MB} raises the limit)")  # fmt: skip
-        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        if _bomb(info.file_size, info.compress_size):
             raise TranslateError(f"{info.filename!r} expands {info.file_size // max(info.compress_size, 1)}"
                                  " times: not a model file (a zip bomb?)")  # fmt: skip
+        if _hidden_characters(info.filename):
+            raise TranslateError(f"{info.filename!r} has control or bidi characters in its name: "
+                                 "refused (it could be shown as another name)")  # fmt: skip
+        packed += info.compress_size
         tops.add(path.parts[0])
+    # Many small members can each stay under the per-member check: judge the whole archive too.
+    if _bomb(total, packed):
+        raise TranslateError(f"the archive expands {total // max(packed, 1)} times "
+                             f"({packed} bytes to {total}): not a model package (a zip bomb?)")  # fmt: skip
     if len(tops) != 1:
         raise TranslateError("not an Argos package: expected one top-level folder")
     top = tops.pop()

@@ -51,8 +51,9 @@ def open_for_writing(db: Path | None, *, create: bool = True):
 
 
 @contextmanager
-def output_file(path: Path | None) -> Iterator:
-    """Where a command writes: stdout, or `path`. A regular file is written beside itself and
+def output_file(path: Path | None, db: Path | None) -> Iterator:
+    """Where a command writes: stdout, or `path`, never the corpus database `db` or its side
+    files (see store.refuse_overwrite). A regular file is written beside itself and
     renamed into place, so a failure leaves no half-written file; a device or pipe is written
     directly. Any failure (no such folder, a directory, a full disk) is one line."""
     import os
@@ -62,6 +63,7 @@ def output_file(path: Path | None) -> Iterator:
     if path is None:
         yield sys.stdout
         return
+    store.refuse_overwrite(path, db)
     try:
         if path.is_dir():
             raise CorpusError(f"cannot write {path}: it is a directory")

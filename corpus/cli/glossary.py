@@ -255,7 +255,7 @@ def export(
     """Export the glossary (sorted, so the same glossary always gives the same bytes)."""
     with cli_errors():
         text = dumps(glossary_db.load(store.open_readonly(db)), format_for("", fmt))
-        with output_file(output) as out:
+        with output_file(output, db) as out:
             out.write(text)
 
 

@@ -36,7 +36,7 @@ def export_claims(
     if fmt not in ("jsonl", "csv"):
         typer.echo("Error: --format must be jsonl or csv", err=True)
         raise typer.Exit(1)
-    with cli_errors(), output_file(output) as out:
+    with cli_errors(), output_file(output, db) as out:
         count = run(store.open_readonly(db), out, fmt, min_sources)
     if output:
         typer.echo(f"Wrote {count} claims to {output}")
@@ -52,7 +52,7 @@ def export_tmx(
     """Aligned sentence pairs as TMX 1.4, for translation-memory tools (and `newsalign tm import`)."""
     from newsalign.corpus.publish.export import export_tmx as run
 
-    with cli_errors(), output_file(output) as out:
+    with cli_errors(), output_file(output, db) as out:
         count = run(store.open_readonly(db), out, source, target)
     if output:
         typer.echo(f"Wrote {count} {source}-{target} pairs to {output}")
@@ -70,7 +70,7 @@ def export_corpus(
     if fmt != "jsonl":
         typer.echo("Error: --format must be jsonl", err=True)
         raise typer.Exit(1)
-    with cli_errors(), output_file(output) as out:
+    with cli_errors(), output_file(output, db) as out:
         count = run(store.open_readonly(db), out)
     if output:
         typer.echo(f"Wrote {count} documents to {output}")
@@ -119,10 +119,9 @@ def report(
     corrections applied."""
     from newsalign.corpus.publish.report_html import build
 
-    with cli_errors():
+    with cli_errors(), output_file(None if str(output) == "-" else output, db) as out:
         html, data = build(store.open_readonly(db), stories or None, min_sources)
-        with output_file(None if str(output) == "-" else output) as out:
-            out.write(html)
+        out.write(html)
     if str(output) != "-":
         claims = sum(len(s.claims) for s in data.stories)
         typer.echo(f"Wrote {output}: {len(data.stories)} stories, {claims} shared claims. "

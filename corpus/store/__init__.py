@@ -11,7 +11,17 @@ from newsalign.corpus.store.database import (
     now,
     open_db,
     open_readonly,
+    refuse_overwrite,
     resolve_db_path,
 )
 
-__all__ = ["DEFAULT_DB", "ENV_DB", "RunLog", "now", "open_db", "open_readonly", "resolve_db_path"]
+__all__ = [
+    "DEFAULT_DB",
+    "ENV_DB",
+    "RunLog",
+    "now",
+    "open_db",
+    "open_readonly",
+    "refuse_overwrite",
+    "resolve_db_path",
+]

@@ -30,6 +30,35 @@ def resolve_db_path(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(path or os.environ.get(ENV_DB) or DEFAULT_DB)
 
 
+DATABASE_SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def refuse_overwrite(target: str | os.PathLike[str], db: str | os.PathLike[str] | None) -> None:
+    """Raise CorpusError if writing `target` would write over the corpus database or one of its
+    side files (-wal, -shm, -journal), however the path spells it: relative, through a symlink
+    (names are compared resolved, so a side file that does not exist yet is caught too) or as
+    a hard link (device and inode are compared)."""
+    db_path = resolve_db_path(db)
+    wanted = os.path.realpath(target)
+    try:
+        target_stat = os.stat(target)
+    except OSError:
+        target_stat = None
+    for suffix in DATABASE_SIDE_FILES:
+        side = f"{db_path}{suffix}"
+        same = os.path.realpath(side) == wanted
+        if not same and target_stat is not None:
+            try:
+                found = os.stat(side)
+            except OSError:
+                continue
+            same = (found.st_dev, found.st_ino) == (target_stat.st_dev, target_stat.st_ino)
+        if same:
+            what = "the corpus database" if not suffix else f"the corpus database's {suffix} file"
+            raise CorpusError(f"refusing to write {target}: it is {what} ({db_path}); "
+                              "choose another output file")  # fmt: skip
+
+
 def now() -> str:
     """UTC timestamp in ISO 8601, to the second."""
     return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,100 @@
+"""Hostile inputs that lose or corrupt data through files: an export over the corpus, FIFOs,
+devices and links in an ingested folder, manifests that swallow rows, odd encodings, zip bombs,
+huge pages, and translations that depend on how they were batched. Each fails in one line,
+leaves the database as it was where it should, and fails only the file at fault."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+
+
+def dump(db: Path) -> list[str]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def one_line_error(result) -> str:
+    assert result.exit_code != 0, result.output
+    assert "Traceback" not in result.output and "unexpected" not in result.output, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.output
+    return errors[0]
+
+
+# --- 1. no writer overwrites the corpus --------------------------------------------------
+
+
+def test_no_output_file_can_be_the_corpus_database(cli, seeded, tmp_path, monkeypatch) -> None:
+    db = seeded
+    sqlite3.connect(db).execute("PRAGMA journal_mode=WAL").close()
+    before = dump(db)
+    (tmp_path / "link.db").symlink_to(db)
+    os.link(db, tmp_path / "hard.db")
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path / "sub")
+    spellings = [
+        str(db), "../corpus.db", str(tmp_path / "link.db"), str(tmp_path / "hard.db"),
+        f"{db}-wal", f"{db}-shm", "../corpus.db-journal",
+    ]  # fmt: skip
+    writers = [
+        ["export", "corpus"], ["export", "claims"], ["export", "tmx"], ["report"],
+        ["glossary", "export"],
+    ]  # fmt: skip
+    for target in spellings:
+        for writer in writers:
+            result = cli(*writer, "-o", target)
+            line = one_line_error(result)
+            assert "refusing to write" in line and "corpus database" in line, (writer, line)
+    assert dump(db) == before and db.stat().st_size > 0
+    assert not any(p.name.startswith(".corpus.db") for p in tmp_path.iterdir())
+    # An ordinary file beside it is still written.
+    assert cli("glossary", "export", "-o", str(tmp_path / "glossary.tsv")).exit_code == 0
+
+
+# --- 8. model packages --------------------------------------------------------------------
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_many_small_members_are_a_zip_bomb_too(argos_dir, tmp_path) -> None:
+    from newsalign.translate import packages
+    from newsalign.translate.errors import TranslateError
+
+    # 1,500 members of exactly 1 MiB of zeros each pass a per-member check above 1 MiB; the
+    # test builds the same shape smaller (members just under the old floor, many of them).
+    members = {"p/metadata.json": b"{}"}
+    members |= {f"p/model/part{k}.bin": b"\0" * 2**20 for k in range(40)}
+    bomb = _zip(tmp_path / "many.argosmodel", members)
+    assert bomb.stat().st_size < 2**20
+    with pytest.raises(TranslateError, match="expands"):
+        packages.install_file(bomb)
+    assert not argos_dir.exists() or not any(argos_dir.iterdir())
+
+
+def test_a_package_folder_named_with_bidi_controls_is_refused(argos_dir, tiny_packages,
+                                                             tmp_path) -> None:  # fmt: skip
+    from newsalign.translate import packages
+    from newsalign.translate.errors import TranslateError
+
+    renamed = tmp_path / "bidi.argosmodel"
+    with zipfile.ZipFile(tiny_packages["de:en"]) as src, zipfile.ZipFile(renamed, "w") as dst:
+        for info in src.infolist():
+            top, _, rest = info.filename.partition("/")
+            dst.writestr(f"{top}\u202egpj.exe/{rest}", src.read(info))
+    with pytest.raises(TranslateError, match="bidi"):
+        packages.install_file(renamed)
+    assert not any(argos_dir.iterdir())
+    assert packages.install_file(tiny_packages["de:en"]).code == "de:en"  # the real one still does
