@@ -29,6 +29,7 @@ def run_pipeline(
     langs: list[str] | None = None,
     max_bytes: int | None = None,
     manifest=None,
+    follow_symlinks: bool = False,
 ) -> RunSummary:
     """Ingest `paths`, translate where a model or the memory covers the language, and
     summarise every current document of the corpus."""
@@ -37,7 +38,8 @@ def run_pipeline(
     from newsalign.corpus.mt.run import Options, translate_corpus
     from newsalign.corpus.store.claims import list_claims
 
-    report = ingest(db, paths, source=source, langs=langs, max_bytes=max_bytes, manifest=manifest)
+    report = ingest(db, paths, source=source, langs=langs, max_bytes=max_bytes, manifest=manifest,
+                    follow_symlinks=follow_symlinks)  # fmt: skip
     if report.failed:
         # Bad input stops the run here: what was ingested stays, nothing else changes.
         return RunSummary(report, tuple(documents.summaries(db)),

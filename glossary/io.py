@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from newsalign.glossary.errors import GlossaryError
+from newsalign.glossary.files import read_limited
 from newsalign.glossary.model import ENTITY_TYPES, Entity, Name, Spelling
 
 COLUMNS = ("entity", "type", "label", "geonames_id", "wikidata_id", "notes", "name", "usage",
@@ -24,6 +25,7 @@ CREDIT = (
     "licensed CC BY 4.0."
 )
 FORMATS = ("tsv", "csv", "json")
+MAX_FILE_BYTES = 256 * 2**20  # the shipped glossary is well under 1 MB
 _KEY = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
@@ -138,10 +140,9 @@ def dumps(entities: Iterable[Entity], fmt: str = "tsv") -> str:
 def load(path: Path, fmt: str | None = None) -> list[Entity]:
     """Read a glossary file (format from `fmt` or its extension); an unreadable file, one that
     is not UTF-8, or a malformed row raises GlossaryError."""
+    data = read_limited(path, MAX_FILE_BYTES, what="glossary file", error=GlossaryError)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise GlossaryError(f"cannot read {path}: {exc.strerror}") from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise GlossaryError(f"{path} is not UTF-8 text") from None
     return loads(text, format_for(path, fmt))

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import EXAMPLES, fetch
+
 
 def dump(db: Path) -> list[str]:
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
@@ -98,3 +100,68 @@ def test_a_package_folder_named_with_bidi_controls_is_refused(argos_dir, tiny_pa
         packages.install_file(renamed)
     assert not any(argos_dir.iterdir())
     assert packages.install_file(tiny_packages["de:en"]).code == "de:en"  # the real one still does
+
+
+# --- 4 and 5. what an ingested folder may hold ----------------------------------------------
+
+
+@pytest.fixture
+def hostile_folder(tmp_path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes((EXAMPLES / "kaukasus-rundschau-bahn.txt").read_bytes())
+    (folder / os.fsdecode(b"b\xff.txt")).write_text("Ein Satz über die Bahn nach Baku.\n")
+    (folder / "loop.txt").symlink_to("loop.txt")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("A private note that is not part of the collection at all.\n")
+    (folder / "out.txt").symlink_to(outside)
+    (folder / "inside.txt").symlink_to(folder / "a.txt")  # a link within the folder is read
+    os.mkfifo(folder / "fifo.txt")
+    return folder
+
+
+def test_one_bad_entry_fails_alone_and_pipes_and_outward_links_are_not_read(
+    cli, db_path, hostile_folder
+) -> None:
+    result = cli("ingest", str(hostile_folder))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = {line.split()[0]: line for line in result.output.splitlines() if "fifo" in line}
+    assert lines == {"skipped": lines.get("skipped")} and "not a regular file" in lines["skipped"]
+    out = result.output
+    assert "failed      " in out and "b\\xff.txt: the file name is not valid UTF-8" in out
+    assert "loop.txt: a symbolic link loop" in out
+    assert "out.txt: a link out of the folder" in out and "--follow-symlinks" in out
+    assert "added       " in out and "a.txt" in out
+    private = "SELECT count(*) FROM documents WHERE text LIKE '%private note%'"
+    assert fetch(db_path, private) == [(0,)]
+    [(status, counts, error)] = fetch(db_path, "SELECT status, counts, error FROM runs")
+    assert status == "failed" and error == "2 of 6 inputs failed"
+    assert '"skipped": 2' in counts and '"failed": 2' in counts
+    # Asked to, it follows the link out of the folder; the FIFO is still never opened.
+    again = cli("ingest", str(hostile_folder), "--follow-symlinks")
+    assert "out.txt: document" in again.output and "skipped     " in again.output
+    assert fetch(db_path, private) == [(1,)]
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_files_named_by_the_user_are_read_with_a_limit(cli, seeded, tmp_path, special) -> None:
+    path = tmp_path / "pipe"
+    if special == "fifo":
+        os.mkfifo(path)
+    else:
+        path = Path(special)
+    before = dump(seeded)
+    for args in (
+        ["align", "--weights", str(path)],
+        ["glossary", "import", str(path), "--format", "tsv"],
+        ["ingest", "--manifest", str(path)],
+    ):
+        line = one_line_error(cli(*args))
+        assert "not a regular file" in line, (args, line)
+    result = cli("ingest", str(path))
+    assert result.exit_code == 1 and "not a regular file" in result.output
+    assert dump(seeded) == before
+    big = tmp_path / "weights.json"
+    with big.open("wb") as fh:
+        fh.truncate(17 * 2**20)  # sparse: no disk used, but a read would be 17 MB
+    assert "larger than 16 MB" in one_line_error(cli("align", "--weights", str(big)))

@@ -88,7 +88,10 @@ def test_one_failing_file_does_not_stop_the_others(cli, db_path, tmp_path) -> No
     assert result.exit_code == 1
     assert "1 added" in result.output and "1 failed" in result.output
     assert fetch(db_path, "SELECT count(*) FROM documents") == [(1,)]
-    assert fetch(db_path, "SELECT command, status FROM runs") == [("ingest", "ok")]
+    # The run row says an input failed rather than `ok` (issue 18).
+    assert fetch(db_path, "SELECT command, status, error FROM runs") == [
+        ("ingest", "failed", "1 of 2 inputs failed")
+    ]
 
 
 def test_cp1252_input_is_decoded_with_a_warning(cli, db_path, tmp_path) -> None:

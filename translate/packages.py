@@ -198,7 +198,8 @@ def install_file(path: Path) -> Package:
     import sentencepiece as spm
 
     if not path.is_file():
-        raise TranslateError(f"no such file: {path}")
+        raise TranslateError(f"{path} is not a regular file" if path.exists()
+                             else f"no such file: {path}")  # fmt: skip
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):

@@ -18,6 +18,7 @@ import numpy as np
 from newsalign.corpus.errors import CorpusError
 
 WEIGHTS_FILE = "weights.json"
+MAX_WEIGHTS_BYTES = 16 * 2**20  # the shipped file is a few kilobytes
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,13 @@ def load_file(path) -> tuple[LogisticModel, LogisticModel]:
     """The claims and stories models of a weights file (the format bench/fit_models.py writes)."""
     from pathlib import Path
 
+    from newsalign.glossary.files import read_limited
+
+    data = read_limited(Path(path), MAX_WEIGHTS_BYTES, what="weights", error=CorpusError)
     try:
-        models = json.loads(Path(path).read_text(encoding="utf-8"))
+        models = json.loads(data.decode("utf-8"))
         return from_json(models["claims"]), from_json(models["stories"])
-    except OSError as exc:
-        raise CorpusError(f"cannot read weights {path}: {exc.strerror}") from None
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, RecursionError) as exc:
         raise CorpusError(f"{path} is not a newsalign weights file ({exc})") from None
 
 

@@ -37,7 +37,7 @@ def _print_result(result) -> None:
             f"{result.sentences} segments, {result.boilerplate} boilerplate lines removed"
             + (f"; {result.message}" if result.message else "")
         )
-    stream_err = result.status == "failed"
+    stream_err = result.status in ("failed", "skipped")
     typer.echo(f"{result.status:<11} {result.name}: {detail}", err=stream_err)
     if result.warning:
         typer.echo(f"warning     {result.name}: {result.warning}", err=True)
@@ -79,6 +79,11 @@ LangsOption = Annotated[
     str | None,
     typer.Option("--langs", help="Restrict language detection to these codes, e.g. de,en."),
 ]
+FollowOption = Annotated[
+    bool,
+    typer.Option("--follow-symlinks",
+                 help="Follow links that point out of an ingested folder (skipped otherwise)."),
+]  # fmt: skip
 MaxMbOption = Annotated[
     float | None,
     typer.Option("--max-mb", min=0.001, max=1024,
@@ -100,14 +105,17 @@ def ingest(
     source: SourceOption = None,
     langs: LangsOption = None,
     max_mb: MaxMbOption = None,
+    follow_symlinks: FollowOption = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest articles: strip boilerplate, split paragraphs and sentences, detect languages.
 
     Re-ingesting unchanged files adds nothing; a changed file becomes a new version. A file
-    that fails is reported and skipped; the exit code is 1 if any failed.
+    that fails is reported and skipped; the exit code is 1 if any failed. In a folder, pipes,
+    devices and links that point out of the folder are skipped (one line each), never read.
     """
+    from newsalign.corpus.ingest.run import STATUSES
     from newsalign.corpus.ingest.run import ingest as run_ingest
 
     paths = _inputs(paths, manifest)
@@ -117,16 +125,12 @@ def ingest(
         report = run_ingest(
             database, paths, source=source, langs=candidates,
             on_result=None if as_json else _print_result, max_bytes=_max_bytes(max_mb),
-            manifest=manifest,
+            manifest=manifest, follow_symlinks=follow_symlinks,
         )  # fmt: skip
     if as_json:
         typer.echo(render.to_json(report.results))
     else:
-        counts = ", ".join(
-            f"{report.count(s)} {s}"
-            for s in ("added", "new-version", "unchanged", "duplicate", "failed")
-            if report.count(s)
-        )
+        counts = ", ".join(f"{report.count(s)} {s}" for s in STATUSES if report.count(s))
         typer.echo(f"Ingested {len(report.results)} input(s): {counts or 'nothing'}")
     if report.failed:
         raise typer.Exit(1)
@@ -289,6 +293,7 @@ def run(
     source: SourceOption = None,
     langs: LangsOption = None,
     max_mb: MaxMbOption = None,
+    follow_symlinks: FollowOption = False,
     db: DbOption = None,
 ) -> None:
     """The main job: ingest PATHs, translate what a model or the memory covers, align claims
@@ -299,7 +304,8 @@ def run(
     with cli_errors():
         candidates = _langs(langs)
         summary = run_pipeline(open_for_writing(db), paths, source=source, langs=candidates,
-                               max_bytes=_max_bytes(max_mb), manifest=manifest)  # fmt: skip
+                               max_bytes=_max_bytes(max_mb), manifest=manifest,
+                               follow_symlinks=follow_symlinks)  # fmt: skip
     for result in summary.ingest.results:
         _print_result(result)
     if summary.ingest.failed:  # each failed input had its line on stderr; this is the summary

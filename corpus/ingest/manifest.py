@@ -16,8 +16,10 @@ from datetime import date
 from pathlib import Path
 
 from newsalign.corpus.errors import CorpusError
+from newsalign.glossary.files import read_limited
 
 COLUMNS = ("file", "url", "outlet", "language", "date")
+MAX_MANIFEST_BYTES = 64 * 2**20  # some 500,000 rows
 _ALIASES = {"lang": "language", "published": "date", "source": "outlet", "path": "file"}
 _LANG = re.compile(r"^[a-z]{2,3}$")
 
@@ -64,10 +66,9 @@ def valid_date(value: str) -> str | None:
 def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
     """The usable rows of a manifest, and the problems of the others. A manifest that cannot be
     read at all (missing, not UTF-8, no `file` column) raises CorpusError."""
+    data = read_limited(path, MAX_MANIFEST_BYTES, what="manifest", error=CorpusError)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise CorpusError(f"cannot read manifest {path}: {exc.strerror}") from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CorpusError(f"manifest {path} is not UTF-8 text") from None
     delimiter = "," if path.suffix.lower() == ".csv" else "\t"

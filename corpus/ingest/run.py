@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import sqlite3
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -21,10 +23,13 @@ from newsalign.corpus.store import documents
 from newsalign.corpus.store.database import RunLog, database_path, locked_error
 from newsalign.corpus.store.glossary import version as glossary_version
 from newsalign.corpus.store.mentions import matcher
+from newsalign.glossary.files import read_limited
 from newsalign.translate.langid import LanguageDetector
 
 ENV_MAX_INPUT_MB = "NEWSALIGN_MAX_INPUT_MB"
 DEFAULT_MAX_INPUT_MB = 10
+NOT_REGULAR = "not a regular file (a pipe, device or socket), not read"
+STATUSES = ("added", "new-version", "unchanged", "duplicate", "skipped", "failed")
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class IngestResult:
     """What happened to one input."""
 
     name: str
-    status: str  # added, new-version, unchanged, duplicate, failed
+    status: str  # one of STATUSES
     doc_id: int | None = None
     message: str | None = None
     warning: str | None = None
@@ -64,31 +69,84 @@ class IngestReport:
         return self.count("failed")
 
 
-def discover(paths: Iterable[str]) -> Iterator[InputFile | IngestResult]:
+def printable(name: str) -> str:
+    """A path as it can be printed and stored: bytes that are not UTF-8 shown as \\xNN."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _named_badly(path: str) -> IngestResult | None:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return IngestResult(printable(path), "failed",
+                            message="the file name is not valid UTF-8; rename the file")  # fmt: skip
+    return None
+
+
+def _in_folder(path: Path, root: Path, follow_symlinks: bool) -> InputFile | IngestResult:
+    """One file found in a folder, or why it is not read: a link out of the folder (unless
+    `follow_symlinks`), a link loop, a pipe or device."""
+    name = str(path)
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop, on some Pythons
+            loop = isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP
+            return IngestResult(name, "failed", message="a symbolic link loop" if loop
+                                else "a broken symbolic link (it points to nothing)")  # fmt: skip
+        if not follow_symlinks and not target.is_relative_to(root):
+            return IngestResult(name, "skipped", message=(
+                f"a link out of the folder (to {printable(str(target))}), not followed "
+                "(--follow-symlinks follows it)"))  # fmt: skip
+    try:
+        regular = stat.S_ISREG(path.stat().st_mode)
+    except OSError as exc:
+        return IngestResult(name, "failed", message=exc.strerror or str(exc))
+    if not regular:
+        return IngestResult(name, "skipped", message=NOT_REGULAR)
+    return InputFile(name, path)
+
+
+def discover(
+    paths: Iterable[str], *, follow_symlinks: bool = False
+) -> Iterator[InputFile | IngestResult]:
     """Expand the command line: files, directories (recursively) and `-` for stdin.
 
-    Missing paths and folders that cannot be read come back as failed results, so the other
-    inputs still go on and the run ends non-zero.
+    Missing paths, folders that cannot be read, names that are not UTF-8 and link loops come
+    back as failed results, so the other inputs still go on and the run ends non-zero. Pipes,
+    devices and links that leave a folder come back as skipped: never read.
     """
     for raw in paths:
         if raw == "-":
             yield InputFile("-", None)
             continue
         path = Path(raw)
-        if path.is_dir():
+        bad = _named_badly(raw)
+        if bad:
+            yield bad
+        elif path.is_dir():
+            root = path.resolve()
             found, unreadable = [], []
             for folder, dirs, files in os.walk(path, onerror=unreadable.append):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 found += [Path(folder) / f for f in files
                           if not f.startswith(".") and Path(f).suffix.lower() in FORMATS]  # fmt: skip
-            yield from (InputFile(str(p), p) for p in sorted(found))
+            for p in sorted(found):
+                yield _named_badly(str(p)) or _in_folder(p, root, follow_symlinks)
             for error in unreadable:
-                yield IngestResult(error.filename or raw, "failed",
+                yield IngestResult(printable(error.filename or raw), "failed",
                                    message=f"cannot read this folder: {error.strerror}")  # fmt: skip
         elif path.is_file():
             yield InputFile(raw, path)
-        else:
-            yield IngestResult(raw, "failed", message="no such file or directory")
+        elif path.exists():
+            yield IngestResult(raw, "failed", message=NOT_REGULAR)
+        else:  # missing, or a link loop, or a folder on the way that cannot be searched
+            try:
+                path.stat()
+                why = "no such file or directory"
+            except OSError as exc:
+                why = (exc.strerror or str(exc)).lower()
+            yield IngestResult(raw, "failed", message=why)
 
 
 def max_input_bytes() -> int:
@@ -108,12 +166,7 @@ def _read(item: InputFile, stdin: BinaryIO | None, limit: int) -> bytes:
         if len(data) > limit:
             raise InputError(too_big)
         return data
-    try:
-        if item.path.stat().st_size > limit:
-            raise InputError(too_big)
-        return item.path.read_bytes()
-    except OSError as exc:
-        raise InputError(exc.strerror or str(exc)) from None
+    return read_limited(item.path, limit, what=None, error=InputError, too_big=too_big)
 
 
 def ingest(
@@ -127,6 +180,7 @@ def ingest(
     on_result: Callable[[IngestResult], None] | None = None,
     max_bytes: int | None = None,
     manifest: Path | None = None,
+    follow_symlinks: bool = False,
 ) -> IngestReport:
     """Ingest every input, one transaction per document; failures are reported, not raised.
 
@@ -156,7 +210,7 @@ def ingest(
     try:
         for problem in problems:
             emit(IngestResult(f"{manifest}:{problem.line}", "failed", message=str(problem)))
-        for item in discover(paths):
+        for item in discover(paths, follow_symlinks=follow_symlinks):
             if isinstance(item, IngestResult):
                 emit(item)
                 continue
@@ -166,13 +220,21 @@ def ingest(
             emit(_ingest_one(db, item, source, detector, run, stdin, names, limit,
                              described.get(where)))  # fmt: skip
     except sqlite3.OperationalError as exc:
+        stopped = f"stopped: {exc}"
         if "locked" in str(exc) or "busy" in str(exc):
             raise locked_error(database_path(db)) from None
         raise
+    except BaseException as exc:
+        stopped = f"stopped: {type(exc).__name__}"
+        raise
+    else:
+        stopped = None
     finally:
-        for status in ("added", "new-version", "unchanged", "duplicate", "failed"):
+        for status in STATUSES:
             run.counts[status] = sum(r.status == status for r in results)
-        run.finish()
+        failed = run.counts["failed"]
+        # A run with failed inputs is not `ok`: its row says how many failed.
+        run.finish(stopped or (f"{failed} of {len(results)} inputs failed" if failed else None))
     return IngestReport(tuple(results), run.id)
 
 
