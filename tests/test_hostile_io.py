@@ -165,3 +165,50 @@ def test_files_named_by_the_user_are_read_with_a_limit(cli, seeded, tmp_path, sp
     with big.open("wb") as fh:
         fh.truncate(17 * 2**20)  # sparse: no disk used, but a read would be 17 MB
     assert "larger than 16 MB" in one_line_error(cli("align", "--weights", str(big)))
+
+
+# --- 6. manifests -----------------------------------------------------------------------------
+
+
+def _story(folder: Path, count: int = 4) -> list[str]:
+    folder.mkdir()
+    names = []
+    for k in range(count):
+        name = f"{k}.txt"
+        (folder / name).write_text(f"Artikel {k}. Die Bahn nach Baku fährt ab Montag wieder.\n")
+        names.append(name)
+    return names
+
+
+def test_an_unclosed_quote_in_a_tsv_manifest_swallows_nothing(cli, db_path, tmp_path) -> None:
+    names = _story(tmp_path / "s")
+    rows = [f'{n}\tOutlet {k}\t"Quoted title' if k == 1 else f"{n}\tOutlet {k}\tT"
+            for k, n in enumerate(names)]  # fmt: skip
+    index = tmp_path / "s" / "index.tsv"
+    index.write_text("file\toutlet\ttitle\n" + "\n".join(rows) + "\n")
+    result = cli("ingest", "--manifest", str(index))
+    assert result.exit_code == 0, result.output
+    assert fetch(db_path, "SELECT source FROM documents ORDER BY source") == [
+        (f"Outlet {k}",) for k in range(4)
+    ]
+
+
+def test_manifest_rows_that_cannot_be_trusted_are_refused_by_line(cli, db_path, tmp_path) -> None:
+    names = _story(tmp_path / "s")
+    cases = {
+        "unclosed.csv": ("file,outlet\n" + f'{names[0]},"Alpha\n{names[1]},Beta\n', "line 2"),
+        "huge.tsv": (f"file\turl\n{names[0]}\thttps://x.example/{'a' * 200_000}\n", "line 2"),
+        "huge.csv": (f'file,url\n{names[0]},"{"a" * 200_000}"\n', "line 2"),
+        "two.tsv": (f"file\toutlet\tpath\n{names[0]}\tA\t{names[1]}\n", "columns 1 and 3"),
+    }
+    for name, (text, where) in cases.items():
+        (tmp_path / "s" / name).write_text(text)
+        line = one_line_error(cli("ingest", "--manifest", str(tmp_path / "s" / name)))
+        assert where in line, (name, line)
+    assert not db_path.exists() or fetch(db_path, "SELECT count(*) FROM documents") == [(0,)]
+    dup = tmp_path / "s" / "dup.tsv"
+    dup.write_text(f"file\toutlet\n{names[0]}\tA\n{names[1]}\tB\n./{names[0]}\tC\n")
+    result = cli("ingest", "--manifest", str(dup))
+    assert result.exit_code == 1
+    assert "manifest line 4" in result.output and "also on line 2" in result.output
+    assert fetch(db_path, "SELECT source FROM documents") == [("B",)]

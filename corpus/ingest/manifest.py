@@ -3,7 +3,9 @@
 Columns: `file` (required; relative to the manifest's folder, or absolute), and any of `url`,
 `outlet`, `language`, `date`; other columns are ignored, so `shared/stories/*/index.tsv` works
 as it is. A row naming no existing file, a bad date or language is reported with its line
-number, and that file is not ingested until the row is fixed.
+number, and that file is not ingested until the row is fixed; so are two rows for one file.
+A manifest whose rows cannot be told apart (an unclosed quote in CSV, a field over the csv
+module's limit, two columns of one name) is refused whole, naming the line.
 """
 
 from __future__ import annotations
@@ -63,6 +65,31 @@ def valid_date(value: str) -> str | None:
     return None
 
 
+def _rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
+    """The rows of a manifest with their line numbers. TSV is read without quote processing
+    (a `"` is an ordinary character, so an unclosed one cannot swallow the rows after it); in
+    CSV a field that runs over a line break is refused, as no manifest field holds one."""
+    if path.suffix.lower() != ".csv":
+        reader = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
+    else:
+        reader = csv.reader(io.StringIO(text), delimiter=",")
+    rows = []
+    start = 1
+    try:
+        for row in reader:
+            if reader.line_num > start:
+                raise CorpusError(f"manifest {path} line {start}: a quote (\") opened here is not "
+                                  "closed, so the field runs over the lines after it")  # fmt: skip
+            rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        why = str(exc)
+        if "field limit" in why:
+            why = f"a field longer than {csv.field_size_limit():,} characters, more than any needs"
+        raise CorpusError(f"manifest {path} line {start}: {why}") from None
+    return rows
+
+
 def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
     """The usable rows of a manifest, and the problems of the others. A manifest that cannot be
     read at all (missing, not UTF-8, no `file` column) raises CorpusError."""
@@ -71,17 +98,23 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CorpusError(f"manifest {path} is not UTF-8 text") from None
-    delimiter = "," if path.suffix.lower() == ".csv" else "\t"
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    header_at = next((k for k, r in enumerate(rows) if any(c.strip() for c in r)), None)
+    numbered = _rows(path, text)
+    header_at = next((k for k, (_, r) in enumerate(numbered) if any(c.strip() for c in r)), None)
     if header_at is None:
         raise CorpusError(f"manifest {path} is empty")
-    header = [_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in rows[header_at]]
+    header_line, raw_header = numbered[header_at]
+    header = [_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in raw_header]
     if "file" not in header:
         raise CorpusError(f"manifest {path}: the header has no `file` column "
                           f"(columns: {', '.join(COLUMNS)})")  # fmt: skip
+    for name in COLUMNS:
+        where = [str(k + 1) for k, h in enumerate(header) if h == name]
+        if len(where) > 1:
+            raise CorpusError(f"manifest {path} line {header_line}: columns {' and '.join(where)} "
+                              f"are both `{name}`; keep one")  # fmt: skip
     entries, problems = [], []
-    for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
+    first_row: dict[Path, int] = {}
+    for number, row in numbered[header_at + 1 :]:
         if not any(c.strip() for c in row):
             continue
         cells = {name: (row[k].strip() if k < len(row) else "") for k, name in enumerate(header)}
@@ -103,6 +136,14 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
                 Problem(number, name, f"bad language {language!r} (use a code such as de)")
             )
             continue
+        key = file.resolve()
+        if key in first_row:
+            # Which row is right is the user's call: neither is taken.
+            problems.append(Problem(number, name, f"{name!r} is also on line {first_row[key]}: "
+                                    "one row per file"))  # fmt: skip
+            entries = [e for e in entries if e.file.resolve() != key]
+            continue
+        first_row[key] = number
         entries.append(Entry(number, file, cells.get("url") or None, cells.get("outlet") or None,
                              language or None, valid_date(when) if when else None))  # fmt: skip
     return entries, problems
