@@ -212,3 +212,33 @@ def test_manifest_rows_that_cannot_be_trusted_are_refused_by_line(cli, db_path, 
     assert result.exit_code == 1
     assert "manifest line 4" in result.output and "also on line 2" in result.output
     assert fetch(db_path, "SELECT source FROM documents") == [("B",)]
+
+
+# --- 7. UTF-32 and NUL characters ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_with_a_bom_is_read_as_utf32(encoding) -> None:
+    import codecs
+
+    from newsalign.corpus.ingest.decode import decode_bytes
+
+    text = "Grüße aus Bakı: Xankəndi und Bergkarabach. Ein zweiter Satz folgt."
+    bom = {"utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}.get(encoding, b"")
+    decoded = decode_bytes(bom + text.encode(encoding))
+    assert decoded.text.lstrip("\ufeff") == text and decoded.encoding == "utf-32"
+
+
+def test_text_full_of_nul_characters_is_refused(cli, seeded, tmp_path) -> None:
+    import codecs
+
+    before = dump(seeded)
+    for name, data in (
+        # UTF-16 marked, but each character followed by a NUL one (UTF-32 content, wrong mark).
+        ("sixteen.txt", codecs.BOM_UTF16_LE + "Ein Satz über Baku. ".encode("utf-32-le") * 20),
+        ("late.txt", b"Ein Satz. " * 1000 + b"\x00" * 100),  # past the 8 KB binary sniff
+    ):
+        (tmp_path / name).write_bytes(data)
+        result = cli("ingest", str(tmp_path / name))
+        assert result.exit_code == 1 and "NUL characters" in result.output, result.output
+    assert dump(seeded) == before

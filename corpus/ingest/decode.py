@@ -48,18 +48,21 @@ MIN_CONFIDENCE = 0.5
 
 
 def decode_bytes(data: bytes) -> Decoded:
-    """Decode UTF-8 (with or without BOM) or UTF-16 with BOM; otherwise find the single-byte
+    """Decode UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM; otherwise find the single-byte
     encoding that reads the bytes as text, with a warning naming it and how sure it is."""
     if not data.strip():
         raise InputError("empty file")
     if data.startswith(codecs.BOM_UTF8):
         return Decoded(_strict(data, "utf-8-sig"), "utf-8-sig")
+    # The UTF-32 LE mark begins with the UTF-16 LE one (FF FE 00 00): test it first.
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return Decoded(_strict(data, "utf-32"), "utf-32")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return Decoded(_strict(data, "utf-16"), "utf-16")
     if _looks_binary(data):
         raise InputError("binary file (not text)")
     try:
-        return Decoded(data.decode("utf-8"), "utf-8")
+        return Decoded(_no_nul(data.decode("utf-8")), "utf-8")
     except UnicodeDecodeError:
         pass
     encoding, text, confidence = _guess(data)
@@ -135,6 +138,16 @@ def _strict(data: bytes, encoding: str) -> str:
         raise InputError(f"undecodable bytes at offset {exc.start} (tried {encoding})") from None
     if not text.strip():
         raise InputError("empty file")
+    return _no_nul(text)
+
+
+def _no_nul(text: str) -> str:
+    """No text holds NUL characters: they mean binary data, or bytes read in the wrong
+    encoding (UTF-32 read as UTF-16 is half NULs)."""
+    at = text.find("\x00")
+    if at >= 0:
+        raise InputError(f"NUL characters in the text (character {at}): binary data, or not "
+                         "the encoding its byte order mark says")  # fmt: skip
     return text
 
 
