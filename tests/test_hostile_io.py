@@ -242,3 +242,37 @@ def test_text_full_of_nul_characters_is_refused(cli, seeded, tmp_path) -> None:
         result = cli("ingest", str(tmp_path / name))
         assert result.exit_code == 1 and "NUL characters" in result.output, result.output
     assert dump(seeded) == before
+
+
+# --- 9. huge or unparsable HTML ---------------------------------------------------------------
+
+
+def test_a_huge_html_page_fails_fast_in_one_line(cli, seeded, tmp_path) -> None:
+    import time
+
+    unit = b'<p>Text <a href="https://example.com/page/12345">a link</a> and more.</p>\n'
+    page = tmp_path / "huge.html"
+    page.write_bytes(b"<html><body><article>" + unit * (21 * 2**20 // len(unit)) + b"</article>")
+    before = dump(seeded)
+    started = time.monotonic()
+    result = cli("ingest", str(page), "--max-mb", "300")
+    assert time.monotonic() - started < 60  # parsing it would take many minutes and gigabytes
+    assert result.exit_code == 1 and "pages over 20 MB are not parsed" in result.output
+    assert dump(seeded) == before
+
+
+def test_an_html_parser_error_fails_that_page_only(cli, db_path, tmp_path, monkeypatch) -> None:
+    from lxml import etree
+
+    from newsalign.corpus.ingest import parse
+
+    def broken(html: str):
+        raise etree.XPathEvalError("Invalid expression")
+
+    monkeypatch.setattr(parse, "clean_html", broken)
+    (tmp_path / "page.html").write_text("<html><body><p>Ein Satz über Baku.</p></body></html>")
+    (tmp_path / "note.txt").write_text("Ein Satz über die Bahn nach Baku. Und noch einer.\n")
+    result = cli("ingest", str(tmp_path / "page.html"), str(tmp_path / "note.txt"))
+    assert result.exit_code == 1 and "unexpected" not in result.output
+    assert "page.html: cannot parse this HTML (XPathEvalError" in result.output
+    assert "1 added, 1 failed" in result.output

@@ -23,6 +23,9 @@ from newsalign.translate.langid import LanguageDetector, assign_languages
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
            ".html": "html", ".htm": "html"}  # fmt: skip
+# Real article pages are well under 5 MB even with their scripts; lxml and trafilatura need
+# some 30 times a page's size in memory (a 10 MB page: 700 MB), whatever --max-mb allows.
+MAX_HTML_BYTES = 20 * 2**20
 _HTML_SNIFF = re.compile(r"<(!doctype html|html|head|body|article|p|div)\b", re.I)
 
 
@@ -76,13 +79,27 @@ def detect_format(name: str, text: str) -> str:
     return "html" if _HTML_SNIFF.search(text[:4096]) else "text"
 
 
+def _clean(fmt: str, text: str) -> Cleaned:
+    if fmt != "html":
+        return {"markdown": clean_markdown}.get(fmt, clean_text)(text)
+    from lxml import etree
+
+    try:
+        return clean_html(text)
+    except (etree.LxmlError, RecursionError, MemoryError) as exc:
+        # A page the HTML parser or trafilatura cannot handle fails alone, as any bad input.
+        raise InputError(f"cannot parse this HTML ({type(exc).__name__}: {exc})") from None
+
+
 def parse_document(data: bytes, name: str, detector: LanguageDetector) -> ParsedDocument:
     """Decode, clean, segment and detect languages; raises InputError for unusable input."""
     decoded = decode_bytes(data)
     fmt = detect_format(name, decoded.text)
-    cleaned: Cleaned = {"html": clean_html, "markdown": clean_markdown}.get(fmt, clean_text)(
-        decoded.text
-    )
+    if fmt == "html" and len(data) > MAX_HTML_BYTES:
+        raise InputError(f"an HTML page of {len(data) / 2**20:.0f} MB: pages over "
+                         f"{MAX_HTML_BYTES // 2**20} MB are not parsed (the HTML parser needs some "
+                         "30 times the page in memory); save the article's text as .txt")  # fmt: skip
+    cleaned = _clean(fmt, decoded.text)
     kept = [b for b in cleaned.blocks if b.kind in (TITLE, BODY)]
     if not kept:
         raise InputError("no article text found: every line looks like boilerplate")
