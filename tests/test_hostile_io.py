@@ -276,3 +276,40 @@ def test_an_html_parser_error_fails_that_page_only(cli, db_path, tmp_path, monke
     assert result.exit_code == 1 and "unexpected" not in result.output
     assert "page.html: cannot parse this HTML (XPathEvalError" in result.output
     assert "1 added, 1 failed" in result.output
+
+
+# --- 3. a glossary edit while ingest runs -----------------------------------------------------
+
+
+def test_a_glossary_edit_during_ingest_reaches_every_later_document(tmp_path) -> None:
+    from newsalign.corpus import store
+    from newsalign.corpus.ingest.run import ingest
+    from newsalign.corpus.store import glossary as glossary_db
+    from newsalign.glossary import edit
+
+    db_path = tmp_path / "corpus.db"
+    db = store.open_db(db_path, create=True)
+    glossary_db.ensure_default(db)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(5):
+        (folder / f"{k}.txt").write_text(
+            f"Bericht {k}. Der Zug nach Zorvanka fährt ab Montag. Zorvanka liegt im Tal.\n"
+        )
+    edited = []
+
+    def edit_after_the_first(result) -> None:
+        if not edited:  # another process edits the glossary between two documents
+            other = store.open_db(db_path)
+            edited.append(glossary_db.change(
+                other, lambda es: edit.add_entity(es, "zorvanka", "Zorvanka"), "add Zorvanka"
+            ))  # fmt: skip
+            other.conn.close()
+
+    report = ingest(db, [str(folder)], on_result=edit_after_the_first)
+    assert report.count("added") == 5 and edited
+    per_doc = fetch(db_path, "SELECT d.id, count(m.id), max(m.glossary_version) FROM documents d "
+                             "JOIN segments s ON s.doc_id = d.id LEFT JOIN mentions m ON "
+                             "m.segment_id = s.id AND m.entity_id = (SELECT id FROM entities "
+                             "WHERE key = 'zorvanka') GROUP BY d.id ORDER BY d.id")  # fmt: skip
+    assert [(n, v) for _, n, v in per_doc] == [(2, edited[0])] * 5

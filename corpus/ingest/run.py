@@ -196,7 +196,7 @@ def ingest(
     refused = (
         {(manifest.parent / p.file).resolve() for p in problems if p.file} if manifest else set()
     )
-    names = (matcher(db), glossary_version(db))
+    names = _Names(db)
     detector = detector or LanguageDetector(langs)
     run = RunLog(db, "ingest", {"paths": paths, "source": source, "langs": langs,
                                 "manifest": str(manifest) if manifest else None})  # fmt: skip
@@ -238,6 +238,24 @@ def ingest(
     return IngestReport(tuple(results), run.id)
 
 
+class _Names:
+    """The glossary matcher ingest finds names with, and the glossary version it was built
+    from. `current()` is called inside each document's transaction: a glossary edited while
+    ingest runs (by another process) is noticed there and the matcher rebuilt, so every
+    document stored after the edit has the new glossary's mentions."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.version = glossary_version(db)
+        self.found = matcher(db)
+
+    def current(self):
+        version = glossary_version(self.db)
+        if version != self.version:
+            self.version, self.found = version, matcher(self.db)
+        return self.found, self.version
+
+
 def _seen(item: InputFile, key: str, existing: tuple[int, str]) -> IngestResult:
     same = existing[1] == key
     return IngestResult(
@@ -266,11 +284,11 @@ def _ingest_one(db, item: InputFile, source, detector, run, stdin, names, limit,
             url=entry.url if entry else None, published=entry.date if entry else None,
             language=entry.language if entry else None, outlet_from=named_by,
         )  # fmt: skip
-        found, version = names
         with run.transaction() as record:
             # Another process may have stored these bytes while this one parsed them.
             existing = documents.find_by_hash(db, sha)
             if not existing:
+                found, version = names.current()
                 doc_id, previous = documents.insert_document(
                     db, doc, key=key, path=str(item.path) if item.path else None, source=name,
                     sha256=sha, run_id=record(), names=found, glossary_version=version, meta=meta,
