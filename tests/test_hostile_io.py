@@ -313,3 +313,59 @@ def test_a_glossary_edit_during_ingest_reaches_every_later_document(tmp_path) ->
                              "m.segment_id = s.id AND m.entity_id = (SELECT id FROM entities "
                              "WHERE key = 'zorvanka') GROUP BY d.id ORDER BY d.id")  # fmt: skip
     assert [(n, v) for _, n, v in per_doc] == [(2, edited[0])] * 5
+
+
+# --- 2. reproducible translations ---------------------------------------------------------------
+
+
+def test_translations_do_not_depend_on_batches_threads_or_a_resume(
+    cli, db_path, tmp_path, argos_dir, tiny_packages, monkeypatch
+) -> None:
+    from newsalign.corpus import store
+    from newsalign.corpus.mt import run as translation
+    from newsalign.corpus.mt.run import Options, translate_corpus
+    from newsalign.translate.engine import Engine, Settings
+    from tests.helpers import SHARED
+
+    assert cli("models", "install", str(tiny_packages["de:en"])).exit_code == 0
+    wmt = SHARED / "eval" / "wmt21-newstest-de-en" / "newstest2021.de-en.src.de"
+    lines = wmt.read_text(encoding="utf-8").splitlines()[300:340]
+    article = tmp_path / "wmt.txt"
+    article.write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    assert cli("ingest", str(article), "--langs", "de,en").exit_code == 0
+    copies = {name: tmp_path / f"{name}.db" for name in ("clean", "again", "resumed")}
+    source = sqlite3.connect(db_path)
+    for copy in copies.values():  # a copy of the database with what its WAL holds
+        target = sqlite3.connect(copy)
+        source.backup(target)
+        target.close()
+    source.close()
+
+    def texts(path: Path) -> list[tuple]:
+        return fetch(path, "SELECT segment_id, text FROM translations ORDER BY segment_id")
+
+    translate_corpus(store.open_db(copies["clean"]), Options())
+    # Another thread count and engine batch size give the same text.
+    other = Options(settings=Settings(threads=1, batch_size=5))
+    translate_corpus(store.open_db(copies["again"]), other)
+    # Killed mid-stream (after two commits), then resumed: the rest goes in other batches.
+    monkeypatch.setattr(translation, "COMMIT_EVERY", 4)
+    real = Engine.stream
+
+    def dying(self, sentences, chunk=4096):
+        for n, output in enumerate(real(self, sentences, chunk)):
+            if n == 9:
+                raise KeyboardInterrupt
+            yield output
+
+    monkeypatch.setattr(Engine, "stream", dying)
+    resumed = store.open_db(copies["resumed"])
+    with pytest.raises(KeyboardInterrupt):
+        translate_corpus(resumed, Options())
+    assert 0 < len(texts(copies["resumed"])) < len(texts(copies["clean"]))
+    monkeypatch.setattr(Engine, "stream", real)
+    translate_corpus(resumed, Options())
+    clean = texts(copies["clean"])
+    assert len(clean) > 20
+    assert texts(copies["again"]) == clean
+    assert texts(copies["resumed"]) == clean

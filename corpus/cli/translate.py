@@ -139,10 +139,21 @@ def translate(
     ] = None,
     beam_size: Annotated[int, typer.Option("--beam-size", min=1, help="Beam width.")] = 2,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, help="Sentences per engine batch.")
+        int,
+        typer.Option(
+            "--batch-size",
+            min=1,
+            help="Kept for old scripts: each "
+            "sentence is decoded alone, so its text never depends on its neighbours.",
+        ),
     ] = 32,
     threads: Annotated[
-        int, typer.Option("--threads", min=0, help="CPU threads (0: automatic).")
+        int,
+        typer.Option(
+            "--threads",
+            min=0,
+            help="Sentences decoded in parallel, one CPU thread each (0: one per CPU).",
+        ),
     ] = 0,
     max_length: Annotated[
         int, typer.Option("--max-decoding-length", min=1, help="Longest output, in tokens.")
