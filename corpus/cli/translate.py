@@ -143,16 +143,16 @@ def translate(
         typer.Option(
             "--batch-size",
             min=1,
-            help="Kept for old scripts: each "
-            "sentence is decoded alone, so its text never depends on its neighbours.",
+            help="Sentences per engine batch. 1 (default): a sentence always gives the same "
+            "text; more is faster, but a sentence's text then depends on its batch neighbours.",
         ),
-    ] = 32,
+    ] = 1,
     threads: Annotated[
         int,
         typer.Option(
             "--threads",
             min=0,
-            help="Sentences decoded in parallel, one CPU thread each (0: one per CPU).",
+            help="CPU threads (0: one per CPU, at most 8).",
         ),
     ] = 0,
     max_length: Annotated[
