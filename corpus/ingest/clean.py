@@ -8,9 +8,10 @@ boilerplate block with the reason it was removed, so a user can audit the cleani
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsalign.corpus.ingest.dates import first_date
+from newsalign.corpus.ingest.nesting import unnest
 from newsalign.corpus.ingest.segment import SENTENCE_FINAL, caseless
 
 TITLE = "title"
@@ -37,6 +38,7 @@ class Cleaned:
     site: str | None = None
     published_from: str | None = None  # html (page metadata), page (its header or byline)
     site_from: str | None = None
+    note: str | None = None  # what the cleaner had to do that a reader should know
 
     @property
     def title(self) -> str | None:
@@ -467,13 +469,20 @@ def clean_html(html: str) -> Cleaned:
     """Clean a saved web page with trafilatura; lines it dropped are kept as boilerplate."""
     import trafilatura
 
-    html = flatten_deep_html(html)
+    unnested = unnest(html, MAX_DEPTH, MAX_DEPTH * 3 // 4)
+    note = (
+        f"page nested {unnested.depth:,} levels deep: markup below level {MAX_DEPTH * 3 // 4} "
+        "was left out, its text kept"
+        if unnested.depth
+        else None
+    )
+    html = flatten_deep_html(unnested.html)
     doc = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
     )
     if doc is None or not (doc.text or "").strip():
         # Not a page trafilatura recognises (a fragment, say): treat its text as a text scrape.
-        return clean_text("\n".join(_all_html_lines(html)))
+        return replace(clean_text("\n".join(_all_html_lines(html))), note=note)
     body_lines = [normalise_line(line) for line in doc.text.splitlines()]
     body_lines = [line for line in body_lines if line]
     title = normalise_line(doc.title or "") or None
@@ -489,4 +498,4 @@ def clean_html(html: str) -> Cleaned:
     head = [Block(title, TITLE, 0)] if title else []
     return Cleaned(tuple(head + removed + blocks), published=doc.date, site=doc.sitename,
                    published_from="html" if doc.date else None,
-                   site_from="html" if doc.sitename else None)  # fmt: skip
+                   site_from="html" if doc.sitename else None, note=note)  # fmt: skip

@@ -141,7 +141,9 @@ def parse_document(data: bytes, name: str, detector: LanguageDetector) -> Parsed
     return ParsedDocument(
         text=text, title=cleaned.title, site=cleaned.site, published=cleaned.published,
         site_from=cleaned.site_from, published_from=cleaned.published_from,
-        format=fmt, encoding=decoded.encoding, encoding_warning=decoded.warning,
+        format=fmt, encoding=decoded.encoding,
+        # The cleaner's note (a page unnested, say) is shown and stored with the decoding's.
+        encoding_warning="; ".join(w for w in (decoded.warning, cleaned.note) if w) or None,
         encoding_confidence=decoded.confidence,
         raw_chars=len(decoded.text), lang=doc_lang.lang, lang_prob=doc_lang.prob,
         paragraphs=paragraphs, segments=tuple(segments),
