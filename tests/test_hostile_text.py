@@ -6,6 +6,7 @@ inputs that hung; bench/adversarial.py measures that time per byte stays flat.""
 from __future__ import annotations
 
 import time
+import unicodedata
 
 import pytest
 
@@ -72,3 +73,56 @@ def test_deeply_nested_article_keeps_its_body_and_says_so(cli, db_path, tmp_path
     assert any("reopened on Monday" in t for t in texts), texts
     (warning,) = fetch(db_path, "SELECT encoding_warning FROM documents")[0]
     assert "levels deep" in warning
+
+
+def _nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def test_decomposed_spelling_is_the_same_spelling(cli) -> None:
+    assert _nfd("Şuşa") != "Şuşa"
+    assert cli("init").exit_code == 0
+    result = cli("glossary", "add", "shusha2", _nfd("Şuşa"))
+    assert result.exit_code == 1 and "conflict" in result.output
+
+
+def test_decomposed_article_finds_its_mentions(cli, db_path, tmp_path) -> None:
+    article = tmp_path / "nfd.txt"
+    article.write_text(_nfd(
+        "Convoy reaches Şuşa\n\nThe convoy reached Şuşa on Monday morning, officials in Baku said.\n"
+        "Residents of Şuşa and Xankəndi watched it pass, a reporter in the town wrote.\n"
+    ), encoding="utf-8")  # fmt: skip
+    assert cli("ingest", str(article)).exit_code == 0
+    mentions = fetch(db_path, "SELECT surface FROM mentions")
+    assert sum(surface == "Şuşa" for (surface,) in mentions) >= 2, mentions
+    (text,) = fetch(db_path, "SELECT text FROM segments WHERE text LIKE 'The convoy%'")[0]
+    assert text == unicodedata.normalize("NFC", text)
+    found = cli("search", _nfd("Şuşa"))
+    assert found.exit_code == 0 and "convoy" in found.output
+
+
+def test_lookalike_and_invisible_spellings_are_kept_with_a_warning(cli) -> None:
+    assert cli("init").exit_code == 0
+    homoglyph = cli("glossary", "add", "lookalike", "\u0405husha")  # Cyrillic DZE for "S"
+    assert homoglyph.exit_code == 0
+    assert (
+        "warning: lookalike: spelling" in homoglyph.output and "Cyrl and Latn" in homoglyph.output
+    )
+    joiner = cli("glossary", "add", "joined", "Agh\u200ddam")
+    assert joiner.exit_code == 0 and "zero-width joiner (U+200D)" in joiner.output
+    plain = cli("glossary", "add", "plain", "Agdam Town")
+    assert plain.exit_code == 0 and "warning" not in plain.output
+
+
+def test_memory_and_names_queries_are_composed(tmp_path) -> None:
+    from newsalign.glossary.edit import find_entity
+    from newsalign.glossary.model import Entity, Name, Spelling
+    from newsalign.translate.memory_formats import normalize, parse_tsv
+
+    (unit,) = parse_tsv(_nfd("Şuşa ist alt\tŞuşa is old") + "\n", "de", "en")
+    assert unit.source == "Şuşa ist alt" and unit.target == "Şuşa is old"
+    assert normalize(_nfd("Şuşa  ist")) == "Şuşa ist"
+    entity = Entity(
+        "shusha", "place", "Shusha", names=(Name("Şuşa", spellings=(Spelling("Şuşa"),)),)
+    )
+    assert find_entity([entity], _nfd("Şuşa")).key == "shusha"

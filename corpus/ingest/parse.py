@@ -19,6 +19,7 @@ from newsalign.corpus.ingest.clean import (
 )
 from newsalign.corpus.ingest.decode import decode_bytes
 from newsalign.corpus.ingest.segment import split_sentences
+from newsalign.glossary.textnorm import nfc
 from newsalign.translate.langid import LanguageDetector, assign_languages
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -79,10 +80,10 @@ def detect_format(name: str, text: str) -> str:
 def parse_document(data: bytes, name: str, detector: LanguageDetector) -> ParsedDocument:
     """Decode, clean, segment and detect languages; raises InputError for unusable input."""
     decoded = decode_bytes(data)
-    fmt = detect_format(name, decoded.text)
-    cleaned: Cleaned = {"html": clean_html, "markdown": clean_markdown}.get(fmt, clean_text)(
-        decoded.text
-    )
+    # Composed (NFC), as glossary spellings are: decomposed "Şuşa" would not match its spelling.
+    text = nfc(decoded.text)
+    fmt = detect_format(name, text)
+    cleaned: Cleaned = {"html": clean_html, "markdown": clean_markdown}.get(fmt, clean_text)(text)
     kept = [b for b in cleaned.blocks if b.kind in (TITLE, BODY)]
     if not kept:
         raise InputError("no article text found: every line looks like boilerplate")
