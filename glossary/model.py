@@ -47,7 +47,7 @@ class Spelling:
     script: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "text", nfc(self.text))
+        object.__setattr__(self, "text", nfc(self.text).strip())
         if not self.script:
             object.__setattr__(self, "script", script_of(self.text))
 
@@ -64,7 +64,7 @@ class Name:
     spellings: tuple[Spelling, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "name", nfc(self.name))
+        object.__setattr__(self, "name", nfc(self.name).strip())
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ class Entity:
     names: tuple[Name, ...] = field(default=())
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "label", nfc(self.label))
+        object.__setattr__(self, "label", nfc(self.label).strip())
 
     @property
     def canonical(self) -> Name | None:

@@ -13,6 +13,7 @@ import pytest
 from newsalign.corpus.align.features import fact_spans
 from newsalign.corpus.ingest.clean import clean_markdown, clean_text
 from newsalign.corpus.ingest.segment import split_sentences
+from newsalign.glossary.io import COLUMNS
 from tests.helpers import fetch
 
 # (name, line): each took from 7 s to hours before (issue 18).
@@ -126,3 +127,93 @@ def test_memory_and_names_queries_are_composed(tmp_path) -> None:
         "shusha", "place", "Shusha", names=(Name("Şuşa", spellings=(Spelling("Şuşa"),)),)
     )
     assert find_entity([entity], _nfd("Şuşa")).key == "shusha"
+
+
+ODD_CHARACTERS = ["\u2028", "\u0085", "\x0c", "\t", "\n", "\r", "\x0b", "\u2029", "\\", "\\n"]
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "json"])
+def test_export_round_trips_spellings_with_line_breaks_and_tabs(fmt: str) -> None:
+    from newsalign.glossary.io import dumps, loads
+    from newsalign.glossary.model import Entity, Name, Spelling
+
+    spellings = tuple(Spelling(f"Shu{ch}sha", "en") for ch in ODD_CHARACTERS)
+    entity = Entity("shusha", "place", "Shusha", notes="tab\there\nand a line",
+                    names=(Name("Shusha", canonical=True, spellings=spellings),))  # fmt: skip
+    first = dumps([entity], fmt)
+    (back,) = loads(first, fmt)
+    assert {s.text for s in back.names[0].spellings} == {s.text for s in spellings}
+    assert back.notes == entity.notes
+    assert dumps([back], fmt) == first
+
+
+def test_tsv_export_import_replace_export_is_byte_identical(cli, tmp_path) -> None:
+    assert cli("init").exit_code == 0
+    assert (
+        cli("glossary", "add-spelling", "shusha", "Shusha", "Shu\u2028sha\x0c\u0085x").exit_code
+        == 0
+    )
+    first, second = tmp_path / "a.tsv", tmp_path / "b.tsv"
+    assert cli("glossary", "export", "-o", str(first)).exit_code == 0
+    replaced = cli("glossary", "import", str(first), "--replace")
+    assert replaced.exit_code == 0, replaced.output
+    assert cli("glossary", "export", "-o", str(second)).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2024-99-99", "is not a date"),
+        ("2024-02-30", "is not a date"),
+        ("2023-13", "is not a date"),
+    ],
+)
+def test_impossible_dates_are_refused(value: str, message: str) -> None:
+    from newsalign.glossary.errors import GlossaryError
+    from newsalign.glossary.io import loads
+
+    with pytest.raises(GlossaryError, match=message):
+        loads(_glossary_json(valid_from=value), "json")
+
+
+def test_validity_ending_before_it_starts_is_refused(cli) -> None:
+    from newsalign.glossary.errors import GlossaryError
+    from newsalign.glossary.io import loads
+
+    with pytest.raises(GlossaryError, match="valid_from 2024-05-01 is after valid_to 2023"):
+        loads(_glossary_json(valid_from="2024-05-01", valid_to="2023"), "json")
+    assert loads(_glossary_json(valid_from="2024-05", valid_to="2024"), "json")
+    assert cli("init").exit_code == 0
+    refused = cli(
+        "glossary", "add-name", "shusha", "Shushi2", "--valid-from", "2025", "--valid-to", "2024"
+    )
+    assert refused.exit_code == 1 and "is after valid_to" in refused.output
+
+
+def _glossary_json(**name_fields) -> str:
+    import json
+
+    name = {"name": "Shusha", "canonical": True, "spellings": [{"text": "Shusha"}], **name_fields}
+    return json.dumps({"entities": [{"key": "shusha", "type": "place", "label": "Shusha",
+                                     "names": [name]}]})  # fmt: skip
+
+
+def test_huge_numbers_and_fields_give_one_line(cli, tmp_path) -> None:
+    assert cli("init").exit_code == 0
+    digits = tmp_path / "digits.json"
+    digits.write_text(
+        _glossary_json().replace('"type"', '"geonames_id": ' + "9" * 5000 + ', "type"')
+    )
+    result = cli("glossary", "import", str(digits))
+    assert result.exit_code == 1 and "(a bug)" not in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "invalid JSON" in result.output
+    as_text = tmp_path / "digits-text.json"
+    as_text.write_text(_glossary_json().replace('"type"', f'"geonames_id": "{"9" * 5000}", "type"'))
+    result = cli("glossary", "import", str(as_text))
+    assert result.exit_code == 1 and "too many digits" in result.output
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(COLUMNS) + "\n" + '"' + "x" * 200_000 + '"' + ",a" * 13 + "\n")
+    result = cli("glossary", "import", str(wide))
+    assert result.exit_code == 1 and "(a bug)" not in result.output
+    assert "line" in result.output and "CSV" in result.output
