@@ -5,10 +5,13 @@ together ("cookie.cookie..."), a paragraph with no line breaks, runs of dots, qu
 abbreviations or e-mail-like text. Each case is built at 10 KB, 100 KB and 1 MB and run through
 the text cleaner, the Markdown cleaner, the sentence splitter and the sentence facts (numbers,
 dates, speakers); the time per byte at 1 MB over that at 10 KB must stay within 2x (PASS),
-where a quadratic rule would give about 100x.
+where a quadratic rule would give about 100x. Time is this process's CPU time, and each size
+is run over about the same volume (30 copies of 10 KB, 3 of 100 KB, one of 1 MB): on a shared
+machine, wall-clock time of one short run says more about the neighbours than the code.
 
-    python bench/adversarial.py            # every case, 10 KB to 1 MB (a few minutes)
-    python bench/adversarial.py --quick    # 10 KB to 100 KB
+    python bench/adversarial.py                  # every step and case, 10 KB to 1 MB (long)
+    python bench/adversarial.py --quick          # 10 KB to 100 KB
+    python bench/adversarial.py "split sentences"   # one step (or several, by name)
 """
 
 from __future__ import annotations
@@ -74,13 +77,12 @@ STEPS: dict[str, Callable[[str], object]] = {
 }
 
 
-def per_byte(step: Callable[[str], object], text: str, repeats: int) -> float:
-    best = float("inf")
-    for _ in range(repeats):  # best of a few: the machine is shared and noisy
-        start = time.perf_counter()
+def per_byte(step: Callable[[str], object], text: str) -> float:
+    copies = max(1, 300_000 // len(text))
+    start = time.process_time()
+    for _ in range(copies):
         step(text)
-        best = min(best, time.perf_counter() - start)
-    return best / len(text.encode("utf-8"))
+    return (time.process_time() - start) / (copies * len(text.encode("utf-8")))
 
 
 def main() -> int:
@@ -88,9 +90,10 @@ def main() -> int:
     failed = 0
     header = "".join(f"{f'{s // 1000} KB':>11}" for s in sizes)
     print(f"{'step':16} {'case':22}{header}  (µs per byte)  ratio")
-    for step_name, step in STEPS.items():
+    chosen = [a for a in sys.argv[1:] if not a.startswith("--")] or list(STEPS)
+    for step_name, step in ((name, STEPS[name]) for name in chosen):
         for case_name, make in cases().items():
-            times = [per_byte(step, make(size), 3 if size < 1_000_000 else 1) for size in sizes]
+            times = [per_byte(step, make(size)) for size in sizes]
             ratio = times[-1] / times[0]
             verdict = "PASS" if ratio <= 2 else "FAIL"
             failed += verdict == "FAIL"
