@@ -6,7 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsalign.glossary.match import words
-from newsalign.glossary.model import Entity
+from newsalign.glossary.model import Entity, script_of
+
+# Characters that change a spelling without showing: it then matches nothing in articles.
+_INVISIBLE = {
+    "\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
+    "\u200d": "zero-width joiner", "\u2060": "word joiner",
+    "\ufeff": "zero-width no-break space", "\u00ad": "soft hyphen",
+}  # fmt: skip
+# Scripts whose letters look alike: a Cyrillic "а" in a Latin word is a look-alike, not a name.
+_LOOKALIKE_SCRIPTS = {"Latn", "Cyrl", "Grek"}
 
 
 @dataclass(frozen=True)
@@ -37,14 +46,43 @@ def conflicts(entities: Iterable[Entity]) -> list[Conflict]:
     ]
 
 
+def suspicious(text: str) -> str | None:
+    """Why a spelling may not be what it looks like: an invisible character, or a word mixing
+    Latin, Cyrillic and Greek letters (homoglyphs)."""
+    for ch, what in _INVISIBLE.items():
+        if ch in text:
+            return f"holds an invisible {what} (U+{ord(ch):04X})"
+    for word in text.split():
+        scripts = sorted({script_of(ch) for ch in word if ch.isalpha()} & _LOOKALIKE_SCRIPTS)
+        if len(scripts) > 1:
+            return f"mixes {' and '.join(scripts)} letters in {word!r} (a look-alike?)"
+    return None
+
+
+def new_lookalikes(before: Iterable[Entity], after: Iterable[Entity]) -> list[str]:
+    """Warnings for the spellings an edit added that are suspicious (see `suspicious`)."""
+    known = {(e.key, s.text) for e in before for n in e.names for s in n.spellings}
+    found = []
+    for entity in after:
+        for name in entity.names:
+            for spelling in name.spellings:
+                problem = suspicious(spelling.text)
+                if problem and (entity.key, spelling.text) not in known:
+                    found.append(f"{entity.key}: spelling {spelling.text!r} {problem}")
+    return found
+
+
 def warnings(entities: Iterable[Entity]) -> list[str]:
     """Things worth a look that are not errors: one spelling under two names of one entity,
-    a spelling with no letters."""
+    a spelling with no letters, an invisible character or mixed-script look-alike."""
     found = []
     for entity in entities:
         seen: dict[str, str] = {}
         for name in entity.names:
             for spelling in name.spellings:
+                problem = suspicious(spelling.text)
+                if problem:
+                    found.append(f"{entity.key}: spelling {spelling.text!r} {problem}")
                 form = " ".join(words(spelling.text))
                 if not form:
                     found.append(f"{entity.key}: spelling {spelling.text!r} has no letters")

@@ -14,10 +14,12 @@ from newsalign.glossary.errors import GlossaryError
 from newsalign.glossary.io import dumps, loads, sorted_entities
 from newsalign.glossary.match import words
 from newsalign.glossary.model import ENTITY_TYPES, Entity, Name, Spelling
+from newsalign.glossary.textnorm import nfc
 
 
 def find_entity(entities: Sequence[Entity], ref: str) -> Entity:
     """An entity by key, or by any of its names or spellings (case and diacritics ignored)."""
+    ref = nfc(ref)
     for entity in entities:
         if entity.key == ref:
             return entity

@@ -10,6 +10,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
+from newsalign.glossary.textnorm import nfc
+
 ENTITY_TYPES = ("place", "region", "country", "organisation", "person")
 
 
@@ -45,6 +47,7 @@ class Spelling:
     script: str = ""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "text", nfc(self.text).strip())
         if not self.script:
             object.__setattr__(self, "script", script_of(self.text))
 
@@ -60,6 +63,9 @@ class Name:
     valid_to: str = ""
     spellings: tuple[Spelling, ...] = field(default=())
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", nfc(self.name).strip())
+
 
 @dataclass(frozen=True)
 class Entity:
@@ -72,6 +78,9 @@ class Entity:
     wikidata_id: str = ""
     notes: str = ""
     names: tuple[Name, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "label", nfc(self.label).strip())
 
     @property
     def canonical(self) -> Name | None:

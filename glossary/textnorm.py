@@ -31,6 +31,12 @@ _SPECIAL = str.maketrans(
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
+def nfc(text: str) -> str:
+    """The composed form (NFC): "S" + U+0327 and "Ş" are one letter, and a word pattern must
+    not split a decomposed spelling at its accents. Every door of text into newsalign uses it."""
+    return unicodedata.normalize("NFC", text)
+
+
 def fold(text: str) -> str:
     """Lowercase, without diacritics: "Xankəndi" and "Hacıbəyli" become "xankendi", "hacibeyli"."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))

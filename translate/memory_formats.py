@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,8 +23,8 @@ class Unit:
 
 
 def normalize(text: str) -> str:
-    """The form memory lookups compare: whitespace collapsed, ends trimmed."""
-    return " ".join(text.split())
+    """The form memory lookups compare: composed (NFC), whitespace collapsed, ends trimmed."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def parse_tsv(text: str, source_lang: str, target_lang: str) -> list[Unit]:
@@ -35,7 +36,8 @@ def parse_tsv(text: str, source_lang: str, target_lang: str) -> list[Unit]:
         cells = line.split("\t")
         if len(cells) != 2 or not cells[0].strip() or not cells[1].strip():
             raise TranslateError(f"line {number}: expected source<TAB>target")
-        units.append(Unit(source_lang, target_lang, cells[0].strip(), cells[1].strip()))
+        source, target = (unicodedata.normalize("NFC", c.strip()) for c in cells)
+        units.append(Unit(source_lang, target_lang, source, target))
     return units
 
 

@@ -43,7 +43,9 @@ _RELATIVE = {
 _RELATIVE_RE = {key: re.compile(p, re.I) for key, p in _RELATIVE.items()}
 _SAY_EN = r"(?:said|says|stated|noted|added|told|announced|stressed|emphasi[sz]ed|explained|believes|claimed|declared|warned|recalled)"
 _SAY_DE = r"(?:sagte|erklärte|betonte|kündigte|teilte|meinte|sagt|erklärt|betont|warnte|bekräftigte|schlug|fügte)"
-_NAME = r"(?:[A-ZÄÖÜ][\w'’-]+\.?\s){0,2}[A-ZÄÖÜ][\w'’-]+"
+# A name's words are read possessively and at most 40 characters long: a long word of capitals
+# ("AaAaAa...") would otherwise be read to its end from each capital (quadratic).
+_NAME = r"(?:[A-ZÄÖÜ][\w'’-]{1,40}+\.?\s){0,2}[A-ZÄÖÜ][\w'’-]{1,40}+"
 _SPEAKER = [
     re.compile(rf"(?P<name>{_NAME}),?\s+(?:also\s+)?{_SAY_EN}\b"),
     re.compile(rf"\b{_SAY_EN}\s+(?P<name>{_NAME})"),
@@ -101,18 +103,22 @@ def fact_spans(text: str, lang: str | None) -> list[FactSpan]:
     """Every number, date, relative time and speaker of one sentence, where it is written."""
     lang = lang or "en"
     out = [FactSpan(d.start, d.end, "dates", d.iso) for d in find_dates(text)]
-    taken = [(f.start, f.end) for f in out]
+    # Characters already inside a date, marked rather than listed: looking a start up in a list
+    # of every span found so far made a sentence of many dates quadratic.
+    taken = bytearray(len(text) + 1)
+    for f in out:
+        taken[f.start : f.end] = b"\1" * (f.end - f.start)
     for pattern in _PARTIAL_DATE:
         for m in pattern.finditer(text):
-            if any(s <= m.start() < e for s, e in taken):
+            if taken[m.start()]:
                 continue
             day = int(m.group("day"))
             if 1 <= day <= 31:
                 month = MONTH_NUMBERS[m.group("month").lower()]
                 out.append(FactSpan(m.start(), m.end(), "dates", f"--{month:02d}-{day:02d}"))
-                taken.append((m.start(), m.end()))
+                taken[m.start() : m.end()] = b"\1" * (m.end() - m.start())
     for m in _NUMBER.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        if taken[m.start()]:
             continue
         value = _number(m, lang)
         if value is not None and re.fullmatch(r"(19|20)\d\d", m.group(0)):

@@ -41,10 +41,19 @@ UsageOption = Annotated[
 
 
 def _apply(db: Path | None, edit_fn, description: str) -> None:
+    lookalikes: list[str] = []
+
+    def checked(entities):
+        changed = edit_fn(entities)
+        lookalikes[:] = checks.new_lookalikes(entities, changed)
+        return changed
+
     with cli_errors():
         database = open_for_writing(db, create=False)
-        version = glossary_db.change(database, edit_fn, description)
+        version = glossary_db.change(database, checked, description)
         mentions = count_mentions(database)
+    for warning in lookalikes:  # kept, as asked, but worth a look
+        typer.echo(f"warning: {warning}", err=True)
     typer.echo(f"Glossary version {version}: {description} ({mentions} mentions in the corpus)")
 
 

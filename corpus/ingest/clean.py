@@ -8,9 +8,10 @@ boilerplate block with the reason it was removed, so a user can audit the cleani
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from newsalign.corpus.ingest.dates import first_date
+from newsalign.corpus.ingest.nesting import unnest
 from newsalign.corpus.ingest.segment import SENTENCE_FINAL, caseless
 
 TITLE = "title"
@@ -37,6 +38,7 @@ class Cleaned:
     site: str | None = None
     published_from: str | None = None  # html (page metadata), page (its header or byline)
     site_from: str | None = None
+    note: str | None = None  # what the cleaner had to do that a reader should know
 
     @property
     def title(self) -> str | None:
@@ -54,13 +56,17 @@ _END_MARKERS = re.compile(
     re.I,
 )
 # (reason, pattern, max words): lines matching are boilerplate wherever they stand.
+# Every pattern runs in time linear in the line: "A.*B" is written "^(?>.*?A).*B" (the first A
+# and one scan for a B after it, not one scan per A), and runs that are followed by something
+# they cannot contain are possessive (`*+`, `++`). bench/adversarial.py measures it.
 _RULES: list[tuple[str, re.Pattern[str], int]] = [
-    ("cookie-notice", re.compile(r"\bcookies?\b.*\b(use|accept|policy|consent|agree|verwenden|"
-                                 r"akzeptieren|datenschutz|einverstanden)|\b(use|verwenden)\b.*\bcookies?\b", re.I), 60),
+    ("cookie-notice", re.compile(r"^(?>.*?\bcookies?\b).*\b(use|accept|policy|consent|agree|verwenden|"
+                                 r"akzeptieren|datenschutz|einverstanden)|"
+                                 r"^(?>.*?\b(use|verwenden)\b).*\bcookies?\b", re.I), 60),
     ("legal", re.compile(r"privacy policy|terms of (use|service)|terms and conditions|"
                          r"by using this site|datenschutzerklärung|nutzungsbedingungen|impressum|"
                          # The label Russian law makes "foreign agents" print above their pages.
-                         r"распространен\w* иностранным агентом", re.I), 40),
+                         r"(?<!\w)(?>\w*?распространен)\w*+ иностранным агентом", re.I), 40),
     ("sign-in", re.compile(r"\b(sign (in|up)|log ?in|lost your password|forgot (your )?password|"
                            r"welcome back|create an account|anmelden|registrieren|passwort vergessen)\b", re.I), 8),
     ("social", re.compile(r"\b(follow us|share (on|this)|social (networks|media)|folgen sie uns|"
@@ -68,21 +74,25 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("footer", re.compile(r"©|\(c\) ?\d{4}|all rights reserved|alle rechte vorbehalten|"
                           r"back to top", re.I), 30),
     ("contact", re.compile(r"^(e-?mail|tel|phone|fax|kontakt|contact)\s*:", re.I), 12),
-    ("byline", re.compile(r"\b\d+\s+min(ute)?s? read\b|\b\d+\s+views\b|^(by|von)\s+\S+.*\b"
+    ("byline", re.compile(r"\b\d++\s++min(ute)?s? read\b|\b\d++\s++views\b|^(by|von)\s++\S.*\b"
                           r"(published|updated|veröffentlicht|aktualisiert)\b|"
-                          r"^(by|von|автор:?)\s+[^\W\d_][\w.'’-]*(\s+[^\W\d_][\w.'’-]*){0,3}$",
+                          r"^(by|von|автор:?)\s++[^\W\d_][\w.'’-]*+(\s++[^\W\d_][\w.'’-]*+){0,3}$",
                           re.I), 25),
-    ("image-credit", re.compile(r"\b(photo|foto|фото|bild|image)\s*:\s*\S", re.I), 25),
-    ("breadcrumb", re.compile(r"\S\s+[>»›]\s+\S.*\s[>»›]\s"), 40),
+    ("image-credit", re.compile(r"\b(photo|foto|фото|bild|image)\s*+:\s*+\S", re.I), 25),
+    ("breadcrumb", re.compile(r"^(?>.*?\S\s++[>»›]\s++\S).*\s[>»›]\s"), 40),
     ("menu", re.compile(r"^[•·▪►*–-]\s"), 6),
     ("related", re.compile(r"^(read (in|more|also)|lesen sie|mehr dazu)\b", re.I), 8),
     ("newsletter", re.compile(r"\b(subscribe|newsletter|abonnieren)\b", re.I), 20),
     ("comments", re.compile(r"your email address will not be published|"
                             r"ihre e-mail-adresse wird nicht veröffentlicht", re.I), 20),
 ]  # fmt: skip
+# A hash-like word (all hex, a digit, then a letter with six or more characters after it) is
+# checked as a whole word first and then read left to right once: nested `[0-9a-f]*` made
+# "1a1a...1a_z" cubic.
 _IMAGE = re.compile(
-    r"\.(jpe?g|png|gif|webp|svg)\b|\b\d{2,4}x\d{2,4}\b|\b[0-9a-f]*\d[0-9a-f]*[a-f][0-9a-f]{6,}\b|"
-    r"\b[a-z0-9]{20,}\b|\be\d{10,}\b",
+    r"\.(jpe?g|png|gif|webp|svg)\b|\b\d{2,4}x\d{2,4}\b|"
+    r"\b(?=[0-9a-f]++\b)[a-f]*+[0-9][0-9]*+[a-f][0-9a-f]{6}|"
+    r"\b[a-z0-9]{20,}+\b|\be\d{10,}+\b",
     re.I,
 )
 _SENTENCE_END = re.compile("[" + SENTENCE_FINAL + r":;][\"“”»«'’)\]]*$")
@@ -255,7 +265,7 @@ _COPYRIGHT = re.compile(
     re.I,
 )
 _DOMAIN = re.compile(r"^(?:www\.)?([A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.[A-Za-z]{2,6})$")
-_EMAIL = re.compile(r"[\w.+-]+@([\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6})")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]++@([\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,6})")
 
 
 def site_name(blocks: list[Block]) -> str | None:
@@ -302,10 +312,44 @@ def clean_text(text: str) -> Cleaned:
 
 
 _MD_FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
-_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_HEADING = re.compile(r"^\s*+(#{1,6})\s++(.*)$")
 _MD_MARKS = re.compile(r"(\*\*|__|\*|`)")
 _MD_LIST = re.compile(r"^\s*([-*+]|\d+\.)\s+")
+
+
+def _md_brackets(line: str, opener: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each `![text](src)` (opener "![") or `[text](url)` (opener "["),
+    left to right as a regex would find them, but linear: a failed "[" makes every "[" up to its
+    "]" fail too, so the scan goes on from there rather than one character on."""
+    found: list[tuple[int, int, str]] = []
+    pos = 0
+    while (start := line.find(opener, pos)) >= 0:
+        inner = start + len(opener)
+        close = line.find("]", inner)
+        if close < 0:
+            break
+        if line[close + 1 : close + 2] != "(" or (opener == "[" and close == inner):
+            pos = close
+            continue
+        end = line.find(")", close + 2)
+        if end < 0:
+            break
+        found.append((start, end + 1, line[inner:close]))
+        pos = end + 1
+    return found
+
+
+def _md_replace(line: str, found: list[tuple[int, int, str]], keep_text: bool) -> str:
+    parts, pos = [], 0
+    for start, end, inner in found:
+        parts += [line[pos:start], inner if keep_text else ""]
+        pos = end
+    return "".join(parts) + line[pos:]
+
+
+def _md_links(line: str) -> str:
+    """Links replaced by their text."""
+    return _md_replace(line, _md_brackets(line, "["), keep_text=True)
 
 
 def clean_markdown(text: str) -> Cleaned:
@@ -323,17 +367,18 @@ def clean_markdown(text: str) -> Cleaned:
     lines: list[str] = []
     images: list[tuple[int, str]] = []
     for number, line in enumerate(text.splitlines(), start=1):
-        for image in _MD_IMAGE.finditer(line):
-            images.append((number, image.group(0)))
-        line = _MD_IMAGE.sub("", line)
-        heading = re.match(r"^\s*(#{1,6})\s+(.*?)\s*#*\s*$", line)
+        found = _md_brackets(line, "![")
+        images.extend((number, line[s:e]) for s, e, _ in found)
+        line = _md_replace(line, found, keep_text=False)
+        heading = _MD_HEADING.match(line)
         if heading:
-            line = heading.group(2)
+            # The heading's text without its closing hashes ("## Title ##").
+            line = heading.group(2).rstrip().rstrip("#").rstrip()
             if title is None and len(heading.group(1)) == 1:
-                title = _MD_MARKS.sub("", _MD_LINK.sub(r"\1", line)).strip()
+                title = _MD_MARKS.sub("", _md_links(line)).strip()
                 line = ""
         line = _MD_LIST.sub("", line) if not line.lstrip().startswith(("- ", "* ")) else line
-        lines.append(_MD_MARKS.sub("", _MD_LINK.sub(r"\1", line)))
+        lines.append(_MD_MARKS.sub("", _md_links(line)))
     paragraphs = _paragraph_lines("\n".join(lines))
     blocks = classify_lines(paragraphs, title=title)
     if title:
@@ -424,13 +469,20 @@ def clean_html(html: str) -> Cleaned:
     """Clean a saved web page with trafilatura; lines it dropped are kept as boilerplate."""
     import trafilatura
 
-    html = flatten_deep_html(html)
+    unnested = unnest(html, MAX_DEPTH, MAX_DEPTH * 3 // 4)
+    note = (
+        f"page nested {unnested.depth:,} levels deep: markup below level {MAX_DEPTH * 3 // 4} "
+        "was left out, its text kept"
+        if unnested.depth
+        else None
+    )
+    html = flatten_deep_html(unnested.html)
     doc = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
     )
     if doc is None or not (doc.text or "").strip():
         # Not a page trafilatura recognises (a fragment, say): treat its text as a text scrape.
-        return clean_text("\n".join(_all_html_lines(html)))
+        return replace(clean_text("\n".join(_all_html_lines(html))), note=note)
     body_lines = [normalise_line(line) for line in doc.text.splitlines()]
     body_lines = [line for line in body_lines if line]
     title = normalise_line(doc.title or "") or None
@@ -446,4 +498,4 @@ def clean_html(html: str) -> Cleaned:
     head = [Block(title, TITLE, 0)] if title else []
     return Cleaned(tuple(head + removed + blocks), published=doc.date, site=doc.sitename,
                    published_from="html" if doc.date else None,
-                   site_from="html" if doc.sitename else None)  # fmt: skip
+                   site_from="html" if doc.sitename else None, note=note)  # fmt: skip

@@ -63,9 +63,10 @@ class DateMention:
 def find_dates(text: str) -> list[DateMention]:
     """Every full (day, month, year) date in `text`, in order of appearance."""
     found: dict[int, DateMention] = {}
+    taken = bytearray(len(text) + 1)  # inside a date found already (a list lookup was quadratic)
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):
-            if any(d.start <= m.start() < d.end for d in found.values()):
+            if taken[m.start()]:
                 continue
             groups = m.groupdict()
             month = (
@@ -78,6 +79,7 @@ def find_dates(text: str) -> list[DateMention]:
             except ValueError:
                 continue
             found[m.start()] = DateMention(value.isoformat(), m.start(), m.end())
+            taken[m.start() : m.end()] = b"\1" * (m.end() - m.start())
     return [found[k] for k in sorted(found)]
 
 

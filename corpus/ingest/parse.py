@@ -19,6 +19,7 @@ from newsalign.corpus.ingest.clean import (
 )
 from newsalign.corpus.ingest.decode import decode_bytes
 from newsalign.corpus.ingest.segment import split_sentences
+from newsalign.glossary.textnorm import nfc
 from newsalign.translate.langid import LanguageDetector, assign_languages
 
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -94,12 +95,14 @@ def _clean(fmt: str, text: str) -> Cleaned:
 def parse_document(data: bytes, name: str, detector: LanguageDetector) -> ParsedDocument:
     """Decode, clean, segment and detect languages; raises InputError for unusable input."""
     decoded = decode_bytes(data)
-    fmt = detect_format(name, decoded.text)
+    # Composed (NFC), as glossary spellings are: decomposed "Şuşa" would not match its spelling.
+    text = nfc(decoded.text)
+    fmt = detect_format(name, text)
     if fmt == "html" and len(data) > MAX_HTML_BYTES:
         raise InputError(f"an HTML page of {len(data) / 2**20:.0f} MB: pages over "
                          f"{MAX_HTML_BYTES // 2**20} MB are not parsed (the HTML parser needs some "
                          "30 times the page in memory); save the article's text as .txt")  # fmt: skip
-    cleaned = _clean(fmt, decoded.text)
+    cleaned = _clean(fmt, text)
     kept = [b for b in cleaned.blocks if b.kind in (TITLE, BODY)]
     if not kept:
         raise InputError("no article text found: every line looks like boilerplate")
@@ -158,7 +161,9 @@ def parse_document(data: bytes, name: str, detector: LanguageDetector) -> Parsed
     return ParsedDocument(
         text=text, title=cleaned.title, site=cleaned.site, published=cleaned.published,
         site_from=cleaned.site_from, published_from=cleaned.published_from,
-        format=fmt, encoding=decoded.encoding, encoding_warning=decoded.warning,
+        format=fmt, encoding=decoded.encoding,
+        # The cleaner's note (a page unnested, say) is shown and stored with the decoding's.
+        encoding_warning="; ".join(w for w in (decoded.warning, cleaned.note) if w) or None,
         encoding_confidence=decoded.confidence,
         raw_chars=len(decoded.text), lang=doc_lang.lang, lang_prob=doc_lang.prob,
         paragraphs=paragraphs, segments=tuple(segments),

@@ -8,15 +8,19 @@ initials, numbers, quotations) are explicit here and tested, rather than left to
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 QUOTE_CHARS = '"“”„«»'
 _CLOSERS = "\"“”»«'’)]"
 # What ends a sentence ("։" is the Armenian full stop); cleaning and claims read line ends by it.
 SENTENCE_FINAL = ".!?…։"
 # Sentence-final punctuation, any closing quotes or brackets, then the space before the next one.
-_CANDIDATE = re.compile("[" + SENTENCE_FINAL + "]+[" + re.escape(_CLOSERS) + r"]*(?=\s)")
-_NEXT_START = re.compile(r"\s+([\"“„«'‘(\[]*)(\S)")
-_WORD_BEFORE = re.compile(r"(\S+)$")
+# Only from the start of a run of punctuation, and possessive: a run of dots or quotes is read
+# once, not once per character (the splitter stays linear on "......" or '""""').
+_CANDIDATE = re.compile(
+    "(?<![" + SENTENCE_FINAL + "])[" + SENTENCE_FINAL + "]++[" + re.escape(_CLOSERS) + r"]*+(?=\s)"
+)
+_NEXT_START = re.compile(r"\s++([\"“„«'‘(\[]*)(\S)")
 
 MONTHS = {
     # English
@@ -52,31 +56,55 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return [(positions[i], positions[i + 1]) for i in range(0, len(positions) - 1, 2)]
 
 
-def _is_boundary(text: str, punct_start: int, end: int, quotes: list[tuple[int, int]]) -> bool:
+def _word_before(text: str, end: int) -> tuple[int, str] | None:
+    """(start, word) of the run of non-spaces ending at `end` (or just before a newline there),
+    like searching `(\\S+)$` in text[:end], but reading back only the word itself."""
+    if end > 0 and text[end - 1] == "\n":
+        end -= 1
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return (start, text[start:end]) if start < end else None
+
+
+def _inside_quote(
+    quotes: list[tuple[int, int]], opens: list[int], punct_start: int, end: int
+) -> bool:
+    """Quote spans are disjoint and in order: only the last one opened before the punctuation
+    can enclose it."""
+    i = bisect_left(opens, punct_start) - 1
+    return i >= 0 and quotes[i][1] >= end
+
+
+def _is_boundary(
+    text: str, punct_start: int, end: int, quotes: list[tuple[int, int]], opens: list[int]
+) -> bool:
     nxt = _NEXT_START.match(text, end)
     if nxt is None:
         return False
     first = nxt.group(2)
     if not (first.isupper() or first.isdigit() or caseless(first)):
         return False
-    for open_, close in quotes:
-        if open_ < punct_start and close >= end:
-            return False
+    if _inside_quote(quotes, opens, punct_start, end):
+        return False
     punct = text[punct_start:end].rstrip(_CLOSERS)
     if punct != ".":
         return True
-    before = _WORD_BEFORE.search(text, 0, punct_start)
+    before = _word_before(text, punct_start)
     if before is None:
         return True
-    word = before.group(1).lstrip("\"“„«'‘([")
+    word = before[1].lstrip("\"“„«'‘([")
     if len(word) == 1 and word.isalpha():
         return False  # initials ("H. Babaoğlu") and "z. B.", "u. a."
     if word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS:
         return False
-    if word.isdigit() and len(word) <= 2 and not _follows_month(text, before.start()):
+    if word.isdigit() and len(word) <= 2 and not _follows_month(text, before[0]):
         return False  # German ordinals and dates: "Am 27. Mai", "17. April 2024"
-    next_word = text[nxt.start(2) :].split(" ", 1)[0].lower().strip(",.")
-    return not (word.isdigit() and next_word in MONTHS)
+    if not word.isdigit():
+        return True
+    space = text.find(" ", nxt.start(2))
+    next_word = text[nxt.start(2) : space if space >= 0 else len(text)].lower().strip(",.")
+    return next_word not in MONTHS
 
 
 def caseless(ch: str) -> bool:
@@ -88,8 +116,8 @@ def caseless(ch: str) -> bool:
 
 def _follows_month(text: str, word_start: int) -> bool:
     """True for English dates like "Jan. 5." or "May 5.", where the day ends the sentence."""
-    previous = _WORD_BEFORE.search(text, 0, max(word_start - 1, 0))
-    return previous is not None and previous.group(1).lower().rstrip(".,") in MONTHS | {
+    previous = _word_before(text, max(word_start - 1, 0))
+    return previous is not None and previous[1].lower().rstrip(".,") in MONTHS | {
         m[:3] for m in MONTHS
     }
 
@@ -97,10 +125,11 @@ def _follows_month(text: str, word_start: int) -> bool:
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) in `text`, whitespace trimmed, in order."""
     quotes = quote_spans(text)
+    opens = [open_ for open_, _ in quotes]
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _CANDIDATE.finditer(text):
-        if _is_boundary(text, match.start(), match.end(), quotes):
+        if _is_boundary(text, match.start(), match.end(), quotes, opens):
             spans.append((start, match.end()))
             start = match.end()
     spans.append((start, len(text)))

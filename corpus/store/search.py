@@ -12,7 +12,7 @@ import sqlite_utils
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store.mentions import matcher
 from newsalign.corpus.store.records import SearchHit
-from newsalign.glossary.textnorm import WORD, fold
+from newsalign.glossary.textnorm import WORD, fold, nfc
 
 
 def fts_query(query: str) -> str:
@@ -76,6 +76,7 @@ def search(
     Unless `literal` (or `raw`), a query that is a glossary spelling also finds segments that
     name the same entity under any other name, marked as entity matches.
     """
+    query = nfc(query)  # stored text is NFC; a decomposed query would match nothing
     where = ["segments_fts MATCH ?"]
     params: list[Any] = [query if raw else fts_query(query)]
     _filter(where, params, lang, source)
