@@ -1,0 +1,267 @@
+"""Hostile input at the edges: links and spreadsheet formulas in what the tool writes, terminal
+escapes in what it prints, databases it must not touch (newer, damaged, on a full or read-only
+disk), numbers out of range, interrupts, and translation-memory files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import EXAMPLES, SEEDS, Served
+
+ROOT = Path(__file__).resolve().parents[1]
+NEWSALIGN = [sys.executable, "-m", "newsalign.corpus.cli.app"]
+EVIL_URL = "javascript:alert(document.domain)"
+
+
+def run(*args: str, stdout=subprocess.PIPE, env: dict | None = None):
+    return subprocess.run([*NEWSALIGN, *args], stdout=stdout, stderr=subprocess.PIPE, text=True,
+                          timeout=300, cwd=ROOT, env={**os.environ, **(env or {})})  # fmt: skip
+
+
+def dump(db: Path) -> list[str]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def one_line_error(result, code: int | None = None) -> str:
+    """The one stderr line of a failed command (asserting that it is one line)."""
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode != 0, result.stderr
+    assert code is None or result.returncode == code, (result.returncode, result.stderr)
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert "(a bug" not in result.stderr, result.stderr
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """The examples ingested and aligned (one story), every other document's URL hostile."""
+    db = tmp_path_factory.mktemp("edge") / "corpus.db"
+    assert run("ingest", str(EXAMPLES), "--db", str(db)).returncode == 0
+    aligned = run("align", "--db", str(db))
+    assert aligned.returncode == 0, aligned.stderr
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE documents SET url = ?", [EVIL_URL])
+        conn.execute("UPDATE documents SET url = 'https://example.org/a' WHERE id % 2 = 0")
+    conn.close()
+    return db
+
+
+@contextmanager
+def mounted(tmp_path: Path, size_kb: int) -> Iterator[Path]:
+    """A small tmpfs of its own (root only; skipped where mounting is not allowed)."""
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a small file system needs root")
+    point = tmp_path / "disk"
+    point.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(point)],
+                          capture_output=True)  # fmt: skip
+    if made.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield point
+    finally:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
+# --- 1. Only http(s) URLs become links ---------------------------------------------------
+
+
+def test_only_web_urls_become_links_in_the_report(corpus, tmp_path) -> None:
+    from newsalign.corpus.publish.report_html import web_url
+
+    out = tmp_path / "report.html"
+    result = run("report", "-o", str(out), "--db", str(corpus))
+    assert result.returncode == 0, result.stderr
+    page = out.read_text(encoding="utf-8")
+    assert 'href="https://example.org/a"' in page  # a web address still links
+    assert "javascript:" in page  # shown as text ...
+    assert 'href="javascript' not in page.lower() and 'href="java' not in page  # ... never a link
+    for url in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:x", "java\tscript:x",
+                "data:text/html,x", "file:///etc/passwd", "vbscript:x", "http:", "//evil.org"):  # fmt: skip
+        assert not web_url(url), url
+    assert web_url("https://example.org/x?a=1") and web_url("HTTP://example.org")
+
+
+def test_only_web_urls_become_links_in_serve(corpus) -> None:
+    pytest.importorskip("datasette")
+    with Served(corpus) as server:
+        for path in ("/corpus/documents?_size=100", "/corpus/documents_list?_size=100",
+                     "/corpus/timeline?story=1", "/corpus/documents/1"):  # fmt: skip
+            status, body = server.get(path)
+            assert status == 200, (path, body[:300])
+            assert "javascript:alert" in body, path  # the value is on the page, as text
+            assert 'href="javascript' not in body.lower(), path
+
+
+# --- 4. A database made by a newer newsalign -----------------------------------------------
+
+
+def test_a_database_from_a_newer_newsalign_is_refused_by_every_command(corpus, tmp_path) -> None:
+    db = tmp_path / "newer.db"
+    shutil.copy(corpus, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("INSERT INTO _newsalign_migrations VALUES ('0099_from_the_future', 'x')")
+    conn.close()
+    before = db.read_bytes()
+    memory = tmp_path / "m.tsv"
+    memory.write_text("Guten Tag.\tGood day.\n", encoding="utf-8")
+    for args in (["init"], ["stats"], ["show", "1"], ["search", "Khankendi"], ["names"],
+                 ["query", "SELECT 1"], ["ingest", str(EXAMPLES)], ["glossary", "list"],
+                 ["glossary", "add", "atlantis", "Atlantis"], ["translate"], ["align"],
+                 ["stories"], ["claims", "list"], ["tm", "import", str(memory), "--from", "de",
+                 "--to", "en"], ["export", "corpus"], ["report", "-o", str(tmp_path / "r.html")],
+                 ["serve", "--port", "1"]):  # fmt: skip
+        line = one_line_error(run(*args, "--db", str(db)))
+        assert "made by a newer newsalign" in line, (args, line)
+    assert db.read_bytes() == before
+    assert not Path(f"{db}-wal").exists() or not Path(f"{db}-wal").stat().st_size
+
+
+# --- 5. Messages instead of "unexpected ... (a bug)" ---------------------------------------
+
+
+def test_stdout_on_a_full_disk_is_one_line(corpus) -> None:
+    with open("/dev/full", "w") as full:
+        for args in (["stats"], ["query", "SELECT * FROM segments"], ["export", "corpus"],
+                     ["glossary", "export"], ["show", "1"], ["claims", "list"]):  # fmt: skip
+            result = run(*args, "--db", str(corpus), stdout=full)
+            line = one_line_error(result)
+            assert "cannot write output: no space left on device" in line, (args, line)
+
+
+def test_numbers_out_of_range_are_one_line(corpus) -> None:
+    for args in (["show", "99999999999999999999999"],
+                 ["report", "--min-sources", "99999999999999999999", "-o", "-"],
+                 ["claims", "show", "99999999999999999999"]):  # fmt: skip
+        line = one_line_error(run(*args, "--db", str(corpus)), 1)
+        assert "out of range" in line or "not in the range" in line, (args, line)
+
+
+def test_a_damaged_database_is_named_with_the_way_to_recover(corpus, tmp_path) -> None:
+    db = tmp_path / "damaged.db"
+    source = sqlite3.connect(corpus)
+    target = sqlite3.connect(db)
+    source.backup(target)
+    source.close()
+    target.execute("PRAGMA journal_mode = delete")
+    target.close()
+    data = bytearray(db.read_bytes())
+    page = 4096
+    for offset in range(page * 3, len(data) - page, page * 2):  # flip bytes in every other page
+        data[offset + 8 : offset + 40] = bytes(b ^ 0xFF for b in data[offset + 8 : offset + 40])
+    db.write_bytes(bytes(data))
+    damaged = 0
+    for args in (["stats"], ["search", "Khankendi"], ["export", "corpus"], ["claims", "list"]):
+        result = run(*args, "--db", str(db))
+        if result.returncode == 0:  # the flipped pages may not be the ones this command reads
+            continue
+        line = one_line_error(result, 1)
+        assert "the database is damaged" in line and ".recover" in line, (args, line)
+        damaged += 1
+    assert damaged
+
+
+def test_disk_full_during_ingest_leaves_the_database_as_it_was(
+    cli, db_path, tmp_path, monkeypatch
+) -> None:
+    from newsalign.corpus.store import database
+
+    assert cli("ingest", str(SEEDS)).exit_code == 0
+    before = dump(db_path)
+    real = database._connect
+
+    def nearly_full(path, readonly):  # the database may grow by two pages, no more
+        conn = real(path, readonly)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+        return conn
+
+    monkeypatch.setattr(database, "_connect", nearly_full)
+    article = tmp_path / "long.txt"
+    article.write_text("The railway to Khankendi reopened on Monday, officials said. " * 3000)
+    result = cli("ingest", str(article))
+    assert result.exit_code == 1, result.output
+    assert "no space left on device" in result.output and "(a bug" not in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    monkeypatch.setattr(database, "_connect", real)
+    assert dump(db_path) == before
+
+
+def test_init_on_a_full_disk_leaves_no_database_behind(tmp_path) -> None:
+    with mounted(tmp_path, 64) as disk:
+        (disk / "filler").write_bytes(b"\0" * (60 * 1024))
+        db = disk / "corpus.db"
+        line = one_line_error(run("init", "--db", str(db)), 1)
+        assert "no space left on device" in line, line
+        assert sorted(p.name for p in disk.iterdir()) == ["filler"]
+
+
+def test_disk_full_on_a_real_small_disk(tmp_path) -> None:
+    with mounted(tmp_path, 1024) as disk:
+        db = disk / "corpus.db"
+        assert run("ingest", str(SEEDS), "--db", str(db)).returncode == 0
+        before = dump(db)
+        article = tmp_path / "long.txt"
+        article.write_text("\n\n".join(f"The railway to Khankendi carried {i} tonnes of cement "
+                                         "on Monday, officials said." for i in range(1500)))  # fmt: skip
+        line = one_line_error(run("ingest", str(article), "--db", str(db)), 1)
+        assert "no space left on device" in line, line
+        assert dump(db) == before
+
+
+# --- 9. A database in a folder nobody may write ----------------------------------------------
+
+
+def _readers_work(db: Path) -> None:
+    for args in (["stats"], ["query", "SELECT count(*) FROM documents"], ["report", "-o", "-"]):
+        result = run(*args, "--db", str(db))
+        assert result.returncode == 0, (args, result.stderr)
+        assert result.stdout.strip()
+
+
+def _copy_without_wal(corpus: Path, db: Path) -> None:
+    source = sqlite3.connect(corpus)
+    target = sqlite3.connect(db)
+    source.backup(target)
+    source.close()
+    target.execute("PRAGMA journal_mode = wal")
+    target.close()
+    assert not Path(f"{db}-wal").exists() and not Path(f"{db}-shm").exists()
+
+
+def test_readers_work_in_a_read_only_folder(corpus, tmp_path) -> None:
+    with mounted(tmp_path, 8192) as disk:
+        _copy_without_wal(corpus, disk / "corpus.db")
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        _readers_work(disk / "corpus.db")
+
+
+def test_readers_open_a_read_only_folder_as_immutable(corpus, tmp_path, monkeypatch) -> None:
+    """The same, with the folder's permission simulated (so it runs without root too)."""
+    from newsalign.corpus import store
+
+    db = tmp_path / "ro" / "corpus.db"
+    db.parent.mkdir()
+    _copy_without_wal(corpus, db)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == db.parent
+                        and mode & os.W_OK else real_access(p, mode, **kw))  # fmt: skip
+    database = store.open_readonly(db)
+    assert database.execute("SELECT count(*) FROM documents").fetchone()[0] > 0
+    database.conn.close()
+    assert sorted(p.name for p in db.parent.iterdir()) == ["corpus.db"]  # no -shm was made
