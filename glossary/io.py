@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from newsalign.glossary import csvsafe
 from newsalign.glossary.errors import GlossaryError
 from newsalign.glossary.model import ENTITY_TYPES, Entity, Name, Spelling
 
@@ -130,7 +131,7 @@ def dumps(entities: Iterable[Entity], fmt: str = "tsv") -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerows(rows(entities))
+        writer.writerows(csvsafe.row(r) for r in rows(entities))  # no spreadsheet formulas
         return buffer.getvalue()
     raise GlossaryError(f"unknown glossary format {fmt!r}")
 
@@ -159,7 +160,8 @@ def loads(text: str, fmt: str = "tsv") -> list[Entity]:
         ]
     elif fmt == "csv":
         reader = csv.reader(io.StringIO(text))
-        numbered = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
+        numbered = [(reader.line_num, [csvsafe.unescape(c) for c in row])
+                    for row in reader if any(c.strip() for c in row)]  # fmt: skip
     else:
         raise GlossaryError(f"unknown glossary format {fmt!r}")
     if not numbered:

@@ -265,3 +265,67 @@ def test_readers_open_a_read_only_folder_as_immutable(corpus, tmp_path, monkeypa
     assert database.execute("SELECT count(*) FROM documents").fetchone()[0] > 0
     database.conn.close()
     assert sorted(p.name for p in db.parent.iterdir()) == ["corpus.db"]  # no -shm was made
+
+
+# --- 2. No spreadsheet formulas in any CSV -------------------------------------------------
+
+FORMULAS = ("=HYPERLINK(\"http://evil.example\",\"x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)",
+            "-2+3", "'s-Hertogenbosch", "''=quoted")  # fmt: skip
+
+
+def _cells(text: str) -> list[str]:
+    import csv
+    import io
+
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+
+
+def _runs_as_formula(cell: str) -> bool:
+    return cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_glossary_csv_is_formula_safe_and_round_trips(cli, tmp_path) -> None:
+    assert cli("init").exit_code == 0
+    for i, text in enumerate(FORMULAS):
+        label = text if not text.startswith("-") else f"Minus {i}"  # not an option to click
+        assert cli("glossary", "add", f"evil{i}", label, f"--notes={text}").exit_code == 0, text
+    exported = tmp_path / "glossary.csv"
+    assert cli("glossary", "export", "--format", "csv", "-o", str(exported)).exit_code == 0
+    cells = _cells(exported.read_text(encoding="utf-8"))
+    assert not [c for c in cells if _runs_as_formula(c)]
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells and "''s-Hertogenbosch" in cells
+    before = cli("glossary", "list", "--json").output
+    result = cli("glossary", "import", str(exported), "--replace", "--yes")
+    assert result.exit_code == 0, result.output
+    assert cli("glossary", "list", "--json").output == before
+    again = tmp_path / "again.csv"
+    assert cli("glossary", "export", "--format", "csv", "-o", str(again)).exit_code == 0
+    assert again.read_bytes() == exported.read_bytes()
+
+
+def test_a_hand_written_leading_apostrophe_is_kept() -> None:
+    from newsalign.glossary import csvsafe
+
+    for text in (*FORMULAS, "'s-Hertogenbosch", "'", "''", "plain", "\tTab"):
+        assert csvsafe.unescape(csvsafe.escape(text)) == text
+    assert csvsafe.unescape("'s-Hertogenbosch") == "'s-Hertogenbosch"
+    assert csvsafe.escape(-3) == -3 and csvsafe.escape(None) is None
+
+
+def test_claims_and_query_csv_are_formula_safe(corpus, tmp_path) -> None:
+    db = tmp_path / "c.db"
+    shutil.copy(corpus, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE segments SET text = '=HYPERLINK(\"http://evil.example\")' "
+                     "WHERE id IN (SELECT segment_id FROM cluster_members)")  # fmt: skip
+    conn.close()
+    claims = run("export", "claims", "--format", "csv", "--db", str(db))
+    assert claims.returncode == 0, claims.stderr
+    cells = _cells(claims.stdout)
+    assert '\'=HYPERLINK("http://evil.example")' in cells
+    assert not [c for c in cells if _runs_as_formula(c)]
+    query = run("query", "SELECT '@SUM(1+1)' AS \"=x\", '+1' AS y, -3 AS n, 'ok' AS z", "--csv",
+                "--db", str(db))  # fmt: skip
+    assert query.returncode == 0, query.stderr
+    assert _cells(query.stdout) == ["'=x", "y", "n", "z", "'@SUM(1+1)", "'+1", "-3", "ok"]

@@ -23,11 +23,13 @@ def _plain(value: Any) -> Any:
 
 
 def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """CSV with a header row."""
+    """CSV with a header row; text cells a spreadsheet would run as formulas are quoted."""
+    from newsalign.glossary import csvsafe
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerow(csvsafe.row(columns))
+    writer.writerows(csvsafe.row(r) for r in rows)
     return buffer.getvalue()
 
 
