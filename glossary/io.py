@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from newsalign.glossary import csvsafe
+from newsalign.glossary import safetext
 from newsalign.glossary.errors import GlossaryError
 from newsalign.glossary.model import ENTITY_TYPES, Entity, Name, Spelling
 
@@ -131,7 +131,7 @@ def dumps(entities: Iterable[Entity], fmt: str = "tsv") -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(COLUMNS)
-        writer.writerows(csvsafe.row(r) for r in rows(entities))  # no spreadsheet formulas
+        writer.writerows(safetext.csv_row(r) for r in rows(entities))  # no spreadsheet formulas
         return buffer.getvalue()
     raise GlossaryError(f"unknown glossary format {fmt!r}")
 
@@ -160,7 +160,7 @@ def loads(text: str, fmt: str = "tsv") -> list[Entity]:
         ]
     elif fmt == "csv":
         reader = csv.reader(io.StringIO(text))
-        numbered = [(reader.line_num, [csvsafe.unescape(c) for c in row])
+        numbered = [(reader.line_num, [safetext.csv_unescape(c) for c in row])
                     for row in reader if any(c.strip() for c in row)]  # fmt: skip
     else:
         raise GlossaryError(f"unknown glossary format {fmt!r}")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import EXAMPLES, SEEDS, Served
+from tests.helpers import EXAMPLES, SEEDS, Served, fetch
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWSALIGN = [sys.executable, "-m", "newsalign.corpus.cli.app"]
@@ -304,12 +304,12 @@ def test_glossary_csv_is_formula_safe_and_round_trips(cli, tmp_path) -> None:
 
 
 def test_a_hand_written_leading_apostrophe_is_kept() -> None:
-    from newsalign.glossary import csvsafe
+    from newsalign.glossary import safetext
 
     for text in (*FORMULAS, "'s-Hertogenbosch", "'", "''", "plain", "\tTab"):
-        assert csvsafe.unescape(csvsafe.escape(text)) == text
-    assert csvsafe.unescape("'s-Hertogenbosch") == "'s-Hertogenbosch"
-    assert csvsafe.escape(-3) == -3 and csvsafe.escape(None) is None
+        assert safetext.csv_unescape(safetext.csv_escape(text)) == text
+    assert safetext.csv_unescape("'s-Hertogenbosch") == "'s-Hertogenbosch"
+    assert safetext.csv_escape(-3) == -3 and safetext.csv_escape(None) is None
 
 
 def test_claims_and_query_csv_are_formula_safe(corpus, tmp_path) -> None:
@@ -329,3 +329,47 @@ def test_claims_and_query_csv_are_formula_safe(corpus, tmp_path) -> None:
                 "--db", str(db))  # fmt: skip
     assert query.returncode == 0, query.stderr
     assert _cells(query.stdout) == ["'=x", "y", "n", "z", "'@SUM(1+1)", "'+1", "-3", "ok"]
+
+
+# --- 3. No terminal escapes from article text ----------------------------------------------
+
+ESCAPES = ("\x1b]52;c;ZWNobyBwd25lZA==\x07", "\x1b]0;pwned\x1b\\", "\x1b[8m", "\x9b31m", "\x08\r")
+
+
+def _raw_controls(text: str) -> list[str]:
+    return [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F]
+
+
+def test_article_text_reaches_the_terminal_without_escapes(corpus, tmp_path) -> None:
+    db = tmp_path / "c.db"
+    shutil.copy(corpus, db)
+    evil = "".join(ESCAPES)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE segments SET text = ? || text || ?", [evil, evil])
+        conn.execute("UPDATE documents SET text = ? || text, title = ? || title, source = ? || "
+                     "source", [evil, evil, evil])  # fmt: skip
+        conn.execute("UPDATE claims SET source = ? || source, english = ? || english",
+                     [evil, evil])  # fmt: skip
+        conn.execute("UPDATE stories SET label = ? || label", [evil])
+    conn.close()
+    claim = str(fetch(db, "SELECT min(cluster_id) FROM cluster_members")[0][0])
+    for args in (["show", "1"], ["search", "Khankendi"], ["search", "railway"], ["stories"],
+                 ["stories", "show", "1"], ["claims", "list"], ["claims", "show", claim],
+                 ["claims", "diff", claim], ["names"]):  # fmt: skip
+        result = run(*args, "--db", str(db))
+        assert result.returncode == 0, (args, result.stderr)
+        assert result.stdout.strip() and not _raw_controls(result.stdout + result.stderr), args
+        assert "ZWNobyBwd25lZA" not in result.stdout and "pwned" not in result.stdout, args
+    exact = run("show", "1", "--json", "--db", str(db))  # JSON keeps the text as stored
+    assert evil in __import__("json").loads(exact.stdout)["text"]
+
+
+def test_a_snippet_never_cuts_an_escape_sequence() -> None:
+    from newsalign.corpus.store.search import highlight
+
+    payload = "\x1b]52;c;" + " ".join(["QUJD"] * 40) + "\x07"
+    text = f"Before {payload} the railway to Khankendi reopened {payload} after"
+    for width in (2, 4, 8, 12):
+        snippet = highlight(text, "Khankendi", width=width)
+        assert "[Khankendi]" in snippet and not _raw_controls(snippet) and "QUJD" not in snippet

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from newsalign.corpus import store
+from newsalign.corpus.cli import render
 from newsalign.corpus.errors import CorpusError, NewsalignError
 
 DbOption = Annotated[
@@ -30,8 +31,8 @@ def cli_errors() -> Iterator[None]:
     """Turn the project's errors into one line on stderr and a non-zero exit."""
     try:
         yield
-    except NewsalignError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+    except NewsalignError as exc:  # messages quote file names and input: cleaned like output
+        render.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from None
     except sqlite3.DatabaseError as exc:
         from newsalign.corpus.store import database

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 import sqlite_utils
 
 from newsalign.corpus.store import exports
-from newsalign.glossary import csvsafe
+from newsalign.glossary import safetext
 from newsalign.translate.memory_formats import normalize
 
 CLAIM_CSV_COLUMNS = ("claim", "sources", "languages", "claim_score", "outlet", "language",
@@ -34,7 +34,7 @@ def export_claims(
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             continue
         for m in record["members"]:
-            writer.writerow(csvsafe.row([record["claim"], record["sources"], ",".join(record["languages"]),
+            writer.writerow(safetext.csv_row([record["claim"], record["sources"], ",".join(record["languages"]),
                              record["score"], m["outlet"], m["language"], m["original"],
                              m["english"] or "", "; ".join(m["names"]), m["repeat_of"] or ""]))  # fmt: skip
     return count
