@@ -373,3 +373,125 @@ def test_a_snippet_never_cuts_an_escape_sequence() -> None:
     for width in (2, 4, 8, 12):
         snippet = highlight(text, "Khankendi", width=width)
         assert "[Khankendi]" in snippet and not _raw_controls(snippet) and "QUJD" not in snippet
+
+
+# --- 6. and 7. Time limits and Ctrl-C ------------------------------------------------------
+
+
+def test_the_time_limit_holds_inside_one_long_function_call(corpus) -> None:
+    import time
+
+    started = time.monotonic()
+    result = run("query", "SELECT length(printf('%.*c', 900000000, 'x'))", "--time-limit", "1",
+                 "--db", str(corpus))  # fmt: skip
+    assert "stopped after 1 s" in one_line_error(result, 1)
+    assert time.monotonic() - started < 20  # the call alone runs for half a minute or more
+    big = run("query", "SELECT hex(zeroblob(100000000))", "--db", str(corpus))
+    assert "too big" in one_line_error(big, 1)
+
+
+def _interrupt_when(process: subprocess.Popen, ready: str) -> tuple[str, str]:
+    import signal
+
+    seen = ""
+    while ready not in seen:
+        line = process.stdout.readline()
+        assert line, process.stderr.read()
+        seen += line
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    return seen + out, err
+
+
+def _start(*args: str) -> subprocess.Popen:
+    return subprocess.Popen([*NEWSALIGN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+
+
+def test_ctrl_c_during_a_query_says_interrupted(corpus) -> None:
+    endless = (
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+    )
+    process = _start("query", f"SELECT 'started' UNION ALL SELECT * FROM ({endless})",
+                     "--time-limit", "60", "--db", str(corpus))  # fmt: skip
+    # The query prints nothing before it ends: interrupt it once it has surely started.
+    import signal
+    import time
+
+    time.sleep(6)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines() == [err.strip()] and "interrupted" in err
+    assert "stopped after" not in err
+
+
+def test_ctrl_c_during_ingest_is_one_line_and_recorded(tmp_path) -> None:
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(400):
+        (folder / f"{i:03}.txt").write_text(f"Article {i}. The railway to Khankendi carried {i} "
+                                            "tonnes of cement, officials said on Monday.\n")  # fmt: skip
+    db = tmp_path / "c.db"
+    out, err = _interrupt_when(_start("ingest", str(folder), "--db", str(db)), "added")
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert lines == [lines[0]] and "interrupted" in lines[0] and "kept" in lines[0], err
+    (status, counts, error), = fetch(db, "SELECT status, counts, error FROM runs")  # fmt: skip
+    assert status == "interrupted" and "Ctrl-C" in error
+    added = __import__("json").loads(counts)["added"]
+    assert 1 <= added < 400 and added == fetch(db, "SELECT count(*) FROM documents")[0][0]
+
+
+def test_an_interrupted_ingest_and_translate_are_recorded_as_such(
+    cli, db_path, tmp_path, monkeypatch, capsys
+) -> None:
+    import json
+
+    from newsalign.corpus.cli.app import main
+    from newsalign.corpus.ingest import run as ingest_run
+    from newsalign.corpus.mt import run as mt_run
+
+    real_one, calls = ingest_run._ingest_one, []
+
+    def stopped_at_the_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_one(*args, **kwargs)
+
+    monkeypatch.setattr(ingest_run, "_ingest_one", stopped_at_the_third)
+    assert main(["ingest", str(SEEDS), "--db", str(db_path)]) == 130
+    assert "interrupted" in capsys.readouterr().err
+    monkeypatch.setattr(ingest_run, "_ingest_one", real_one)
+    assert fetch(db_path, "SELECT status, json_extract(counts, '$.added') FROM runs") == [
+        ("interrupted", 2)
+    ]
+    assert cli("ingest", str(SEEDS)).exit_code == 0
+    german = [t for (t,) in fetch(db_path, "SELECT text FROM segments WHERE lang = 'de'")]
+    memory = tmp_path / "m.tsv"
+    memory.write_text("".join(f"{t}\tEnglish {i}.\n" for i, t in enumerate(german) if "\t" not in t),
+                      encoding="utf-8")  # fmt: skip
+    assert cli("tm", "import", str(memory), "--from", "de", "--to", "en").exit_code == 0
+    real_store = mt_run._store
+
+    def stored_then_stopped(*args, **kwargs):
+        real_store(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mt_run, "_store", stored_then_stopped)
+    assert main(["translate", "--backend", "tm", "--db", str(db_path)]) == 130
+    (status, counts), = fetch(db_path, "SELECT status, counts FROM runs WHERE command = 'translate'")  # fmt: skip
+    assert status == "interrupted" and json.loads(counts)["from_memory"] > 0
+
+
+def test_run_fails_when_another_writer_held_the_lock_for_alignment(cli, monkeypatch) -> None:
+    from newsalign.corpus.align import run as align_run
+    from newsalign.corpus.store.database import locked_error
+
+    def held(db, *args, **kwargs):
+        raise locked_error("corpus.db")
+
+    monkeypatch.setattr(align_run, "run_alignment", held)
+    result = cli("run", str(EXAMPLES))
+    assert result.exit_code == 1, result.output
+    assert "alignment did not run" in result.output and "locked" in result.output

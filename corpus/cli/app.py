@@ -62,6 +62,11 @@ app.command("report")(cli_publish.report)
 app.command("serve")(cli_publish.serve)
 
 
+INTERRUPTED = (
+    "Error: interrupted; what was committed so far is kept (run the command again to go on)"
+)
+
+
 def main(args: list[str] | None = None) -> int:
     """The `newsalign` program: the app, with every way out turned into an exit code and at
     most one line on stderr. Usage errors are one line (not click's usage block), Ctrl-C is
@@ -76,6 +81,8 @@ def main(args: list[str] | None = None) -> int:
     command = get_command(app)
     try:
         code = command.main(args=args, prog_name="newsalign", standalone_mode=False)
+        if code == 130:  # typer turns Ctrl-C into this code, silently
+            typer.echo(INTERRUPTED, err=True)
         sys.stdout.flush()  # a full disk behind stdout shows here, not at exit
     except typer.Exit as exc:
         code = exc.exit_code
@@ -83,8 +90,7 @@ def main(args: list[str] | None = None) -> int:
         typer.echo("Aborted.", err=True)
         code = 1
     except KeyboardInterrupt:
-        typer.echo("Error: interrupted; what was committed so far is kept (run the command "
-                   "again to go on)", err=True)  # fmt: skip
+        typer.echo(INTERRUPTED, err=True)
         code = 130
     except BrokenPipeError:  # `newsalign ... | head`: the reader is gone, nothing to say
         code = 1

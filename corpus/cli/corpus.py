@@ -330,5 +330,7 @@ def run(
                 max_width=70,
             )  # fmt: skip
         )
-    if summary.ingest.failed:
+    if summary.locked:
+        typer.echo(f"Error: alignment did not run: {summary.locked}", err=True)
+    if summary.ingest.failed or summary.locked:
         raise typer.Exit(1)

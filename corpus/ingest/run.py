@@ -154,25 +154,27 @@ def ingest(
             on_result(result)
 
     try:
-        for problem in problems:
-            emit(IngestResult(f"{manifest}:{problem.line}", "failed", message=str(problem)))
-        for item in discover(paths):
-            if isinstance(item, IngestResult):
-                emit(item)
-                continue
-            where = item.path.resolve() if item.path else None
-            if where in refused:
-                continue  # its manifest row was refused above
-            emit(_ingest_one(db, item, source, detector, run, stdin, names, limit,
-                             described.get(where)))  # fmt: skip
+        with run.closing():  # ok, failed or interrupted, with the counts so far
+            try:
+                for problem in problems:
+                    emit(IngestResult(f"{manifest}:{problem.line}", "failed",
+                                      message=str(problem)))  # fmt: skip
+                for item in discover(paths):
+                    if isinstance(item, IngestResult):
+                        emit(item)
+                        continue
+                    where = item.path.resolve() if item.path else None
+                    if where in refused:
+                        continue  # its manifest row was refused above
+                    emit(_ingest_one(db, item, source, detector, run, stdin, names, limit,
+                                     described.get(where)))  # fmt: skip
+            finally:
+                for status in ("added", "new-version", "unchanged", "duplicate", "failed"):
+                    run.counts[status] = sum(r.status == status for r in results)
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise locked_error(database_path(db)) from None
         raise
-    finally:
-        for status in ("added", "new-version", "unchanged", "duplicate", "failed"):
-            run.counts[status] = sum(r.status == status for r in results)
-        run.finish()
     return IngestReport(tuple(results), run.id)
 
 

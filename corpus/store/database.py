@@ -8,14 +8,14 @@ import os
 import socket
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.errors import CorpusError, LockedError
 from newsalign.corpus.store import migrations
 
 DEFAULT_DB = "newsalign.db"
@@ -97,7 +97,9 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     wait = lock_wait()
     try:
         if readonly:
-            conn = sqlite3.connect(_readonly_uri(path), uri=True, timeout=wait)
+            # Shared with a worker thread by `query` (sql.run_sql), which can abandon it.
+            conn = sqlite3.connect(_readonly_uri(path), uri=True, timeout=wait,
+                                   check_same_thread=False)  # fmt: skip
         else:
             conn = sqlite3.connect(str(path), timeout=wait)
     except sqlite3.Error as exc:
@@ -125,9 +127,9 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     return conn
 
 
-def locked_error(path: Path | str) -> CorpusError:
+def locked_error(path: Path | str) -> LockedError:
     """The error for a database another process is writing to, after waiting for it."""
-    return CorpusError(
+    return LockedError(
         f"database {path} is locked by another process (waited {lock_wait():g} s); "
         "try again when it has finished"
     )
@@ -295,7 +297,27 @@ class RunLog:
                 self.id = None
             raise
 
-    def finish(self, error: str | None = None) -> None:
+    @contextmanager
+    def closing(self) -> Iterator[RunLog]:
+        """Close the run's row however the work ends: ok; interrupted (Ctrl-C); failed, with
+        the error. What the run committed before stays, and its row says it is partial."""
+        try:
+            yield self
+        except KeyboardInterrupt:
+            self._finish_quietly("interrupted by the user (Ctrl-C)", "interrupted")
+            raise
+        except BaseException as exc:
+            self._finish_quietly(f"{type(exc).__name__}: {exc}", "failed")
+            raise
+        self.finish()
+
+    def _finish_quietly(self, error: str, status: str) -> None:
+        # The database may be why the work stopped (locked, full): the row then stays
+        # 'running' and the next command marks it interrupted (mark_interrupted).
+        with suppress(sqlite3.Error, CorpusError):
+            self.finish(error, status=status)
+
+    def finish(self, error: str | None = None, *, status: str | None = None) -> None:
         """Close the run's row, if it has one."""
         if self.id is None:
             return
@@ -304,7 +326,7 @@ class RunLog:
                 self.id,
                 {
                     "finished_at": now(),
-                    "status": "failed" if error else "ok",
+                    "status": status or ("failed" if error else "ok"),
                     "error": error,
                     "counts": json.dumps(self.counts, ensure_ascii=False),
                 },  # fmt: skip
