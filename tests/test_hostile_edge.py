@@ -495,3 +495,74 @@ def test_run_fails_when_another_writer_held_the_lock_for_alignment(cli, monkeypa
     result = cli("run", str(EXAMPLES))
     assert result.exit_code == 1, result.output
     assert "alignment did not run" in result.output and "locked" in result.output
+
+
+# --- 8. Translation-memory files -------------------------------------------------------------
+
+
+def test_export_tmx_with_control_characters_is_xml_and_imports_back(corpus, tmp_path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from newsalign.translate.memory_formats import normalize
+
+    db = tmp_path / "c.db"
+    shutil.copy(corpus, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE segments SET text = ? || text || ?", ["\x1b[8m", "\x08\x00\x7f\x9b"])
+    conn.close()
+    out = tmp_path / "pairs.tmx"
+    exported = run("export", "tmx", "-o", str(out), "--db", str(db))
+    assert exported.returncode == 0, exported.stderr
+    units = ET.parse(out).getroot().findall("body/tu")  # well-formed XML 1.0
+    assert units
+    other = tmp_path / "other.db"
+    imported = run("tm", "import", str(out), "--db", str(other))
+    assert imported.returncode == 0, imported.stderr
+    sources = {s for (s,) in fetch(other, "SELECT source FROM tm")}
+    texts = fetch(db, "SELECT text FROM segments WHERE lang = 'de'")
+    assert len(sources) == len(units) and sources <= {normalize(t) for (t,) in texts}
+    assert not any("\x1b" in s or "\x08" in s for s in sources)
+
+
+def _tmx(prolog: str = "", lang: str = "de") -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}<tmx version="1.4"><header '
+            f'srclang="{lang}"/><body><tu><tuv xml:lang="{lang}"><seg>Guten Tag.</seg></tuv>'
+            '<tuv xml:lang="en"><seg>Good day.</seg></tuv></tu></body></tmx>\n')  # fmt: skip
+
+
+def test_tmx_entities_anywhere_in_the_prolog_are_refused_whole(tmp_path) -> None:
+    db = tmp_path / "c.db"
+    padded = tmp_path / "padded.tmx"
+    padded.write_text(_tmx("<!-- " + "x" * 70_000 + " -->\n"
+                           '<!DOCTYPE tmx [<!ENTITY greeting "Guten Tag.">]>\n'))  # fmt: skip
+    line = one_line_error(run("tm", "import", str(padded), "--db", str(db)), 1)
+    assert "entities" in line and not db.exists()
+    plain = tmp_path / "plain.tmx"
+    plain.write_text(_tmx("<!-- " + "x" * 70_000 + " -->\n"))
+    assert run("tm", "import", str(plain), "--db", str(db)).returncode == 0
+    assert fetch(db, "SELECT source, target FROM tm") == [("Guten Tag.", "Good day.")]
+
+
+def test_tmx_over_the_size_limit_is_refused_before_parsing(tmp_path) -> None:
+    big = tmp_path / "big.tmx"
+    big.write_text(_tmx("<!-- " + "x" * 30_000 + " -->\n"))
+    result = run("tm", "import", str(big), "--db", str(tmp_path / "c.db"),
+                 env={"NEWSALIGN_MAX_TMX_MB": "0.01"})  # fmt: skip
+    assert "over the limit" in one_line_error(result, 1)
+
+
+def test_memory_languages_must_be_language_codes(tmp_path) -> None:
+    from newsalign.translate.memory_formats import language
+
+    db = tmp_path / "c.db"
+    tsv = tmp_path / "m.tsv"
+    tsv.write_text("Guten Tag.\tGood day.\n", encoding="utf-8")
+    for args in (["--from", "de;drop", "--to", "en"], ["--from", "de", "--to", "en'--"]):
+        line = one_line_error(run("tm", "import", str(tsv), *args, "--db", str(db)), 1)
+        assert "not a language code" in line, line
+    odd = tmp_path / "odd.tmx"
+    odd.write_text(_tmx(lang="de;drop"))
+    assert "not a language code" in one_line_error(run("tm", "import", str(odd), "--db", str(db)))
+    assert not db.exists()
+    assert [language(c) for c in ("de", "DE-at", "pt_BR", "gsw")] == ["de", "de", "pt", "gsw"]
