@@ -70,7 +70,7 @@ INTERRUPTED = (
 def main(args: list[str] | None = None) -> int:
     """The `newsalign` program: the app, with every way out turned into an exit code and at
     most one line on stderr. Usage errors are one line (not click's usage block), Ctrl-C is
-    "Interrupted.", and an unexpected error says so without a traceback unless
+    "interrupted" (with what was kept), and an unexpected error says so without a traceback unless
     NEWSALIGN_DEBUG=1 asks for it."""
     import errno
     import os
