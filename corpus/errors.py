@@ -2,7 +2,7 @@
 
 from newsalign.glossary.errors import NewsalignError
 
-__all__ = ["CorpusError", "InputError", "NewsalignError"]
+__all__ = ["CorpusError", "InputError", "LockedError", "NewsalignError"]
 
 
 class CorpusError(NewsalignError):
@@ -11,3 +11,7 @@ class CorpusError(NewsalignError):
 
 class InputError(CorpusError):
     """One input file cannot be ingested (binary, empty, undecodable, missing)."""
+
+
+class LockedError(CorpusError):
+    """Another process held the database's write lock for longer than the wait allows."""

@@ -19,6 +19,8 @@ class RunSummary:
     documents: tuple[DocumentSummary, ...]
     notes: tuple[str, ...]
     shared: tuple[ClaimSummary, ...]
+    # Alignment could not run because another process held the write lock: the run failed.
+    locked: str | None = None
 
 
 def run_pipeline(
@@ -34,7 +36,7 @@ def run_pipeline(
     """Ingest `paths`, translate where a model or the memory covers the language, and
     summarise every current document of the corpus."""
     from newsalign.corpus.align.run import run_alignment
-    from newsalign.corpus.errors import CorpusError
+    from newsalign.corpus.errors import CorpusError, LockedError
     from newsalign.corpus.mt.run import Options, translate_corpus
     from newsalign.corpus.store.claims import list_claims
 
@@ -47,9 +49,13 @@ def run_pipeline(
                            "again (translation and alignment were not run).",), ())  # fmt: skip
     translated = translate_corpus(db, Options())
     shared: list[ClaimSummary] = []
+    locked = None
     try:
         aligned = run_alignment(db)
         shared = list_claims(db, min_sources=2)
+    except LockedError as exc:
+        aligned, locked = None, str(exc)
+        alignment_note = f"Not aligned: {exc}."
     except CorpusError as exc:
         aligned = None
         alignment_note = f"Not aligned: {exc}."
@@ -69,4 +75,4 @@ def run_pipeline(
             f"Aligned {aligned.claims} sentences in {aligned.stories} stories: {aligned.shared} "
             f"claims shared by two or more sources (probability >= {aligned.threshold:g})."
         )
-    return RunSummary(report, tuple(docs), tuple(notes), tuple(shared))
+    return RunSummary(report, tuple(docs), tuple(notes), tuple(shared), locked)

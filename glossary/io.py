@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from newsalign.glossary import safetext
 from newsalign.glossary.errors import GlossaryError
 from newsalign.glossary.files import read_limited
 from newsalign.glossary.model import ENTITY_TYPES, Entity, Name, Spelling
@@ -152,7 +153,8 @@ def dumps(entities: Iterable[Entity], fmt: str = "tsv") -> str:
         quoted = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL)
         writer.writerow(COLUMNS)
         for row in rows(entities):
-            (quoted if any("\r" in value for value in row) else writer).writerow(row)
+            safe = safetext.csv_row(row)  # no spreadsheet formulas
+            (quoted if any("\r" in str(value) for value in safe) else writer).writerow(safe)
         return buffer.getvalue()
     raise GlossaryError(f"unknown glossary format {fmt!r}")
 
@@ -182,7 +184,8 @@ def loads(text: str, fmt: str = "tsv") -> list[Entity]:
     elif fmt == "csv":
         reader = csv.reader(io.StringIO(text))
         try:
-            numbered = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
+            numbered = [(reader.line_num, [safetext.csv_unescape(c) for c in row])
+                        for row in reader if any(c.strip() for c in row)]  # fmt: skip
         except csv.Error as exc:  # a field over the csv module's limit (131,072 characters)
             raise GlossaryError(f"line {reader.line_num}: not valid CSV ({exc})") from None
     else:

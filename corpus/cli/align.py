@@ -133,7 +133,7 @@ def stories_show(
         return
     s = detail.story
     span = f"{s.first_published or '?'} to {s.last_published or '?'}"
-    typer.echo(f"Story {s.id}: {s.label}\n{s.documents} documents from {s.sources} outlets, "
+    render.echo(f"Story {s.id}: {s.label}\n{s.documents} documents from {s.sources} outlets, "
                f"languages {s.languages}, {span}\n")  # fmt: skip
     typer.echo("Timeline:")
     typer.echo(render.to_table(["date", "outlet", "lang", "doc", "title"],
@@ -146,14 +146,14 @@ def stories_show(
             f"{r.outlet} ({r.published or 'no date'})" for r in c.reports if r.outlet not in c.first
         ]
         typer.echo(f"  [{c.id}] {render.cut(c.claim, 100)}")
-        typer.echo(f"       first: {first}; then: {', '.join(dict.fromkeys(later)) or '-'}")
+        render.echo(f"       first: {first}; then: {', '.join(dict.fromkeys(later)) or '-'}")
     if detail.claims:
         keys = {o: k + 1 for k, o in enumerate(detail.outlets)}
         typer.echo("\nCoverage (claims by outlets; outlets numbered below; x: carried it):")
         typer.echo(render.to_table(["claim", *map(str, keys.values())],
                                    [[claim, *("x" if o in cells else "." for o in keys)]
                                     for claim, cells in detail.coverage()]))  # fmt: skip
-        typer.echo("  " + "; ".join(f"{k} {o}" for o, k in keys.items()))
+        render.echo("  " + "; ".join(f"{k} {o}" for o, k in keys.items()))
 
 
 @claims_app.command("list")
@@ -196,19 +196,19 @@ def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
     if as_json:
         typer.echo(render.to_json(data))
         return
-    typer.echo(f"Claim {data.id}: {data.sources} sources, {data.size} sentences, "
+    render.echo(f"Claim {data.id}: {data.sources} sources, {data.size} sentences, "
                f"languages {data.languages}, mean probability of its links {data.score}")  # fmt: skip
     for m in data.members:
         repeat = f" (repeats [{m.repeat_of}])" if m.is_repeat else ""
-        typer.echo(f"\n[{m.segment_id}] {m.source} ({m.lang}){repeat}")
-        typer.echo(f"  original: {m.original}")
+        render.echo(f"\n[{m.segment_id}] {m.source} ({m.lang}){repeat}")
+        render.echo(f"  original: {m.original}")
         if m.english and m.english != m.original:
-            typer.echo(f"  English:  {m.english}")
+            render.echo(f"  English:  {m.english}")
         elif not m.english:
             typer.echo("  English:  (no translation)")
         if m.names:
             used = ", ".join(f"{n.surface} = {n.name} ({n.usage or 'no label'})" for n in m.names)
-            typer.echo(f"  names:    {used}")
+            render.echo(f"  names:    {used}")
     if data.alignments:
         typer.echo("\nLinks (probability of the same claim; each feature's share of the log-odds):")
     for link in data.alignments:
@@ -231,9 +231,9 @@ def claims_diff(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
                    "names and speakers.")  # fmt: skip
         return
     for field, values in data.differences.items():
-        typer.echo(f"{field}:")
+        render.echo(f"{field}:")
         for who, items in values.items():
-            typer.echo(f"  {who}: {json.dumps(items, ensure_ascii=False) if items else '-'}")
+            render.echo(f"  {who}: {json.dumps(items, ensure_ascii=False) if items else '-'}")
 
 
 NoteOption = Annotated[str, typer.Option("--note", help="Why: kept with the decision.")]
@@ -338,7 +338,7 @@ def claims_decisions(db: DbOption = None, as_json: JsonOption = False) -> None:
         typer.echo("No decisions. See `newsalign claims reject --help`.")
     for d in rows:
         note = f": {d.note}" if d.note else ""
-        typer.echo(f"[{d.id}] {d.action} ({d.created_at}){note}")
+        render.echo(f"[{d.id}] {d.action} ({d.created_at}){note}")
         for link, x, y in d.pairs:
             verb = "same claim as" if link == "must" else "not the same claim as"
             typer.echo(f"    {_sentence(x)}  {verb}  {_sentence(y)}")

@@ -62,27 +62,43 @@ app.command("report")(cli_publish.report)
 app.command("serve")(cli_publish.serve)
 
 
+INTERRUPTED = (
+    "Error: interrupted; what was committed so far is kept (run the command again to go on)"
+)
+
+
 def main(args: list[str] | None = None) -> int:
     """The `newsalign` program: the app, with every way out turned into an exit code and at
     most one line on stderr. Usage errors are one line (not click's usage block), Ctrl-C is
-    "Interrupted.", and an unexpected error says so without a traceback unless
+    "interrupted" (with what was kept), and an unexpected error says so without a traceback unless
     NEWSALIGN_DEBUG=1 asks for it."""
+    import errno
     import os
+    import sys
 
     from typer.main import get_command
 
     command = get_command(app)
     try:
         code = command.main(args=args, prog_name="newsalign", standalone_mode=False)
+        if code == 130:  # typer turns Ctrl-C into this code, silently
+            typer.echo(INTERRUPTED, err=True)
+        sys.stdout.flush()  # a full disk behind stdout shows here, not at exit
     except typer.Exit as exc:
         code = exc.exit_code
     except typer.Abort:
         typer.echo("Aborted.", err=True)
         code = 1
     except KeyboardInterrupt:
-        typer.echo("Interrupted.", err=True)
+        typer.echo(INTERRUPTED, err=True)
         code = 130
     except BrokenPipeError:  # `newsalign ... | head`: the reader is gone, nothing to say
+        code = 1
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        typer.echo("Error: cannot write output: no space left on device", err=True)
+        _drop_stdout()
         code = 1
     except typer.TyperException as exc:  # click's usage errors: a bad option, a missing argument
         ctx = getattr(exc, "ctx", None)
@@ -99,6 +115,18 @@ def main(args: list[str] | None = None) -> int:
                    "NEWSALIGN_DEBUG=1 shows the traceback)", err=True)  # fmt: skip
         code = 70
     return code if isinstance(code, int) else 0
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so what is still buffered for a full disk is not written
+    again (and reported again, as a traceback) when Python exits."""
+    import contextlib
+    import os
+    import sys
+
+    # Without a real stdout (a test runner's) nothing is flushed at exit anyway.
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def run_main() -> None:

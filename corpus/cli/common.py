@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from newsalign.corpus import store
+from newsalign.corpus.cli import render
 from newsalign.corpus.errors import CorpusError, NewsalignError
 
 DbOption = Annotated[
@@ -30,14 +31,33 @@ def cli_errors() -> Iterator[None]:
     """Turn the project's errors into one line on stderr and a non-zero exit."""
     try:
         yield
-    except NewsalignError as exc:
-        typer.echo(f"Error: {exc}", err=True)
+    except NewsalignError as exc:  # messages quote file names and input: cleaned like output
+        render.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from None
-    except sqlite3.OperationalError as exc:
+    except sqlite3.DatabaseError as exc:
+        from newsalign.corpus.store import database
+
         if "locked" in str(exc) or "busy" in str(exc):
             typer.echo("Error: the database is locked by another process; try again", err=True)
             raise typer.Exit(1) from None
+        if database.is_full(exc):
+            typer.echo(f"Error: {database.full_error(_db_path(), exc)}", err=True)
+            raise typer.Exit(1) from None
+        if database.is_damaged(exc):
+            typer.echo(f"Error: {database.damaged_error(_db_path(), exc)}", err=True)
+            raise typer.Exit(1) from None
         raise
+    except OverflowError as exc:  # a number past SQLite's 64-bit integers, e.g. `show 1e23`
+        typer.echo(f"Error: a number is out of range (at most {2**63 - 1}): {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+def _db_path() -> Path:
+    """The database the running command was given (for messages about it)."""
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    return store.resolve_db_path(ctx.params.get("db") if ctx is not None else None)
 
 
 def open_for_writing(db: Path | None, *, create: bool = True):

@@ -38,9 +38,9 @@ def _print_result(result) -> None:
             + (f"; {result.message}" if result.message else "")
         )
     stream_err = result.status in ("failed", "skipped")
-    typer.echo(f"{result.status:<11} {result.name}: {detail}", err=stream_err)
+    render.echo(f"{result.status:<11} {result.name}: {detail}", err=stream_err)
     if result.warning:
-        typer.echo(f"warning     {result.name}: {result.warning}", err=True)
+        render.echo(f"warning     {result.name}: {result.warning}", err=True)
 
 
 def _langs(value: str | None) -> list[str] | None:
@@ -176,10 +176,10 @@ def show(
     for key in ("id", "source", "title", "published", "lang", "path", "url", "version", "sha256",
                 "encoding", "encoding_confidence", "raw_chars", "clean_chars"):  # fmt: skip
         value = getattr(d, key)
-        typer.echo(f"{key + ':':<13}{value if value is not None else '-'}")
+        render.echo(f"{key + ':':<13}{value if value is not None else '-'}")
     if d.encoding_warning:
-        typer.echo(f"{'warning:':<13}{d.encoding_warning}")
-    typer.echo("\n" + d.text + "\n")
+        render.echo(f"{'warning:':<13}{d.encoding_warning}")
+    render.echo("\n" + d.text + "\n")
     rows = [
         (s.id, s.kind, s.reason or "", s.lang or "", s.lang_method or "", s.text)
         for s in detail.segments
@@ -225,10 +225,10 @@ def search(
         typer.echo("No matches.")
         return
     for hit in hits:
-        typer.echo(f"[{hit.doc_id}:{hit.segment_id}] {hit.source} ({hit.lang}) {hit.title or ''}")
+        render.echo(f"[{hit.doc_id}:{hit.segment_id}] {hit.source} ({hit.lang}) {hit.title or ''}")
         if hit.match == "entity":
-            typer.echo(f"    same entity ({hit.entity}), named here: {hit.names_used}")
-        typer.echo(f"    {hit.snippet}")
+            render.echo(f"    same entity ({hit.entity}), named here: {hit.names_used}")
+        render.echo(f"    {hit.snippet}")
 
 
 def names(
@@ -336,5 +336,7 @@ def run(
                 max_width=70,
             )  # fmt: skip
         )
-    if summary.ingest.failed:
+    if summary.locked:
+        typer.echo(f"Error: alignment did not run: {summary.locked}", err=True)
+    if summary.ingest.failed or summary.locked:
         raise typer.Exit(1)

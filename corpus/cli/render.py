@@ -1,4 +1,8 @@
-"""Rendering records for the terminal: aligned tables, CSV and JSON."""
+"""Rendering records for the terminal: aligned tables, CSV and JSON.
+
+Human output goes through `echo` or the tables, which strip terminal escape sequences and
+control characters that article text may carry (`terminal_safe`); JSON stays exact (it escapes
+controls itself), and CSV cells are made spreadsheet-safe instead."""
 
 from __future__ import annotations
 
@@ -8,6 +12,21 @@ import io
 import json
 from collections.abc import Sequence
 from typing import Any
+
+import typer
+
+from newsalign.glossary.safetext import csv_row, strip_controls
+
+
+def terminal_safe(text: str) -> str:
+    """`text` as it may reach a terminal: no escape sequences, no controls but newline and
+    tab. The one place human output is cleaned."""
+    return strip_controls(text)
+
+
+def echo(message: Any = "", *, err: bool = False) -> None:
+    """Print one line of human output, cleaned for the terminal."""
+    typer.echo(terminal_safe(str(message)), err=err)
 
 
 def to_json(data: Any) -> str:
@@ -23,16 +42,17 @@ def _plain(value: Any) -> Any:
 
 
 def to_csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """CSV with a header row."""
+    """CSV with a header row; text cells a spreadsheet would run as formulas are quoted."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerow(csv_row(columns))
+    writer.writerows(csv_row(r) for r in rows)
     return buffer.getvalue()
 
 
 def _cell(value: Any, width: int) -> str:
-    text = "" if value is None else str(value).replace("\n", " ")
+    text = "" if value is None else terminal_safe(str(value)).replace("\n", " ")
+    text = text.replace("\t", " ")
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

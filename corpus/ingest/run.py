@@ -208,33 +208,31 @@ def ingest(
             on_result(result)
 
     try:
-        for problem in problems:
-            emit(IngestResult(f"{manifest}:{problem.line}", "failed", message=str(problem)))
-        for item in discover(paths, follow_symlinks=follow_symlinks):
-            if isinstance(item, IngestResult):
-                emit(item)
-                continue
-            where = item.path.resolve() if item.path else None
-            if where in refused:
-                continue  # its manifest row was refused above
-            emit(_ingest_one(db, item, source, detector, run, stdin, names, limit,
-                             described.get(where)))  # fmt: skip
+        with run.closing():  # ok, failed or interrupted, with the counts so far
+            try:
+                for problem in problems:
+                    emit(IngestResult(f"{manifest}:{problem.line}", "failed",
+                                      message=str(problem)))  # fmt: skip
+                for item in discover(paths, follow_symlinks=follow_symlinks):
+                    if isinstance(item, IngestResult):
+                        emit(item)
+                        continue
+                    where = item.path.resolve() if item.path else None
+                    if where in refused:
+                        continue  # its manifest row was refused above
+                    emit(_ingest_one(db, item, source, detector, run, stdin, names, limit,
+                                     described.get(where)))  # fmt: skip
+            finally:
+                for status in STATUSES:
+                    run.counts[status] = sum(r.status == status for r in results)
+            failed = run.counts["failed"]
+            # A run with failed inputs is not `ok`: its row says how many failed.
+            if failed:
+                run.failure = f"{failed} of {len(results)} inputs failed"
     except sqlite3.OperationalError as exc:
-        stopped = f"stopped: {exc}"
         if "locked" in str(exc) or "busy" in str(exc):
             raise locked_error(database_path(db)) from None
         raise
-    except BaseException as exc:
-        stopped = f"stopped: {type(exc).__name__}"
-        raise
-    else:
-        stopped = None
-    finally:
-        for status in STATUSES:
-            run.counts[status] = sum(r.status == status for r in results)
-        failed = run.counts["failed"]
-        # A run with failed inputs is not `ok`: its row says how many failed.
-        run.finish(stopped or (f"{failed} of {len(results)} inputs failed" if failed else None))
     return IngestReport(tuple(results), run.id)
 
 

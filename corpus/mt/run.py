@@ -144,30 +144,30 @@ def translate_corpus(
             plans.append((lang, translator, route, pending))
     total = sum(len(p[3]) for p in plans)
     done = 0
-    try:
-        for lang, translator, route, pending in plans:
-            if route:
-                report.routes[lang] = route
-            if translator is None:
-                report.missing_models[lang] = install_hint(lang, opts.target)
-                continue
-            # Similar lengths together waste less padding; resuming does not depend on order.
-            pending.sort(key=lambda item: len(item[1].prepared))
-            missed = 0
-            for batch in _batches(translator, pending, opts.protect):
-                missed += _store(db, opts, gv, batch, names, run, report)
-                done += len(batch)
-                if on_progress:
-                    on_progress(done, total)
-            if missed:
-                report.missing_models[lang] = (
-                    install_hint(lang, opts.target) if route is None and opts.backend == "auto"
-                    else f"{missed} {lang} segment(s) not in the translation memory"
-                )  # fmt: skip
-    finally:
-        run.counts.update(from_memory=report.from_memory, from_model=report.from_model,
-                          terms_missing=report.terms_missing)  # fmt: skip
-        run.finish()
+    with run.closing():  # ok, failed or interrupted, with the counts so far
+        try:
+            for lang, translator, route, pending in plans:
+                if route:
+                    report.routes[lang] = route
+                if translator is None:
+                    report.missing_models[lang] = install_hint(lang, opts.target)
+                    continue
+                # Similar lengths together waste less padding; resuming does not depend on order.
+                pending.sort(key=lambda item: len(item[1].prepared))
+                missed = 0
+                for batch in _batches(translator, pending, opts.protect):
+                    missed += _store(db, opts, gv, batch, names, run, report)
+                    done += len(batch)
+                    if on_progress:
+                        on_progress(done, total)
+                if missed:
+                    report.missing_models[lang] = (
+                        install_hint(lang, opts.target) if route is None and opts.backend == "auto"
+                        else f"{missed} {lang} segment(s) not in the translation memory"
+                    )  # fmt: skip
+        finally:
+            run.counts.update(from_memory=report.from_memory, from_model=report.from_model,
+                              terms_missing=report.terms_missing)  # fmt: skip
     report.run_id = run.id
     report.seconds = time.perf_counter() - start
     return report

@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape, quoteattr
 import sqlite_utils
 
 from newsalign.corpus.store import exports
+from newsalign.glossary import safetext
 from newsalign.translate.memory_formats import normalize
 
 CLAIM_CSV_COLUMNS = ("claim", "sources", "languages", "claim_score", "outlet", "language",
@@ -20,7 +21,8 @@ CLAIM_CSV_COLUMNS = ("claim", "sources", "languages", "claim_score", "outlet", "
 def export_claims(
     db: sqlite_utils.Database, out: TextIO, fmt: str = "jsonl", min_sources: int = 2
 ) -> int:
-    """Write claims as JSON lines (one cluster per line) or CSV (one member per row)."""
+    """Write claims as JSON lines (one cluster per line) or CSV (one member per row; text a
+    spreadsheet would run as a formula is quoted)."""
     count = 0
     writer = None
     if fmt == "csv":
@@ -32,9 +34,9 @@ def export_claims(
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             continue
         for m in record["members"]:
-            writer.writerow([record["claim"], record["sources"], ",".join(record["languages"]),
+            writer.writerow(safetext.csv_row([record["claim"], record["sources"], ",".join(record["languages"]),
                              record["score"], m["outlet"], m["language"], m["original"],
-                             m["english"] or "", "; ".join(m["names"]), m["repeat_of"] or ""])  # fmt: skip
+                             m["english"] or "", "; ".join(m["names"]), m["repeat_of"] or ""]))  # fmt: skip
     return count
 
 

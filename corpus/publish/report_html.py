@@ -17,6 +17,20 @@ from newsalign.corpus.publish.report import ClaimView, ReportData, StoryView, ga
 SHORT = 110  # characters of a claim shown in the matrix
 
 
+def web_url(url: str) -> bool:
+    """Whether `url` may become a link: http(s) only, and nothing a browser would strip or
+    reinterpret (whitespace, control characters) before the scheme is read."""
+    from urllib.parse import urlsplit
+
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
 def build(db, story_ids: list[int] | None = None, min_sources: int = 2) -> tuple[str, ReportData]:
     """The report of `story_ids` (default: every story of two or more documents) as HTML."""
     data = gather(db, story_ids, min_sources)
@@ -114,8 +128,10 @@ def _timeline(view: StoryView) -> str:
             title = escape(d.title)
         else:
             title = f'<span class="muted">(no title) {escape(_cut(d.lead or "", 100))}</span>'
-        if d.url:
+        if d.url and web_url(d.url):
             title = f'<a href="{escape(d.url)}">{title}</a>'
+        elif d.url:  # javascript:, data:, file: ... are shown, never followed
+            title += f' <span class="muted">{escape(_cut(d.url, 100))}</span>'
         rows.append(
             f'<tr><td class="date">{escape(d.published or "no date")}</td><td>{escape(d.source)}'
             f'</td><td>{escape(d.lang or "?")}</td><td>{title}</td><td class="num">'

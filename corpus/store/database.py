@@ -8,14 +8,14 @@ import os
 import socket
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.errors import CorpusError, LockedError
 from newsalign.corpus.store import migrations
 
 DEFAULT_DB = "newsalign.db"
@@ -76,13 +76,59 @@ def _is_locked(exc: BaseException) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
 
+def _readonly_uri(path: Path) -> str:
+    """A read-only URI. In a folder this user cannot write, with no write-ahead log beside the
+    file, SQLite could not create the -shm file a WAL database needs even to be read; nobody
+    can be writing it through that folder, so it is opened as immutable."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    folder = path.resolve().parent
+    if not os.access(folder, os.W_OK) and not Path(f"{path}-wal").exists():
+        uri += "&immutable=1"
+    return uri
+
+
+def damaged_error(path: Path | str, exc: BaseException) -> CorpusError:
+    """The error for a database whose pages are corrupt (flipped bytes, a torn copy)."""
+    return CorpusError(f"the database is damaged: {path}: {exc}; make a repaired copy with "
+                       f"`sqlite3 {path} .recover | sqlite3 repaired.db`")  # fmt: skip
+
+
+def full_error(path: Path | str, exc: BaseException) -> CorpusError:
+    """The error for a write that found the disk (or the database's size limit) full."""
+    return CorpusError(f"no space left on device: {path}: {exc}; nothing of the failed step "
+                       "was written")  # fmt: skip
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """Whether SQLite reports corrupt pages (rather than a file that is not a database)."""
+    return "malformed" in str(exc)
+
+
+def is_full(exc: BaseException) -> bool:
+    """Whether SQLite reports that the disk or the database is full."""
+    return "disk is full" in str(exc) or "No space left" in str(exc)
+
+
+def _check_version(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a corpus with a migration this version does not know: a newer newsalign made it,
+    and this one would misread it or write what the newer one does not expect."""
+    known = {name for name, _ in migrations.MIGRATIONS}
+    names = [row[0] for row in conn.execute(f"SELECT name FROM {migrations.MIGRATIONS_TABLE}")]
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise CorpusError(f"{path} was made by a newer newsalign (migration {unknown[-1]} is "
+                          "unknown to this version); upgrade newsalign to use it")  # fmt: skip
+
+
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     if path.is_dir():
         raise CorpusError(f"{path} is a directory, not a database file")
     wait = lock_wait()
     try:
         if readonly:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=wait)
+            # Shared with a worker thread by `query` (sql.run_sql), which can abandon it.
+            conn = sqlite3.connect(_readonly_uri(path), uri=True, timeout=wait,
+                                   check_same_thread=False)  # fmt: skip
         else:
             conn = sqlite3.connect(str(path), timeout=wait)
     except sqlite3.Error as exc:
@@ -95,16 +141,24 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
             raise locked_error(path) from None
         if "unable to open" in str(exc) or "readonly" in str(exc):
             raise CorpusError(f"cannot read database {path}: {exc}") from None
+        if is_damaged(exc):
+            raise damaged_error(path, exc) from None
         raise CorpusError(f"{path} is not a SQLite database ({exc})") from None
     if tables and migrations.MIGRATIONS_TABLE not in tables:
         conn.close()
         raise CorpusError(f"{path} is a SQLite database but not a newsalign corpus")
+    if tables:
+        try:
+            _check_version(conn, path)
+        except BaseException:
+            conn.close()
+            raise
     return conn
 
 
-def locked_error(path: Path | str) -> CorpusError:
+def locked_error(path: Path | str) -> LockedError:
     """The error for a database another process is writing to, after waiting for it."""
-    return CorpusError(
+    return LockedError(
         f"database {path} is locked by another process (waited {lock_wait():g} s); "
         "try again when it has finished"
     )
@@ -132,6 +186,7 @@ def open_db(
     if db_path.is_dir():
         raise CorpusError(f"{db_path} is a directory, not a database file")
     _writable(db_path)
+    created = not db_path.exists()
     conn = _connect(db_path, readonly=False)
     db = sqlite_utils.Database(conn)
     try:
@@ -140,10 +195,21 @@ def open_db(
         db.execute("PRAGMA foreign_keys = ON")
         migrations.migrate(db)
         mark_interrupted(db)
-    except sqlite3.OperationalError as exc:
+    except BaseException as exc:
         conn.close()
+        if created and not _is_locked(exc):
+            # A database that could not be set up is not left behind, empty or half-made (one
+            # locked by another process creating it at the same moment is that process's).
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        if not isinstance(exc, sqlite3.DatabaseError):
+            raise
         if _is_locked(exc):
             raise locked_error(db_path) from None
+        if is_full(exc):
+            raise full_error(db_path, exc) from None
+        if is_damaged(exc):
+            raise damaged_error(db_path, exc) from None
         raise CorpusError(f"cannot write database {db_path}: {exc}") from None
     return db
 
@@ -234,6 +300,7 @@ class RunLog:
         self.started_at = now()
         self.counts: dict[str, Any] = {}
         self.id: int | None = None
+        self.failure: str | None = None  # set by work that ends normally but not wholly ok
 
     @contextmanager
     def transaction(self) -> Iterator[Callable[[], int]]:
@@ -260,7 +327,27 @@ class RunLog:
                 self.id = None
             raise
 
-    def finish(self, error: str | None = None) -> None:
+    @contextmanager
+    def closing(self) -> Iterator[RunLog]:
+        """Close the run's row however the work ends: ok; interrupted (Ctrl-C); failed, with
+        the error. What the run committed before stays, and its row says it is partial."""
+        try:
+            yield self
+        except KeyboardInterrupt:
+            self._finish_quietly("interrupted by the user (Ctrl-C)", "interrupted")
+            raise
+        except BaseException as exc:
+            self._finish_quietly(f"{type(exc).__name__}: {exc}", "failed")
+            raise
+        self.finish(self.failure)
+
+    def _finish_quietly(self, error: str, status: str) -> None:
+        # The database may be why the work stopped (locked, full): the row then stays
+        # 'running' and the next command marks it interrupted (mark_interrupted).
+        with suppress(sqlite3.Error, CorpusError):
+            self.finish(error, status=status)
+
+    def finish(self, error: str | None = None, *, status: str | None = None) -> None:
         """Close the run's row, if it has one."""
         if self.id is None:
             return
@@ -269,7 +356,7 @@ class RunLog:
                 self.id,
                 {
                     "finished_at": now(),
-                    "status": "failed" if error else "ok",
+                    "status": status or ("failed" if error else "ok"),
                     "error": error,
                     "counts": json.dumps(self.counts, ensure_ascii=False),
                 },  # fmt: skip

@@ -12,6 +12,7 @@ import sqlite_utils
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store.mentions import matcher
 from newsalign.corpus.store.records import SearchHit
+from newsalign.glossary.safetext import strip_controls
 from newsalign.glossary.textnorm import WORD, fold, nfc
 
 
@@ -26,7 +27,9 @@ def fts_query(query: str) -> str:
 
 def highlight(text: str, query: str, *, width: int = 12) -> str:
     """A snippet of the original `text` around the first word matching `query`, with
-    [brackets] round every matching word (matched after folding, as the index does)."""
+    [brackets] round every matching word (matched after folding, as the index does). Escape
+    sequences and controls are left out first, so a snippet never cuts one in half."""
+    text = strip_controls(text)
     terms = {fold(w) for w in WORD.findall(query)}
     prefixes = {t.rstrip("*") for t in query.split() if t.endswith("*")}
     words = list(WORD.finditer(text))
