@@ -14,9 +14,9 @@ from newsalign.glossary.match import Matcher, Term
 def matcher(db: sqlite_utils.Database) -> Matcher:
     """A matcher over every spelling in the database's glossary."""
     return Matcher(
-        Term(text, entity_id, name_id, spelling_id)
-        for spelling_id, text, name_id, entity_id in db.execute(
-            "SELECT s.id, s.text, s.name_id, n.entity_id FROM spellings s "
+        Term(text, entity_id, name_id, spelling_id, lang)
+        for spelling_id, text, name_id, entity_id, lang in db.execute(
+            "SELECT s.id, s.text, s.name_id, n.entity_id, s.lang FROM spellings s "
             "JOIN names n ON n.id = s.name_id ORDER BY s.id"
         )
     )
