@@ -78,8 +78,9 @@ class Matcher:
         if term not in node.terms:
             node.terms.append(term)
 
-    def find(self, text: str) -> list[Match]:
-        """Every match in `text`, left to right, longest first where matches overlap."""
+    def find(self, text: str, *, cased: bool = True) -> list[Match]:
+        """Every match in `text`, left to right, longest first where matches overlap
+        (`cased=False`: a lowercase word matches a capitalised name too, as in a query)."""
         tokens = list(WORD.finditer(text))
         folded = [fold(t.group()) for t in tokens]
         found: list[Match] = []
@@ -99,7 +100,7 @@ class Matcher:
                 term = _pick(node.terms, inflected)
                 if term is not None:
                     best = (j, term, inflected)
-            if best is None or not _cased_alike(tokens[i].group(), best[1].text):
+            if best is None or (cased and not _cased_alike(tokens[i].group(), best[1].text)):
                 i += 1
                 continue
             last, term, inflected = best

@@ -16,6 +16,7 @@ from newsalign.corpus.cli.common import (
     open_for_writing,
     output_file,
 )
+from newsalign.corpus.plural import plural
 from newsalign.corpus.store import glossary as glossary_db
 from newsalign.corpus.store.mentions import count as count_mentions
 from newsalign.glossary import check as checks
@@ -45,7 +46,9 @@ def _apply(db: Path | None, edit_fn, description: str) -> None:
         database = open_for_writing(db, create=False)
         version = glossary_db.change(database, edit_fn, description)
         mentions = count_mentions(database)
-    typer.echo(f"Glossary version {version}: {description} ({mentions} mentions in the corpus)")
+    typer.echo(
+        f"Glossary version {version}: {description} ({plural(mentions, 'mention')} in the corpus)"
+    )
 
 
 @app.command("list")

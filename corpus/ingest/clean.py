@@ -77,6 +77,10 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("menu", re.compile(r"^[•·▪►*–-]\s"), 6),
     ("related", re.compile(r"^(read (in|more|also)|lesen sie|mehr dazu)\b", re.I), 8),
     ("newsletter", re.compile(r"\b(subscribe|newsletter|abonnieren)\b", re.I), 20),
+    # The label of a page's read-aloud player, not a headline.
+    ("audio-player", re.compile(r"\b(listen to (this|the) (article|story)|this audio is "
+                                r"(created|generated)|audio (version|player)|artikel anhören|"
+                                r"прослушать (статью|новость))", re.I), 12),
     ("comments", re.compile(r"your email address will not be published|"
                             r"ihre e-mail-adresse wird nicht veröffentlicht", re.I), 20),
 ]  # fmt: skip
@@ -184,8 +188,11 @@ def classify_lines(lines: list[tuple[int, str]], title: str | None = None) -> li
         if (
             title_index is None
             and first_prose + 1 < len(lines)
-            and _is_heading(lines[first_prose][1])
-            and not lines[first_prose][1].endswith((":", "…"))
+            # An ellipsis ends a teaser, except on the page's first line: a headline cut short.
+            and _is_heading(
+                lines[first_prose][1].rstrip(".…") if first_prose == 0 else lines[first_prose][1]
+            )
+            and not (lines[first_prose][1].endswith((":", "…", "...")) and first_prose > 0)
             and len(lines[first_prose][1].split()) <= 20
         ):
             # A headline ending in "?" or "!" reads like prose; first and short, it is the title.
