@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from newsalign.corpus.ingest.run import IngestReport, ingest
+from newsalign.corpus.plural import plural
 from newsalign.corpus.store import documents
 from newsalign.corpus.store.records import ClaimSummary, DocumentSummary
 
@@ -61,10 +62,13 @@ def run_pipeline(
         alignment_note = f"Not aligned: {exc}."
     docs = documents.summaries(db)
     langs_seen = sorted({d.lang for d in docs if d.lang})
-    notes = [f"{len(docs)} documents in {len(langs_seen)} language(s): {', '.join(langs_seen)}."]
+    notes = [
+        f"{plural(len(docs), 'document')} in {plural(len(langs_seen), 'language')}: "
+        f"{', '.join(langs_seen)}."
+    ]
     if translated.translated:
         notes.append(
-            f"Translated {translated.translated} segments into English "
+            f"Translated {plural(translated.translated, 'segment')} into English "
             f"({translated.from_memory} from memory, {translated.from_model} by model)."
         )
     notes += [f"Not translated ({lang}): {why}." for lang, why in translated.missing_models.items()]
@@ -72,7 +76,7 @@ def run_pipeline(
         notes.append(alignment_note)
     else:
         notes.append(
-            f"Aligned {aligned.claims} sentences in {aligned.stories} stories: {aligned.shared} "
-            f"claims shared by two or more sources (probability >= {aligned.threshold:g})."
+            f"Aligned {plural(aligned.claims, 'sentence')} in {plural(aligned.stories, 'story')}: "
+            f"{plural(aligned.shared, 'claim')} shared by two or more sources (probability >= {aligned.threshold:g})."
         )
     return RunSummary(report, tuple(docs), tuple(notes), tuple(shared), locked)

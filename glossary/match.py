@@ -3,6 +3,11 @@
 Spellings are folded (case, diacritics) and split into words, then stored in a trie keyed by
 word. Text is split the same way; at each word the trie is walked as far as it goes and the
 longest match wins. Cost per segment depends on the text, not on the number of spellings.
+
+Inflected forms (Карабахе, Xankəndidə, Bergkarabachs) are edges of the same trie, generated
+from each spelling's language by glossary.endings; they match only whole words. A spelling
+written with a capital does not match a word written without one: Spanish "armenia"
+(Armenian) is an adjective, not the country.
 """
 
 from __future__ import annotations
@@ -10,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from newsalign.glossary import endings
+from newsalign.glossary.model import script_of
 from newsalign.glossary.textnorm import WORD, fold
-
-# German case endings a place name may take: "Bergkarabachs", "Aserbaidschans", "Armeniens".
-GERMAN_SUFFIXES = ("s", "es", "ns", "n", "en")
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class Term:
     entity_id: int
     name_id: int
     spelling_id: int = 0
+    lang: str = ""  # its language: which case endings it takes (none for English)
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,7 @@ class Match:
 @dataclass
 class _Node:
     children: dict[str, _Node] = field(default_factory=dict)
+    inflected: dict[str, _Node] = field(default_factory=dict)  # case forms of children's words
     terms: list[Term] = field(default_factory=list)
 
 
@@ -61,39 +67,45 @@ class Matcher:
         key = words(term.text)
         if not key:
             return
+        langs = endings.languages(term.lang, script_of(term.text))
         node = self._root
         for word in key:
-            node = node.children.setdefault(word, _Node())
+            child = node.children.setdefault(word, _Node())
+            for lang in langs:
+                for form in endings.forms(word, lang):
+                    node.inflected.setdefault(form, child)
+            node = child
         if term not in node.terms:
             node.terms.append(term)
 
-    def find(self, text: str) -> list[Match]:
-        """Every match in `text`, left to right, longest first where matches overlap."""
+    def find(self, text: str, *, cased: bool = True) -> list[Match]:
+        """Every match in `text`, left to right, longest first where matches overlap
+        (`cased=False`: a lowercase word matches a capitalised name too, as in a query)."""
         tokens = list(WORD.finditer(text))
         folded = [fold(t.group()) for t in tokens]
         found: list[Match] = []
         i = 0
         while i < len(tokens):
-            best: tuple[int, _Node, bool] | None = None
+            best: tuple[int, Term, bool] | None = None
             node = self._root
-            j = i
-            while j < len(tokens):
+            inflected = False
+            for j in range(i, len(tokens)):
                 child = node.children.get(folded[j])
                 if child is None:
-                    stem = self._inflected(node, folded[j])
-                    if stem is not None:
-                        best = (j, stem, True)
+                    child = node.inflected.get(folded[j])
+                    inflected = True
+                if child is None:
                     break
                 node = child
-                if node.terms:
-                    best = (j, node, False)
-                j += 1
-            if best is None:
+                term = _pick(node.terms, inflected)
+                if term is not None:
+                    best = (j, term, inflected)
+            if best is None or (cased and not _cased_alike(tokens[i].group(), best[1].text)):
                 i += 1
                 continue
-            last, hit, inflected = best
+            last, term, inflected = best
             start, end = tokens[i].start(), tokens[last].end()
-            found.append(Match(start, end, text[start:end], hit.terms[0], inflected))
+            found.append(Match(start, end, text[start:end], term, inflected))
             i = last + 1
         return found
 
@@ -106,11 +118,15 @@ class Matcher:
                 return []
         return list(node.terms)
 
-    @staticmethod
-    def _inflected(node: _Node, word: str) -> _Node | None:
-        for suffix in GERMAN_SUFFIXES:
-            if len(word) > len(suffix) + 2 and word.endswith(suffix):
-                child = node.children.get(word[: -len(suffix)])
-                if child is not None and child.terms:
-                    return child
-        return None
+
+def _pick(terms: list[Term], inflected: bool) -> Term | None:
+    """The term a match stands for: the first, or for an inflected form the first whose
+    language declines (an English "Stepanakert" beside a Russian "Степанакерт")."""
+    if not inflected:
+        return terms[0] if terms else None
+    return next((t for t in terms if endings.languages(t.lang, script_of(t.text))), None)
+
+
+def _cased_alike(word: str, spelling: str) -> bool:
+    """False when the spelling starts with a capital and the word in the text does not."""
+    return not (spelling[:1].isupper() and word[:1].islower())

@@ -294,7 +294,7 @@ def test_serve_opens_on_the_stories_and_searches_every_name(story, cli, tmp_path
     with Served(story) as server:
         status, home = server.get("/")
         assert status == 200
-        assert "Stories" in home and "Russia plans to open a consulate" in html.unescape(home)
+        assert "Stories" in home and "Russia to open consulate in Khankendi" in html.unescape(home)
         assert f"/{server.db}/claims?story=" in home
         status, found = server.get(f"/{server.db}/search.json?q=Stepanakert&_shape=array")
         rows = json.loads(found)

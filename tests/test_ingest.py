@@ -123,7 +123,7 @@ def test_run_on_the_bundled_examples(cli, db_path, argos_dir) -> None:
     result = cli("run", str(EXAMPLES))
     assert result.exit_code == 0, result.output
     assert "Caspian Courier" in result.output
-    assert "2 documents in 2 language(s): de, en." in result.output
+    assert "2 documents in 2 languages: de, en." in result.output
     assert "Not translated (de): no model for de→en" in result.output
     assert "Claims shared by two or more sources" in result.output
     names = dict(fetch(db_path, "SELECT d.source, group_concat(DISTINCT n.name) FROM mentions m "

@@ -9,9 +9,19 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
+from newsalign.corpus.align.differences import (
+    UNSURE_CLAIM,
+    Mark,
+    Mention,
+    compare,
+    linker,
+    marks,
+    shown,
+)
 from newsalign.corpus.align.features import Facts, extract
 from newsalign.corpus.ingest.segment import SENTENCE_FINAL
 from newsalign.corpus.store import claims as claims_db
+from newsalign.corpus.store import mentions
 from newsalign.corpus.store.records import ClaimDiff
 
 # A claim has substance: enough words and letters, and is not a byline or photo credit.
@@ -76,29 +86,35 @@ def load_claims(db: sqlite_utils.Database, target: str = "en") -> list[Claim]:
 
 
 def diff_claim(db: sqlite_utils.Database, cluster_id: int) -> ClaimDiff:
-    """What differs between the versions of a claim: numbers, dates, names, speakers.
+    """What differs between the versions of a claim, and where versions disagree: the same
+    comparison as the report's (differences.compare), read from the original sentences.
 
     Each article's version is all its sentences in the cluster (a repeat may carry the number
     the first sentence left out).
     """
     cluster = claims_db.show_claim(db, cluster_id)
-    versions: dict[str, dict[str, set]] = {}
+    found = mentions.spans(db, [m.segment_id for m in cluster.members])
+    by_version: dict[str, list[Mark]] = defaultdict(list)
+    segments: dict[str, set[int]] = defaultdict(set)
+    names: dict[str, set[str]] = defaultdict(set)
     for m in cluster.members:
         label = f"{m.source} (document {m.doc_id})"
-        v = versions.setdefault(label, defaultdict(set))
-        v["numbers"].update(_fmt(x) for x in m.facts.get("numbers", ()))
-        v["dates"].update(m.facts.get("dates", ()))
-        v["relative"].update(m.facts.get("relative", ()))
-        v["names"].update(f"{n.name} ({n.surface})" for n in m.names)
-        v["speakers"].update(m.facts.get("speakers", ()))
+        spans = [Mention(*x) for x in found.get(m.segment_id, ())]
+        by_version[label] += marks(m.original, m.lang, spans)
+        segments[label].add(m.segment_id)
+        names[label].update(f"{n.name} ({n.surface})" for n in m.names)
+    linked = linker(segments, claims_db.link_scores(db, cluster_id), cluster.score)
     fields: dict[str, dict[str, list]] = {}
-    for kind in ("numbers", "dates", "relative", "names", "speakers"):
-        values = {label: sorted(v[kind]) for label, v in versions.items()}
-        sets = [set(x) for x in values.values()]
-        if any(sets) and any(x != sets[0] for x in sets):
-            fields[kind] = values
-    return ClaimDiff(cluster_id, len(versions), fields)
-
-
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+    conflicts = []
+    for d in compare(by_version, linked):
+        if d.kind in ("places", "naming"):
+            continue
+        fields[d.kind] = {v: [shown(d.kind, x) for x in d.values[v]] for v in by_version}
+        if d.disagree:
+            conflicts.append(d.kind)
+    sets = [names[v] for v in by_version]
+    if any(sets) and any(x != sets[0] for x in sets):
+        fields["names"] = {v: sorted(names[v]) for v in by_version}
+    return ClaimDiff(
+        cluster_id, len(by_version), fields, tuple(conflicts), cluster.score < UNSURE_CLAIM
+    )

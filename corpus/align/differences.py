@@ -1,31 +1,59 @@
 """What differs between the versions of one claim, and where each version says it.
 
 A version is one article's sentences in the claim. For each kind of fact (numbers, dates,
-relative times, speakers, places named, and the name chosen for a place) the versions that state
-it are compared. Numbers and dates can *disagree*: numbers when two versions state sets neither
-of which contains the other's ("3 days" and "5 days"), dates when a part both state (year,
-month, day) differs ("2024" and "2025"; "27 May" agrees with "2024-05-27" and with "2024").
-Everything else is a *detail* some versions give and others leave out: which places and
-speakers a sentence names depends too much on how it is cut and on what extraction finds to
-call it a conflict (tried on the consulate story: "versions naming no town in common" flagged
-two claims, both wrongly, Moscow and Baku standing for their governments, and missed the one
-real case, a meeting "in Baku" and "in Moskau" in versions that both also name Baku).
-Versions silent on a kind are not counted against the others: most outlets shorten.
+durations, where it happened, relative times, speakers, places named, and the name chosen for a
+place) the versions that state it are compared. Some kinds can *disagree*: numbers when two
+versions state values of one magnitude (within ten times) neither has ("50,000" and "100,000";
+not "two wars" and "6,500 dead", which count different things), dates when a part both state
+(year, month, day) differs ("2024" and "2025"; "27 May" agrees with "2024-05-27" and with
+"2024"), durations when they give the same unit different values, and the location when the
+towns an event is said to happen *in* ("in Baku", "в Москве", "in Moskau": a glossary town
+after a locative preposition) have none in common. A town named otherwise is a detail: Moscow
+and Baku often stand for their governments. Everything else is a detail some versions give
+and others leave out. Versions silent on a kind are not counted against the others: most
+outlets shorten. Only versions the model links with some confidence (`linked`) can disagree:
+two sentences it is unsure about are as likely different claims as one told differently.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from newsalign.corpus.align.features import fact_spans
+from newsalign.corpus.align.features import fact_spans, show_date
 
-KINDS = ("numbers", "dates", "relative", "speakers", "places", "naming")
+KINDS = ("numbers", "dates", "durations", "location", "relative", "speakers", "places", "naming")
 LABELS = {
-    "numbers": "numbers", "dates": "dates", "relative": "times (relative)",
-    "speakers": "speakers", "places": "places and names mentioned",
-    "naming": "name chosen for a place",
+    "numbers": "numbers", "dates": "dates", "durations": "durations",
+    "location": "where it happened", "relative": "times (relative)", "speakers": "speakers",
+    "places": "places and names mentioned", "naming": "name chosen for a place",
 }  # fmt: skip
+# "in Baku", "в Москве", "en Bakú", "im Kreml": the town after is where something happened.
+_LOCATIVE = re.compile(r"(?:^|[\s(«„\"“])(?:in|at|im|en|в|во|у|à)\s+$", re.I)
+_MAGNITUDE = 10.0  # numbers further apart than this count different things
+# Calibrated link probabilities: versions disagree only where some pair of their sentences is
+# linked at three to one or better; a claim whose links average under 0.6 is marked unsure
+# and claims no disagreement at all.
+SURE_LINK = 0.75
+UNSURE_CLAIM = 0.6
+
+
+def linker(
+    segments: Mapping[str, set[int]], scores: Mapping[tuple[int, int], float], claim_score: float
+) -> Callable[[str, str], bool]:
+    """Which versions (label -> its segment ids) are linked surely enough to disagree, given
+    the link probability of each (smaller, larger) segment pair and the claim's mean."""
+
+    def linked(a: str, b: str) -> bool:
+        if claim_score < UNSURE_CLAIM:
+            return False
+        return any(
+            scores.get((min(x, y), max(x, y)), 0.0) >= SURE_LINK
+            for x in segments.get(a, ()) for y in segments.get(b, ())
+        )  # fmt: skip
+
+    return linked
 
 
 @dataclass(frozen=True)
@@ -56,6 +84,7 @@ class Mention:
     entity: str  # the entity's label: the place
     name: str  # the name used for it
     usage: str
+    type: str = ""  # the entity's type: place (a town), region, country, organisation
 
 
 def marks(text: str, lang: str | None, mentions: list[Mention]) -> list[Mark]:
@@ -64,11 +93,17 @@ def marks(text: str, lang: str | None, mentions: list[Mention]) -> list[Mark]:
     for m in mentions:
         out.append(Mark(m.start, m.end, "places", m.entity, m.usage))
         out.append(Mark(m.start, m.end, "naming", f"{m.entity}: {m.name}", m.usage))
+        if m.type == "place" and _LOCATIVE.search(text[: m.start]):
+            out.append(Mark(m.start, m.end, "location", m.entity))
     return sorted(out, key=lambda m: (m.start, m.end, m.kind))
 
 
-def compare(versions: Mapping[str, list[Mark]]) -> list[Difference]:
-    """The differences between versions (label -> the marks of its sentences)."""
+def compare(
+    versions: Mapping[str, list[Mark]], linked: Callable[[str, str], bool] | None = None
+) -> list[Difference]:
+    """The differences between versions (label -> the marks of its sentences); only versions
+    `linked` says are one claim with confidence can disagree (default: all)."""
+    sure = linked or (lambda a, b: True)
     out = []
     for kind in KINDS:
         values = {v: tuple(sorted({m.value for m in ms if m.kind == kind}))
@@ -79,22 +114,58 @@ def compare(versions: Mapping[str, list[Mark]]) -> list[Difference]:
         stated = [set(x) for x in values.values() if x]
         if not stated or all(s == stated[0] for s in stated) and len(stated) == len(values):
             continue
-        if len(stated) < 2 and kind in ("places", "speakers", "relative"):
+        if len(stated) < 2 and kind in ("places", "speakers", "relative", "location"):
             continue  # one version naming a place or a speaker is a detail not worth a row
         compared = [_comparable(kind, s) for s in stated]
         common = set.intersection(*compared)
-        if kind == "dates":
-            disagree = any(_dates_conflict(a, b) for a in stated for b in stated)
-        else:
-            disagree = kind in CAN_DISAGREE and any(
-                not (a <= b or b <= a) for a in compared for b in compared
-            )
+        pairs = [
+            (set(values[a]), set(values[b]))
+            for a in values for b in values
+            if a < b and values[a] and values[b] and sure(a, b)
+        ]  # fmt: skip
+        disagree = kind in CAN_DISAGREE and any(CAN_DISAGREE[kind](a, b) for a, b in pairs)
         odd = {v for s in stated for v in s if not _comparable(kind, {v}) <= common}
         out.append(Difference(kind, disagree, values, frozenset(odd)))
     return out
 
 
-CAN_DISAGREE = ("numbers", "dates")
+def _numbers_conflict(a: set[str], b: set[str]) -> bool:
+    """Neither version's numbers contain the other's, and two they do not share are of one
+    magnitude (so they may count the same thing)."""
+    if a <= b or b <= a:
+        return False
+    x, y = [float(v) for v in a - b], [float(v) for v in b - a]
+    return any(min(p, q) > 0 and max(p, q) / min(p, q) <= _MAGNITUDE for p in x for q in y)
+
+
+def _durations_conflict(a: set[str], b: set[str]) -> bool:
+    """The same unit of time with no value in common ("2 months" and "3 months")."""
+    units = {v.split()[-1] for v in a} & {v.split()[-1] for v in b}
+    return any(not {v for v in a if v.endswith(u)} & {v for v in b if v.endswith(u)} for u in units)
+
+
+def _location_conflict(a: set[str], b: set[str]) -> bool:
+    return not a & b
+
+
+def _dates_conflict(a: set[str], b: set[str]) -> bool:
+    """Two versions' dates conflict when, for a part both state (year, month or day), they
+    share no value: 2024 and 2025, 27 May and 28 May; not 2024 and 27 May."""
+    pa, pb = _date_parts(a), _date_parts(b)
+    return any(pa[k] and pb[k] and not pa[k] & pb[k] for k in pa)
+
+
+CAN_DISAGREE: dict[str, Callable[[set[str], set[str]], bool]] = {
+    "numbers": _numbers_conflict,
+    "dates": _dates_conflict,
+    "durations": _durations_conflict,
+    "location": _location_conflict,
+}
+
+
+def shown(kind: str, value: str) -> str:
+    """A value as a reader writes it ("--05-27" is "27 May")."""
+    return show_date(value) if kind == "dates" else value
 
 
 def _date_parts(values: set[str]) -> dict[str, set[str]]:
@@ -111,13 +182,6 @@ def _date_parts(values: set[str]) -> dict[str, set[str]]:
         if len(v) == 10:
             parts["day"].add(v[5:])
     return parts
-
-
-def _dates_conflict(a: set[str], b: set[str]) -> bool:
-    """Two versions' dates conflict when, for a part both state (year, month or day), they
-    share no value: 2024 and 2025, 27 May and 28 May; not 2024 and 27 May."""
-    pa, pb = _date_parts(a), _date_parts(b)
-    return any(pa[k] and pb[k] and not pa[k] & pb[k] for k in pa)
 
 
 def _comparable(kind: str, values: set[str]) -> set[str]:

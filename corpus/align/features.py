@@ -13,49 +13,105 @@ from dataclasses import dataclass
 from newsalign.corpus.ingest.dates import MONTH_NUMBERS, find_dates
 from newsalign.glossary.textnorm import fold
 
+# Words that multiply the number before them: "50 mil" is 50,000, "2 млн" 2,000,000.
 _MULTIPLIERS = {
-    "thousand": 1e3, "tausend": 1e3, "million": 1e6, "millions": 1e6, "millionen": 1e6,
-    "mio": 1e6, "billion": 1e9, "billions": 1e9, "milliarde": 1e9, "milliarden": 1e9, "mrd": 1e9,
+    "thousand": 1e3, "tausend": 1e3, "mil": 1e3, "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3,
+    "тысяча": 1e3, "million": 1e6, "millions": 1e6, "millionen": 1e6, "mio": 1e6,
+    "millones": 1e6, "millón": 1e6, "млн": 1e6, "миллион": 1e6, "миллиона": 1e6,
+    "миллионов": 1e6, "billion": 1e9, "billions": 1e9, "milliarde": 1e9, "milliarden": 1e9,
+    "mrd": 1e9, "млрд": 1e9, "миллиард": 1e9, "миллиарда": 1e9, "миллиардов": 1e9,
 }  # fmt: skip
+_MULTIPLIER = "|".join(sorted(_MULTIPLIERS, key=len, reverse=True))
 _NUMBER = re.compile(
     r"(?<![\w.,])(\d{1,3}(?:([.,\u00a0\u202f ])\d{3})+|\d+)(?:([.,])(\d+))?(?![\d])"
-    r"(?:\s*(" + "|".join(_MULTIPLIERS) + r")\b\.?)?",
+    r"(?:\s*(" + _MULTIPLIER + r")(?!\w)\.?)?",
     re.I,
 )
 _WORD_NUMBERS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8,
-    "neun": 9, "zehn": 10,
+    "neun": 9, "zehn": 10, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+    "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "два": 2, "две": 2, "двух": 2, "три": 3,
+    "трех": 3, "трёх": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8,
+    "девять": 9, "десять": 10,
 }  # fmt: skip
+# A number before a unit of time is a duration ("fast zwei Monate", "44 days"), compared as
+# a duration, never as a count.
+_TIME_UNITS = {
+    "day": "days", "days": "days", "tag": "days", "tage": "days", "tagen": "days",
+    "día": "days", "días": "days", "дня": "days", "дней": "days", "день": "days",
+    "week": "weeks", "weeks": "weeks", "woche": "weeks", "wochen": "weeks", "semana": "weeks",
+    "semanas": "weeks", "неделя": "weeks", "недели": "weeks", "недель": "weeks",
+    "month": "months", "months": "months", "monat": "months", "monate": "months",
+    "monaten": "months", "mes": "months", "meses": "months", "месяц": "months",
+    "месяца": "months", "месяцев": "months", "year": "years", "years": "years",
+    "jahr": "years", "jahre": "years", "jahren": "years", "año": "years", "años": "years",
+    "год": "years", "года": "years", "лет": "years", "hour": "hours", "hours": "hours",
+    "stunde": "hours", "stunden": "hours", "hora": "hours", "horas": "hours", "час": "hours",
+    "часа": "hours", "часов": "hours",
+}  # fmt: skip
+_UNIT_AFTER = re.compile(r"[\s-]*(?:of\s+)?(\w+)")
 _PARTIAL_DATE = [
-    re.compile(r"\b(?P<day>\d{1,2})\.?\s+(?P<month>" + "|".join(MONTH_NUMBERS) + r")\b", re.I),
+    re.compile(
+        r"\b(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?P<month>" + "|".join(MONTH_NUMBERS) + r")\b", re.I
+    ),
     re.compile(r"\b(?P<month>" + "|".join(MONTH_NUMBERS) + r")\.?\s+(?P<day>\d{1,2})\b", re.I),
 ]
+# Relative times in each language read; the key is what is compared.
 _RELATIVE = {
-    "this-year": r"\b(this year|in diesem jahr|dieses jahr|noch in diesem jahr|heuer)\b",
-    "last-year": r"\b(last year|letztes jahr|im vergangenen jahr|vergangenes jahr|im letzten jahr)\b",
-    "next-year": r"\b(next year|nächstes jahr|im nächsten jahr|kommendes jahr)\b",
-    "today": r"\b(today|heute)\b",
-    "yesterday": r"\b(yesterday|gestern)\b",
-    "recently": r"\b(recently|vor kurzem|kürzlich|unlängst|jüngst)\b",
-    "soon": r"\b(soon|in the near future|bald|in naher zukunft|demnächst)\b",
+    "this-year": r"\b(this year|in diesem jahr|dieses jahr|noch in diesem jahr|heuer|este año"
+    r"|в этом году|в текущем году)\b",
+    "last-year": r"\b(last year|letztes jahr|im vergangenen jahr|vergangenes jahr|im letzten jahr"
+    r"|el año pasado|в прошлом году)\b",
+    "next-year": r"\b(next year|nächstes jahr|im nächsten jahr|kommendes jahr|el próximo año"
+    r"|el año que viene|в следующем году|в будущем году)\b",
+    "today": r"\b(today|heute|hoy|сегодня)\b",
+    "yesterday": r"\b(yesterday|gestern|ayer|вчера)\b",
+    "recently": r"\b(recently|vor kurzem|kürzlich|unlängst|jüngst|recientemente|недавно)\b",
+    "soon": r"\b(soon|in the near future|bald|in naher zukunft|demnächst|pronto|próximamente"
+    r"|en breve|в ближайшее время|в скором времени|скоро|вскоре)\b",
 }
 _RELATIVE_RE = {key: re.compile(p, re.I) for key, p in _RELATIVE.items()}
 _SAY_EN = r"(?:said|says|stated|noted|added|told|announced|stressed|emphasi[sz]ed|explained|believes|claimed|declared|warned|recalled)"
 _SAY_DE = r"(?:sagte|erklärte|betonte|kündigte|teilte|meinte|sagt|erklärt|betont|warnte|bekräftigte|schlug|fügte)"
-# A name's words are read possessively and at most 40 characters long: a long word of capitals
+_SAY_ES = (
+    r"(?:dijo|afirmó|declaró|señaló|aseguró|indicó|explicó|añadió|agregó|subrayó|anunció|advirtió)"
+)
+_SAY_RU = r"(?:заявил|заявила|сказал|сказала|сообщил|сообщила|отметил|отметила|подчеркнул|подчеркнула|добавил|добавила|пояснил|пояснила|считает|напомнил|напомнила)"
+# A name: one to three capitalised words or initials ("J. Smith"), never across a full stop.
+# Its words are read possessively and at most 40 characters long: a long word of capitals
 # ("AaAaAa...") would otherwise be read to its end from each capital (quadratic).
-_NAME = r"(?:[A-ZÄÖÜ][\w'’-]{1,40}+\.?\s){0,2}[A-ZÄÖÜ][\w'’-]{1,40}+"
+_NAME = r"(?:[A-ZÄÖÜ]\.\s?|[A-ZÄÖÜ][\w'’-]{1,40}+\s){0,2}[A-ZÄÖÜ][\w'’-]{1,40}+"
+_NAME_CYRL = r"(?:[А-ЯЁ]\.\s?|[А-ЯЁ][\w-]{1,40}+\s){0,2}[А-ЯЁ][\w-]{1,40}+"
+# Capitalised words after "of" or "for" belong to a longer noun ("the Ministry of Foreign
+# Affairs said"): no name there.
+_BEFORE_NAME = 200  # characters looked at before a speaker's name
+_CAPITALISED_RUN = re.compile(r"(?:[A-ZÄÖÜА-ЯЁ][\w'’-]*\s+)*$")
+# After a preposition a name is its object ("in Moskau sagte Karasin", "Committee on
+# International Affairs, emphasized"), not who speaks.
+_CONNECTOR_BEFORE = re.compile(
+    r"\b(?:of|for|on|in|at|to|from|with|by|de|del|des|der|du|en|con|im|aus|nach|von|mit|bei|zu"
+    r"|в|во|на|из|с|к|по|от|у)\s+$",
+    re.I,
+)
 _SPEAKER = [
     re.compile(rf"(?P<name>{_NAME}),?\s+(?:also\s+)?{_SAY_EN}\b"),
-    re.compile(rf"\b{_SAY_EN}\s+(?P<name>{_NAME})"),
+    re.compile(rf"\b{_SAY_EN.replace('told|', '')}\s+(?P<name>{_NAME})"),  # "told X": X listens
     re.compile(rf"\b{_SAY_DE}\s+(?P<name>{_NAME})"),
     re.compile(rf"(?P<name>{_NAME})\s+{_SAY_DE}\b"),
     re.compile(rf",\s+so\s+(?P<name>{_NAME})"),
     re.compile(rf"\baccording to\s+(?P<name>{_NAME})"),
+    re.compile(rf"\b{_SAY_ES}\s+(?:el\s+|la\s+)?(?P<name>{_NAME})"),
+    re.compile(rf"(?P<name>{_NAME}),?\s+{_SAY_ES}\b"),
+    re.compile(rf"\bsegún\s+(?P<name>{_NAME})"),
+    # Russian puts whom it was said to before the speaker: "заявил журналистам замминистра Карасин".
+    re.compile(rf"\b{_SAY_RU}\s+(?:[а-яё]{{4,}}\s+){{0,2}}(?P<name>{_NAME_CYRL})"),
+    re.compile(rf"(?P<name>{_NAME_CYRL}),?\s+{_SAY_RU}\b"),
+    re.compile(rf"\bпо словам\s+(?P<name>{_NAME_CYRL})"),
 ]
 _NOT_SPEAKERS = {"he", "she", "they", "it", "er", "sie", "es", "we", "wir", "the", "der", "die",
-                 "das", "this", "that", "dies", "dieser", "russia", "russland"}  # fmt: skip
+                 "das", "this", "that", "dies", "dieser", "russia", "russland", "él", "ella",
+                 "он", "она", "они", "это"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -66,10 +122,16 @@ class Facts:
     dates: tuple[str, ...] = ()  # ISO (2024-04-17, 2024), or day and month (--05-27)
     relative: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()  # folded surnames
+    durations: tuple[str, ...] = ()  # "2 months", "44 days"
 
     def as_dict(self) -> dict[str, list]:
         return {"numbers": list(self.numbers), "dates": list(self.dates),
-                "relative": list(self.relative), "speakers": list(self.speakers)}  # fmt: skip
+                "relative": list(self.relative), "speakers": list(self.speakers),
+                "durations": list(self.durations)}  # fmt: skip
+
+
+# Languages that write decimals with a comma and group thousands with a point or a space.
+_COMMA_DECIMAL = {"de", "es", "ru", "uk", "fr", "it", "pt", "az", "tr", "pl"}
 
 
 def _number(match: re.Match[str], lang: str) -> float | None:
@@ -78,9 +140,9 @@ def _number(match: re.Match[str], lang: str) -> float | None:
     # "2.000" groups thousands in German and "2,000" in English; either way digits only.
     value = float(re.sub(r"\D", "", text)) if group_sep else float(text)
     if dec_sep and decimals:
-        german_decimal = lang == "de" and dec_sep == ","
-        english_decimal = lang != "de" and dec_sep == "."
-        if german_decimal or english_decimal:
+        comma_decimal = lang in _COMMA_DECIMAL and dec_sep == ","
+        point_decimal = lang not in _COMMA_DECIMAL and dec_sep == "."
+        if comma_decimal or point_decimal:
             value += float(f"0.{decimals}")
         elif len(decimals) == 3 and not group_sep:
             value = value * 1000 + float(decimals)  # "2.000" in German, "2,000" in English
@@ -95,7 +157,7 @@ class FactSpan:
 
     start: int
     end: int
-    kind: str  # numbers, dates, relative or speakers
+    kind: str  # numbers, dates, relative, speakers or durations
     value: str
 
 
@@ -108,7 +170,7 @@ def fact_spans(text: str, lang: str | None) -> list[FactSpan]:
     taken = bytearray(len(text) + 1)
     for f in out:
         taken[f.start : f.end] = b"\1" * (f.end - f.start)
-    for pattern in _PARTIAL_DATE:
+    for pattern in _PARTIAL_DATE:  # "27 May", "12 de junio", "27 мая": a day without a year
         for m in pattern.finditer(text):
             if taken[m.start()]:
                 continue
@@ -124,27 +186,57 @@ def fact_spans(text: str, lang: str | None) -> list[FactSpan]:
         if value is not None and re.fullmatch(r"(19|20)\d\d", m.group(0)):
             out.append(FactSpan(m.start(), m.end(), "dates", m.group(0)))  # a year
         elif value is not None:
-            out.append(FactSpan(m.start(), m.end(), "numbers", _fmt(value)))
+            out.append(_count_or_duration(text, m.start(), m.end(), value))
     for m in re.finditer(r"\w+", text):
         if m.group().lower() in _WORD_NUMBERS:
-            out.append(FactSpan(m.start(), m.end(), "numbers",
-                                _fmt(_WORD_NUMBERS[m.group().lower()])))  # fmt: skip
+            value = _WORD_NUMBERS[m.group().lower()]
+            out.append(_count_or_duration(text, m.start(), m.end(), value))
     for key, pattern in _RELATIVE_RE.items():
         out += [FactSpan(m.start(), m.end(), "relative", key) for m in pattern.finditer(text)]
     for pattern in _SPEAKER:
         for m in pattern.finditer(text):
+            # What stands just before the name (bounded: searched once per speaker found).
+            before = text[max(0, m.start("name") - _BEFORE_NAME) : m.start("name")]
+            run = _CAPITALISED_RUN.search(before)
+            if _CONNECTOR_BEFORE.search(before[: run.start() if run else len(before)]):
+                continue
             surname = fold(m.group("name").split()[-1].strip(".,"))
             if surname not in _NOT_SPEAKERS and surname not in MONTH_NUMBERS and len(surname) > 2:
                 out.append(FactSpan(m.start("name"), m.end("name"), "speakers", surname))
     return sorted(out, key=lambda f: (f.start, f.end))
 
 
+def _count_or_duration(text: str, start: int, end: int, value: float) -> FactSpan:
+    """A number, or a duration when a unit of time follows it ("fast zwei Monate")."""
+    unit = _UNIT_AFTER.match(text, end)
+    kind = _TIME_UNITS.get(unit.group(1).lower()) if unit else None
+    if unit and kind:
+        return FactSpan(start, unit.end(), "durations", f"{_fmt(value)} {kind}")
+    return FactSpan(start, end, "numbers", _fmt(value))
+
+
+KINDS = ("numbers", "dates", "relative", "speakers", "durations")
+
+
 def extract(text: str, lang: str | None) -> Facts:
-    """Numbers, dates, relative times and speakers of one sentence."""
-    found: dict[str, set] = {"numbers": set(), "dates": set(), "relative": set(), "speakers": set()}
+    """Numbers, dates, relative times, speakers and durations of one sentence."""
+    found: dict[str, set] = {k: set() for k in KINDS}
     for f in fact_spans(text, lang):
         found[f.kind].add(float(f.value) if f.kind == "numbers" else f.value)
-    return Facts(*(tuple(sorted(found[k])) for k in ("numbers", "dates", "relative", "speakers")))
+    return Facts(*(tuple(sorted(found[k])) for k in KINDS))
+
+
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December")  # fmt: skip
+
+
+def show_date(value: str) -> str:
+    """A stored date as a reader writes it: "--05-27" is "27 May", "2024-05" "May 2024"."""
+    if re.fullmatch(r"--\d\d-\d\d", value):
+        return f"{int(value[5:])} {_MONTH_NAMES[int(value[2:4]) - 1]}"
+    if re.fullmatch(r"\d{4}-\d\d", value):
+        return f"{_MONTH_NAMES[int(value[5:]) - 1]} {value[:4]}"
+    return value
 
 
 def _fmt(value: float) -> str:

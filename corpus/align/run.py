@@ -26,6 +26,7 @@ from newsalign.corpus.store import claims as claims_db
 from newsalign.corpus.store import decisions
 from newsalign.corpus.store.database import RunLog
 from newsalign.corpus.store.records import text_hash
+from newsalign.glossary.textnorm import WORD, fold
 
 
 @dataclass(frozen=True)
@@ -277,15 +278,42 @@ def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticMod
 
 
 def _label(members: list, story: engine.StoryResult, claims: list[Claim]) -> str:
-    """What a story is about: its most widely reported claim, in English where a member has it
-    (titles of scraped pages are too often captions or menus); without a shared claim, the
-    earliest title."""
+    """What a story is about: the English headline that shares most words with the story's
+    other English headlines (the event they all name); without one, its most widely reported
+    claim in English where a member has it, a statement before a quotation; without a shared
+    claim, the earliest title."""
+    headline = _central_headline(members)
+    if headline:
+        return headline
     if story.clusters:
         top = max(story.clusters, key=lambda c: (len({claims[m.index].source for m in c}), len(c)))
         texts = [claims[m.index] for m in top if m.repeat_of is None]
-        chosen = next((c for c in texts if c.english), texts[0])
+        texts.sort(key=lambda c: (c.english is None, _quoted(c.english or c.text)))
+        chosen = texts[0]
         return chosen.english or chosen.text
     lead = min(members, key=lambda d: (d.published or "9999", d.id))
     if lead.titles:
         return lead.titles[0]
     return claims[story.claims[0]].text if story.claims else ""
+
+
+def _quoted(text: str) -> bool:
+    return text[:1] in "\"'‘’“”„«»"
+
+
+def _central_headline(members: list) -> str | None:
+    """The English title (3-25 words, not a quotation) with the most content words in common
+    with the other English titles of the story; None if there are fewer than two."""
+    titles = [
+        (d.published or "9999", d.id, t)
+        for d in members
+        if d.lang == "en"
+        for t in d.titles[:1]
+        if 3 <= len(t.split()) <= 25 and not _quoted(t)
+    ]
+    if len(titles) < 2:
+        return None
+    words = [{w for w in (fold(x) for x in WORD.findall(t)) if len(w) >= 4} for *_, t in titles]
+    shared = [sum(len(w & o) for j, o in enumerate(words) if j != i) for i, w in enumerate(words)]
+    best = max(range(len(titles)), key=lambda i: (shared[i], [-ord(c) for c in titles[i][0]]))
+    return titles[best][2] if shared[best] else None

@@ -11,6 +11,7 @@ import typer
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
 from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors
+from newsalign.corpus.plural import plural
 from newsalign.corpus.store.records import as_dict
 
 claims_app = typer.Typer(help="Claims shared across sources: list, show side by side, diff.",
@@ -75,9 +76,10 @@ def align(
         typer.echo(render.to_json(report))
         return
     typer.echo(
-        f"{report.claims} claims in {report.stories} stories ({report.embedded} newly embedded); "
-        f"{report.accepted} links at probability >= {report.threshold:g} form {report.clusters} "
-        f"claims, {report.shared} shared by two or more sources ({report.seconds:.1f} s). "
+        f"{plural(report.claims, 'claim')} in {plural(report.stories, 'story')} "
+        f"({report.embedded} newly embedded); {plural(report.accepted, 'link')} at probability "
+        f">= {report.threshold:g} form {plural(report.clusters, 'claim')}, {report.shared} shared "
+        f"by two or more sources ({report.seconds:.1f} s). "
         "See `newsalign stories` and `newsalign claims list`."
     )
     if report.decisions or report.decisions_unapplied:
@@ -133,7 +135,8 @@ def stories_show(
         return
     s = detail.story
     span = f"{s.first_published or '?'} to {s.last_published or '?'}"
-    render.echo(f"Story {s.id}: {s.label}\n{s.documents} documents from {s.sources} outlets, "
+    render.echo(f"Story {s.id}: {s.label}\n{plural(s.documents, 'document')} from "
+                f"{plural(s.sources, 'outlet')}, "
                f"languages {s.languages}, {span}\n")  # fmt: skip
     typer.echo("Timeline:")
     typer.echo(render.to_table(["date", "outlet", "lang", "doc", "title"],
@@ -196,7 +199,8 @@ def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
     if as_json:
         typer.echo(render.to_json(data))
         return
-    render.echo(f"Claim {data.id}: {data.sources} sources, {data.size} sentences, "
+    render.echo(f"Claim {data.id}: {plural(data.sources, 'source')}, "
+                f"{plural(data.size, 'sentence')}, "
                f"languages {data.languages}, mean probability of its links {data.score}")  # fmt: skip
     for m in data.members:
         repeat = f" (repeats [{m.repeat_of}])" if m.is_repeat else ""
@@ -218,7 +222,9 @@ def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
 
 @claims_app.command("diff")
 def claims_diff(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """What differs between the versions of a claim: numbers, dates, names, speakers."""
+    """What differs between the versions of a claim: numbers, dates, durations, where it
+    happened, names, speakers; DISAGREE marks a real conflict between versions the model
+    links surely (a claim with weak links is marked unsure and claims none)."""
     from newsalign.corpus.align.claims import diff_claim
 
     with cli_errors():
@@ -226,12 +232,15 @@ def claims_diff(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
     if as_json:
         typer.echo(render.to_json(data))
         return
+    if data.unsure:
+        typer.echo(f"Claim {claim}: unsure (its links are weak on average): differences are "
+                   "shown, none is called a disagreement.")  # fmt: skip
     if not data.differences:
         typer.echo(f"Claim {claim}: the {data.versions} versions agree on numbers, dates, "
                    "names and speakers.")  # fmt: skip
         return
     for field, values in data.differences.items():
-        render.echo(f"{field}:")
+        render.echo(f"{field}:{'  DISAGREE' if field in data.conflicts else ''}")
         for who, items in values.items():
             render.echo(f"  {who}: {json.dumps(items, ensure_ascii=False) if items else '-'}")
 
@@ -262,7 +271,9 @@ def _correct(action: str, ids: list[int], claim: int | None, note: str, realign:
     if done.aligned is None:
         typer.echo("Not re-aligned yet: run `newsalign align` to see its effect.")
         return
-    typer.echo(f"Re-aligned: {done.aligned.clusters} claims, {done.aligned.shared} shared.")
+    typer.echo(
+        f"Re-aligned: {plural(done.aligned.clusters, 'claim')}, {done.aligned.shared} shared."
+    )
     for sentence, cluster in done.placed:
         typer.echo(f"  sentence {sentence}: " + (f"claim {cluster}" if cluster else "in no claim"))
 
@@ -362,4 +373,4 @@ def claims_undo(
     with cli_errors():
         report = withdraw(store.open_db(db), decision, realign=realign)
     typer.echo(f"Decision {decision} withdrawn."
-               + (f" Re-aligned: {report.clusters} claims." if report else ""))  # fmt: skip
+               + (f" Re-aligned: {plural(report.clusters, 'claim')}." if report else ""))  # fmt: skip

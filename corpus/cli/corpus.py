@@ -11,6 +11,7 @@ import typer
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
 from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
+from newsalign.corpus.plural import plural
 from newsalign.corpus.store import documents
 from newsalign.corpus.store import glossary as glossary_db
 
@@ -34,7 +35,8 @@ def _print_result(result) -> None:
     if result.status in ("added", "new-version"):
         detail = (
             f"document {result.doc_id}, {result.lang or 'unknown language'}, "
-            f"{result.sentences} segments, {result.boilerplate} boilerplate lines removed"
+            f"{plural(result.sentences, 'segment')}, "
+            f"{plural(result.boilerplate, 'boilerplate line')} removed"
             + (f"; {result.message}" if result.message else "")
         )
     stream_err = result.status in ("failed", "skipped")
@@ -131,7 +133,7 @@ def ingest(
         typer.echo(render.to_json(report.results))
     else:
         counts = ", ".join(f"{report.count(s)} {s}" for s in STATUSES if report.count(s))
-        typer.echo(f"Ingested {len(report.results)} input(s): {counts or 'nothing'}")
+        typer.echo(f"Ingested {plural(len(report.results), 'input')}: {counts or 'nothing'}")
     if report.failed:
         raise typer.Exit(1)
 
@@ -144,7 +146,8 @@ def stats(db: DbOption = None, as_json: JsonOption = False) -> None:
         typer.echo(render.to_json(data))
         return
     typer.echo(
-        f"{data.documents} documents ({data.older_versions} older versions kept); "
+        f"{plural(data.documents, 'document')} ({plural(data.older_versions, 'older version')} "
+        "kept); "
         f"{data.characters.raw} characters before cleaning, {data.characters.clean} after"
     )
     for rows, title in (
@@ -193,9 +196,14 @@ def search(
     lang: Annotated[
         str | None, typer.Option("--lang", help="Only segments in this language.")
     ] = None,
-    source: Annotated[str | None, typer.Option("--source", help="Only this outlet.")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", help="Only this outlet (any case; or every outlet whose name contains it)."
+        ),
+    ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", min=1, max=100_000, help="At most this many hits.")
+        int, typer.Option("--limit", min=1, max=100_000, help="At most this many hits shown.")
     ] = 20,
     fts: Annotated[
         bool,
@@ -210,16 +218,21 @@ def search(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Full-text search over the segments of current documents."""
+    """Full-text search over the segments of current documents.
+
+    A place's other names are found too, also inside a longer query ("consulate Stepanakert"
+    finds "consulate in Khankendi"); says how many hits there are when --limit cuts them.
+    """
     from newsalign.corpus.store.search import search as run_search
 
     with cli_errors():
-        hits = run_search(
+        found = run_search(
             store.open_readonly(db), query, lang=lang, source=source, limit=limit, raw=fts,
             literal=literal,
         )  # fmt: skip
+    hits = found.hits
     if as_json:
-        typer.echo(render.to_json(hits))
+        typer.echo(render.to_json(list(hits)))
         return
     if not hits:
         typer.echo("No matches.")
@@ -229,6 +242,8 @@ def search(
         if hit.match == "entity":
             render.echo(f"    same entity ({hit.entity}), named here: {hit.names_used}")
         render.echo(f"    {hit.snippet}")
+    if found.total > len(hits):
+        typer.echo(f"{len(hits)} of {found.total} shown; --limit {found.total} shows all.")
 
 
 def names(

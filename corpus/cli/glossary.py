@@ -16,6 +16,7 @@ from newsalign.corpus.cli.common import (
     open_for_writing,
     output_file,
 )
+from newsalign.corpus.plural import plural
 from newsalign.corpus.store import glossary as glossary_db
 from newsalign.corpus.store.mentions import count as count_mentions
 from newsalign.glossary import check as checks
@@ -54,7 +55,9 @@ def _apply(db: Path | None, edit_fn, description: str) -> None:
         mentions = count_mentions(database)
     for warning in lookalikes:  # kept, as asked, but worth a look
         typer.echo(f"warning: {warning}", err=True)
-    typer.echo(f"Glossary version {version}: {description} ({mentions} mentions in the corpus)")
+    typer.echo(
+        f"Glossary version {version}: {description} ({plural(mentions, 'mention')} in the corpus)"
+    )
 
 
 @app.command("list")

@@ -9,6 +9,7 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli.common import DbOption, cli_errors, output_file
+from newsalign.corpus.plural import plural
 
 export_app = typer.Typer(help="Export claims, aligned sentence pairs (TMX) or the whole corpus. "
                               "Exports stream, so memory stays flat on large corpora.",
@@ -39,7 +40,7 @@ def export_claims(
     with cli_errors(), output_file(output, db) as out:
         count = run(store.open_readonly(db), out, fmt, min_sources)
     if output:
-        typer.echo(f"Wrote {count} claims to {output}")
+        typer.echo(f"Wrote {plural(count, 'claim')} to {output}")
 
 
 @export_app.command("tmx")
@@ -73,7 +74,7 @@ def export_corpus(
     with cli_errors(), output_file(output, db) as out:
         count = run(store.open_readonly(db), out)
     if output:
-        typer.echo(f"Wrote {count} documents to {output}")
+        typer.echo(f"Wrote {plural(count, 'document')} to {output}")
 
 
 def serve(
@@ -124,5 +125,6 @@ def report(
         out.write(html)
     if str(output) != "-":
         claims = sum(len(s.claims) for s in data.stories)
-        typer.echo(f"Wrote {output}: {len(data.stories)} stories, {claims} shared claims. "
+        typer.echo(f"Wrote {output}: {plural(len(data.stories), 'story')}, "
+                   f"{plural(claims, 'shared claim')}. "
                    f"Open it in a browser: {output.resolve().as_uri()}")  # fmt: skip

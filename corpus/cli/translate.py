@@ -12,6 +12,7 @@ import typer
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
 from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
+from newsalign.corpus.plural import plural
 from newsalign.translate import packages
 from newsalign.translate.engine import Settings
 from newsalign.translate.errors import TranslateError
@@ -25,8 +26,15 @@ tm_app = typer.Typer(help="Translation memory: human or earlier translations, us
                      no_args_is_help=True)  # fmt: skip
 
 
+# Every command takes --db (the README says so); models live outside the database.
+UnusedDb = Annotated[
+    Path | None,
+    typer.Option("--db", help="Accepted like everywhere, unused: models are not in the corpus."),
+]
+
+
 @models_app.command("list")
-def models_list(as_json: JsonOption = False) -> None:
+def models_list(as_json: JsonOption = False, db: UnusedDb = None) -> None:
     """Installed packages: languages, version, size, path."""
     with cli_errors():
         installed = packages.installed()
@@ -51,6 +59,7 @@ def models_install(
             "download from the Argos index (needs network)."
         ),
     ],
+    db: UnusedDb = None,
 ) -> None:
     """Install a package after checking it: a zip with one folder, metadata.json, a model/ that
     CTranslate2 loads and a SentencePiece model; no paths outside the package folder."""
@@ -64,6 +73,7 @@ def models_install(
 @models_app.command("remove")
 def models_remove(
     code: Annotated[str, typer.Argument(help="A pair (de:en) or a package folder name.")],
+    db: UnusedDb = None,
 ) -> None:
     """Remove an installed package."""
     with cli_errors():
@@ -247,7 +257,7 @@ def translate(
             typer.echo(f"Nothing to translate: every segment already has a {to} translation for "
                        "this model, glossary version and names mode.")  # fmt: skip
         elif result.translated:
-            typer.echo(f"Translated {result.translated} segments ({result.from_memory} from memory, "
+            typer.echo(f"Translated {plural(result.translated, 'segment')} ({result.from_memory} from memory, "
                        f"{result.from_model} by model) in {result.seconds:.1f} s; "
                        f"{result.terms_missing} expected glossary names missing (see --report); "
                        f"{result.fragment_retries} retranslated in fragments.")  # fmt: skip

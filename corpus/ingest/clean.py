@@ -83,6 +83,7 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
     ("menu", re.compile(r"^[•·▪►*–-]\s"), 6),
     ("related", re.compile(r"^(read (in|more|also)|lesen sie|mehr dazu)\b", re.I), 8),
     ("newsletter", re.compile(r"\b(subscribe|newsletter|abonnieren)\b", re.I), 20),
+    ("audio-player", re.compile(r"\b(listen to (this|the) (article|story)|this audio is (created|generated)|audio (version|player)|artikel anhören)", re.I), 12),
     ("comments", re.compile(r"your email address will not be published|"
                             r"ihre e-mail-adresse wird nicht veröffentlicht", re.I), 20),
 ]  # fmt: skip
@@ -194,11 +195,11 @@ def classify_lines(lines: list[tuple[int, str]], title: str | None = None) -> li
         if (
             title_index is None
             and first_prose + 1 < len(lines)
-            and _is_heading(lines[first_prose][1])
-            and not lines[first_prose][1].endswith((":", "…"))
+            and _is_heading(lines[first_prose][1].rstrip(".…" if first_prose == 0 else ""))
+            and (first_prose == 0 or not lines[first_prose][1].endswith((":", "…", "...")))
             and len(lines[first_prose][1].split()) <= 20
         ):
-            # A headline ending in "?" or "!" reads like prose; first and short, it is the title.
+            # A headline ending in "?", "!" or (first on the page) "..." reads like prose: title.
             title_index = first_prose
     else:
         first_prose = 0

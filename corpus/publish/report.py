@@ -15,8 +15,17 @@ from pathlib import Path
 
 import sqlite_utils
 
-from newsalign.corpus.align.differences import Difference, Mark, Mention, compare, marks
+from newsalign.corpus.align.differences import (
+    UNSURE_CLAIM,
+    Difference,
+    Mark,
+    Mention,
+    compare,
+    linker,
+    marks,
+)
 from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store import claims as claims_store
 from newsalign.corpus.store import mentions
 from newsalign.corpus.store.decisions import list_decisions
 from newsalign.corpus.store.records import (
@@ -53,6 +62,11 @@ class ClaimView:
     @property
     def disagreements(self) -> tuple[Difference, ...]:
         return tuple(d for d in self.differences if d.disagree)
+
+    @property
+    def unsure(self) -> bool:
+        """Its links are too weak on average to call any difference a disagreement."""
+        return self.score < UNSURE_CLAIM
 
 
 @dataclass(frozen=True)
@@ -125,11 +139,13 @@ def _story(db, story_id: int, min_sources: int, decisions: list[Decision]) -> St
             for r in claim.reports
         )  # fmt: skip
         by_version: dict[str, list[Mark]] = defaultdict(list)
+        segments: dict[str, set[int]] = defaultdict(set)
         for v in versions:
             by_version[v.label] += v.marks
-        claims.append(
-            ClaimView(claim, versions, tuple(compare(by_version)), scores.get(claim.id, 0.0))
-        )
+            segments[v.label].add(v.report.segment_id)
+        score = scores.get(claim.id, 0.0)
+        linked = linker(segments, claims_store.link_scores(db, claim.id), score)
+        claims.append(ClaimView(claim, versions, tuple(compare(by_version, linked)), score))
     doc_ids = [d.id for d in detail.documents]
     naming = mentions.names_used(db, doc_ids=doc_ids)
     names_of: dict[str, set[str]] = defaultdict(set)

@@ -11,7 +11,8 @@ from collections import defaultdict
 from html import escape
 from importlib import resources
 
-from newsalign.corpus.align.differences import LABELS, Difference, Mark
+from newsalign.corpus.align.differences import LABELS, Difference, Mark, shown
+from newsalign.corpus.plural import plural
 from newsalign.corpus.publish.report import ClaimView, ReportData, StoryView, gather
 
 SHORT = 110  # characters of a claim shown in the matrix
@@ -63,13 +64,15 @@ def _header(data: ReportData) -> str:
                f"links average probability &ge; {data.threshold})" if data.aligned else "not aligned")  # fmt: skip
     toc = "".join(
         f'<li><a href="#story-{s.detail.story.id}">{escape(_cut(s.detail.story.label, 120))}</a> '
-        f'<span class="muted">{s.detail.story.documents} documents, {s.detail.story.sources} '
-        f"outlets, {len(s.claims)} shared claims</span></li>"
+        f'<span class="muted">{plural(s.detail.story.documents, "document")}, '
+        f"{plural(s.detail.story.sources, 'outlet')}, {plural(len(s.claims), 'shared claim')}"
+        "</span></li>"
         for s in data.stories
     )
     return (
         f"<header><h1>newsalign report</h1>"
-        f'<p class="meta">{data.documents} documents from {data.outlets} outlets; {aligned}.</p>'
+        f'<p class="meta">{plural(data.documents, "document")} from '
+        f"{plural(data.outlets, 'outlet')}; {aligned}.</p>"
         f"<nav><ol>{toc}</ol></nav>"
         '<p class="legend"><span><mark class="conflict">red</mark>: numbers or dates on which '
         'versions disagree</span><span><mark class="detail">yellow</mark>: '
@@ -85,8 +88,9 @@ def _story(view: StoryView, data: ReportData) -> str:
     parts = [
         f'<section class="story" id="story-{s.id}">',
         f"<h2>Story {s.id}: {escape(s.label)}</h2>",
-        f'<p class="meta">{s.documents} documents from {s.sources} outlets, languages '
-        f"{escape(s.languages)}, {escape(span)}. {len(view.claims)} claims carried by two or "
+        f'<p class="meta">{plural(s.documents, "document")} from {plural(s.sources, "outlet")}, '
+        f"languages {escape(s.languages)}, {escape(span)}. {plural(len(view.claims), 'claim')} "
+        "carried by two or "
         "more outlets.</p>",
         _conflicts(view),
         _timeline(view),
@@ -102,19 +106,19 @@ def _story(view: StoryView, data: ReportData) -> str:
 
 
 def _conflicts(view: StoryView) -> str:
-    """The claims whose versions disagree on numbers or dates, up front."""
+    """The claims whose versions disagree (numbers, dates, durations, place), up front."""
     items = []
     for c in view.claims:
         for d in c.disagreements:
-            said = "; ".join(f"{escape(who)}: {escape(', '.join(v))}"
+            said = "; ".join(f"{escape(who)}: {escape(', '.join(shown(d.kind, x) for x in v))}"
                              for who, v in d.values.items() if v)  # fmt: skip
             items.append(f'<li><a href="#claim-{c.claim.id}">C{c.claim.id}</a> '
                          f"{escape(_cut(c.claim.claim, 90))}: <b>{escape(d.kind)}</b>: {said}</li>")  # fmt: skip
     if not items:
-        return ('<p class="meta">No claim\'s versions disagree on numbers or dates (details some '
+        return ('<p class="meta">No claim\'s versions disagree on numbers, dates, durations or place (details some '
                 "outlets add are marked in the claims below).</p>")  # fmt: skip
-    return (f"<h3>Where versions disagree</h3><p class=\"meta\">Numbers or dates that differ "
-            f"between outlets' versions of one claim.</p><ul>{''.join(items)}</ul>")  # fmt: skip
+    return (f"<h3>Where versions disagree</h3><p class=\"meta\">Numbers, dates, durations or "
+            f"the place of the event that differ between outlets' versions of one claim.</p><ul>{''.join(items)}</ul>")  # fmt: skip
 
 
 def _timeline(view: StoryView) -> str:
@@ -219,9 +223,16 @@ def _claim(claim: ClaimView, view: StoryView) -> str:
             f'[{r.segment_id}]</span></td><td class="original" lang="{escape(r.lang or "")}">'
             f"{_highlight(r.text, v.marks, odd, contested)}</td>{english}</tr>"
         )
+    unsure = (
+        " (unsure: its sentences may be different claims, so no difference is called a "
+        "disagreement)"
+        if claim.unsure
+        else ""
+    )
     return (
         f'<div class="claim" id="claim-{c.id}"><h4>C{c.id}. {escape(c.claim)}</h4>'
-        f'<p class="meta">{c.sources} outlets; {first}; mean link probability {claim.score:.2f}</p>'
+        f'<p class="meta">{c.sources} outlets; {first}; mean link probability {claim.score:.2f}'
+        f"{unsure}</p>"
         f"{_differences(claim.differences)}"
         "<table><thead><tr><th>date</th><th>outlet</th><th>original</th>"
         f"{'<th>English</th>' if translated else ''}</tr>"
@@ -246,7 +257,7 @@ def _differences(differences: tuple[Difference, ...]) -> str:
                 for who, v in d.values.items() if v
             )  # fmt: skip
         else:
-            said = "; ".join(f"{escape(who)}: {escape(', '.join(v))}"
+            said = "; ".join(f"{escape(who)}: {escape(', '.join(shown(d.kind, x) for x in v))}"
                              for who, v in d.values.items() if v)  # fmt: skip
         silent = sum(not v for v in d.values.values())
         rest = f' <span class="muted">({silent} silent)</span>' if silent else ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,6 +197,17 @@ def replace_alignment(
     )  # fmt: skip
 
 
+def summary_sentence(members: Iterable[tuple[int, str | None, str]]) -> str:
+    """The sentence that stands for a claim everywhere it is listed (`claims list`, stories,
+    the report), from its members' (segment id, English, original): a sentence written in
+    English first, then an English translation, then an original; the first segment of those."""
+    ranked = sorted(members, key=lambda m: (m[1] is None, m[1] is not None and m[1] != m[2], m[0]))
+    if not ranked:
+        return ""
+    _, english, original = ranked[0]
+    return english or original
+
+
 def list_claims(db: sqlite_utils.Database, min_sources: int = 2) -> list[ClaimSummary]:
     """Clusters shared by at least `min_sources` outlets, most widely reported first."""
     clusters = list(db.query(
@@ -204,9 +216,9 @@ def list_claims(db: sqlite_utils.Database, min_sources: int = 2) -> list[ClaimSu
     out = []
     for cluster in clusters:
         members = _members(db, cluster["id"])
-        first = next((m for m in members if m.english), members[0])
+        claim = summary_sentence((m.segment_id, m.english, m.original) for m in members)
         out.append(from_row(ClaimSummary, cluster, outlets=tuple(sorted({m.source for m in members})),
-                            claim=first.english or first.original))  # fmt: skip
+                            claim=claim))  # fmt: skip
     return out
 
 
@@ -219,6 +231,17 @@ def _members(db, cluster_id: int) -> list[ClaimMember]:
         JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id
         WHERE m.cluster_id = ? ORDER BY c.source, m.segment_id
         """, [cluster_id])]  # fmt: skip
+
+
+def link_scores(db: sqlite_utils.Database, cluster_id: int) -> dict[tuple[int, int], float]:
+    """The probability of each linked sentence pair of a claim, keyed (smaller, larger id)."""
+    return {
+        (min(a, b), max(a, b)): score
+        for a, b, score in db.execute(
+            "SELECT a_segment_id, b_segment_id, score FROM alignments WHERE cluster_id = ?",
+            [cluster_id],
+        )
+    }
 
 
 def show_claim(db: sqlite_utils.Database, cluster_id: int) -> ClaimDetail:

@@ -14,9 +14,9 @@ from newsalign.glossary.match import Matcher, Term
 def matcher(db: sqlite_utils.Database) -> Matcher:
     """A matcher over every spelling in the database's glossary."""
     return Matcher(
-        Term(text, entity_id, name_id, spelling_id)
-        for spelling_id, text, name_id, entity_id in db.execute(
-            "SELECT s.id, s.text, s.name_id, n.entity_id FROM spellings s "
+        Term(text, entity_id, name_id, spelling_id, lang)
+        for spelling_id, text, name_id, entity_id, lang in db.execute(
+            "SELECT s.id, s.text, s.name_id, n.entity_id, s.lang FROM spellings s "
             "JOIN names n ON n.id = s.name_id ORDER BY s.id"
         )
     )
@@ -109,16 +109,18 @@ def names_used(
 
 def spans(
     db: sqlite_utils.Database, segment_ids: list[int]
-) -> dict[int, list[tuple[int, int, str, str, str]]]:
+) -> dict[int, list[tuple[int, int, str, str, str, str]]]:
     """Glossary mentions in the original text of segments: (start, end, place, name used,
-    usage label) each, in reading order."""
-    out: dict[int, list[tuple[int, int, str, str, str]]] = {}
+    usage label, entity type) each, in reading order."""
+    out: dict[int, list[tuple[int, int, str, str, str, str]]] = {}
     for k in range(0, len(segment_ids), 500):
         chunk = segment_ids[k : k + 500]
-        for sid, start, end, place, name, usage in db.execute(
-            f'SELECT segment_id, start, "end", entity_label, name, usage FROM original_mentions '
-            f"WHERE segment_id IN ({','.join('?' * len(chunk))}) ORDER BY segment_id, start",
+        for sid, start, end, place, name, usage, kind in db.execute(
+            f'SELECT m.segment_id, m.start, m."end", m.entity_label, m.name, m.usage, e.type '
+            f"FROM original_mentions m JOIN entities e ON e.id = m.entity_id "
+            f"WHERE m.segment_id IN ({','.join('?' * len(chunk))}) "
+            f"ORDER BY m.segment_id, m.start",
             chunk,
         ):
-            out.setdefault(sid, []).append((start, end, place, name, usage or ""))
+            out.setdefault(sid, []).append((start, end, place, name, usage or "", kind))
     return out

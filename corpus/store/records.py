@@ -191,6 +191,14 @@ class CorpusStats:
 
 
 @dataclass(frozen=True)
+class SearchResult:
+    """The hits shown (at most the limit asked for) and how many there are in all."""
+
+    hits: tuple[SearchHit, ...]
+    total: int
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """A segment matching a search, with its document's title and source."""
 
@@ -429,3 +437,5 @@ class ClaimDiff:
     id: int
     versions: int
     differences: dict[str, dict[str, list[str]]]
+    conflicts: tuple[str, ...] = ()  # the kinds on which versions disagree
+    unsure: bool = False  # links too weak on average to call anything a disagreement

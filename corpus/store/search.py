@@ -1,5 +1,6 @@
 """Full-text search over the title and body segments of current documents, aware of the
-glossary: a place's other names are found too, marked as such."""
+glossary: a place's other names are found too, marked as such, also when the place is one word
+of a longer query ("consulate Stepanakert" finds "consulate in Khankendi")."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store.mentions import matcher
-from newsalign.corpus.store.records import SearchHit
+from newsalign.corpus.store.records import SearchHit, SearchResult
 from newsalign.glossary.safetext import strip_controls
 from newsalign.glossary.textnorm import WORD, fold, nfc
 
@@ -54,14 +55,26 @@ def highlight(text: str, query: str, *, width: int = 12) -> str:
     return ("…" if lo > 0 else "") + "".join(pieces) + ("…" if hi < len(words) else "")
 
 
-def _filter(where: list[str], params: list[Any], lang: str | None, source: str | None) -> None:
+def _filter(where: list[str], params: list[Any], lang: str | None, sources: list[str]) -> None:
     """Add the --lang and --source conditions (on text_segments as s)."""
     if lang:
         where.append("s.lang = ?")
         params.append(lang)
-    if source:
-        where.append("s.source = ?")
-        params.append(source)
+    if sources:
+        where.append(f"s.source IN ({', '.join('?' * len(sources))})")
+        params.extend(sources)
+
+
+def outlets_matching(db: sqlite_utils.Database, source: str) -> list[str]:
+    """The outlets `source` names: the same name in any case, else every outlet whose name
+    contains it ("tass" is TASS; "turan" both Turan outlets)."""
+    names = [r[0] for r in db.execute("SELECT DISTINCT source FROM current_documents")]
+    wanted = fold(source.strip())
+    exact = [n for n in names if fold(n) == wanted]
+    found = exact or sorted(n for n in names if wanted and wanted in fold(n))
+    if not found:
+        raise CorpusError(f"no outlet matching {source!r} (see `newsalign stats`)")
+    return found
 
 
 def search(
@@ -73,46 +86,69 @@ def search(
     limit: int = 20,
     raw: bool = False,
     literal: bool = False,
-) -> list[SearchHit]:
-    """Full-text search over segments of current documents, best matches first.
+) -> SearchResult:
+    """Full-text search over segments of current documents, best matches first: at most
+    `limit` hits, and how many there are in all.
 
-    Unless `literal` (or `raw`), a query that is a glossary spelling also finds segments that
-    name the same entity under any other name, marked as entity matches.
+    Unless `literal` (or `raw`), a glossary name in the query also finds segments that name
+    the same entity under any other name (with the query's other words), marked as entity
+    matches. `source` is matched without regard to case, or as part of the outlet's name.
     """
     query = nfc(query)  # stored text is NFC; a decomposed query would match nothing
+    sources = outlets_matching(db, source) if source else []
     where = ["segments_fts MATCH ?"]
     params: list[Any] = [query if raw else fts_query(query)]
-    _filter(where, params, lang, source)
+    _filter(where, params, lang, sources)
     sql = f"""
         SELECT s.doc_id, s.id, s.source, s.doc_title, s.lang, s.kind, s.text, s.text
         FROM segments_fts
         JOIN text_segments s ON s.id = segments_fts.rowid
         WHERE {" AND ".join(where)}
         ORDER BY bm25(segments_fts), s.id
-        LIMIT ?
     """
     try:
-        rows = db.execute(sql, [*params, limit]).fetchall()
+        rows = db.execute(sql, params).fetchall()
     except sqlite3.OperationalError as exc:
         # With --fts the query is FTS5 syntax of the user's own: any error is theirs to fix.
         raise CorpusError(f"invalid search query {query!r}: {exc}") from None
-    hits = []
-    for row in rows:
-        hit = SearchHit(*row)
-        hits.append(dataclasses.replace(hit, snippet=highlight(hit.text, query)))
-    if literal or raw or len(hits) >= limit:
-        return hits
-    return hits + _entity_hits(db, query, {h.segment_id for h in hits}, lang, source,
-                               limit - len(hits))  # fmt: skip
+    hits = [SearchHit(*row) for row in rows]
+    if not (literal or raw):
+        hits += _entity_hits(db, query, {h.segment_id for h in hits}, lang, sources)
+    shown = tuple(
+        h if h.match == "entity" else dataclasses.replace(h, snippet=highlight(h.text, query))
+        for h in hits[:limit]
+    )
+    return SearchResult(shown, len(hits))
 
 
-def _entity_hits(db, query, seen, lang, source, limit) -> list[SearchHit]:
-    entity_ids = sorted({t.entity_id for t in matcher(db).lookup(query)})
+def _places_in(db: sqlite_utils.Database, query: str) -> tuple[list[int], str, int]:
+    """The glossary entities a query names, its other words, and how many of the entities a
+    segment must name: the whole query if it is one name (any entity spelled so), else each
+    name found inside it ("consulate Stepanakert": Khankendi, "consulate"; all of them)."""
+    found = matcher(db)
+    whole = sorted({t.entity_id for t in found.lookup(query)})
+    if whole:
+        return whole, "", 1
+    matches = found.find(query, cased=False)
+    rest, cursor = [], 0
+    for m in matches:
+        rest.append(query[cursor : m.start])
+        cursor = m.end
+    rest.append(query[cursor:])
+    entity_ids = sorted({m.term.entity_id for m in matches})
+    return entity_ids, " ".join(" ".join(rest).split()), len(entity_ids)
+
+
+def _entity_hits(db, query, seen, lang, sources) -> list[SearchHit]:
+    entity_ids, rest, needed = _places_in(db, query)
     if not entity_ids:
         return []
     where = [f"m.entity_id IN ({', '.join('?' * len(entity_ids))})"]
     params: list[Any] = list(entity_ids)
-    _filter(where, params, lang, source)
+    if rest:  # the query's other words, in the same segment
+        where.append("s.id IN (SELECT rowid FROM segments_fts WHERE segments_fts MATCH ?)")
+        params.append(fts_query(rest))
+    _filter(where, params, lang, sources)
     rows = db.execute(
         f"""
         SELECT s.doc_id, s.id, s.source, s.doc_title, s.lang, s.kind, s.text,
@@ -120,17 +156,15 @@ def _entity_hits(db, query, seen, lang, source, limit) -> list[SearchHit]:
         FROM original_mentions m
         JOIN text_segments s ON s.id = m.segment_id
         WHERE {" AND ".join(where)}
-        GROUP BY s.id ORDER BY s.id
+        GROUP BY s.id HAVING count(DISTINCT m.entity_id) = ? ORDER BY s.id
         """,
-        params,
+        [*params, needed],
     ).fetchall()
     hits = []
     for doc_id, seg_id, src, title, seg_lang, kind, text, surfaces, names, label in rows:
         if seg_id in seen:
             continue
-        snippet = highlight(text, " ".join(surfaces.split(",")))
+        snippet = highlight(text, " ".join([*surfaces.split(","), rest]))
         hits.append(SearchHit(doc_id, seg_id, src, title, seg_lang, kind, snippet, text,
                               "entity", label, names.replace(",", ", ")))  # fmt: skip
-        if len(hits) >= limit:
-            break
     return hits

@@ -7,6 +7,7 @@ from collections import defaultdict
 import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store.claims import summary_sentence
 from newsalign.corpus.store.records import (
     Report,
     ReviewLink,
@@ -71,8 +72,8 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
         dated = [r.published for r in items if r.published]
         first_date = min(dated) if dated else None
         first = tuple(sorted({r.outlet for r in items if first_date and r.published == first_date}))
-        lead = next((r for r in items if r.english), items[0])
-        claims.append(StoryClaim(cluster_id, lead.english or lead.text, len({r.outlet for r in items}),
+        lead = summary_sentence((r.segment_id, r.english, r.text) for r in items)
+        claims.append(StoryClaim(cluster_id, lead, len({r.outlet for r in items}),
                                  tuple(items), first, first_date))  # fmt: skip
     claims.sort(key=lambda c: (-c.sources, c.first_published or UNDATED, c.id))
     outlets = tuple(dict.fromkeys(d.source for d in documents))
