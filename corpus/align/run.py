@@ -82,9 +82,11 @@ def prepare(
     db: sqlite_utils.Database,
     embedders: dict[str, Embedder],
     on_progress: Callable[[int, int], None] | None = None,
+    embed: Callable[..., int] = ensure_embeddings,
 ) -> Prepared:
     """Claims and every vector alignment reads, embedding what is not stored yet. `embedders`
-    maps view names (e5, use) to embedders; the first also embeds English texts and leads."""
+    maps view names (e5, use) to embedders; the first also embeds English texts and leads.
+    `embed` stores the missing vectors (on a cluster: corpus/cluster/run.py)."""
     claims = load_claims(db)
     if len({c.source for c in claims}) < 2:
         raise CorpusError("alignment needs claims from at least two sources")
@@ -98,7 +100,7 @@ def prepare(
     embedded = 0
     for embedder in embedders.values():
         wanted = texts + (translated + lead_texts if embedder is first else [])
-        embedded += ensure_embeddings(db, embedder, wanted, on_progress)
+        embedded += embed(db, embedder, wanted, on_progress)
     views = {name: load_vectors(db, e.name, texts) for name, e in embedders.items()}
     english_vectors = None
     if translated:
@@ -148,6 +150,7 @@ def run_alignment(
     embedders: dict[str, Embedder] | None = None,
     models: tuple[LogisticModel, LogisticModel] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    embed: Callable[..., int] = ensure_embeddings,
 ) -> AlignReport:
     """Embed what is missing, group stories, align claims within them, store the result."""
     settings = settings or Settings()
@@ -156,7 +159,7 @@ def run_alignment(
     if models is None:
         models = load_file(Path(settings.weights)) if settings.weights else None
     claim_model, story_model = models or (shipped("claims"), shipped("stories"))
-    prepared = prepare(db, embedders, on_progress)
+    prepared = prepare(db, embedders, on_progress, embed)
     bridge = Bridge.load() if settings.bridge and "bridge" in claim_model.features else None
     must, cannot, unapplied = decided_pairs(db, prepared.claims)
     result = engine.align_claims(prepared.data, claim_model, story_model,

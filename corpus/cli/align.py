@@ -10,7 +10,7 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
-from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors
+from newsalign.corpus.cli.common import ClusterOption, DbOption, JsonOption, cli_errors
 from newsalign.corpus.store.records import as_dict
 
 claims_app = typer.Typer(help="Claims shared across sources: list, show side by side, diff.",
@@ -48,6 +48,7 @@ def align(
             "[default: the shipped weights.json]",
         ),
     ] = None,
+    cluster: ClusterOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -70,7 +71,12 @@ def align(
                         threshold=threshold, weights=str(weights.resolve()) if weights else None)  # fmt: skip
     with cli_errors():
         database = store.open_db(db)
-        report = run_alignment(database, settings)
+        if cluster:
+            from newsalign.corpus.cluster.run import align_corpus
+
+            report = align_corpus(database, settings, cluster)
+        else:
+            report = run_alignment(database, settings)
     if as_json:
         typer.echo(render.to_json(report))
         return
