@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
-from newsalign.corpus.align import engine
+from newsalign.corpus.align import engine, fingerprint
 from newsalign.corpus.align.bridge import Bridge
 from newsalign.corpus.align.claims import Claim, load_claims
 from newsalign.corpus.align.embed import Embedder, ensure_embeddings, load_embedder, load_vectors
@@ -68,6 +68,7 @@ class AlignReport:
     seconds: float
     decisions: int = 0  # a person's must/cannot pairs applied
     decisions_unapplied: int = 0  # pairs naming a sentence no longer a claim, or overruled
+    unchanged_since: int | None = None  # nothing changed since this align run: no work done
 
 
 @dataclass(frozen=True)
@@ -151,10 +152,16 @@ def run_alignment(
     models: tuple[LogisticModel, LogisticModel] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     embed: Callable[..., int] = ensure_embeddings,
+    full: bool = False,
 ) -> AlignReport:
-    """Embed what is missing, group stories, align claims within them, store the result."""
+    """Embed what is missing, group stories, align claims within them, store the result. When
+    the inputs are those of the last run (fingerprint.py) nothing is done, unless `full`."""
     settings = settings or Settings()
     start = time.perf_counter()
+    names = sorted(e.name for e in embedders.values()) if embedders else []
+    inputs = fingerprint.of(db, dataclasses.asdict(settings), names)
+    if not full and models is None and (same := unchanged(db, settings, names, inputs)):
+        return same
     embedders = embedders or embedders_for(settings)
     if models is None:
         models = load_file(Path(settings.weights)) if settings.weights else None
@@ -168,7 +175,8 @@ def run_alignment(
     method = f"calibrated:{claim_model.about.get('version', 'custom')}"
     run = RunLog(db, "align", {"threshold": settings.threshold, "method": method,
                                "embedders": prepared.names, "bridge": bridge is not None,
-                               "settings": dataclasses.asdict(settings)})  # fmt: skip
+                               "settings": dataclasses.asdict(settings),
+                               "fingerprint": inputs})  # fmt: skip
     stories, clusters, links = _rows(db, prepared, result, claim_model)
     with run.transaction() as record:
         run_id = record()
@@ -183,6 +191,35 @@ def run_alignment(
                        len(clusters), shared, method, settings.threshold, bridge is not None,
                        run_id, time.perf_counter() - start, len(must) + len(cannot),
                        unapplied)  # fmt: skip
+
+
+def unchanged(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    names: list[str] | None = None,
+    inputs: str | None = None,
+) -> AlignReport | None:
+    """When the alignment inputs (fingerprint.py) are those of the last successful run, the
+    report of a run that does nothing: what the stored alignment holds. Else None."""
+    start = time.perf_counter()
+    inputs = inputs or fingerprint.of(db, dataclasses.asdict(settings), names or [])
+    same = fingerprint.previous(db, inputs)
+    if same is None:
+        return None
+    args = json.loads(db.execute("SELECT args FROM runs WHERE id = ?", [same.run_id]).fetchone()[0])
+
+    def count(sql: str) -> int:
+        return db.execute(sql).fetchone()[0]
+
+    return AlignReport(
+        count("SELECT count(*) FROM claims"), 0, count("SELECT count(*) FROM stories"),
+        count("SELECT count(*) FROM alignments"),
+        count("SELECT count(*) FROM alignments WHERE cluster_id IS NOT NULL"),
+        count("SELECT count(*) FROM clusters"),
+        count("SELECT count(*) FROM clusters WHERE sources >= 2"),
+        args.get("method", ""), settings.threshold, bool(args.get("bridge")), same.run_id,
+        time.perf_counter() - start, unchanged_since=same.run_id,
+    )  # fmt: skip
 
 
 def decided_pairs(

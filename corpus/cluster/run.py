@@ -115,8 +115,12 @@ def align_corpus(
     address: str,
     *,
     on_progress: Callable[[int, int], None] | None = None,
+    full: bool = False,
 ) -> align_run.AlignReport:
-    """`newsalign align` with the embedding stage on the cluster at `address`."""
+    """`newsalign align` with the embedding stage on the cluster at `address`. Nothing to do
+    (the inputs are those of the last run) starts no cluster."""
+    if not full and (same := align_run.unchanged(db, settings)) is not None:
+        return same
     with open_cluster(address) as cluster:
-        return align_run.run_alignment(db, settings, on_progress=on_progress,
+        return align_run.run_alignment(db, settings, on_progress=on_progress, full=full,
                                        embed=embedding_on(cluster))  # fmt: skip
