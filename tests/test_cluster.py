@@ -81,6 +81,30 @@ def test_translations_on_local_2_equal_the_local_path(argos_dir, tiny_packages, 
     assert "Nothing to translate" in again.output
 
 
+def test_a_translation_task_is_what_one_local_engine_call_translates(monkeypatch) -> None:
+    """Outputs depend on the batch a sentence is decoded in, so the cluster's tasks must be the
+    slices Engine.stream submits as one call."""
+    from newsalign.corpus.cluster.run import tasks_of
+    from newsalign.translate import engine
+
+    calls = []
+
+    class Recorder:
+        def translate_batch(self, tokens, **_options):
+            calls.append([" ".join(t) for t in tokens])
+            return []
+
+    class Pieces:
+        def encode(self, texts, out_type=str):
+            return [[t] for t in texts]
+
+    local = engine.Engine.__new__(engine.Engine)
+    local.settings, local._translator, local._sp = engine.Settings(), Recorder(), Pieces()
+    texts = [f"s{i}" for i in range(10_000)]
+    list(local.stream(texts))
+    assert calls == tasks_of(texts) and len(calls) > 1
+
+
 def _vectors(db: Path) -> list[tuple]:
     return fetch(db, "SELECT text_hash, model, vector FROM sentence_vectors ORDER BY 1, 2")
 

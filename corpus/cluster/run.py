@@ -6,6 +6,7 @@ and the embedders move; the translation memory and translator plug-ins run here.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
@@ -19,11 +20,15 @@ from newsalign.corpus.mt import run as mt_run
 from newsalign.corpus.store import vectors as vectors_db
 from newsalign.corpus.store.database import transaction
 from newsalign.corpus.store.records import text_hash
+from newsalign.translate.engine import Engine
 from newsalign.translate.translators import ArgosTranslator, Fallback, Output, Pivot, Source
 
-# Sentences per translation task: a few engine batches, so a worker's model stays busy while
-# the next task travels, and a dead worker costs little to redo.
-TRANSLATE_TASK = 128
+# Sentences per translation task: exactly what one local engine call translates (Engine.stream's
+# chunk). CTranslate2's output for a sentence depends on the batch it is decoded with (with the
+# base-size dev model, 291 of 300 sentences differ between one call and calls of 128), so a
+# task must be the local path's unit of work for translations to match byte for byte. Runs
+# of fewer sentences than this keep one worker busy; a day's corpus has hundreds of chunks.
+TRANSLATE_TASK: int = inspect.signature(Engine.stream).parameters["chunk"].default
 # Texts per embedding task (and per transaction).
 EMBED_TASK = 128
 
@@ -44,14 +49,18 @@ class RemoteArgos:
         return self.local.keys(item)
 
     def translate(self, items: Sequence[Source]) -> Iterator[Output | None]:
-        texts = [i.prepared for i in items]
-        batches = [texts[i : i + TRANSLATE_TASK] for i in range(0, len(texts), TRANSLATE_TASK)]
+        batches = tasks_of([i.prepared for i in items])
         args = ((self.source, self.target), self.model, self.local._settings)
         path = f"{self.source}>{self.target}"
         outputs = (t for batch in self.cluster.run_batches(translate_batch, args, batches)
                    for t in batch)  # fmt: skip
         for item, text in zip(items, outputs, strict=True):
             yield Output(text, self.model, path, "argos", self.keys(item)[0])
+
+
+def tasks_of(texts: list[str]) -> list[list[str]]:
+    """The translation tasks for `texts`, in order: the slices a local engine call makes."""
+    return [texts[i : i + TRANSLATE_TASK] for i in range(0, len(texts), TRANSLATE_TASK)]
 
 
 def distribute(translator, cluster: Cluster):
