@@ -29,3 +29,22 @@ class OtherHashEmbedder(HashEmbedder):
     """The same vectors under another model name, to switch embedders."""
 
     name = "test:other-hash"
+
+
+class KillOnceEmbedder(HashEmbedder):
+    """The hash vectors, but the first process to embed a batch dies mid-batch (SIGKILL), as a
+    worker lost to the out-of-memory killer would; the flag file says it happened."""
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        import os
+        import signal
+        from pathlib import Path
+
+        flag = Path(os.environ["NEWSALIGN_TEST_KILL_FLAG"])
+        try:
+            with flag.open("x") as fh:
+                fh.write(str(os.getpid()))
+        except FileExistsError:
+            return super().embed(texts)
+        os.kill(os.getpid(), signal.SIGKILL)
+        raise AssertionError("unreachable")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
-from newsalign.corpus.align import engine
+from newsalign.corpus.align import engine, fingerprint
 from newsalign.corpus.align.bridge import Bridge
 from newsalign.corpus.align.claims import Claim, load_claims
 from newsalign.corpus.align.embed import Embedder, ensure_embeddings, load_embedder, load_vectors
@@ -69,6 +69,7 @@ class AlignReport:
     seconds: float
     decisions: int = 0  # a person's must/cannot pairs applied
     decisions_unapplied: int = 0  # pairs naming a sentence no longer a claim, or overruled
+    unchanged_since: int | None = None  # nothing changed since this align run: no work done
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,11 @@ def prepare(
     db: sqlite_utils.Database,
     embedders: dict[str, Embedder],
     on_progress: Callable[[int, int], None] | None = None,
+    embed: Callable[..., int] = ensure_embeddings,
 ) -> Prepared:
     """Claims and every vector alignment reads, embedding what is not stored yet. `embedders`
-    maps view names (e5, use) to embedders; the first also embeds English texts and leads."""
+    maps view names (e5, use) to embedders; the first also embeds English texts and leads.
+    `embed` stores the missing vectors (on a cluster: corpus/cluster/run.py)."""
     claims = load_claims(db)
     if len({c.source for c in claims}) < 2:
         raise CorpusError("alignment needs claims from at least two sources")
@@ -99,7 +102,7 @@ def prepare(
     embedded = 0
     for embedder in embedders.values():
         wanted = texts + (translated + lead_texts if embedder is first else [])
-        embedded += ensure_embeddings(db, embedder, wanted, on_progress)
+        embedded += embed(db, embedder, wanted, on_progress)
     views = {name: load_vectors(db, e.name, texts) for name, e in embedders.items()}
     english_vectors = None
     if translated:
@@ -149,15 +152,22 @@ def run_alignment(
     embedders: dict[str, Embedder] | None = None,
     models: tuple[LogisticModel, LogisticModel] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    embed: Callable[..., int] = ensure_embeddings,
+    full: bool = False,
 ) -> AlignReport:
-    """Embed what is missing, group stories, align claims within them, store the result."""
+    """Embed what is missing, group stories, align claims within them, store the result. When
+    the inputs are those of the last run (fingerprint.py) nothing is done, unless `full`."""
     settings = settings or Settings()
     start = time.perf_counter()
+    names = sorted(e.name for e in embedders.values()) if embedders else []
+    inputs = fingerprint.of(db, dataclasses.asdict(settings), names)
+    if not full and models is None and (same := unchanged(db, settings, names, inputs)):
+        return same
     embedders = embedders or embedders_for(settings)
     if models is None:
         models = load_file(Path(settings.weights)) if settings.weights else None
     claim_model, story_model = models or (shipped("claims"), shipped("stories"))
-    prepared = prepare(db, embedders, on_progress)
+    prepared = prepare(db, embedders, on_progress, embed)
     bridge = Bridge.load() if settings.bridge and "bridge" in claim_model.features else None
     must, cannot, unapplied = decided_pairs(db, prepared.claims)
     result = engine.align_claims(prepared.data, claim_model, story_model,
@@ -166,7 +176,8 @@ def run_alignment(
     method = f"calibrated:{claim_model.about.get('version', 'custom')}"
     run = RunLog(db, "align", {"threshold": settings.threshold, "method": method,
                                "embedders": prepared.names, "bridge": bridge is not None,
-                               "settings": dataclasses.asdict(settings)})  # fmt: skip
+                               "settings": dataclasses.asdict(settings),
+                               "fingerprint": inputs})  # fmt: skip
     stories, clusters, links = _rows(db, prepared, result, claim_model)
     with run.transaction() as record:
         run_id = record()
@@ -181,6 +192,35 @@ def run_alignment(
                        len(clusters), shared, method, settings.threshold, bridge is not None,
                        run_id, time.perf_counter() - start, len(must) + len(cannot),
                        unapplied)  # fmt: skip
+
+
+def unchanged(
+    db: sqlite_utils.Database,
+    settings: Settings,
+    names: list[str] | None = None,
+    inputs: str | None = None,
+) -> AlignReport | None:
+    """When the alignment inputs (fingerprint.py) are those of the last successful run, the
+    report of a run that does nothing: what the stored alignment holds. Else None."""
+    start = time.perf_counter()
+    inputs = inputs or fingerprint.of(db, dataclasses.asdict(settings), names or [])
+    same = fingerprint.previous(db, inputs)
+    if same is None:
+        return None
+    args = json.loads(db.execute("SELECT args FROM runs WHERE id = ?", [same.run_id]).fetchone()[0])
+
+    def count(sql: str) -> int:
+        return db.execute(sql).fetchone()[0]
+
+    return AlignReport(
+        count("SELECT count(*) FROM claims"), 0, count("SELECT count(*) FROM stories"),
+        count("SELECT count(*) FROM alignments"),
+        count("SELECT count(*) FROM alignments WHERE cluster_id IS NOT NULL"),
+        count("SELECT count(*) FROM clusters"),
+        count("SELECT count(*) FROM clusters WHERE sources >= 2"),
+        args.get("method", ""), settings.threshold, bool(args.get("bridge")), same.run_id,
+        time.perf_counter() - start, unchanged_since=same.run_id,
+    )  # fmt: skip
 
 
 def decided_pairs(

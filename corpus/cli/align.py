@@ -10,7 +10,7 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
-from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors
+from newsalign.corpus.cli.common import ClusterOption, DbOption, JsonOption, cli_errors
 from newsalign.corpus.plural import plural
 from newsalign.corpus.store.records import as_dict
 
@@ -49,6 +49,13 @@ def align(
             "[default: the shipped weights.json]",
         ),
     ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full", help="Re-align everything, even when nothing changed since the last run."
+        ),
+    ] = False,
+    cluster: ClusterOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -60,7 +67,8 @@ def align(
     Each pair of sentences from different articles gets a calibrated probability of being the
     same claim (two cross-lingual embeddings, standardised within the story); a claim forms
     where its members agree on average, with at most one sentence per article besides marked
-    repeats. Vectors are computed once per sentence and model and stored.
+    repeats. Vectors are computed once per sentence and model and stored. When the documents,
+    translations, corrections, glossary and settings are those of the last run, nothing is done.
     """
     from newsalign.corpus.align.run import Settings, run_alignment
 
@@ -71,9 +79,21 @@ def align(
                         threshold=threshold, weights=str(weights.resolve()) if weights else None)  # fmt: skip
     with cli_errors():
         database = store.open_db(db)
-        report = run_alignment(database, settings)
+        if cluster:
+            from newsalign.corpus.cluster.run import align_corpus
+
+            report = align_corpus(database, settings, cluster, full=full)
+        else:
+            report = run_alignment(database, settings, full=full)
     if as_json:
         typer.echo(render.to_json(report))
+        return
+    if report.unchanged_since is not None:
+        typer.echo(f"Nothing changed since align run {report.unchanged_since} (documents, "
+                   "translations, corrections, glossary, settings): no work done; "
+                   f"{plural(report.claims, 'claim')} in {plural(report.stories, 'story')} as "
+                   "they were. "
+                   "`--full` re-aligns anyway.")  # fmt: skip
         return
     typer.echo(
         f"{plural(report.claims, 'claim')} in {plural(report.stories, 'story')} "

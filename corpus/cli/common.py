@@ -24,6 +24,14 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+ClusterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        help="Run the models on a Dask cluster: a scheduler (tcp://host:8786) or local:N "
+        "(N worker processes started and stopped here). Needs newsalign[cluster].",
+    ),
+]
 
 
 @contextmanager

@@ -11,7 +11,13 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
-from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
+from newsalign.corpus.cli.common import (
+    ClusterOption,
+    DbOption,
+    JsonOption,
+    cli_errors,
+    open_for_writing,
+)
 from newsalign.corpus.plural import plural
 from newsalign.translate import packages
 from newsalign.translate.engine import Settings
@@ -211,6 +217,7 @@ def translate(
             help="List translations that miss an expected glossary name, and translate nothing.",
         ),
     ] = False,
+    cluster: ClusterOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -247,7 +254,12 @@ def translate(
                    protect=protect, settings=settings)  # fmt: skip
     with cli_errors():
         database = store.open_db(db)
-        result = translate_corpus(database, opts, on_progress=_progress(as_json))
+        if cluster:
+            from newsalign.corpus.cluster.run import translate_corpus as on_cluster
+
+            result = on_cluster(database, opts, cluster, on_progress=_progress(as_json))
+        else:
+            result = translate_corpus(database, opts, on_progress=_progress(as_json))
     if as_json:
         typer.echo(render.to_json(result))
     else:

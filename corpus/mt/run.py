@@ -116,10 +116,12 @@ def translate_corpus(
     opts: Options,
     *,
     on_progress: Callable[[int, int], None] | None = None,
+    wrap: Callable[[Translator], Translator] | None = None,
 ) -> Report:
     """Translate every segment without a valid translation; see the module docstring. Raises
     TranslateError when a named backend has no route; with `auto`, languages without a model
-    are listed in the report."""
+    are listed in the report. `wrap` may replace each translator by one with the same keys
+    (the cluster's, see corpus/cluster)."""
     backends = ("auto", *translators.factories())
     if opts.backend not in backends:
         raise TranslateError(f"unknown backend {opts.backend!r} (use {', '.join(backends)})")
@@ -137,6 +139,8 @@ def translate_corpus(
     budget = opts.limit
     for lang in translations_db.languages(db, opts.target, opts.source):
         translator, route = build_translator(db, lang, opts)
+        if wrap is not None and translator is not None:
+            translator = wrap(translator)
         pending = _pending(db, lang, opts.target, names, translator)
         if budget is not None:
             pending, budget = pending[:budget], max(budget - len(pending), 0)

@@ -1,0 +1,95 @@
+"""Stories that grow: documents arriving one at a time join an existing story or open a new one,
+instead of regrouping the whole corpus (stories.py does that, for `align --full`).
+
+A new document's candidates are the documents already placed whose publication date lies within
+`window` days of its own (all of them when either date is unknown), and of those the `k`
+nearest by lead cosine (numpy exact search: a matrix product over the window, which at tens of
+thousands of documents a window is milliseconds). Each candidate's story is scored as
+average-link grouping would score it: the mean calibrated probability (the `stories` model)
+over the story's members that were scored with the new document. The best story at or above the
+threshold takes it; otherwise it opens a story of its own. Then, as average-link grouping would,
+the story it is in merges with any other of its candidates' stories whose members agree with
+its members on average (a bridging article joins two early fragments of one event).
+
+This is the assignment step and its measurement (bench/grow.py); `align` does not call it yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+
+WINDOW_DAYS = 7  # the Europe Media Monitor links daily clusters within a 7-day window
+NEIGHBOURS = 20
+
+
+def assign(
+    order: Sequence[int],
+    dates: Sequence[date | None],
+    lead: np.ndarray,
+    probability: np.ndarray,
+    *,
+    window: int = WINDOW_DAYS,
+    k: int = NEIGHBOURS,
+    threshold: float = 0.5,
+) -> list[list[int]]:
+    """Stories (lists of document indexes) built by feeding documents in `order`. `lead` is the
+    (n, n) lead cosine, `probability` the (n, n) story-model probability (NaN: not scored)."""
+    story_of: dict[int, int] = {}
+    stories: list[list[int]] = []
+    placed: list[int] = []
+    for x in order:
+        near = [y for y in placed if _within(dates[x], dates[y], window)]
+        if near:
+            near = sorted(near, key=lambda y: -lead[x, y])[:k]
+        best, best_p = None, threshold
+        for s in {story_of[y] for y in near}:
+            scores = [probability[x, m] for m in stories[s] if not np.isnan(probability[x, m])]
+            if scores and (mean := float(np.mean(scores))) >= best_p:
+                best, best_p = s, mean
+        if best is None:
+            best = len(stories)
+            stories.append([])
+        stories[best].append(x)
+        story_of[x] = best
+        placed.append(x)
+        for other in sorted({story_of[y] for y in near} - {best}):
+            if _linkage(stories[best], stories[other], probability) >= threshold:
+                for m in stories[other]:
+                    story_of[m] = best
+                stories[best] += stories[other]
+                stories[other] = []
+    return [s for s in stories if s]
+
+
+def _linkage(a: list[int], b: list[int], probability: np.ndarray) -> float:
+    """Average-link score of two stories: the mean probability over their scored pairs."""
+    block = probability[np.ix_(a, b)]
+    scored = block[~np.isnan(block)]
+    return float(scored.mean()) if scored.size else 0.0
+
+
+def _within(a: date | None, b: date | None, window: int) -> bool:
+    return a is None or b is None or abs((a - b).days) <= window
+
+
+def pair_agreement(n: int, first: list[list[int]], second: list[list[int]]) -> dict[str, float]:
+    """How two groupings of n documents agree on document pairs: the share of pairs both put
+    together or both apart, and the recall and precision of `second`'s same-story pairs
+    against `first`'s."""
+    a, b = np.full(n, -1), np.full(n, -1)
+    for k, g in enumerate(first):
+        a[g] = k
+    for k, g in enumerate(second):
+        b[g] = k
+    i, j = np.triu_indices(n, 1)
+    same_a, same_b = a[i] == a[j], b[i] == b[j]
+    both = int((same_a & same_b).sum())
+    return {
+        "pairs": len(i),
+        "agreement": float((same_a == same_b).mean()) if len(i) else 1.0,
+        "recall": both / max(int(same_a.sum()), 1),
+        "precision": both / max(int(same_b.sum()), 1),
+    }

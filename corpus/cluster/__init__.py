@@ -1,0 +1,1 @@
+"""Running the neural stages (translation, embedding) on a Dask cluster; the corpus stays here."""

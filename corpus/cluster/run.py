@@ -1,0 +1,135 @@
+"""`translate --cluster` and `align --cluster`: the commands as they are, with the neural stages
+sent to a Dask cluster in length-sorted batches. This process reads the corpus, hands out the
+batches and commits each result the way the local path does (same cache keys, one transaction
+per batch), so a killed run resumes and a retried batch is stored once. Only the Argos models
+and the embedders move; the translation memory and translator plug-ins run here."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
+import sqlite_utils
+
+from newsalign.corpus.align import run as align_run
+from newsalign.corpus.align.embed import Embedder
+from newsalign.corpus.cluster.connect import Cluster, open_cluster
+from newsalign.corpus.cluster.tasks import embed_batch, translate_batch
+from newsalign.corpus.mt import run as mt_run
+from newsalign.corpus.store import vectors as vectors_db
+from newsalign.corpus.store.database import transaction
+from newsalign.corpus.store.records import text_hash
+from newsalign.translate.engine import Engine
+from newsalign.translate.translators import ArgosTranslator, Fallback, Output, Pivot, Source
+
+# Sentences per translation task: exactly what one local engine call translates (Engine.stream's
+# chunk). CTranslate2's output for a sentence depends on the batch it is decoded with (with the
+# base-size dev model, 291 of 300 sentences differ between one call and calls of 128), so a
+# task must be the local path's unit of work for translations to match byte for byte. Runs
+# of fewer sentences than this keep one worker busy; a day's corpus has hundreds of chunks.
+TRANSLATE_TASK: int = inspect.signature(Engine.stream).parameters["chunk"].default
+# Texts per embedding task (and per transaction).
+EMBED_TASK = 128
+
+
+class RemoteArgos:
+    """An Argos translator whose model runs on the cluster; keys and outputs are the local
+    translator's, so stored translations are interchangeable."""
+
+    def __init__(self, local: ArgosTranslator, cluster: Cluster) -> None:
+        self.local, self.cluster = local, cluster
+        self.source, self.target = local.source, local.target
+
+    @property
+    def model(self) -> str:
+        return self.local.model
+
+    def keys(self, item: Source) -> tuple[str, ...]:
+        return self.local.keys(item)
+
+    def translate(self, items: Sequence[Source]) -> Iterator[Output | None]:
+        batches = tasks_of([i.prepared for i in items])
+        args = ((self.source, self.target), self.model, self.local._settings)
+        path = f"{self.source}>{self.target}"
+        outputs = (t for batch in self.cluster.run_batches(translate_batch, args, batches)
+                   for t in batch)  # fmt: skip
+        for item, text in zip(items, outputs, strict=True):
+            yield Output(text, self.model, path, "argos", self.keys(item)[0])
+
+
+def tasks_of(texts: list[str]) -> list[list[str]]:
+    """The translation tasks for `texts`, in order: the slices a local engine call makes."""
+    return [texts[i : i + TRANSLATE_TASK] for i in range(0, len(texts), TRANSLATE_TASK)]
+
+
+def distribute(translator, cluster: Cluster):
+    """`translator` with every Argos model in it (inside memories' fallbacks and pivots)
+    replaced by the same model on the cluster."""
+    if isinstance(translator, ArgosTranslator):
+        return RemoteArgos(translator, cluster)
+    if isinstance(translator, Fallback):
+        return Fallback(*(distribute(p, cluster) for p in translator.parts))
+    if isinstance(translator, Pivot):
+        return Pivot(distribute(translator.first, cluster), distribute(translator.second, cluster),
+                     translator.chunk)  # fmt: skip
+    return translator
+
+
+def translate_corpus(
+    db: sqlite_utils.Database,
+    opts: mt_run.Options,
+    address: str,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> mt_run.Report:
+    """`newsalign translate` with the models on the cluster at `address`."""
+    with open_cluster(address) as cluster:
+        return mt_run.translate_corpus(db, opts, on_progress=on_progress,
+                                       wrap=lambda t: distribute(t, cluster))  # fmt: skip
+
+
+def embedding_on(cluster: Cluster):
+    """An `ensure_embeddings` that embeds on the cluster: the texts without a stored vector,
+    sorted by length, in batches; each batch's vectors stored in one transaction as they
+    arrive (INSERT OR REPLACE on (text, model): a batch stored twice is the same rows)."""
+
+    def ensure(
+        db: sqlite_utils.Database,
+        embedder: Embedder,
+        texts: list[str],
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        by_hash = {text_hash(t): t for t in texts}
+        have = vectors_db.have(db, embedder.name, list(by_hash))
+        todo = sorted((h for h in by_hash if h not in have), key=lambda h: len(by_hash[h]))
+        hashes = [todo[i : i + EMBED_TASK] for i in range(0, len(todo), EMBED_TASK)]
+        batches = [[by_hash[h] for h in chunk] for chunk in hashes]
+        done = 0
+        results = cluster.run_batches(embed_batch, (type(embedder), embedder.name), batches)
+        for chunk, vectors in zip(hashes, results, strict=True):
+            with transaction(db):
+                vectors_db.insert(db, embedder.name, embedder.dim, chunk, np.asarray(vectors))
+            done += len(chunk)
+            if on_progress:
+                on_progress(done, len(todo))
+        return done
+
+    return ensure
+
+
+def align_corpus(
+    db: sqlite_utils.Database,
+    settings: align_run.Settings,
+    address: str,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    full: bool = False,
+) -> align_run.AlignReport:
+    """`newsalign align` with the embedding stage on the cluster at `address`. Nothing to do
+    (the inputs are those of the last run) starts no cluster."""
+    if not full and (same := align_run.unchanged(db, settings)) is not None:
+        return same
+    with open_cluster(address) as cluster:
+        return align_run.run_alignment(db, settings, on_progress=on_progress, full=full,
+                                       embed=embedding_on(cluster))  # fmt: skip
