@@ -25,6 +25,7 @@ from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store import claims as claims_db
 from newsalign.corpus.store import decisions
 from newsalign.corpus.store.database import RunLog
+from newsalign.corpus.store.dating import infer_years
 from newsalign.corpus.store.records import text_hash
 
 
@@ -166,9 +167,11 @@ def run_alignment(
     run = RunLog(db, "align", {"threshold": settings.threshold, "method": method,
                                "embedders": prepared.names, "bridge": bridge is not None,
                                "settings": dataclasses.asdict(settings)})  # fmt: skip
-    stories, clusters, links = _rows(db, prepared, result, claim_model)
     with run.transaction() as record:
         run_id = record()
+        # A dateline's year-less day takes its year from the story's other dates.
+        infer_years(db, [story.documents for story in result.stories])
+        stories, clusters, links = _rows(db, prepared, result, claim_model)
         claims_db.replace_alignment(db, run_id, method, settings.threshold,
                                     [_claim_row(c) for c in prepared.claims], stories, clusters, links)  # fmt: skip
     accepted = sum(link.cluster is not None for link in links)

@@ -97,6 +97,8 @@ def stories(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
     """Stories of the last alignment: documents reporting one event, with their outlets,
     languages, date range and shared claims. `newsalign stories show ID` opens one."""
     if ctx.invoked_subcommand is not None:
+        # `stories --db X --json show 1`: the group's options hold for its command too.
+        ctx.obj = {"db": db, "json": as_json}
         return
     from newsalign.corpus.store.stories import list_stories
 
@@ -116,14 +118,19 @@ def stories(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
 
 @stories_app.command("show")
 def stories_show(
+    ctx: typer.Context,
     story: Annotated[int, typer.Argument(help="Story id from `newsalign stories`.")],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One story at a glance: its documents by date, each shared claim with who reported it
-    first and who repeated it, and which outlet carried which claim."""
+    """One story at a glance: its documents by date (with where each date came from, and whom
+    each article cites), each shared claim with who reported it first and who repeated it, and
+    which outlet carried which claim."""
     from newsalign.corpus.store.stories import story_detail
 
+    group = ctx.obj or {}
+    db = db or group.get("db")
+    as_json = as_json or bool(group.get("json"))
     with cli_errors():
         detail = story_detail(store.open_readonly(db), story)
     if as_json:
@@ -135,15 +142,21 @@ def stories_show(
     span = f"{s.first_published or '?'} to {s.last_published or '?'}"
     typer.echo(f"Story {s.id}: {s.label}\n{s.documents} documents from {s.sources} outlets, "
                f"languages {s.languages}, {span}\n")  # fmt: skip
-    typer.echo("Timeline:")
-    typer.echo(render.to_table(["date", "outlet", "lang", "doc", "title"],
-                               [[d.published or "(no date)", d.source, d.lang or "?", d.id, d.title or ""]
+    dated = len(detail.documents) - detail.undated
+    typer.echo(f"Timeline ({dated} dated, {detail.undated} undated):")
+    typer.echo(render.to_table(["date", "date from", "outlet", "lang", "doc", "title"],
+                               [[d.published or "(no date)", _date_from(d), _outlet(d.source, d.cites),
+                                 d.lang or "?", d.id, d.title or ""]
                                 for d in detail.documents], max_width=60))  # fmt: skip
     typer.echo("\nClaims shared by two or more outlets, with who reported them first:")
     for c in detail.claims:
         first = ", ".join(c.first) + f" ({c.first_published})" if c.first else "no dated report"
+        if c.cited_by:
+            first += f", cited by {', '.join(c.cited_by)}"
         later = [
-            f"{r.outlet} ({r.published or 'no date'})" for r in c.reports if r.outlet not in c.first
+            f"{_outlet(r.outlet, r.cites)} ({r.published or 'no date'})"
+            for r in c.reports
+            if r.outlet not in c.first
         ]
         typer.echo(f"  [{c.id}] {render.cut(c.claim, 100)}")
         typer.echo(f"       first: {first}; then: {', '.join(dict.fromkeys(later)) or '-'}")
@@ -154,6 +167,18 @@ def stories_show(
                                    [[claim, *("x" if o in cells else "." for o in keys)]
                                     for claim, cells in detail.coverage()]))  # fmt: skip
         typer.echo("  " + "; ".join(f"{k} {o}" for o, k in keys.items()))
+
+
+def _outlet(outlet: str, cites: tuple[str, ...]) -> str:
+    """ "EADaily, citing TASS"."""
+    return f"{outlet}, citing {', '.join(cites)}" if cites else outlet
+
+
+def _date_from(d) -> str:
+    if not d.published:
+        return "-"
+    return (d.published_from or "?") + (f", {d.published_inferred} inferred"
+                                        if d.published_inferred else "")  # fmt: skip
 
 
 @claims_app.command("list")

@@ -172,7 +172,13 @@ def show(
     for key in ("id", "source", "title", "published", "lang", "path", "url", "version", "sha256",
                 "encoding", "encoding_confidence", "raw_chars", "clean_chars"):  # fmt: skip
         value = getattr(d, key)
+        if key == "published" and value:
+            value += f" ({d.published_from or '?'}" + (
+                f", {d.published_inferred} inferred)" if d.published_inferred else ")"
+            )
         typer.echo(f"{key + ':':<13}{value if value is not None else '-'}")
+    if detail.cites:
+        typer.echo(f"{'cites:':<13}{', '.join(detail.cites)}")
     if d.encoding_warning:
         typer.echo(f"{'warning:':<13}{d.encoding_warning}")
     typer.echo("\n" + d.text + "\n")

@@ -15,10 +15,12 @@ import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError, InputError
 from newsalign.corpus.ingest.clean import BOILERPLATE
+from newsalign.corpus.ingest.dating import body_paragraphs, date_document, page_date
 from newsalign.corpus.ingest.manifest import Entry, read_manifest
 from newsalign.corpus.ingest.parse import FORMATS, parse_document
 from newsalign.corpus.store import documents
 from newsalign.corpus.store.database import RunLog, database_path, locked_error
+from newsalign.corpus.store.dating import infer_years
 from newsalign.corpus.store.glossary import version as glossary_version
 from newsalign.corpus.store.mentions import matcher
 from newsalign.translate.langid import LanguageDetector
@@ -165,6 +167,7 @@ def ingest(
                 continue  # its manifest row was refused above
             emit(_ingest_one(db, item, source, detector, run, stdin, names, limit,
                              described.get(where)))  # fmt: skip
+        _infer_years(db, run, results)
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise locked_error(database_path(db)) from None
@@ -174,6 +177,19 @@ def ingest(
             run.counts[status] = sum(r.status == status for r in results)
         run.finish()
     return IngestReport(tuple(results), run.id)
+
+
+def _infer_years(db, run: RunLog, results: list[IngestResult]) -> None:
+    """Years for datelines read without one, from the dates of the documents ingested with
+    them (a collection is usually one story); `align` infers again within each story."""
+    ids = [r.doc_id for r in results if r.doc_id is not None]
+    pending = ids and db.execute(
+        f"SELECT 1 FROM documents WHERE undated_day IS NOT NULL AND id IN ({','.join('?' * len(ids))})",
+        ids).fetchone()  # fmt: skip
+    if pending:
+        with run.transaction() as record:
+            if infer_years(db, [ids]):
+                record()
 
 
 def _seen(item: InputFile, key: str, existing: tuple[int, str]) -> IngestResult:
@@ -200,9 +216,15 @@ def _ingest_one(db, item: InputFile, source, detector, run, stdin, names, limit,
             (entry.outlet if entry else None, "manifest"), (source, "option"),
             (doc.site, doc.site_from), (item.path.stem if item.path else "stdin", "file"))
             if v)  # fmt: skip
+        url = entry.url if entry else None
+        dating = date_document(body_paragraphs(doc), page_date(doc), url,
+                               entry.date if entry else None)  # fmt: skip
         meta = documents.DocumentMeta(
-            url=entry.url if entry else None, published=entry.date if entry else None,
+            url=url, published=dating.date.value if dating.date else None,
             language=entry.language if entry else None, outlet_from=named_by,
+            published_from=dating.date.source if dating.date else None,
+            published_inferred=dating.date.inferred if dating.date else None,
+            undated_day=dating.undated_day,
         )  # fmt: skip
         found, version = names
         with run.transaction() as record:

@@ -381,6 +381,30 @@ def m0009_encoding_confidence(db: sqlite_utils.Database) -> None:
     )
 
 
+def m0014_dates_and_corrections(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- What part of `published` was inferred rather than read ('year'), and a day found
+        -- without its year ('--05-27', from a dateline) kept until a year can be inferred.
+        ALTER TABLE documents ADD COLUMN published_inferred TEXT;
+        ALTER TABLE documents ADD COLUMN undated_day TEXT;
+        -- A person's corrections of a document's metadata (`documents set`, or a re-ingest with
+        -- an edited manifest or --source), by doc_key so that a new version of the file keeps
+        -- them; the latest value of a field wins.
+        CREATE TABLE document_corrections (
+            id INTEGER PRIMARY KEY,
+            doc_key TEXT NOT NULL,
+            field TEXT NOT NULL CHECK (field IN ('outlet', 'url', 'date', 'language')),
+            value TEXT,
+            previous TEXT,
+            how TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX idx_document_corrections_key ON document_corrections(doc_key);
+        """
+    )
+
+
 def text_hash(text: str) -> str:
     """The key of a text in caches: SHA-256 of its UTF-8 bytes, hex."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -396,6 +420,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0007_run_processes", m0007_run_processes),
     ("0008_metadata_and_decisions", m0008_metadata_and_decisions),
     ("0009_encoding_confidence", m0009_encoding_confidence),
+    ("0014_dates_and_corrections", m0014_dates_and_corrections),
 ]
 
 

@@ -7,6 +7,9 @@ from collections import defaultdict
 import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.ingest.dates import precision
+from newsalign.corpus.store.citations import cites_of
+from newsalign.corpus.store.first import first_reporters
 from newsalign.corpus.store.records import (
     Report,
     ReviewLink,
@@ -41,15 +44,17 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
     summary = next((s for s in list_stories(db) if s.id == story_id), None)
     if summary is None:
         raise CorpusError(f"no story {story_id} (see `newsalign stories`)")
-    documents = tuple(
-        from_row(StoryDocument, r)
-        for r in db.query(
-            "SELECT d.id, d.source, d.lang, d.published, d.title, d.url, (SELECT b.text FROM "
+    rows = list(db.query(
+            "SELECT d.id, d.source, d.lang, d.published, d.title, d.url, d.published_from, "
+            "d.published_inferred, (SELECT b.text FROM "
             "segments b WHERE b.doc_id = d.id AND b.kind = 'body' ORDER BY b.idx LIMIT 1) AS lead "
             "FROM documents d "
             "JOIN story_documents sd ON sd.doc_id = d.id WHERE sd.story_id = ? "
-            "ORDER BY coalesce(d.published, ?), d.source, d.id", [story_id, UNDATED]
-        )
+            "ORDER BY coalesce(d.published, ?), d.source, d.id", [story_id, UNDATED]))  # fmt: skip
+    cites = cites_of(db, [r["id"] for r in rows])
+    documents = tuple(
+        from_row(StoryDocument, r, cites=cites.get(r["id"], ()), precision=precision(r["published"]))
+        for r in rows
     )  # fmt: skip
     reports: dict[int, list[Report]] = defaultdict(list)
     for row in db.query(
@@ -65,18 +70,17 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
         [story_id, min_sources, UNDATED],
     ):
         cluster_id = row.pop("cluster_id")
-        reports[cluster_id].append(from_row(Report, row))
+        reports[cluster_id].append(from_row(Report, row, cites=cites.get(row["doc_id"], ())))
     claims = []
     for cluster_id, items in reports.items():
-        dated = [r.published for r in items if r.published]
-        first_date = min(dated) if dated else None
-        first = tuple(sorted({r.outlet for r in items if first_date and r.published == first_date}))
+        first = first_reporters(items)
         lead = next((r for r in items if r.english), items[0])
         claims.append(StoryClaim(cluster_id, lead.english or lead.text, len({r.outlet for r in items}),
-                                 tuple(items), first, first_date))  # fmt: skip
+                                 tuple(items), first.outlets, first.published, first.cited_by))  # fmt: skip
     claims.sort(key=lambda c: (-c.sources, c.first_published or UNDATED, c.id))
     outlets = tuple(dict.fromkeys(d.source for d in documents))
-    return StoryDetail(summary, documents, tuple(claims), outlets)
+    undated = sum(d.published is None for d in documents)
+    return StoryDetail(summary, documents, tuple(claims), outlets, undated)
 
 
 def review_links(db: sqlite_utils.Database, story_id: int, limit: int = 30) -> list[ReviewLink]:
