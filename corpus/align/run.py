@@ -149,15 +149,20 @@ def run_alignment(
     embedders: dict[str, Embedder] | None = None,
     models: tuple[LogisticModel, LogisticModel] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> AlignReport:
-    """Embed what is missing, group stories, align claims within them, store the result."""
+    """Embed what is missing, group stories, align claims within them, store the result.
+    `on_progress(done, total)` follows the embedding; `on_stage` hears what comes next."""
+    stage = on_stage or (lambda _: None)
     settings = settings or Settings()
     start = time.perf_counter()
     embedders = embedders or embedders_for(settings)
     if models is None:
         models = load_file(Path(settings.weights)) if settings.weights else None
     claim_model, story_model = models or (shipped("claims"), shipped("stories"))
+    stage("loading the embedders and the claims")
     prepared = prepare(db, embedders, on_progress)
+    stage(f"grouping stories and aligning {len(prepared.claims)} claims")
     bridge = Bridge.load() if settings.bridge and "bridge" in claim_model.features else None
     must, cannot, unapplied = decided_pairs(db, prepared.claims)
     result = engine.align_claims(prepared.data, claim_model, story_model,
@@ -167,6 +172,7 @@ def run_alignment(
     run = RunLog(db, "align", {"threshold": settings.threshold, "method": method,
                                "embedders": prepared.names, "bridge": bridge is not None,
                                "settings": dataclasses.asdict(settings)})  # fmt: skip
+    stage("storing the alignment")
     with run.transaction() as record:
         run_id = record()
         # A dateline's year-less day takes its year from the story's other dates.

@@ -68,9 +68,10 @@ def align(
         raise typer.Exit(1)
     settings = Settings(embedder=embedder, second=None if second == "none" else second,
                         threshold=threshold, weights=str(weights.resolve()) if weights else None)  # fmt: skip
+    progress, stage = _align_progress(as_json)
     with cli_errors():
         database = store.open_db(db)
-        report = run_alignment(database, settings)
+        report = run_alignment(database, settings, on_progress=progress, on_stage=stage)
     if as_json:
         typer.echo(render.to_json(report))
         return
@@ -84,6 +85,35 @@ def align(
         typer.echo(f"Corrections: {report.decisions} decided sentence pair(s) applied, "
                    f"{report.decisions_unapplied} not (a sentence is gone, or a later decision "
                    "overrules it); see `newsalign claims decisions`.")  # fmt: skip
+
+
+def _align_progress(as_json: bool):
+    """On a terminal, what `align` is doing (it may take a minute): each stage on stderr and a
+    bar while sentences are embedded. Elsewhere (pipes, scripts) silent, as before."""
+    import sys
+    import time
+
+    if as_json or not sys.stderr.isatty():
+        return None, None
+    start = time.monotonic()
+    state: dict = {"bar": None}
+
+    def stage(text: str) -> None:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+            state["bar"] = None
+        typer.echo(f"[{time.monotonic() - start:5.1f} s] {text}…", err=True)
+
+    def progress(done: int, total: int) -> None:
+        if total == 0:
+            return
+        if state["bar"] is None:
+            state["bar"] = typer.progressbar(length=total, label="Embedding sentences",
+                                             file=sys.stderr, show_eta=True, show_pos=True)  # fmt: skip
+            state["bar"].__enter__()
+        state["bar"].update(done - state["bar"].pos)
+
+    return progress, stage
 
 
 stories_app = typer.Typer(
@@ -228,7 +258,9 @@ def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
         typer.echo(f"\n[{m.segment_id}] {m.source} ({m.lang}){repeat}")
         typer.echo(f"  original: {m.original}")
         if m.english and m.english != m.original:
-            typer.echo(f"  English:  {m.english}")
+            late = " (translated after the last align, which did not use it)" if (
+                m.english_from.startswith("translation (")) else ""  # fmt: skip
+            typer.echo(f"  English:  {m.english}{late}")
         elif not m.english:
             typer.echo("  English:  (no translation)")
         if m.names:

@@ -10,7 +10,13 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
-from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
+from newsalign.corpus.cli.common import (
+    DbOption,
+    JsonOption,
+    cli_errors,
+    new_database_kept_if,
+    open_for_writing,
+)
 from newsalign.corpus.store import documents
 from newsalign.corpus.store import glossary as glossary_db
 
@@ -111,20 +117,23 @@ def ingest(
     from newsalign.corpus.ingest.run import ingest as run_ingest
 
     paths = _inputs(paths, manifest)
-    with cli_errors():
+    with cli_errors(), new_database_kept_if(db) as keep:
         candidates = _langs(langs)
         database = open_for_writing(db)
+        keep[0] = False  # until something is stored
         report = run_ingest(
             database, paths, source=source, langs=candidates,
             on_result=None if as_json else _print_result, max_bytes=_max_bytes(max_mb),
             manifest=manifest,
         )  # fmt: skip
+        keep[0] = report.run_id is not None
+        database.conn.close()
     if as_json:
         typer.echo(render.to_json(report.results))
     else:
         counts = ", ".join(
             f"{report.count(s)} {s}"
-            for s in ("added", "new-version", "unchanged", "duplicate", "failed")
+            for s in ("added", "new-version", "updated", "unchanged", "duplicate", "failed")
             if report.count(s)
         )
         typer.echo(f"Ingested {len(report.results)} input(s): {counts or 'nothing'}")

@@ -60,16 +60,18 @@ _PATTERNS = (
 _NOT_NAMES = {
     "him", "her", "them", "us", "me", "you", "it", "ihm", "ihr", "ihnen", "uns", "sie", "es",
     "dem", "den", "der", "die", "das", "the", "a", "an", "his", "its", "their", "él", "ella",
-    "ellos", "lo", "la", "el", "los", "las",
+    "ellos", "lo", "la", "el", "los", "las", "ein", "mit", "von", "für", "auf", "aus", "and",
+    "but", "not", "has", "had", "was", "who", "one", "two", "que", "con", "por", "sin", "una",
+    "uno", "dos", "и", "в", "на", "что",
 }  # fmt: skip
 
 
 def _acronym(name: str) -> bool:
-    """TASS, ТАСС, AFP, AP, dpa (a lowercase acronym of two to four letters, not a word)."""
+    """TASS, ТАСС, AFP, AP, dpa (a lowercase acronym of two or three letters, not a word)."""
     letters = re.sub(r"[^\w]", "", name)
     if letters.isupper() and 2 <= len(letters) <= 6:
         return True
-    return name.islower() and 2 <= len(name) <= 4 and name not in _NOT_NAMES
+    return name.islower() and 2 <= len(name) <= 3 and name not in _NOT_NAMES
 
 
 def _clean(name: str) -> str:
@@ -100,10 +102,10 @@ def find_cites(paragraphs: list[str]) -> list[str]:
                     # Before a verb only an agency is named so ("agency TASS reported"):
                     # "Jerewan meldet", "Medienberichten zufolge" are not sources.
                     name = _last_acronym(name) or (name if noun else "")
-                elif _acronym(name) and not name.islower():
+                elif _acronym(name):
                     pass
-                elif _adjective(text, m.end("name")) or (name.islower() and not _acronym(name)):
-                    continue  # "Russian media"; "meldet vier Soldaten"
+                elif name.islower() or _adjective(text, m.end("name")):
+                    continue  # "meldet vier Soldaten"; "Russian media"
                 elif kind == "weak" and not (noun or _acronym(name) or _not_a_person(name, whole)):
                     continue
                 if not name:

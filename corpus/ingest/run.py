@@ -18,7 +18,7 @@ from newsalign.corpus.ingest.clean import BOILERPLATE
 from newsalign.corpus.ingest.dating import body_paragraphs, date_document, page_date
 from newsalign.corpus.ingest.manifest import Entry, read_manifest
 from newsalign.corpus.ingest.parse import FORMATS, parse_document
-from newsalign.corpus.store import documents
+from newsalign.corpus.store import documents, metadata
 from newsalign.corpus.store.database import RunLog, database_path, locked_error
 from newsalign.corpus.store.dating import infer_years
 from newsalign.corpus.store.glossary import version as glossary_version
@@ -42,7 +42,7 @@ class IngestResult:
     """What happened to one input."""
 
     name: str
-    status: str  # added, new-version, unchanged, duplicate, failed
+    status: str  # added, new-version, updated (metadata corrected), unchanged, duplicate, failed
     doc_id: int | None = None
     message: str | None = None
     warning: str | None = None
@@ -173,7 +173,7 @@ def ingest(
             raise locked_error(database_path(db)) from None
         raise
     finally:
-        for status in ("added", "new-version", "unchanged", "duplicate", "failed"):
+        for status in ("added", "new-version", "updated", "unchanged", "duplicate", "failed"):
             run.counts[status] = sum(r.status == status for r in results)
         run.finish()
     return IngestReport(tuple(results), run.id)
@@ -192,6 +192,26 @@ def _infer_years(db, run: RunLog, results: list[IngestResult]) -> None:
                 record()
 
 
+def _update(db, item: InputFile, doc_id: int, entry: Entry | None, source: str | None,
+            run: RunLog) -> IngestResult:  # fmt: skip
+    """Same bytes again, with a manifest or --source: correct what they say differently."""
+    given = {"outlet": (entry.outlet if entry else None) or source,
+             "url": entry.url if entry else None, "date": entry.date if entry else None,
+             "language": entry.language if entry else None}  # fmt: skip
+    how = "manifest" if entry and entry.outlet else "option"
+    found = metadata.changes(db, doc_id, metadata.validate(given))
+    if not found:
+        return IngestResult(item.name, "unchanged", doc_id=doc_id,
+                            message="already ingested, nothing added")  # fmt: skip
+    with run.transaction() as record:
+        record()
+        for change in found:
+            metadata.apply(db, [change], how if change.field == "outlet" else
+                           ("manifest" if entry else "option"))  # fmt: skip
+    return IngestResult(item.name, "updated", doc_id=doc_id,
+                        message=f"{metadata.describe(found)}; text unchanged, nothing added")  # fmt: skip
+
+
 def _seen(item: InputFile, key: str, existing: tuple[int, str]) -> IngestResult:
     same = existing[1] == key
     return IngestResult(
@@ -208,6 +228,8 @@ def _ingest_one(db, item: InputFile, source, detector, run, stdin, names, limit,
         sha = hashlib.sha256(data).hexdigest()
         key = f"file:{item.path.resolve()}" if item.path else f"stdin:{sha}"
         existing = documents.find_by_hash(db, sha)
+        if existing and existing[1] == key and (entry or source):
+            return _update(db, item, existing[0], entry, source, run)
         if existing:
             return _seen(item, key, existing)
         doc = parse_document(data, item.name, detector)

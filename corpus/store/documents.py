@@ -139,6 +139,13 @@ def insert_document(
         ),
         batch_size=500,
     )
+    if previous:  # the corrections a person made to the earlier version hold for this one
+        from newsalign.corpus.store.metadata import reapply
+
+        given = {f for f, v in (("outlet", meta.outlet_from in ("manifest", "option")),
+                                ("url", meta.url), ("date", meta.published_from == "manifest"),
+                                ("language", meta.language)) if v}  # fmt: skip
+        reapply(db, doc_id, key, given)
     kept = db.execute(
         "SELECT id, text FROM segments WHERE doc_id = ? AND kind != 'boilerplate'", [doc_id]
     )

@@ -144,6 +144,6 @@ def list_corrections(db: sqlite_utils.Database) -> list[Correction]:
 
 
 def describe(found: list[Change]) -> str:
-    """"outlet 'a' -> 'b', date none -> 2024-05-27"."""
+    """ "outlet 'a' -> 'b', date none -> 2024-05-27"."""
     return ", ".join(f"{c.field} {c.old!r} -> {c.new!r}" if c.old is not None
                      else f"{c.field} none -> {c.new!r}" for c in found)  # fmt: skip

@@ -60,7 +60,9 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
     for row in db.query(
         """
         SELECT m.cluster_id, d.source AS outlet, d.id AS doc_id, s.id AS segment_id,
-               d.published, s.lang, s.text, c.english
+               d.published, s.lang, s.text, coalesce(c.english, (SELECT t.text FROM translations t
+               WHERE t.segment_id = s.id AND t.target_lang = 'en' ORDER BY t.id DESC LIMIT 1))
+               AS english
         FROM cluster_members m JOIN clusters k ON k.id = m.cluster_id
         JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id
         LEFT JOIN claims c ON c.segment_id = s.id
