@@ -265,3 +265,66 @@ def test_the_consulate_story_dates_tass_and_records_who_cites_it(cli, db_path) -
               == ["TASS"]}  # fmt: skip
     assert {"EADaily", "ExBulletin"} <= citing
     assert any(o.startswith("OC Media") for o in citing)
+
+
+# --- Saying what happened ---------------------------------------------------------------------
+
+GERMAN = ("Parlament billigt Bahngesetz\n\nDas Parlament hat am Montag das neue Bahngesetz "
+          "gebilligt, sagte die Sprecherin Nino Beridze.\n")  # fmt: skip
+ENGLISH = ("Parliament backs rail law\n\nThe parliament approved the new rail law on Monday, "
+           "speaker Nino Beridze said.\n")  # fmt: skip
+
+
+def test_translate_without_a_model_says_it_translated_nothing(cli, tmp_path, argos_dir) -> None:
+    article = tmp_path / "bahn.txt"
+    article.write_text(GERMAN, encoding="utf-8")
+    assert cli("ingest", str(article)).exit_code == 0
+    result = cli("translate")
+    assert result.exit_code == 1
+    assert "Translated nothing" in result.output and "no model for de→en" in result.output
+    assert "translated 2/2" not in result.output.lower()
+
+
+def test_a_translation_made_after_align_shows_in_claims_show_and_says_so(cli, tmp_path, argos_dir):
+    for name, text in (("de.txt", GERMAN), ("en.txt", ENGLISH)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert cli("ingest", str(tmp_path / "de.txt"), str(tmp_path / "en.txt")).exit_code == 0
+    assert cli("align").exit_code == 0
+    claims = json.loads(cli("claims", "list", "--json").output)
+    claim = next(c["id"] for c in claims if "Bahngesetz" in c["claim"] or "rail" in c["claim"])
+    assert "(no translation)" in cli("claims", "show", str(claim)).output
+    sentence = "Das Parlament hat am Montag das neue Bahngesetz gebilligt, sagte die Sprecherin " \
+               "Nino Beridze."  # fmt: skip
+    memory = tmp_path / "memory.tsv"
+    memory.write_text(
+        f"{sentence}\tParliament approved the rail law, said Nino Beridze.\n", "utf-8"
+    )
+    assert cli("tm", "import", str(memory), "--from", "de", "--to", "en").exit_code == 0
+    cli("translate", "--backend", "tm")
+    shown = cli("claims", "show", str(claim)).output
+    assert "Parliament approved the rail law" in shown
+    assert "translated after the last align" in shown
+
+
+def test_align_shows_its_stages_on_a_terminal(monkeypatch) -> None:
+    import io
+    import sys
+
+    from newsalign.corpus.cli.align import _align_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err = Terminal()
+    monkeypatch.setattr(sys, "stderr", err)
+    progress, stage = _align_progress(as_json=False)
+    stage("loading")
+    progress(5, 10)
+    progress(10, 10)
+    stage("aligning")
+    assert "loading" in err.getvalue() and "aligning" in err.getvalue()
+    assert "Embedding sentences" in err.getvalue()
+    assert _align_progress(as_json=True) == (None, None)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert _align_progress(as_json=False) == (None, None)
