@@ -214,6 +214,9 @@ def test_documents_set_is_recorded_and_survives_align_and_a_new_version(cli, db_
     assert "outlet 'Daily Post' -> 'Daily Post Online'" in result.output
     assert "nothing changed" in cli("documents", "set", "2", "--outlet", "Daily Post Online").output
     assert cli("align").exit_code == 0
+    # The manifest that still says what the person corrected does not undo the correction...
+    assert "3 unchanged" in cli("ingest", "--manifest", str(index)).output
+    assert fetch(db_path, "SELECT source FROM documents WHERE id = 2") == [("Daily Post Online",)]
     (path,) = [p for (p,) in fetch(db_path, "SELECT path FROM documents WHERE id = 2")]
     Path(path).write_text(ARTICLES["daily.txt"] + "\nA late paragraph was added.\n", "utf-8")
     assert "new-version" in cli("ingest", path).output
@@ -227,6 +230,11 @@ def test_documents_set_is_recorded_and_survives_align_and_a_new_version(cli, db_
     listed = json.loads(cli("documents", "corrections", "--json").output)
     assert [(c["field"], c["how"]) for c in listed] == [
         ("outlet", "correction"), ("date", "correction"), ("url", "correction")]  # fmt: skip
+    # ... an edited one does.
+    index.write_text(MANIFEST.replace("\tDaily Post\t", "\tThe Daily Post\t"), "utf-8")
+    assert (
+        "'Daily Post Online' -> 'The Daily Post'" in cli("ingest", "--manifest", str(index)).output
+    )
 
 
 @pytest.mark.parametrize(

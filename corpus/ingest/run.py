@@ -199,7 +199,9 @@ def _update(db, item: InputFile, doc_id: int, entry: Entry | None, source: str |
              "url": entry.url if entry else None, "date": entry.date if entry else None,
              "language": entry.language if entry else None}  # fmt: skip
     how = "manifest" if entry and entry.outlet else "option"
-    found = metadata.changes(db, doc_id, metadata.validate(given))
+    key = db.execute("SELECT doc_key FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
+    found = [c for c in metadata.changes(db, doc_id, metadata.validate(given))
+             if not metadata.stale(db, key, c.field, c.new)]  # fmt: skip
     if not found:
         return IngestResult(item.name, "unchanged", doc_id=doc_id,
                             message="already ingested, nothing added")  # fmt: skip

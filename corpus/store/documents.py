@@ -142,10 +142,13 @@ def insert_document(
     if previous:  # the corrections a person made to the earlier version hold for this one
         from newsalign.corpus.store.metadata import reapply
 
-        given = {f for f, v in (("outlet", meta.outlet_from in ("manifest", "option")),
-                                ("url", meta.url), ("date", meta.published_from == "manifest"),
-                                ("language", meta.language)) if v}  # fmt: skip
-        reapply(db, doc_id, key, given)
+        given = {
+            "outlet": source if meta.outlet_from in ("manifest", "option") else None,
+            "url": meta.url,
+            "language": meta.language,
+            "date": meta.published if meta.published_from == "manifest" else None,
+        }
+        reapply(db, doc_id, key, {f: v for f, v in given.items() if v})
     kept = db.execute(
         "SELECT id, text FROM segments WHERE doc_id = ? AND kind != 'boilerplate'", [doc_id]
     )

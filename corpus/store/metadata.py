@@ -118,17 +118,32 @@ def set_metadata(
     return found
 
 
-def reapply(db: sqlite_utils.Database, doc_id: int, key: str, given: set[str]) -> None:
-    """A new version of `key` keeps the latest correction of each field the ingest did not
-    give a value for itself; the caller holds the transaction."""
-    latest: dict[str, tuple[str, str]] = {}
-    for field, value, how in db.execute(
-        "SELECT field, value, how FROM document_corrections WHERE doc_key = ? ORDER BY id", [key]
-    ):
-        latest[field] = (value, how)
-    wanted = {f: v for f, (v, _) in latest.items() if f not in given and v is not None}
+def _latest(db: sqlite_utils.Database, key: str) -> dict[str, tuple[str, str | None, str]]:
+    """Field -> (value, previous value, how) of the latest correction of each field of `key`."""
+    latest = {}
+    for field, value, previous, how in db.execute(
+        "SELECT field, value, previous, how FROM document_corrections WHERE doc_key = ? "
+        "ORDER BY id", [key]):  # fmt: skip
+        latest[field] = (value, previous, how)
+    return latest
+
+
+def stale(db: sqlite_utils.Database, key: str, field: str, value: str) -> bool:
+    """True when a person's correction (`documents set`) replaced exactly `value`: a manifest or
+    --source that still says it has not been edited since, and does not undo the correction."""
+    found = _latest(db, key).get(field)
+    return found is not None and found[2] == "correction" and found[1] == value
+
+
+def reapply(db: sqlite_utils.Database, doc_id: int, key: str, given: dict[str, str]) -> None:
+    """A new version of `key` keeps the latest correction of each field, unless this ingest
+    gave the field a new value (not the one a person corrected); the caller holds the
+    transaction."""
+    latest = _latest(db, key)
+    wanted = {f: v for f, (v, previous, how) in latest.items() if v is not None and (
+        f not in given or (how == "correction" and given[f] == previous))}  # fmt: skip
     for change in changes(db, doc_id, wanted):
-        apply(db, [change], latest[change.field][1], record=False)
+        apply(db, [change], latest[change.field][2], record=False)
 
 
 def list_corrections(db: sqlite_utils.Database) -> list[Correction]:
