@@ -30,6 +30,7 @@ from tests.helpers import SHARED, fetch
         ("Ganja, 4 March – The mayor said on Monday.", "--03-04", None),
         ("Tbilisi, June 3, 2023. The parliament voted.", "2023-06-03", None),
         ("LIMA, 9 de agosto (ANX).- El congreso votó.", "--08-09", "ANX"),
+        ("ТБИЛИСИ, 3 июн – Вестник. Парламент одобрил закон.", "--06-03", "Вестник"),
     ],
 )
 def test_datelines_in_the_languages_read(paragraph, day, agency) -> None:
@@ -107,6 +108,7 @@ def test_cited_names_are_matched_to_the_corpus_outlets() -> None:
     assert resolve(["РНА", "Daily Post", "Инфоцентр", "Other"], outlets) == [
         "RNA", "Daily Post (mirror)", "Infotsentr", "Other"]  # fmt: skip
     assert resolve(["РНА"], outlets, own="RNA") == []  # its own dateline
+    assert resolve(["Daily", "RNA"], outlets, own="Daily Post (mirror)") == ["RNA"]  # its brand
 
 
 # --- Who was first ----------------------------------------------------------------------------

@@ -164,7 +164,8 @@ def resolve(cites: list[str], outlets: list[str], own: str | None = None) -> lis
         for k in outlet_keys(outlet):
             index.setdefault(k, outlet)
     out: list[str] = []
-    own_keys = outlet_keys(own) if own else set()
+    # An outlet's own brand is not a source: "Sputnik" in Sputnik Moldova's dateline.
+    own_keys = (outlet_keys(own) | {key(own.split()[0])}) if own else set()
     for name in cites:
         k = key(name)
         if k in own_keys:

@@ -135,22 +135,24 @@ class Dateline:
     end: int
 
 
+# Datelines also abbreviate Russian months ("КИШИНЕВ, 17 апр – Sputnik.").
+DATELINE_MONTHS = {**MONTH_NUMBERS, **{
+    "янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "июн": 6, "июл": 7, "авг": 8, "сен": 9,
+    "сент": 9, "окт": 10, "ноя": 11, "нояб": 11, "дек": 12,
+}}  # fmt: skip
+_DL_MONTH = r"(?P<month>" + "|".join(sorted(DATELINE_MONTHS, key=len, reverse=True)) + r")\.?"
 _PLACE = r"(?P<place>[A-ZÀ-ÞА-ЯЁ][\w'’.-]*(?:[ -][A-ZÀ-ÞА-ЯЁ][\w'’.-]*){0,2})"
-_DAY_MONTH = (r"(?:(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?i:" + _MONTH + r")|(?i:"
-              + _MONTH.replace("month", "month2") + r")\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?)"
+_DAY_MONTH = (r"(?:(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?i:" + _DL_MONTH + r")|(?i:"
+              + _DL_MONTH.replace("month", "month2") + r")\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?)"
               r"(?:,?\s+(?:de\s+)?(?P<year>\d{4}))?")  # fmt: skip
 _AGENCY = r"\s*[/(](?P<{}>\w[\w .&-]{{0,30}}?)[/)]"
+# "– Sputnik." after the date: the agency's name closing the dateline.
+_DASHED = r"\s*[–—-]\s*(?P<agency3>[A-ZА-ЯЁ][\w-]{1,30})\.(?=\s)"
 _DATELINE = re.compile(
-    r"\A\s*"
-    + _PLACE
-    + r"(?:,\s+"
-    + _DAY_MONTH
-    + r"\.?(?:"
-    + _AGENCY.format("agency")
-    + r")?|"
-    + _AGENCY.format("agency2")
-    + r")\s*[.:]?\s*(?:[-–—]|\.|:|(?=[A-ZÀ-ÞА-ЯЁ\"«„]))"
-)
+    r"\A\s*" + _PLACE + r"(?:,\s+" + _DAY_MONTH + r"\.?(?:" + _AGENCY.format("agency") + r"|"
+    + _DASHED + r")?|" + _AGENCY.format("agency2") + r")"
+    r"\s*[.:]?\s*(?:[-–—]|\.|:|(?=[A-ZÀ-ÞА-ЯЁ\"«„]))"
+)  # fmt: skip
 
 
 def find_dateline(paragraph: str) -> Dateline | None:
@@ -162,7 +164,7 @@ def find_dateline(paragraph: str) -> Dateline | None:
     g = m.groupdict()
     day = None
     if g.get("month") or g.get("month2"):
-        month = MONTH_NUMBERS[(g.get("month") or g["month2"]).lower()]
+        month = DATELINE_MONTHS[(g.get("month") or g["month2"]).lower()]
         number = int(g.get("day") or g["day2"])
         try:
             date(2000, month, number)  # a leap year: 29 February is a day
@@ -174,7 +176,7 @@ def find_dateline(paragraph: str) -> Dateline | None:
                 day = date(int(g["year"]), month, number).isoformat()
             except ValueError:
                 return None
-    agency = (g.get("agency") or g.get("agency2") or "").strip() or None
+    agency = (g.get("agency") or g.get("agency2") or g.get("agency3") or "").strip() or None
     if day is None and agency is None:
         return None
     return Dateline(g["place"], day, agency, m.end())
