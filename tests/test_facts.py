@@ -128,10 +128,14 @@ def test_a_month_only_date_is_never_first_over_a_day_of_that_month() -> None:
 
 def test_a_cited_outlet_counts_and_the_outlet_citing_it_is_not_first() -> None:
     reports = [_report("Daily", "2023-06-03", ("RNA",)), _report("Later", "2023-06-05")]
-    first = first_reporters(reports)
-    assert (first.outlets, first.published, first.cited_by) == (("RNA",), "2023-06-03", ("Daily",))
-    own = first_reporters([_report("RNA", "2023-06-03"), *reports])
-    assert own.outlets == ("RNA",)
+    undated = first_reporters([_report("RNA", None), *reports])  # RNA carries it, undated
+    assert (undated.outlets, undated.published, undated.cited_by) == (
+        ("RNA",), "2023-06-03", ("Daily",))  # fmt: skip
+    dated = first_reporters([_report("RNA", "2023-06-03"), *reports])
+    assert dated.outlets == ("RNA",)
+    # Known only from Daily's report, RNA is not a first reporter: Daily stays, citing it.
+    alone = first_reporters(reports)
+    assert (alone.outlets, alone.cited_by) == (("Daily",), ())
 
 
 # --- The whole chain, and corrections ---------------------------------------------------------

@@ -5,8 +5,11 @@
   candidates the most precise dates decide, so a month-only date is never first over a day of
   that month (it is first only when its whole month precedes every other report).
 - An outlet a report cites (EADaily "передаёт ТАСС") counts as having reported the claim by
-  that report's date; an outlet that cites another first reporter is not first itself, since it
-  reports the other's report. Undated reports take no part.
+  that report's date, when it carries the claim itself (a report of its own in the claim, even
+  undated); an outlet that cites another first reporter is not first itself, since it reports
+  the other's report. An outlet known only from others' reports (cited, with no report of its
+  own in the claim) is never a first reporter: the citing outlet stays, shown citing it.
+  Undated reports take no part otherwise.
 """
 
 from __future__ import annotations
@@ -31,11 +34,12 @@ class First:
 def first_reporters(reports: list[Report] | tuple[Report, ...]) -> First:
     """The first reporters among `reports` (see the module docstring)."""
     entries: list[tuple[str, str]] = []
+    carried = {r.outlet for r in reports}
     for r in reports:
         if not r.published or precision(r.published) is None:
             continue
         entries.append((r.outlet, r.published))
-        entries += [(cited, r.published) for cited in r.cites]
+        entries += [(cited, r.published) for cited in r.cites if cited in carried]
     if not entries:
         return First((), None, ())
     earliest_end = min(span(d)[1] for _, d in entries)

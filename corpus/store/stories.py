@@ -21,6 +21,10 @@ from newsalign.corpus.store.records import (
 )
 
 UNDATED = "9999"  # sorts undated reports last
+# A month-only or year-only date sorts after the days it may stand for ("2024-04" after
+# "2024-04-17"): when in April it appeared is not known.
+_BY_DATE = ("CASE length(d.published) WHEN 7 THEN d.published || '-99' WHEN 4 THEN "
+            "d.published || '-99-99' ELSE coalesce(d.published, ?) END")  # fmt: skip
 
 
 def list_stories(db: sqlite_utils.Database) -> list[StorySummary]:
@@ -50,7 +54,7 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
             "segments b WHERE b.doc_id = d.id AND b.kind = 'body' ORDER BY b.idx LIMIT 1) AS lead "
             "FROM documents d "
             "JOIN story_documents sd ON sd.doc_id = d.id WHERE sd.story_id = ? "
-            "ORDER BY coalesce(d.published, ?), d.source, d.id", [story_id, UNDATED]))  # fmt: skip
+            f"ORDER BY {_BY_DATE}, d.source, d.id", [story_id, UNDATED]))  # fmt: skip
     cites = cites_of(db, [r["id"] for r in rows])
     documents = tuple(
         from_row(StoryDocument, r, cites=cites.get(r["id"], ()), precision=precision(r["published"]))
@@ -58,7 +62,7 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
     )  # fmt: skip
     reports: dict[int, list[Report]] = defaultdict(list)
     for row in db.query(
-        """
+        f"""
         SELECT m.cluster_id, d.source AS outlet, d.id AS doc_id, s.id AS segment_id,
                d.published, s.lang, s.text, coalesce(c.english, (SELECT t.text FROM translations t
                WHERE t.segment_id = s.id AND t.target_lang = 'en' ORDER BY t.id DESC LIMIT 1))
@@ -67,7 +71,7 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
         JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id
         LEFT JOIN claims c ON c.segment_id = s.id
         WHERE k.story_id = ? AND k.sources >= ? AND m.is_repeat = 0
-        ORDER BY coalesce(d.published, ?), d.source, s.id
+        ORDER BY {_BY_DATE}, d.source, s.id
         """,
         [story_id, min_sources, UNDATED],
     ):
