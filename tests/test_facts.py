@@ -7,11 +7,14 @@ dateline without a year, a daily cites it, a weekly is dated by month only.
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from newsalign.corpus.cli.app import app
 from newsalign.corpus.ingest.cites import find_cites, resolve
 from newsalign.corpus.ingest.dates import choose, find_dateline, infer_year, url_date
 from newsalign.corpus.ingest.dating import date_document
@@ -186,6 +189,13 @@ def test_dates_citations_and_first_reports_through_ingest_align_and_stories(cli,
     text = cli("stories", "show", "1").output
     assert "Daily Post, citing RNA" in text and "dateline, year inferred" in text
     assert "3 dated, 0 undated" in text
+    grouped = CliRunner().invoke(app, ["stories", "--db", str(db_path), "show", "1"])
+    assert grouped.exit_code == 0 and grouped.output == text
+    report = tmp_path / "report.html"
+    assert cli("report", "-o", str(report)).exit_code == 0
+    page = html.unescape(report.read_text(encoding="utf-8"))
+    assert "Daily Post, citing RNA" in page and "dateline, year inferred" in page
+    assert "3 dated, 0 undated" in page and "cited by Daily Post" in page
 
 
 def test_a_corrected_manifest_updates_metadata_and_adds_nothing(cli, db_path, tmp_path) -> None:
