@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from newsalign.corpus.store.migrations_0014 import m0014_dates_and_corrections
+
 MIGRATIONS_TABLE = "_newsalign_migrations"
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
@@ -377,30 +379,6 @@ def m0009_encoding_confidence(db: sqlite_utils.Database) -> None:
         -- How sure ingest was of the encoding of text that was not UTF-8 (1.0 for UTF-8 and
         -- UTF-16, which are read, not guessed).
         ALTER TABLE documents ADD COLUMN encoding_confidence REAL;
-        """
-    )
-
-
-def m0014_dates_and_corrections(db: sqlite_utils.Database) -> None:
-    db.executescript(
-        """
-        -- What part of `published` was inferred rather than read ('year'), and a day found
-        -- without its year ('--05-27', from a dateline) kept until a year can be inferred.
-        ALTER TABLE documents ADD COLUMN published_inferred TEXT;
-        ALTER TABLE documents ADD COLUMN undated_day TEXT;
-        -- A person's corrections of a document's metadata (`documents set`, or a re-ingest with
-        -- an edited manifest or --source), by doc_key so that a new version of the file keeps
-        -- them; the latest value of a field wins.
-        CREATE TABLE document_corrections (
-            id INTEGER PRIMARY KEY,
-            doc_key TEXT NOT NULL,
-            field TEXT NOT NULL CHECK (field IN ('outlet', 'url', 'date', 'language')),
-            value TEXT,
-            previous TEXT,
-            how TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        );
-        CREATE INDEX idx_document_corrections_key ON document_corrections(doc_key);
         """
     )
 
