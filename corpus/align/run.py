@@ -25,6 +25,7 @@ from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store import claims as claims_db
 from newsalign.corpus.store import decisions
 from newsalign.corpus.store.database import RunLog
+from newsalign.corpus.store.dating import infer_years
 from newsalign.corpus.store.records import text_hash
 from newsalign.glossary.textnorm import WORD, fold
 
@@ -154,9 +155,12 @@ def run_alignment(
     on_progress: Callable[[int, int], None] | None = None,
     embed: Callable[..., int] = ensure_embeddings,
     full: bool = False,
+    on_stage: Callable[[str], None] | None = None,
 ) -> AlignReport:
     """Embed what is missing, group stories, align claims within them, store the result. When
-    the inputs are those of the last run (fingerprint.py) nothing is done, unless `full`."""
+    the inputs are those of the last run (fingerprint.py) nothing is done, unless `full`.
+    `on_progress(done, total)` follows the embedding; `on_stage` hears what comes next."""
+    stage = on_stage or (lambda _: None)
     settings = settings or Settings()
     start = time.perf_counter()
     names = sorted(e.name for e in embedders.values()) if embedders else []
@@ -167,7 +171,9 @@ def run_alignment(
     if models is None:
         models = load_file(Path(settings.weights)) if settings.weights else None
     claim_model, story_model = models or (shipped("claims"), shipped("stories"))
+    stage("loading the embedders and the claims")
     prepared = prepare(db, embedders, on_progress, embed)
+    stage(f"grouping stories and aligning {len(prepared.claims)} claims")
     bridge = Bridge.load() if settings.bridge and "bridge" in claim_model.features else None
     must, cannot, unapplied = decided_pairs(db, prepared.claims)
     result = engine.align_claims(prepared.data, claim_model, story_model,
@@ -178,9 +184,12 @@ def run_alignment(
                                "embedders": prepared.names, "bridge": bridge is not None,
                                "settings": dataclasses.asdict(settings),
                                "fingerprint": inputs})  # fmt: skip
-    stories, clusters, links = _rows(db, prepared, result, claim_model)
+    stage("storing the alignment")
     with run.transaction() as record:
         run_id = record()
+        # A dateline's year-less day takes its year from the story's other dates.
+        infer_years(db, [story.documents for story in result.stories])
+        stories, clusters, links = _rows(db, prepared, result, claim_model)
         claims_db.replace_alignment(db, run_id, method, settings.threshold,
                                     [_claim_row(c) for c in prepared.claims], stories, clusters, links)  # fmt: skip
     accepted = sum(link.cluster is not None for link in links)

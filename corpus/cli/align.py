@@ -77,6 +77,7 @@ def align(
         raise typer.Exit(1)
     settings = Settings(embedder=embedder, second=None if second == "none" else second,
                         threshold=threshold, weights=str(weights.resolve()) if weights else None)  # fmt: skip
+    progress, stage = _align_progress(as_json)
     with cli_errors():
         database = store.open_db(db)
         if cluster:
@@ -84,7 +85,8 @@ def align(
 
             report = align_corpus(database, settings, cluster, full=full)
         else:
-            report = run_alignment(database, settings, full=full)
+            report = run_alignment(database, settings, full=full, on_progress=progress,
+                                   on_stage=stage)  # fmt: skip
     if as_json:
         typer.echo(render.to_json(report))
         return
@@ -108,6 +110,35 @@ def align(
                    "overrules it); see `newsalign claims decisions`.")  # fmt: skip
 
 
+def _align_progress(as_json: bool):
+    """On a terminal, what `align` is doing (it may take a minute): each stage on stderr and a
+    bar while sentences are embedded. Elsewhere (pipes, scripts) silent, as before."""
+    import sys
+    import time
+
+    if as_json or not sys.stderr.isatty():
+        return None, None
+    start = time.monotonic()
+    state: dict = {"bar": None}
+
+    def stage(text: str) -> None:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+            state["bar"] = None
+        typer.echo(f"[{time.monotonic() - start:5.1f} s] {text}…", err=True)
+
+    def progress(done: int, total: int) -> None:
+        if total == 0:
+            return
+        if state["bar"] is None:
+            state["bar"] = typer.progressbar(length=total, label="Embedding sentences",
+                                             file=sys.stderr, show_eta=True, show_pos=True)  # fmt: skip
+            state["bar"].__enter__()
+        state["bar"].update(done - state["bar"].pos)
+
+    return progress, stage
+
+
 stories_app = typer.Typer(
     help="Stories: documents reporting one event. Without a command: list them.",
     invoke_without_command=True,
@@ -119,6 +150,8 @@ def stories(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
     """Stories of the last alignment: documents reporting one event, with their outlets,
     languages, date range and shared claims. `newsalign stories show ID` opens one."""
     if ctx.invoked_subcommand is not None:
+        # `stories --db X --json show 1`: the group's options hold for its command too.
+        ctx.obj = {"db": db, "json": as_json}
         return
     from newsalign.corpus.store.stories import list_stories
 
@@ -138,14 +171,19 @@ def stories(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
 
 @stories_app.command("show")
 def stories_show(
+    ctx: typer.Context,
     story: Annotated[int, typer.Argument(help="Story id from `newsalign stories`.")],
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One story at a glance: its documents by date, each shared claim with who reported it
-    first and who repeated it, and which outlet carried which claim."""
+    """One story at a glance: its documents by date (with where each date came from, and whom
+    each article cites), each shared claim with who reported it first and who repeated it, and
+    which outlet carried which claim."""
     from newsalign.corpus.store.stories import story_detail
 
+    group = ctx.obj or {}
+    db = db or group.get("db")
+    as_json = as_json or bool(group.get("json"))
     with cli_errors():
         detail = story_detail(store.open_readonly(db), story)
     if as_json:
@@ -158,15 +196,21 @@ def stories_show(
     render.echo(f"Story {s.id}: {s.label}\n{plural(s.documents, 'document')} from "
                 f"{plural(s.sources, 'outlet')}, "
                f"languages {s.languages}, {span}\n")  # fmt: skip
-    typer.echo("Timeline:")
-    typer.echo(render.to_table(["date", "outlet", "lang", "doc", "title"],
-                               [[d.published or "(no date)", d.source, d.lang or "?", d.id, d.title or ""]
+    dated = len(detail.documents) - detail.undated
+    typer.echo(f"Timeline ({dated} dated, {detail.undated} undated):")
+    typer.echo(render.to_table(["date", "date from", "outlet", "lang", "doc", "title"],
+                               [[d.published or "(no date)", _date_from(d), _outlet(d.source, d.cites),
+                                 d.lang or "?", d.id, d.title or ""]
                                 for d in detail.documents], max_width=60))  # fmt: skip
     typer.echo("\nClaims shared by two or more outlets, with who reported them first:")
     for c in detail.claims:
         first = ", ".join(c.first) + f" ({c.first_published})" if c.first else "no dated report"
+        if c.cited_by:
+            first += f", cited by {', '.join(c.cited_by)}"
         later = [
-            f"{r.outlet} ({r.published or 'no date'})" for r in c.reports if r.outlet not in c.first
+            f"{_outlet(r.outlet, r.cites)} ({r.published or 'no date'})"
+            for r in c.reports
+            if r.outlet not in c.first
         ]
         typer.echo(f"  [{c.id}] {render.cut(c.claim, 100)}")
         render.echo(f"       first: {first}; then: {', '.join(dict.fromkeys(later)) or '-'}")
@@ -177,6 +221,18 @@ def stories_show(
                                    [[claim, *("x" if o in cells else "." for o in keys)]
                                     for claim, cells in detail.coverage()]))  # fmt: skip
         render.echo("  " + "; ".join(f"{k} {o}" for o, k in keys.items()))
+
+
+def _outlet(outlet: str, cites: tuple[str, ...]) -> str:
+    """ "EADaily, citing TASS"."""
+    return f"{outlet}, citing {', '.join(cites)}" if cites else outlet
+
+
+def _date_from(d) -> str:
+    if not d.published:
+        return "-"
+    return (d.published_from or "?") + (f", {d.published_inferred} inferred"
+                                        if d.published_inferred else "")  # fmt: skip
 
 
 @claims_app.command("list")
@@ -227,7 +283,9 @@ def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
         render.echo(f"\n[{m.segment_id}] {m.source} ({m.lang}){repeat}")
         render.echo(f"  original: {m.original}")
         if m.english and m.english != m.original:
-            render.echo(f"  English:  {m.english}")
+            late = " (translated after the last align, which did not use it)" if (
+                m.english_from.startswith("translation (")) else ""  # fmt: skip
+            render.echo(f"  English:  {m.english}{late}")
         elif not m.english:
             typer.echo("  English:  (no translation)")
         if m.names:

@@ -10,6 +10,7 @@ import typer
 
 from newsalign.corpus.cli import align as cli_align
 from newsalign.corpus.cli import corpus as cli_corpus
+from newsalign.corpus.cli import documents as cli_documents
 from newsalign.corpus.cli import glossary as cli_glossary
 from newsalign.corpus.cli import publish as cli_publish
 from newsalign.corpus.cli import translate as cli_translate
@@ -57,6 +58,7 @@ app.add_typer(cli_translate.tm_app, name="tm")
 app.command("align")(cli_align.align)
 app.add_typer(cli_align.stories_app, name="stories")
 app.add_typer(cli_align.claims_app, name="claims")
+app.add_typer(cli_documents.documents_app, name="documents")
 app.add_typer(cli_publish.export_app, name="export")
 app.command("report")(cli_publish.report)
 app.command("serve")(cli_publish.serve)

@@ -79,6 +79,22 @@ def open_for_writing(db: Path | None, *, create: bool = True):
 
 
 @contextmanager
+def new_database_kept_if(db: Path | None) -> Iterator[list[bool]]:
+    """A command that may create the database: if it did and `keep[0]` is false at the end (an
+    `ingest nosuchfolder`, nothing stored), the new file goes again, so a failed command leaves
+    nothing behind. Yields `keep`, a one-item list the command sets."""
+    path = store.resolve_db_path(db)
+    existed = path.exists()
+    keep = [True]
+    try:
+        yield keep
+    finally:
+        if not existed and not keep[0]:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@contextmanager
 def output_file(path: Path | None, db: Path | None) -> Iterator:
     """Where a command writes: stdout, or `path`, never the corpus database `db` or its side
     files (see store.refuse_overwrite). A regular file is written beside itself and

@@ -10,7 +10,13 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
-from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, open_for_writing
+from newsalign.corpus.cli.common import (
+    DbOption,
+    JsonOption,
+    cli_errors,
+    new_database_kept_if,
+    open_for_writing,
+)
 from newsalign.corpus.plural import plural
 from newsalign.corpus.store import documents
 from newsalign.corpus.store import glossary as glossary_db
@@ -121,14 +127,17 @@ def ingest(
     from newsalign.corpus.ingest.run import ingest as run_ingest
 
     paths = _inputs(paths, manifest)
-    with cli_errors():
+    with cli_errors(), new_database_kept_if(db) as keep:
         candidates = _langs(langs)
         database = open_for_writing(db)
+        keep[0] = False  # until something is stored
         report = run_ingest(
             database, paths, source=source, langs=candidates,
             on_result=None if as_json else _print_result, max_bytes=_max_bytes(max_mb),
             manifest=manifest, follow_symlinks=follow_symlinks,
         )  # fmt: skip
+        keep[0] = report.run_id is not None
+        database.conn.close()
     if as_json:
         typer.echo(render.to_json(report.results))
     else:
@@ -179,7 +188,13 @@ def show(
     for key in ("id", "source", "title", "published", "lang", "path", "url", "version", "sha256",
                 "encoding", "encoding_confidence", "raw_chars", "clean_chars"):  # fmt: skip
         value = getattr(d, key)
+        if key == "published" and value:
+            value += f" ({d.published_from or '?'}" + (
+                f", {d.published_inferred} inferred)" if d.published_inferred else ")"
+            )
         render.echo(f"{key + ':':<13}{value if value is not None else '-'}")
+    if detail.cites:
+        render.echo(f"{'cites:':<13}{', '.join(detail.cites)}")
     if d.encoding_warning:
         render.echo(f"{'warning:':<13}{d.encoding_warning}")
     render.echo("\n" + d.text + "\n")

@@ -130,7 +130,7 @@ def _progress(as_json: bool):
             return
         if sys.stderr.isatty():
             if state["bar"] is None:
-                state["bar"] = typer.progressbar(length=total, label="Translating", file=sys.stderr,
+                state["bar"] = typer.progressbar(length=total, label="Translating (processed)", file=sys.stderr,
                                                  show_eta=True, show_pos=True)  # fmt: skip
                 state["bar"].__enter__()
             state["bar"].update(done - state["bar"].pos)
@@ -142,7 +142,8 @@ def _progress(as_json: bool):
             state["last"] = now
             elapsed = now - state["start"]
             eta = elapsed / done * (total - done) if done else 0
-            typer.echo(f"translated {done}/{total} segments ({done * 100 // total}%), "
+            # Processed, not translated: a segment without a model or memory entry counts too.
+            typer.echo(f"processed {done}/{total} segments ({done * 100 // total}%), "
                        f"ETA {eta:.0f} s", err=True)  # fmt: skip
 
     return update
@@ -268,11 +269,16 @@ def translate(
         if result.translated == 0 and not result.missing_models:
             typer.echo(f"Nothing to translate: every segment already has a {to} translation for "
                        "this model, glossary version and names mode.")  # fmt: skip
+        elif not result.translated:
+            typer.echo(f"Translated nothing: no model or memory entry for "
+                       f"{', '.join(result.missing_models)} (see below).")  # fmt: skip
         elif result.translated:
             typer.echo(f"Translated {plural(result.translated, 'segment')} ({result.from_memory} from memory, "
                        f"{result.from_model} by model) in {result.seconds:.1f} s; "
                        f"{result.terms_missing} expected glossary names missing (see --report); "
                        f"{result.fragment_retries} retranslated in fragments.")  # fmt: skip
+            typer.echo("`newsalign claims show` and the report show new translations after the "
+                       "next `newsalign align`.")  # fmt: skip
     for lang, reason in result.missing_models.items():
         typer.echo(f"Error: {lang}: {reason}", err=True)
     if result.missing_models:

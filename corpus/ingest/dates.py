@@ -87,3 +87,157 @@ def first_date(text: str) -> str | None:
     """ISO form of the first full date in `text`, if any."""
     dates = find_dates(text)
     return dates[0].iso if dates else None
+
+
+# --- A document's own date: precision, where it came from, a year inferred ---------------------
+
+PRECISIONS = {4: "year", 7: "month", 10: "day"}
+
+
+def precision(value: str | None) -> str | None:
+    """day, month or year for an ISO date (YYYY-MM-DD, YYYY-MM, YYYY); None for no date."""
+    return PRECISIONS.get(len(value)) if value else None
+
+
+def span(value: str) -> tuple[date, date]:
+    """The first and last day an ISO date of any precision may stand for."""
+    year = int(value[:4])
+    if len(value) == 4:
+        return date(year, 1, 1), date(year, 12, 31)
+    month = int(value[5:7])
+    if len(value) == 7:
+        end = date(year + (month == 12), month % 12 + 1, 1)
+        return date(year, month, 1), date.fromordinal(end.toordinal() - 1)
+    day = date.fromisoformat(value)
+    return day, day
+
+
+@dataclass(frozen=True)
+class DocDate:
+    """A document's date: ISO value of its precision, where it was found, and what of it was
+    inferred rather than read ("year"), if anything."""
+
+    value: str
+    source: str  # manifest, correction, html, front matter, page, dateline, url
+    inferred: str | None = None
+
+    @property
+    def precision(self) -> str | None:
+        return precision(self.value)
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """The head of an agency-style first paragraph: "МОСКВА, 27 мая. /ТАСС/.", "BERLIN (dpa) -",
+    "Baku, 29 May". `day` is "--MM-DD" when the year is not written, else a full ISO date."""
+
+    place: str
+    day: str | None
+    agency: str | None
+    end: int
+
+
+# Datelines also abbreviate Russian months ("КИШИНЕВ, 17 апр – Sputnik.").
+DATELINE_MONTHS = {**MONTH_NUMBERS, **{
+    "янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "июн": 6, "июл": 7, "авг": 8, "сен": 9,
+    "сент": 9, "окт": 10, "ноя": 11, "нояб": 11, "дек": 12,
+}}  # fmt: skip
+_DL_MONTH = r"(?P<month>" + "|".join(sorted(DATELINE_MONTHS, key=len, reverse=True)) + r")\.?"
+_PLACE = r"(?P<place>[A-ZÀ-ÞА-ЯЁ][\w'’.-]*(?:[ -][A-ZÀ-ÞА-ЯЁ][\w'’.-]*){0,2})"
+_DAY_MONTH = (r"(?:(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?i:" + _DL_MONTH + r")|(?i:"
+              + _DL_MONTH.replace("month", "month2") + r")\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?)"
+              r"(?:,?\s+(?:de\s+)?(?P<year>\d{4}))?")  # fmt: skip
+_AGENCY = r"\s*[/(](?P<{}>\w[\w .&-]{{0,30}}?)[/)]"
+# "– Sputnik." after the date: the agency's name closing the dateline.
+_DASHED = r"\s*[–—-]\s*(?P<agency3>[A-ZА-ЯЁ][\w-]{1,30})\.(?=\s)"
+_DATELINE = re.compile(
+    r"\A\s*" + _PLACE + r"(?:,\s+" + _DAY_MONTH + r"\.?(?:" + _AGENCY.format("agency") + r"|"
+    + _DASHED + r")?|" + _AGENCY.format("agency2") + r")"
+    r"\s*[.:]?\s*(?:[-–—]|\.|:|(?=[A-ZÀ-ÞА-ЯЁ\"«„]))"
+)  # fmt: skip
+
+
+def find_dateline(paragraph: str) -> Dateline | None:
+    """The dateline opening `paragraph`, if it has one: a capitalised place, then a day and
+    month (year optional) and/or an agency in slashes or brackets."""
+    m = _DATELINE.match(paragraph)
+    if not m:
+        return None
+    g = m.groupdict()
+    day = None
+    if g.get("month") or g.get("month2"):
+        month = DATELINE_MONTHS[(g.get("month") or g["month2"]).lower()]
+        number = int(g.get("day") or g["day2"])
+        try:
+            date(2000, month, number)  # a leap year: 29 February is a day
+        except ValueError:
+            return None
+        day = f"--{month:02d}-{number:02d}"
+        if g.get("year"):
+            try:
+                day = date(int(g["year"]), month, number).isoformat()
+            except ValueError:
+                return None
+    agency = (g.get("agency") or g.get("agency2") or g.get("agency3") or "").strip() or None
+    if day is None and agency is None:
+        return None
+    return Dateline(g["place"], day, agency, m.end())
+
+
+_URL_DATE = re.compile(
+    r"/(?P<year>(?:19|20)\d{2})(?P<sep>[/-])(?P<month>\d{1,2})(?:(?P=sep)(?P<day>\d{1,2}))?(?=[/-]|$)"
+    r"|/(?P<cyear>(?:19|20)\d{2})(?P<cmonth>\d{2})(?P<cday>\d{2})(?=/)"
+)
+
+
+def url_date(url: str | None) -> str | None:
+    """The date a URL's path spells (/2024/05/29/, /2024/4/17/, /2024-05-29-, /20240417/)."""
+    if not url:
+        return None
+    path = re.sub(r"^[a-z]+://[^/]+", "", url.strip(), flags=re.I)
+    for m in _URL_DATE.finditer(path):
+        year, month, day = (m.group("year"), m.group("month"), m.group("day")) if m.group("year") \
+            else (m.group("cyear"), m.group("cmonth"), m.group("cday"))  # fmt: skip
+        try:
+            if day:
+                return date(int(year), int(month), int(day)).isoformat()
+            date(int(year), int(month), 1)
+            return f"{year}-{int(month):02d}"
+        except ValueError:
+            continue
+    return None
+
+
+def choose(candidates: list[DocDate | None]) -> DocDate | None:
+    """The date to keep: candidates come most trusted first; a later one replaces an earlier
+    only when it is more precise and agrees with it (falls inside its span)."""
+    best: DocDate | None = None
+    rank = {"year": 0, "month": 1, "day": 2}
+    for c in candidates:
+        if c is None or c.precision is None:
+            continue
+        finer = best is not None and rank[c.precision] > rank[best.precision or "year"]
+        if best is None or (finer and c.value.startswith(best.value)):
+            best = c
+    return best
+
+
+def infer_year(day: str, references: list[str]) -> str | None:
+    """The full date of a year-less `day` ("--05-27"): the year that puts it nearest the middle
+    of `references` (ISO dates of any precision); None without references."""
+    middles = sorted(
+        (lambda s: s[0] + (s[1] - s[0]) / 2)(span(r)) for r in references if r and r[:4].isdigit()
+    )
+    if not middles:
+        return None
+    centre = middles[len(middles) // 2]
+    month, number = int(day[2:4]), int(day[5:7])
+    options = []
+    for year in (centre.year - 1, centre.year, centre.year + 1):
+        try:
+            options.append(date(year, month, number))
+        except ValueError:
+            continue
+    if not options:
+        return None
+    return min(options, key=lambda d: abs((d - centre).days)).isoformat()

@@ -17,10 +17,12 @@ import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError, InputError
 from newsalign.corpus.ingest.clean import BOILERPLATE
+from newsalign.corpus.ingest.dating import body_paragraphs, date_document, page_date
 from newsalign.corpus.ingest.manifest import Entry, read_manifest
 from newsalign.corpus.ingest.parse import FORMATS, parse_document
-from newsalign.corpus.store import documents
+from newsalign.corpus.store import documents, metadata
 from newsalign.corpus.store.database import RunLog, database_path, locked_error
+from newsalign.corpus.store.dating import infer_years
 from newsalign.corpus.store.glossary import version as glossary_version
 from newsalign.corpus.store.mentions import matcher
 from newsalign.glossary.files import read_limited
@@ -29,7 +31,7 @@ from newsalign.translate.langid import LanguageDetector
 ENV_MAX_INPUT_MB = "NEWSALIGN_MAX_INPUT_MB"
 DEFAULT_MAX_INPUT_MB = 10
 NOT_REGULAR = "not a regular file (a pipe, device or socket), not read"
-STATUSES = ("added", "new-version", "unchanged", "duplicate", "skipped", "failed")
+STATUSES = ("added", "new-version", "updated", "unchanged", "duplicate", "skipped", "failed")
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,7 @@ class IngestResult:
     """What happened to one input."""
 
     name: str
-    status: str  # one of STATUSES
+    status: str  # one of STATUSES (updated: metadata corrected, text unchanged)
     doc_id: int | None = None
     message: str | None = None
     warning: str | None = None
@@ -222,6 +224,7 @@ def ingest(
                         continue  # its manifest row was refused above
                     emit(_ingest_one(db, item, source, detector, run, stdin, names, limit,
                                      described.get(where)))  # fmt: skip
+                _infer_years(db, run, results)
             finally:
                 for status in STATUSES:
                     run.counts[status] = sum(r.status == status for r in results)
@@ -254,6 +257,41 @@ class _Names:
         return self.found, self.version
 
 
+def _infer_years(db, run: RunLog, results: list[IngestResult]) -> None:
+    """Years for datelines read without one, from the dates of the documents ingested with
+    them (a collection is usually one story); `align` infers again within each story."""
+    ids = [r.doc_id for r in results if r.doc_id is not None]
+    pending = ids and db.execute(
+        f"SELECT 1 FROM documents WHERE undated_day IS NOT NULL AND id IN ({','.join('?' * len(ids))})",
+        ids).fetchone()  # fmt: skip
+    if pending:
+        with run.transaction() as record:
+            if infer_years(db, [ids]):
+                record()
+
+
+def _update(db, item: InputFile, doc_id: int, entry: Entry | None, source: str | None,
+            run: RunLog) -> IngestResult:  # fmt: skip
+    """Same bytes again, with a manifest or --source: correct what they say differently."""
+    given = {"outlet": (entry.outlet if entry else None) or source,
+             "url": entry.url if entry else None, "date": entry.date if entry else None,
+             "language": entry.language if entry else None}  # fmt: skip
+    how = "manifest" if entry and entry.outlet else "option"
+    key = db.execute("SELECT doc_key FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
+    found = [c for c in metadata.changes(db, doc_id, metadata.validate(given))
+             if not metadata.stale(db, key, c.field, c.new)]  # fmt: skip
+    if not found:
+        return IngestResult(item.name, "unchanged", doc_id=doc_id,
+                            message="already ingested, nothing added")  # fmt: skip
+    with run.transaction() as record:
+        record()
+        for change in found:
+            metadata.apply(db, [change], how if change.field == "outlet" else
+                           ("manifest" if entry else "option"))  # fmt: skip
+    return IngestResult(item.name, "updated", doc_id=doc_id,
+                        message=f"{metadata.describe(found)}; text unchanged, nothing added")  # fmt: skip
+
+
 def _seen(item: InputFile, key: str, existing: tuple[int, str]) -> IngestResult:
     same = existing[1] == key
     return IngestResult(
@@ -270,6 +308,8 @@ def _ingest_one(db, item: InputFile, source, detector, run, stdin, names, limit,
         sha = hashlib.sha256(data).hexdigest()
         key = f"file:{item.path.resolve()}" if item.path else f"stdin:{sha}"
         existing = documents.find_by_hash(db, sha)
+        if existing and existing[1] == key and (entry or source):
+            return _update(db, item, existing[0], entry, source, run)
         if existing:
             return _seen(item, key, existing)
         doc = parse_document(data, item.name, detector)
@@ -278,9 +318,15 @@ def _ingest_one(db, item: InputFile, source, detector, run, stdin, names, limit,
             (entry.outlet if entry else None, "manifest"), (source, "option"),
             (doc.site, doc.site_from), (item.path.stem if item.path else "stdin", "file"))
             if v)  # fmt: skip
+        url = entry.url if entry else None
+        dating = date_document(body_paragraphs(doc), page_date(doc), url,
+                               entry.date if entry else None)  # fmt: skip
         meta = documents.DocumentMeta(
-            url=entry.url if entry else None, published=entry.date if entry else None,
+            url=url, published=dating.date.value if dating.date else None,
             language=entry.language if entry else None, outlet_from=named_by,
+            published_from=dating.date.source if dating.date else None,
+            published_inferred=dating.date.inferred if dating.date else None,
+            undated_day=dating.undated_day,
         )  # fmt: skip
         with run.transaction() as record:
             # Another process may have stored these bytes while this one parsed them.

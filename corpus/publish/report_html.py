@@ -137,13 +137,30 @@ def _timeline(view: StoryView) -> str:
         elif d.url:  # javascript:, data:, file: ... are shown, never followed
             title += f' <span class="muted">{escape(_cut(d.url, 100))}</span>'
         rows.append(
-            f'<tr><td class="date">{escape(d.published or "no date")}</td><td>{escape(d.source)}'
+            f'<tr><td class="date">{escape(d.published or "no date")}'
+            f'<br><span class="muted">{escape(_date_from(d))}</span></td>'
+            f"<td>{escape(_citing(d.source, d.cites))}"
             f'</td><td>{escape(d.lang or "?")}</td><td>{title}</td><td class="num">'
             f'{carried.get(d.id, 0)}</td><td class="num muted">{d.id}</td></tr>'
         )
-    return ('<h3>Timeline</h3><table class="timeline"><thead><tr><th>date</th><th>outlet</th>'
+    undated = view.detail.undated
+    dated = len(view.detail.documents) - undated
+    return (f'<h3>Timeline</h3><p class="meta">{dated} dated, {undated} undated (listed last); '
+            "under each date, where it came from.</p>"
+            '<table class="timeline"><thead><tr><th>date</th><th>outlet</th>'
             "<th>lang</th><th>title</th><th>shared claims</th><th>doc</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")  # fmt: skip
+
+
+def _citing(outlet: str, cites: tuple[str, ...]) -> str:
+    return f"{outlet}, citing {', '.join(cites)}" if cites else outlet
+
+
+def _date_from(d) -> str:
+    if not d.published:
+        return ""
+    return (d.published_from or "?") + (f", {d.published_inferred} inferred"
+                                        if d.published_inferred else "")  # fmt: skip
 
 
 def _coverage(view: StoryView) -> str:
@@ -170,7 +187,9 @@ def _coverage(view: StoryView) -> str:
         rows.append(f'<tr><td class="claimtext"><a href="#claim-{claim.claim.id}">C{claim.claim.id}'
                     f"</a> {escape(_cut(claim.claim.claim, SHORT))}</td>{''.join(tds)}</tr>")  # fmt: skip
     return ("<h3>Who reported what</h3><p class=\"meta\">Each row a claim, each column an outlet; "
-            "● opens that outlet's sentence, green marks the earliest dated report.</p>"
+            "● opens that outlet's sentence, green marks the first reporter (a month-only date "
+            "is never first over a day of that month; an outlet citing the first reporter is "
+            "not first).</p>"
             f'<div class="scroll"><table class="coverage"><thead><tr><th>claim</th>{head}</tr>'
             f"</thead><tbody>{''.join(rows)}</tbody></table></div>")  # fmt: skip
 
@@ -202,6 +221,8 @@ def _claim(claim: ClaimView, view: StoryView) -> str:
     c = claim.claim
     first = (f'<span class="badge first">first</span>{escape(", ".join(c.first))} '
              f"({escape(c.first_published or '')})" if c.first else "no dated report")  # fmt: skip
+    if c.cited_by:
+        first += f", cited by {escape(', '.join(c.cited_by))}"
     odd = {(d.kind, v): d.disagree for d in claim.differences for v in d.odd}
     contested = {u.label for u in view.naming if u.entity in view.contested}
     translated = any(v.report.english and v.report.english != v.report.text for v in claim.versions)
@@ -219,7 +240,7 @@ def _claim(claim: ClaimView, view: StoryView) -> str:
         badge = '<span class="badge first">first</span>' if first_here else ""
         rows.append(
             f'<tr id="s-{r.segment_id}"><td class="date">{escape(r.published or "no date")}</td>'
-            f'<td>{badge}{escape(r.outlet)} <span class="muted">({escape(r.lang or "?")}) '
+            f'<td>{badge}{escape(_citing(r.outlet, r.cites))} <span class="muted">({escape(r.lang or "?")}) '
             f'[{r.segment_id}]</span></td><td class="original" lang="{escape(r.lang or "")}">'
             f"{_highlight(r.text, v.marks, odd, contested)}</td>{english}</tr>"
         )

@@ -226,9 +226,14 @@ def _members(db, cluster_id: int) -> list[ClaimMember]:
     return [from_row(ClaimMember, row) for row in db.query(
         """
         SELECT m.segment_id, m.is_repeat, m.repeat_of, c.source, c.lang, s.text AS original,
-               c.english, c.english_from, c.facts, d.title, d.id AS doc_id
+               coalesce(c.english, t.text) AS english,
+               CASE WHEN c.english IS NULL AND t.text IS NOT NULL
+                    THEN 'translation (made after the last align)' ELSE c.english_from END
+                    AS english_from, c.facts, d.title, d.id AS doc_id
         FROM cluster_members m JOIN claims c ON c.segment_id = m.segment_id
         JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id
+        LEFT JOIN (SELECT segment_id, text, max(id) FROM translations WHERE target_lang = 'en'
+                   GROUP BY segment_id) t ON t.segment_id = m.segment_id
         WHERE m.cluster_id = ? ORDER BY c.source, m.segment_id
         """, [cluster_id])]  # fmt: skip
 

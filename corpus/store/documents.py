@@ -40,6 +40,10 @@ class DocumentMeta:
     published: str | None = None
     language: str | None = None
     outlet_from: str | None = None  # manifest, option, html, page, file
+    # Set when ingest dated the document itself (dating.py); else the manifest's date, if any.
+    published_from: str | None = None  # manifest, html, front matter, page, dateline, url
+    published_inferred: str | None = None  # 'year' when the year was inferred
+    undated_day: str | None = None  # '--MM-DD' read without a year
 
 
 def find_by_hash(db: sqlite_utils.Database, sha256: str) -> tuple[int, str] | None:
@@ -97,7 +101,10 @@ def insert_document(
                 "ingested_at": now(),
                 "url": meta.url,
                 "outlet_from": meta.outlet_from,
-                "published_from": "manifest" if meta.published else doc.published_from,
+                "published_from": meta.published_from
+                or ("manifest" if meta.published else doc.published_from),
+                "published_inferred": meta.published_inferred,
+                "undated_day": meta.undated_day,
             }  # fmt: skip
         )
         .last_pk
@@ -132,6 +139,16 @@ def insert_document(
         ),
         batch_size=500,
     )
+    if previous:  # the corrections a person made to the earlier version hold for this one
+        from newsalign.corpus.store.metadata import reapply
+
+        given = {
+            "outlet": source if meta.outlet_from in ("manifest", "option") else None,
+            "url": meta.url,
+            "language": meta.language,
+            "date": meta.published if meta.published_from == "manifest" else None,
+        }
+        reapply(db, doc_id, key, {f: v for f, v in given.items() if v})
     kept = db.execute(
         "SELECT id, text FROM segments WHERE doc_id = ? AND kind != 'boilerplate'", [doc_id]
     )
@@ -225,10 +242,13 @@ def show(db: sqlite_utils.Database, ref: str) -> DocumentDetail:
         "lang_prob, lang_method, text FROM segments WHERE doc_id = ? ORDER BY idx",
         [doc.id],
     )
+    from newsalign.corpus.store.citations import cites_of
+
     return DocumentDetail(
         doc,
         tuple(from_row(Paragraph, p) for p in paragraphs),
         tuple(from_row(Segment, s) for s in segments),
+        cites_of(db, [doc.id]).get(doc.id, ()),
     )
 
 

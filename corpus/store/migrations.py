@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from newsalign.corpus.store.migrations_0014 import m0014_dates_and_corrections
+
 MIGRATIONS_TABLE = "_newsalign_migrations"
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
@@ -396,6 +398,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0007_run_processes", m0007_run_processes),
     ("0008_metadata_and_decisions", m0008_metadata_and_decisions),
     ("0009_encoding_confidence", m0009_encoding_confidence),
+    ("0014_dates_and_corrections", m0014_dates_and_corrections),
 ]
 
 

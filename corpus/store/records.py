@@ -75,7 +75,9 @@ class Document:
     url: str | None = None
     encoding_confidence: float | None = None
     outlet_from: str | None = None
-    published_from: str | None = None
+    published_from: str | None = None  # manifest, correction, html, page, dateline, url...
+    published_inferred: str | None = None  # "year" when the year was inferred
+    undated_day: str | None = None  # "--MM-DD" read without a year
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,14 @@ class DocumentDetail:
     document: Document
     paragraphs: tuple[Paragraph, ...]
     segments: tuple[Segment, ...]
+    cites: tuple[str, ...] = ()  # outlets it names as its source
 
     def as_json(self) -> dict[str, Any]:
-        return {**dataclasses.asdict(self.document), "paragraphs": as_dict(self.paragraphs),
+        from newsalign.corpus.ingest.dates import precision
+
+        return {**dataclasses.asdict(self.document),
+                "published_precision": precision(self.document.published),
+                "cites": list(self.cites), "paragraphs": as_dict(self.paragraphs),
                 "segments": as_dict(self.segments)}  # fmt: skip
 
 
@@ -284,6 +291,10 @@ class StoryDocument:
     title: str | None
     url: str | None
     lead: str | None = None  # its first body sentence
+    published_from: str | None = None
+    published_inferred: str | None = None
+    precision: str | None = None  # day, month or year; None when undated
+    cites: tuple[str, ...] = ()  # outlets it names as its source
 
 
 @dataclass(frozen=True)
@@ -297,12 +308,17 @@ class Report:
     lang: str | None
     text: str
     english: str | None
+    cites: tuple[str, ...] = ()  # outlets its article names as its source
 
 
 @dataclass(frozen=True)
 class StoryClaim:
     """A shared claim of a story: its reports in order of publication (undated last), who
-    reported it first (the outlets of the earliest date), and the claim in English if any."""
+    reported it first, and the claim in English if any.
+
+    First is decided on what is known (store/first.py): the earliest date, a month-only date
+    never first over a day of that month; an outlet cited by a report counts as reporting it
+    by that report's date, and an outlet citing another first reporter is not first itself."""
 
     id: int
     claim: str
@@ -310,6 +326,7 @@ class StoryClaim:
     reports: tuple[Report, ...]
     first: tuple[str, ...]
     first_published: str | None
+    cited_by: tuple[str, ...] = ()  # outlets that carry the claim citing a first reporter
 
 
 @dataclass(frozen=True)
@@ -320,6 +337,7 @@ class StoryDetail:
     documents: tuple[StoryDocument, ...]
     claims: tuple[StoryClaim, ...]
     outlets: tuple[str, ...]
+    undated: int = 0  # documents without any date
 
     def coverage(self) -> list[tuple[int, dict[str, Report]]]:
         """Claims by outlets: per claim, the first report of each outlet that carried it."""

@@ -7,7 +7,10 @@ from collections import defaultdict
 import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.ingest.dates import precision
+from newsalign.corpus.store.citations import cites_of
 from newsalign.corpus.store.claims import summary_sentence
+from newsalign.corpus.store.first import first_reporters
 from newsalign.corpus.store.records import (
     Report,
     ReviewLink,
@@ -19,6 +22,10 @@ from newsalign.corpus.store.records import (
 )
 
 UNDATED = "9999"  # sorts undated reports last
+# A month-only or year-only date sorts after the days it may stand for ("2024-04" after
+# "2024-04-17"): when in April it appeared is not known.
+_BY_DATE = ("CASE length(d.published) WHEN 7 THEN d.published || '-99' WHEN 4 THEN "
+            "d.published || '-99-99' ELSE coalesce(d.published, ?) END")  # fmt: skip
 
 
 def list_stories(db: sqlite_utils.Database) -> list[StorySummary]:
@@ -42,42 +49,45 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
     summary = next((s for s in list_stories(db) if s.id == story_id), None)
     if summary is None:
         raise CorpusError(f"no story {story_id} (see `newsalign stories`)")
-    documents = tuple(
-        from_row(StoryDocument, r)
-        for r in db.query(
-            "SELECT d.id, d.source, d.lang, d.published, d.title, d.url, (SELECT b.text FROM "
+    rows = list(db.query(
+            "SELECT d.id, d.source, d.lang, d.published, d.title, d.url, d.published_from, "
+            "d.published_inferred, (SELECT b.text FROM "
             "segments b WHERE b.doc_id = d.id AND b.kind = 'body' ORDER BY b.idx LIMIT 1) AS lead "
             "FROM documents d "
             "JOIN story_documents sd ON sd.doc_id = d.id WHERE sd.story_id = ? "
-            "ORDER BY coalesce(d.published, ?), d.source, d.id", [story_id, UNDATED]
-        )
+            f"ORDER BY {_BY_DATE}, d.source, d.id", [story_id, UNDATED]))  # fmt: skip
+    cites = cites_of(db, [r["id"] for r in rows])
+    documents = tuple(
+        from_row(StoryDocument, r, cites=cites.get(r["id"], ()), precision=precision(r["published"]))
+        for r in rows
     )  # fmt: skip
     reports: dict[int, list[Report]] = defaultdict(list)
     for row in db.query(
-        """
+        f"""
         SELECT m.cluster_id, d.source AS outlet, d.id AS doc_id, s.id AS segment_id,
-               d.published, s.lang, s.text, c.english
+               d.published, s.lang, s.text, coalesce(c.english, (SELECT t.text FROM translations t
+               WHERE t.segment_id = s.id AND t.target_lang = 'en' ORDER BY t.id DESC LIMIT 1))
+               AS english
         FROM cluster_members m JOIN clusters k ON k.id = m.cluster_id
         JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id
         LEFT JOIN claims c ON c.segment_id = s.id
         WHERE k.story_id = ? AND k.sources >= ? AND m.is_repeat = 0
-        ORDER BY coalesce(d.published, ?), d.source, s.id
+        ORDER BY {_BY_DATE}, d.source, s.id
         """,
         [story_id, min_sources, UNDATED],
     ):
         cluster_id = row.pop("cluster_id")
-        reports[cluster_id].append(from_row(Report, row))
+        reports[cluster_id].append(from_row(Report, row, cites=cites.get(row["doc_id"], ())))
     claims = []
     for cluster_id, items in reports.items():
-        dated = [r.published for r in items if r.published]
-        first_date = min(dated) if dated else None
-        first = tuple(sorted({r.outlet for r in items if first_date and r.published == first_date}))
+        first = first_reporters(items)
         lead = summary_sentence((r.segment_id, r.english, r.text) for r in items)
-        claims.append(StoryClaim(cluster_id, lead, len({r.outlet for r in items}),
-                                 tuple(items), first, first_date))  # fmt: skip
+        claims.append(StoryClaim(cluster_id, lead, len({r.outlet for r in items}), tuple(items),
+                                 first.outlets, first.published, first.cited_by))  # fmt: skip
     claims.sort(key=lambda c: (-c.sources, c.first_published or UNDATED, c.id))
     outlets = tuple(dict.fromkeys(d.source for d in documents))
-    return StoryDetail(summary, documents, tuple(claims), outlets)
+    undated = sum(d.published is None for d in documents)
+    return StoryDetail(summary, documents, tuple(claims), outlets, undated)
 
 
 def review_links(db: sqlite_utils.Database, story_id: int, limit: int = 30) -> list[ReviewLink]:
