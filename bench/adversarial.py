@@ -25,7 +25,8 @@ from pathlib import Path
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from newsalign.corpus.align.features import fact_spans  # noqa: E402
-from newsalign.corpus.ingest.clean import clean_markdown, clean_text  # noqa: E402
+from newsalign.corpus.ingest.clean import clean_text
+from newsalign.corpus.ingest.markup import clean_markdown  # noqa: E402
 from newsalign.corpus.ingest.segment import split_sentences  # noqa: E402
 
 STORIES = Path(__file__).resolve().parents[1].parent / "shared" / "stories"

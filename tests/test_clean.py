@@ -1,11 +1,5 @@
-from newsalign.corpus.ingest.clean import (
-    BODY,
-    BOILERPLATE,
-    TITLE,
-    clean_html,
-    clean_markdown,
-    clean_text,
-)
+from newsalign.corpus.ingest.clean import BODY, BOILERPLATE, TITLE, clean_text
+from newsalign.corpus.ingest.markup import clean_html, clean_markdown
 from tests.helpers import EXAMPLES, seed
 
 # The article body of seed 001, paragraph by paragraph (first words): every one must survive.

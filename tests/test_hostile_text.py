@@ -11,7 +11,8 @@ import unicodedata
 import pytest
 
 from newsalign.corpus.align.features import fact_spans
-from newsalign.corpus.ingest.clean import clean_markdown, clean_text
+from newsalign.corpus.ingest.clean import clean_text
+from newsalign.corpus.ingest.markup import clean_markdown
 from newsalign.corpus.ingest.segment import split_sentences
 from newsalign.glossary.io import COLUMNS
 from tests.helpers import fetch

@@ -8,16 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsalign.corpus.errors import InputError
-from newsalign.corpus.ingest.clean import (
-    BODY,
-    BOILERPLATE,
-    TITLE,
-    Cleaned,
-    clean_html,
-    clean_markdown,
-    clean_text,
-)
+from newsalign.corpus.ingest.clean import BODY, BOILERPLATE, TITLE, Cleaned, clean_text
 from newsalign.corpus.ingest.decode import decode_bytes
+from newsalign.corpus.ingest.markup import clean_html, clean_markdown
 from newsalign.corpus.ingest.segment import split_sentences
 from newsalign.glossary.textnorm import nfc
 from newsalign.translate.langid import LanguageDetector, assign_languages
