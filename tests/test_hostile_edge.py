@@ -212,13 +212,13 @@ def test_init_on_a_full_disk_leaves_no_database_behind(tmp_path) -> None:
 
 
 def test_disk_full_on_a_real_small_disk(tmp_path) -> None:
-    with mounted(tmp_path, 1024) as disk:
+    with mounted(tmp_path, 2048) as disk:
         db = disk / "corpus.db"
         assert run("ingest", str(SEEDS), "--db", str(db)).returncode == 0
         before = dump(db)
         article = tmp_path / "long.txt"
         article.write_text("\n\n".join(f"The railway to Khankendi carried {i} tonnes of cement "
-                                         "on Monday, officials said." for i in range(1500)))  # fmt: skip
+                                         "on Monday, officials said." for i in range(6000)))  # fmt: skip
         line = one_line_error(run("ingest", str(article), "--db", str(db)), 1)
         assert "no space left on device" in line, line
         assert dump(db) == before

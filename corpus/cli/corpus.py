@@ -130,14 +130,17 @@ def ingest(
     with cli_errors(), new_database_kept_if(db) as keep:
         candidates = _langs(langs)
         database = open_for_writing(db)
-        keep[0] = False  # until something is stored
-        report = run_ingest(
-            database, paths, source=source, langs=candidates,
-            on_result=None if as_json else _print_result, max_bytes=_max_bytes(max_mb),
-            manifest=manifest, follow_symlinks=follow_symlinks,
-        )  # fmt: skip
-        keep[0] = report.run_id is not None
-        database.conn.close()
+        try:
+            report = run_ingest(
+                database, paths, source=source, langs=candidates,
+                on_result=None if as_json else _print_result, max_bytes=_max_bytes(max_mb),
+                manifest=manifest, follow_symlinks=follow_symlinks,
+            )  # fmt: skip
+        finally:
+            # A new database is kept when something was stored, even if the run was then
+            # interrupted (a run row is written with the first change).
+            keep[0] = documents.has_runs(database)
+            database.conn.close()
     if as_json:
         typer.echo(render.to_json(report.results))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -264,3 +265,12 @@ def summaries(db: sqlite_utils.Database) -> list[DocumentSummary]:
         """
     )
     return [from_row(DocumentSummary, r) for r in rows]
+
+
+def has_runs(db: sqlite_utils.Database) -> bool:
+    """Whether any command has stored something (a run row is written with the first change);
+    True when that cannot be read, so a database is never removed on a doubt."""
+    try:
+        return db.execute("SELECT 1 FROM runs LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return True
