@@ -49,8 +49,9 @@ def score_line(label: str, ev) -> str:
             f"de/en: P {d.precision:.3f} R {d.recall:.3f} F1 {d.f1:.3f}")  # fmt: skip
 
 
-def clusters_from(n, docs, i, j, p, threshold):
-    """Clusters as the engine makes them: pairs above the floor, each sentence's most probable."""
+def clusters_from(n, docs, i, j, p, threshold, overlap=None):
+    """Clusters as the engine makes them: pairs above the floor, each sentence's most probable;
+    `overlap`: the threshold of the overlap pass (None: the engine's, 0: no overlap pass)."""
     from newsalign.corpus.align import cluster, engine
     from newsalign.corpus.align.pairs import _top_per_sentence
 
@@ -60,7 +61,11 @@ def clusters_from(n, docs, i, j, p, threshold):
     i, j, p = i[top], j[top], p[top]
 
     groups = cluster.average_link(n, docs, i, j, p, threshold)
-    return [[m.index for m in g] for g in cluster.with_repeats(groups, docs, i, j, p, threshold)]
+    members = cluster.with_repeats(groups, docs, i, j, p, threshold)
+    overlap = engine.OVERLAP if overlap is None else overlap
+    if overlap:
+        members = cluster.with_overlaps(members, docs, i, j, p, overlap)
+    return [[m.index for m in g] for g in members]
 
 
 def grouped_cv(data, labelled, extra, features, threshold, seed=0):

@@ -109,9 +109,11 @@ def prepare(
     lead_rows, lead_vectors = [], [views[next(iter(views))]]
     title_vectors = load_vectors(db, first.name, lead_texts) if lead_texts else None
     offset = len(claims)
+    # Leads read titles from the documents; a headline claim is not counted a second time.
     by_doc: dict[int, list[int]] = {}
     for index, claim in enumerate(claims):
-        by_doc.setdefault(claim.doc, []).append(index)
+        if not claim.headline:
+            by_doc.setdefault(claim.doc, []).append(index)
     documents = []
     for d in docs:
         rows = tuple(range(offset, offset + len(titles[d.id]))) + tuple(
@@ -223,7 +225,7 @@ def decided_pairs(
 def _claim_row(c: Claim) -> claims_db.ClaimRow:
     source = "original" if c.english == c.text else ("translation" if c.english else "none")
     return claims_db.ClaimRow(c.id, c.doc, c.source, c.lang, c.english, source,
-                              tuple(sorted(c.entities)), c.facts.as_dict())  # fmt: skip
+                              tuple(sorted(c.entities)), c.facts.as_dict(), c.headline)  # fmt: skip
 
 
 def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticModel):
@@ -238,14 +240,19 @@ def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticMod
             _label(members, story, claims), tuple(d.id for d in members), len({d.source for d in members}),
             ",".join(sorted({d.lang or "?" for d in members})),
             dates[0] if dates else None, dates[-1] if dates else None))  # fmt: skip
-        where = {m.index: k for k, c in enumerate(story.clusters) for m in c}
+        # A sentence may be in several claims; a link belongs to the first claim holding both.
+        where: dict[int, list[int]] = {}
+        for k, c in enumerate(story.clusters):
+            for m in c:
+                where.setdefault(m.index, []).append(k)
         first_cluster = len(clusters)
         probabilities: dict[int, list[float]] = {}
         per_claim_review: dict[int, int] = {}
         order = np.argsort(-story.edges.p, kind="stable")
         for e in order:
             a, b, p = int(story.edges.i[e]), int(story.edges.j[e]), float(story.edges.p[e])
-            inside = where.get(a) is not None and where.get(a) == where.get(b)
+            shared = [k for k in where.get(a, ()) if k in where.get(b, ())]
+            inside = bool(shared)
             if not inside:
                 if (
                     p < engine.REVIEW
@@ -256,13 +263,14 @@ def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticMod
                 per_claim_review[a] = per_claim_review.get(a, 0) + 1
                 per_claim_review[b] = per_claim_review.get(b, 0) + 1
             else:
-                probabilities.setdefault(where[a], []).append(p)
+                for k in shared:
+                    probabilities.setdefault(k, []).append(p)
             x = story.edges.X[e]
             evidence = {name: round(float(v), 4) for name, v in zip(model.features, x, strict=True)}
             links.append(claims_db.LinkRow(
                 claims[a].id, claims[b].id, p, float(first_view[a] @ first_view[b]),
                 evidence.get("gap", 0.0) / 10, model.contributions(x), evidence,
-                first_cluster + where[a] if inside else None))  # fmt: skip
+                first_cluster + shared[0] if inside else None))  # fmt: skip
         for k, group in enumerate(story.clusters):
             indexes = [m.index for m in group]
             ps = probabilities.get(k, [])

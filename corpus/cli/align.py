@@ -200,7 +200,8 @@ def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
                f"languages {data.languages}, mean probability of its links {data.score}")  # fmt: skip
     for m in data.members:
         repeat = f" (repeats [{m.repeat_of}])" if m.is_repeat else ""
-        typer.echo(f"\n[{m.segment_id}] {m.source} ({m.lang}){repeat}")
+        headline = " headline" if m.headline else ""
+        typer.echo(f"\n[{m.segment_id}] {m.source} ({m.lang}){headline}{repeat}")
         typer.echo(f"  original: {m.original}")
         if m.english and m.english != m.original:
             typer.echo(f"  English:  {m.english}")

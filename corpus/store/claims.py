@@ -28,16 +28,18 @@ from newsalign.corpus.store.records import (
 
 
 def candidate_rows(db: sqlite_utils.Database, target: str = "en") -> list[tuple]:
-    """Body sentences of current documents: (segment id, document id, source, language, text,
-    English text: the original, or the newest translation into `target`), in id order."""
+    """Title and body sentences of current documents: (segment id, document id, source,
+    language, text, English text: the original, or the newest translation into `target`,
+    kind: title or body), in id order."""
     return db.execute(
         """
         SELECT s.id, s.doc_id, s.source, s.lang, s.text,
                CASE WHEN s.lang = :target THEN s.text ELSE (
                    SELECT t.text FROM translations t WHERE t.segment_id = s.id
-                   AND t.target_lang = :target ORDER BY t.id DESC LIMIT 1) END
+                   AND t.target_lang = :target ORDER BY t.id DESC LIMIT 1) END,
+               s.kind
         FROM text_segments s
-        WHERE s.kind = 'body'
+        WHERE s.kind IN ('title', 'body')
         ORDER BY s.id
         """,
         {"target": target},
@@ -92,6 +94,7 @@ class ClaimRow:
     english_from: str  # original, translation or none
     entities: tuple[int, ...]
     facts: dict[str, Any]
+    headline: bool = False  # the article's title
 
 
 @dataclass(frozen=True)
@@ -158,9 +161,10 @@ def replace_alignment(
         db.execute(f"DELETE FROM {table}")
     db.conn.executemany(
         "INSERT INTO claims (segment_id, doc_id, source, lang, english, english_from, entities, "
-        "facts, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "facts, run_id, headline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(c.segment_id, c.doc_id, c.source, c.lang, c.english, c.english_from,
-          json.dumps(list(c.entities)), json.dumps(c.facts), run_id) for c in claims],
+          json.dumps(list(c.entities)), json.dumps(c.facts), run_id, int(c.headline))
+         for c in claims],
     )  # fmt: skip
     for story_id, s in zip(story_ids, stories, strict=True):
         db.execute(
@@ -214,7 +218,7 @@ def _members(db, cluster_id: int) -> list[ClaimMember]:
     return [from_row(ClaimMember, row) for row in db.query(
         """
         SELECT m.segment_id, m.is_repeat, m.repeat_of, c.source, c.lang, s.text AS original,
-               c.english, c.english_from, c.facts, d.title, d.id AS doc_id
+               c.english, c.english_from, c.facts, d.title, d.id AS doc_id, c.headline
         FROM cluster_members m JOIN claims c ON c.segment_id = m.segment_id
         JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id
         WHERE m.cluster_id = ? ORDER BY c.source, m.segment_id

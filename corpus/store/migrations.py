@@ -381,6 +381,16 @@ def m0009_encoding_confidence(db: sqlite_utils.Database) -> None:
     )
 
 
+def m0013_headline_claims(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- Titles are aligned as claims too (a headline states the story's claim more often
+        -- than any sentence); this marks them, so a reader sees which member is a headline.
+        ALTER TABLE claims ADD COLUMN headline INTEGER NOT NULL DEFAULT 0;
+        """
+    )
+
+
 def text_hash(text: str) -> str:
     """The key of a text in caches: SHA-256 of its UTF-8 bytes, hex."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -396,6 +406,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0007_run_processes", m0007_run_processes),
     ("0008_metadata_and_decisions", m0008_metadata_and_decisions),
     ("0009_encoding_confidence", m0009_encoding_confidence),
+    ("0013_headline_claims", m0013_headline_claims),
 ]
 
 

@@ -388,6 +388,7 @@ class ClaimMember:
     title: str | None
     doc_id: int
     names: tuple[NameUsed, ...] = field(default=())
+    headline: int = 0  # 1: the member is the article's title
 
 
 @dataclass(frozen=True)
