@@ -158,6 +158,13 @@ def main() -> int:
         cl = clusters_from(n, docs, w_pairs.edges.i, w_pairs.edges.j, p, threshold)
         runs[label] = (evaluate(w_gold, {s.id: s for s in w_sent}, cl), p)
         print(score_line(label, runs[label][0]))
+    single = clusters_from(n, docs, w_pairs.edges.i, w_pairs.edges.j, p, threshold, overlap=0)
+    print(
+        score_line("  one claim per sentence", evaluate(w_gold, {s.id: s for s in w_sent}, single))
+    )
+    headlines = {k for k, x in enumerate(withdrawal.claims) if x.headline}
+    print(score_line("  headline members not scored", evaluate(
+        w_gold, {s.id: s for s in w_sent}, [[x for x in c if x not in headlines] for c in cl])))  # fmt: skip
     others = fit(s_pairs.edges.X, s_pairs.y, features)  # the seeds' story only
     p = others.predict(w_pairs.edges.X)
     cl = clusters_from(n, docs, w_pairs.edges.i, w_pairs.edges.j, p, threshold)
@@ -233,6 +240,8 @@ def main() -> int:
     for s in result.stories:
         print(f"  story of {len(s.documents)} articles: "
               + ", ".join(sorted(c_files.get(d, "?")[:12] for d in s.documents)))  # fmt: skip
+    for line in story_scores([[Path(c_paths[d]) for d in s.documents] for s in result.stories]):
+        print("  " + line)
     for c in sorted(result.clusters, key=len, reverse=True)[: args.show]:
         print(f"  claim of {len(c)} sentences:")
         for m in c[:6]:
@@ -252,7 +261,43 @@ def main() -> int:
         print("  " + ", ".join(f"{k} {v}" for k, v in folders.most_common())
               + ("  [" + " ".join(Path(m_paths[mixed.data.documents[k].id]).name[:3] for k in g) + "]"
                  if folders.get("seeds") else ""))  # fmt: skip
+    names = [Path(m_paths[d.id]) for d in mixed.data.documents]
+    print("  (shipped story model, fitted on the withdrawal and consulate folders: in sample)")
+    for line in story_scores([[names[k] for k in g] for g in groups]):
+        print("  " + line)
     return 0
+
+
+def story_of(path: Path) -> str:
+    """The true story of a file, from shared/stories/README.md: the folder is the story;
+    seeds 000-002 belong to consulate; seeds 003 and 004 are each their own."""
+    if path.parent.name == "seeds":
+        return "consulate" if path.name[:3] in ("000", "001", "002") else f"seed {path.name[:3]}"
+    return path.parent.name
+
+
+def story_scores(groups: list[list[Path]]) -> list[str]:
+    """Per true story: the produced group holding most of its articles; purity (the share of
+    that group's articles that belong to the story), completeness (the share of the story's
+    articles in it), and the articles left out or let in."""
+    truth = Counter(story_of(p) for g in groups for p in g)
+    lines = []
+    for story in sorted(truth, key=lambda s: (-truth[s], s)):
+        best = max(groups, key=lambda g: sum(story_of(p) == story for p in g))
+        inside = sum(story_of(p) == story for p in best)
+        out = [p.name[:14] for g in groups if g is not best for p in g if story_of(p) == story]
+        intruders = Counter(story_of(p) for p in best if story_of(p) != story)
+        lines.append(
+            f"{story:<11} purity {inside / len(best):.2f} ({inside}/{len(best)}), completeness "
+            f"{inside / truth[story]:.2f} ({inside}/{truth[story]})"
+            + (f"; left out: {', '.join(out)}" if out else "")
+            + (
+                "; with " + ", ".join(f"{k} ({v})" for k, v in intruders.items())
+                if intruders
+                else ""
+            )
+        )
+    return lines
 
 
 if __name__ == "__main__":

@@ -74,5 +74,16 @@ def test_titles_are_aligned_as_claims_marked_as_headlines(cli, db_path) -> None:
     body = fetch(db_path, "SELECT count(*) FROM claims WHERE headline = 0")[0][0]
     assert body > 10
     claims = json.loads(cli("claims", "list", "--json").output)
-    shown = json.loads(cli("claims", "show", str(claims[0]["id"]), "--json").output)
-    assert all(m["headline"] in (0, 1) for m in shown["members"])
+    first, second = claims[0]["id"], claims[1]["id"]
+    shown = json.loads(cli("claims", "show", str(first), "--json").output)
+    assert all(m["headline"] in (0, 1) and m["also_in"] == [] for m in shown["members"])
+    # A sentence in two claims: each claim names the other beside it.
+    import sqlite3
+
+    member = shown["members"][0]["segment_id"]
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO cluster_members (cluster_id, segment_id) VALUES (?, ?)",
+                     (second, member))  # fmt: skip
+    shown = json.loads(cli("claims", "show", str(first), "--json").output)
+    assert [m["also_in"] for m in shown["members"] if m["segment_id"] == member] == [[second]]
+    assert f"also in claim {first}" in cli("claims", "show", str(second)).output

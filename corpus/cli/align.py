@@ -201,7 +201,8 @@ def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
     for m in data.members:
         repeat = f" (repeats [{m.repeat_of}])" if m.is_repeat else ""
         headline = " headline" if m.headline else ""
-        typer.echo(f"\n[{m.segment_id}] {m.source} ({m.lang}){headline}{repeat}")
+        also = f" (also in claim {', '.join(map(str, m.also_in))})" if m.also_in else ""
+        typer.echo(f"\n[{m.segment_id}] {m.source} ({m.lang}){headline}{repeat}{also}")
         typer.echo(f"  original: {m.original}")
         if m.english and m.english != m.original:
             typer.echo(f"  English:  {m.english}")

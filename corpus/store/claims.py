@@ -242,9 +242,17 @@ def show_claim(db: sqlite_utils.Database, cluster_id: int) -> ClaimDetail:
     links = db.query(
         "SELECT a_segment_id, b_segment_id, score, cosine, margin, contributions, method, evidence "
         "FROM alignments WHERE cluster_id = ? ORDER BY score DESC", [cluster_id])  # fmt: skip
+    also: dict[int, list[int]] = defaultdict(list)
+    for segment_id, other in db.execute(
+        f"""SELECT segment_id, cluster_id FROM cluster_members WHERE cluster_id != ?
+            AND segment_id IN ({",".join(str(m.segment_id) for m in members)})
+            ORDER BY cluster_id""", [cluster_id]
+    ):  # fmt: skip
+        also[segment_id].append(other)
     return from_row(
         ClaimDetail, cluster,
-        members=tuple(dataclasses.replace(m, names=tuple(names.get(m.segment_id, ())))
+        members=tuple(dataclasses.replace(m, names=tuple(names.get(m.segment_id, ())),
+                                          also_in=tuple(also.get(m.segment_id, ())))
                       for m in members),
         alignments=tuple(from_row(Link, row) for row in links),
     )  # fmt: skip

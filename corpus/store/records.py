@@ -389,6 +389,7 @@ class ClaimMember:
     doc_id: int
     names: tuple[NameUsed, ...] = field(default=())
     headline: int = 0  # 1: the member is the article's title
+    also_in: tuple[int, ...] = field(default=())  # the other claims this sentence asserts
 
 
 @dataclass(frozen=True)
