@@ -203,6 +203,8 @@ def main() -> int:
     files = {int(d): Path(s_paths[int(d)]).name[:3] for d in seeds.data.docs}
     groups = [sorted(files.get(d, "?") for d in s.documents) for s in result.stories]
     print(f"\nseeds: stories {groups} (expected [000, 001, 002], [003], [004])")
+    for line in story_scores([[Path(s_paths[d]) for d in s.documents] for s in result.stories]):
+        print("  " + line)
     clusters = [[m.index for m in c] for c in result.clusters]
     ev = evaluate(s_gold, {s.id: s for s in s_sent}, clusters)
     print(score_line("fitted on withdrawal only", ev))
@@ -225,6 +227,15 @@ def main() -> int:
         for a, b, q in zip(s.edges.i, s.edges.j, s.edges.p, strict=True):
             s_prob[(int(a), int(b))] = float(q)
     show_pairs("wrong pairs", list(ev.wrong), s_sent, s_prob, args.show)
+
+    from newsalign.corpus.align import stories as story_grouping
+
+    alone = story_grouping.group(withdrawal.data.documents, withdrawal.data.lead_vectors,
+                                 shipped("stories"))  # fmt: skip
+    print("\nwithdrawal alone, story grouping (shipped story model):")
+    for line in story_scores([[Path(w_paths[withdrawal.data.documents[k].id]) for k in g]
+                              for g in alone]):  # fmt: skip
+        print("  " + line)
 
     # --- consulate ----------------------------------------------------------------------------
     consulate, c_paths = training.load_corpus(
@@ -252,7 +263,6 @@ def main() -> int:
     mixed, m_paths = training.load_corpus(args.cache / "mixed.db",
                                           [STORIES / "withdrawal", STORIES / "consulate", SHARED / "seeds"],
                                           embedders)  # fmt: skip
-    from newsalign.corpus.align import stories as story_grouping
 
     groups = story_grouping.group(mixed.data.documents, mixed.data.lead_vectors, shipped("stories"))
     print("\nstory grouping of withdrawal + consulate + seeds (each group: articles per folder):")
