@@ -243,3 +243,17 @@ def test_migration_12_keeps_decisions_and_allows_detach(db_path) -> None:
     migrated.execute("INSERT INTO decision_pairs VALUES (4, 'detach', 'a', 'h1', 'a', 'h1')")
     migrated.execute("DELETE FROM decisions WHERE id = 3")
     assert migrated.execute("SELECT count(*) FROM decision_pairs").fetchone() == (1,)
+
+
+def test_a_claim_an_undo_rebuilds_gets_its_old_id_back(db_path) -> None:
+    from newsalign.corpus.store import numbering
+
+    db = store.open_db(db_path, create=True)
+    a = frozenset({("d1", "x"), ("d2", "y"), ("d3", "z"), ("d4", "w")})
+    halves = [frozenset({("d1", "x"), ("d2", "y")}), frozenset({("d3", "z"), ("d4", "w")})]
+    assert numbering.keep_ids(db, "clusters", {}, [a]) == [1]
+    # A correction splits claim 1 in halves: neither holds more than half of it.
+    assert numbering.keep_ids(db, "clusters", {1: a}, halves) == [2, 3]
+    # Undone: the same members come back as claim 1, not as a new claim 4.
+    assert numbering.keep_ids(db, "clusters", {2: halves[0], 3: halves[1]}, [a]) == [1]
+    assert numbering.keep_ids(db, "clusters", {1: a}, [frozenset({("d9", "q")})]) == [4]

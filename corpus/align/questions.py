@@ -21,6 +21,7 @@ from newsalign.corpus.align.bridge import Bridge
 from newsalign.corpus.align.embed import Embedder
 from newsalign.corpus.align.model import load_file, shipped
 from newsalign.corpus.align.run import (
+    Prepared,
     decided_pairs,
     embedders_for,
     last_settings,
@@ -74,9 +75,11 @@ def open_questions(
     story: int | None = None,
     skip: Collection[tuple[int, int]] = (),
     embedders: dict[str, Embedder] | None = None,
+    prepared: Prepared | None = None,
 ) -> list[Question]:
     """The questions worth asking now, best first (`skip`: sentence pairs to leave out, e.g.
-    skipped in this session). Needs an alignment; an unknown story is refused."""
+    skipped in this session). Needs an alignment; an unknown story is refused. A review
+    session passes its loaded `embedders` and `prepared` claims (answers change neither)."""
     if (
         db.execute("SELECT 1 FROM runs WHERE command = 'align' AND status = 'ok'").fetchone()
         is None
@@ -94,7 +97,7 @@ def open_questions(
         if settings.weights
         else (shipped("claims"), shipped("stories"))
     )
-    prepared = prepare(db, embedders)
+    prepared = prepared or prepare(db, embedders)
     bridge = Bridge.load() if settings.bridge and "bridge" in claim_model.features else None
     must, cannot, _ = decided_pairs(db, prepared.claims)
     result = engine.align_claims(prepared.data, claim_model, story_model,

@@ -50,12 +50,13 @@ def review(
 def _interactive(db, story: int | None) -> None:
     from newsalign.corpus.align.corrections import correct, withdraw
     from newsalign.corpus.align.questions import open_questions
-    from newsalign.corpus.align.run import embedders_for, last_settings
+    from newsalign.corpus.align.run import embedders_for, last_settings, prepare
 
     with cli_errors():
         database = store.open_db(db)
         embedders = embedders_for(last_settings(database))
         questions = open_questions(database, story=story, embedders=embedders)
+        prepared = prepare(database, embedders)  # the claims and vectors: answers change neither
     answered: list[int] = []  # decision ids of this session, for undo
     skipped: set[tuple[int, int]] = set()
     while questions:
@@ -87,7 +88,8 @@ def _interactive(db, story: int | None) -> None:
             else:
                 typer.echo(f"  answer with {ANSWERS}")
                 continue
-            questions = open_questions(database, story=story, skip=skipped, embedders=embedders)
+            questions = open_questions(database, story=story, skip=skipped, embedders=embedders,
+                                       prepared=prepared)  # fmt: skip
     if not questions:
         typer.echo("\nNothing left worth asking.")
     typer.echo(f"{len(answered)} answer(s) recorded this session; see `newsalign claims "
