@@ -140,6 +140,8 @@ def hostile_cases(f: dict[str, Path], db: Path) -> list[tuple[str, list[str]]]:
         ("claims merge one claim", ["claims", "merge", "9999", "--db", str(db)]),
         ("claims undo an unknown decision", ["claims", "undo", "9999", "--db", str(db)]),
         ("claims decisions without a database", ["claims", "decisions", "--db", missing]),
+        ("claims detach an unknown sentence", ["claims", "detach", "999999", "--db", str(db)]),
+        ("review an unknown story", ["review", "--json", "--story", "9999", "--db", str(db)]),
         ("report of an unknown story", ["report", "9999", "-o", str(db.parent / "r.html"), "--db", str(db)]),
         ("report to a missing folder", ["report", "-o", "/nonexistent/r.html", "--db", str(db)]),
         ("ingest with a manifest that is binary", ["ingest", "--manifest", str(f["binary"]), "--db", str(db)]),

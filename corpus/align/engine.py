@@ -14,7 +14,7 @@ directly on synthetic or evaluation data.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -85,11 +85,14 @@ def align_claims(
     must: Sequence[tuple[int, int]] = (),
     cannot: Sequence[tuple[int, int]] = (),
     overlap: float | None = OVERLAP,
+    recalibrate: Callable[[np.ndarray, Edges], Edges] | None = None,
 ) -> AlignResult:
     """Stories, then claims within each story. Without a story model (or documents), the whole
     input is one story. `must` and `cannot` are a person's decisions, as pairs of claim
     indexes: a `must` pair across two stories makes them one story. `overlap`: the average
-    probability at which a clustered sentence also joins a further claim (None: never)."""
+    probability at which a clustered sentence also joins a further claim (None: never).
+    `recalibrate` adjusts a story's scored pairs (its global rows, its local edges) before
+    clustering: the story's judgement learned from a person's answers (recalibrate.py)."""
     if story_model is not None and data.documents and data.lead_vectors is not None:
         groups = stories.group(data.documents, data.lead_vectors, story_model)
         doc_ids = [[data.documents[k].id for k in g] for g in groups]
@@ -107,9 +110,8 @@ def align_claims(
             [(local[a], local[b]) for a, b in must if a in local and b in local],
             [(local[a], local[b]) for a, b in cannot if a in local and b in local],
         )
-        results.append(
-            _story(data, docs, rows, claim_model, threshold, bridge, floor, decided, overlap)
-        )
+        results.append(_story(data, docs, rows, claim_model, threshold, bridge, floor, decided,
+                              overlap, recalibrate))  # fmt: skip
     return AlignResult(tuple(results), threshold)
 
 
@@ -136,7 +138,7 @@ def _join_stories(doc_ids: list[list[int]], pairs: list[tuple[int, int]]) -> lis
 def _story(data: AlignInput, docs: Sequence[int], rows: np.ndarray, model: LogisticModel,
            threshold: float, bridge: Bridge | None, floor: float,
            decided: tuple[list, list] = ([], []), overlap: float | None = None,
-           ) -> StoryResult:  # fmt: skip
+           recalibrate=None) -> StoryResult:  # fmt: skip
     if len(rows) < 2 or len(docs) < 2:
         empty = Edges(np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(model.features))),
                       np.zeros(0), model.features)  # fmt: skip
@@ -152,6 +154,8 @@ def _story(data: AlignInput, docs: Sequence[int], rows: np.ndarray, model: Logis
     english = data.english_vectors[rows] if data.english_vectors is not None else None
     local = score_pairs(text, views, model, english_view=english, bridge=bridge, floor=floor,
                         embedders=data.embedders)  # fmt: skip
+    if recalibrate is not None:
+        local = recalibrate(rows, local)
     must, cannot = decided
     groups = cluster.average_link(len(rows), text.docs, local.i, local.j, local.p, threshold,
                                   must=must, cannot=cannot)  # fmt: skip

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
-from newsalign.corpus.align import engine
+from newsalign.corpus.align import engine, recalibrate
 from newsalign.corpus.align.bridge import Bridge
 from newsalign.corpus.align.claims import Claim, load_claims
 from newsalign.corpus.align.embed import Embedder, ensure_embeddings, load_embedder, load_vectors
@@ -163,7 +163,8 @@ def run_alignment(
     must, cannot, unapplied = decided_pairs(db, prepared.claims)
     result = engine.align_claims(prepared.data, claim_model, story_model,
                                  threshold=settings.threshold, bridge=bridge,
-                                 must=must, cannot=cannot)  # fmt: skip
+                                 must=must, cannot=cannot,
+                                 recalibrate=learned(db, prepared.claims))  # fmt: skip
     method = f"calibrated:{claim_model.about.get('version', 'custom')}"
     run = RunLog(db, "align", {"threshold": settings.threshold, "method": method,
                                "embedders": prepared.names, "bridge": bridge is not None,
@@ -182,6 +183,13 @@ def run_alignment(
                        len(clusters), shared, method, settings.threshold, bridge is not None,
                        run_id, time.perf_counter() - start, len(must) + len(cannot),
                        unapplied)  # fmt: skip
+
+
+def learned(db: sqlite_utils.Database, claims: list[Claim]) -> recalibrate.Adjust | None:
+    """Each story's judgement as a person's answers taught it (None: no answers, no detached
+    sentence)."""
+    labels, detached = recalibrate.person_labels(db, recalibrate.claim_index(db, claims))
+    return recalibrate.story_adjust(labels, detached) if labels or detached else None
 
 
 def decided_pairs(
@@ -203,9 +211,16 @@ def decided_pairs(
         return x
 
     must, cannot, unapplied = [], [], 0
+    detached: set[int] = set()  # a later accept re-attaches; an earlier one is overruled
     for link, a, b in reversed(decisions.constraints(db)):
         x, y = index.get(a), index.get(b)
-        if x is None or y is None or x == y:
+        if link == "detach":
+            if x is None:
+                unapplied += 1
+            else:
+                detached.add(x)
+            continue
+        if x is None or y is None or x == y or (link == "must" and {x, y} & detached):
             unapplied += 1
             continue
         rx, ry = root(x), root(y)

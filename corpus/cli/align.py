@@ -325,6 +325,19 @@ def claims_merge(
     _correct("merge", claims, None, note, realign, db, as_json)
 
 
+@claims_app.command("detach")
+def claims_detach(
+    sentence: SentenceArg,
+    note: NoteOption = "",
+    realign: AlignFlag = True,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Take a sentence out of every claim: no later alignment puts it in one (until a later
+    `claims accept` names it, or `claims undo` withdraws this)."""
+    _correct("detach", [sentence], None, note, realign, db, as_json)
+
+
 @claims_app.command("decisions")
 def claims_decisions(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Every correction made, with the sentences it names (and whether they are still in the
@@ -342,6 +355,9 @@ def claims_decisions(db: DbOption = None, as_json: JsonOption = False) -> None:
         note = f": {d.note}" if d.note else ""
         typer.echo(f"[{d.id}] {d.action} ({d.created_at}){note}")
         for link, x, y in d.pairs:
+            if link == "detach":
+                typer.echo(f"    {_sentence(x)}  in no claim")
+                continue
             verb = "same claim as" if link == "must" else "not the same claim as"
             typer.echo(f"    {_sentence(x)}  {verb}  {_sentence(y)}")
 

@@ -12,6 +12,7 @@ from newsalign.corpus.cli import align as cli_align
 from newsalign.corpus.cli import corpus as cli_corpus
 from newsalign.corpus.cli import glossary as cli_glossary
 from newsalign.corpus.cli import publish as cli_publish
+from newsalign.corpus.cli import review as cli_review
 from newsalign.corpus.cli import translate as cli_translate
 
 app = typer.Typer(
@@ -57,6 +58,7 @@ app.add_typer(cli_translate.tm_app, name="tm")
 app.command("align")(cli_align.align)
 app.add_typer(cli_align.stories_app, name="stories")
 app.add_typer(cli_align.claims_app, name="claims")
+app.command("review")(cli_review.review)
 app.add_typer(cli_publish.export_app, name="export")
 app.command("report")(cli_publish.report)
 app.command("serve")(cli_publish.serve)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import sqlite_utils
 
 from newsalign.corpus.align.differences import Difference, Mark, Mention, compare, marks
 from newsalign.corpus.errors import CorpusError
-from newsalign.corpus.store import mentions
+from newsalign.corpus.store import doubt, mentions
 from newsalign.corpus.store.decisions import list_decisions
 from newsalign.corpus.store.records import (
     Decision,
@@ -49,6 +49,7 @@ class ClaimView:
     versions: tuple[Version, ...]  # in order of publication, undated last
     differences: tuple[Difference, ...]
     score: float  # mean probability of its links
+    support: dict[int, float] = field(default_factory=dict)  # member -> average to the others
 
     @property
     def disagreements(self) -> tuple[Difference, ...]:
@@ -118,6 +119,7 @@ def _story(db, story_id: int, min_sources: int, decisions: list[Decision]) -> St
     scores = dict(
         db.execute("SELECT id, score FROM clusters WHERE story_id = ?", [story_id]).fetchall()
     )
+    support = doubt.member_support(db, [c.id for c in detail.claims])
     claims = []
     for claim in detail.claims:
         versions = tuple(
@@ -128,7 +130,13 @@ def _story(db, story_id: int, min_sources: int, decisions: list[Decision]) -> St
         for v in versions:
             by_version[v.label] += v.marks
         claims.append(
-            ClaimView(claim, versions, tuple(compare(by_version)), scores.get(claim.id, 0.0))
+            ClaimView(
+                claim,
+                versions,
+                tuple(compare(by_version)),
+                scores.get(claim.id, 0.0),
+                support.get(claim.id, {}),
+            )  # fmt: skip
         )
     doc_ids = [d.id for d in detail.documents]
     naming = mentions.names_used(db, doc_ids=doc_ids)

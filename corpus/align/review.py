@@ -1,0 +1,150 @@
+"""Which questions to ask a person: active learning over a story's scored pairs, as dedupe does
+for record linkage (uncertainty sampling), weighted by how much an answer moves.
+
+Three kinds, each tied to how clusters form (a claim's members must agree on average):
+
+- `pair`: two sentences in no claim whose probability is near the threshold;
+- `member`: a sentence in no claim whose average to a claim's members is near the threshold
+  ("does this sentence also assert claim X?"; `b` is the member it is closest to);
+- `claims`: two claims whose cross pairs average just under (or over) the threshold: one
+  answer joins or keeps apart every cross pair ("are these two claims one?").
+
+Links inside a claim are not asked about: confirming one pins the pair before the greedy
+clustering runs and, measured on withdrawal (bench/review.py), lost more recall than the
+answers gained; the report flags weak members for a person to look at instead.
+
+A question's value is its doubt (1 at the threshold, 0 at `WIDTH` from it) times log2(1 + the
+pairs its answer decides). Pure: indexes in, ranked candidates out; db.py-free, so the
+benchmark runs exactly this ranking.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+WIDTH = 0.35  # questions whose probability is further than this from the threshold are not asked
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A question by indexes: `a` and `b` are the two sentences it shows, `claim` the cluster
+    (index into the clusters given) it names, `moves` the pairs its answer decides."""
+
+    kind: str
+    a: int
+    b: int
+    probability: float
+    claim: int | None
+    moves: int
+    value: float
+
+
+def doubt(q: float, threshold: float) -> float:
+    return max(0.0, 1.0 - abs(q - threshold) / WIDTH)
+
+
+def rank(
+    docs: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    p: np.ndarray,
+    clusters: Sequence[Sequence[int]],
+    threshold: float,
+    decided: Collection[frozenset[int]] = frozenset(),
+) -> list[Candidate]:
+    """Every question worth asking, most useful first. `clusters` hold indexes (repeats
+    included); `decided` are pairs a person already answered (no question touches them, and a
+    member or claims question is dropped when any of its pairs was decided)."""
+    where: dict[int, int] = {}
+    for k, c in enumerate(clusters):
+        for x in c:
+            where.setdefault(x, k)
+    docs_of = [{int(docs[x]) for x in c} for c in clusters]
+    near: dict[int, dict[int, float]] = defaultdict(dict)
+    for a, b, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True):
+        near[a][b] = q
+        near[b][a] = q
+    out: list[Candidate] = []
+
+    def add(kind: str, a: int, b: int, q: float, claim: int | None, moves: int) -> None:
+        d = doubt(q, threshold)
+        if d > 0 and moves > 0:
+            out.append(Candidate(kind, a, b, round(q, 4), claim, moves,
+                                 d * math.log2(1 + moves)))  # fmt: skip
+
+    cross: dict[tuple[int, int], tuple[float, int, int, float]] = {}
+    member: dict[tuple[int, int], tuple[float, int, float]] = {}
+    for a, b, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True):
+        if frozenset((a, b)) in decided:
+            continue
+        ca, cb = where.get(a), where.get(b)
+        if ca is not None and ca == cb:
+            continue  # see the module docstring: links inside a claim are not asked about
+        if ca is None and cb is None:
+            add("pair", a, b, q, None, 1)
+        elif ca is not None and cb is not None:
+            key = (min(ca, cb), max(ca, cb))
+            total, x, y, best = cross.get(key, (0.0, a, b, -1.0))
+            cross[key] = (total + q, *((a, b, q) if q > best else (x, y, best)))
+        else:
+            x, c, m = (a, cb, b) if ca is None else (b, ca, a)
+            total, y, best = member.get((x, c), (0.0, m, -1.0))
+            member[(x, c)] = (total + q, *((m, q) if q > best else (y, best)))
+    for (x, c), (_, m, _) in member.items():
+        if int(docs[x]) in docs_of[c]:
+            continue
+        others = clusters[c]
+        if any(frozenset((x, y)) in decided for y in others):
+            continue
+        average = sum(near[x].get(y, 0.0) for y in others) / len(others)
+        add("member", x, m, average, c, len(others))
+    for (c1, c2), (total, a, b, _) in cross.items():
+        if docs_of[c1] & docs_of[c2]:
+            continue
+        if any(frozenset((x, y)) in decided for x in clusters[c1] for y in clusters[c2]):
+            continue
+        size = len(clusters[c1]) * len(clusters[c2])
+        add("claims", a, b, total / size, c2 if where.get(b) == c2 else c1, size)
+    out.sort(key=lambda c: (-c.value, c.a, c.b))
+    return _distinct(out)
+
+
+def _distinct(ranked: list[Candidate]) -> list[Candidate]:
+    """At most one question per pair of sentences (the most useful)."""
+    seen: set[frozenset[int]] = set()
+    out = []
+    for c in ranked:
+        key = frozenset((c.a, c.b))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def answer_pairs(
+    a: int, b: int, same: bool, clusters: Sequence[Sequence[int]], p: dict[frozenset[int], float]
+) -> list[tuple[str, int, int]]:
+    """What an answer decides, as (must|cannot, x, y) pairs, the answered pair first. A no to
+    two members of one claim takes out only the one less attached to the rest (its average to
+    the other members is lower): it cannot be one claim with any of them, and the claim
+    keeps its other members (and its id) instead of falling apart around the two."""
+    if same:
+        return [("must", a, b)]
+    pairs = [("cannot", a, b)]
+    home = next((c for c in clusters if a in c and b in c), None)
+    if home is None:
+        return pairs
+    rest = [x for x in home if x not in (a, b)]
+    if not rest:
+        return pairs
+
+    def attached(x: int) -> float:
+        return sum(p.get(frozenset((x, y)), 0.0) for y in rest) / len(rest)
+
+    leaving = a if attached(a) < attached(b) else b
+    return pairs + [("cannot", leaving, y) for y in rest]
