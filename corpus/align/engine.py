@@ -135,8 +135,8 @@ def _join_stories(doc_ids: list[list[int]], pairs: list[tuple[int, int]]) -> lis
 
 def _story(data: AlignInput, docs: Sequence[int], rows: np.ndarray, model: LogisticModel,
            threshold: float, bridge: Bridge | None, floor: float,
-           decided: tuple[list, list] = ([], []), overlap: float | None = None,
-           ) -> StoryResult:  # fmt: skip
+           decided: tuple[list, list] = ([], []),
+           overlap: float | None = None) -> StoryResult:  # fmt: skip
     if len(rows) < 2 or len(docs) < 2:
         empty = Edges(np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(model.features))),
                       np.zeros(0), model.features)  # fmt: skip
