@@ -423,13 +423,8 @@ def m0012_review(db: sqlite_utils.Database) -> None:
 
 
 def m0013_headline_claims(db: sqlite_utils.Database) -> None:
-    db.executescript(
-        """
-        -- Titles are aligned as claims too (a headline states the story's claim more often
-        -- than any sentence); this marks them, so a reader sees which member is a headline.
-        ALTER TABLE claims ADD COLUMN headline INTEGER NOT NULL DEFAULT 0;
-        """
-    )
+    # Titles are aligned as claims too; a reader sees which member is a headline.
+    db.execute("ALTER TABLE claims ADD COLUMN headline INTEGER NOT NULL DEFAULT 0")
 
 
 def text_hash(text: str) -> str:
