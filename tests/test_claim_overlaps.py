@@ -87,3 +87,6 @@ def test_titles_are_aligned_as_claims_marked_as_headlines(cli, db_path) -> None:
     shown = json.loads(cli("claims", "show", str(first), "--json").output)
     assert [m["also_in"] for m in shown["members"] if m["segment_id"] == member] == [[second]]
     assert f"also in claim {first}" in cli("claims", "show", str(second)).output
+    # A correction reports every claim the sentence is in, not one of them.
+    done = json.loads(cli("claims", "detach", str(member), "--no-align", "--json").output)
+    assert dict((s, c) for s, c in done["placed"])[member] == sorted([first, second])

@@ -27,7 +27,8 @@ class Correction:
     action: str
     pairs: int
     aligned: AlignReport | None
-    placed: tuple[tuple[int, int | None], ...]  # (sentence, the claim it is in now or None)
+    # (sentence, every claim it is in now; empty: in none): a sentence may assert several claims
+    placed: tuple[tuple[int, tuple[int, ...]], ...]
 
 
 def correct(
@@ -58,8 +59,12 @@ def correct(
     sentences = sorted({x for _, a, b in pairs for x in (a, b)})
     decision = decisions.record(db, action, pairs, note)
     aligned = _realign(db, embedders) if realign else None
-    where = dict(db.execute("SELECT segment_id, cluster_id FROM cluster_members").fetchall())
-    placed = tuple((s, where.get(s)) for s in sentences)
+    where: dict[int, list[int]] = {}
+    for s, c in db.execute(
+        "SELECT segment_id, cluster_id FROM cluster_members ORDER BY cluster_id"
+    ):
+        where.setdefault(s, []).append(c)
+    placed = tuple((s, tuple(where.get(s, ()))) for s in sentences)
     return Correction(decision, action, len(pairs), aligned, placed)
 
 

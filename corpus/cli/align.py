@@ -265,8 +265,9 @@ def _correct(action: str, ids: list[int], claim: int | None, note: str, realign:
         typer.echo("Not re-aligned yet: run `newsalign align` to see its effect.")
         return
     typer.echo(f"Re-aligned: {done.aligned.clusters} claims, {done.aligned.shared} shared.")
-    for sentence, cluster in done.placed:
-        typer.echo(f"  sentence {sentence}: " + (f"claim {cluster}" if cluster else "in no claim"))
+    for sentence, claims in done.placed:
+        where = ", ".join(f"claim {c}" for c in claims) if claims else "in no claim"
+        typer.echo(f"  sentence {sentence}: {where}")
 
 
 @claims_app.command("reject")
