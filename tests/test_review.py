@@ -43,7 +43,8 @@ def test_questions_are_ranked_by_doubt_times_the_pairs_an_answer_decides() -> No
     kinds = {q.kind: q for q in ranked}
     assert set(kinds) == {"member", "claims", "pair"}
     member = kinds["member"]
-    assert (member.a, member.b, member.claim, member.moves) == (5, 0, 0, 3)
+    # b: the member whose pair with 5 (0.5) is closest to the question's probability (0.47)
+    assert (member.a, member.b, member.claim, member.moves) == (5, 1, 0, 3)
     assert member.probability == pytest.approx((0.6 + 0.5 + 0.3) / 3, abs=1e-4)
     assert kinds["claims"].moves == 6 and kinds["claims"].probability == pytest.approx(
         1.3 / 6, abs=1e-4
@@ -76,6 +77,19 @@ def test_a_no_inside_a_claim_takes_out_only_the_less_attached_sentence() -> None
     assert review.answer_pairs(2, 1, False, [claim], p)[1:] == pairs[1:]
     assert review.answer_pairs(1, 2, True, [claim], p) == [("must", 1, 2)]
     assert review.answer_pairs(1, 9, False, [claim], p) == [("cannot", 1, 9)]
+
+
+def test_a_yes_decides_every_pair_its_question_was_about() -> None:
+    # A sentence in no claim joins every member of the other's claim, the named pair first.
+    assert review.answer_pairs(9, 2, True, [[1, 2, 3]], {}) == [
+        ("must", 9, 2), ("must", 9, 1), ("must", 9, 3)]  # fmt: skip
+    # Two claims become one: every cross pair.
+    joined = review.answer_pairs(1, 5, True, [[1, 2], [5, 6]], {})
+    assert joined[0] == ("must", 1, 5)
+    assert {frozenset(x[1:]) for x in joined} == {frozenset(x) for x in
+                                                  [(1, 5), (1, 6), (2, 5), (2, 6)]}  # fmt: skip
+    # A sentence already in two claims keeps them: only the pair is decided.
+    assert review.answer_pairs(1, 5, True, [[1, 2], [1, 3], [5, 6]], {}) == [("must", 1, 5)]
 
 
 # --- Learning from answers --------------------------------------------------------------------

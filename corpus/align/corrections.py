@@ -45,7 +45,7 @@ def correct(
     leave `claim` (split), the claims to merge, or the sentence to detach. `embedders`: loaded
     ones to reuse (a review session answers many questions)."""
     if action == "accept":
-        pairs = decisions.link_pairs(db, "must", *ids)
+        pairs = _accept_pairs(db, *ids)
     elif action == "reject":
         pairs = _reject_pairs(db, *ids)
     elif action == "detach":
@@ -95,6 +95,20 @@ def _reject_pairs(db: sqlite_utils.Database, a: int, b: int) -> list[tuple[str, 
     p = {frozenset((x, y)): q for x, y, q in db.execute(
         "SELECT a_segment_id, b_segment_id, score FROM alignments WHERE cluster_id = ?", home)}  # fmt: skip
     return review.answer_pairs(a, b, False, [members], p)
+
+
+def _accept_pairs(db: sqlite_utils.Database, a: int, b: int) -> list[tuple[str, int, int]]:
+    """Two sentences are one claim, and so is what that implies for the claims they are in now
+    (review.answer_pairs): a sentence in no claim joins the other's claim; two claims become
+    one. The named pair comes first (it is the one the story's judgement learns from)."""
+    pairs = decisions.link_pairs(db, "must", a, b)
+    claims: dict[int, list[int]] = {}
+    for cid, sid in db.execute(
+        "SELECT m.cluster_id, m.segment_id FROM cluster_members m WHERE m.cluster_id IN "
+        "(SELECT cluster_id FROM cluster_members WHERE segment_id IN (?, ?))", [a, b]
+    ):  # fmt: skip
+        claims.setdefault(cid, []).append(sid)
+    return review.answer_pairs(a, b, True, list(claims.values()), {}) if claims else pairs
 
 
 def _realign(

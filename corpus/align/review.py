@@ -13,14 +13,17 @@ Links inside a claim are not asked about: confirming one pins the pair before th
 clustering runs and, measured on withdrawal (bench/review.py), lost more recall than the
 answers gained; the report flags weak members for a person to look at instead.
 
-A question's value is its doubt (1 at the threshold, 0 at `WIDTH` from it) times log2(1 + the
-pairs its answer decides). Pure: indexes in, ranked candidates out; db.py-free, so the
+A question's value is its doubt (1 at the threshold, 0 at `WIDTH` from it) times the pairs its
+answer decides (a yes to a member question joins the sentence to every member, a yes to a
+claims question joins every cross pair: `answer_pairs`), so claim-level questions come first.
+(The value was doubt times log2(1 + pairs); measured on withdrawal, linear paid more.)
+The sentence `b` a member or claims question shows is the one whose pair probability is
+closest to the question's: the answer is a label at the doubt it is about. Pure: indexes in, ranked candidates out; db.py-free, so the
 benchmark runs exactly this ranking.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -75,7 +78,7 @@ def rank(
         d = doubt(q, threshold)
         if d > 0 and moves > 0:
             out.append(Candidate(kind, a, b, round(q, 4), claim, moves,
-                                 d * math.log2(1 + moves)))  # fmt: skip
+                                 d * moves))  # fmt: skip
 
     cross: dict[tuple[int, int], tuple[float, int, int, float]] = {}
     member: dict[tuple[int, int], tuple[float, int, float]] = {}
@@ -102,16 +105,33 @@ def rank(
         if any(frozenset((x, y)) in decided for y in others):
             continue
         average = sum(near[x].get(y, 0.0) for y in others) / len(others)
-        add("member", x, m, average, c, len(others))
+        add("member", x, _typical(near[x], others, average, m), average, c, len(others))
     for (c1, c2), (total, a, b, _) in cross.items():
         if docs_of[c1] & docs_of[c2]:
             continue
         if any(frozenset((x, y)) in decided for x in clusters[c1] for y in clusters[c2]):
             continue
         size = len(clusters[c1]) * len(clusters[c2])
+        a, b = _typical_pair(near, clusters[c1], clusters[c2], total / size, (a, b))
         add("claims", a, b, total / size, c2 if where.get(b) == c2 else c1, size)
     out.sort(key=lambda c: (-c.value, c.a, c.b))
     return _distinct(out)
+
+
+def _typical(near: dict[int, float], others: Sequence[int], average: float, best: int) -> int:
+    """The member whose scored pair with the sentence is closest to the question's probability:
+    the answer is then a label at the doubt the question is about (the recalibration fits it
+    there), not at the claim's most similar member, whose higher probability a "no" would
+    wrongly teach the story to distrust."""
+    scored = [y for y in others if y in near]
+    return min(scored, key=lambda y: (abs(near[y] - average), y)) if scored else best
+
+
+def _typical_pair(near, first, second, average: float, best: tuple[int, int]) -> tuple[int, int]:
+    scored = [(x, y) for x in first for y in second if y in near[x]]
+    if not scored:
+        return best
+    return min(scored, key=lambda xy: (abs(near[xy[0]][xy[1]] - average), xy))
 
 
 def _distinct(ranked: list[Candidate]) -> list[Candidate]:
@@ -132,9 +152,10 @@ def answer_pairs(
     """What an answer decides, as (must|cannot, x, y) pairs, the answered pair first. A no to
     two members of one claim takes out only the one less attached to the rest (its average to
     the other members is lower): it cannot be one claim with any of them, and the claim
-    keeps its other members (and its id) instead of falling apart around the two."""
+    keeps its other members (and its id) instead of falling apart around the two. A yes
+    decides every pair the question was about (`_joined`)."""
     if same:
-        return [("must", a, b)]
+        return _joined(a, b, clusters)
     pairs = [("cannot", a, b)]
     home = next((c for c in clusters if a in c and b in c), None)
     if home is None:
@@ -148,3 +169,29 @@ def answer_pairs(
 
     leaving = a if attached(a) < attached(b) else b
     return pairs + [("cannot", leaving, y) for y in rest]
+
+
+def _joined(a: int, b: int, clusters: Sequence[Sequence[int]]) -> list[tuple[str, int, int]]:
+    """What "a and b report the same claim" decides: a sentence in no claim joins every claim
+    of the other (keeping nothing else to lose); two sentences each in one claim make the two
+    claims one (every cross pair, even where they share an article: that article's second
+    sentence becomes a repeat). A sentence already in other claims keeps them: only the pair
+    itself is decided, and the overlap pass adds it to further claims."""
+    ca = [c for c in clusters if a in c]
+    cb = [c for c in clusters if b in c]
+    pairs = [("must", a, b)]
+    if any(b in c for c in ca):
+        return pairs
+    if (not ca and len(cb) == 1) or (not cb and len(ca) == 1):
+        lone, others = (a, cb) if not ca else (b, ca)
+        ends = [(lone, y) for y in others[0]]
+    elif len(ca) == 1 and len(cb) == 1:
+        ends = [(x, y) for x in ca[0] for y in cb[0]]
+    else:
+        ends = []
+    seen = {frozenset((a, b))}
+    for x, y in ends:
+        if x != y and frozenset((x, y)) not in seen:
+            seen.add(frozenset((x, y)))
+            pairs.append(("must", x, y))
+    return pairs
