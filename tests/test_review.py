@@ -189,6 +189,24 @@ def test_interactive_review_answers_undoes_and_quits(doubtful, cli) -> None:
     assert rows == [(2, "accept", "review")]
 
 
+def test_accepting_a_sentence_with_a_claims_member_joins_it_to_the_whole_claim(doubtful, cli):
+    import sqlite3
+
+    db = doubtful
+    claim, size = fetch(db, "SELECT cluster_id, count(*) FROM cluster_members GROUP BY 1 "
+                            "ORDER BY 2 DESC LIMIT 1")[0]  # fmt: skip
+    inside = [x for (x,) in fetch(db, "SELECT segment_id FROM cluster_members WHERE "
+                                      "cluster_id = ? ORDER BY 1", (claim,))]  # fmt: skip
+    assert size >= 3
+    # Its first member, as if the alignment had left it out: a yes to it and one member
+    # decides it with every member, and the decision says so.
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM cluster_members WHERE segment_id = ?", (inside[0],))
+    result = cli("claims", "accept", str(inside[0]), str(inside[1]), "--no-align", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["pairs"] == size - 1
+
+
 def test_ids_stay_stable_through_reject_undo_and_detach(cli, db_path, tmp_path) -> None:
     db = db_path
     assert cli("ingest", "--manifest", str(write_story(tmp_path / "story"))).exit_code == 0
