@@ -89,7 +89,7 @@ def simulate(n, docs, i, j, p0, truth, evaluate, answers, threshold, learn=True)
             yield asked, evaluate(clusters), dict(kinds), platt
         if asked >= answers:
             return
-        decided = {frozenset(k) for k in labels} | {frozenset(x) for x in must + cannot}
+        decided = {frozenset(k) for k in labels} | review.closure(must, cannot)
         ranked = review.rank(docs, i, j, p, clusters, threshold, decided)
         if not ranked:
             yield asked, evaluate(clusters), dict(kinds), platt

@@ -79,6 +79,13 @@ def test_a_no_inside_a_claim_takes_out_only_the_less_attached_sentence() -> None
     assert review.answer_pairs(1, 9, False, [claim], p) == [("cannot", 1, 9)]
 
 
+def test_decisions_settle_pairs_by_transitivity() -> None:
+    settled = review.closure([(1, 2), (2, 3)], [(3, 7)])
+    assert frozenset((1, 3)) in settled  # one chain of musts: one claim
+    assert {frozenset((x, 7)) for x in (1, 2, 3)} <= settled  # a cannot across the groups
+    assert frozenset((1, 8)) not in settled and frozenset((7, 8)) not in settled
+
+
 def test_a_yes_decides_every_pair_its_question_was_about() -> None:
     # A sentence in no claim joins every member of the other's claim, the named pair first.
     assert review.answer_pairs(9, 2, True, [[1, 2, 3]], {}) == [

@@ -106,8 +106,11 @@ def open_questions(
     claims = prepared.claims
     segment = {k: c.id for k, c in enumerate(claims)}
     skipped = {frozenset(s) for s in skip}
-    decided = {frozenset(x) for x in must + cannot}
-    stored_claim = dict(db.execute("SELECT segment_id, cluster_id FROM cluster_members").fetchall())
+    decided = review.closure(must, cannot)
+    stored: dict[int, set[int]] = {}
+    for cid, sid in db.execute("SELECT cluster_id, segment_id FROM cluster_members"):
+        stored.setdefault(cid, set()).add(sid)
+    named: dict[tuple[int, int], frozenset[int]] = {}
     story_of = dict(db.execute("SELECT doc_id, story_id FROM story_documents").fetchall())
     ranked: list[review.Candidate] = []
     for s in result.stories:
@@ -117,13 +120,15 @@ def open_questions(
         found = review.rank(prepared.data.docs, s.edges.i, s.edges.j, s.edges.p, clusters,
                             settings.threshold, decided)  # fmt: skip
         ranked += [q for q in found if frozenset((segment[q.a], segment[q.b])) not in skipped]
+        named.update({(q.a, q.b): frozenset(segment[x] for x in clusters[q.claim])
+                      for q in found if q.claim is not None})  # fmt: skip
     ranked.sort(key=lambda q: -q.value)
     chosen = ranked[:limit] if limit is not None else ranked
     sides = _sides(db, claims, {x for q in chosen for x in (q.a, q.b)})
     out = []
     for q in chosen:
         a, b = sides[q.a], sides[q.b]
-        claim = stored_claim.get(b.id) if q.kind != "pair" else stored_claim.get(a.id)
+        claim = _stored_id(stored, named.get((q.a, q.b)), b.id if q.kind != "pair" else a.id)
         out.append(Question(a.id, b.id, q.kind, claim, q.probability,
                             story_of.get(claims[q.a].doc), q.moves,
                             KINDS[q.kind].format(claim=claim), a.text, b.text, (a, b)))  # fmt: skip
@@ -152,3 +157,12 @@ def _sides(db: sqlite_utils.Database, claims, indexes: set[int]) -> dict[int, Si
         out[k] = Side(sid, c.source, dates.get(sid), c.lang, c.text, english,
                       tuple(dict.fromkeys(names.get(sid, ()))))  # fmt: skip
     return out
+
+
+def _stored_id(stored: dict[int, set[int]], members: frozenset[int] | None, sentence: int):
+    """The id of the stored claim a question names: of the claims holding `sentence` (it may be
+    in several), the one sharing the most members with the claim the question was ranked on."""
+    holding = [cid for cid, m in stored.items() if sentence in m]
+    if not holding:
+        return None
+    return max(holding, key=lambda cid: (len(stored[cid] & (members or set())), -cid))

@@ -195,3 +195,30 @@ def _joined(a: int, b: int, clusters: Sequence[Sequence[int]]) -> list[tuple[str
             seen.add(frozenset((x, y)))
             pairs.append(("must", x, y))
     return pairs
+
+
+def closure(
+    must: Sequence[tuple[int, int]], cannot: Sequence[tuple[int, int]]
+) -> set[frozenset[int]]:
+    """Every pair the decisions settle, by transitivity: sentences joined by a chain of musts
+    are one claim (each pair of them is decided), and a cannot between two such groups decides
+    every pair across them. No question is asked about a pair settled this way."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for x, y in must:
+        parent[root(x)] = root(y)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for x in list(parent):
+        groups[root(x)].append(x)
+    out = {frozenset((x, y)) for g in groups.values() for x in g for y in g if x != y}
+    for x, y in cannot:
+        gx, gy = groups.get(root(x), [x]), groups.get(root(y), [y])
+        out |= {frozenset((a, b)) for a in gx for b in gy if a != b}
+    return out
