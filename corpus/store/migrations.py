@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from newsalign.corpus.store import review_schema
+
 MIGRATIONS_TABLE = "_newsalign_migrations"
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
 
@@ -381,47 +383,6 @@ def m0009_encoding_confidence(db: sqlite_utils.Database) -> None:
     )
 
 
-def m0012_review(db: sqlite_utils.Database) -> None:
-    """Decisions may detach a sentence from every claim (action and link 'detach', the
-    sentence named as both a and b); claim ids a run dissolved are remembered with their
-    members, so an undo that rebuilds the same claim gives it its old id back."""
-    statements = [
-        """CREATE TABLE decisions_new (
-            id INTEGER PRIMARY KEY,
-            action TEXT NOT NULL
-                CHECK (action IN ('reject', 'accept', 'split', 'merge', 'detach')),
-            note TEXT NOT NULL DEFAULT '',
-            created_at TEXT NOT NULL
-        )""",
-        """CREATE TABLE decision_pairs_new (
-            decision_id INTEGER NOT NULL REFERENCES decisions_new(id) ON DELETE CASCADE,
-            link TEXT NOT NULL CHECK (link IN ('must', 'cannot', 'detach')),
-            a_doc_key TEXT NOT NULL,
-            a_hash TEXT NOT NULL,
-            b_doc_key TEXT NOT NULL,
-            b_hash TEXT NOT NULL
-        )""",
-        "INSERT INTO decisions_new SELECT id, action, note, created_at FROM decisions",
-        "INSERT INTO decision_pairs_new SELECT decision_id, link, a_doc_key, a_hash, b_doc_key, "
-        "b_hash FROM decision_pairs ORDER BY rowid",
-        # The child first: dropping the parent while it has rows would cascade into it.
-        "DROP TABLE decision_pairs",
-        "DROP TABLE decisions",
-        "ALTER TABLE decisions_new RENAME TO decisions",
-        "ALTER TABLE decision_pairs_new RENAME TO decision_pairs",
-        "CREATE INDEX idx_decision_pairs ON decision_pairs(decision_id)",
-        # A claim id no current claim holds, with the member keys (JSON) it last had.
-        """CREATE TABLE retired_ids (
-            name TEXT NOT NULL,
-            id INTEGER NOT NULL,
-            members TEXT NOT NULL,
-            PRIMARY KEY (name, id)
-        )""",
-    ]
-    for statement in statements:
-        db.execute(statement)
-
-
 def text_hash(text: str) -> str:
     """The key of a text in caches: SHA-256 of its UTF-8 bytes, hex."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -437,7 +398,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0007_run_processes", m0007_run_processes),
     ("0008_metadata_and_decisions", m0008_metadata_and_decisions),
     ("0009_encoding_confidence", m0009_encoding_confidence),
-    ("0012_review", m0012_review),
+    ("0012_review", review_schema.migrate),
 ]
 
 
