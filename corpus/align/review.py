@@ -14,9 +14,11 @@ clustering runs and, measured on withdrawal (bench/review.py), lost more recall 
 answers gained; the report flags weak members for a person to look at instead.
 
 A question's value is its doubt (1 at the threshold, 0 at `WIDTH` from it) times the pairs its
-answer decides (a yes to a member question joins the sentence to every member, a yes to a
-claims question joins every cross pair: `answer_pairs`), so claim-level questions come first.
-(The value was doubt times log2(1 + pairs); measured on withdrawal, linear paid more.)
+answer is expected to decide: a yes (probability q) decides every pair the question is about
+(a member question joins the sentence to every member, a claims question joins every cross
+pair: `answer_pairs`), a no only the pair shown; so claim-level questions near the threshold
+come first. (Measured on withdrawal, bench/review.py: this paid more after 50 answers than
+doubt times log2(1 + pairs) or doubt times pairs.)
 The sentence `b` a member or claims question shows is the one whose pair probability is
 closest to the question's: the answer is a label at the doubt it is about. Pure: indexes in, ranked candidates out; db.py-free, so the
 benchmark runs exactly this ranking.
@@ -78,7 +80,7 @@ def rank(
         d = doubt(q, threshold)
         if d > 0 and moves > 0:
             out.append(Candidate(kind, a, b, round(q, 4), claim, moves,
-                                 d * moves))  # fmt: skip
+                                 d * (q * moves + (1 - q))))  # fmt: skip
 
     cross: dict[tuple[int, int], tuple[float, int, int, float]] = {}
     member: dict[tuple[int, int], tuple[float, int, float]] = {}
