@@ -49,8 +49,9 @@ def score_line(label: str, ev) -> str:
             f"de/en: P {d.precision:.3f} R {d.recall:.3f} F1 {d.f1:.3f}")  # fmt: skip
 
 
-def clusters_from(n, docs, i, j, p, threshold):
-    """Clusters as the engine makes them: pairs above the floor, each sentence's most probable."""
+def clusters_from(n, docs, i, j, p, threshold, overlap=None):
+    """Clusters as the engine makes them: pairs above the floor, each sentence's most probable;
+    `overlap`: the threshold of the overlap pass (None: the engine's, 0: no overlap pass)."""
     from newsalign.corpus.align import cluster, engine
     from newsalign.corpus.align.pairs import _top_per_sentence
 
@@ -60,7 +61,11 @@ def clusters_from(n, docs, i, j, p, threshold):
     i, j, p = i[top], j[top], p[top]
 
     groups = cluster.average_link(n, docs, i, j, p, threshold)
-    return [[m.index for m in g] for g in cluster.with_repeats(groups, docs, i, j, p, threshold)]
+    members = cluster.with_repeats(groups, docs, i, j, p, threshold)
+    overlap = engine.OVERLAP if overlap is None else overlap
+    if overlap:
+        members = cluster.with_overlaps(members, docs, i, j, p, overlap)
+    return [[m.index for m in g] for g in members]
 
 
 def grouped_cv(data, labelled, extra, features, threshold, seed=0):
@@ -153,6 +158,13 @@ def main() -> int:
         cl = clusters_from(n, docs, w_pairs.edges.i, w_pairs.edges.j, p, threshold)
         runs[label] = (evaluate(w_gold, {s.id: s for s in w_sent}, cl), p)
         print(score_line(label, runs[label][0]))
+    single = clusters_from(n, docs, w_pairs.edges.i, w_pairs.edges.j, p, threshold, overlap=0)
+    print(
+        score_line("  one claim per sentence", evaluate(w_gold, {s.id: s for s in w_sent}, single))
+    )
+    headlines = {k for k, x in enumerate(withdrawal.claims) if x.headline}
+    print(score_line("  headline members not scored", evaluate(
+        w_gold, {s.id: s for s in w_sent}, [[x for x in c if x not in headlines] for c in cl])))  # fmt: skip
     others = fit(s_pairs.edges.X, s_pairs.y, features)  # the seeds' story only
     p = others.predict(w_pairs.edges.X)
     cl = clusters_from(n, docs, w_pairs.edges.i, w_pairs.edges.j, p, threshold)
@@ -191,6 +203,8 @@ def main() -> int:
     files = {int(d): Path(s_paths[int(d)]).name[:3] for d in seeds.data.docs}
     groups = [sorted(files.get(d, "?") for d in s.documents) for s in result.stories]
     print(f"\nseeds: stories {groups} (expected [000, 001, 002], [003], [004])")
+    for line in story_scores([[Path(s_paths[d]) for d in s.documents] for s in result.stories]):
+        print("  " + line)
     clusters = [[m.index for m in c] for c in result.clusters]
     ev = evaluate(s_gold, {s.id: s for s in s_sent}, clusters)
     print(score_line("fitted on withdrawal only", ev))
@@ -214,6 +228,15 @@ def main() -> int:
             s_prob[(int(a), int(b))] = float(q)
     show_pairs("wrong pairs", list(ev.wrong), s_sent, s_prob, args.show)
 
+    from newsalign.corpus.align import stories as story_grouping
+
+    alone = story_grouping.group(withdrawal.data.documents, withdrawal.data.lead_vectors,
+                                 shipped("stories"))  # fmt: skip
+    print("\nwithdrawal alone, story grouping (shipped story model):")
+    for line in story_scores([[Path(w_paths[withdrawal.data.documents[k].id]) for k in g]
+                              for g in alone]):  # fmt: skip
+        print("  " + line)
+
     # --- consulate ----------------------------------------------------------------------------
     consulate, c_paths = training.load_corpus(
         args.cache / "consulate.db", [STORIES / "consulate"], embedders
@@ -228,6 +251,8 @@ def main() -> int:
     for s in result.stories:
         print(f"  story of {len(s.documents)} articles: "
               + ", ".join(sorted(c_files.get(d, "?")[:12] for d in s.documents)))  # fmt: skip
+    for line in story_scores([[Path(c_paths[d]) for d in s.documents] for s in result.stories]):
+        print("  " + line)
     for c in sorted(result.clusters, key=len, reverse=True)[: args.show]:
         print(f"  claim of {len(c)} sentences:")
         for m in c[:6]:
@@ -238,7 +263,6 @@ def main() -> int:
     mixed, m_paths = training.load_corpus(args.cache / "mixed.db",
                                           [STORIES / "withdrawal", STORIES / "consulate", SHARED / "seeds"],
                                           embedders)  # fmt: skip
-    from newsalign.corpus.align import stories as story_grouping
 
     groups = story_grouping.group(mixed.data.documents, mixed.data.lead_vectors, shipped("stories"))
     print("\nstory grouping of withdrawal + consulate + seeds (each group: articles per folder):")
@@ -247,7 +271,43 @@ def main() -> int:
         print("  " + ", ".join(f"{k} {v}" for k, v in folders.most_common())
               + ("  [" + " ".join(Path(m_paths[mixed.data.documents[k].id]).name[:3] for k in g) + "]"
                  if folders.get("seeds") else ""))  # fmt: skip
+    names = [Path(m_paths[d.id]) for d in mixed.data.documents]
+    print("  (shipped story model, fitted on the withdrawal and consulate folders: in sample)")
+    for line in story_scores([[names[k] for k in g] for g in groups]):
+        print("  " + line)
     return 0
+
+
+def story_of(path: Path) -> str:
+    """The true story of a file, from shared/stories/README.md: the folder is the story;
+    seeds 000-002 belong to consulate; seeds 003 and 004 are each their own."""
+    if path.parent.name == "seeds":
+        return "consulate" if path.name[:3] in ("000", "001", "002") else f"seed {path.name[:3]}"
+    return path.parent.name
+
+
+def story_scores(groups: list[list[Path]]) -> list[str]:
+    """Per true story: the produced group holding most of its articles; purity (the share of
+    that group's articles that belong to the story), completeness (the share of the story's
+    articles in it), and the articles left out or let in."""
+    truth = Counter(story_of(p) for g in groups for p in g)
+    lines = []
+    for story in sorted(truth, key=lambda s: (-truth[s], s)):
+        best = max(groups, key=lambda g: sum(story_of(p) == story for p in g))
+        inside = sum(story_of(p) == story for p in best)
+        out = [p.name[:14] for g in groups if g is not best for p in g if story_of(p) == story]
+        intruders = Counter(story_of(p) for p in best if story_of(p) != story)
+        lines.append(
+            f"{story:<11} purity {inside / len(best):.2f} ({inside}/{len(best)}), completeness "
+            f"{inside / truth[story]:.2f} ({inside}/{truth[story]})"
+            + (f"; left out: {', '.join(out)}" if out else "")
+            + (
+                "; with " + ", ".join(f"{k} ({v})" for k, v in intruders.items())
+                if intruders
+                else ""
+            )
+        )
+    return lines
 
 
 if __name__ == "__main__":

@@ -143,6 +143,8 @@ def hostile_cases(f: dict[str, Path], db: Path) -> list[tuple[str, list[str]]]:
         ("documents set an unknown document", ["documents", "set", "9999", "--outlet", "X", "--db", str(db)]),
         ("documents set a bad date", ["documents", "set", "1", "--date", "2024-02-30", "--db", str(db)]),
         ("documents corrections without a database", ["documents", "corrections", "--db", missing]),
+        ("claims detach an unknown sentence", ["claims", "detach", "999999", "--db", str(db)]),
+        ("review an unknown story", ["review", "--json", "--story", "9999", "--db", str(db)]),
         ("report of an unknown story", ["report", "9999", "-o", str(db.parent / "r.html"), "--db", str(db)]),
         ("report to a missing folder", ["report", "-o", "/nonexistent/r.html", "--db", str(db)]),
         ("ingest with a manifest that is binary", ["ingest", "--manifest", str(f["binary"]), "--db", str(db)]),

@@ -1,4 +1,4 @@
-"""Claims: which sentences are aligned, what each carries (English text, glossary entities,
+"""Claims: which sentences and headlines are aligned, what each carries (English text, glossary entities,
 numbers, dates, speakers), and what differs between the stored versions of a claim."""
 
 from __future__ import annotations
@@ -27,6 +27,11 @@ from newsalign.corpus.store.records import ClaimDiff
 # A claim has substance: enough words and letters, and is not a byline or photo credit.
 MIN_WORDS = 6
 MIN_LETTERS = 30
+# Headlines carry the story's claim more often than any sentence, in fewer words and without
+# a full stop; a quoted statement ("Yes, that's true") is a claim however short.
+MIN_HEADLINE_WORDS = 4
+MIN_QUOTE_WORDS = 3
+_QUOTED = re.compile(r"[\"“„«‘‚].{6,}?[\"“”«»’]")  # a quoted stretch of two words or more
 _NOT_A_CLAIM = re.compile(r"^(by|von|photo|foto|source|quelle|read more|lesen sie)\b", re.I)
 # Sentences end in punctuation, possibly inside quotes or brackets. A body line without it that
 # is followed by more text is a heading or a link to another article, not a claim; the last
@@ -46,17 +51,28 @@ class Claim:
     english: str | None  # the original if English, else the newest translation, else None
     entities: frozenset[int] = frozenset()
     facts: Facts = field(default_factory=Facts)
+    headline: bool = False  # the article's title
 
     @property
     def translated(self) -> bool:
         return self.english is not None and self.lang != "en"
 
 
-def is_claim(text: str, last_in_document: bool = True) -> bool:
-    """Substantial enough to be aligned, and a sentence rather than a heading or link."""
+def is_claim(text: str, last_in_document: bool = True, headline: bool = False) -> bool:
+    """Substantial enough to be aligned, and a sentence or headline rather than a heading or
+    link. Quoted statements need fewer words; headlines fewer still, and no full stop."""
     words = len(text.split())
     letters = sum(ch.isalpha() for ch in text)
-    if words < MIN_WORDS or letters < MIN_LETTERS or _NOT_A_CLAIM.match(text):
+    if _NOT_A_CLAIM.match(text):
+        return False
+    if headline:
+        return words >= MIN_HEADLINE_WORDS and letters >= MIN_LETTERS // 2
+    quoted = words >= MIN_QUOTE_WORDS and bool(_QUOTED.search(text))
+    if (
+        words < (MIN_QUOTE_WORDS if quoted else MIN_WORDS)
+        or letters < MIN_LETTERS // 2
+        or (not quoted and letters < MIN_LETTERS)
+    ):
         return False
     return last_in_document or bool(_SENTENCE_END.search(text))
 
@@ -67,8 +83,9 @@ def load_claims(db: sqlite_utils.Database, target: str = "en") -> list[Claim]:
     entities = claims_db.segment_entities(db)
     rows = claims_db.candidate_rows(db, target)
     last = {}
-    for sid, doc, *_ in rows:
-        last[doc] = sid
+    for sid, doc, *_, kind in rows:
+        if kind == "body":
+            last[doc] = sid
     return [
         Claim(
             sid,
@@ -79,9 +96,10 @@ def load_claims(db: sqlite_utils.Database, target: str = "en") -> list[Claim]:
             english,
             frozenset(entities.get(sid, ())),
             extract(text, lang),
+            kind == "title",
         )  # fmt: skip
-        for sid, doc, source, lang, text, english in rows
-        if is_claim(text, last[doc] == sid)
+        for sid, doc, source, lang, text, english, kind in rows
+        if is_claim(text, last.get(doc) == sid, kind == "title")
     ]
 
 

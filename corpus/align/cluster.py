@@ -24,6 +24,7 @@ import numpy as np
 class Member:
     index: int
     repeat_of: int | None = None  # for repeats: the member of its own article it restates
+    also: bool = False  # joined by the overlap pass: its sentence is a member of another claim
 
 
 def average_link(
@@ -153,4 +154,56 @@ def with_repeats(
     for x, (_, g) in sorted(best.items()):
         twin = next(m for m in groups[g] if docs[m] == docs[x])
         out[g].append(Member(x, repeat_of=twin))
+    return out
+
+
+def with_overlaps(
+    groups: list[list[Member]],
+    docs: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    p: np.ndarray,
+    threshold: float,
+    cannot: Sequence[tuple[int, int]] = (),
+) -> list[list[Member]]:
+    """A sentence asserts as many claims as it asserts: each sentence also joins every further
+    claim whose members (all from other articles, since a claim keeps one sentence per article)
+    it matches on average, by the merge rule of `average_link` (unscored pairs count as 0).
+    Joins are judged against the claims as clustered, so they do not cascade; a claim that
+    would become the same set as another is left as it was; `cannot` pairs are honoured."""
+    apart: dict[int, set[int]] = defaultdict(set)
+    for x, y in cannot:
+        apart[x].add(y)
+        apart[y].add(x)
+    pair_p: dict[int, dict[int, float]] = defaultdict(dict)
+    for a, b, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True):
+        pair_p[a][b] = q
+        pair_p[b][a] = q
+    sets = [{m.index for m in g} for g in groups]
+    # The average runs over each claim's first members (its repeats restate one of them).
+    core = [[m.index for m in g if m.repeat_of is None] for g in groups]
+    groups_of: dict[int, set[int]] = defaultdict(set)
+    for g, members in enumerate(sets):
+        for m in members:
+            groups_of[m].add(g)
+    # Per claim and article, the one sentence that matches the claim best.
+    joins: dict[int, dict[object, tuple[float, int]]] = defaultdict(dict)
+    for x, neighbours in sorted(pair_p.items()):
+        for g in sorted({g for y in neighbours for g in groups_of.get(y, ())}):
+            members = sets[g]
+            if x in members or any(docs[m] == docs[x] for m in members) or apart[x] & members:
+                continue
+            average = sum(neighbours.get(m, 0.0) for m in core[g]) / len(core[g])
+            best = joins[g].get(docs[x])
+            if average >= threshold and (best is None or average > best[0]):
+                joins[g][docs[x]] = (average, x)
+    out = [list(g) for g in groups]
+    seen = {frozenset(s) for s in sets}
+    for g, by_doc in sorted(joins.items()):
+        added = sorted(x for _, x in by_doc.values())
+        grown = frozenset(sets[g] | set(added))
+        if grown in seen:
+            continue
+        seen.add(grown)
+        out[g] = out[g] + [Member(x, also=True) for x in added]
     return out

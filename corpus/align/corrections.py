@@ -11,10 +11,12 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from newsalign.corpus.align import review
+from newsalign.corpus.align.embed import Embedder
 from newsalign.corpus.align.run import AlignReport, last_settings, run_alignment
 from newsalign.corpus.store import decisions
 
-ACTIONS = ("reject", "accept", "split", "merge")
+ACTIONS = ("reject", "accept", "split", "merge", "detach")
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,8 @@ class Correction:
     action: str
     pairs: int
     aligned: AlignReport | None
-    placed: tuple[tuple[int, int | None], ...]  # (sentence, the claim it is in now or None)
+    # (sentence, every claim it is in now; empty: in none): a sentence may assert several claims
+    placed: tuple[tuple[int, tuple[int, ...]], ...]
 
 
 def correct(
@@ -36,11 +39,17 @@ def correct(
     claim: int | None = None,
     note: str = "",
     realign: bool = True,
+    embedders: dict[str, Embedder] | None = None,
 ) -> Correction:
     """Record a decision and re-align. `ids`: two sentences (reject, accept), the sentences that
-    leave `claim` (split), or the claims to merge."""
-    if action in ("reject", "accept"):
-        pairs = decisions.link_pairs(db, "cannot" if action == "reject" else "must", *ids)
+    leave `claim` (split), the claims to merge, or the sentence to detach. `embedders`: loaded
+    ones to reuse (a review session answers many questions)."""
+    if action == "accept":
+        pairs = _accept_pairs(db, *ids)
+    elif action == "reject":
+        pairs = _reject_pairs(db, *ids)
+    elif action == "detach":
+        pairs = decisions.detach_pairs(db, ids[0])
     elif action == "split":
         pairs = decisions.split_pairs(db, claim, ids)
     elif action == "merge":
@@ -49,21 +58,62 @@ def correct(
         raise ValueError(action)
     sentences = sorted({x for _, a, b in pairs for x in (a, b)})
     decision = decisions.record(db, action, pairs, note)
-    aligned = _realign(db) if realign else None
-    where = dict(db.execute("SELECT segment_id, cluster_id FROM cluster_members").fetchall())
-    placed = tuple((s, where.get(s)) for s in sentences)
+    aligned = _realign(db, embedders) if realign else None
+    where: dict[int, list[int]] = {}
+    for s, c in db.execute(
+        "SELECT segment_id, cluster_id FROM cluster_members ORDER BY cluster_id"
+    ):
+        where.setdefault(s, []).append(c)
+    placed = tuple((s, tuple(where.get(s, ()))) for s in sentences)
     return Correction(decision, action, len(pairs), aligned, placed)
 
 
 def withdraw(
-    db: sqlite_utils.Database, decision: int, *, realign: bool = True
+    db: sqlite_utils.Database,
+    decision: int,
+    *,
+    realign: bool = True,
+    embedders: dict[str, Embedder] | None = None,
 ) -> AlignReport | None:
     """Remove a decision and re-align without it."""
     decisions.remove(db, decision)
-    return _realign(db) if realign else None
+    return _realign(db, embedders) if realign else None
 
 
-def _realign(db: sqlite_utils.Database) -> AlignReport | None:
+def _reject_pairs(db: sqlite_utils.Database, a: int, b: int) -> list[tuple[str, int, int]]:
+    """Two sentences are not one claim. When they are in one claim now, only the one less
+    attached to the rest leaves it (review.answer_pairs): the claim keeps its other members
+    and its id rather than falling apart around the two."""
+    pairs = decisions.link_pairs(db, "cannot", a, b)
+    home = db.execute(
+        "SELECT x.cluster_id FROM cluster_members x JOIN cluster_members y "
+        "ON y.cluster_id = x.cluster_id WHERE x.segment_id = ? AND y.segment_id = ?", [a, b]
+    ).fetchone()  # fmt: skip
+    if home is None:
+        return pairs
+    members = decisions.members(db, home[0])
+    p = {frozenset((x, y)): q for x, y, q in db.execute(
+        "SELECT a_segment_id, b_segment_id, score FROM alignments WHERE cluster_id = ?", home)}  # fmt: skip
+    return review.answer_pairs(a, b, False, [members], p)
+
+
+def _accept_pairs(db: sqlite_utils.Database, a: int, b: int) -> list[tuple[str, int, int]]:
+    """Two sentences are one claim, and so is what that implies for the claims they are in now
+    (review.answer_pairs): a sentence in no claim joins the other's claim; two claims become
+    one. The named pair comes first (it is the one the story's judgement learns from)."""
+    pairs = decisions.link_pairs(db, "must", a, b)
+    claims: dict[int, list[int]] = {}
+    for cid, sid in db.execute(
+        "SELECT m.cluster_id, m.segment_id FROM cluster_members m WHERE m.cluster_id IN "
+        "(SELECT cluster_id FROM cluster_members WHERE segment_id IN (?, ?))", [a, b]
+    ):  # fmt: skip
+        claims.setdefault(cid, []).append(sid)
+    return review.answer_pairs(a, b, True, list(claims.values()), {}) if claims else pairs
+
+
+def _realign(
+    db: sqlite_utils.Database, embedders: dict[str, Embedder] | None = None
+) -> AlignReport | None:
     if db.execute("SELECT 1 FROM runs WHERE command = 'align' LIMIT 1").fetchone() is None:
         return None  # never aligned: the person runs `align` when ready
-    return run_alignment(db, last_settings(db))
+    return run_alignment(db, last_settings(db), embedders=embedders)

@@ -4,6 +4,8 @@
 2. In each story, every cross-article pair gets a calibrated probability (pairs.py, model.py).
 3. Pairs at or above the threshold seed average-link clusters with one sentence per article,
    joined by marked repeats (cluster.py); a person's must/cannot decisions override the scores.
+4. A sentence that asserts several claims joins each further claim it matches on average
+   (`cluster.with_overlaps`), so one sentence may be a member of several claims.
 
 The database side (choosing claims, embedding, storing) is in run.py; benchmarks call this
 directly on synthetic or evaluation data.
@@ -12,7 +14,7 @@ directly on synthetic or evaluation data.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +26,7 @@ from newsalign.corpus.align.pairs import Edges, StoryText, score_pairs
 
 THRESHOLD = 0.5  # a claim's members are, on average, more likely the same claim than not
 REVIEW = 0.25  # pairs from here up to the threshold are kept for a person to review
+OVERLAP = 0.5  # a sentence also joins every further claim it matches on average this well
 FLOOR = 0.15  # pairs below this are not kept at all (they barely move a claim's average)
 
 
@@ -81,10 +84,15 @@ def align_claims(
     floor: float = FLOOR,
     must: Sequence[tuple[int, int]] = (),
     cannot: Sequence[tuple[int, int]] = (),
+    overlap: float | None = OVERLAP,
+    recalibrate: Callable[[np.ndarray, Edges], Edges] | None = None,
 ) -> AlignResult:
     """Stories, then claims within each story. Without a story model (or documents), the whole
     input is one story. `must` and `cannot` are a person's decisions, as pairs of claim
-    indexes: a `must` pair across two stories makes them one story."""
+    indexes: a `must` pair across two stories makes them one story. `overlap`: the average
+    probability at which a clustered sentence also joins a further claim (None: never).
+    `recalibrate` adjusts a story's scored pairs (its global rows, its local edges) before
+    clustering: the story's judgement learned from a person's answers (recalibrate.py)."""
     if story_model is not None and data.documents and data.lead_vectors is not None:
         groups = stories.group(data.documents, data.lead_vectors, story_model)
         doc_ids = [[data.documents[k].id for k in g] for g in groups]
@@ -102,7 +110,8 @@ def align_claims(
             [(local[a], local[b]) for a, b in must if a in local and b in local],
             [(local[a], local[b]) for a, b in cannot if a in local and b in local],
         )
-        results.append(_story(data, docs, rows, claim_model, threshold, bridge, floor, decided))
+        results.append(_story(data, docs, rows, claim_model, threshold, bridge, floor, decided,
+                              overlap, recalibrate))  # fmt: skip
     return AlignResult(tuple(results), threshold)
 
 
@@ -128,7 +137,8 @@ def _join_stories(doc_ids: list[list[int]], pairs: list[tuple[int, int]]) -> lis
 
 def _story(data: AlignInput, docs: Sequence[int], rows: np.ndarray, model: LogisticModel,
            threshold: float, bridge: Bridge | None, floor: float,
-           decided: tuple[list, list] = ([], [])) -> StoryResult:  # fmt: skip
+           decided: tuple[list, list] = ([], []), overlap: float | None = None,
+           recalibrate=None) -> StoryResult:  # fmt: skip
     if len(rows) < 2 or len(docs) < 2:
         empty = Edges(np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(model.features))),
                       np.zeros(0), model.features)  # fmt: skip
@@ -144,15 +154,20 @@ def _story(data: AlignInput, docs: Sequence[int], rows: np.ndarray, model: Logis
     english = data.english_vectors[rows] if data.english_vectors is not None else None
     local = score_pairs(text, views, model, english_view=english, bridge=bridge, floor=floor,
                         embedders=data.embedders)  # fmt: skip
+    if recalibrate is not None:
+        local = recalibrate(rows, local)
     must, cannot = decided
     groups = cluster.average_link(len(rows), text.docs, local.i, local.j, local.p, threshold,
                                   must=must, cannot=cannot)  # fmt: skip
     members = cluster.with_repeats(groups, text.docs, local.i, local.j, local.p, threshold,
                                    cannot=cannot)  # fmt: skip
+    if overlap is not None:
+        members = cluster.with_overlaps(members, text.docs, local.i, local.j, local.p, overlap,
+                                        cannot=cannot)  # fmt: skip
     edges = Edges(rows[local.i], rows[local.j], local.X, local.p, local.features)
     clusters = tuple(
         tuple(cluster.Member(int(rows[m.index]),
-                             None if m.repeat_of is None else int(rows[m.repeat_of]))
+                             None if m.repeat_of is None else int(rows[m.repeat_of]), m.also)
               for m in group)
         for group in members
     )  # fmt: skip

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import sqlite_utils
 
-from newsalign.corpus.align import engine, fingerprint
+from newsalign.corpus.align import engine, fingerprint, recalibrate
 from newsalign.corpus.align.bridge import Bridge
 from newsalign.corpus.align.claims import Claim, load_claims
 from newsalign.corpus.align.embed import Embedder, ensure_embeddings, load_embedder, load_vectors
@@ -114,9 +114,11 @@ def prepare(
     lead_rows, lead_vectors = [], [views[next(iter(views))]]
     title_vectors = load_vectors(db, first.name, lead_texts) if lead_texts else None
     offset = len(claims)
+    # Leads read titles from the documents; a headline claim is not counted a second time.
     by_doc: dict[int, list[int]] = {}
     for index, claim in enumerate(claims):
-        by_doc.setdefault(claim.doc, []).append(index)
+        if not claim.headline:
+            by_doc.setdefault(claim.doc, []).append(index)
     documents = []
     for d in docs:
         rows = tuple(range(offset, offset + len(titles[d.id]))) + tuple(
@@ -178,7 +180,8 @@ def run_alignment(
     must, cannot, unapplied = decided_pairs(db, prepared.claims)
     result = engine.align_claims(prepared.data, claim_model, story_model,
                                  threshold=settings.threshold, bridge=bridge,
-                                 must=must, cannot=cannot)  # fmt: skip
+                                 must=must, cannot=cannot,
+                                 recalibrate=learned(db, prepared.claims))  # fmt: skip
     method = f"calibrated:{claim_model.about.get('version', 'custom')}"
     run = RunLog(db, "align", {"threshold": settings.threshold, "method": method,
                                "embedders": prepared.names, "bridge": bridge is not None,
@@ -232,6 +235,13 @@ def unchanged(
     )  # fmt: skip
 
 
+def learned(db: sqlite_utils.Database, claims: list[Claim]) -> recalibrate.Adjust | None:
+    """Each story's judgement as a person's answers taught it (None: no answers, no detached
+    sentence)."""
+    labels, detached = recalibrate.person_labels(db, recalibrate.claim_index(db, claims))
+    return recalibrate.story_adjust(labels, detached) if labels or detached else None
+
+
 def decided_pairs(
     db: sqlite_utils.Database, claims: list[Claim]
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
@@ -251,9 +261,16 @@ def decided_pairs(
         return x
 
     must, cannot, unapplied = [], [], 0
+    detached: set[int] = set()  # a later accept re-attaches; an earlier one is overruled
     for link, a, b in reversed(decisions.constraints(db)):
         x, y = index.get(a), index.get(b)
-        if x is None or y is None or x == y:
+        if link == "detach":
+            if x is None:
+                unapplied += 1
+            else:
+                detached.add(x)
+            continue
+        if x is None or y is None or x == y or (link == "must" and {x, y} & detached):
             unapplied += 1
             continue
         rx, ry = root(x), root(y)
@@ -273,7 +290,7 @@ def decided_pairs(
 def _claim_row(c: Claim) -> claims_db.ClaimRow:
     source = "original" if c.english == c.text else ("translation" if c.english else "none")
     return claims_db.ClaimRow(c.id, c.doc, c.source, c.lang, c.english, source,
-                              tuple(sorted(c.entities)), c.facts.as_dict())  # fmt: skip
+                              tuple(sorted(c.entities)), c.facts.as_dict(), c.headline)  # fmt: skip
 
 
 def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticModel):
@@ -288,14 +305,19 @@ def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticMod
             _label(members, story, claims), tuple(d.id for d in members), len({d.source for d in members}),
             ",".join(sorted({d.lang or "?" for d in members})),
             dates[0] if dates else None, dates[-1] if dates else None))  # fmt: skip
-        where = {m.index: k for k, c in enumerate(story.clusters) for m in c}
+        # A sentence may be in several claims; a link belongs to the first claim holding both.
+        where: dict[int, list[int]] = {}
+        for k, c in enumerate(story.clusters):
+            for m in c:
+                where.setdefault(m.index, []).append(k)
         first_cluster = len(clusters)
         probabilities: dict[int, list[float]] = {}
         per_claim_review: dict[int, int] = {}
         order = np.argsort(-story.edges.p, kind="stable")
         for e in order:
             a, b, p = int(story.edges.i[e]), int(story.edges.j[e]), float(story.edges.p[e])
-            inside = where.get(a) is not None and where.get(a) == where.get(b)
+            shared = [k for k in where.get(a, ()) if k in where.get(b, ())]
+            inside = bool(shared)
             if not inside:
                 if (
                     p < engine.REVIEW
@@ -306,13 +328,14 @@ def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticMod
                 per_claim_review[a] = per_claim_review.get(a, 0) + 1
                 per_claim_review[b] = per_claim_review.get(b, 0) + 1
             else:
-                probabilities.setdefault(where[a], []).append(p)
+                for k in shared:
+                    probabilities.setdefault(k, []).append(p)
             x = story.edges.X[e]
             evidence = {name: round(float(v), 4) for name, v in zip(model.features, x, strict=True)}
             links.append(claims_db.LinkRow(
                 claims[a].id, claims[b].id, p, float(first_view[a] @ first_view[b]),
                 evidence.get("gap", 0.0) / 10, model.contributions(x), evidence,
-                first_cluster + where[a] if inside else None))  # fmt: skip
+                first_cluster + shared[0] if inside else None))  # fmt: skip
         for k, group in enumerate(story.clusters):
             indexes = [m.index for m in group]
             ps = probabilities.get(k, [])

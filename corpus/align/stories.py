@@ -8,7 +8,10 @@ calibrated judgement (`stories` in weights.json) scores each candidate on:
 - `best_sentence`: the closest pair of sentences across the two (they share a statement);
 - `top_sentences`: the mean of the three closest sentences of the smaller document;
 - `names`: rare names both use, matched across scripts (Karasin = Карасин), and glossary
-  entities (Khankendi = Stepanakert), weighted by how few documents use them;
+  entities (Khankendi = Stepanakert), weighted by how few documents use them: the cosine of
+  the two documents' weighted name sets, so that a long article does not share more names with
+  everything merely by being long (a summed weight put a 50-sentence article on another event
+  into the withdrawal story);
 - `date_gap` and `dated`: months between publication dates, when both have one;
 - `same_lang`: both in one language (every similarity runs higher there).
 
@@ -104,17 +107,18 @@ def pair_features(
     # Rarity in nats, not scaled to the corpus's rarest: in five documents no name can be
     # judged rare, in five hundred it can, and the evidence says so.
     idf = {x: math.log((1 + n) / (1 + v)) for x, v in df.items()}
+    mass = [math.sqrt(sum(idf[x] ** 2 for x in c)) for c in names]
     dates = [_date(d.published) for d in docs]
     pairs = sorted(candidates)
     X = np.zeros((len(pairs), len(FEATURES)))
     for r, (a, b) in enumerate(pairs):
         sims = vecs[list(docs[a].rows)] @ vecs[list(docs[b].rows)].T
         best_rows = np.sort(sims.max(axis=1 if sims.shape[0] <= sims.shape[1] else 0))[::-1]
-        shared = sum(idf[x] for x in names[a] & names[b]) / 10
+        shared = sum(idf[x] ** 2 for x in names[a] & names[b]) / max(mass[a] * mass[b], 1e-9)
         both_dated = dates[a] is not None and dates[b] is not None
         gap = abs((dates[a] - dates[b]).days) / 30.0 if both_dated else 0.0
         X[r] = (float(leads[a] @ leads[b]), float(sims.max()), float(best_rows[:3].mean()),
-                min(shared, 3.0), min(gap, 12.0), float(both_dated),
+                shared, min(gap, 12.0), float(both_dated),
                 float(docs[a].lang == docs[b].lang))  # fmt: skip
     return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs]), X
 

@@ -9,10 +9,12 @@ from typing import Annotated
 import typer
 
 from newsalign.corpus.cli import align as cli_align
+from newsalign.corpus.cli import claims as cli_claims
 from newsalign.corpus.cli import corpus as cli_corpus
 from newsalign.corpus.cli import documents as cli_documents
 from newsalign.corpus.cli import glossary as cli_glossary
 from newsalign.corpus.cli import publish as cli_publish
+from newsalign.corpus.cli import review as cli_review
 from newsalign.corpus.cli import translate as cli_translate
 
 app = typer.Typer(
@@ -57,7 +59,8 @@ app.add_typer(cli_translate.models_app, name="models")
 app.add_typer(cli_translate.tm_app, name="tm")
 app.command("align")(cli_align.align)
 app.add_typer(cli_align.stories_app, name="stories")
-app.add_typer(cli_align.claims_app, name="claims")
+app.add_typer(cli_claims.claims_app, name="claims")
+app.command("review")(cli_review.review)
 app.add_typer(cli_documents.documents_app, name="documents")
 app.add_typer(cli_publish.export_app, name="export")
 app.command("report")(cli_publish.report)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from newsalign.corpus.align.differences import (
 )
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store import claims as claims_store
-from newsalign.corpus.store import mentions
+from newsalign.corpus.store import doubt, mentions
 from newsalign.corpus.store.decisions import list_decisions
 from newsalign.corpus.store.records import (
     Decision,
@@ -58,6 +58,7 @@ class ClaimView:
     versions: tuple[Version, ...]  # in order of publication, undated last
     differences: tuple[Difference, ...]
     score: float  # mean probability of its links
+    support: dict[int, float] = field(default_factory=dict)  # member -> average to the others
 
     @property
     def disagreements(self) -> tuple[Difference, ...]:
@@ -132,6 +133,7 @@ def _story(db, story_id: int, min_sources: int, decisions: list[Decision]) -> St
     scores = dict(
         db.execute("SELECT id, score FROM clusters WHERE story_id = ?", [story_id]).fetchall()
     )
+    support = doubt.member_support(db, [c.id for c in detail.claims])
     claims = []
     for claim in detail.claims:
         versions = tuple(
@@ -145,7 +147,8 @@ def _story(db, story_id: int, min_sources: int, decisions: list[Decision]) -> St
             segments[v.label].add(v.report.segment_id)
         score = scores.get(claim.id, 0.0)
         linked = linker(segments, claims_store.link_scores(db, claim.id), score)
-        claims.append(ClaimView(claim, versions, tuple(compare(by_version, linked)), score))
+        claims.append(ClaimView(claim, versions, tuple(compare(by_version, linked)), score,
+                                support.get(claim.id, {})))  # fmt: skip
     doc_ids = [d.id for d in detail.documents]
     naming = mentions.names_used(db, doc_ids=doc_ids)
     names_of: dict[str, set[str]] = defaultdict(set)

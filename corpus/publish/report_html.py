@@ -97,7 +97,7 @@ def _story(view: StoryView, data: ReportData) -> str:
         _coverage(view),
         _naming(view),
         "<h3>Claims, version by version</h3>",
-        *(_claim(c, view) for c in view.claims),
+        *(_claim(c, view, data.threshold) for c in view.claims),
         _review(view, data),
         _decisions(view),
         "</section>",
@@ -217,7 +217,7 @@ def _naming(view: StoryView) -> str:
     return "<h3>Naming stance</h3>" + intro + "".join(rows)
 
 
-def _claim(claim: ClaimView, view: StoryView) -> str:
+def _claim(claim: ClaimView, view: StoryView, threshold: float | None = None) -> str:
     c = claim.claim
     first = (f'<span class="badge first">first</span>{escape(", ".join(c.first))} '
              f"({escape(c.first_published or '')})" if c.first else "no dated report")  # fmt: skip
@@ -238,10 +238,17 @@ def _claim(claim: ClaimView, view: StoryView) -> str:
             english = f'<td><span class="muted">{why}</span></td>'
         first_here = r.outlet in c.first and r.published == c.first_published
         badge = '<span class="badge first">first</span>' if first_here else ""
+        sure = claim.support.get(r.segment_id)
+        weak = sure is not None and threshold is not None and sure < threshold
+        doubt = "" if sure is None else (
+            f'<br><span class="{"badge weak" if weak else "muted"}" title="average probability '
+            f'to the other outlets\' sentences of this claim">p {sure:.2f}{" weak" if weak else ""}'
+            "</span>" + (f'<br><code class="noprint">newsalign claims split {c.id} '
+                         f"{r.segment_id}</code>" if weak else ""))  # fmt: skip
         rows.append(
             f'<tr id="s-{r.segment_id}"><td class="date">{escape(r.published or "no date")}</td>'
             f'<td>{badge}{escape(_citing(r.outlet, r.cites))} <span class="muted">({escape(r.lang or "?")}) '
-            f'[{r.segment_id}]</span></td><td class="original" lang="{escape(r.lang or "")}">'
+            f'[{r.segment_id}]</span>{doubt}</td><td class="original" lang="{escape(r.lang or "")}">'
             f"{_highlight(r.text, v.marks, odd, contested)}</td>{english}</tr>"
         )
     unsure = (
@@ -253,7 +260,8 @@ def _claim(claim: ClaimView, view: StoryView) -> str:
     return (
         f'<div class="claim" id="claim-{c.id}"><h4>C{c.id}. {escape(c.claim)}</h4>'
         f'<p class="meta">{c.sources} outlets; {first}; mean link probability {claim.score:.2f}'
-        f"{unsure}</p>"
+        f'{unsure}<span class="noprint">; review: <code>newsalign review --story '
+        f"{view.detail.story.id}</code></span></p>"
         f"{_differences(claim.differences)}"
         "<table><thead><tr><th>date</th><th>outlet</th><th>original</th>"
         f"{'<th>English</th>' if translated else ''}</tr>"
@@ -333,8 +341,11 @@ def _review(view: StoryView, data: ReportData) -> str:
         f"<code>newsalign claims accept {link.a_segment_id} {link.b_segment_id}</code></span></li>"
         for link in view.review
     )
-    return (f"<h3>Links for review</h3><p class=\"meta\">Pairs the model found possibly the same "
-            f"claim but below the threshold ({data.threshold}): not in any claim above.</p>"
+    return (f"<h3>Links for review</h3><p class=\"meta\">Sentence pairs the model finds possibly "
+            "the same claim that are not in one claim: their own probability is below the "
+            f"threshold ({data.threshold}), or the rest of a claim disagrees with one of them on "
+            "average, or a decision keeps them apart. <code class=\"noprint\">newsalign review "
+            f"--story {view.detail.story.id}</code> asks the most useful ones first.</p>"
             f'<ol class="review">{items}</ol>')  # fmt: skip
 
 

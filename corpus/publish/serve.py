@@ -23,7 +23,12 @@ SELECT k.id AS claim, k.story_id AS story, k.sources AS outlets,
        coalesce(d.published, '') AS date, d.source AS outlet, s.lang, s.text AS sentence,
        CASE WHEN c.english_from = 'translation' THEN c.english END AS english,
        CASE WHEN m.is_repeat THEN 'repeats ' || m.repeat_of ELSE '' END AS repeat,
-       s.id AS sentence_id
+       s.id AS sentence_id,
+       round((SELECT coalesce(sum(l.score), 0) FROM alignments l
+              WHERE l.cluster_id = k.id AND s.id IN (l.a_segment_id, l.b_segment_id))
+             / max(1, (SELECT count(*) FROM cluster_members o JOIN segments so ON so.id = o.segment_id
+                       WHERE o.cluster_id = k.id AND so.doc_id != s.doc_id)), 2) AS probability,
+       'newsalign review --story ' || k.story_id AS review
 FROM clusters k
 JOIN cluster_members m ON m.cluster_id = k.id
 JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id
@@ -151,15 +156,20 @@ def metadata(database_name: str) -> dict[str, Any]:
                 },
                 "queries": {
                     "claims": _query("Claims shared by two or more outlets",
-                                     CLAIMS, "One outlet's sentence per row, by claim. Leave story "
-                                     "and claim empty for all; English only where translated."),
+                                     CLAIMS, "One outlet's sentence per row, by claim, with its "
+                                     "probability (average to the claim's other outlets; below "
+                                     "the threshold: weak). Leave story and claim empty for "
+                                     "all; English only where translated."),
                     "timeline": _query("A story's documents by date", TIMELINE),
                     "search": _query("Search sentences", SEARCH,
                                      "Words as written, and every name of a place: Stepanakert "
                                      "finds Khankendi and Ханкенди too."),
                     "naming_stance": _query("Which name each outlet uses", NAMING_STANCE),
                     "review": _query("Links for review", REVIEW,
-                                     "Pairs below the threshold, most probable first."),
+                                     "Sentence pairs possibly the same claim that are not in "
+                                     "one claim (below the threshold, or the rest of a claim "
+                                     "disagrees on average), most probable first. "
+                                     "`newsalign review` asks the most useful first."),
                     "corrections": _query("Corrections", CORRECTIONS),
                     "documents_list": _query("Documents", DOCUMENTS),
                     "untranslated": _query("Sentences not yet translated into English",

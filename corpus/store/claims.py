@@ -29,16 +29,18 @@ from newsalign.corpus.store.records import (
 
 
 def candidate_rows(db: sqlite_utils.Database, target: str = "en") -> list[tuple]:
-    """Body sentences of current documents: (segment id, document id, source, language, text,
-    English text: the original, or the newest translation into `target`), in id order."""
+    """Title and body sentences of current documents: (segment id, document id, source,
+    language, text, English text: the original, or the newest translation into `target`,
+    kind: title or body), in id order."""
     return db.execute(
         """
         SELECT s.id, s.doc_id, s.source, s.lang, s.text,
                CASE WHEN s.lang = :target THEN s.text ELSE (
                    SELECT t.text FROM translations t WHERE t.segment_id = s.id
-                   AND t.target_lang = :target ORDER BY t.id DESC LIMIT 1) END
+                   AND t.target_lang = :target ORDER BY t.id DESC LIMIT 1) END,
+               s.kind
         FROM text_segments s
-        WHERE s.kind = 'body'
+        WHERE s.kind IN ('title', 'body')
         ORDER BY s.id
         """,
         {"target": target},
@@ -93,6 +95,7 @@ class ClaimRow:
     english_from: str  # original, translation or none
     entities: tuple[int, ...]
     facts: dict[str, Any]
+    headline: bool = False  # the article's title
 
 
 @dataclass(frozen=True)
@@ -159,9 +162,10 @@ def replace_alignment(
         db.execute(f"DELETE FROM {table}")
     db.conn.executemany(
         "INSERT INTO claims (segment_id, doc_id, source, lang, english, english_from, entities, "
-        "facts, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "facts, run_id, headline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(c.segment_id, c.doc_id, c.source, c.lang, c.english, c.english_from,
-          json.dumps(list(c.entities)), json.dumps(c.facts), run_id) for c in claims],
+          json.dumps(list(c.entities)), json.dumps(c.facts), run_id, int(c.headline))
+         for c in claims],
     )  # fmt: skip
     for story_id, s in zip(story_ids, stories, strict=True):
         db.execute(
@@ -229,7 +233,7 @@ def _members(db, cluster_id: int) -> list[ClaimMember]:
                coalesce(c.english, t.text) AS english,
                CASE WHEN c.english IS NULL AND t.text IS NOT NULL
                     THEN 'translation (made after the last align)' ELSE c.english_from END
-                    AS english_from, c.facts, d.title, d.id AS doc_id
+                    AS english_from, c.facts, d.title, d.id AS doc_id, c.headline
         FROM cluster_members m JOIN claims c ON c.segment_id = m.segment_id
         JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id
         LEFT JOIN (SELECT segment_id, text, max(id) FROM translations WHERE target_lang = 'en'
@@ -266,9 +270,17 @@ def show_claim(db: sqlite_utils.Database, cluster_id: int) -> ClaimDetail:
     links = db.query(
         "SELECT a_segment_id, b_segment_id, score, cosine, margin, contributions, method, evidence "
         "FROM alignments WHERE cluster_id = ? ORDER BY score DESC", [cluster_id])  # fmt: skip
+    also: dict[int, list[int]] = defaultdict(list)
+    for segment_id, other in db.execute(
+        f"""SELECT segment_id, cluster_id FROM cluster_members WHERE cluster_id != ?
+            AND segment_id IN ({",".join(str(m.segment_id) for m in members)})
+            ORDER BY cluster_id""", [cluster_id]
+    ):  # fmt: skip
+        also[segment_id].append(other)
     return from_row(
         ClaimDetail, cluster,
-        members=tuple(dataclasses.replace(m, names=tuple(names.get(m.segment_id, ())))
+        members=tuple(dataclasses.replace(m, names=tuple(names.get(m.segment_id, ())),
+                                          also_in=tuple(also.get(m.segment_id, ())))
                       for m in members),
         alignments=tuple(from_row(Link, row) for row in links),
     )  # fmt: skip

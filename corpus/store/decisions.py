@@ -56,6 +56,12 @@ def link_pairs(db: sqlite_utils.Database, link: str, a: int, b: int) -> list[tup
     return [(link, a, b)]
 
 
+def detach_pairs(db: sqlite_utils.Database, sentence: int) -> list[tuple[str, int, int]]:
+    """`claims detach`: the sentence is in no claim (named as both sides of one pair)."""
+    _document(db, sentence)
+    return [("detach", sentence, sentence)]
+
+
 def split_pairs(
     db: sqlite_utils.Database, claim_id: int, leaving: list[int]
 ) -> list[tuple[str, int, int]]:
@@ -91,15 +97,25 @@ def record(
     pairs: list[tuple[str, int, int]],
     note: str = "",
 ) -> int:
-    """Store a decision: (link, sentence a, sentence b) pairs, link being must or cannot."""
+    """Store a decision: (link, sentence a, sentence b) pairs, link being must, cannot or
+    detach; its id is above every decision id ever given (an undo never frees one)."""
     if not pairs:
         raise CorpusError("nothing to decide: no pair of sentences from different places")
     who = identities(db, sorted({x for _, a, b in pairs for x in (a, b)}))
     with transaction(db):
-        decision_id = db.execute(
-            "INSERT INTO decisions (action, note, created_at) VALUES (?, ?, ?)",
-            [action, note, now()],
-        ).lastrowid
+        # Above every id ever given, so an undone decision's id never names another one.
+        mark = db.execute("SELECT last FROM id_marks WHERE name = 'decisions'").fetchone()
+        top = db.execute("SELECT max(id) FROM decisions").fetchone()[0]
+        decision_id = max(mark[0] if mark else 0, top or 0) + 1
+        db.execute(
+            "INSERT INTO decisions (id, action, note, created_at) VALUES (?, ?, ?, ?)",
+            [decision_id, action, note, now()],
+        )
+        db.execute(
+            "INSERT INTO id_marks (name, last) VALUES ('decisions', ?) "
+            "ON CONFLICT(name) DO UPDATE SET last = max(last, excluded.last)",
+            [decision_id],
+        )
         db.conn.executemany(
             "INSERT INTO decision_pairs (decision_id, link, a_doc_key, a_hash, b_doc_key, b_hash) "
             "VALUES (?, ?, ?, ?, ?, ?)",

@@ -13,10 +13,12 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
+from newsalign.corpus.store import review_schema
 from newsalign.corpus.store.migrations_0014 import m0014_dates_and_corrections
 
 MIGRATIONS_TABLE = "_newsalign_migrations"
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
+HEADLINE = "ALTER TABLE claims ADD COLUMN headline INTEGER NOT NULL DEFAULT 0"  # migration 0013
 
 
 def m0001_foundation(db: sqlite_utils.Database) -> None:
@@ -398,6 +400,9 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     ("0007_run_processes", m0007_run_processes),
     ("0008_metadata_and_decisions", m0008_metadata_and_decisions),
     ("0009_encoding_confidence", m0009_encoding_confidence),
+    ("0012_review", review_schema.migrate),
+    # Titles are aligned as claims too; a reader sees which member is a headline.
+    ("0013_headline_claims", lambda db: db.execute(HEADLINE)),
     ("0014_dates_and_corrections", m0014_dates_and_corrections),
 ]
 

@@ -4,12 +4,15 @@ Every run rebuilds stories and claims, but a person cites them by id ("claim 12"
 claim that is essentially what it was keeps its id: a new group takes the id of an old one when
 they share more than half of each other's members (sentences named by document key and text
 hash, documents by key, so a re-ingested file's unchanged sentences still count). Unchanged,
-grown by a new article, or short of one member: same id. Anything else gets an id above every id
+grown by a new article, or short of one member: same id. A group that matches no current one but
+matches one an earlier run dissolved (an undone correction rebuilds it) gets that id back: ids
+dissolved are kept with their members in `retired_ids`. Anything else gets an id above every id
 ever given, recorded in `id_marks`, so an id never comes to mean something else.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import sqlite_utils
@@ -38,6 +41,18 @@ def keep_ids(
         if k not in taken and old_id not in used:
             taken[k] = old_id
             used.add(old_id)
+    retired = _retired(db, table)
+    for _, k, old_id in sorted(
+        (-len(members & before), k, old_id)
+        for k, members in enumerate(new)
+        if k not in taken
+        for old_id, before in retired.items()
+        if old_id not in old and 2 * len(members & before) > max(len(members), len(before))
+    ):
+        if k not in taken and old_id not in used:
+            taken[k] = old_id
+            used.add(old_id)
+    _retire(db, table, {i: m for i, m in old.items() if i not in used}, used)
     row = db.execute("SELECT last FROM id_marks WHERE name = ?", [table]).fetchone()
     top = max([row[0] if row else 0, *old.keys(), 0])
     ids = []
@@ -53,6 +68,33 @@ def keep_ids(
         [table, top],
     )
     return ids
+
+
+def _retired(db: sqlite_utils.Database, table: str) -> dict[int, frozenset]:
+    """Ids no current group holds, with the members they last had."""
+    if "retired_ids" not in db.table_names():
+        return {}
+    return {
+        rid: frozenset(tuple(m) if isinstance(m, list) else m for m in json.loads(members))
+        for rid, members in db.execute(
+            "SELECT id, members FROM retired_ids WHERE name = ?", [table]
+        )
+    }
+
+
+def _retire(
+    db: sqlite_utils.Database, table: str, gone: dict[int, frozenset], back: set[int]
+) -> None:
+    """Remember the ids this run dissolves (an undo may rebuild them); forget those it reused."""
+    if "retired_ids" not in db.table_names():
+        return
+    db.conn.executemany("DELETE FROM retired_ids WHERE name = ? AND id = ?",
+                        [(table, i) for i in back])  # fmt: skip
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO retired_ids (name, id, members) VALUES (?, ?, ?)",
+        [(table, i, json.dumps(sorted(list(m) if isinstance(m, tuple) else m for m in members)))
+         for i, members in gone.items()],
+    )  # fmt: skip
 
 
 def segment_keys(db: sqlite_utils.Database, segment_ids: Sequence[int]) -> dict[int, Key]:

@@ -139,61 +139,6 @@ class DocumentSummary:
     title: str | None
 
 
-# --- Statistics --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LanguageCount:
-    lang: str
-    documents: int
-
-
-@dataclass(frozen=True)
-class SourceCount:
-    source: str
-    documents: int
-
-
-@dataclass(frozen=True)
-class KindCount:
-    kind: str
-    segments: int
-    chars: int
-
-
-@dataclass(frozen=True)
-class SegmentLanguageCount:
-    lang: str
-    segments: int
-
-
-@dataclass(frozen=True)
-class BoilerplateCount:
-    reason: str | None
-    lines: int
-    chars: int
-
-
-@dataclass(frozen=True)
-class Characters:
-    raw: int
-    clean: int
-
-
-@dataclass(frozen=True)
-class CorpusStats:
-    """Counts over current documents."""
-
-    documents: int
-    older_versions: int
-    by_language: tuple[LanguageCount, ...]
-    by_source: tuple[SourceCount, ...]
-    segments: tuple[KindCount, ...]
-    segment_languages: tuple[SegmentLanguageCount, ...]
-    boilerplate_removed: tuple[BoilerplateCount, ...]
-    characters: Characters
-
-
 # --- Search and names --------------------------------------------------------------------------
 
 
@@ -414,6 +359,8 @@ class ClaimMember:
     title: str | None
     doc_id: int
     names: tuple[NameUsed, ...] = field(default=())
+    headline: int = 0  # 1: the member is the article's title
+    also_in: tuple[int, ...] = field(default=())  # the other claims this sentence asserts
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,301 @@
+"""`newsalign review` and corrections that behave: which questions are asked, what an answer
+decides, the per-story recalibration, stable claim and decision ids, `claims detach`, and the
+doubt shown in the report.
+
+The command-line tests use the three-outlet story of test_analyst.py aligned with a high
+threshold (0.9), so that its links (p 0.73-0.94 with the real engines) sit near the threshold
+and are worth asking about.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+import sqlite_utils
+
+from newsalign.corpus import store
+from newsalign.corpus.align import recalibrate, review
+from newsalign.corpus.store import migrations
+from tests.helpers import fetch
+from tests.test_analyst import sentence, write_story
+
+# --- Choosing questions (pure) ----------------------------------------------------------------
+
+
+def edges(pairs: dict[tuple[int, int], float]):
+    i = np.array([a for a, _ in pairs])
+    j = np.array([b for _, b in pairs])
+    return i, j, np.array(list(pairs.values()))
+
+
+def test_questions_are_ranked_by_doubt_times_the_pairs_an_answer_decides() -> None:
+    docs = np.arange(8)  # one sentence per article
+    # Claims {0,1,2} and {3,4}; sentence 5 leans toward the first claim; 6-7 an unclaimed pair.
+    i, j, p = edges({(0, 1): 0.9, (0, 2): 0.9, (1, 2): 0.9, (3, 4): 0.9,
+                     (0, 3): 0.45, (1, 4): 0.4, (2, 3): 0.45,  # cross pairs: average 0.22
+                     (5, 0): 0.6, (5, 1): 0.5, (5, 2): 0.3,  # average 0.47
+                     (6, 7): 0.49})  # fmt: skip
+    clusters = [[0, 1, 2], [3, 4]]
+    ranked = review.rank(docs, i, j, p, clusters, 0.5)
+    kinds = {q.kind: q for q in ranked}
+    assert set(kinds) == {"member", "claims", "pair"}
+    member = kinds["member"]
+    # b: the member whose pair with 5 (0.5) is closest to the question's probability (0.47)
+    assert (member.a, member.b, member.claim, member.moves) == (5, 1, 0, 3)
+    assert member.probability == pytest.approx((0.6 + 0.5 + 0.3) / 3, abs=1e-4)
+    assert kinds["claims"].moves == 6 and kinds["claims"].probability == pytest.approx(
+        1.3 / 6, abs=1e-4
+    )
+    assert (kinds["pair"].a, kinds["pair"].b, kinds["pair"].moves) == (6, 7, 1)
+    # The member question is as doubtful as the pair but decides three pairs, so it comes first.
+    assert ranked[0] == member
+    assert [q.value for q in ranked] == sorted((q.value for q in ranked), reverse=True)
+
+
+def test_answered_pairs_and_far_probabilities_are_not_asked() -> None:
+    docs = np.arange(4)
+    i, j, p = edges({(0, 1): 0.95, (2, 3): 0.48, (1, 2): 0.02})
+    ranked = review.rank(docs, i, j, p, [[0, 1]], 0.5)
+    assert [(q.a, q.b) for q in ranked] == [(2, 3)]  # a link inside a claim and p 0.02 are not
+    assert review.rank(docs, i, j, p, [[0, 1]], 0.5, decided={frozenset((2, 3))}) == []
+    # A decision about any pair of a sentence and a claim closes that member question.
+    i, j, p = edges({(0, 1): 0.9, (2, 0): 0.5, (2, 1): 0.45})
+    assert review.rank(docs, i, j, p, [[0, 1]], 0.5)[0].kind == "member"
+    assert review.rank(docs, i, j, p, [[0, 1]], 0.5, decided={frozenset((2, 1))}) == []
+
+
+def test_a_no_inside_a_claim_takes_out_only_the_less_attached_sentence() -> None:
+    claim = [1, 2, 3, 4]
+    p = {frozenset(k): v for k, v in {(1, 3): 0.9, (1, 4): 0.9, (2, 3): 0.5, (2, 4): 0.4,
+                                      (1, 2): 0.6, (3, 4): 0.9}.items()}  # fmt: skip
+    pairs = review.answer_pairs(1, 2, False, [claim], p)
+    assert pairs[0] == ("cannot", 1, 2)  # the pair the person named comes first
+    assert set(pairs[1:]) == {("cannot", 2, 3), ("cannot", 2, 4)}
+    assert review.answer_pairs(2, 1, False, [claim], p)[1:] == pairs[1:]
+    assert review.answer_pairs(1, 2, True, [claim], p) == [("must", 1, 2)]
+    assert review.answer_pairs(1, 9, False, [claim], p) == [("cannot", 1, 9)]
+
+
+def test_decisions_settle_pairs_by_transitivity() -> None:
+    settled = review.closure([(1, 2), (2, 3)], [(3, 7)])
+    assert frozenset((1, 3)) in settled  # one chain of musts: one claim
+    assert {frozenset((x, 7)) for x in (1, 2, 3)} <= settled  # a cannot across the groups
+    assert frozenset((1, 8)) not in settled and frozenset((7, 8)) not in settled
+
+
+def test_a_yes_decides_every_pair_its_question_was_about() -> None:
+    # A sentence in no claim joins every member of the other's claim, the named pair first.
+    assert review.answer_pairs(9, 2, True, [[1, 2, 3]], {}) == [
+        ("must", 9, 2), ("must", 9, 1), ("must", 9, 3)]  # fmt: skip
+    # Two claims become one: every cross pair.
+    joined = review.answer_pairs(1, 5, True, [[1, 2], [5, 6]], {})
+    assert joined[0] == ("must", 1, 5)
+    assert {frozenset(x[1:]) for x in joined} == {frozenset(x) for x in
+                                                  [(1, 5), (1, 6), (2, 5), (2, 6)]}  # fmt: skip
+    # A sentence already in two claims keeps them: only the pair is decided.
+    assert review.answer_pairs(1, 5, True, [[1, 2], [1, 3], [5, 6]], {}) == [("must", 1, 5)]
+
+
+# --- Learning from answers --------------------------------------------------------------------
+
+
+def test_answers_shift_the_story_and_a_few_cannot_swing_it() -> None:
+    assert recalibrate.fit(np.array([]), np.array([])).shift == 0.0
+    yes = recalibrate.fit(np.array([0.45, 0.4, 0.42]), np.array([1, 1, 1]))
+    no = recalibrate.fit(np.array([0.55, 0.6]), np.array([0, 0]))
+    assert yes.shift > 0 > no.shift
+    assert yes.apply(np.array([0.45]))[0] > 0.5  # the story's other pairs at 0.45 now join
+    one = recalibrate.fit(np.array([0.3]), np.array([1]))
+    many = recalibrate.fit(np.full(40, 0.3), np.ones(40))
+    assert 0 < one.shift < 0.35 < many.shift  # the prior holds against one answer
+    assert recalibrate.fit(np.array([0.3]), np.array([1]), prior=float("inf")).shift == 0.0
+    settled = recalibrate.settle(np.array([0.4, 0.7, 0.2]), [0, 1], [1, 0])
+    assert settled.tolist() == [1.0, 0.0, 0.2]
+
+
+def test_the_engine_hook_drops_detached_sentences_and_applies_the_answers() -> None:
+    from newsalign.corpus.align.pairs import Edges
+
+    local = Edges(np.array([0, 0, 1]), np.array([1, 2, 2]), np.zeros((3, 1)),
+                  np.array([0.45, 0.45, 0.45]), ("x",))  # fmt: skip
+    rows = np.array([10, 11, 12])
+    adjusted = recalibrate.story_adjust({(10, 11): 1})(rows, local)
+    assert adjusted.p[0] == 1.0 and adjusted.p[1] > 0.45 and adjusted.p[2] == adjusted.p[1]
+    dropped = recalibrate.story_adjust({}, frozenset({12}))(rows, local)
+    assert dropped.i.tolist() == [0] and dropped.j.tolist() == [1]
+    assert recalibrate.story_adjust({(40, 41): 1})(rows, local) is local
+
+
+# --- The command line -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def doubtful(cli, db_path, tmp_path):
+    """The analyst story aligned at threshold 0.9: its links are near the threshold."""
+    assert cli("ingest", "--manifest", str(write_story(tmp_path / "story"))).exit_code == 0
+    result = cli("align", "--threshold", "0.9")
+    assert result.exit_code == 0, result.output
+    return db_path
+
+
+def questions(cli, *args: str) -> list[dict]:
+    result = cli("review", "--json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_review_json_lists_open_questions_and_answers_close_them(doubtful, cli) -> None:
+    db = doubtful
+    found = questions(cli)
+    assert found, "the story at threshold 0.9 has links worth asking about"
+    first = found[0]
+    assert isinstance(first["a"], int) and isinstance(first["b"], int)
+    assert {"kind", "claim", "probability", "a_text", "b_text", "sentences"} <= set(first)
+    assert 0.55 <= first["probability"] <= 1.0
+    assert first["sentences"][0]["outlet"] and first["sentences"][0]["text"] == first["a_text"]
+    assert [q["probability"] for q in found] and len(questions(cli, "--limit", "1")) == 1
+    story = fetch(db, "SELECT id FROM stories")[0][0]
+    assert questions(cli, "--story", str(story)) == found
+
+    pair = (first["a"], first["b"])
+    scores = "SELECT a_segment_id, b_segment_id, score FROM alignments"
+    before = {frozenset((a, b)): q for a, b, q in fetch(db, scores)}
+    assert cli("claims", "reject", *map(str, pair)).exit_code == 0
+    assert all((q["a"], q["b"]) != pair for q in questions(cli))
+    # The answer taught the story: its other links moved down (the questions themselves may all
+    # be new ones, since a claim whose links fell under the threshold opens its pairs to review).
+    after = {frozenset((a, b)): q for a, b, q in fetch(db, scores)}
+    common = [k for k in after if k in before and k != frozenset(pair)]
+    assert common and all(after[k] <= before[k] for k in common)
+    assert any(after[k] < before[k] for k in common)
+
+    for args, message in [(("--story", "999"), "no story 999"), (("--limit", "0"), "")]:
+        result = cli("review", "--json", *args)
+        assert result.exit_code != 0 and "Traceback" not in result.output
+        assert message in result.output
+
+
+def test_review_before_align_says_what_to_do(cli, tmp_path) -> None:
+    assert cli("ingest", "--manifest", str(write_story(tmp_path / "story"))).exit_code == 0
+    result = cli("review", "--json")
+    assert result.exit_code == 1 and "run `newsalign align`" in result.output
+
+
+def test_interactive_review_answers_undoes_and_quits(doubtful, cli) -> None:
+    db = doubtful
+    # A no first: on this story a yes to the first question leaves nothing more to ask.
+    result = cli("review", input="n\nu\ny\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "Question 1 of ~" in result.output and "withdrawn" in result.output
+    assert "probability" in result.output and "[y]es / [n]o" in result.output
+    rows = fetch(db, "SELECT id, action, note FROM decisions")
+    # The undone first answer's id is not given again.
+    assert rows == [(2, "accept", "review")]
+
+
+def test_accepting_a_sentence_with_a_claims_member_joins_it_to_the_whole_claim(doubtful, cli):
+    import sqlite3
+
+    db = doubtful
+    claim, size = fetch(db, "SELECT cluster_id, count(*) FROM cluster_members GROUP BY 1 "
+                            "ORDER BY 2 DESC LIMIT 1")[0]  # fmt: skip
+    inside = [x for (x,) in fetch(db, "SELECT segment_id FROM cluster_members WHERE "
+                                      "cluster_id = ? ORDER BY 1", (claim,))]  # fmt: skip
+    assert size >= 3
+    # Its first member, as if the alignment had left it out: a yes to it and one member
+    # decides it with every member, and the decision says so.
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM cluster_members WHERE segment_id = ?", (inside[0],))
+    result = cli("claims", "accept", str(inside[0]), str(inside[1]), "--no-align", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["pairs"] == size - 1
+
+
+def test_ids_stay_stable_through_reject_undo_and_detach(cli, db_path, tmp_path) -> None:
+    db = db_path
+    assert cli("ingest", "--manifest", str(write_story(tmp_path / "story"))).exit_code == 0
+    assert cli("align").exit_code == 0
+    alpha = sentence(db, "Alpha Wire", "Russia plans")
+    beta = sentence(db, "Beta News", "Russia plans")
+    gamma = sentence(db, "Gamma Daily", "Russia plans")
+    (claim,) = fetch(db, "SELECT cluster_id FROM cluster_members WHERE segment_id = ?", [alpha])
+    claim = claim[0]
+    members = fetch(db, "SELECT segment_id FROM cluster_members WHERE cluster_id = ?", [claim])
+    assert {alpha, beta, gamma} <= {m[0] for m in members}
+
+    # A no to two members takes out one of them; the claim keeps its id and its other members.
+    result = cli("claims", "reject", str(alpha), str(gamma), "--json")
+    assert result.exit_code == 0, result.output
+    decision = json.loads(result.output)["decision"]
+    now = {m[0] for m in fetch(db, "SELECT segment_id FROM cluster_members WHERE cluster_id = ?",
+                               [claim])}  # fmt: skip
+    assert beta in now and len({alpha, gamma} & now) == 1
+
+    # Undone: the same members, the same id; the next decision takes a new id.
+    assert cli("claims", "undo", str(decision)).exit_code == 0
+    assert fetch(db, "SELECT segment_id FROM cluster_members WHERE cluster_id = ?", [claim]) == (
+        members
+    )
+    result = cli("claims", "detach", str(gamma), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["decision"] == decision + 1
+    assert fetch(db, "SELECT cluster_id FROM cluster_members WHERE segment_id = ?", [gamma]) == []
+    assert "in no claim" in cli("claims", "decisions").output
+    # Every later align honours it.
+    assert cli("align").exit_code == 0
+    assert fetch(db, "SELECT cluster_id FROM cluster_members WHERE segment_id = ?", [gamma]) == []
+    assert fetch(db, "SELECT count(*) FROM cluster_members WHERE cluster_id = ?", [claim]) == [(2,)]
+    assert cli("claims", "detach", "99999").exit_code == 1
+
+
+def test_the_report_shows_each_members_probability_and_flags_weak_ones(doubtful, cli, tmp_path):
+    out = tmp_path / "r.html"
+    assert cli("report", "-o", str(out)).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "newsalign review --story" in page
+    assert "below the threshold (0.9), or the rest of a claim disagrees" in page
+    shown = [float(x) for x in re.findall(r'sentences of this claim">p (0\.\d\d)', page)]
+    assert shown and all(0 < x <= 1 for x in shown)
+    assert ("weak</span>" in page) == any(x < 0.9 for x in shown)
+
+
+def test_migration_12_keeps_decisions_and_allows_detach(db_path) -> None:
+    db = sqlite_utils.Database(db_path)
+    for name, func in migrations.MIGRATIONS:
+        if name.startswith("0012"):
+            break
+        with db.atomic():
+            db.execute(f"CREATE TABLE IF NOT EXISTS {migrations.MIGRATIONS_TABLE} "
+                       "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")  # fmt: skip
+            func(db)
+            db.execute(f"INSERT INTO {migrations.MIGRATIONS_TABLE} VALUES (?, 'then')", [name])
+    db.execute("INSERT INTO decisions (id, action, note, created_at) VALUES (3, 'merge', 'n', 't')")
+    db.execute("INSERT INTO decision_pairs VALUES (3, 'must', 'a', 'h1', 'b', 'h2')")
+    db.conn.commit()
+    db.close()
+    migrated = store.open_db(db_path)
+    assert migrated.execute("SELECT * FROM decisions").fetchall() == [(3, "merge", "n", "t")]
+    assert migrated.execute("SELECT * FROM decision_pairs").fetchall() == [
+        (3, "must", "a", "h1", "b", "h2")
+    ]
+    migrated.execute("INSERT INTO decisions VALUES (4, 'detach', '', 't')")
+    migrated.execute("INSERT INTO decision_pairs VALUES (4, 'detach', 'a', 'h1', 'a', 'h1')")
+    migrated.execute("DELETE FROM decisions WHERE id = 3")
+    assert migrated.execute("SELECT count(*) FROM decision_pairs").fetchone() == (1,)
+
+
+def test_a_claim_an_undo_rebuilds_gets_its_old_id_back(db_path) -> None:
+    from newsalign.corpus.store import numbering
+
+    db = store.open_db(db_path, create=True)
+    a = frozenset({("d1", "x"), ("d2", "y"), ("d3", "z"), ("d4", "w")})
+    halves = [frozenset({("d1", "x"), ("d2", "y")}), frozenset({("d3", "z"), ("d4", "w")})]
+    assert numbering.keep_ids(db, "clusters", {}, [a]) == [1]
+    # A correction splits claim 1 in halves: neither holds more than half of it.
+    assert numbering.keep_ids(db, "clusters", {1: a}, halves) == [2, 3]
+    # Undone: the same members come back as claim 1, not as a new claim 4.
+    assert numbering.keep_ids(db, "clusters", {2: halves[0], 3: halves[1]}, [a]) == [1]
+    assert numbering.keep_ids(db, "clusters", {1: a}, [frozenset({("d9", "q")})]) == [4]
