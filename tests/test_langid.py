@@ -50,3 +50,13 @@ def test_a_document_of_one_word_has_no_language_rather_than_a_random_one() -> No
     assert doc.lang is None and sents[0][0].lang is None
     doc, _, _ = assign_languages(LanguageDetector(), [["Eine kurze Meldung über Stepanakert."]])
     assert doc.lang == "de"
+
+
+def test_one_candidate_language_is_that_language() -> None:
+    """`--langs ru` alone: langdetect cannot rank one profile (it raised "Need more than 2
+    profiles"); the user has said what the text is. Another script is still not taken for it."""
+    only_ru = LanguageDetector(["ru"])
+    found = only_ru.detect("Россия откроет генеральное консульство в Ханкенди в этом году.")
+    assert found is not None and found.lang == "ru"
+    assert only_ru.detect("Ռուսաստանը հյուպատոսություն կբացի") is None
+    assert LanguageDetector(["de"]).detect("ok").lang == "de"

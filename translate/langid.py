@@ -176,6 +176,11 @@ class LanguageDetector:
     def _langdetect(self, text: str) -> Detection | None:
         from langdetect.lang_detect_exception import LangDetectException
 
+        if len(self._ld_langs) == 1:
+            # One candidate (`--langs ru`): the user has said what the text is, and langdetect
+            # cannot rank a single profile (it raises "Need more than 2 profiles").
+            return Detection(self._ld_langs[0], 1.0)
+
         letters = sum(ch.isalpha() for ch in text)
         folded = not any(ch.isupper() for ch in text)
         factory = self._factory(folded)
