@@ -11,6 +11,8 @@ from newsalign.corpus import store
 from newsalign.corpus.cli import render
 from newsalign.corpus.cli.common import ClusterOption, DbOption, JsonOption, cli_errors
 from newsalign.corpus.plural import plural
+from newsalign.corpus.store.citations import citing
+from newsalign.corpus.store.dating import date_source
 from newsalign.corpus.store.records import as_dict
 
 ThresholdOption = Annotated[
@@ -195,8 +197,10 @@ def stories_show(
     dated = len(detail.documents) - detail.undated
     typer.echo(f"Timeline ({dated} dated, {detail.undated} undated):")
     typer.echo(render.to_table(["date", "date from", "outlet", "lang", "doc", "title"],
-                               [[d.published or "(no date)", _date_from(d), _outlet(d.source, d.cites),
-                                 d.lang or "?", d.id, d.title or ""]
+                               [[d.published or "(no date)",
+                                 date_source(d.published, d.published_from, d.published_inferred)
+                                 or "-", citing(d.source, d.cites), d.lang or "?", d.id,
+                                 d.title or ""]
                                 for d in detail.documents], max_width=60))  # fmt: skip
     typer.echo("\nClaims shared by two or more outlets, with who reported them first:")
     for c in detail.claims:
@@ -204,7 +208,7 @@ def stories_show(
         if c.cited_by:
             first += f", cited by {', '.join(c.cited_by)}"
         later = [
-            f"{_outlet(r.outlet, r.cites)} ({r.published or 'no date'})"
+            f"{citing(r.outlet, r.cites)} ({r.published or 'no date'})"
             for r in c.reports
             if r.outlet not in c.first
         ]
@@ -217,15 +221,3 @@ def stories_show(
                                    [[claim, *("x" if o in cells else "." for o in keys)]
                                     for claim, cells in detail.coverage()]))  # fmt: skip
         render.echo("  " + "; ".join(f"{k} {o}" for o, k in keys.items()))
-
-
-def _outlet(outlet: str, cites: tuple[str, ...]) -> str:
-    """ "EADaily, citing TASS"."""
-    return f"{outlet}, citing {', '.join(cites)}" if cites else outlet
-
-
-def _date_from(d) -> str:
-    if not d.published:
-        return "-"
-    return (d.published_from or "?") + (f", {d.published_inferred} inferred"
-                                        if d.published_inferred else "")  # fmt: skip

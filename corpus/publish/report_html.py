@@ -14,6 +14,8 @@ from importlib import resources
 from newsalign.corpus.align.differences import LABELS, Difference, Mark, shown
 from newsalign.corpus.plural import plural
 from newsalign.corpus.publish.report import ClaimView, ReportData, StoryView, gather
+from newsalign.corpus.store.citations import citing
+from newsalign.corpus.store.dating import date_source
 
 SHORT = 110  # characters of a claim shown in the matrix
 
@@ -138,8 +140,8 @@ def _timeline(view: StoryView) -> str:
             title += f' <span class="muted">{escape(_cut(d.url, 100))}</span>'
         rows.append(
             f'<tr><td class="date">{escape(d.published or "no date")}'
-            f'<br><span class="muted">{escape(_date_from(d))}</span></td>'
-            f"<td>{escape(_citing(d.source, d.cites))}"
+            f'<br><span class="muted">{escape(date_source(d.published, d.published_from, d.published_inferred))}</span></td>'
+            f"<td>{escape(citing(d.source, d.cites))}"
             f'</td><td>{escape(d.lang or "?")}</td><td>{title}</td><td class="num">'
             f'{carried.get(d.id, 0)}</td><td class="num muted">{d.id}</td></tr>'
         )
@@ -150,17 +152,6 @@ def _timeline(view: StoryView) -> str:
             '<table class="timeline"><thead><tr><th>date</th><th>outlet</th>'
             "<th>lang</th><th>title</th><th>shared claims</th><th>doc</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")  # fmt: skip
-
-
-def _citing(outlet: str, cites: tuple[str, ...]) -> str:
-    return f"{outlet}, citing {', '.join(cites)}" if cites else outlet
-
-
-def _date_from(d) -> str:
-    if not d.published:
-        return ""
-    return (d.published_from or "?") + (f", {d.published_inferred} inferred"
-                                        if d.published_inferred else "")  # fmt: skip
 
 
 def _coverage(view: StoryView) -> str:
@@ -247,7 +238,7 @@ def _claim(claim: ClaimView, view: StoryView, threshold: float | None = None) ->
                          f"{r.segment_id}</code>" if weak else ""))  # fmt: skip
         rows.append(
             f'<tr id="s-{r.segment_id}"><td class="date">{escape(r.published or "no date")}</td>'
-            f'<td>{badge}{escape(_citing(r.outlet, r.cites))} <span class="muted">({escape(r.lang or "?")}) '
+            f'<td>{badge}{escape(citing(r.outlet, r.cites))} <span class="muted">({escape(r.lang or "?")}) '
             f'[{r.segment_id}]</span>{doubt}</td><td class="original" lang="{escape(r.lang or "")}">'
             f"{_highlight(r.text, v.marks, odd, contested)}</td>{english}</tr>"
         )

@@ -26,3 +26,8 @@ def cites_of(db: sqlite_utils.Database, doc_ids: list[int]) -> dict[int, tuple[s
     ):
         out[doc_id] = tuple(resolve(find_cites(text.split("\n\n")), known, source))
     return out
+
+
+def citing(outlet: str, cites: tuple[str, ...]) -> str:
+    """An outlet with the outlets it names as its sources: "EADaily, citing TASS"."""
+    return f"{outlet}, citing {', '.join(cites)}" if cites else outlet

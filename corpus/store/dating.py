@@ -57,3 +57,10 @@ def coverage(db: sqlite_utils.Database, doc_ids: list[int] | None = None) -> dic
         else:
             counts[f"{source or 'unknown'}" + (f", {inferred} inferred" if inferred else "")] += 1
     return dict(counts)
+
+
+def date_source(published: str | None, source: str | None, inferred: str | None) -> str:
+    """Where a document's date came from ("dateline, year inferred"); "" when it has none."""
+    if not published:
+        return ""
+    return (source or "?") + (f", {inferred} inferred" if inferred else "")
