@@ -80,10 +80,8 @@ def simulate(n, docs, i, j, p0, truth, evaluate, answers, threshold, learn=True)
             prior=recalibrate.PRIOR if learn else float("inf"),
         )
         p = recalibrate.settle(platt.apply(p0), [k for k, _ in known], [y for _, y in known])
-        groups = cluster.average_link(n, docs, i, j, p, threshold, must=must, cannot=cannot)
-        members = cluster.with_repeats(groups, docs, i, j, p, threshold, cannot=cannot)
-        if engine.OVERLAP is not None:  # as the engine does: a sentence in every claim it asserts
-            members = cluster.with_overlaps(members, docs, i, j, p, engine.OVERLAP, cannot=cannot)
+        members = cluster.claims(n, docs, i, j, p, threshold, overlap=engine.OVERLAP,
+                                 must=must, cannot=cannot)  # fmt: skip
         clusters = [[m.index for m in g] for g in members]
         if asked in CHECKPOINTS:
             yield asked, evaluate(clusters), dict(kinds), platt

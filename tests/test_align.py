@@ -54,7 +54,10 @@ def test_one_sentence_per_article_and_marked_repeats() -> None:
 
 
 def test_a_persons_decisions_override_the_scores() -> None:
-    from newsalign.corpus.align.cluster import average_link, with_repeats
+    from newsalign.corpus.align.cluster import average_link, claims
+
+    def members(groups):
+        return [[(m.index, m.repeat_of, m.also) for m in g] for g in groups]
 
     docs = np.array([1, 2, 3, 1])
     i, j, p = np.array([0, 0, 1]), np.array([1, 2, 2]), np.array([0.95, 0.9, 0.9])
@@ -62,14 +65,39 @@ def test_a_persons_decisions_override_the_scores() -> None:
     # cannot: 1 and 2 never share a claim, however strong their link.
     assert average_link(4, docs, i, j, p, 0.5, cannot=[(1, 2)]) == [[0, 1]]
     # must: 3 (never scored, same article as 0) joins, as 0's repeat.
-    groups = average_link(4, docs, i, j, p, 0.5, must=[(0, 3)])
-    assert groups == [[0, 1, 2, 3]]
-    (members,) = with_repeats(groups, docs, i, j, p, 0.5)
-    assert [(m.index, m.repeat_of) for m in members] == [(0, None), (1, None), (2, None), (3, 0)]
-    # Both kinds at once: 1 and 2 together, and 0 kept out because it cannot be with 2.
-    assert average_link(4, docs, i, j, p, 0.5, must=[(1, 2)], cannot=[(0, 2)]) == [[1, 2]]
-    # A must pair that would join a cannot pair is not applied.
-    assert average_link(4, docs, i, j, p, 0.5, must=[(0, 2)], cannot=[(0, 2)]) == [[0, 1]]
+    groups = claims(4, docs, i, j, p, 0.5, overlap=None, must=[(0, 3)])
+    assert members(groups) == [
+        [(0, None, False), (1, None, False), (2, None, False), (3, 0, False)]
+    ]
+    # Both kinds at once: 0 cannot be with 2, so {0, 1} stays and 1 and 2 are a claim of their
+    # own; 1 asserts both.
+    groups = claims(4, docs, i, j, p, 0.5, overlap=None, must=[(1, 2)], cannot=[(0, 2)])
+    assert members(groups) == [[(0, None, False), (1, None, False)],
+                               [(1, None, True), (2, None, False)]]  # fmt: skip
+    # A must pair that contradicts a cannot pair is not applied.
+    groups = claims(4, docs, i, j, p, 0.5, overlap=None, must=[(0, 2)], cannot=[(0, 2)])
+    assert [[m.index for m in g] for g in groups] == [[0, 1]]
+
+
+def test_a_must_across_two_claims_adds_a_membership_and_moves_nothing() -> None:
+    """A sentence of claim A that the person says also asserts claim B joins B and stays in A;
+    neither claim loses a member (before, the pair was merged first and pulled both apart)."""
+    from newsalign.corpus.align.cluster import claims
+
+    docs = np.arange(6)
+    # Claims {0, 1, 2} and {3, 4, 5}; 0 and 3 barely related by the scores.
+    scores = {(0, 1): 0.9, (0, 2): 0.9, (1, 2): 0.9, (3, 4): 0.9, (3, 5): 0.9, (4, 5): 0.9,
+              (0, 3): 0.3, (0, 4): 0.2}  # fmt: skip
+    i, j = np.array([a for a, _ in scores]), np.array([b for _, b in scores])
+    p = np.array(list(scores.values()))
+    before = claims(6, docs, i, j, p, 0.5, overlap=0.5)
+    assert [[m.index for m in g] for g in before] == [[0, 1, 2], [3, 4, 5]]
+    after = claims(6, docs, i, j, p, 0.5, overlap=0.5, must=[(0, 3)])
+    assert [[m.index for m in g] for g in after] == [[0, 1, 2], [3, 4, 5, 0]]
+    assert after[1][-1].also
+    # The other way round, 3 joins the first claim.
+    after = claims(6, docs, i, j, p, 0.5, overlap=0.5, must=[(3, 0)])
+    assert [[m.index for m in g] for g in after] == [[0, 1, 2, 3], [3, 4, 5]]
 
 
 def test_decided_pairs_newest_first_and_unapplied_counted(tmp_path) -> None:

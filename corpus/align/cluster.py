@@ -45,15 +45,18 @@ def average_link(
     a floor), or, with `unscored_count=False`, are left out of the average (they were never
     scored). Passes repeat until nothing merges.
 
-    A person's decisions come first: `must` pairs merge their groups whatever the scores (even
-    two sentences of one article: the later becomes a repeat), unless that would put a
-    `cannot` pair in one group; no merge ever joins a `cannot` pair."""
+    A person's decisions: a `must` pair counts as probability 1 and a `cannot` pair as 0 in
+    every average, and no merge ever joins a `cannot` pair. A `must` pair does not force its
+    groups together first: it proposes a merge after the scored pairs, by the same average rule,
+    so a sentence the person linked to a further claim does not pull its own claim apart; a
+    `must` still apart afterwards is honoured by membership (`with_decisions`)."""
     members: dict[int, list[int]] = {k: [k] for k in range(n)}
     doc_sets: dict[int, set] = {k: {docs[k]} for k in range(n)}
     group = list(range(n))
     link: dict[int, dict[int, float]] = defaultdict(dict)  # sum of p between two groups
     scored: dict[int, dict[int, int]] = defaultdict(dict)  # how many pairs that sum holds
-    for a, b, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True):
+    pair_p = _decided_p(i, j, p, must, cannot)
+    for (a, b), q in pair_p.items():
         link[a][b] = link[a].get(b, 0.0) + q
         link[b][a] = link[b].get(a, 0.0) + q
         scored[a][b] = scored[b][a] = scored[a].get(b, 0) + 1
@@ -83,19 +86,15 @@ def average_link(
         link[a].pop(b, None)
         scored[a].pop(b, None)
 
-    # Two sentences of one article joined by a person stay out of the averages (the later is a
-    # repeat); they are put together after the merging.
-    within = [(x, y) for x, y in must if docs[x] == docs[y]]
-    for x, y in must:
-        a, b = group[x], group[y]
-        if docs[x] != docs[y] and a != b and not blocked(a, b):
-            merge(a, b)
-    order = [k for k in np.argsort(-p, kind="stable").tolist() if p[k] >= threshold]
+    linked = {frozenset((x, y)) for x, y in must}
+    order = [(int(i[k]), int(j[k])) for k in np.argsort(-p, kind="stable").tolist()
+             if p[k] >= threshold and frozenset((int(i[k]), int(j[k]))) not in linked]  # fmt: skip
+    order += [(x, y) for x, y in must if docs[x] != docs[y]]
     merged = True
     while merged:
         merged = False
-        for k in order:
-            a, b = group[int(i[k])], group[int(j[k])]
+        for x, y in order:
+            a, b = group[x], group[y]
             if a == b or doc_sets[a] & doc_sets[b] or blocked(a, b):
                 continue
             pairs = len(members[a]) * len(members[b]) if unscored_count else scored[a].get(b, 0)
@@ -103,10 +102,6 @@ def average_link(
                 continue
             merge(a, b)
             merged = True
-    for x, y in within:
-        a, b = group[x], group[y]
-        if a != b and not blocked(a, b):
-            merge(a, b)
     return [sorted(m) for _, m in sorted(members.items()) if len(m) > 1]
 
 
@@ -207,3 +202,92 @@ def with_overlaps(
         seen.add(grown)
         out[g] = out[g] + [Member(x, also=True) for x in added]
     return out
+
+
+def _decided_p(i, j, p, must=(), cannot=()) -> dict[tuple[int, int], float]:
+    """Scored pairs as {(a, b): p}, with a person's `must` pairs at 1 and `cannot` pairs at 0
+    (added where they were never scored)."""
+    out = {(a, b): q for a, b, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True)}
+    for decided, value in ((must, 1.0), (cannot, 0.0)):
+        for x, y in decided:
+            key = (x, y) if (x, y) in out or (y, x) not in out else (y, x)
+            out[key] = value
+    return out
+
+
+def with_decisions(
+    groups: list[list[Member]],
+    docs: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    p: np.ndarray,
+    must: Sequence[tuple[int, int]] = (),
+    cannot: Sequence[tuple[int, int]] = (),
+) -> list[list[Member]]:
+    """Every `must` pair the clustering left apart, honoured by membership: the first sentence
+    joins the claim of the second (of its claims, the one it matches best on average), keeping
+    the claims it is in already (a sentence asserts every claim it asserts); when only the
+    first is in a claim, the second joins it; when no claim can take the joiner (a `cannot`
+    pair), the two become a claim of their own. A joiner
+    from an article already in the claim is a repeat of that article's member; a join that
+    would put a `cannot` pair in one claim is not made."""
+    apart: dict[int, set[int]] = defaultdict(set)
+    for x, y in cannot:
+        apart[x].add(y)
+        apart[y].add(x)
+    near: dict[int, dict[int, float]] = defaultdict(dict)
+    for (a, b), q in _decided_p(i, j, p, must, cannot).items():
+        near[a][b] = near[b][a] = q
+    out = [list(g) for g in groups]
+    sets = [{m.index for m in g} for g in out]
+    for x, y in must:
+        if x == y or any(x in s and y in s for s in sets):
+            continue
+        if y in apart[x]:
+            continue
+        joiner, homes = x, [g for g, s in enumerate(sets) if y in s]
+        if not homes:
+            joiner, homes = y, [g for g, s in enumerate(sets) if x in s]
+        homes = [g for g in homes if not apart[joiner] & sets[g]]
+        if not homes:  # the two alone, as a claim of their own (each keeps its other claims)
+            if docs[x] != docs[y] and {x, y} not in sets:
+                out.append([Member(z, also=any(z in s for s in sets)) for z in (x, y)])
+                sets.append({x, y})
+            continue
+        g = max(homes, key=lambda g: (sum(near[joiner].get(m, 0.0) for m in sets[g]), -g))
+        twin = next((m.index for m in out[g] if docs[m.index] == docs[joiner]
+                     and m.repeat_of is None), None)  # fmt: skip
+        elsewhere = any(joiner in s for s in sets)
+        out[g].append(Member(joiner, repeat_of=twin, also=elsewhere))
+        sets[g].add(joiner)
+    return out
+
+
+def claims(
+    n: int,
+    docs: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    p: np.ndarray,
+    threshold: float,
+    *,
+    overlap: float | None,
+    must: Sequence[tuple[int, int]] = (),
+    cannot: Sequence[tuple[int, int]] = (),
+) -> list[list[Member]]:
+    """A story's claims from its scored pairs and a person's decisions: average-link groups,
+    their repeats, the further claims each sentence also asserts (`overlap`: None, never), and
+    the person's `must` pairs honoured by membership. The engine and the review benchmark both
+    call this, so the benchmark measures exactly what `align` stores."""
+    q = p.copy()
+    where = {(a, b): k for k, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True))}
+    for decided, value in ((must, 1.0), (cannot, 0.0)):
+        for x, y in decided:
+            k = where.get((x, y), where.get((y, x)))
+            if k is not None:
+                q[k] = value
+    groups = average_link(n, docs, i, j, q, threshold, must=must, cannot=cannot)
+    members = with_repeats(groups, docs, i, j, q, threshold, cannot=cannot)
+    if overlap is not None:
+        members = with_overlaps(members, docs, i, j, q, overlap, cannot=cannot)
+    return with_decisions(members, docs, i, j, q, must, cannot)

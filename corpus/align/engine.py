@@ -5,7 +5,8 @@
 3. Pairs at or above the threshold seed average-link clusters with one sentence per article,
    joined by marked repeats (cluster.py); a person's must/cannot decisions override the scores.
 4. A sentence that asserts several claims joins each further claim it matches on average
-   (`cluster.with_overlaps`), so one sentence may be a member of several claims.
+   (`cluster.with_overlaps`), so one sentence may be a member of several claims; a person's
+   `must` pair still apart then makes its first sentence a member of the second's claim too.
 
 The database side (choosing claims, embedding, storing) is in run.py; benchmarks call this
 directly on synthetic or evaluation data.
@@ -157,13 +158,8 @@ def _story(data: AlignInput, docs: Sequence[int], rows: np.ndarray, model: Logis
     if recalibrate is not None:
         local = recalibrate(rows, local)
     must, cannot = decided
-    groups = cluster.average_link(len(rows), text.docs, local.i, local.j, local.p, threshold,
-                                  must=must, cannot=cannot)  # fmt: skip
-    members = cluster.with_repeats(groups, text.docs, local.i, local.j, local.p, threshold,
-                                   cannot=cannot)  # fmt: skip
-    if overlap is not None:
-        members = cluster.with_overlaps(members, text.docs, local.i, local.j, local.p, overlap,
-                                        cannot=cannot)  # fmt: skip
+    members = cluster.claims(len(rows), text.docs, local.i, local.j, local.p, threshold,
+                             overlap=overlap, must=must, cannot=cannot)  # fmt: skip
     edges = Edges(rows[local.i], rows[local.j], local.X, local.p, local.features)
     clusters = tuple(
         tuple(cluster.Member(int(rows[m.index]),

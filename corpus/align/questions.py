@@ -33,7 +33,7 @@ from newsalign.corpus.errors import CorpusError
 KINDS = {
     "pair": "Do these two sentences report the same claim?",
     "member": "Does this sentence also assert claim {claim}?",
-    "claims": "Are these two claims one? (a yes joins claim {claim} and the other one)",
+    "weak": "Is this sentence part of claim {claim}? (a no takes it out)",
 }
 
 

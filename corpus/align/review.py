@@ -1,27 +1,31 @@
 """Which questions to ask a person: active learning over a story's scored pairs, as dedupe does
 for record linkage (uncertainty sampling), weighted by how much an answer moves.
 
-Three kinds, each tied to how clusters form (a claim's members must agree on average):
+Three kinds, each tied to how claims form (a claim's members must agree on average):
 
 - `pair`: two sentences in no claim whose probability is near the threshold;
-- `member`: a sentence in no claim whose average to a claim's members is near the threshold
-  ("does this sentence also assert claim X?"; `b` is the member it is closest to);
-- `claims`: two claims whose cross pairs average just under (or over) the threshold: one
-  answer joins or keeps apart every cross pair ("are these two claims one?").
+- `member`: a sentence whose average to the members of a claim it is not in is near the
+  threshold ("does this sentence also assert claim X?"; `b` is one member of X). The sentence
+  may be in other claims already: a yes adds it to X and it keeps them (a news sentence asserts
+  several claims at once: most missed links on the stories are of this kind);
+- `weak`: a member of a claim of three or more whose average to the other members is near the
+  threshold ("is this sentence part of claim X?"): a no takes it out of X, and every pair it
+  made there.
 
-Links inside a claim are not asked about: confirming one pins the pair before the greedy
-clustering runs and, measured on withdrawal (bench/review.py), lost more recall than the
-answers gained; the report flags weak members for a person to look at instead.
+"Are these two claims one?" is not asked: a person answers it by looking at two sentences, and
+applying a yes to every cross pair of the two claims (measured on withdrawal, bench/review.py)
+lowered precision from 0.83 to 0.50-0.69 within 50 answers; `claims merge` is there for a person
+who has read both claims.
 
 A question's value is its doubt (1 at the threshold, 0 at `WIDTH` from it) times the pairs its
-answer is expected to decide: a yes (probability q) decides every pair the question is about
-(a member question joins the sentence to every member, a claims question joins every cross
-pair: `answer_pairs`), a no only the pair shown; so claim-level questions near the threshold
-come first. (Measured on withdrawal, bench/review.py: this paid more after 50 answers than
-doubt times log2(1 + pairs) or doubt times pairs.)
-The sentence `b` a member or claims question shows is the one whose pair probability is
-closest to the question's: the answer is a label at the doubt it is about. Pure: indexes in, ranked candidates out; db.py-free, so the
-benchmark runs exactly this ranking.
+answer is expected to decide: for `pair` and `member` a yes (probability q) decides every pair
+the question is about (`answer_pairs`), a no only the pair shown; for `weak` a no (1 - q)
+decides the member's pairs in the claim, a yes the pair shown. A weak question counts half:
+it buys precision at recall's cost (measured on withdrawal: without it precision after 50
+answers stays at 0.77-0.82; at full weight F1 after 50 fell 0.01-0.02).
+The sentence `b` a member or weak question shows is the one whose pair probability is closest
+to the question's: the answer is a label at the doubt it is about. Pure: indexes in, ranked
+candidates out; db-free, so the benchmark runs exactly this ranking.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 WIDTH = 0.35  # questions whose probability is further than this from the threshold are not asked
+WEAK = 0.5  # the weight of a weak-member question against the others
 
 
 @dataclass(frozen=True)
@@ -64,11 +69,12 @@ def rank(
 ) -> list[Candidate]:
     """Every question worth asking, most useful first. `clusters` hold indexes (repeats
     included); `decided` are pairs a person already answered (no question touches them, and a
-    member or claims question is dropped when any of its pairs was decided)."""
-    where: dict[int, int] = {}
+    member or weak question is dropped when any of its pairs was decided)."""
+    of: dict[int, list[int]] = defaultdict(list)  # a sentence may be in several claims
     for k, c in enumerate(clusters):
         for x in c:
-            where.setdefault(x, k)
+            if k not in of[x]:
+                of[x].append(k)
     docs_of = [{int(docs[x]) for x in c} for c in clusters]
     near: dict[int, dict[int, float]] = defaultdict(dict)
     for a, b, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True):
@@ -82,40 +88,37 @@ def rank(
             out.append(Candidate(kind, a, b, round(q, 4), claim, moves,
                                  d * (q * moves + (1 - q))))  # fmt: skip
 
-    cross: dict[tuple[int, int], tuple[float, int, int, float]] = {}
-    member: dict[tuple[int, int], tuple[float, int, float]] = {}
+    member: dict[tuple[int, int], int] = {}
     for a, b, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True):
         if frozenset((a, b)) in decided:
             continue
-        ca, cb = where.get(a), where.get(b)
-        if ca is not None and ca == cb:
+        ca, cb = of.get(a, []), of.get(b, [])
+        if set(ca) & set(cb):
             continue  # see the module docstring: links inside a claim are not asked about
-        if ca is None and cb is None:
+        if not ca and not cb:
             add("pair", a, b, q, None, 1)
-        elif ca is not None and cb is not None:
-            key = (min(ca, cb), max(ca, cb))
-            total, x, y, best = cross.get(key, (0.0, a, b, -1.0))
-            cross[key] = (total + q, *((a, b, q) if q > best else (x, y, best)))
-        else:
-            x, c, m = (a, cb, b) if ca is None else (b, ca, a)
-            total, y, best = member.get((x, c), (0.0, m, -1.0))
-            member[(x, c)] = (total + q, *((m, q) if q > best else (y, best)))
-    for (x, c), (_, m, _) in member.items():
-        if int(docs[x]) in docs_of[c]:
             continue
+        for x, homes, y in ((a, cb, b), (b, ca, a)):
+            for c in homes:
+                if int(docs[x]) not in docs_of[c]:
+                    member.setdefault((x, c), y)
+    for c, group in enumerate(clusters):
+        for x in group:
+            rest = [y for y in group if y != x and docs[y] != docs[x]]
+            if len(group) < 3 or not rest or any(frozenset((x, y)) in decided for y in rest):
+                continue
+            average = sum(near[x].get(y, 0.0) for y in rest) / len(rest)
+            d = doubt(average, threshold)
+            if d > 0:
+                y = _typical(near[x], rest, average, rest[0])
+                out.append(Candidate("weak", x, y, round(average, 4), c, len(rest),
+                                     d * ((1 - average) * len(rest) + average) * WEAK))  # fmt: skip
+    for (x, c), m in member.items():
         others = clusters[c]
         if any(frozenset((x, y)) in decided for y in others):
             continue
         average = sum(near[x].get(y, 0.0) for y in others) / len(others)
         add("member", x, _typical(near[x], others, average, m), average, c, len(others))
-    for (c1, c2), (total, a, b, _) in cross.items():
-        if docs_of[c1] & docs_of[c2]:
-            continue
-        if any(frozenset((x, y)) in decided for x in clusters[c1] for y in clusters[c2]):
-            continue
-        size = len(clusters[c1]) * len(clusters[c2])
-        a, b = _typical_pair(near, clusters[c1], clusters[c2], total / size, (a, b))
-        add("claims", a, b, total / size, c2 if where.get(b) == c2 else c1, size)
     out.sort(key=lambda c: (-c.value, c.a, c.b))
     return _distinct(out)
 
@@ -127,13 +130,6 @@ def _typical(near: dict[int, float], others: Sequence[int], average: float, best
     wrongly teach the story to distrust."""
     scored = [y for y in others if y in near]
     return min(scored, key=lambda y: (abs(near[y] - average), y)) if scored else best
-
-
-def _typical_pair(near, first, second, average: float, best: tuple[int, int]) -> tuple[int, int]:
-    scored = [(x, y) for x in first for y in second if y in near[x]]
-    if not scored:
-        return best
-    return min(scored, key=lambda xy: (abs(near[xy[0]][xy[1]] - average), xy))
 
 
 def _distinct(ranked: list[Candidate]) -> list[Candidate]:
@@ -187,8 +183,8 @@ def _joined(a: int, b: int, clusters: Sequence[Sequence[int]]) -> list[tuple[str
     if (not ca and len(cb) == 1) or (not cb and len(ca) == 1):
         lone, others = (a, cb) if not ca else (b, ca)
         ends = [(lone, y) for y in others[0]]
-    elif len(ca) == 1 and len(cb) == 1:
-        ends = [(x, y) for x in ca[0] for y in cb[0]]
+    elif len(cb) == 1:
+        ends = [(a, y) for y in cb[0]]
     else:
         ends = []
     seen = {frozenset((a, b))}
