@@ -99,8 +99,9 @@ def _reject_pairs(db: sqlite_utils.Database, a: int, b: int) -> list[tuple[str, 
 
 def _accept_pairs(db: sqlite_utils.Database, a: int, b: int) -> list[tuple[str, int, int]]:
     """Two sentences are one claim, and so is what that implies for the claims they are in now
-    (review.answer_pairs): a sentence in no claim joins the other's claim; two claims become
-    one. The named pair comes first (it is the one the story's judgement learns from)."""
+    (review.answer_pairs): the first sentence joins the second's claim and keeps any claim it is
+    in (a sentence asserts several claims); a second sentence in no claim joins the first's.
+    The named pair comes first (it is the one the story's judgement learns from)."""
     pairs = decisions.link_pairs(db, "must", a, b)
     claims: dict[int, list[int]] = {}
     for cid, sid in db.execute(

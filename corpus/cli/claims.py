@@ -163,8 +163,9 @@ def claims_accept(
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Add a link the machine missed: the two sentences (of different articles) are one claim,
-    whatever their scores."""
+    """Add a link the machine missed: the two sentences (of different articles) report one
+    claim, whatever their scores. A asserts B's claim too: it joins that claim and keeps any
+    claim it is in already; B in no claim joins A's claim."""
     _correct("accept", [a, b], None, note, realign, db, as_json)
 
 

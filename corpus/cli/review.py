@@ -26,7 +26,7 @@ def review(
     as_json: JsonOption = False,
 ) -> None:
     """Review the alignment: the questions whose answers change it most, best first (pairs
-    near the threshold, a sentence that may also assert a claim, two claims that may be one).
+    near the threshold, a sentence that may also assert a claim, a weak member of a claim).
 
     Each answer is applied at once (the story is re-aligned), kept as a decision every later
     `align` honours (`claims decisions`, `claims undo`), and teaches the story's judgement:
