@@ -384,3 +384,35 @@ def test_the_shipped_weights_are_what_the_fit_script_makes(tmp_path) -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "weights.json matches a fresh fit" in result.stdout
+
+
+def test_a_persons_yes_only_ever_adds_links() -> None:
+    """Whatever the scores and whichever sentences a person links, every pair that shared a
+    claim before still does, every must pair does now (unless a cannot forbids it), and no
+    claim is a copy or a part of another."""
+    from itertools import combinations
+
+    from newsalign.corpus.align.cluster import claims
+
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        n = 14
+        docs = rng.integers(0, 8, n)
+        pairs = [(a, b) for a, b in combinations(range(n), 2) if docs[a] != docs[b]]
+        keep = rng.random(len(pairs)) < 0.6
+        i = np.array([a for (a, _), k in zip(pairs, keep, strict=True) if k])
+        j = np.array([b for (_, b), k in zip(pairs, keep, strict=True) if k])
+        p = rng.random(len(i))
+        must = [pairs[k] for k in rng.choice(len(pairs), 3, replace=False)]
+
+        def together(groups):
+            return {frozenset(xy) for g in groups for xy in combinations({m.index for m in g}, 2)}
+
+        before = claims(n, docs, i, j, p, 0.5, overlap=0.5)
+        after = claims(n, docs, i, j, p, 0.5, overlap=0.5, must=must)
+        assert together(before) <= together(after)
+        assert {frozenset(m) for m in must} <= together(after)
+        sets = [frozenset(m.index for m in g) for g in after]
+        assert not any(a <= b for a, b in combinations(sets, 2)) and not any(
+            b <= a for a, b in combinations(sets, 2)
+        )

@@ -115,8 +115,9 @@ def test_answers_shift_the_story_and_a_few_cannot_swing_it() -> None:
     many = recalibrate.fit(np.full(40, 0.3), np.ones(40))
     assert 0 < one.shift < 0.35 < many.shift  # the prior holds against one answer
     assert recalibrate.fit(np.array([0.3]), np.array([1]), prior=float("inf")).shift == 0.0
+    # A no is a 0 in every average; a yes keeps its probability (membership honours it).
     settled = recalibrate.settle(np.array([0.4, 0.7, 0.2]), [0, 1], [1, 0])
-    assert settled.tolist() == [1.0, 0.0, 0.2]
+    assert settled.tolist() == [0.4, 0.0, 0.2]
 
 
 def test_the_engine_hook_drops_detached_sentences_and_applies_the_answers() -> None:
@@ -126,7 +127,9 @@ def test_the_engine_hook_drops_detached_sentences_and_applies_the_answers() -> N
                   np.array([0.45, 0.45, 0.45]), ("x",))  # fmt: skip
     rows = np.array([10, 11, 12])
     adjusted = recalibrate.story_adjust({(10, 11): 1})(rows, local)
-    assert adjusted.p[0] == 1.0 and adjusted.p[1] > 0.45 and adjusted.p[2] == adjusted.p[1]
+    assert adjusted.p.tolist() == [adjusted.p[0]] * 3 and adjusted.p[0] > 0.45  # all shifted
+    adjusted = recalibrate.story_adjust({(10, 11): 0})(rows, local)
+    assert adjusted.p[0] == 0.0 and 0 < adjusted.p[1] < 0.45 and adjusted.p[2] == adjusted.p[1]
     dropped = recalibrate.story_adjust({}, frozenset({12}))(rows, local)
     assert dropped.i.tolist() == [0] and dropped.j.tolist() == [1]
     assert recalibrate.story_adjust({(40, 41): 1})(rows, local) is local

@@ -36,7 +36,6 @@ def average_link(
     threshold: float,
     *,
     unscored_count: bool = True,
-    must: Sequence[tuple[int, int]] = (),
     cannot: Sequence[tuple[int, int]] = (),
 ) -> list[list[int]]:
     """Groups of indexes (size >= 2, one per document). Pairs at or above the threshold propose
@@ -45,17 +44,16 @@ def average_link(
     a floor), or, with `unscored_count=False`, are left out of the average (they were never
     scored). Passes repeat until nothing merges.
 
-    A person's decisions: a `must` pair counts as probability 1 and a `cannot` pair as 0 in
-    every average, and no merge ever joins a `cannot` pair. A `must` pair does not force its
-    groups together first: it proposes a merge after the scored pairs, by the same average rule,
-    so a sentence the person linked to a further claim does not pull its own claim apart; a
-    `must` still apart afterwards is honoured by membership (`with_decisions`)."""
+    A person's `cannot` pairs count as probability 0 and no merge ever joins one. `must` pairs
+    are not clustered here but honoured afterwards by membership (`with_decisions`): merged
+    first, or counted at 1 in the averages, a pair linking a sentence to a second claim pulled
+    members of either claim into the other."""
     members: dict[int, list[int]] = {k: [k] for k in range(n)}
     doc_sets: dict[int, set] = {k: {docs[k]} for k in range(n)}
     group = list(range(n))
     link: dict[int, dict[int, float]] = defaultdict(dict)  # sum of p between two groups
     scored: dict[int, dict[int, int]] = defaultdict(dict)  # how many pairs that sum holds
-    pair_p = _decided_p(i, j, p, must, cannot)
+    pair_p = _decided_p(i, j, p, cannot=cannot)
     for (a, b), q in pair_p.items():
         link[a][b] = link[a].get(b, 0.0) + q
         link[b][a] = link[b].get(a, 0.0) + q
@@ -86,10 +84,8 @@ def average_link(
         link[a].pop(b, None)
         scored[a].pop(b, None)
 
-    linked = {frozenset((x, y)) for x, y in must}
     order = [(int(i[k]), int(j[k])) for k in np.argsort(-p, kind="stable").tolist()
-             if p[k] >= threshold and frozenset((int(i[k]), int(j[k]))) not in linked]  # fmt: skip
-    order += [(x, y) for x, y in must if docs[x] != docs[y]]
+             if p[k] >= threshold]  # fmt: skip
     merged = True
     while merged:
         merged = False
@@ -260,7 +256,10 @@ def with_decisions(
         elsewhere = any(joiner in s for s in sets)
         out[g].append(Member(joiner, repeat_of=twin, also=elsewhere))
         sets[g].add(joiner)
-    return out
+    # Two claims a person merged: every member of one joined the other; keep the whole.
+    return [g for k, g in enumerate(out)
+            if not any(k != h and sets[k] <= s and (sets[k] < s or h < k)
+                       for h, s in enumerate(sets))]  # fmt: skip
 
 
 def claims(
@@ -281,12 +280,11 @@ def claims(
     call this, so the benchmark measures exactly what `align` stores."""
     q = p.copy()
     where = {(a, b): k for k, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True))}
-    for decided, value in ((must, 1.0), (cannot, 0.0)):
-        for x, y in decided:
-            k = where.get((x, y), where.get((y, x)))
-            if k is not None:
-                q[k] = value
-    groups = average_link(n, docs, i, j, q, threshold, must=must, cannot=cannot)
+    for x, y in cannot:
+        k = where.get((x, y), where.get((y, x)))
+        if k is not None:
+            q[k] = 0.0
+    groups = average_link(n, docs, i, j, q, threshold, cannot=cannot)
     members = with_repeats(groups, docs, i, j, q, threshold, cannot=cannot)
     if overlap is not None:
         members = with_overlaps(members, docs, i, j, q, overlap, cannot=cannot)
