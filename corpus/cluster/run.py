@@ -26,11 +26,12 @@ from newsalign.translate.translators import ArgosTranslator, Fallback, Output, P
 # Sentences per translation task. Decoded alone (batch size 1, the default), a sentence's
 # translation does not depend on the other sentences of its call (300 of 300 alike in one call
 # and in calls of 128, base-size dev model), so tasks are small enough that every worker gets
-# several: TASKS_PER_WORKER of them, between TASK_MIN and TASK_MAX sentences. With a larger
+# many: TASKS_PER_WORKER of them, between TASK_MIN and TASK_MAX sentences, so that at the end
+# of a run no worker idles long while another finishes a large task. With a larger
 # batch size the output depends on the batch, so a task is then exactly one local engine call
 # (Engine.stream's chunk, 4,096 sentences; calls of 128 gave 298 of 300 other translations).
 ENGINE_CHUNK: int = inspect.signature(Engine.stream).parameters["chunk"].default
-TASK_MIN, TASK_MAX, TASKS_PER_WORKER = 16, 256, 4
+TASK_MIN, TASK_MAX, TASKS_PER_WORKER = 8, 256, 16
 # Texts per embedding task (and per transaction).
 EMBED_TASK = 128
 
