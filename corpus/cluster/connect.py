@@ -13,8 +13,7 @@ import hashlib
 import logging
 import pickle
 import re
-from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -24,6 +23,8 @@ INSTALL_HINT = "--cluster needs Dask: pip install 'newsalign[cluster]'"
 _LOCAL = re.compile(r"^local:(\d+)$")
 # Seconds to reach a scheduler before giving up with one line.
 CONNECT_TIMEOUT = 10
+# Batches in flight per worker: one running, the next ones already there when it ends.
+AHEAD = 3
 
 
 class ClusterError(CorpusError):
@@ -42,27 +43,55 @@ class Cluster:
         return max(len(self.client.scheduler_info(n_workers=-1).get("workers", {})), 1)
 
     def run_batches(
-        self, fn: Callable[..., Any], args: tuple, batches: Sequence[list], *, ahead: int = 0
+        self, fn: Callable[..., Any], args: tuple, batches: Iterable[list], *, ahead: int = 0
     ) -> Iterator[Any]:
-        """`fn(*args, batch)` for every batch, results in batch order. At most `ahead` batches
-        are in flight (default: three per worker), so memory stays bounded on long runs. A
-        batch's task key is a hash of its function, arguments and contents: the same batch is
-        the same task, computed once however often it is retried."""
-        ahead = ahead or 3 * self.workers
+        """`fn(*args, batch)` for every batch, results in batch order (see `completed`). A
+        batch that finishes before the ones ahead of it waits here, at most `ahead` of them,
+        while the workers go on with the next ones."""
+        ahead = ahead or AHEAD * self.workers
+        held: dict[int, Any] = {}
+        following = 0
+        for index, result in self.completed(fn, args, batches, ahead=ahead,
+                                            room=lambda: len(held) < ahead):  # fmt: skip
+            held[index] = result
+            while following in held:
+                yield held.pop(following)
+                following += 1
+
+    def completed(
+        self,
+        fn: Callable[..., Any],
+        args: tuple,
+        batches: Iterable[list],
+        *,
+        ahead: int = 0,
+        room: Callable[[], bool] = lambda: True,
+    ) -> Iterator[tuple[int, Any]]:
+        """(index, `fn(*args, batch)`) for every batch, as the batches finish. At most `ahead`
+        batches are in flight (default: three per worker), and a new one goes out only while
+        `room()`, so memory stays bounded on long runs. A batch's task key is a hash of its
+        function, arguments and contents (and its place in the run): the same batch is the
+        same task, computed once however often it is retried."""
+        from distributed import as_completed
+
+        ahead = ahead or AHEAD * self.workers
         prefix = f"newsalign-{fn.__name__}-{_digest(args)}"
-        pending: deque = deque()
-        todo = iter(batches)
+        todo = enumerate(batches)
+        index_of: dict[str, int] = {}
+        running = as_completed()
 
-        def submit_next() -> None:
-            batch = next(todo, None)
-            if batch is not None:
-                key = f"{prefix}-{_digest(batch)}"
-                pending.append(self.client.submit(fn, *args, batch, key=key, pure=False))
+        def submit() -> bool:
+            index, batch = next(todo, (None, None))
+            if index is None:
+                return False
+            key = f"{prefix}-{index}-{_digest(batch)}"
+            index_of[key] = index
+            running.add(self.client.submit(fn, *args, batch, key=key, pure=False))
+            return True
 
-        for _ in range(ahead):
-            submit_next()
-        while pending:
-            future = pending.popleft()
+        while len(index_of) < ahead and submit():
+            pass
+        for future in running:
             try:
                 result = future.result()
             except CorpusError:
@@ -72,8 +101,10 @@ class Cluster:
                                    f"{exc}") from None  # fmt: skip
             finally:
                 future.release()
-            submit_next()
-            yield result
+            index = index_of.pop(future.key)
+            yield index, result
+            while len(index_of) < ahead and room() and submit():
+                pass
 
 
 def _digest(value: Any) -> str:

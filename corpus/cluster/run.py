@@ -20,15 +20,18 @@ from newsalign.corpus.mt import run as mt_run
 from newsalign.corpus.store import vectors as vectors_db
 from newsalign.corpus.store.database import transaction
 from newsalign.corpus.store.records import text_hash
-from newsalign.translate.engine import Engine
+from newsalign.translate.engine import Engine, Settings
 from newsalign.translate.translators import ArgosTranslator, Fallback, Output, Pivot, Source
 
-# Sentences per translation task: exactly what one local engine call translates (Engine.stream's
-# chunk). CTranslate2's output for a sentence depends on the batch it is decoded with (with the
-# base-size dev model, 291 of 300 sentences differ between one call and calls of 128), so a
-# task must be the local path's unit of work for translations to match byte for byte. Runs
-# of fewer sentences than this keep one worker busy; a day's corpus has hundreds of chunks.
-TRANSLATE_TASK: int = inspect.signature(Engine.stream).parameters["chunk"].default
+# Sentences per translation task. Decoded alone (batch size 1, the default), a sentence's
+# translation does not depend on the other sentences of its call (300 of 300 alike in one call
+# and in calls of 128, base-size dev model), so tasks are small enough that every worker gets
+# many: TASKS_PER_WORKER of them, between TASK_MIN and TASK_MAX sentences, so that at the end
+# of a run no worker idles long while another finishes a large task. With a larger
+# batch size the output depends on the batch, so a task is then exactly one local engine call
+# (Engine.stream's chunk, 4,096 sentences; calls of 128 gave 298 of 300 other translations).
+ENGINE_CHUNK: int = inspect.signature(Engine.stream).parameters["chunk"].default
+TASK_MIN, TASK_MAX, TASKS_PER_WORKER = 8, 256, 16
 # Texts per embedding task (and per transaction).
 EMBED_TASK = 128
 
@@ -49,18 +52,31 @@ class RemoteArgos:
         return self.local.keys(item)
 
     def translate(self, items: Sequence[Source]) -> Iterator[Output | None]:
-        batches = tasks_of([i.prepared for i in items])
-        args = ((self.source, self.target), self.model, self.local._settings)
+        settings: Settings = self.local._settings
+        texts = [i.prepared for i in items]
+        # Alone, a text always gives the same translation: a repeated one is translated once.
+        unique = list(dict.fromkeys(texts)) if settings.batch_size == 1 else texts
+        place = {t: k for k, t in enumerate(unique)}
+        batches = tasks_of(unique, settings, self.cluster.workers)
+        args = ((self.source, self.target), self.model, settings)
+        results = self.cluster.run_batches(translate_batch, args, batches)
+        done: list[str] = []
         path = f"{self.source}>{self.target}"
-        outputs = (t for batch in self.cluster.run_batches(translate_batch, args, batches)
-                   for t in batch)  # fmt: skip
-        for item, text in zip(items, outputs, strict=True):
-            yield Output(text, self.model, path, "argos", self.keys(item)[0])
+        for k, item in enumerate(items):
+            wanted = place[texts[k]] if settings.batch_size == 1 else k
+            while len(done) <= wanted:
+                done += next(results)
+            yield Output(done[wanted], self.model, path, "argos", self.keys(item)[0])
 
 
-def tasks_of(texts: list[str]) -> list[list[str]]:
-    """The translation tasks for `texts`, in order: the slices a local engine call makes."""
-    return [texts[i : i + TRANSLATE_TASK] for i in range(0, len(texts), TRANSLATE_TASK)]
+def tasks_of(texts: list[str], settings: Settings, workers: int) -> list[list[str]]:
+    """The translation tasks for `texts`, in order (see TASK_MIN): with batch size 1 several
+    per worker, otherwise the slices one local engine call makes."""
+    if settings.batch_size == 1:
+        size = min(TASK_MAX, max(TASK_MIN, -(-len(texts) // (TASKS_PER_WORKER * workers))))
+    else:
+        size = ENGINE_CHUNK
+    return [texts[i : i + size] for i in range(0, len(texts), size)]
 
 
 def distribute(translator, cluster: Cluster):
@@ -106,8 +122,9 @@ def embedding_on(cluster: Cluster):
         hashes = [todo[i : i + EMBED_TASK] for i in range(0, len(todo), EMBED_TASK)]
         batches = [[by_hash[h] for h in chunk] for chunk in hashes]
         done = 0
-        results = cluster.run_batches(embed_batch, (type(embedder), embedder.name), batches)
-        for chunk, vectors in zip(hashes, results, strict=True):
+        results = cluster.completed(embed_batch, (type(embedder), embedder.name), batches)
+        for index, vectors in results:
+            chunk = hashes[index]
             with transaction(db):
                 vectors_db.insert(db, embedder.name, embedder.dim, chunk, np.asarray(vectors))
             done += len(chunk)
