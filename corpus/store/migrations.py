@@ -15,6 +15,7 @@ import sqlite_utils
 
 from newsalign.corpus.store import review_schema
 from newsalign.corpus.store.migrations_0014 import m0014_dates_and_corrections
+from newsalign.corpus.store.migrations_0015 import m0015_story_inputs
 
 MIGRATIONS_TABLE = "_newsalign_migrations"
 FTS_TOKENIZE = "unicode61 remove_diacritics 2"
@@ -404,6 +405,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     # Titles are aligned as claims too; a reader sees which member is a headline.
     ("0013_headline_claims", lambda db: db.execute(HEADLINE)),
     ("0014_dates_and_corrections", m0014_dates_and_corrections),
+    ("0015_story_inputs", m0015_story_inputs),
 ]
 
 
