@@ -30,7 +30,7 @@ import sqlite_utils
 
 from newsalign.corpus.align import engine, fingerprint, placing, run
 from newsalign.corpus.align.bridge import Bridge
-from newsalign.corpus.align.claims import load_claims, stored_facts
+from newsalign.corpus.align.claims import load_claims, stored_claims, stored_facts
 from newsalign.corpus.align.embed import Embedder, load_vectors
 from newsalign.corpus.align.features import Facts
 from newsalign.corpus.align.model import LogisticModel
@@ -147,7 +147,7 @@ def _join_decided(
 def leads_of(db: sqlite_utils.Database, model: str, doc_ids: list[int]):
     """Stored documents as story grouping sees them, with their vectors under `model` (the
     claims' facts are not read: grouping does not use them)."""
-    claims = load_claims(db, docs=doc_ids, with_facts=False)
+    claims = load_claims(db, docs=doc_ids, with_facts=False, claimed=stored_claims(db, doc_ids))
     infos = claims_db.documents_of(db, sorted({c.doc for c in claims}))
     texts = [c.text for c in claims] + [t for d in infos for t in d.titles]
     vectors = load_vectors(db, model, texts) if texts else np.zeros((0, 0), np.float32)
@@ -196,11 +196,7 @@ def realign(
         result = engine.align_groups(prepared.data, chunk, claim_model,
                                      threshold=settings.threshold, bridge=bridge, must=must,
                                      cannot=cannot, recalibrate=run.learned(db, prepared.claims))  # fmt: skip
-        st, cl, ln = run._rows(db, prepared, result, claim_model)
-        clusters += [dataclasses.replace(c, story=c.story + len(stories)) for c in cl]
-        links += [dataclasses.replace(x, cluster=x.cluster + len(clusters) - len(cl))
-                  if x.cluster is not None else x for x in ln]  # fmt: skip
-        stories += st
+        run._rows(db, prepared, result, claim_model, (stories, clusters, links))
         claim_rows += [run._claim_row(c) for c in prepared.claims]
         leads.update({d.id: placing.raw_lead(d, prepared.data.lead_vectors)
                       for d in prepared.data.documents if d.rows})  # fmt: skip

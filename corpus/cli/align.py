@@ -50,7 +50,8 @@ def align(
     full: Annotated[
         bool,
         typer.Option(
-            "--full", help="Re-align everything, even when nothing changed since the last run."
+            "--full",
+            help="Regroup and re-align everything, even when nothing changed since the last run.",
         ),
     ] = False,
     cluster: ClusterOption = None,
