@@ -252,3 +252,19 @@ def test_a_run_killed_mid_write_leaves_the_database_as_it_was(two_stories, cli, 
     result = cli("align", *FAKE, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["realigned"] == 1
+
+
+def test_a_must_decision_across_two_stories_joins_them_as_a_full_run_does(two_stories, cli):
+    db = two_stories
+    (a,) = fetch(db, "SELECT s.id FROM text_segments s WHERE s.source = 'Alpha Wire' "
+                     "AND s.kind = 'body' ORDER BY s.id LIMIT 1")[0]  # fmt: skip
+    (b,) = fetch(db, "SELECT s.id FROM text_segments s WHERE s.source = 'Delta Post' "
+                     "AND s.kind = 'body' ORDER BY s.id LIMIT 1")[0]  # fmt: skip
+    result = cli("claims", "accept", str(a), str(b), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["aligned"]["realigned"] == 1
+    assert story_of(db, "Alpha Wire") == story_of(db, "Delta Post")
+    joined = grouping(db)
+    assert len(joined) == 1
+    assert cli("align", *FAKE, "--full").exit_code == 0
+    assert grouping(db) == joined
