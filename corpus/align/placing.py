@@ -71,18 +71,27 @@ def place(
     leads = _centred(np.array(raw, dtype=np.float32), [d.lang for d in new_docs] + pool_langs)
     new_days = np.array([_day(d.published) for d in new_docs])
     order = sorted(range(n_new), key=lambda x: (new_days[x] < 0, new_days[x], new_docs[x].id))
-    # Candidates of each new document, as indexes into new docs + pool.
+    # Candidates of each new document, as indexes into new docs + pool. The pool is sorted by
+    # day (undated first), so a window is a slice: no copy of the pool's leads per document.
     near: dict[int, list[int]] = {}
+    pool_leads = leads[n_new:]
+    undated = int(np.searchsorted(pool_days, 0))
     for position, x in enumerate(order):
         earlier = np.array(order[:position], dtype=int)
-        idx = np.concatenate([earlier, n_new + np.arange(len(pool_ids))])
-        days = np.concatenate([new_days[earlier], pool_days])
-        if new_days[x] >= 0:
-            idx = idx[(days < 0) | (np.abs(days - new_days[x]) <= window)]
+        day = new_days[x]
+        if day >= 0:
+            earlier = earlier[(new_days[earlier] < 0) | (np.abs(new_days[earlier] - day) <= window)]
+            lo = max(int(np.searchsorted(pool_days, day - window)), undated)
+            hi = int(np.searchsorted(pool_days, day + window, side="right"))
+            spans = [(0, undated), (lo, max(lo, hi))]
+        else:
+            spans = [(0, len(pool_ids))]
+        idx = np.concatenate([earlier] + [n_new + np.arange(a, b) for a, b in spans])
         if not len(idx):
             near[x] = []
             continue
-        sims = leads[idx] @ leads[x]
+        sims = np.concatenate([leads[earlier] @ leads[x]]
+                              + [pool_leads[a:b] @ leads[x] for a, b in spans])  # fmt: skip
         top = np.argsort(-sims, kind="stable")[:k]
         near[x] = [int(i) for i in idx[top]]
     # Load the stored candidates and score the pairs the assignment reads.
@@ -147,9 +156,11 @@ def _pool(db: sqlite_utils.Database, new_docs: Sequence[stories.Doc], window: in
         nearest = np.minimum(np.abs(days - anchors[at]),
                              np.abs(days - anchors[np.minimum(at + 1, len(anchors) - 1)]))  # fmt: skip
         keep |= nearest <= window
-    chosen = [r for r, flag in zip(rows, keep, strict=True) if flag]
+    picked = np.flatnonzero(keep)
+    picked = picked[np.argsort(days[picked], kind="stable")]  # by day, undated first
+    chosen = [rows[r] for r in picked]
     return ([r[0] for r in chosen], np.array([r[1] for r in chosen], dtype=int),
-            days[keep], [r[3] for r in chosen])  # fmt: skip
+            days[picked], [r[3] for r in chosen])  # fmt: skip
 
 
 def _centred(leads: np.ndarray, langs: list[str]) -> np.ndarray:
