@@ -3,8 +3,10 @@ numbers, dates, speakers), and what differs between the stored versions of a cla
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -77,11 +79,26 @@ def is_claim(text: str, last_in_document: bool = True, headline: bool = False) -
     return last_in_document or bool(_SENTENCE_END.search(text))
 
 
-def load_claims(db: sqlite_utils.Database, target: str = "en") -> list[Claim]:
-    """Candidate claims: substantial body sentences of current documents, with their English
-    (original or newest translation), glossary entities and facts."""
-    entities = claims_db.segment_entities(db)
-    rows = claims_db.candidate_rows(db, target)
+def load_claims(
+    db: sqlite_utils.Database,
+    target: str = "en",
+    docs: Sequence[int] | None = None,
+    *,
+    facts: Mapping[int, Facts] | None = None,
+    with_facts: bool = True,
+    claimed: Collection[int] = (),
+) -> list[Claim]:
+    """Candidate claims: substantial body sentences of current documents (of `docs` only, if
+    given), with their English (original or newest translation), glossary entities and facts.
+    `facts` are known facts by segment id (stored by an earlier run: extracting them is the
+    slow part); `with_facts=False` leaves them empty (story assignment reads none).
+    `claimed`: the stored claims of some documents (segment ids); those documents' claims are
+    these, not chosen again (the choice depends on the text alone)."""
+    entities = claims_db.segment_entities(db, docs)
+    rows = claims_db.candidate_rows(db, target, docs)
+    known = facts or {}
+    chosen = set(claimed) | set(known)
+    settled = {doc for sid, doc, *_ in rows if sid in chosen}
     last = {}
     for sid, doc, *_, kind in rows:
         if kind == "body":
@@ -95,12 +112,35 @@ def load_claims(db: sqlite_utils.Database, target: str = "en") -> list[Claim]:
             text,
             english,
             frozenset(entities.get(sid, ())),
-            extract(text, lang),
+            (known[sid] if sid in known else extract(text, lang)) if with_facts else Facts(),
             kind == "title",
         )  # fmt: skip
         for sid, doc, source, lang, text, english, kind in rows
-        if is_claim(text, last.get(doc) == sid, kind == "title")
+        if (
+            sid in chosen
+            if doc in settled
+            else is_claim(text, last.get(doc) == sid, kind == "title")
+        )  # fmt: skip
     ]
+
+
+def stored_claims(db: sqlite_utils.Database, docs: Sequence[int]) -> list[int]:
+    """The segment ids of the claims an earlier align run stored for `docs`."""
+    return [sid for (sid,) in db.execute(
+        "SELECT segment_id FROM claims WHERE doc_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted(docs))])]  # fmt: skip
+
+
+def stored_facts(db: sqlite_utils.Database, docs: Sequence[int]) -> dict[int, Facts]:
+    """The facts an earlier align run stored for the claims of `docs` (they depend on the
+    sentence alone)."""
+    return {
+        sid: Facts(**{k: tuple(v) for k, v in json.loads(raw).items()})
+        for sid, raw in db.execute(
+            "SELECT segment_id, facts FROM claims WHERE doc_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted(docs))],
+        )
+    }
 
 
 def diff_claim(db: sqlite_utils.Database, cluster_id: int) -> ClaimDiff:

@@ -116,6 +116,38 @@ def align_claims(
     return AlignResult(tuple(results), threshold)
 
 
+def align_groups(
+    data: AlignInput,
+    groups: Sequence[Sequence[int]],
+    claim_model: LogisticModel,
+    *,
+    threshold: float = THRESHOLD,
+    bridge: Bridge | None = None,
+    floor: float = FLOOR,
+    must: Sequence[tuple[int, int]] = (),
+    cannot: Sequence[tuple[int, int]] = (),
+    overlap: float | None = OVERLAP,
+    recalibrate: Callable[[np.ndarray, Edges], Edges] | None = None,
+) -> AlignResult:
+    """Claims aligned within given stories (lists of document ids), without grouping: the
+    stories an incremental `align` re-aligns (incremental.py), each exactly as `align_claims`
+    aligns a story of the same documents."""
+    by_doc: dict[int, list[int]] = defaultdict(list)
+    for index, doc in enumerate(data.docs):
+        by_doc[int(doc)].append(index)
+    results = []
+    for docs in groups:
+        rows = np.array(sorted(x for d in docs for x in by_doc.get(d, ())), dtype=int)
+        local = {int(r): k for k, r in enumerate(rows)}
+        decided = (
+            [(local[a], local[b]) for a, b in must if a in local and b in local],
+            [(local[a], local[b]) for a, b in cannot if a in local and b in local],
+        )
+        results.append(_story(data, sorted(docs), rows, claim_model, threshold, bridge, floor,
+                              decided, overlap, recalibrate))  # fmt: skip
+    return AlignResult(tuple(results), threshold)
+
+
 def _join_stories(doc_ids: list[list[int]], pairs: list[tuple[int, int]]) -> list[list[int]]:
     """Stories joined where a person linked sentences of two of them, in first-story order."""
     story_of = {d: k for k, docs in enumerate(doc_ids) for d in docs}

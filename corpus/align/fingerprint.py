@@ -61,3 +61,60 @@ def previous(db: sqlite_utils.Database, fingerprint: str) -> Previous | None:
     if row is None or json.loads(row[1]).get("fingerprint") != fingerprint:
         return None
     return Previous(row[0], json.loads(row[2] or "{}"))
+
+
+def settings_of(db: sqlite_utils.Database, settings: dict[str, Any], embedders: list[str]) -> str:
+    """What every story's alignment depends on alike: the settings, the embedders, the model
+    weights and the glossary version. When it changes, every story is aligned again."""
+    digest = hashlib.sha256()
+    digest.update(repr(db.execute(_INPUTS[3]).fetchone()).encode())
+    digest.update(json.dumps([settings, embedders], sort_keys=True, default=str).encode())
+    weights = settings.get("weights")
+    if weights and Path(weights).is_file():
+        digest.update(Path(weights).read_bytes())
+    else:
+        digest.update(
+            resources.files("newsalign.corpus.align").joinpath("weights.json").read_bytes()
+        )
+    return digest.hexdigest()
+
+
+def story_prints(
+    db: sqlite_utils.Database, common: str, stories: dict[int, list[int]]
+) -> dict[int, str]:
+    """What each story's alignment is computed from, as one hash per story (keys as given):
+    `common` (settings_of), its documents with their content hashes, their translations (count
+    and newest id per document) and the decisions naming sentences of its documents."""
+    wanted = json.dumps(sorted({d for docs in stories.values() for d in docs}))
+    documents = {
+        doc_id: (key, sha)
+        for doc_id, key, sha in db.execute(
+            "SELECT id, doc_key, sha256 FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+            [wanted],
+        )
+    }
+    translated = {
+        doc_id: (count, newest)
+        for doc_id, count, newest in db.execute(
+            "SELECT s.doc_id, count(*), max(t.id) FROM translations t "
+            "JOIN segments s ON s.id = t.segment_id "
+            "WHERE s.doc_id IN (SELECT value FROM json_each(?)) GROUP BY s.doc_id",
+            [wanted],
+        )
+    }
+    by_key: dict[str, list[tuple]] = {}
+    for row in db.execute(_INPUTS[2]):
+        for key in {row[3], row[5]}:
+            by_key.setdefault(key, []).append(tuple(row))
+    out = {}
+    for story, docs in stories.items():
+        digest = hashlib.sha256(common.encode())
+        keys = set()
+        for d in sorted(docs):
+            key, sha = documents.get(d, ("", ""))
+            keys.add(key)
+            digest.update(repr((d, sha, translated.get(d))).encode() + b"\n")
+        decided = sorted({row for key in keys for row in by_key.get(key, ())})
+        digest.update(repr(decided).encode())
+        out[story] = digest.hexdigest()
+    return out

@@ -11,12 +11,13 @@ threshold takes it; otherwise it opens a story of its own. Then, as average-link
 the story it is in merges with any other of its candidates' stories whose members agree with
 its members on average (a bridging article joins two early fragments of one event).
 
-This is the assignment step and its measurement (bench/grow.py); `align` does not call it yet.
+`assign` is the assignment on a whole corpus fed in order, as bench/grow.py measures it; `extend`
+is the same step on stories already stored, which `align` uses (incremental.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import numpy as np
@@ -37,36 +38,57 @@ def assign(
 ) -> list[list[int]]:
     """Stories (lists of document indexes) built by feeding documents in `order`. `lead` is the
     (n, n) lead cosine, `probability` the (n, n) story-model probability (NaN: not scored)."""
-    story_of: dict[int, int] = {}
-    stories: list[list[int]] = []
-    placed: list[int] = []
+    position = {x: r for r, x in enumerate(order)}
+
+    def nearest(x: int) -> list[int]:
+        near = [y for y in order[: position[x]] if _within(dates[x], dates[y], window)]
+        return sorted(near, key=lambda y: -lead[x, y])[:k] if near else []
+
+    grown = extend(order, nearest, lambda a, b: probability[np.ix_(a, b)], threshold=threshold)
+    return [s for s in grown if s]
+
+
+def extend(
+    order: Sequence[int],
+    nearest: Callable[[int], list[int]],
+    probability: Callable[[list[int], list[int]], np.ndarray],
+    *,
+    existing: Sequence[Sequence[int]] = (),
+    threshold: float = 0.5,
+) -> list[list[int]]:
+    """The assignment itself: `existing` stories (documents already placed) grow by the
+    documents of `order`, fed one at a time. `nearest(x)` gives x's candidates among the
+    documents placed before it (the date window and the k nearest leads are the caller's);
+    `probability(a, b)` the story-model probabilities of a block of documents (NaN: not
+    scored). Returns every story, the existing ones first in their order (possibly emptied by a
+    merge: then [])."""
+    stories: list[list[int]] = [list(s) for s in existing]
+    story_of: dict[int, int] = {m: s for s, members in enumerate(stories) for m in members}
     for x in order:
-        near = [y for y in placed if _within(dates[x], dates[y], window)]
-        if near:
-            near = sorted(near, key=lambda y: -lead[x, y])[:k]
+        near = nearest(x)
         best, best_p = None, threshold
         for s in {story_of[y] for y in near}:
-            scores = [probability[x, m] for m in stories[s] if not np.isnan(probability[x, m])]
-            if scores and (mean := float(np.mean(scores))) >= best_p:
+            row = probability([x], stories[s])[0]
+            scores = row[~np.isnan(row)]
+            if scores.size and (mean := float(np.mean(scores))) >= best_p:
                 best, best_p = s, mean
         if best is None:
             best = len(stories)
             stories.append([])
         stories[best].append(x)
         story_of[x] = best
-        placed.append(x)
         for other in sorted({story_of[y] for y in near} - {best}):
             if _linkage(stories[best], stories[other], probability) >= threshold:
                 for m in stories[other]:
                     story_of[m] = best
                 stories[best] += stories[other]
                 stories[other] = []
-    return [s for s in stories if s]
+    return stories
 
 
-def _linkage(a: list[int], b: list[int], probability: np.ndarray) -> float:
+def _linkage(a: list[int], b: list[int], probability) -> float:
     """Average-link score of two stories: the mean probability over their scored pairs."""
-    block = probability[np.ix_(a, b)]
+    block = probability(a, b)
     scored = block[~np.isnan(block)]
     return float(scored.mean()) if scored.size else 0.0
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +19,12 @@ from newsalign.corpus.align import engine, fingerprint, recalibrate
 from newsalign.corpus.align.bridge import Bridge
 from newsalign.corpus.align.claims import Claim, load_claims
 from newsalign.corpus.align.embed import Embedder, ensure_embeddings, load_embedder, load_vectors
+from newsalign.corpus.align.features import Facts
 from newsalign.corpus.align.model import LogisticModel, load_file, shipped
 from newsalign.corpus.align.stories import LEAD_SENTENCES, Doc
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store import claims as claims_db
-from newsalign.corpus.store import decisions
+from newsalign.corpus.store import decisions, story_inputs
 from newsalign.corpus.store.database import RunLog
 from newsalign.corpus.store.dating import infer_years
 from newsalign.corpus.store.records import text_hash
@@ -71,6 +72,8 @@ class AlignReport:
     decisions: int = 0  # a person's must/cannot pairs applied
     decisions_unapplied: int = 0  # pairs naming a sentence no longer a claim, or overruled
     unchanged_since: int | None = None  # nothing changed since this align run: no work done
+    realigned: int | None = None  # stories aligned again by an incremental run (None: full)
+    kept: int | None = None  # stories an incremental run left as they were
 
 
 @dataclass(frozen=True)
@@ -86,20 +89,23 @@ def prepare(
     embedders: dict[str, Embedder],
     on_progress: Callable[[int, int], None] | None = None,
     embed: Callable[..., int] = ensure_embeddings,
+    docs: Sequence[int] | None = None,
+    facts: Mapping[int, Facts] | None = None,
 ) -> Prepared:
     """Claims and every vector alignment reads, embedding what is not stored yet. `embedders`
     maps view names (e5, use) to embedders; the first also embeds English texts and leads.
-    `embed` stores the missing vectors (on a cluster: corpus/cluster/run.py)."""
-    claims = load_claims(db)
-    if len({c.source for c in claims}) < 2:
+    `embed` stores the missing vectors (on a cluster: corpus/cluster/run.py). `docs`: only
+    these documents' claims (the stories being aligned again; then one source is enough);
+    `facts`: facts already known by segment id (claims.stored_facts)."""
+    claims = load_claims(db, docs=docs, facts=facts)
+    if docs is None and len({c.source for c in claims}) < 2:
         raise CorpusError("alignment needs claims from at least two sources")
     first = next(iter(embedders.values()))
-    docs = claims_db.documents_of(db, sorted({c.doc for c in claims}))
-    titles = {d.id: d.titles for d in docs}
+    infos = claims_db.documents_of(db, sorted({c.doc for c in claims}))
     texts = [c.text for c in claims]
     english = [c.english for c in claims]
     translated = [e for c, e in zip(claims, english, strict=True) if c.translated and e]
-    lead_texts = [t for d in docs for t in d.titles]
+    lead_texts = [t for d in infos for t in d.titles]
     embedded = 0
     for embedder in embedders.values():
         wanted = texts + (translated + lead_texts if embedder is first else [])
@@ -110,35 +116,38 @@ def prepare(
         english_vectors = load_vectors(
             db, first.name, [e or t for e, t in zip(english, texts, strict=True)]
         )
-    # Leads: each document's titles, then its claims in order (their rows follow the titles).
-    lead_rows, lead_vectors = [], [views[next(iter(views))]]
-    title_vectors = load_vectors(db, first.name, lead_texts) if lead_texts else None
+    lead_vectors = [views[next(iter(views))]]
+    if lead_texts:
+        lead_vectors.append(load_vectors(db, first.name, lead_texts))
+    data = engine.AlignInput(
+        docs=np.array([c.doc for c in claims]), langs=tuple(c.lang or "?" for c in claims),
+        texts=tuple(texts), english=tuple(english), views=views, english_vectors=english_vectors,
+        documents=tuple(lead_documents(claims, infos)), lead_vectors=np.vstack(lead_vectors),
+        embedders={name: e.name for name, e in embedders.items()},
+    )  # fmt: skip
+    return Prepared(claims, data, embedded, tuple(e.name for e in embedders.values()))
+
+
+def lead_documents(claims: list[Claim], infos: list[claims_db.DocumentInfo]) -> list[Doc]:
+    """Documents as story grouping sees them. Their rows index a matrix of the claims' vectors
+    followed by the documents' titles in order: each document's titles, then its claims in
+    order (a headline claim is not counted a second time)."""
     offset = len(claims)
-    # Leads read titles from the documents; a headline claim is not counted a second time.
     by_doc: dict[int, list[int]] = {}
     for index, claim in enumerate(claims):
         if not claim.headline:
             by_doc.setdefault(claim.doc, []).append(index)
     documents = []
-    for d in docs:
-        rows = tuple(range(offset, offset + len(titles[d.id]))) + tuple(
+    for d in infos:
+        rows = tuple(range(offset, offset + len(d.titles))) + tuple(
             by_doc.get(d.id, ())[: LEAD_SENTENCES * 4]
         )
-        offset += len(titles[d.id])
-        lead_rows.append(rows)
+        offset += len(d.titles)
         members = by_doc.get(d.id, ())
         entities = frozenset(e for k in members for e in claims[k].entities)
-        sentences = tuple(titles[d.id] + [claims[k].text for k in members])
+        sentences = tuple(d.titles + [claims[k].text for k in members])
         documents.append(Doc(d.id, rows, d.lang or "?", d.published, sentences, entities))
-    if title_vectors is not None:
-        lead_vectors.append(title_vectors)
-    data = engine.AlignInput(
-        docs=np.array([c.doc for c in claims]), langs=tuple(c.lang or "?" for c in claims),
-        texts=tuple(texts), english=tuple(english), views=views, english_vectors=english_vectors,
-        documents=tuple(documents), lead_vectors=np.vstack(lead_vectors),
-        embedders={name: e.name for name, e in embedders.items()},
-    )  # fmt: skip
-    return Prepared(claims, data, embedded, tuple(e.name for e in embedders.values()))
+    return documents
 
 
 def embedders_for(settings: Settings) -> dict[str, Embedder]:
@@ -170,13 +179,24 @@ def run_alignment(
     if not full and models is None and (same := unchanged(db, settings, names, inputs)):
         return same
     embedders = embedders or embedders_for(settings)
+    custom = models is not None
     if models is None:
         models = load_file(Path(settings.weights)) if settings.weights else None
     claim_model, story_model = models or (shipped("claims"), shipped("stories"))
+    bridge = Bridge.load() if settings.bridge and "bridge" in claim_model.features else None
+    common = fingerprint.settings_of(db, dataclasses.asdict(settings),
+                                     sorted(e.name for e in embedders.values()))  # fmt: skip
+    if not full and not custom:
+        from newsalign.corpus.align import incremental  # it builds on this module
+
+        report = incremental.realign(db, settings, embedders, claim_model, story_model, bridge,
+                                     common, inputs, embed=embed, on_progress=on_progress,
+                                     stage=stage)  # fmt: skip
+        if report is not None:
+            return report
     stage("loading the embedders and the claims")
     prepared = prepare(db, embedders, on_progress, embed)
     stage(f"grouping stories and aligning {len(prepared.claims)} claims")
-    bridge = Bridge.load() if settings.bridge and "bridge" in claim_model.features else None
     must, cannot, unapplied = decided_pairs(db, prepared.claims)
     result = engine.align_claims(prepared.data, claim_model, story_model,
                                  threshold=settings.threshold, bridge=bridge,
@@ -186,15 +206,27 @@ def run_alignment(
     run = RunLog(db, "align", {"threshold": settings.threshold, "method": method,
                                "embedders": prepared.names, "bridge": bridge is not None,
                                "settings": dataclasses.asdict(settings),
-                               "fingerprint": inputs})  # fmt: skip
+                               "fingerprint": inputs,
+                               # Custom models are not in the settings: the next run is full.
+                               "settings_fingerprint": None if custom else common})  # fmt: skip
+    groups = [story.documents for story in result.stories]
+    prints = fingerprint.story_prints(db, common, dict(enumerate(groups)))
+    first = next(iter(embedders.values()))
     stage("storing the alignment")
     with run.transaction() as record:
         run_id = record()
         # A dateline's year-less day takes its year from the story's other dates.
-        infer_years(db, [story.documents for story in result.stories])
+        infer_years(db, groups)
         stories, clusters, links = _rows(db, prepared, result, claim_model)
-        claims_db.replace_alignment(db, run_id, method, settings.threshold,
-                                    [_claim_row(c) for c in prepared.claims], stories, clusters, links)  # fmt: skip
+        ids = claims_db.replace_alignment(db, run_id, method, settings.threshold,
+                                          [_claim_row(c) for c in prepared.claims], stories,
+                                          clusters, links)  # fmt: skip
+        story_inputs.record(db, dict(zip(ids, [prints[k] for k in range(len(groups))],
+                                         strict=True)), replace_all=True)  # fmt: skip
+        lead_vectors = prepared.data.lead_vectors
+        story_inputs.store_leads(db, first.name, {
+            d.id: lead_vectors[list(d.rows[: LEAD_SENTENCES + 1])].mean(axis=0)
+            for d in prepared.data.documents if d.rows})  # fmt: skip
     accepted = sum(link.cluster is not None for link in links)
     shared = sum(c.sources >= 2 for c in clusters)
     run.counts.update(claims=len(prepared.claims), stories=len(stories), accepted=accepted,
@@ -220,6 +252,16 @@ def unchanged(
     if same is None:
         return None
     args = json.loads(db.execute("SELECT args FROM runs WHERE id = ?", [same.run_id]).fetchone()[0])
+    return dataclasses.replace(
+        stored_report(db, settings, same.run_id, args.get("method", ""), bool(args.get("bridge")),
+                      start), unchanged_since=same.run_id)  # fmt: skip
+
+
+def stored_report(
+    db: sqlite_utils.Database, settings: Settings, run_id: int, method: str, bridge: bool,
+    start: float,
+) -> AlignReport:  # fmt: skip
+    """A report of what the stored alignment holds, as of run `run_id`."""
 
     def count(sql: str) -> int:
         return db.execute(sql).fetchone()[0]
@@ -230,8 +272,7 @@ def unchanged(
         count("SELECT count(*) FROM alignments WHERE cluster_id IS NOT NULL"),
         count("SELECT count(*) FROM clusters"),
         count("SELECT count(*) FROM clusters WHERE sources >= 2"),
-        args.get("method", ""), settings.threshold, bool(args.get("bridge")), same.run_id,
-        time.perf_counter() - start, unchanged_since=same.run_id,
+        method, settings.threshold, bridge, run_id, time.perf_counter() - start,
     )  # fmt: skip
 
 
@@ -243,12 +284,13 @@ def learned(db: sqlite_utils.Database, claims: list[Claim]) -> recalibrate.Adjus
 
 
 def decided_pairs(
-    db: sqlite_utils.Database, claims: list[Claim]
+    db: sqlite_utils.Database, claims: list[Claim], within: set[str] | None = None
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]], int]:
     """A person's decisions as (must, cannot) pairs of claim indexes, and how many pairs are
     not applied: they name a sentence that is not a claim now (its article was removed or
     changed), or a later decision contradicts them (newest first: merging what an earlier
-    split separated undoes that part of the split)."""
+    split separated undoes that part of the split). `within`: only the decisions both of whose
+    sentences are in these documents (by doc_key; the stories an incremental run aligns)."""
     keys = dict(db.execute("SELECT id, doc_key FROM documents").fetchall())
     index: dict[tuple[str, str], int] = {}
     for k, c in enumerate(claims):
@@ -263,6 +305,8 @@ def decided_pairs(
     must, cannot, unapplied = [], [], 0
     detached: set[int] = set()  # a later accept re-attaches; an earlier one is overruled
     for link, a, b in reversed(decisions.constraints(db)):
+        if within is not None and not (a[0] in within and b[0] in within):
+            continue
         x, y = index.get(a), index.get(b)
         if link == "detach":
             if x is None:
@@ -293,11 +337,13 @@ def _claim_row(c: Claim) -> claims_db.ClaimRow:
                               tuple(sorted(c.entities)), c.facts.as_dict(), c.headline)  # fmt: skip
 
 
-def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticModel):
+def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticModel, into=None):
+    """Story, cluster and link rows of `result`, appended to `into` (three lists: what earlier
+    chunks of the same run made, which the indexes count on) or to new lists."""
     claims = prepared.claims
     docs = {d.id: d for d in claims_db.documents_of(db, sorted({c.doc for c in claims}))}
     first_view = next(iter(prepared.data.views.values()))
-    stories, clusters, links = [], [], []
+    stories, clusters, links = into if into is not None else ([], [], [])
     for story in result.stories:
         members = [docs[d] for d in story.documents if d in docs]
         dates = sorted(d.published[:10] for d in members if d.published)

@@ -79,28 +79,28 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def pair_features(
-    docs: Sequence[Doc], vectors: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate document pairs (a < b, indexes into `docs`) and their feature rows."""
+@dataclass(frozen=True)
+class Context:
+    """What pair features read of a set of documents: their centred sentence vectors and
+    leads, the names each uses with their rarity in the set, and their dates."""
+
+    vecs: np.ndarray
+    leads: np.ndarray
+    names: list[set[str]]
+    idf: dict[str, float]
+    mass: list[float]
+    dates: list[date | None]
+
+
+def context(docs: Sequence[Doc], vectors: np.ndarray) -> Context:
+    """Vectors centred per language over `docs`, leads, and name rarity among `docs`."""
     n = len(docs)
-    if n < 2:
-        return np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(FEATURES)))
     row_lang = np.full(len(vectors), "?", dtype=object)
     for d in docs:
         row_lang[list(d.rows)] = d.lang
     vecs = centred(vectors, list(row_lang))
     leads = np.stack([vecs[list(d.rows[: LEAD_SENTENCES + 1])].mean(axis=0) for d in docs])
     leads /= np.maximum(np.linalg.norm(leads, axis=1, keepdims=True), 1e-9)
-    candidates = set()
-    k = n - 1 if n <= ALL_PAIRS_UP_TO else CANDIDATES
-    for start in range(0, n, 512):
-        sims = leads[start : start + 512] @ leads.T
-        for r, row in enumerate(sims):
-            row[start + r] = -np.inf
-            for b in np.argpartition(-row, k - 1)[:k]:
-                a = start + r
-                candidates.add((min(a, int(b)), max(a, int(b))))
     lowercase = {w for d in docs for s in d.sentences for w in _WORD.findall(s) if w.islower()}
     names = [_names(d, lowercase) for d in docs]
     df = Counter(x for c in names for x in c)
@@ -108,8 +108,13 @@ def pair_features(
     # judged rare, in five hundred it can, and the evidence says so.
     idf = {x: math.log((1 + n) / (1 + v)) for x, v in df.items()}
     mass = [math.sqrt(sum(idf[x] ** 2 for x in c)) for c in names]
-    dates = [_date(d.published) for d in docs]
-    pairs = sorted(candidates)
+    return Context(vecs, leads, names, idf, mass, [_date(d.published) for d in docs])
+
+
+def features(docs: Sequence[Doc], ctx: Context, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
+    """The feature rows of document pairs (indexes into `docs`)."""
+    vecs, leads, names, idf, mass, dates = (ctx.vecs, ctx.leads, ctx.names, ctx.idf, ctx.mass,
+                                            ctx.dates)  # fmt: skip
     X = np.zeros((len(pairs), len(FEATURES)))
     for r, (a, b) in enumerate(pairs):
         sims = vecs[list(docs[a].rows)] @ vecs[list(docs[b].rows)].T
@@ -120,6 +125,29 @@ def pair_features(
         X[r] = (float(leads[a] @ leads[b]), float(sims.max()), float(best_rows[:3].mean()),
                 shared, min(gap, 12.0), float(both_dated),
                 float(docs[a].lang == docs[b].lang))  # fmt: skip
+    return X
+
+
+def pair_features(
+    docs: Sequence[Doc], vectors: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate document pairs (a < b, indexes into `docs`) and their feature rows."""
+    n = len(docs)
+    if n < 2:
+        return np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(FEATURES)))
+    ctx = context(docs, vectors)
+    leads = ctx.leads
+    candidates = set()
+    k = n - 1 if n <= ALL_PAIRS_UP_TO else CANDIDATES
+    for start in range(0, n, 512):
+        sims = leads[start : start + 512] @ leads.T
+        for r, row in enumerate(sims):
+            row[start + r] = -np.inf
+            for b in np.argpartition(-row, k - 1)[:k]:
+                a = start + r
+                candidates.add((min(a, int(b)), max(a, int(b))))
+    pairs = sorted(candidates)
+    X = features(docs, ctx, pairs)
     return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs]), X
 
 

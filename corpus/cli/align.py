@@ -50,7 +50,8 @@ def align(
     full: Annotated[
         bool,
         typer.Option(
-            "--full", help="Re-align everything, even when nothing changed since the last run."
+            "--full",
+            help="Regroup and re-align everything, even when nothing changed since the last run.",
         ),
     ] = False,
     cluster: ClusterOption = None,
@@ -67,6 +68,12 @@ def align(
     where its members agree on average, with at most one sentence per article besides marked
     repeats. Vectors are computed once per sentence and model and stored. When the documents,
     translations, corrections, glossary and settings are those of the last run, nothing is done.
+
+    After a first run, only what changed is aligned again: documents stay in their story, a
+    removed one leaves it, a new one joins the story whose documents it matches within 7 days
+    (or opens one), and only stories that gained or lost documents, translations or decisions
+    are aligned again; the others keep their claims, ids and links. A change of settings,
+    weights or glossary aligns everything; `--full` regroups everything.
     """
     from newsalign.corpus.align.run import Settings, run_alignment
 
@@ -102,6 +109,10 @@ def align(
         f"by two or more sources ({report.seconds:.1f} s). "
         "See `newsalign stories` and `newsalign claims list`."
     )
+    if report.realigned is not None:
+        typer.echo(f"Aligned per story: {plural(report.realigned, 'story')} changed and "
+                   f"aligned again, {report.kept} kept as they were (`--full` regroups and "
+                   "aligns everything).")  # fmt: skip
     if report.decisions or report.decisions_unapplied:
         typer.echo(f"Corrections: {report.decisions} decided sentence pair(s) applied, "
                    f"{report.decisions_unapplied} not (a sentence is gone, or a later decision "

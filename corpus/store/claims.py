@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,22 +28,25 @@ from newsalign.corpus.store.records import (
 )
 
 
-def candidate_rows(db: sqlite_utils.Database, target: str = "en") -> list[tuple]:
-    """Title and body sentences of current documents: (segment id, document id, source,
-    language, text, English text: the original, or the newest translation into `target`,
-    kind: title or body), in id order."""
+def candidate_rows(
+    db: sqlite_utils.Database, target: str = "en", docs: Sequence[int] | None = None
+) -> list[tuple]:
+    """Title and body sentences of current documents (of `docs` only, if given): (segment id,
+    document id, source, language, text, English text: the original, or the newest translation
+    into `target`, kind: title or body), in id order."""
+    only = "AND s.doc_id IN (SELECT value FROM json_each(:docs))" if docs is not None else ""
     return db.execute(
-        """
+        f"""
         SELECT s.id, s.doc_id, s.source, s.lang, s.text,
                CASE WHEN s.lang = :target THEN s.text ELSE (
                    SELECT t.text FROM translations t WHERE t.segment_id = s.id
                    AND t.target_lang = :target ORDER BY t.id DESC LIMIT 1) END,
                s.kind
         FROM text_segments s
-        WHERE s.kind IN ('title', 'body')
+        WHERE s.kind IN ('title', 'body') {only}
         ORDER BY s.id
         """,
-        {"target": target},
+        {"target": target, "docs": json.dumps(sorted(docs or ()))},
     ).fetchall()
 
 
@@ -60,26 +63,37 @@ class DocumentInfo:
 
 def documents_of(db: sqlite_utils.Database, doc_ids: list[int]) -> list[DocumentInfo]:
     """The current documents among `doc_ids`, in id order, with their title segments."""
+    wanted = json.dumps(sorted(set(doc_ids)))
     titles: dict[int, list[str]] = defaultdict(list)
     for doc_id, text in db.execute(
-        "SELECT doc_id, text FROM text_segments WHERE kind = 'title' ORDER BY doc_id, idx"
-    ):
+        "SELECT doc_id, text FROM text_segments WHERE kind = 'title' "
+        "AND doc_id IN (SELECT value FROM json_each(?)) ORDER BY doc_id, idx", [wanted]
+    ):  # fmt: skip
         titles[doc_id].append(text)
-    wanted = set(doc_ids)
     return [
         DocumentInfo(doc_id, source, lang, published, titles.get(doc_id, []))
         for doc_id, source, lang, published in db.execute(
-            "SELECT id, source, lang, published FROM current_documents ORDER BY id"
-        )
-        if doc_id in wanted
+            "SELECT id, source, lang, published FROM current_documents "
+            "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            [wanted],
+        )  # fmt: skip
     ]
 
 
-def segment_entities(db: sqlite_utils.Database) -> dict[int, set[int]]:
-    """The glossary entities each segment names in its original text."""
+def segment_entities(
+    db: sqlite_utils.Database, docs: Sequence[int] | None = None
+) -> dict[int, set[int]]:
+    """The glossary entities each segment names in its original text (of `docs` only)."""
+    only = (
+        "AND segment_id IN (SELECT id FROM segments WHERE doc_id IN "
+        "(SELECT value FROM json_each(?)))"
+        if docs is not None
+        else ""
+    )
     entities: dict[int, set[int]] = defaultdict(set)
     for segment_id, entity_id in db.execute(
-        "SELECT segment_id, entity_id FROM mentions WHERE translation_id IS NULL"
+        f"SELECT segment_id, entity_id FROM mentions WHERE translation_id IS NULL {only}",
+        [json.dumps(sorted(docs))] if docs is not None else [],
     ):
         entities[segment_id].add(entity_id)
     return entities
@@ -138,19 +152,11 @@ def replace_alignment(
     stories: list[StoryRow],
     clusters: list[ClusterRow],
     links: list[LinkRow],
-) -> None:
+) -> list[int]:
     """Replace the stored stories, claims, clusters and links; the caller holds the transaction.
-    Stories and claims that are essentially unchanged keep their ids (numbering.py)."""
-    doc_keys = numbering.document_keys(db)
-    story_ids = numbering.keep_ids(
-        db, "stories", numbering.old_stories(db),
-        [frozenset(doc_keys[d] for d in s.documents) for s in stories],
-    )  # fmt: skip
-    keys = numbering.segment_keys(db, [sid for c in clusters for sid, _ in c.members])
-    cluster_ids = numbering.keep_ids(
-        db, "clusters", numbering.old_clusters(db),
-        [frozenset(keys[sid] for sid, _ in c.members) for c in clusters],
-    )  # fmt: skip
+    Stories and claims that are essentially unchanged keep their ids (numbering.py). Returns the
+    ids of `stories`."""
+    story_ids, cluster_ids = _ids(db, None, stories, clusters)
     for table in (
         "alignments",
         "cluster_members",
@@ -160,6 +166,63 @@ def replace_alignment(
         "stories",
     ):
         db.execute(f"DELETE FROM {table}")
+    _insert(db, run_id, method, threshold, claims, stories, clusters, links, story_ids,
+            cluster_ids)  # fmt: skip
+    return story_ids
+
+
+def replace_stories(
+    db: sqlite_utils.Database,
+    run_id: int,
+    method: str,
+    threshold: float,
+    dropped: list[int],
+    claims: list[ClaimRow],
+    stories: list[StoryRow],
+    clusters: list[ClusterRow],
+    links: list[LinkRow],
+) -> list[int]:
+    """Replace the stored stories `dropped` (ids), with their documents' claims, their clusters
+    and links, by `stories` and the rest; every other story's rows stay as they are. Ids are
+    kept as `replace_alignment` keeps them, among the replaced stories and their claims. The
+    caller holds the transaction. Returns the ids of `stories`."""
+    story_ids, cluster_ids = _ids(db, dropped, stories, clusters)
+    gone = [json.dumps(sorted(dropped))]
+    docs = "SELECT doc_id FROM story_documents WHERE story_id IN (SELECT value FROM json_each(?))"
+    for sql in (
+        f"DELETE FROM alignments WHERE a_segment_id IN (SELECT segment_id FROM claims "
+        f"WHERE doc_id IN ({docs}))",
+        "DELETE FROM cluster_members WHERE cluster_id IN (SELECT id FROM clusters "
+        "WHERE story_id IN (SELECT value FROM json_each(?)))",
+        "DELETE FROM clusters WHERE story_id IN (SELECT value FROM json_each(?))",
+        f"DELETE FROM claims WHERE doc_id IN ({docs})",
+        "DELETE FROM story_documents WHERE story_id IN (SELECT value FROM json_each(?))",
+        "DELETE FROM stories WHERE id IN (SELECT value FROM json_each(?))",
+    ):
+        db.execute(sql, gone)
+    # A new document's claims were never stored; a claim of a document leaving no story was
+    # deleted with its old story above.
+    _insert(db, run_id, method, threshold, claims, stories, clusters, links, story_ids,
+            cluster_ids)  # fmt: skip
+    return story_ids
+
+
+def _ids(db, stories_only, stories: list[StoryRow], clusters: list[ClusterRow]):
+    doc_keys = numbering.document_keys(db)
+    story_ids = numbering.keep_ids(
+        db, "stories", numbering.old_stories(db, stories_only),
+        [frozenset(doc_keys[d] for d in s.documents) for s in stories],
+    )  # fmt: skip
+    keys = numbering.segment_keys(db, [sid for c in clusters for sid, _ in c.members])
+    cluster_ids = numbering.keep_ids(
+        db, "clusters", numbering.old_clusters(db, stories_only),
+        [frozenset(keys[sid] for sid, _ in c.members) for c in clusters],
+    )  # fmt: skip
+    return story_ids, cluster_ids
+
+
+def _insert(db, run_id, method, threshold, claims, stories, clusters, links, story_ids,
+            cluster_ids) -> None:  # fmt: skip
     db.conn.executemany(
         "INSERT INTO claims (segment_id, doc_id, source, lang, english, english_from, entities, "
         "facts, run_id, headline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

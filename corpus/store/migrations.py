@@ -2,8 +2,7 @@
 
 A migration that has landed is never edited: change the schema by appending a new one. Each runs
 in its own transaction together with the row that records it, so a failed migration leaves the
-database as it was.
-"""
+database as it was."""
 
 from __future__ import annotations
 
@@ -13,7 +12,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from newsalign.corpus.store import review_schema
+from newsalign.corpus.store import migrations_0015, review_schema
 from newsalign.corpus.store.migrations_0014 import m0014_dates_and_corrections
 
 MIGRATIONS_TABLE = "_newsalign_migrations"
@@ -404,6 +403,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
     # Titles are aligned as claims too; a reader sees which member is a headline.
     ("0013_headline_claims", lambda db: db.execute(HEADLINE)),
     ("0014_dates_and_corrections", m0014_dates_and_corrections),
+    ("0015_story_inputs", migrations_0015.m0015_story_inputs),
 ]
 
 

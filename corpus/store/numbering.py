@@ -117,20 +117,36 @@ def document_keys(db: sqlite_utils.Database) -> dict[int, str]:
     return dict(db.execute("SELECT id, doc_key FROM documents").fetchall())
 
 
-def old_clusters(db: sqlite_utils.Database) -> dict[int, frozenset]:
-    """The stored claims by id, as sets of member keys."""
+def old_clusters(
+    db: sqlite_utils.Database, stories: Sequence[int] | None = None
+) -> dict[int, frozenset]:
+    """The stored claims by id, as sets of member keys (of `stories` only, if given)."""
+    only = (
+        "WHERE cluster_id IN (SELECT id FROM clusters WHERE story_id IN "
+        "(SELECT value FROM json_each(?)))"
+        if stories is not None
+        else ""
+    )
     members: dict[int, list[int]] = {}
-    for cluster_id, sid in db.execute("SELECT cluster_id, segment_id FROM cluster_members"):
+    for cluster_id, sid in db.execute(
+        f"SELECT cluster_id, segment_id FROM cluster_members {only}",
+        [json.dumps(sorted(stories))] if stories is not None else [],
+    ):
         members.setdefault(cluster_id, []).append(sid)
     keys = segment_keys(db, [s for ids in members.values() for s in ids])
     return {c: frozenset(keys[s] for s in ids if s in keys) for c, ids in members.items()}
 
 
-def old_stories(db: sqlite_utils.Database) -> dict[int, frozenset]:
-    """The stored stories by id, as sets of document keys."""
+def old_stories(
+    db: sqlite_utils.Database, stories: Sequence[int] | None = None
+) -> dict[int, frozenset]:
+    """The stored stories by id, as sets of document keys (of `stories` only, if given)."""
+    only = "WHERE sd.story_id IN (SELECT value FROM json_each(?))" if stories is not None else ""
     out: dict[int, set[str]] = {}
     for story_id, key in db.execute(
-        "SELECT sd.story_id, d.doc_key FROM story_documents sd JOIN documents d ON d.id = sd.doc_id"
+        "SELECT sd.story_id, d.doc_key FROM story_documents sd JOIN documents d "
+        f"ON d.id = sd.doc_id {only}",
+        [json.dumps(sorted(stories))] if stories is not None else [],
     ):
         out.setdefault(story_id, set()).add(key)
     return {k: frozenset(v) for k, v in out.items()}

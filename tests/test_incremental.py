@@ -1,0 +1,270 @@
+"""Alignment per story (corpus/align/incremental.py): an `align` after an earlier one aligns
+again only the stories that changed; the others keep their rows byte for byte."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import fetch
+from tests.test_analyst import ARTICLES, MANIFEST
+
+# Bag-of-words vectors score these sentences low: a low threshold makes claims of them.
+FAKE = (
+    "--embedder",
+    "tests.fakes:HashEmbedder",
+    "--second-embedder",
+    "none",
+    "--threshold",
+    "0.25",
+)
+
+FLOOD = {
+    "flood1.txt": """River floods the old town of Tbilisi
+Heavy rain made the Kura river flood the old town of Tbilisi on Sunday night, rescuers said.
+Rescuers evacuated 300 residents from flooded houses near the river bank.
+Farmers in the valley lost most of their wheat harvest to the water.
+Schools will stay closed until Wednesday, the education ministry announced.
+""",
+    "flood2.txt": """Tbilisi old town under water after heavy rain
+The Kura river flooded the old town of Tbilisi on Sunday night after heavy rain, rescuers said.
+Rescuers evacuated 280 residents from flooded houses near the river bank.
+The national bank promised cheap loans to repair damaged shops and cafes.
+Tourists were asked to avoid the capital until the weekend.
+""",
+    "flood3.txt": """Kura river flood forces evacuations
+Heavy rain flooded the old town of Tbilisi on Sunday night, the rescuers said.
+Three hundred residents were evacuated from flooded houses near the river bank.
+An opposition deputy blamed the city hall for years of neglected drains.
+""",
+}
+FLOOD_MANIFEST = (
+    "file\turl\toutlet\tlanguage\tdate\n"
+    "flood1.txt\t\tDelta Post\ten\t2024-03-03\n"
+    "flood2.txt\t\tEpsilon Times\ten\t2024-03-03\n"
+    "flood3.txt\t\tZeta Radio\ten\t2024-03-04\n"
+)
+# A wire copy of the consulate story, a day later.
+LATE = """Russia to open consulate in Khankendi, senator says
+Russia plans to open a consulate general in Khankendi this year, senator Grigory Karasin said on Monday.
+The consulate would employ 12 diplomats, he added.
+Azerbaijan's foreign ministry declined to comment on the plan.
+Observers expect talks with Baku to take months.
+"""
+OTHER = """Chess champion wins the final in Madrid
+The chess champion won the final game in Madrid after seven hours of play, organisers said.
+The organisers praised the quiet audience and the long endgame of the champion.
+"""
+TABLES = {
+    "stories": "SELECT * FROM stories WHERE id = :story",
+    "story_documents": "SELECT * FROM story_documents WHERE story_id = :story ORDER BY doc_id",
+    "clusters": "SELECT * FROM clusters WHERE story_id = :story ORDER BY id",
+    "cluster_members": "SELECT m.* FROM cluster_members m JOIN clusters c ON c.id = m.cluster_id "
+    "WHERE c.story_id = :story ORDER BY m.cluster_id, m.segment_id",
+    "alignments": "SELECT a.* FROM alignments a JOIN claims c ON c.segment_id = a.a_segment_id "
+    "JOIN story_documents sd ON sd.doc_id = c.doc_id WHERE sd.story_id = :story ORDER BY a.id",
+    "claims": "SELECT c.* FROM claims c JOIN story_documents sd ON sd.doc_id = c.doc_id "
+    "WHERE sd.story_id = :story ORDER BY c.segment_id",
+}
+
+
+def _write(folder: Path, articles: dict[str, str], manifest: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    for name, text in articles.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "index.tsv").write_text(manifest, encoding="utf-8")
+    return folder / "index.tsv"
+
+
+@pytest.fixture
+def two_stories(cli, db_path, tmp_path) -> Path:
+    """The consulate story and a flood story, aligned once (a full run)."""
+    for name, articles, manifest in (("consulate", ARTICLES, MANIFEST),
+                                     ("flood", FLOOD, FLOOD_MANIFEST)):  # fmt: skip
+        result = cli("ingest", "--manifest", str(_write(tmp_path / name, articles, manifest)))
+        assert result.exit_code == 0, result.output
+    result = cli("align", *FAKE)
+    assert result.exit_code == 0, result.output
+    assert "Aligned per story" not in result.output  # the first run is a full one
+    return db_path
+
+
+def story_of(db: Path, outlet: str) -> int:
+    (row,) = fetch(db, "SELECT sd.story_id FROM story_documents sd JOIN current_documents d "
+                       "ON d.id = sd.doc_id WHERE d.source = ?", [outlet])  # fmt: skip
+    return row[0]
+
+
+def snapshot(db: Path, story: int) -> dict[str, list[tuple]]:
+    return {name: fetch(db, sql, {"story": story}) for name, sql in TABLES.items()}
+
+
+def grouping(db: Path) -> list[list[str]]:
+    groups: dict[int, list[str]] = {}
+    for story, outlet in fetch(db, "SELECT sd.story_id, d.source FROM story_documents sd "
+                                   "JOIN documents d ON d.id = sd.doc_id"):  # fmt: skip
+        groups.setdefault(story, []).append(outlet)
+    return sorted(sorted(g) for g in groups.values())
+
+
+def late(tmp_path: Path, name: str, text: str, outlet: str, date: str) -> Path:
+    folder = tmp_path / name
+    return _write(folder, {f"{name}.txt": text},
+                  f"file\turl\toutlet\tlanguage\tdate\n{name}.txt\t\t{outlet}\ten\t{date}\n")  # fmt: skip
+
+
+def test_a_new_document_joins_its_story_and_only_that_story_is_aligned_again(
+    two_stories, cli, tmp_path
+) -> None:
+    db = two_stories
+    consulate, flood = story_of(db, "Alpha Wire"), story_of(db, "Delta Post")
+    assert consulate != flood
+    before_flood, before_consulate = snapshot(db, flood), snapshot(db, consulate)
+    assert before_flood["clusters"] and before_flood["alignments"]
+    result = cli(
+        "ingest", "--manifest", str(late(tmp_path, "late", LATE, "Eta Wire", "2024-05-29"))
+    )
+    assert result.exit_code == 0, result.output
+    result = cli("align", *FAKE, "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["realigned"] == 1 and report["kept"] == 1
+    # The new article is in the consulate story, which keeps its id; the flood story's rows
+    # (ids, run, scores, links) are untouched.
+    assert story_of(db, "Eta Wire") == consulate
+    assert snapshot(db, flood) == before_flood
+    after = snapshot(db, consulate)
+    assert after != before_consulate
+    (run_id,) = fetch(db, "SELECT max(id) FROM runs WHERE command = 'align'")[0]
+    assert {row[1] for row in after["clusters"]} == {run_id}
+    assert {row[1] for row in before_flood["clusters"]} != {run_id}
+    # The same grouping as a full run of the same corpus.
+    incremental = grouping(db)
+    assert cli("align", *FAKE, "--full").exit_code == 0
+    assert grouping(db) == incremental
+    assert ["Alpha Wire", "Beta News", "Eta Wire", "Gamma Daily"] in incremental
+
+
+def test_an_unrelated_document_opens_a_story_and_a_second_run_does_nothing(
+    two_stories, cli, tmp_path
+) -> None:
+    db = two_stories
+    before = {s: snapshot(db, s) for s in (story_of(db, "Alpha Wire"), story_of(db, "Delta Post"))}
+    path = late(tmp_path, "chess", OTHER, "Theta Sport", "2024-05-28")
+    assert cli("ingest", "--manifest", str(path)).exit_code == 0
+    result = cli("align", *FAKE)
+    assert result.exit_code == 0, result.output
+    assert "Aligned per story: 1 story changed and aligned again, 2 kept" in result.output
+    chess = story_of(db, "Theta Sport")
+    assert chess not in before
+    assert all(snapshot(db, s) == rows for s, rows in before.items())
+    assert cli("align", *FAKE).output.startswith("Nothing changed")
+
+
+def test_a_document_removed_leaves_its_story(two_stories, cli, tmp_path) -> None:
+    db = two_stories
+    consulate, flood = story_of(db, "Alpha Wire"), story_of(db, "Delta Post")
+    before_flood = snapshot(db, flood)
+    gamma = fetch(db, "SELECT id FROM documents WHERE source = 'Gamma Daily'")[0][0]
+    gamma_claims = fetch(db, "SELECT count(*) FROM claims WHERE doc_id = ?", [gamma])[0][0]
+    assert gamma_claims
+    # A document stops being current (what a new version or a removal does to the old one).
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE documents SET is_current = 0 WHERE id = ?", [gamma])
+    result = cli("align", *FAKE, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["realigned"] == 1
+    assert fetch(db, "SELECT count(*) FROM story_documents WHERE doc_id = ?", [gamma]) == [(0,)]
+    assert fetch(db, "SELECT count(*) FROM claims WHERE doc_id = ?", [gamma]) == [(0,)]
+    assert story_of(db, "Alpha Wire") == consulate
+    assert snapshot(db, flood) == before_flood
+
+
+def test_a_decision_aligns_only_its_story_again(two_stories, cli) -> None:
+    db = two_stories
+    consulate, flood = story_of(db, "Alpha Wire"), story_of(db, "Delta Post")
+    before_flood = snapshot(db, flood)
+    (claim, a, b) = fetch(db, "SELECT c.id, min(m.segment_id), max(m.segment_id) FROM clusters c "
+                              "JOIN cluster_members m ON m.cluster_id = c.id WHERE c.story_id = ? "
+                              "AND c.size >= 2 GROUP BY c.id ORDER BY c.id LIMIT 1", [consulate])[0]  # fmt: skip
+    result = cli("claims", "reject", str(a), str(b), "--json")
+    assert result.exit_code == 0, result.output
+    aligned = json.loads(result.output)["aligned"]
+    assert aligned["realigned"] == 1 and aligned["kept"] == 1
+    assert snapshot(db, flood) == before_flood
+    together = fetch(db, "SELECT count(*) FROM cluster_members x JOIN cluster_members y ON "
+                         "x.cluster_id = y.cluster_id WHERE x.segment_id = ? AND y.segment_id = ?",
+                     [a, b])  # fmt: skip
+    assert together == [(0,)]
+
+
+def test_full_aligns_everything_again_and_settings_do_too(two_stories, cli) -> None:
+    db = two_stories
+    groups = grouping(db)
+    result = cli("align", *FAKE, "--full", "--json")
+    assert result.exit_code == 0 and json.loads(result.output)["realigned"] is None
+    (run_id,) = fetch(db, "SELECT max(id) FROM runs WHERE command = 'align'")[0]
+    assert fetch(db, "SELECT DISTINCT run_id FROM clusters") == [(run_id,)]
+    assert grouping(db) == groups
+    # Another threshold changes every story's inputs: a full run, not a per-story one.
+    result = cli("align", *FAKE[:-1], "0.3", "--json")
+    assert result.exit_code == 0 and json.loads(result.output)["realigned"] is None
+
+
+KILL = """
+import os, sys
+from newsalign.corpus.align import run
+from newsalign.corpus.store import claims as claims_db, open_db
+from tests.fakes import HashEmbedder
+
+real = claims_db.replace_stories
+
+def replace_then_die(*args, **kwargs):
+    real(*args, **kwargs)  # rows deleted and rewritten, not committed
+    os._exit(9)
+
+claims_db.replace_stories = replace_then_die
+db = open_db(sys.argv[1])
+run.run_alignment(db, run.last_settings(db), embedders={"e5": HashEmbedder()})
+"""
+
+
+def test_a_run_killed_mid_write_leaves_the_database_as_it_was(two_stories, cli, tmp_path) -> None:
+    db = two_stories
+    stories = [s for (s,) in fetch(db, "SELECT id FROM stories ORDER BY id")]
+    before = {s: snapshot(db, s) for s in stories}
+    runs = fetch(db, "SELECT id, status FROM runs")
+    path = late(tmp_path, "late", LATE, "Eta Wire", "2024-05-29")
+    assert cli("ingest", "--manifest", str(path)).exit_code == 0
+    runs = fetch(db, "SELECT id, status FROM runs")
+    child = subprocess.run([sys.executable, "-c", KILL, str(db)], capture_output=True, text=True,
+                           cwd=Path(__file__).resolve().parents[1])  # fmt: skip
+    assert child.returncode == 9, child.stderr
+    assert {s: snapshot(db, s) for s in stories} == before
+    assert fetch(db, "SELECT id, status FROM runs") == runs
+    # The next run does the work.
+    result = cli("align", *FAKE, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["realigned"] == 1
+
+
+def test_a_must_decision_across_two_stories_joins_them_as_a_full_run_does(two_stories, cli):
+    db = two_stories
+    (a,) = fetch(db, "SELECT s.id FROM text_segments s WHERE s.source = 'Alpha Wire' "
+                     "AND s.kind = 'body' ORDER BY s.id LIMIT 1")[0]  # fmt: skip
+    (b,) = fetch(db, "SELECT s.id FROM text_segments s WHERE s.source = 'Delta Post' "
+                     "AND s.kind = 'body' ORDER BY s.id LIMIT 1")[0]  # fmt: skip
+    result = cli("claims", "accept", str(a), str(b), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["aligned"]["realigned"] == 1
+    assert story_of(db, "Alpha Wire") == story_of(db, "Delta Post")
+    joined = grouping(db)
+    assert len(joined) == 1
+    assert cli("align", *FAKE, "--full").exit_code == 0
+    assert grouping(db) == joined
