@@ -27,6 +27,23 @@ class Member:
     also: bool = False  # joined by the overlap pass: its sentence is a member of another claim
 
 
+def average_link_keyed(
+    n: int,
+    docs: np.ndarray,
+    i: np.ndarray,
+    j: np.ndarray,
+    p: np.ndarray,
+    threshold: float,
+    *,
+    unscored_count: bool = True,
+) -> list[tuple[int, list[int]]]:
+    """`average_link`, each group with the index it is kept under (its order in what
+    `average_link` returns): stories.group runs it a component at a time and merges them."""
+    out: list[tuple[int, list[int]]] = []
+    average_link(n, docs, i, j, p, threshold, unscored_count=unscored_count, keyed=out)
+    return out
+
+
 def average_link(
     n: int,
     docs: np.ndarray,
@@ -37,6 +54,7 @@ def average_link(
     *,
     unscored_count: bool = True,
     cannot: Sequence[tuple[int, int]] = (),
+    keyed: list[tuple[int, list[int]]] | None = None,
 ) -> list[list[int]]:
     """Groups of indexes (size >= 2, one per document). Pairs at or above the threshold propose
     merges, strongest first; a merge happens only when the average probability over all cross
@@ -98,7 +116,10 @@ def average_link(
                 continue
             merge(a, b)
             merged = True
-    return [sorted(m) for _, m in sorted(members.items()) if len(m) > 1]
+    groups = [(key, m) for key, m in sorted(members.items()) if len(m) > 1]
+    if keyed is not None:
+        keyed += groups
+    return [sorted(m) for _, m in groups]
 
 
 def with_repeats(

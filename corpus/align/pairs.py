@@ -65,15 +65,33 @@ class Edges:
         return len(self.i)
 
 
-def centred(vectors: np.ndarray, langs: Sequence[str]) -> np.ndarray:
-    """Vectors with part of their language's mean removed, renormalised."""
-    out = np.array(vectors, dtype=np.float32, copy=True)
+def centred(vectors: np.ndarray, langs: Sequence[str], *, copy: bool = True) -> np.ndarray:
+    """Vectors with part of their language's mean removed, renormalised. `copy=False`: in
+    place, when `vectors` is float32 and the caller no longer needs them as they were."""
+    out = np.array(vectors, dtype=np.float32, copy=True) if copy else vectors
     codes = np.array(langs)
     for lang in set(langs):
         rows = codes == lang
-        out[rows] -= CENTRING * out[rows].mean(axis=0)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.where(norms > 0, norms, 1.0)
+        if copy:
+            out[rows] -= CENTRING * out[rows].mean(axis=0)
+            continue
+        # In place, a block at a time (the mean summed in float64: it may differ from the
+        # float32 mean above in the last bit).
+        where = np.flatnonzero(rows)
+        total = np.zeros(out.shape[1])
+        for start in range(0, len(where), 65536):
+            total += out[where[start : start + 65536]].sum(axis=0, dtype=np.float64)
+        shift = (CENTRING * (total / max(len(where), 1))).astype(np.float32)
+        for start in range(0, len(where), 65536):
+            out[where[start : start + 65536]] -= shift
+    if copy:
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms > 0, norms, 1.0)
+    for start in range(0, len(out), 65536):  # no temporary the size of the corpus
+        block = out[start : start + 65536]
+        norms = np.linalg.norm(block, axis=1, keepdims=True)
+        block /= np.where(norms > 0, norms, 1.0)
+    return out
 
 
 class _Stats:

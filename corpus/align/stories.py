@@ -30,7 +30,7 @@ from datetime import date
 
 import numpy as np
 
-from newsalign.corpus.align.cluster import average_link
+from newsalign.corpus.align.cluster import average_link_keyed
 from newsalign.corpus.align.model import LogisticModel
 from newsalign.corpus.align.pairs import centred
 from newsalign.glossary.translit import name_key
@@ -92,13 +92,14 @@ class Context:
     dates: list[date | None]
 
 
-def context(docs: Sequence[Doc], vectors: np.ndarray) -> Context:
-    """Vectors centred per language over `docs`, leads, and name rarity among `docs`."""
+def context(docs: Sequence[Doc], vectors: np.ndarray, *, consume: bool = False) -> Context:
+    """Vectors centred per language over `docs`, leads, and name rarity among `docs`.
+    `consume`: centre `vectors` (float32) in place (a full align's corpus-wide matrix)."""
     n = len(docs)
     row_lang = np.full(len(vectors), "?", dtype=object)
     for d in docs:
         row_lang[list(d.rows)] = d.lang
-    vecs = centred(vectors, list(row_lang))
+    vecs = centred(vectors, list(row_lang), copy=not consume)
     leads = np.stack([vecs[list(d.rows[: LEAD_SENTENCES + 1])].mean(axis=0) for d in docs])
     leads /= np.maximum(np.linalg.norm(leads, axis=1, keepdims=True), 1e-9)
     lowercase = {w for d in docs for s in d.sentences for w in _WORD.findall(s) if w.islower()}
@@ -129,35 +130,79 @@ def features(docs: Sequence[Doc], ctx: Context, pairs: Sequence[tuple[int, int]]
 
 
 def pair_features(
-    docs: Sequence[Doc], vectors: np.ndarray
+    docs: Sequence[Doc], vectors: np.ndarray, *, consume: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Candidate document pairs (a < b, indexes into `docs`) and their feature rows."""
     n = len(docs)
     if n < 2:
         return np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(FEATURES)))
-    ctx = context(docs, vectors)
+    ctx = context(docs, vectors, consume=consume)
     leads = ctx.leads
-    candidates = set()
     k = n - 1 if n <= ALL_PAIRS_UP_TO else CANDIDATES
-    for start in range(0, n, 512):
-        sims = leads[start : start + 512] @ leads.T
-        for r, row in enumerate(sims):
-            row[start + r] = -np.inf
-            for b in np.argpartition(-row, k - 1)[:k]:
-                a = start + r
-                candidates.add((min(a, int(b)), max(a, int(b))))
-    pairs = sorted(candidates)
-    X = features(docs, ctx, pairs)
-    return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs]), X
+    # Each pair once, as a < b, in (a, b) order: as one int64 key each (a set of tuples
+    # took about 160 bytes a pair, a gigabyte at 100,000 documents).
+    keys = []
+    for start in range(0, n, 128):  # argpartition's indexes are 8 bytes a document a row
+        sims = leads[start : start + 128] @ leads.T
+        sims[np.arange(len(sims)), np.arange(start, start + len(sims))] = -np.inf
+        near = np.argpartition(-sims, k - 1, axis=1)[:, :k].astype(np.int64)
+        rows = np.arange(start, start + len(sims), dtype=np.int64)[:, None]
+        keys.append((np.minimum(rows, near) * n + np.maximum(rows, near)).ravel())
+    pairs = np.unique(np.concatenate(keys))
+    a, b = pairs // n, pairs % n
+    X = np.zeros((len(pairs), len(FEATURES)))
+    for start in range(0, len(pairs), 65536):  # Python pairs a block at a time
+        block = slice(start, start + 65536)
+        X[block] = features(docs, ctx, list(zip(a[block].tolist(), b[block].tolist(), strict=True)))
+    return a, b, X
 
 
 def group(
-    docs: Sequence[Doc], vectors: np.ndarray, model: LogisticModel, threshold: float = 0.5
+    docs: Sequence[Doc],
+    vectors: np.ndarray,
+    model: LogisticModel,
+    threshold: float = 0.5,
+    *,
+    consume: bool = False,
 ) -> list[list[int]]:
-    """Stories as lists of indexes into `docs`; every document is in exactly one story."""
-    a, b, X = pair_features(docs, vectors)
+    """Stories as lists of indexes into `docs`; every document is in exactly one story.
+    `consume`: `vectors` (float32) may be overwritten (context)."""
+    a, b, X = pair_features(docs, vectors, consume=consume)
     p = model.predict(X) if len(X) else np.zeros(0)
-    # Pairs left unscored were never candidates (cost, not evidence): out of the average.
-    groups = average_link(len(docs), np.arange(len(docs)), a, b, p, threshold, unscored_count=False)
+    del X
+    # Only pairs at the threshold propose merges, so a group never leaves its component of
+    # such pairs: pairs across two components are never read, and leaving them out changes no
+    # average (and saves most of the memory at 100,000 documents).
+    # Each component is grouped alone, so memory follows the largest, not the corpus.
+    component = _components(len(docs), a[p >= threshold], b[p >= threshold])
+    inside = np.flatnonzero(component[a] == component[b])
+    inside = inside[np.argsort(component[a[inside]], kind="stable")]  # pair order kept within
+    keyed: list[tuple[int, list[int]]] = []
+    labels = component[a[inside]]
+    for part in np.split(inside, np.flatnonzero(np.diff(labels)) + 1) if len(inside) else []:
+        nodes = np.unique(np.concatenate([a[part], b[part]]))
+        local_a, local_b = np.searchsorted(nodes, a[part]), np.searchsorted(nodes, b[part])
+        # Pairs left unscored were never candidates (cost, not evidence): out of the average.
+        found = average_link_keyed(len(nodes), np.arange(len(nodes)), local_a, local_b, p[part],
+                                   threshold, unscored_count=False)  # fmt: skip
+        keyed += [(int(nodes[key]), nodes[members].tolist()) for key, members in found]
+    groups = [sorted(members) for _, members in sorted(keyed)]
     grouped = {x for g in groups for x in g}
     return groups + [[x] for x in range(len(docs)) if x not in grouped]
+
+
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """A component label for each of `n` nodes joined by the edges (a, b)."""
+    parent = np.arange(n)
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for x, y in zip(a.tolist(), b.tolist(), strict=True):
+        rx, ry = root(x), root(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    return np.array([root(x) for x in range(n)])
