@@ -219,39 +219,47 @@ def test_full_aligns_everything_again_and_settings_do_too(two_stories, cli) -> N
 
 KILL = """
 import os, sys
-from newsalign.corpus.align import run
+from newsalign.corpus.align import chunks, run
 from newsalign.corpus.store import claims as claims_db, open_db
 from tests.fakes import HashEmbedder
 
-real = claims_db.replace_stories
+real = claims_db.insert_rows
+chunks.CHUNK_DOCS = 1  # a story a chunk: the run dies with some written and some not
+written = []
 
-def replace_then_die(*args, **kwargs):
-    real(*args, **kwargs)  # rows deleted and rewritten, not committed
-    os._exit(9)
+def insert_then_die(*args, **kwargs):
+    real(*args, **kwargs)  # old rows deleted, this chunk's written, nothing committed
+    written.append(1)
+    if len(written) == int(sys.argv[3]):
+        os._exit(9)
 
-claims_db.replace_stories = replace_then_die
+claims_db.insert_rows = insert_then_die
 db = open_db(sys.argv[1])
-run.run_alignment(db, run.last_settings(db), embedders={"e5": HashEmbedder()})
+run.run_alignment(db, run.last_settings(db), embedders={"e5": HashEmbedder()},
+                  full=sys.argv[2] == "full")
 """
 
 
-def test_a_run_killed_mid_write_leaves_the_database_as_it_was(two_stories, cli, tmp_path) -> None:
+@pytest.mark.parametrize("mode", ["incremental", "full"])
+def test_a_run_killed_mid_write_leaves_the_database_as_it_was(
+    two_stories, cli, tmp_path, mode
+) -> None:
     db = two_stories
     stories = [s for (s,) in fetch(db, "SELECT id FROM stories ORDER BY id")]
     before = {s: snapshot(db, s) for s in stories}
-    runs = fetch(db, "SELECT id, status FROM runs")
     path = late(tmp_path, "late", LATE, "Eta Wire", "2024-05-29")
     assert cli("ingest", "--manifest", str(path)).exit_code == 0
     runs = fetch(db, "SELECT id, status FROM runs")
-    child = subprocess.run([sys.executable, "-c", KILL, str(db)], capture_output=True, text=True,
+    marks = fetch(db, "SELECT * FROM id_marks ORDER BY name")
+    # An incremental run aligns the one story the new document joined; a full run every story.
+    die_after = "1" if mode == "incremental" else "2"
+    child = subprocess.run([sys.executable, "-c", KILL, str(db), mode, die_after],
+                           capture_output=True, text=True,
                            cwd=Path(__file__).resolve().parents[1])  # fmt: skip
     assert child.returncode == 9, child.stderr
     assert {s: snapshot(db, s) for s in stories} == before
     assert fetch(db, "SELECT id, status FROM runs") == runs
-    # The next run does the work.
-    result = cli("align", *FAKE, "--json")
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["realigned"] == 1
+    assert fetch(db, "SELECT * FROM id_marks ORDER BY name") == marks
 
 
 def test_a_must_decision_across_two_stories_joins_them_as_a_full_run_does(two_stories, cli):
@@ -268,3 +276,62 @@ def test_a_must_decision_across_two_stories_joins_them_as_a_full_run_does(two_st
     assert len(joined) == 1
     assert cli("align", *FAKE, "--full").exit_code == 0
     assert grouping(db) == joined
+
+
+def _everything(db: Path) -> dict[str, list[tuple]]:
+    """Every alignment row, without the run that wrote it and when."""
+    return {
+        "stories": fetch(db, "SELECT id, label, documents, sources, languages, first_published, "
+                             "last_published FROM stories ORDER BY id"),
+        "story_documents": fetch(db, "SELECT * FROM story_documents ORDER BY doc_id"),
+        "clusters": fetch(db, "SELECT id, size, sources, languages, score, story_id "
+                              "FROM clusters ORDER BY id"),
+        "cluster_members": fetch(db, "SELECT * FROM cluster_members ORDER BY cluster_id, segment_id"),
+        "alignments": fetch(db, "SELECT a_segment_id, b_segment_id, score, cosine, accepted, "
+                                "cluster_id, evidence FROM alignments ORDER BY a_segment_id, b_segment_id"),
+        "claims": fetch(db, "SELECT segment_id, doc_id, english, entities, facts, headline "
+                            "FROM claims ORDER BY segment_id"),
+    }  # fmt: skip
+
+
+def test_a_full_run_in_chunks_of_one_story_stores_what_one_chunk_stores(
+    two_stories, cli, monkeypatch
+) -> None:
+    from newsalign.corpus.align import chunks
+
+    db = two_stories
+    assert cli("align", *FAKE, "--full").exit_code == 0
+    whole = _everything(db)
+    assert len(whole["stories"]) >= 2 and whole["cluster_members"]
+    monkeypatch.setattr(chunks, "CHUNK_DOCS", 1)
+    assert len(chunks.chunks([[1, 2], [3], [4]])) == 3
+    assert cli("align", *FAKE, "--full").exit_code == 0
+    assert _everything(db) == whole
+
+
+def test_grouping_in_place_and_by_component_is_the_plain_grouping() -> None:
+    """stories.group as a full align runs it (the matrix centred in place, each component of
+    pairs at the threshold grouped alone) gives the groups of the plain run, on 400 documents
+    of 40 synthetic events (above ALL_PAIRS_UP_TO, so candidates are nearest leads)."""
+    import numpy as np
+
+    from newsalign.corpus.align import stories
+    from newsalign.corpus.align.model import shipped
+
+    rng = np.random.default_rng(7)
+    topics = rng.normal(size=(40, 64))
+    docs, rows = [], []
+    for k in range(400):
+        event = k % 40
+        start = len(rows)
+        for _ in range(5):
+            rows.append(topics[event] + rng.normal(scale=1.2, size=64))
+        docs.append(stories.Doc(k, tuple(range(start, start + 5)), "en" if k % 3 else "de",
+                                f"2024-03-{1 + event % 28:02d}", (f"Report {k} on Event{event}",)))  # fmt: skip
+    vectors = np.array(rows, dtype=np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    model = shipped("stories")
+    plain = stories.group(docs, vectors.copy(), model)
+    assert 5 <= len(plain) < 400  # events found, not every document alone
+    lean = stories.group(docs, vectors, model, consume=True)
+    assert lean == plain

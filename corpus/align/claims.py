@@ -134,13 +134,20 @@ def stored_claims(db: sqlite_utils.Database, docs: Sequence[int]) -> list[int]:
 def stored_facts(db: sqlite_utils.Database, docs: Sequence[int]) -> dict[int, Facts]:
     """The facts an earlier align run stored for the claims of `docs` (they depend on the
     sentence alone)."""
-    return {
-        sid: Facts(**{k: tuple(v) for k, v in json.loads(raw).items()})
-        for sid, raw in db.execute(
-            "SELECT segment_id, facts FROM claims WHERE doc_id IN (SELECT value FROM json_each(?))",
-            [json.dumps(sorted(docs))],
-        )
-    }
+    return {sid: parse_facts(raw) for _, sid, raw in stored_facts_raw(db, docs)}
+
+
+def stored_facts_raw(db: sqlite_utils.Database, docs: Sequence[int]) -> list[tuple[int, int, str]]:
+    """(document id, segment id, facts as stored) of the stored claims of `docs`."""
+    return db.execute(
+        "SELECT doc_id, segment_id, facts FROM claims "
+        "WHERE doc_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(sorted(docs))],
+    ).fetchall()
+
+
+def parse_facts(raw: str) -> Facts:
+    return Facts(**{k: tuple(v) for k, v in json.loads(raw).items()})
 
 
 def diff_claim(db: sqlite_utils.Database, cluster_id: int) -> ClaimDiff:

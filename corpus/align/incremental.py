@@ -9,12 +9,11 @@ story whose inputs are unchanged, row for row, and aligns again only the others.
    computed from changed (fingerprint.story_prints: its documents, their translations, the
    decisions naming their sentences, the settings, weights and glossary; a change of the last
    three makes run.py align everything, as `--full` does).
-3. Those stories are aligned in chunks of whole stories (`CHUNK_DOCS` documents, or one story
-   when it is larger): the claims and vectors of a chunk only, so memory follows the largest
-   story, not the corpus. The facts of stored claims are read back, not extracted again.
-4. Everything is written in one transaction, with the run: a run killed at any point leaves
-   the database as it was (a run that stops half way through its stories would leave a
-   corpus aligned partly by one run and partly by another, with no run row saying so).
+3. Those stories are aligned and stored by chunks.py, a chunk of whole stories at a time (memory
+   follows the largest story, not the corpus), all in one transaction with the run: a run
+   killed at any point leaves the database as it was (a run that stops half way through its
+   stories would leave a corpus aligned partly by one run and partly by another, with no run
+   row saying so). The facts of stored claims are read back, not extracted again.
 """
 
 from __future__ import annotations
@@ -28,19 +27,16 @@ from dataclasses import dataclass
 import numpy as np
 import sqlite_utils
 
-from newsalign.corpus.align import engine, fingerprint, placing, run
+from newsalign.corpus.align import chunks, fingerprint, placing, run
 from newsalign.corpus.align.bridge import Bridge
-from newsalign.corpus.align.claims import load_claims, stored_claims, stored_facts
+from newsalign.corpus.align.claims import load_claims, stored_claims
 from newsalign.corpus.align.embed import Embedder, load_vectors
 from newsalign.corpus.align.features import Facts
 from newsalign.corpus.align.model import LogisticModel
 from newsalign.corpus.store import claims as claims_db
 from newsalign.corpus.store import story_inputs
 from newsalign.corpus.store.database import RunLog
-from newsalign.corpus.store.dating import infer_years
 from newsalign.corpus.store.records import text_hash
-
-CHUNK_DOCS = 2000  # documents aligned at a time (whole stories; a larger story alone)
 
 
 @dataclass(frozen=True)
@@ -115,23 +111,9 @@ def _join_decided(
 ) -> None:
     """A person's `must` pairs naming sentences of two stories make them one (as
     engine._join_stories does in a full run): the story with the smaller key keeps them."""
-    pairs = db.execute(
-        "SELECT p.a_doc_key, p.a_hash, p.b_doc_key, p.b_hash FROM decision_pairs p "
-        "JOIN decisions d ON d.id = p.decision_id WHERE p.link = 'must'"
-    ).fetchall()
-    if not pairs:
-        return
-    keys = sorted({k for a, _, b, _ in pairs for k in (a, b)})
-    doc_of: dict[tuple[str, str], int] = {}
-    for doc, key, text in db.execute(
-        "SELECT d.id, d.doc_key, s.text FROM segments s JOIN current_documents d "
-        "ON d.id = s.doc_id WHERE d.doc_key IN (SELECT value FROM json_each(?))",
-        [json.dumps(keys)],
-    ):
-        doc_of[(key, text_hash(text))] = doc
     story_of = {d: key for key, docs in final.items() for d in docs}
-    for ak, ah, bk, bh in pairs:
-        x, y = story_of.get(doc_of.get((ak, ah), -1)), story_of.get(doc_of.get((bk, bh), -1))
+    for a, b in must_documents(db):
+        x, y = story_of.get(a), story_of.get(b)
         if x is None or y is None or x == y:
             continue
         keep, gone = sorted((x, y), key=lambda k: (k < 0, k))
@@ -142,6 +124,27 @@ def _join_decided(
         touched.discard(gone)
         if gone > 0:
             dropped.add(gone)
+
+
+def must_documents(db: sqlite_utils.Database) -> list[tuple[int, int]]:
+    """The current documents of the two sentences of each `must` pair a person decided (pairs
+    naming a sentence no current document has are left out)."""
+    pairs = db.execute(
+        "SELECT p.a_doc_key, p.a_hash, p.b_doc_key, p.b_hash FROM decision_pairs p "
+        "JOIN decisions d ON d.id = p.decision_id WHERE p.link = 'must'"
+    ).fetchall()
+    if not pairs:
+        return []
+    keys = sorted({k for a, _, b, _ in pairs for k in (a, b)})
+    doc_of: dict[tuple[str, str], int] = {}
+    for doc, key, text in db.execute(
+        "SELECT d.id, d.doc_key, s.text FROM segments s JOIN current_documents d "
+        "ON d.id = s.doc_id WHERE d.doc_key IN (SELECT value FROM json_each(?))",
+        [json.dumps(keys)],
+    ):
+        doc_of[(key, text_hash(text))] = doc
+    found = [(doc_of.get((ak, ah)), doc_of.get((bk, bh))) for ak, ah, bk, bh in pairs]
+    return [(a, b) for a, b in found if a is not None and b is not None]
 
 
 def leads_of(db: sqlite_utils.Database, model: str, doc_ids: list[int]):
@@ -175,64 +178,21 @@ def realign(
     planned = plan(db, common, embedders, story_model, embed, on_progress)
     if planned is None:
         return None
-    first = next(iter(embedders.values()))
     method = f"calibrated:{claim_model.about.get('version', 'custom')}"
-    claim_rows, stories, clusters, links, leads, prints = [], [], [], [], {}, []
-    applied = unapplied = embedded = 0
-    chunks = _chunks(list(zip(planned.groups, planned.prints, strict=True)))
-    for number, part in enumerate(chunks, 1):
-        stage(f"aligning {len(part)} changed stories (part {number} of {len(chunks)})")
-        chunk = [group for group, _ in part]
-        prints += [p for _, p in part]
-        docs = sorted(d for g in chunk for d in g)
-        facts = stored_facts(db, docs) | planned.new_facts
-        prepared = run.prepare(db, embedders, on_progress, embed, docs=docs, facts=facts)
-        embedded += prepared.embedded
-        keys = {k for (k,) in db.execute(
-            "SELECT doc_key FROM documents WHERE id IN (SELECT value FROM json_each(?))",
-            [json.dumps(docs)])}  # fmt: skip
-        must, cannot, missed = run.decided_pairs(db, prepared.claims, keys)
-        applied, unapplied = applied + len(must) + len(cannot), unapplied + missed
-        result = engine.align_groups(prepared.data, chunk, claim_model,
-                                     threshold=settings.threshold, bridge=bridge, must=must,
-                                     cannot=cannot, recalibrate=run.learned(db, prepared.claims))  # fmt: skip
-        run._rows(db, prepared, result, claim_model, (stories, clusters, links))
-        claim_rows += [run._claim_row(c) for c in prepared.claims]
-        leads.update({d.id: placing.raw_lead(d, prepared.data.lead_vectors)
-                      for d in prepared.data.documents if d.rows})  # fmt: skip
+    work = chunks.Work(planned.groups, planned.prints, planned.dropped, planned.new_facts)
+    embedded = chunks.embed_missing(db, work, embedders, embed, on_progress)
     log = RunLog(db, "align", {"threshold": settings.threshold, "method": method,
                                "embedders": [e.name for e in embedders.values()],
                                "bridge": bridge is not None,
                                "settings": dataclasses.asdict(settings), "fingerprint": inputs,
                                "settings_fingerprint": common,
-                               "incremental": {"realigned": len(stories),
+                               "incremental": {"realigned": len(planned.groups),
                                                "kept": planned.kept}})  # fmt: skip
-    stage("storing the changed stories")
-    with log.transaction() as record:
-        run_id = record()
-        infer_years(db, planned.groups)
-        ids = claims_db.replace_stories(db, run_id, method, settings.threshold, planned.dropped,
-                                        claim_rows, stories, clusters, links)  # fmt: skip
-        story_inputs.forget(db, planned.dropped)
-        story_inputs.record(db, dict(zip(ids, prints, strict=True)), replace_all=False)
-        story_inputs.store_leads(db, first.name, leads)
-    log.counts.update(stories_realigned=len(stories), stories_kept=planned.kept,
-                      claims_realigned=len(claim_rows))  # fmt: skip
+    done = chunks.align_and_store(db, log, work, embedders, claim_model, settings, bridge, stage)
+    log.counts.update(stories_realigned=done.stories, stories_kept=planned.kept,
+                      claims_realigned=done.claims)  # fmt: skip
     log.finish()
-    report = run.stored_report(db, settings, run_id, method, bridge is not None, start)
-    return dataclasses.replace(report, embedded=embedded, decisions=applied,
-                               decisions_unapplied=unapplied, unchanged_since=None,
-                               realigned=len(stories), kept=planned.kept)  # fmt: skip
-
-
-def _chunks(groups: list[tuple[list[int], str]]) -> list[list[tuple[list[int], str]]]:
-    """Whole stories, smallest first, up to CHUNK_DOCS documents a chunk."""
-    out: list[list[tuple[list[int], str]]] = []
-    size = 0
-    for group in sorted(groups, key=lambda g: len(g[0])):
-        if not out or size + len(group[0]) > CHUNK_DOCS:
-            out.append([])
-            size = 0
-        out[-1].append(group)
-        size += len(group[0])
-    return out
+    report = run.stored_report(db, settings, done.run_id, method, bridge is not None, start)
+    return dataclasses.replace(report, embedded=embedded, decisions=done.decisions,
+                               decisions_unapplied=done.unapplied, unchanged_since=None,
+                               realigned=done.stories, kept=planned.kept)  # fmt: skip

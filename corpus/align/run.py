@@ -24,9 +24,7 @@ from newsalign.corpus.align.model import LogisticModel, load_file, shipped
 from newsalign.corpus.align.stories import LEAD_SENTENCES, Doc
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store import claims as claims_db
-from newsalign.corpus.store import decisions, story_inputs
-from newsalign.corpus.store.database import RunLog
-from newsalign.corpus.store.dating import infer_years
+from newsalign.corpus.store import decisions
 from newsalign.corpus.store.records import text_hash
 from newsalign.glossary.textnorm import WORD, fold
 
@@ -106,10 +104,7 @@ def prepare(
     english = [c.english for c in claims]
     translated = [e for c, e in zip(claims, english, strict=True) if c.translated and e]
     lead_texts = [t for d in infos for t in d.titles]
-    embedded = 0
-    for embedder in embedders.values():
-        wanted = texts + (translated + lead_texts if embedder is first else [])
-        embedded += embed(db, embedder, wanted, on_progress)
+    embedded = embed_claims(db, embedders, claims, infos, on_progress, embed)
     views = {name: load_vectors(db, e.name, texts) for name, e in embedders.items()}
     english_vectors = None
     if translated:
@@ -126,6 +121,28 @@ def prepare(
         embedders={name: e.name for name, e in embedders.items()},
     )  # fmt: skip
     return Prepared(claims, data, embedded, tuple(e.name for e in embedders.values()))
+
+
+def embed_claims(
+    db: sqlite_utils.Database,
+    embedders: dict[str, Embedder],
+    claims: Sequence[Claim],
+    infos: Sequence[claims_db.DocumentInfo],
+    on_progress: Callable[[int, int], None] | None = None,
+    embed: Callable[..., int] = ensure_embeddings,
+) -> int:
+    """Store the vectors alignment reads of `claims` that are missing: every view of their
+    texts, and under the first embedder their English translations and their documents'
+    titles. Returns how many were embedded."""
+    first = next(iter(embedders.values()))
+    texts = [c.text for c in claims]
+    translated = [c.english for c in claims if c.translated and c.english]
+    lead_texts = [t for d in infos for t in d.titles]
+    embedded = 0
+    for embedder in embedders.values():
+        wanted = texts + (translated + lead_texts if embedder is first else [])
+        embedded += embed(db, embedder, wanted, on_progress)
+    return embedded
 
 
 def lead_documents(claims: list[Claim], infos: list[claims_db.DocumentInfo]) -> list[Doc]:
@@ -173,7 +190,6 @@ def run_alignment(
     `on_progress(done, total)` follows the embedding; `on_stage` hears what comes next."""
     stage = on_stage or (lambda _: None)
     settings = settings or Settings()
-    start = time.perf_counter()
     names = sorted(e.name for e in embedders.values()) if embedders else []
     inputs = fingerprint.of(db, dataclasses.asdict(settings), names)
     if not full and models is None and (same := unchanged(db, settings, names, inputs)):
@@ -194,48 +210,16 @@ def run_alignment(
                                      stage=stage)  # fmt: skip
         if report is not None:
             return report
-    stage("loading the embedders and the claims")
-    prepared = prepare(db, embedders, on_progress, embed)
-    stage(f"grouping stories and aligning {len(prepared.claims)} claims")
-    must, cannot, unapplied = decided_pairs(db, prepared.claims)
-    result = engine.align_claims(prepared.data, claim_model, story_model,
-                                 threshold=settings.threshold, bridge=bridge,
-                                 must=must, cannot=cannot,
-                                 recalibrate=learned(db, prepared.claims))  # fmt: skip
+    from newsalign.corpus.align import regroup  # it builds on this module
+
     method = f"calibrated:{claim_model.about.get('version', 'custom')}"
-    run = RunLog(db, "align", {"threshold": settings.threshold, "method": method,
-                               "embedders": prepared.names, "bridge": bridge is not None,
-                               "settings": dataclasses.asdict(settings),
-                               "fingerprint": inputs,
-                               # Custom models are not in the settings: the next run is full.
-                               "settings_fingerprint": None if custom else common})  # fmt: skip
-    groups = [story.documents for story in result.stories]
-    prints = fingerprint.story_prints(db, common, dict(enumerate(groups)))
-    first = next(iter(embedders.values()))
-    stage("storing the alignment")
-    with run.transaction() as record:
-        run_id = record()
-        # A dateline's year-less day takes its year from the story's other dates.
-        infer_years(db, groups)
-        stories, clusters, links = _rows(db, prepared, result, claim_model)
-        ids = claims_db.replace_alignment(db, run_id, method, settings.threshold,
-                                          [_claim_row(c) for c in prepared.claims], stories,
-                                          clusters, links)  # fmt: skip
-        story_inputs.record(db, dict(zip(ids, [prints[k] for k in range(len(groups))],
-                                         strict=True)), replace_all=True)  # fmt: skip
-        lead_vectors = prepared.data.lead_vectors
-        story_inputs.store_leads(db, first.name, {
-            d.id: lead_vectors[list(d.rows[: LEAD_SENTENCES + 1])].mean(axis=0)
-            for d in prepared.data.documents if d.rows})  # fmt: skip
-    accepted = sum(link.cluster is not None for link in links)
-    shared = sum(c.sources >= 2 for c in clusters)
-    run.counts.update(claims=len(prepared.claims), stories=len(stories), accepted=accepted,
-                      clusters=len(clusters))  # fmt: skip
-    run.finish()
-    return AlignReport(len(prepared.claims), prepared.embedded, len(stories), len(links), accepted,
-                       len(clusters), shared, method, settings.threshold, bridge is not None,
-                       run_id, time.perf_counter() - start, len(must) + len(cannot),
-                       unapplied)  # fmt: skip
+    args = {"threshold": settings.threshold, "method": method,
+            "embedders": [e.name for e in embedders.values()], "bridge": bridge is not None,
+            "settings": dataclasses.asdict(settings), "fingerprint": inputs,
+            # Custom models are not in the settings: the next run is full.
+            "settings_fingerprint": None if custom else common}  # fmt: skip
+    return regroup.full(db, settings, embedders, (claim_model, story_model), bridge, args,
+                        embed=embed, on_progress=on_progress, stage=stage)  # fmt: skip
 
 
 def unchanged(

@@ -1,7 +1,7 @@
 """Claims in the database: the rows an align run writes, and reading claims back as records.
 
-An align run replaces the previous claims, alignments and clusters in one transaction; the run
-that made them is recorded on every row.
+An align run replaces the claims, alignments and clusters of the stories it aligns in one
+transaction (align/chunks.py); the run that made them is recorded on every row.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
-from newsalign.corpus.store import numbering
 from newsalign.corpus.store.database import now
 from newsalign.corpus.store.records import (
     ClaimDetail,
@@ -143,7 +142,7 @@ class LinkRow:
     cluster: int | None  # index into the clusters written with it; None: kept for review
 
 
-def replace_alignment(
+def insert_rows(
     db: sqlite_utils.Database,
     run_id: int,
     method: str,
@@ -152,77 +151,12 @@ def replace_alignment(
     stories: list[StoryRow],
     clusters: list[ClusterRow],
     links: list[LinkRow],
-) -> list[int]:
-    """Replace the stored stories, claims, clusters and links; the caller holds the transaction.
-    Stories and claims that are essentially unchanged keep their ids (numbering.py). Returns the
-    ids of `stories`."""
-    story_ids, cluster_ids = _ids(db, None, stories, clusters)
-    for table in (
-        "alignments",
-        "cluster_members",
-        "clusters",
-        "claims",
-        "story_documents",
-        "stories",
-    ):
-        db.execute(f"DELETE FROM {table}")
-    _insert(db, run_id, method, threshold, claims, stories, clusters, links, story_ids,
-            cluster_ids)  # fmt: skip
-    return story_ids
-
-
-def replace_stories(
-    db: sqlite_utils.Database,
-    run_id: int,
-    method: str,
-    threshold: float,
-    dropped: list[int],
-    claims: list[ClaimRow],
-    stories: list[StoryRow],
-    clusters: list[ClusterRow],
-    links: list[LinkRow],
-) -> list[int]:
-    """Replace the stored stories `dropped` (ids), with their documents' claims, their clusters
-    and links, by `stories` and the rest; every other story's rows stay as they are. Ids are
-    kept as `replace_alignment` keeps them, among the replaced stories and their claims. The
-    caller holds the transaction. Returns the ids of `stories`."""
-    story_ids, cluster_ids = _ids(db, dropped, stories, clusters)
-    gone = [json.dumps(sorted(dropped))]
-    docs = "SELECT doc_id FROM story_documents WHERE story_id IN (SELECT value FROM json_each(?))"
-    for sql in (
-        f"DELETE FROM alignments WHERE a_segment_id IN (SELECT segment_id FROM claims "
-        f"WHERE doc_id IN ({docs}))",
-        "DELETE FROM cluster_members WHERE cluster_id IN (SELECT id FROM clusters "
-        "WHERE story_id IN (SELECT value FROM json_each(?)))",
-        "DELETE FROM clusters WHERE story_id IN (SELECT value FROM json_each(?))",
-        f"DELETE FROM claims WHERE doc_id IN ({docs})",
-        "DELETE FROM story_documents WHERE story_id IN (SELECT value FROM json_each(?))",
-        "DELETE FROM stories WHERE id IN (SELECT value FROM json_each(?))",
-    ):
-        db.execute(sql, gone)
-    # A new document's claims were never stored; a claim of a document leaving no story was
-    # deleted with its old story above.
-    _insert(db, run_id, method, threshold, claims, stories, clusters, links, story_ids,
-            cluster_ids)  # fmt: skip
-    return story_ids
-
-
-def _ids(db, stories_only, stories: list[StoryRow], clusters: list[ClusterRow]):
-    doc_keys = numbering.document_keys(db)
-    story_ids = numbering.keep_ids(
-        db, "stories", numbering.old_stories(db, stories_only),
-        [frozenset(doc_keys[d] for d in s.documents) for s in stories],
-    )  # fmt: skip
-    keys = numbering.segment_keys(db, [sid for c in clusters for sid, _ in c.members])
-    cluster_ids = numbering.keep_ids(
-        db, "clusters", numbering.old_clusters(db, stories_only),
-        [frozenset(keys[sid] for sid, _ in c.members) for c in clusters],
-    )  # fmt: skip
-    return story_ids, cluster_ids
-
-
-def _insert(db, run_id, method, threshold, claims, stories, clusters, links, story_ids,
-            cluster_ids) -> None:  # fmt: skip
+    story_ids: Sequence[int],
+    cluster_ids: Sequence[int],
+) -> None:
+    """Write an align run's rows with the ids chosen for them (numbering.keep_ids): `clusters`
+    name their story by its index in `stories`, `links` their claim by its index in `clusters`.
+    The caller holds the transaction and has deleted the rows these replace (align/chunks.py)."""
     db.conn.executemany(
         "INSERT INTO claims (segment_id, doc_id, source, lang, english, english_from, entities, "
         "facts, run_id, headline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
