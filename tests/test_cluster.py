@@ -167,3 +167,18 @@ def test_a_bad_address_is_one_line(seeded, monkeypatch, address, message) -> Non
     result = run(seeded, "align", *FAKE, "--cluster", address)
     assert result.exit_code == 1
     assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_local_workers_keep_glibcs_adaptive_malloc() -> None:
+    """Dask's default MALLOC_TRIM_THRESHOLD_ slows CTranslate2 in a worker (connect.py); a
+    local cluster's workers start without it and with one OpenMP thread, as Dask sets."""
+    import os
+
+    from newsalign.corpus.cluster.connect import open_cluster
+
+    def environ() -> tuple[str | None, str | None]:
+        return os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("OMP_NUM_THREADS")
+
+    with open_cluster("local:2") as cluster:
+        seen = cluster.client.run(environ)
+    assert len(seen) == 2 and set(seen.values()) == {(None, "1")}
