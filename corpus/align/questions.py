@@ -18,6 +18,7 @@ import sqlite_utils
 
 from newsalign.corpus.align import engine, review
 from newsalign.corpus.align.bridge import Bridge
+from newsalign.corpus.align.claims import stored_facts
 from newsalign.corpus.align.embed import Embedder
 from newsalign.corpus.align.model import load_file, shipped
 from newsalign.corpus.align.run import (
@@ -97,10 +98,15 @@ def open_questions(
         if settings.weights
         else (shipped("claims"), shipped("stories"))
     )
-    prepared = prepared or prepare(db, embedders)
+    groups = stored_stories(db, story)
+    if not groups:
+        return []
+    prepared = prepared or prepare_stories(db, embedders, groups)
     bridge = Bridge.load() if settings.bridge and "bridge" in claim_model.features else None
     must, cannot, _ = decided_pairs(db, prepared.claims)
-    result = engine.align_claims(prepared.data, claim_model, story_model,
+    # The stories as stored (an incremental align places documents; regrouping here could
+    # ask about stories that are not the ones `stories` and the report show).
+    result = engine.align_groups(prepared.data, groups, claim_model,
                                  threshold=settings.threshold, bridge=bridge, must=must,
                                  cannot=cannot, recalibrate=learned(db, prepared.claims))  # fmt: skip
     claims = prepared.claims
@@ -133,6 +139,27 @@ def open_questions(
                             story_of.get(claims[q.a].doc), q.moves,
                             KINDS[q.kind].format(claim=claim), a.text, b.text, (a, b)))  # fmt: skip
     return out
+
+
+def stored_stories(db: sqlite_utils.Database, story: int | None = None) -> list[list[int]]:
+    """The stored stories' current documents (of story `story` only, if given), by story id."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for sid, doc in db.execute(
+        "SELECT sd.story_id, sd.doc_id FROM story_documents sd JOIN current_documents d "
+        "ON d.id = sd.doc_id ORDER BY sd.story_id, sd.doc_id"
+    ):
+        if story is None or sid == story:
+            groups[sid].append(doc)
+    return list(groups.values())
+
+
+def prepare_stories(
+    db: sqlite_utils.Database, embedders: dict[str, Embedder], groups: list[list[int]]
+) -> Prepared:
+    """The stored claims of these stories' documents, with their vectors: one story's, when a
+    person reviews one, not the corpus's."""
+    docs = sorted(d for g in groups for d in g)
+    return prepare(db, embedders, docs=docs, facts=stored_facts(db, docs))
 
 
 def _sides(db: sqlite_utils.Database, claims, indexes: set[int]) -> dict[int, Side]:

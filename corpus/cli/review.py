@@ -49,14 +49,15 @@ def review(
 
 def _interactive(db, story: int | None) -> None:
     from newsalign.corpus.align.corrections import correct, withdraw
-    from newsalign.corpus.align.questions import open_questions
-    from newsalign.corpus.align.run import embedders_for, last_settings, prepare
+    from newsalign.corpus.align.questions import open_questions, prepare_stories, stored_stories
+    from newsalign.corpus.align.run import embedders_for, last_settings
 
     with cli_errors():
         database = store.open_db(db)
         embedders = embedders_for(last_settings(database))
         questions = open_questions(database, story=story, embedders=embedders)
-        prepared = prepare(database, embedders)  # the claims and vectors: answers change neither
+        # The claims and vectors: answers change neither (nor which documents a story holds).
+        prepared = prepare_stories(database, embedders, stored_stories(database, story))
     answered: list[int] = []  # decision ids of this session, for undo
     skipped: set[tuple[int, int]] = set()
     while questions:
