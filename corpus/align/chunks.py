@@ -3,7 +3,8 @@ incremental one (incremental.py) alike: only one chunk's claims, vectors and row
 time, so memory follows the largest story, not the corpus.
 
 1. Vectors first, outside the transaction: what the stories' claims need is embedded and
-   committed batch by batch, so a run killed while embedding resumes where it stopped.
+   committed batch by batch (`embed_missing`; a full run does it while reading its grouping
+   input), so a run killed while embedding resumes where it stopped.
 2. Then one transaction with the run: story ids are chosen for every story at once (ids stay
    with the same documents, numbering.py), the replaced rows are deleted, and each chunk of
    whole stories (`CHUNK_DOCS` documents, or one story when it is larger) is aligned and
@@ -27,7 +28,6 @@ from newsalign.corpus.align.claims import (
     load_claims,
     parse_facts,
     stored_claims,
-    stored_facts,
     stored_facts_raw,
 )
 from newsalign.corpus.align.embed import Embedder
@@ -76,17 +76,10 @@ def chunks(groups: Sequence[Sequence[int]], size: int | None = None) -> list[lis
     return out
 
 
-def _claims(
-    db: sqlite_utils.Database, docs: list[int], work: Work, with_facts: bool
-) -> list[Claim]:
-    """The claims of `docs`. A full run chooses them and extracts their facts again; an
-    incremental one keeps the stored choice and facts (they depend on the sentence alone)."""
-    if work.dropped is None:
-        return load_claims(db, docs=docs, with_facts=with_facts)
-    if not with_facts:
-        return load_claims(db, docs=docs, with_facts=False,
-                           claimed=stored_claims(db, docs) + list(work.new_facts))  # fmt: skip
-    return load_claims(db, docs=docs, facts=stored_facts(db, docs) | dict(work.new_facts))
+def _lean_claims(db: sqlite_utils.Database, docs: list[int], work: Work) -> list[Claim]:
+    """The claims of `docs` as stored (new documents' as `plan` chose them), without facts."""
+    return load_claims(db, docs=docs, with_facts=False,
+                       claimed=stored_claims(db, docs) + list(work.new_facts))  # fmt: skip
 
 
 def embed_missing(
@@ -96,11 +89,12 @@ def embed_missing(
     embed: Callable[..., int],
     on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Step 1: the vectors the stories' claims need, each batch committed as it is made."""
+    """Step 1 of an incremental run: the vectors the stories' claims need, each batch committed
+    as it is made (a full run embeds while it reads the grouping input, regroup.py)."""
     embedded = 0
     for part in chunks(work.groups):
         docs = sorted(d for k in part for d in work.groups[k])
-        claims = _claims(db, docs, work, with_facts=False)
+        claims = _lean_claims(db, docs, work)
         infos = claims_db.documents_of(db, sorted({c.doc for c in claims}))
         embedded += run.embed_claims(db, embedders, claims, infos, on_progress, embed)
     return embedded
@@ -192,12 +186,7 @@ def _old_claims_by_part(
         where = votes.most_common(1)[0][0] if votes else -1
         out.setdefault(where, {})[cluster_id] = members
     # The per-chunk calls see only their own old claims: every id given so far stays taken.
-    top = max((c for rest in out.values() for c in rest), default=0)
-    db.execute(
-        "INSERT INTO id_marks (name, last) VALUES ('clusters', ?) "
-        "ON CONFLICT(name) DO UPDATE SET last = max(last, excluded.last)",
-        [top],
-    )
+    numbering.reserve(db, "clusters", max((c for rest in out.values() for c in rest), default=0))
     return out
 
 

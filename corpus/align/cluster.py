@@ -27,23 +27,6 @@ class Member:
     also: bool = False  # joined by the overlap pass: its sentence is a member of another claim
 
 
-def average_link_keyed(
-    n: int,
-    docs: np.ndarray,
-    i: np.ndarray,
-    j: np.ndarray,
-    p: np.ndarray,
-    threshold: float,
-    *,
-    unscored_count: bool = True,
-) -> list[tuple[int, list[int]]]:
-    """`average_link`, each group with the index it is kept under (its order in what
-    `average_link` returns): stories.group runs it a component at a time and merges them."""
-    out: list[tuple[int, list[int]]] = []
-    average_link(n, docs, i, j, p, threshold, unscored_count=unscored_count, keyed=out)
-    return out
-
-
 def average_link(
     n: int,
     docs: np.ndarray,
@@ -61,6 +44,9 @@ def average_link(
     pairs of the two groups reaches the threshold. Pairs not given count as 0 (they were below
     a floor), or, with `unscored_count=False`, are left out of the average (they were never
     scored). Passes repeat until nothing merges.
+
+    `keyed`: also receives each group under the index it is kept by, in the order returned
+    (stories.group runs this a component at a time and merges the results in that order).
 
     A person's `cannot` pairs count as probability 0 and no merge ever joins one. `must` pairs
     are not clustered here but honoured afterwards by membership (`with_decisions`): merged

@@ -146,10 +146,11 @@ def stored_stories(db: sqlite_utils.Database, story: int | None = None) -> list[
     groups: dict[int, list[int]] = defaultdict(list)
     for sid, doc in db.execute(
         "SELECT sd.story_id, sd.doc_id FROM story_documents sd JOIN current_documents d "
-        "ON d.id = sd.doc_id ORDER BY sd.story_id, sd.doc_id"
+        "ON d.id = sd.doc_id WHERE :story IS NULL OR sd.story_id = :story "
+        "ORDER BY sd.story_id, sd.doc_id",
+        {"story": story},
     ):
-        if story is None or sid == story:
-            groups[sid].append(doc)
+        groups[sid].append(doc)
     return list(groups.values())
 
 

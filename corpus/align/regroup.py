@@ -47,11 +47,8 @@ def full(
     start = time.perf_counter()
     claim_model, story_model = models
     doc_ids = [d for (d,) in db.execute("SELECT id FROM current_documents ORDER BY id")]
-    every = chunks.Work([[d] for d in doc_ids], [], None, {})
-    stage("embedding what is missing")
-    embedded = chunks.embed_missing(db, every, embedders, embed, on_progress)
-    stage(f"grouping {len(doc_ids)} documents into stories")
-    documents, vectors = _grouping_input(db, next(iter(embedders.values())).name, doc_ids)
+    stage(f"embedding what is missing and grouping {len(doc_ids)} documents into stories")
+    documents, vectors, embedded = _grouping_input(db, embedders, doc_ids, embed, on_progress)
     found = grouping.group(documents, vectors, story_model, consume=True)
     del vectors
     groups = engine._join_stories([[documents[k].id for k in g] for g in found],
@@ -72,10 +69,17 @@ def full(
 
 
 def _grouping_input(
-    db: sqlite_utils.Database, model: str, doc_ids: list[int]
-) -> tuple[list[grouping.Doc], np.ndarray]:
+    db: sqlite_utils.Database,
+    embedders: dict[str, Embedder],
+    doc_ids: list[int],
+    embed: Callable[..., int],
+    on_progress: Callable[[int, int], None] | None,
+) -> tuple[list[grouping.Doc], np.ndarray, int]:
     """Every document as story grouping sees it, with one float32 matrix of the rows it reads
-    (each chunk's claims, then its titles, as run.lead_documents numbers them)."""
+    (each chunk's claims, then its titles, as run.lead_documents numbers them), and how many
+    vectors were embedded: a chunk's missing vectors are stored (each batch committed, so a
+    killed run resumes) before its rows are read."""
+    model = next(iter(embedders.values())).name
     # At most every body sentence, and each title twice (a claim, and the document's title).
     (upper,) = db.execute(
         "SELECT coalesce(sum(CASE kind WHEN 'title' THEN 2 ELSE 1 END), 0) FROM text_segments "
@@ -84,12 +88,13 @@ def _grouping_input(
     matrix: np.ndarray | None = None  # pages are only touched as rows are written
     documents: list[grouping.Doc] = []
     sources: set[str] = set()
-    used = 0
+    used = embedded = 0
     for part in chunks.chunks([[d] for d in doc_ids]):
         docs = [doc_ids[k] for k in part]
         claims = load_claims(db, docs=docs, with_facts=False)
         sources |= {c.source for c in claims}
         infos = claims_db.documents_of(db, sorted({c.doc for c in claims}))
+        embedded += run.embed_claims(db, embedders, claims, infos, on_progress, embed)
         texts = [c.text for c in claims] + [t for d in infos for t in d.titles]
         if not texts:
             continue
@@ -102,4 +107,4 @@ def _grouping_input(
         used += len(vectors)
     if len(sources) < 2 or matrix is None:
         raise CorpusError("alignment needs claims from at least two sources")
-    return documents, matrix[:used]
+    return documents, matrix[:used], embedded

@@ -321,13 +321,13 @@ def _claim_row(c: Claim) -> claims_db.ClaimRow:
                               tuple(sorted(c.entities)), c.facts.as_dict(), c.headline)  # fmt: skip
 
 
-def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticModel, into=None):
-    """Story, cluster and link rows of `result`, appended to `into` (three lists: what earlier
-    chunks of the same run made, which the indexes count on) or to new lists."""
+def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticModel):
+    """Story, cluster and link rows of `result` (a cluster names its story, a link its cluster,
+    by index into these lists)."""
     claims = prepared.claims
     docs = {d.id: d for d in claims_db.documents_of(db, sorted({c.doc for c in claims}))}
     first_view = next(iter(prepared.data.views.values()))
-    stories, clusters, links = into if into is not None else ([], [], [])
+    stories, clusters, links = [], [], []
     for story in result.stories:
         members = [docs[d] for d in story.documents if d in docs]
         dates = sorted(d.published[:10] for d in members if d.published)

@@ -30,7 +30,7 @@ from datetime import date
 
 import numpy as np
 
-from newsalign.corpus.align.cluster import average_link_keyed
+from newsalign.corpus.align.cluster import average_link
 from newsalign.corpus.align.model import LogisticModel
 from newsalign.corpus.align.pairs import centred
 from newsalign.glossary.translit import name_key
@@ -183,8 +183,9 @@ def group(
         nodes = np.unique(np.concatenate([a[part], b[part]]))
         local_a, local_b = np.searchsorted(nodes, a[part]), np.searchsorted(nodes, b[part])
         # Pairs left unscored were never candidates (cost, not evidence): out of the average.
-        found = average_link_keyed(len(nodes), np.arange(len(nodes)), local_a, local_b, p[part],
-                                   threshold, unscored_count=False)  # fmt: skip
+        found: list[tuple[int, list[int]]] = []
+        average_link(len(nodes), np.arange(len(nodes)), local_a, local_b, p[part], threshold,
+                     unscored_count=False, keyed=found)  # fmt: skip
         keyed += [(int(nodes[key]), nodes[members].tolist()) for key, members in found]
     groups = [sorted(members) for _, members in sorted(keyed)]
     grouped = {x for g in groups for x in g}

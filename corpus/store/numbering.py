@@ -62,12 +62,17 @@ def keep_ids(
         else:
             top += 1
             ids.append(top)
+    reserve(db, table, top)
+    return ids
+
+
+def reserve(db: sqlite_utils.Database, table: str, top: int) -> None:
+    """Record that ids up to `top` of `table` have been given: no later group gets one."""
     db.execute(
         "INSERT INTO id_marks (name, last) VALUES (?, ?) "
         "ON CONFLICT(name) DO UPDATE SET last = max(last, excluded.last)",
         [table, top],
     )
-    return ids
 
 
 def _retired(db: sqlite_utils.Database, table: str) -> dict[int, frozenset]:
