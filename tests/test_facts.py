@@ -106,12 +106,74 @@ def test_who_an_article_names_as_its_source(text, cited) -> None:
     assert find_cites([text]) == cited
 
 
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        # Agency credits in their usual forms (issue 29).
+        ("Officials in Ganja said the line reopened. [XNA]", ["XNA"]),
+        ("XNA quoted Nino Beridze as saying the line reopened.", ["XNA"]),
+        ("Die XNA zitierte Nino Beridze mit den Worten, die Strecke sei offen.", ["XNA"]),
+        ("La XNA citó a Nino Beridze, diciendo que la línea reabrió.", ["XNA"]),
+        ("La línea reabrió en 2023.TIFLIS (XNA) — El alcalde habló el lunes.", ["XNA"]),
+        ("Гянджа. 3 июня. РНА-ИНФО — Линия снова открыта.", ["РНА-ИНФО"]),
+        ("The line reopened, the Wirefeed news agency reported.", ["Wirefeed"]),
+        ("The line reopened, as reported by the state news agency, Wirefeed.", ["Wirefeed"]),
+        ("The line reopened, citing pro-government regional news agency Wirefeed.", ["Wirefeed"]),
+        ("According to Wirefeed's sources, the line reopened.", ["Wirefeed"]),
+        ("Die Nachrichtenagentur Wirefeed.ge bestätigte die Meldung.", ["Wirefeed.ge"]),
+        ("Source: Daily Post, citing the news agency Wirefeed", ["Wirefeed", "Daily Post"]),
+        # Credits of another outlet.
+        ("Critics objected, according to a report by “the Rail Courier.”", ["Rail Courier"]),
+        ("Laut dem Bericht von „Bahn Kurier“ protestierten die Anwohner.", ["Bahn Kurier"]),
+        ("Как писал «Железнодорожный вестник», линия открылась.", ["Железнодорожный вестник"]),
+        # People and places are not cited outlets (issue 26, item 14).
+        ("The line reopened, citing Dmitry Peskov.", []),
+        ("The plan was announced, citing Georgian President Salome Zurabishvili.", []),
+        ("The plan was announced, citing Turkish President Recep Tayyip Erdoğan.", []),
+        ("Линия открыта, как сообщает Лавров.", []),
+        ("Линия открыта, по информации Карасина.", []),
+        ("Минстрой Григория Карасина молчит. Линия открыта, по информации Карасина.", []),
+        ("The senator spoke in Ganja (Gyandzha).", []),
+    ],
+)
+def test_credits_in_their_usual_forms_and_people_are_not_outlets(text, cited) -> None:
+    assert find_cites([text]) == cited
+
+
+def test_a_place_is_never_a_cited_outlet() -> None:
+    places = {"moscow", "tiflis"}.__contains__
+    text = ["MOSCOW reported that the talks ended.", "TIFLIS (XNA) - The mayor spoke."]
+    assert find_cites(text) == ["MOSCOW", "XNA"]  # without the glossary, an acronym-like word
+    assert find_cites(text, is_place=lambda name: places(name.lower())) == ["XNA"]
+
+
+def test_reading_citations_is_linear_in_the_text() -> None:
+    """Issue 26, item 11: each "according to X" scanned the whole text again (quadratic)."""
+    import time
+
+    unit = "The line reopened on Monday, according to Wirefeed. "
+
+    def cost(n: int) -> float:
+        text = [unit * n]
+        start = time.process_time()
+        find_cites(text)
+        return time.process_time() - start
+
+    small, large = cost(400), cost(4000)
+    assert find_cites([unit * 10]) == ["Wirefeed"]
+    assert large < 30 * max(small, 1e-3)  # ten times the text: about ten times the work
+
+
 def test_cited_names_are_matched_to_the_corpus_outlets() -> None:
     outlets = ["RNA", "Daily Post (mirror)", "Infotsentr"]
     assert resolve(["РНА", "Daily Post", "Инфоцентр", "Other"], outlets) == [
         "RNA", "Daily Post (mirror)", "Infotsentr", "Other"]  # fmt: skip
     assert resolve(["РНА"], outlets, own="RNA") == []  # its own dateline
     assert resolve(["Daily", "RNA"], outlets, own="Daily Post (mirror)") == ["RNA"]  # its brand
+    # Another name in brackets answers too; "(AFP)" says whose copy an outlet carries.
+    knot = ["Rail Courier (Zheleznodorozhny Vestnik)", "Paper (Kenya, AFP)", "Daily (AFP)"]
+    assert resolve(["Железнодорожный вестник", "AFP"], knot) == [
+        "Rail Courier (Zheleznodorozhny Vestnik)", "AFP"]  # fmt: skip
 
 
 # --- Who was first ----------------------------------------------------------------------------

@@ -150,9 +150,12 @@ _DAY_MONTH = (r"(?:(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?i:" + _DL_MONTH + r")|(?i:"
 _AGENCY = r"\s*[/(](?P<{}>\w[\w .&-]{{0,30}}?)[/)]"
 # "– Sputnik." after the date: the agency's name closing the dateline.
 _DASHED = r"\s*[–—-]\s*(?P<agency3>[A-ZА-ЯЁ][\w-]{1,30})\.(?=\s)"
+# Interfax's form: "Баку. 17 апреля. ИНТЕРФАКС —", "МОСКВА, 3 июня. ИНТЕРФАКС -": the agency in
+# capitals after the date, then a dash.
+_CAPS_AGENCY = r"\s+(?P<agency4>[A-ZА-ЯЁ][A-ZА-ЯЁ&-]{1,20}(?:[ -][A-ZА-ЯЁ&-]{2,20})?)(?=\s*[—–-])"
 _DATELINE = re.compile(
-    r"\A\s*" + _PLACE + r"(?:,\s+" + _DAY_MONTH + r"\.?(?:" + _AGENCY.format("agency") + r"|"
-    + _DASHED + r")?|" + _AGENCY.format("agency2") + r")"
+    r"\A\s*" + _PLACE + r"(?:[,.]\s+" + _DAY_MONTH + r"\.?(?:" + _AGENCY.format("agency") + r"|"
+    + _DASHED + r"|" + _CAPS_AGENCY + r")?|" + _AGENCY.format("agency2") + r")"
     r"\s*[.:]?\s*(?:[-–—]|\.|:|(?=[A-ZÀ-ÞА-ЯЁ\"«„]))"
 )  # fmt: skip
 
@@ -178,7 +181,8 @@ def find_dateline(paragraph: str) -> Dateline | None:
                 day = date(int(g["year"]), month, number).isoformat()
             except ValueError:
                 return None
-    agency = (g.get("agency") or g.get("agency2") or g.get("agency3") or "").strip() or None
+    agency = (g.get("agency") or g.get("agency2") or g.get("agency3") or g.get("agency4")
+              or "").strip() or None  # fmt: skip
     if day is None and agency is None:
         return None
     return Dateline(g["place"], day, agency, m.end())

@@ -1,12 +1,16 @@
 """Who cites whom: the outlets each document names as its source, matched to the corpus's
 outlets (ТАСС is TASS). Read from the stored text each time it is asked, so an outlet renamed by
-a correction is matched at once; see ingest/cites.py for the patterns."""
+a correction is matched at once; see ingest/cites.py for the patterns. A name the glossary knows
+as a place ("MOSCOW reported") is never a source."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import sqlite_utils
 
 from newsalign.corpus.ingest.cites import find_cites, resolve
+from newsalign.glossary.match import Matcher, Term
 
 
 def outlets(db: sqlite_utils.Database) -> list[str]:
@@ -14,17 +18,36 @@ def outlets(db: sqlite_utils.Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT DISTINCT source FROM current_documents")]
 
 
+def place_test(db: sqlite_utils.Database) -> Callable[[str], bool]:
+    """Whether a whole name is a place, region or country of the glossary (any case form)."""
+    places = Matcher(
+        Term(text, entity_id, name_id, spelling_id, lang)
+        for spelling_id, text, name_id, entity_id, lang in db.execute(
+            "SELECT s.id, s.text, s.name_id, n.entity_id, s.lang FROM spellings s "
+            "JOIN names n ON n.id = s.name_id JOIN entities e ON e.id = n.entity_id "
+            "WHERE e.type IN ('place', 'region', 'country') ORDER BY s.id"
+        )
+    )
+
+    def is_place(name: str) -> bool:
+        found = places.find(name, cased=False)
+        return len(found) == 1 and found[0].start == 0 and found[0].end == len(name)
+
+    return is_place
+
+
 def cites_of(db: sqlite_utils.Database, doc_ids: list[int]) -> dict[int, tuple[str, ...]]:
     """Document id -> the outlets it cites (as the corpus names them where it has them)."""
     if not doc_ids:
         return {}
     known = outlets(db)
+    is_place = place_test(db)
     marks = ",".join("?" * len(doc_ids))
     out = {}
     for doc_id, source, text in db.execute(
         f"SELECT id, source, text FROM documents WHERE id IN ({marks})", list(doc_ids)
     ):
-        out[doc_id] = tuple(resolve(find_cites(text.split("\n\n")), known, source))
+        out[doc_id] = tuple(resolve(find_cites(text.split("\n\n"), is_place), known, source))
     return out
 
 
