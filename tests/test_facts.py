@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from newsalign.corpus.cli.app import app
 from newsalign.corpus.ingest.cites import find_cites, resolve
-from newsalign.corpus.ingest.dates import choose, find_dateline, infer_year, url_date
+from newsalign.corpus.ingest.dates import choose, find_dateline, infer_year, lead_date, url_date
 from newsalign.corpus.ingest.dating import date_document
 from newsalign.corpus.store.first import first_reporters
 from newsalign.corpus.store.records import Report
@@ -34,6 +34,8 @@ from tests.helpers import SHARED, fetch
         ("Tbilisi, June 3, 2023. The parliament voted.", "2023-06-03", None),
         ("LIMA, 9 de agosto (ANX).- El congreso votó.", "--08-09", "ANX"),
         ("ТБИЛИСИ, 3 июн – Вестник. Парламент одобрил закон.", "--06-03", "Вестник"),
+        ("Гянджа. 3 июня. РНА-ИНФО — Парламент одобрил закон.", "--06-03", "РНА-ИНФО"),
+        ("ТБИЛИСИ, 3 июня. ВЕСТНИК - Парламент одобрил закон.", "--06-03", "ВЕСТНИК"),
     ],
 )
 def test_datelines_in_the_languages_read(paragraph, day, agency) -> None:
@@ -48,6 +50,47 @@ def test_datelines_in_the_languages_read(paragraph, day, agency) -> None:
 )  # fmt: skip
 def test_sentences_that_are_not_datelines(paragraph) -> None:
     assert find_dateline(paragraph) is None
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "day"),
+    [
+        ("Der Senat hat am Samstag (03.06.2023) das Bahngesetz gebilligt.", "2023-06-03"),
+        ("Парламент сегодня, 3 июня, одобрил закон.", "--06-03"),
+        ("El congreso aprobó el sábado 3 de junio de 2023 la ley.", "2023-06-03"),
+        ("The parliament voted on Saturday, June 3, 2023, to back the law.", "2023-06-03"),
+        ("Parlament bu gün, 3 iyun, qanunu qəbul etdi.", "--06-03"),
+        ("Heute, 3. Juni 2023, stimmte der Senat ab.", "2023-06-03"),
+        # A weekday the date does not fall on names another day; a date alone is a claim's.
+        ("The parliament voted on Monday (03.06.2023).", None),
+        ("The law of 3 June 2023 took effect.", None),
+    ],
+)
+def test_a_day_the_lead_gives_of_itself(paragraph, day) -> None:
+    assert lead_date(paragraph) == day
+
+
+def test_a_lead_date_dates_the_document_marked_as_read_in_the_body() -> None:
+    full = date_document(["Der Senat hat am Samstag (03.06.2023) beschlossen."], None, None, None)
+    assert (full.date.value, full.date.source) == ("2023-06-03", "body")
+    yearless = date_document(["Парламент сегодня, 3 июня, одобрил закон."], None, None, None)
+    assert yearless.date is None and yearless.undated_day == "--06-03/body"
+    month = date_document(["Парламент сегодня, 3 июня, одобрил закон."], None,
+                          "https://x.example/2023/06/", None)  # fmt: skip
+    assert (month.date.value, month.date.source, month.date.inferred) == (
+        "2023-06-03", "body", "year")  # fmt: skip
+
+
+def test_a_story_date_range_says_how_many_of_its_articles_are_undated() -> None:
+    from newsalign.corpus.store.records import StorySummary
+
+    def story(first, last, undated):
+        return StorySummary(1, "s", 20, 9, "en", first, last, 3, (), undated)
+
+    assert story("2023-06-03", "2023-06-05", 11).date_range == (
+        "2023-06-03 to 2023-06-05, 11 of 20 undated")  # fmt: skip
+    assert story("2023-06-03", "2023-06-05", 0).date_range == "2023-06-03 to 2023-06-05"
+    assert story(None, None, 20).date_range == "undated (20 of 20)"
 
 
 def test_dates_in_urls_keep_their_precision() -> None:
@@ -250,7 +293,7 @@ def test_dates_citations_and_first_reports_through_ingest_align_and_stories(cli,
     assert law["cited_by"] == ["Daily Post"]
     text = cli("stories", "show", "1").output
     assert "Daily Post, citing RNA" in text and "dateline, year inferred" in text
-    assert "3 dated, 0 undated" in text
+    assert "3 dated, 0 undated" in text and "2023-06 to 2023-06-03\n" in text
     grouped = CliRunner().invoke(app, ["stories", "--db", str(db_path), "show", "1"])
     assert grouped.exit_code == 0 and grouped.output == text
     report = tmp_path / "report.html"

@@ -172,9 +172,10 @@ def stories(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
         typer.echo("No stories. Run `newsalign align` (or `newsalign run`) first.")
     else:
         typer.echo(render.to_table(
-            ["id", "documents", "outlets", "languages", "from", "to", "claims", "story"],
+            ["id", "documents", "outlets", "languages", "from", "to", "undated", "claims",
+             "story"],
             [[s.id, s.documents, s.sources, s.languages, s.first_published or "-",
-              s.last_published or "-", s.claims, s.label] for s in rows],
+              s.last_published or "-", s.undated, s.claims, s.label] for s in rows],
             max_width=70))  # fmt: skip
 
 
@@ -201,7 +202,7 @@ def stories_show(
             for claim, cells in detail.coverage()]}))  # fmt: skip
         return
     s = detail.story
-    span = f"{s.first_published or '?'} to {s.last_published or '?'}"
+    span = s.date_range
     render.echo(f"Story {s.id}: {s.label}\n{plural(s.documents, 'document')} from "
                 f"{plural(s.sources, 'outlet')}, "
                f"languages {s.languages}, {span}\n")  # fmt: skip

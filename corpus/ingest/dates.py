@@ -245,3 +245,69 @@ def infer_year(day: str, references: list[str]) -> str | None:
     if not options:
         return None
     return min(options, key=lambda d: abs((d - centre).days)).isoformat()
+
+
+# --- A date the lead gives of itself: "today, 27 May", "am Mittwoch (17.04.2024)" -------------
+
+# Weekdays as the lead writes them, to their number (Monday 0), in English, German, Russian (the
+# accusative after "в"), Spanish, Azerbaijani, Turkish, French and Ukrainian.
+WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
+    "montag": 0, "dienstag": 1, "mittwoch": 2, "donnerstag": 3, "freitag": 4, "samstag": 5,
+    "sonnabend": 5, "sonntag": 6,
+    "понедельник": 0, "вторник": 1, "среду": 2, "среда": 2, "четверг": 3, "пятницу": 4,
+    "пятница": 4, "субботу": 5, "суббота": 5, "воскресенье": 6,
+    "lunes": 0, "martes": 1, "miércoles": 2, "miercoles": 2, "jueves": 3, "viernes": 4,
+    "sábado": 5, "sabado": 5, "domingo": 6,
+    "bazar ertəsi": 0, "çərşənbə axşamı": 1, "çərşənbə": 2, "cümə axşamı": 3, "cümə": 4,
+    "şənbə": 5, "bazar": 6,
+    "pazartesi": 0, "salı": 1, "çarşamba": 2, "perşembe": 3, "cuma": 4, "cumartesi": 5,
+    "pazar": 6,
+    "lundi": 0, "mardi": 1, "mercredi": 2, "jeudi": 3, "vendredi": 4, "samedi": 5,
+    "dimanche": 6,
+    "понеділок": 0, "вівторок": 1, "середу": 2, "четвер": 3, "п'ятницю": 4, "суботу": 5,
+    "неділю": 6,
+}  # fmt: skip
+# "Today" in the same languages: a lead's "сегодня, 27 мая" is the day it was written.
+_TODAY = r"(?:today|heute|сегодня|hoy|bu\s+gün|bugün|aujourd'hui|сьогодні)"
+_WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
+_A_DATE = (r"(?:(?P<d1>\d{1,2})\.(?P<m1>\d{1,2})\.(?P<y1>\d{4})|"
+           r"(?P<d2>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:de\s+)?" + _MONTH.replace("month", "mo2")
+           + r"(?:,?\s+(?:de\s+)?(?P<y2>\d{4}))?|"
+           + _MONTH.replace("month", "mo3") + r"\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)?"
+           r"(?:,?\s+(?P<y3>\d{4}))?)")  # fmt: skip
+_LEAD_DATE = re.compile(
+    r"(?i)(?<!\w)(?:"
+    + _TODAY
+    + r"|"
+    + _WEEKDAY
+    + r")\s*[,(]?\s*(?:the\s+)?"
+    + _A_DATE
+    + r"(?![\d.]\d)"
+)
+
+
+def lead_date(paragraph: str) -> str | None:
+    """The day a lead paragraph gives of itself: "today, 27 May", "сегодня, 27 мая", "am
+    Mittwoch (17.04.2024)", "el miércoles 17 de abril", "on Wednesday, April 17". ISO when the
+    year is written (and then the weekday, if any, must fall on it), else "--MM-DD"."""
+    for m in _LEAD_DATE.finditer(paragraph):
+        g = m.groupdict()
+        if g["d1"]:
+            day, month, year = int(g["d1"]), int(g["m1"]), g["y1"]
+        elif g["d2"]:
+            day, month, year = int(g["d2"]), MONTH_NUMBERS[g["mo2"].lower()], g["y2"]
+        else:
+            day, month, year = int(g["d3"]), MONTH_NUMBERS[g["mo3"].lower()], g["y3"]
+        try:
+            value = date(int(year) if year else 2000, month, day)
+        except ValueError:
+            continue
+        if not year:
+            return f"--{month:02d}-{day:02d}"
+        weekday = g.get("weekday")
+        if weekday and WEEKDAYS[weekday.lower()] != value.weekday():
+            continue  # "on Monday, 17 April 2024" (a Wednesday) names another day
+        return value.isoformat()
+    return None

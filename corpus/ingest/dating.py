@@ -1,5 +1,6 @@
 """A document's publication date from everything ingest knows of it: the manifest, the page's
-metadata or header, an agency dateline opening the text, the URL. Pure: no database.
+metadata or header, an agency dateline opening the text, a day the lead gives of itself ("today,
+27 May", "am Mittwoch (17.04.2024)"), the URL. Pure: no database.
 
 Sources are tried most trusted first; a later one only makes the date more precise (a URL's
 day inside the page's month). A dateline's day without a year ("МОСКВА, 27 мая.") takes its
@@ -12,7 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsalign.corpus.ingest.dates import Dateline, DocDate, choose, find_dateline, url_date
+from newsalign.corpus.ingest.dates import (
+    Dateline,
+    DocDate,
+    choose,
+    find_dateline,
+    lead_date,
+    url_date,
+)
 
 if TYPE_CHECKING:
     from newsalign.corpus.ingest.parse import ParsedDocument
@@ -48,22 +56,26 @@ def date_document(
     first) the manifest, the page's own metadata or header, its dateline, its URL."""
     line = lead_dateline(paragraphs)
     full = line.day if line and line.day and not line.day.startswith("--") else None
+    lead = next(filter(None, map(lead_date, paragraphs[:LEAD_PARAGRAPHS])), None)
     in_url = url_date(url)
     best = choose([
         DocDate(manifest, "manifest") if manifest else None,
         page,
         DocDate(full, "dateline") if full else None,
+        DocDate(lead, "body") if lead and not lead.startswith("--") else None,
         DocDate(in_url, "url") if in_url else None,
     ])  # fmt: skip
-    day = line.day if line and line.day and line.day.startswith("--") else None
-    if day is None:
+    day, source = (line.day, "dateline") if line and line.day else (lead, "body")
+    if day is None or not day.startswith("--"):
         return Dating(best, None, line)
     if best is not None and best.precision != "day":
         candidate = f"{best.value[:4]}{day[1:]}"
         if candidate.startswith(best.value):
-            return Dating(DocDate(candidate, "dateline", "year"), None, line)
+            return Dating(DocDate(candidate, source, "year"), None, line)
     if best is None:
-        return Dating(None, day, line)
+        # The year is inferred later from the other documents' dates (store/dating.py); a day
+        # read in the body says so ("--05-27/body"), a dateline's is plain.
+        return Dating(None, day if source == "dateline" else f"{day}/{source}", line)
     return Dating(best, None, line)
 
 

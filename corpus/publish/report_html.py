@@ -86,7 +86,7 @@ def _header(data: ReportData) -> str:
 
 def _story(view: StoryView, data: ReportData) -> str:
     s = view.detail.story
-    span = f"{s.first_published or 'undated'} to {s.last_published or 'undated'}"
+    span = s.date_range
     parts = [
         f'<section class="story" id="story-{s.id}">',
         f"<h2>Story {s.id}: {escape(s.label)}</h2>",

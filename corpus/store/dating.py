@@ -34,11 +34,14 @@ def infer_years(db: sqlite_utils.Database, groups: Iterable[Iterable[int]]) -> i
         for doc_id, published, inferred, day in rows:
             if not day or (published and not inferred):
                 continue
+            # "--05-27" from a dateline, "--05-27/body" from the lead's "today, 27 May".
+            day, _, source = day.partition("/")
             value = infer_year(day, references)
             if value and value != published:
                 db.execute(
-                    "UPDATE documents SET published = ?, published_from = 'dateline', "
-                    "published_inferred = 'year' WHERE id = ?", [value, doc_id])  # fmt: skip
+                    "UPDATE documents SET published = ?, published_from = ?, "
+                    "published_inferred = 'year' WHERE id = ?",
+                    [value, source or "dateline", doc_id])  # fmt: skip
                 changed += 1
     return changed
 

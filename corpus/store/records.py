@@ -223,6 +223,16 @@ class StorySummary:
     last_published: str | None
     claims: int  # claims shared by two or more outlets
     outlets: tuple[str, ...] = field(default=())
+    undated: int = 0  # documents without a date: the range is that of the dated ones
+
+    @property
+    def date_range(self) -> str:
+        """ "2024-05-27 to 2024-06-01, 11 of 20 undated": the range never reads as if coverage
+        ended with the last dated article."""
+        if self.undated >= self.documents or not self.first_published:
+            return f"undated ({self.documents} of {self.documents})"
+        span = f"{self.first_published} to {self.last_published}"
+        return f"{span}, {self.undated} of {self.documents} undated" if self.undated else span
 
 
 @dataclass(frozen=True)

@@ -35,12 +35,17 @@ def list_stories(db: sqlite_utils.Database) -> list[StorySummary]:
         "SELECT sd.story_id, d.source FROM story_documents sd JOIN documents d ON d.id = sd.doc_id"
     ):
         outlets[story_id].add(source)
+    undated = dict(db.execute(
+        "SELECT sd.story_id, count(*) FROM story_documents sd JOIN documents d ON d.id = sd.doc_id "
+        "WHERE d.published IS NULL GROUP BY sd.story_id"
+    ).fetchall())  # fmt: skip
     shared = dict(db.execute(
         "SELECT story_id, count(*) FROM clusters WHERE sources >= 2 GROUP BY story_id"
     ).fetchall())  # fmt: skip
     rows = db.query("SELECT * FROM stories ORDER BY documents DESC, id")
     return [from_row(StorySummary, r, claims=shared.get(r["id"], 0),
-                     outlets=tuple(sorted(outlets.get(r["id"], ())))) for r in rows]  # fmt: skip
+                     outlets=tuple(sorted(outlets.get(r["id"], ()))),
+                     undated=undated.get(r["id"], 0)) for r in rows]  # fmt: skip
 
 
 def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2) -> StoryDetail:
