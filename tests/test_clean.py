@@ -1,3 +1,5 @@
+import pytest
+
 from newsalign.corpus.ingest.clean import BODY, BOILERPLATE, TITLE, clean_text
 from newsalign.corpus.ingest.markup import clean_html, clean_markdown
 from tests.helpers import EXAMPLES, seed
@@ -112,3 +114,98 @@ def test_a_one_sentence_brief_is_kept() -> None:
         "Eine kurze Meldung über Stepanakert."
     ]
     assert _kept(clean_text("12345 67890\n")) == []
+
+
+# --- Headlines and last lines (issue 29): invented pages, in the shapes scrapes take -----------
+
+_PROSE = ("The city council approved the new tram line on Monday after a long debate, the mayor "
+          "said in a statement.")  # fmt: skip
+
+
+def _blocks(text: str) -> dict[str, str]:
+    """Each line's fate: "title", "body" or the boilerplate reason."""
+    return {b.text: b.reason or b.kind for b in clean_text(text).blocks}
+
+
+def test_the_headline_is_kept_when_a_deck_or_caption_follows_it() -> None:
+    deck = ("Whose tram is it? Ganja decides\nExpert: the council will either refuse or ask for a "
+            "second line elsewhere\n\n" + _PROSE + "\n")  # fmt: skip
+    assert clean_text(deck).title == "Whose tram is it? Ganja decides"
+    assert (
+        _blocks(deck)["Expert: the council will either refuse or ask for a second line elsewhere"]
+        == "body"
+    )
+    caption = "Why does Ganja need a tram? Comment from Baku\nTram line in Ganja\n" + _PROSE
+    assert clean_text(caption).title == "Why does Ganja need a tram? Comment from Baku"
+    menu = ("Logo\nCategories\n\nAnalysis\n\nЧей трамвай строит Гянджа?\nЭксперт: город либо "
+            "откажется, либо попросит вторую линию\n\n" + _PROSE)  # fmt: skip
+    assert clean_text(menu).title == "Чей трамвай строит Гянджа?"
+
+
+def test_a_repeated_headline_and_dated_bylines_are_not_titles() -> None:
+    page = ("All Sections\nDe Ru En Support Us\nDe Ru En\nSupport Us\n\nGanja council backs "
+            "\"new\" tram line\n\nAnna Protz, Monday, 3 June 2024, 13:14\nGanja council backs new "
+            "tram line\nThe mayor, Ilham Mammadov. Photo: City Press\n\n" + _PROSE)  # fmt: skip
+    blocks = _blocks(page)
+    assert clean_text(page).title == 'Ganja council backs "new" tram line'
+    assert blocks["Ganja council backs new tram line"] == "repeated-title"
+    assert blocks["Anna Protz, Monday, 3 June 2024, 13:14"] == "byline"
+    assert clean_text(page).published == "2024-06-03"
+    twice = "Tram line opens in Ganja\n\nTram line opens in Ganja\n\n" + _PROSE
+    assert _blocks(twice)["Tram line opens in Ganja"] in ("title", "repeated-title")
+    assert clean_text(twice).title == "Tram line opens in Ganja"
+
+
+def test_a_lead_of_two_sentences_is_not_a_headline() -> None:
+    page = ("Начался запуск трамвая в Гяндже. Это подтвердил мэр города.\n"
+            "«Да, это так», — сказал мэр на брифинге для журналистов в понедельник.\n")  # fmt: skip
+    assert clean_text(page).title is None
+
+
+@pytest.mark.parametrize(
+    "last",
+    ["By his account, it would be ideal to open the line in 202", "In diesem Zu",
+     "Political co", "По его словам, было бы идеально открыть линию в"],
+)  # fmt: skip
+def test_a_cut_off_last_line_is_kept(last) -> None:
+    page = "Tram line opens\n\n" + _PROSE + "\n" + last
+    assert _blocks(page)[last] == "body"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Подписывайтесь на Вестник в Дзен", "newsletter"),
+        ("Suscríbete a nuestro boletín", "newsletter"),
+        ("Support CP or become our patron!", "appeal"),
+        ("Bitte warten Sie, während wir den Zugang überprüfen.", "access-check"),
+        ("Um dieses Video anzusehen, aktivieren Sie bitte JavaScript.", "video-player"),
+        ("Подробнее в видео", "related"),
+        ("Lee también: El alcalde inaugura el tranvía", "related"),
+        ("Source link", "source-link"),
+        ("Kommentar (0)", "source-link"),
+        ("Advertisement:", "advert"),
+        ("Трамвай у депо. Архивное фото.", "image-credit"),
+    ],
+)
+def test_site_furniture_in_the_languages_read(line, reason) -> None:
+    page = "Tram line opens\n\n" + _PROSE + "\n" + line + "\n" + _PROSE.replace("Monday", "Friday")
+    assert _blocks(page)[line] == reason
+
+
+def test_a_footer_line_after_the_text_is_not_a_cut_off_sentence() -> None:
+    page = "Tram line opens\n\n" + _PROSE + "\nGanja.Az"
+    assert _blocks(page)["Ganja.Az"] == "page-footer"
+    links = "\nAdvertisement:\nUS announces new aid package\nMayor signs bill"
+    assert _blocks("Tram line opens\n\n" + _PROSE + links)["Mayor signs bill"] == "page-footer"
+
+
+def test_a_list_of_headlines_in_the_body_and_a_repeated_caption_are_boilerplate() -> None:
+    page = ("Tram line opens\n\n" + _PROSE + "\n- What is the tram charter and who signs it\n"
+            "- 39 stops declared ready\n- Trams: fashion or pragmatism? Analysis from Baku\n"
+            "Traces of work: rails in the square. Photo: A. Aliyev/XNA\n"
+            "Traces of work: rails in the square.\n" + _PROSE.replace("Monday", "Friday"))  # fmt: skip
+    blocks = _blocks(page)
+    assert blocks["- What is the tram charter and who signs it"] == "link-list"
+    assert blocks["- 39 stops declared ready"] in ("menu", "link-list")
+    assert blocks["Traces of work: rails in the square."] == "image-caption"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newsalign.corpus.ingest.dates import first_date
-from newsalign.corpus.ingest.segment import SENTENCE_FINAL, caseless
+from newsalign.corpus.ingest.dates import MONTH_NUMBERS, first_date
+from newsalign.corpus.ingest.segment import SENTENCE_FINAL, caseless, split_sentences
 
 TITLE = "title"
 BODY = "body"
@@ -77,11 +77,37 @@ _RULES: list[tuple[str, re.Pattern[str], int]] = [
                           r"(published|updated|veröffentlicht|aktualisiert)\b|"
                           r"^(by|von|автор:?)\s++[^\W\d_][\w.'’-]*+(\s++[^\W\d_][\w.'’-]*+){0,3}$",
                           re.I), 25),
-    ("image-credit", re.compile(r"\b(photo|foto|фото|bild|image)\s*+:\s*+\S", re.I), 25),
+    ("image-credit", re.compile(r"\b(photo|foto|фото|bild|image)\s*+:\s*+\S|"
+                                r"^(image source|photo credit|bildquelle|источник изображения|"
+                                r"fuente de la imagen)\b|"
+                                r"\b(archive photo|file photo|архивное фото|archivfoto|archivbild|"
+                                r"foto de archivo)\.?$", re.I), 25),
     ("breadcrumb", re.compile(r"^(?>.*?\S\s++[>»›]\s++\S).*\s[>»›]\s"), 40),
     ("menu", re.compile(r"^[•·▪►*–-]\s"), 6),
-    ("related", re.compile(r"^(read (in|more|also)|lesen sie|mehr dazu)\b", re.I), 8),
-    ("newsletter", re.compile(r"\b(subscribe|newsletter|abonnieren)\b", re.I), 20),
+    ("related", re.compile(r"^(read (in|more|also)|lesen sie|mehr dazu|weiterlesen|"
+                           r"lee (también|más)|leer más|ver también|más información|"
+                           r"lire aussi|voir aussi|en savoir plus|читайте (также|тоже)|"
+                           r"смотрите также|см\. также|подробнее|ещё по теме|читайте також|"
+                           r"детальніше|ayrıca (bakınız|okuyun)|devamı|ətraflı|həmçinin oxuyun)\b",
+                           re.I), 8),
+    ("newsletter", re.compile(r"\b(subscribe|newsletter|abonnieren|подписывайтесь|подпишитесь|"
+                              r"підписуйтесь|suscríbete|suscríbase|abonnez-vous|abone ol|"
+                              r"abunə ol)", re.I), 20),
+    # A site asking for money, a browser check, a video player without JavaScript, an advert.
+    ("appeal", re.compile(r"\b(support us|become (our|a) (patron|member|supporter)|donate now|"
+                          r"unterstützen sie uns|поддержите нас|apóyanos)\b", re.I), 10),
+    ("access-check", re.compile(r"please wait while we|checking your browser|bitte warten sie,? "
+                                r"während|подождите,? пока|espere mientras", re.I), 15),
+    ("video-player", re.compile(r"enable javascript|javascript (aktivieren|einschalten)|"
+                                r"aktivieren sie (bitte )?javascript|html5[- ]video|"
+                                r"to view this video|um dieses video anzusehen|"
+                                r"включите javascript|habilite javascript", re.I), 20),
+    ("advert", re.compile(r"^(advertisement|anzeige|werbung|реклама|publicidad|reklam)\s*:?$",
+                          re.I), 2),
+    ("source-link", re.compile(r"^(source link|quellenlink|enlace de origen|lien source|"
+                               r"ссылка на источник|kaynak bağlantısı|mənbə linki)$|"
+                               r"^(comments?|kommentare?|comentarios?|комментари\w*|"
+                               r"yorum\w*|şərh\w*)\s*\(\d+\)$", re.I), 4),
     ("audio-player", re.compile(r"\b(listen to (this|the) (article|story)|this audio is (created|generated)|audio (version|player)|artikel anhören)", re.I), 12),
     ("comments", re.compile(r"your email address will not be published|"
                             r"ihre e-mail-adresse wird nicht veröffentlicht", re.I), 20),
@@ -170,33 +196,100 @@ def paragraph_lines(text: str) -> list[tuple[int, str]]:
     return result
 
 
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+_BULLET = re.compile(r"^[•·▪►*–-]\s")
+
+
+def _dated_byline(text: str) -> bool:
+    """A short line giving a date or time and little else ("30 мая 2024, 02:07", "17 April 2024
+    Read: 1183", "Anna Protz, Wednesday, 17 April 2024, 13:14"): not a headline."""
+    if is_prose(text) or len(text.split()) > 12:
+        return False
+    letters = [w for w in _WORD.findall(text) if w.lower() not in MONTH_NUMBERS]
+    return bool(_TIME.search(text)) or (first_date(text) is not None and len(letters) <= 3)
+
+
+def _same_words(a: str, b: str) -> bool:
+    return re.findall(r"\w+", a.lower()) == re.findall(r"\w+", b.lower())
+
+
+def _line_reasons(lines: list[tuple[int, str]]) -> list[str | None]:
+    """Each line's boilerplate rule, and what only its neighbours tell: a caption repeated
+    before its credit line, a list of three or more bulleted headlines (links to other
+    articles), a dated byline."""
+    reasons = [rule_reason(text) for _, text in lines]
+    texts = [t for _, t in lines]
+    for i, text in enumerate(texts):
+        if reasons[i] is not None:
+            continue
+        near = texts[max(0, i - 2) : i] + texts[i + 1 : i + 3]
+        if any(n != text and n.startswith(text) and rule_reason(n) == "image-credit" for n in near):
+            reasons[i] = "image-caption"  # "Wall with bullet holes." before "... Photo: AP"
+        elif _dated_byline(text):
+            reasons[i] = "byline"
+    i = 0
+    while i < len(texts):
+        j = i
+        while j < len(texts) and _BULLET.match(texts[j]) and not _SENTENCE_END.search(texts[j]):
+            j += 1
+        if j - i >= 3:
+            for k in range(i, j):
+                reasons[k] = reasons[k] or "link-list"
+        i = max(j, i + 1)
+    return reasons
+
+
+# Rules that flag a site's navigation, above any headline (a byline, a caption or a legal
+# label may stand between the headline and the text).
+_NAVIGATION = {"menu", "sign-in", "social", "appeal", "breadcrumb", "newsletter", "cookie-notice",
+               "related", "link-list"}  # fmt: skip
+
+
+def _headline(
+    lines: list[tuple[int, str]], reasons: list[str | None], first_prose: int
+) -> int | None:
+    """The headline among the lines before the first paragraph of prose: the first of the
+    heading-like lines that stand right above it (lines no rule flagged, such as a deck, a
+    caption or the headline repeated, may follow it; flagged lines are passed over), so a
+    subtitle or a caption under the headline is not taken for it."""
+    run: list[int] = []
+    for i in range(first_prose - 1, -1, -1):
+        if reasons[i] in _NAVIGATION:
+            break  # the site's own furniture: the headline is below it
+        if reasons[i] is not None:
+            continue
+        text = lines[i][1]
+        if not _is_heading(text) or _END_MARKERS.match(text):
+            break
+        run.append(i)
+    return min(run) if run else None
+
+
 def classify_lines(lines: list[tuple[int, str]], title: str | None = None) -> list[Block]:
     """Label paragraphs as title, body or boilerplate.
 
-    Without a known title, the title is the last heading-like line before the first paragraph of
-    prose, and everything above it is page header. After an end marker ("You Might Also Like",
-    "Siehe auch", "Leave a Reply"...) everything is boilerplate.
+    Without a known title, the title is the first of the heading-like lines right above the
+    first paragraph of prose (see `_headline`), and everything above it is page header; the
+    headline repeated is boilerplate, a deck under it is kept. After an end marker ("You Might
+    Also Like", "Siehe auch", "Leave a Reply"...) everything is boilerplate. The page's last
+    line, cut off right after the article's prose ("По его словам, было бы идеально открыть
+    это генконсульство в 202"), is kept: a page saved or scraped to a size limit ends so.
     """
-    reasons = [rule_reason(text) for _, text in lines]
+    reasons = _line_reasons(lines)
     first_prose = next(
         (i for i, (_, t) in enumerate(lines) if reasons[i] is None and is_prose(t)), len(lines)
     )
     title_index = None
     if title is None:
-        for i in range(first_prose - 1, -1, -1):
-            if (
-                reasons[i] is None
-                and _is_heading(lines[i][1])
-                and not _END_MARKERS.match(lines[i][1])
-            ):
-                title_index = i
-                break
+        title_index = _headline(lines, reasons, first_prose)
+        lead = lines[first_prose][1] if first_prose < len(lines) else ""
         if (
             title_index is None
             and first_prose + 1 < len(lines)
-            and _is_heading(lines[first_prose][1].rstrip(".…" if first_prose == 0 else ""))
-            and (first_prose == 0 or not lines[first_prose][1].endswith((":", "…", "...")))
-            and len(lines[first_prose][1].split()) <= 20
+            and _is_heading(lead.rstrip(".…" if first_prose == 0 else ""))
+            and (first_prose == 0 or not lead.endswith((":", "…", "...")))
+            and len(lead.split()) <= 20
+            and len(split_sentences(lead)) == 1  # two sentences are a lead paragraph
         ):
             # A headline ending in "?", "!" or (first on the page) "..." reads like prose: title.
             title_index = first_prose
@@ -206,6 +299,7 @@ def classify_lines(lines: list[tuple[int, str]], title: str | None = None) -> li
     last_prose = max(
         (i for i, (_, t) in enumerate(lines) if reasons[i] is None and is_prose(t)), default=-1
     )
+    headline = lines[title_index][1] if title_index is not None else title
     blocks: list[Block] = []
     ended = False
     for i, (number, text) in enumerate(lines):
@@ -221,6 +315,10 @@ def classify_lines(lines: list[tuple[int, str]], title: str | None = None) -> li
             blocks.append(Block(text, BOILERPLATE, number, "related-or-footer"))
         elif reasons[i]:
             blocks.append(Block(text, BOILERPLATE, number, reasons[i]))
+        elif headline and i < first_prose and _same_words(text, headline):
+            blocks.append(Block(text, BOILERPLATE, number, "repeated-title"))
+        elif i > last_prose and _cut_off(lines, i, last_prose):
+            blocks.append(Block(text, BODY, number))
         elif i > last_prose and not is_prose(text):
             blocks.append(Block(text, BOILERPLATE, number, "page-footer"))
         elif is_prose(text) or len(text.split()) >= 4:
@@ -239,6 +337,19 @@ def classify_lines(lines: list[tuple[int, str]], title: str | None = None) -> li
             for b in blocks
         ]
     return blocks
+
+
+def _cut_off(lines: list[tuple[int, str]], i: int, last_prose: int) -> bool:
+    """The page's last line, right after the last paragraph of prose, begun as a sentence and
+    cut off: "In diesem Zu", "Last month, Yerevan returned to Az"."""
+    text = lines[i][1]
+    return (
+        i == len(lines) - 1
+        and i == last_prose + 1
+        and len(text.split()) >= 2
+        and not text.endswith(":")
+        and not _END_MARKERS.match(text)
+    )
 
 
 def header_date(blocks: list[Block]) -> str | None:
