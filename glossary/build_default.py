@@ -4,7 +4,10 @@ Entities, names and usage labels are written here by hand: which names exist and
 is the editorial part. Where GeoNames has the place, its alternate names are pulled in as
 spellings, each assigned to a name by a pattern (so GeoNames' "Stepanakert" lands under the
 name Stepanakert, not under Khankendi). GeoNames data is CC BY 4.0: credit "GeoNames
-(geonames.org)", which the file header and the README carry.
+(geonames.org)", which the file header and the README carry. Country names and the cities CLDR
+knows as time-zone cities (Baku, Yerevan, Moscow, Tbilisi) come in every language the tool
+reads from the Unicode CLDR through Babel (Unicode licence); the other forms of those languages
+(Karabaj, Alto Karabaj, Ханкянди, Dadivank / Khudavang...) are written here by hand.
 
     python -m glossary.build_default ../shared/eval/geonames-caucasus > glossary/data/default.tsv
 """
@@ -17,6 +20,8 @@ import sys
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+
+from babel import Locale
 
 from newsalign.glossary.io import dumps
 from newsalign.glossary.model import Entity, Name, Spelling, script_of
@@ -43,6 +48,11 @@ class E:
     notes: str = ""
     wikidata: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    cldr: str = ""  # a territory code ("AZ") or a time zone ("Asia/Baku") CLDR names
+
+
+# The languages the tool reads and names places in: CLDR's names are taken in each.
+CLDR_LANGS = ("en", "de", "ru", "es", "az", "hy", "ka", "uk", "tr", "fr", "nl", "da", "af")
 
 
 AZ_OFFICIAL, ARMENIAN = "Azerbaijani official", "Armenian"
@@ -50,19 +60,24 @@ AZ_OFFICIAL, ARMENIAN = "Azerbaijani official", "Armenian"
 ENTITIES: tuple[E, ...] = (
     # Karabakh and around: one place, names by side.
     E("khankendi", "place", "Khankendi / Stepanakert", (
-        N("Khankendi", AZ_OFFICIAL, ("Khankendi@en", "Xankəndi@az", "Chankendi@de", "Ханкенди@ru"),
+        N("Khankendi", AZ_OFFICIAL, ("Khankendi@en", "Xankəndi@az", "Chankendi@de", "Ханкенди@ru",
+                                     "Ханкянди@ru", "Ханкенді@uk", "Jankendi@es", "Hankendi@tr",
+                                     "ხანკენდი@ka"),
           r"(Khankendy?|Xank[əǝ]ndi|Xankendi|Hankendi|Chank[äa]e?ndi|Ханкенди|Ханкенді|Խանքենդի)"),
         N("Stepanakert", ARMENIAN, ("Stepanakert@en", "Stepanakert@de", "Степанакерт@ru",
-                                    "Ստեփանակերտ@hy"), r"(Stepanakert|Степанакерт|Ստեփանակերտ)"),
+                                    "Ստեփանակերտ@hy", "Степанакерт@uk", "სტეფანაკერტი@ka"),
+          r"(Stepanakert|Степанакерт|Ստեփանակերտ)"),
         N("Vararakn", "Armenian historical", ("Vararakn@en", "Վարարակն@hy"), r"(Vararakn|Վարարակն)"),
     ), geonames=146970, notes="Capital of the former Nagorno-Karabakh Autonomous Oblast."),
     E("shusha", "place", "Shusha / Shushi", (
-        N("Shusha", AZ_OFFICIAL, ("Shusha@en", "Şuşa@az", "Schuscha@de", "Шуша@ru"), r"(Shusha|Şuşa|Choucha)"),
-        N("Shushi", ARMENIAN, ("Shushi@en", "Շուշի@hy"), r"(Shushi|Shoushi|Şuşi|Շուշի)"),
+        N("Shusha", AZ_OFFICIAL, ("Shusha@en", "Şuşa@az", "Schuscha@de", "Шуша@ru", "Шуша@uk", "Şuşa@tr",
+                                  "Choucha@fr", "შუშა@ka"), r"(Shusha|Şuşa|Choucha)"),
+        N("Shushi", ARMENIAN, ("Shushi@en", "Շուշի@hy", "Шуши@ru"), r"(Shushi|Shoushi|Şuşi|Շուշի)"),
     ), geonames=147105),
     E("lachin", "place", "Lachin / Berdzor", (
-        N("Lachin", AZ_OFFICIAL, ("Lachin@en", "Laçın@az", "Latschin@de", "Лачин@ru"), r"(Lachin|Laçın|Lacin|Lačin|Latchine|Лачин)"),
-        N("Berdzor", ARMENIAN, ("Berdzor@en", "Բերձոր@hy"), r"(Berdzor|Բերձոր)"),
+        N("Lachin", AZ_OFFICIAL, ("Lachin@en", "Laçın@az", "Latschin@de", "Лачин@ru", "Лачин@uk", "Lachín@es",
+                                  "Laçin@tr", "ლაჩინი@ka"), r"(Lachin|Laçın|Lacin|Lačin|Latchine|Лачин)"),
+        N("Berdzor", ARMENIAN, ("Berdzor@en", "Բերձոր@hy", "Бердзор@ru"), r"(Berdzor|Բերձոր)"),
     ), geonames=147625),
     E("aghdam", "place", "Aghdam / Akna", (
         N("Aghdam", AZ_OFFICIAL, ("Aghdam@en", "Ağdam@az", "Agdam@de", "Агдам@ru"), r"(Aghdam|Ağdam|Agdam|Агдам)"),
@@ -122,10 +137,16 @@ ENTITIES: tuple[E, ...] = (
     E("sisian", "place", "Sisian", (N("Sisian", "Armenian official", ("Sisian@en", "Сисиан@ru", "Սիսիան@hy"), r"(Sisian|Сисиан|Սիսիան)"),), geonames=174763),
     E("meghri", "place", "Meghri", (N("Meghri", "Armenian official", ("Meghri@en", "Megri@de", "Мегри@ru", "Մեղրի@hy"), r"(Meghri|Megri|Мегри|Մեղրի)"),), geonames=174823),
     E("jermuk", "place", "Jermuk", (N("Jermuk", "Armenian official", ("Jermuk@en", "Dschermuk@de", "Джермук@ru", "Ջերմուկ@hy"), r"(Jermuk|Dschermuk|Джермук|Ջերմուկ)"),), geonames=174884),
+    E("dadivank", "place", "Dadivank / Khudavang (monastery)", (
+        N("Dadivank", ARMENIAN, ("Dadivank@en", "Dadiwank@de", "Dadivank@es", "Dadivank@fr", "Дадиванк@ru",
+                                 "Դադիվանք@hy")),
+        N("Khudavang", AZ_OFFICIAL, ("Khudavang@en", "Xudavəng@az", "Chudawang@de", "Hudavang@tr", "Худаванг@ru")),
+    ), notes="Armenian monastery in Kalbajar district; Azerbaijani usage says Khudavang."),
     # Cities named in the seeds.
-    E("baku", "place", "Baku", (N("Baku", AZ_OFFICIAL, ("Baku@en", "Baku@de", "Bakı@az", "Баку@ru", "Բաքու@hy"), r"(Baku|Bakı|Баку|Բաքու)"),), geonames=587084),
+    E("baku", "place", "Baku", (N("Baku", AZ_OFFICIAL, ("Baku@en", "Baku@de", "Bakı@az", "Баку@ru", "Բաքու@hy", "Baku@da"), r"(Baku|Bakı|Баку|Բաքու)"),), geonames=587084, cldr="Asia/Baku"),
     E("ganja", "place", "Ganja", (
-        N("Ganja", AZ_OFFICIAL, ("Ganja@en", "Gəncə@az", "Gandscha@de", "Гянджа@ru"), r"(Ganja|Gəncə|Gandzha|Gyandzha)"),
+        N("Ganja", AZ_OFFICIAL, ("Ganja@en", "Gəncə@az", "Gandscha@de", "Гянджа@ru", "Гянджа@uk", "Gence@tr",
+                                 "განჯა@ka"), r"(Ganja|Gəncə|Gandzha|Gyandzha)"),
         N("Kirovabad", "Soviet-era", ("Kirovabad@en", "Kirowabad@de", "Кировабад@ru"), r"(Kirovabad)", valid_from="1935", valid_to="1989"),
         N("Elisavetpol", "Russian imperial", ("Elisavetpol@en", "Elisabethpol@de", "Елисаветполь@ru"), r"(Elisavetpol|Elizavetpol)", valid_from="1804", valid_to="1918"),
         N("Gandzak", ARMENIAN, ("Gandzak@en", "Գանձակ@hy"), r"(Gandzak)"),
@@ -135,19 +156,21 @@ ENTITIES: tuple[E, ...] = (
         N("Shemakha", "Russian", ("Shemakha@en", "Schemacha@de", "Шемаха@ru"), r"(Shemakha|Schemacha|Шемаха)"),
     ), geonames=585156),
     E("yerevan", "place", "Yerevan", (
-        N("Yerevan", "Armenian official", ("Yerevan@en", "Jerewan@de", "Ереван@ru", "Երևան@hy"), r"(Yerevan|Jerewan|Erevan|Ереван)"),
+        N("Yerevan", "Armenian official", ("Yerevan@en", "Jerewan@de", "Ереван@ru", "Երևան@hy", "Երեւան@hy"),
+          r"(Yerevan|Jerewan|Erevan|Ереван)"),
         N("Erivan", "historical; Azerbaijani usage", ("Erivan@en", "Eriwan@de", "İrəvan@az", "Эривань@ru"), r"(Erivan|Eriwan|Iravan)"),
-    ), geonames=616052),
+    ), geonames=616052, cldr="Asia/Yerevan"),
     E("tbilisi", "place", "Tbilisi", (
         N("Tbilisi", "Georgian official", ("Tbilisi@en", "Tbilisi@de", "თბილისი@ka", "Тбилиси@ru"), r"(Tbilisi|Тбилиси)"),
         N("Tiflis", "historical; German, Russian imperial", ("Tiflis@en", "Tiflis@de", "Тифлис@ru"), r"(Tiflis)", valid_to="1936"),
-    ), geonames=611717),
+    ), geonames=611717, cldr="Asia/Tbilisi"),
     E("gyumri", "place", "Gyumri", (
         N("Gyumri", "Armenian official", ("Gyumri@en", "Gjumri@de", "Гюмри@ru"), r"(Gyumri|Gjumri|Gümrü|Гюмри)"),
         N("Leninakan", "Soviet-era", ("Leninakan@en", "Ленинакан@ru"), r"(Leninakan)", valid_from="1924", valid_to="1990"),
         N("Alexandropol", "Russian imperial", ("Alexandropol@en", "Александрополь@ru"), valid_to="1924"),
     ), geonames=616635),
-    E("moscow", "place", "Moscow", (N("Moscow", "Russian official", ("Moscow@en", "Moskau@de", "Москва@ru", "Moskva@az")),)),
+    E("moscow", "place", "Moscow", (N("Moscow", "Russian official", ("Moscow@en", "Moskau@de", "Москва@ru", "Moskva@az")),),
+      cldr="Europe/Moscow"),
     E("saint-petersburg", "place", "St. Petersburg", (
         N("St. Petersburg", "Russian official", ("St. Petersburg@en", "Saint Petersburg@en", "Sankt Petersburg@de", "St. Petersburg@de", "Санкт-Петербург@ru")),
         N("Leningrad", "Soviet-era", ("Leningrad@en", "Ленинград@ru"), valid_from="1924", valid_to="1991"),
@@ -159,9 +182,16 @@ ENTITIES: tuple[E, ...] = (
     )),
     # Regions.
     E("karabakh", "region", "Karabakh / Nagorno-Karabakh / Artsakh", (
-        N("Karabakh", AZ_OFFICIAL, ("Karabakh@en", "Qarabağ@az", "Karabach@de", "Карабах@ru", "Ղարաբաղ@hy")),
-        N("Nagorno-Karabakh", "international; Soviet autonomous oblast", ("Nagorno-Karabakh@en", "Bergkarabach@de", "Berg-Karabach@de", "Dağlıq Qarabağ@az", "Нагорный Карабах@ru", "Լեռնային Ղարաբաղ@hy")),
-        N("Artsakh", ARMENIAN, ("Artsakh@en", "Arzach@de", "Арцах@ru", "Արցախ@hy")),
+        N("Karabakh", AZ_OFFICIAL, ("Karabakh@en", "Qarabağ@az", "Karabach@de", "Карабах@ru", "Ղարաբաղ@hy",
+                                    "Karabaj@es", "Karabağ@tr", "Карабах@uk", "ყარაბაღი@ka",
+                                    "Karabagh@fr", "Karabach@nl", "Karabakh@da")),
+        N("Nagorno-Karabakh", "international; Soviet autonomous oblast", (
+            "Nagorno-Karabakh@en", "Bergkarabach@de", "Berg-Karabach@de", "Dağlıq Qarabağ@az", "Нагорный Карабах@ru",
+            "Լեռնային Ղարաբաղ@hy", "Nagorno Karabaj@es", "Alto Karabaj@es", "Dağlık Karabağ@tr",
+            "Нагірний Карабах@uk", "მთიანი ყარაბაღი@ka", "Haut-Karabakh@fr", "Haut-Karabagh@fr",
+            "Nagorno-Karabach@nl", "Nagorno-Karabakh@da", "Bjerg-Karabakh@da", "Nagorno-Karabach@af")),
+        N("Artsakh", ARMENIAN, ("Artsakh@en", "Arzach@de", "Арцах@ru", "Արցախ@hy", "Artsaj@es", "Artsah@tr",
+                                "Арцах@uk", "არცახი@ka")),
     ), notes="Azerbaijani usage says Karabakh; Nagorno-Karabakh names the former autonomous oblast; Armenians say Artsakh. Extents differ, usage overlaps."),
     E("zangezur", "region", "Zangezur / Syunik", (
         N("Zangezur", "Azerbaijani; historical", ("Zangezur@en", "Zangazur@en", "Zəngəzur@az", "Sangesur@de", "Зангезур@ru")),
@@ -193,18 +223,19 @@ ENTITIES: tuple[E, ...] = (
     ), notes="Ukrainian oblast, partly occupied by Russia."),
     E("kherson", "region", "Kherson (oblast)", (N("Kherson", "Ukrainian", ("Kherson@en", "Cherson@de", "Херсон@uk")),), notes="Ukrainian oblast, partly occupied by Russia."),
     # Countries.
-    E("azerbaijan", "country", "Azerbaijan", (N("Azerbaijan", "", ("Azerbaijan@en", "Aserbaidschan@de", "Azərbaycan@az", "Азербайджан@ru", "Ադրբեջան@hy")),)),
-    E("armenia", "country", "Armenia", (N("Armenia", "", ("Armenia@en", "Armenien@de", "Ermənistan@az", "Армения@ru", "Հայաստան@hy")),)),
+    E("azerbaijan", "country", "Azerbaijan", (N("Azerbaijan", "", ("Azerbaijan@en", "Aserbaidschan@de", "Azərbaycan@az", "Азербайджан@ru", "Ադրբեջան@hy")),), cldr="AZ"),
+    E("armenia", "country", "Armenia", (N("Armenia", "", ("Armenia@en", "Armenien@de", "Ermənistan@az", "Армения@ru", "Հայաստան@hy")),), cldr="AM"),
     E("russia", "country", "Russia", (
         N("Russia", "", ("Russia@en", "Russland@de", "Rusiya@az", "Россия@ru")),
-        N("Russian Federation", "official", ("Russian Federation@en", "Russische Föderation@de", "Российская Федерация@ru")),
-    )),
-    E("ukraine", "country", "Ukraine", (N("Ukraine", "", ("Ukraine@en", "Ukraine@de", "Україна@uk", "Украина@ru")),)),
-    E("georgia", "country", "Georgia", (N("Georgia", "", ("Georgia@en", "Georgien@de", "Gürcüstan@az", "Грузия@ru", "საქართველო@ka")),)),
+        N("Russian Federation", "official", ("Russian Federation@en", "Russische Föderation@de", "Российская Федерация@ru",
+                                             "Federación de Rusia@es", "Російська Федерація@uk")),
+    ), cldr="RU"),
+    E("ukraine", "country", "Ukraine", (N("Ukraine", "", ("Ukraine@en", "Ukraine@de", "Україна@uk", "Украина@ru")),), cldr="UA"),
+    E("georgia", "country", "Georgia", (N("Georgia", "", ("Georgia@en", "Georgien@de", "Gürcüstan@az", "Грузия@ru", "საქართველო@ka")),), cldr="GE"),
     E("turkey", "country", "Türkiye / Turkey", (
         N("Türkiye", "official since 2022", ("Türkiye@en", "Türkiye@tr")),
         N("Turkey", "English exonym", ("Turkey@en", "Türkei@de", "Турция@ru")),
-    )),
+    ), cldr="TR"),
     # Organisations named in the seeds.
     E("osce-minsk-group", "organisation", "OSCE Minsk Group", (N("OSCE Minsk Group", "", ("OSCE Minsk Group@en", "Minsk Group@en", "OSZE-Minsk-Gruppe@de", "Minsk-Gruppe@de")),)),
     E("european-union", "organisation", "European Union", (N("European Union", "", ("European Union@en", "EU@en", "Europäische Union@de", "EU@de")),)),
@@ -292,6 +323,41 @@ def _closest(alternate: str, names: list[N]) -> int | None:
     return None
 
 
+def cldr_names(code: str) -> dict[str, str]:
+    """Language -> CLDR's name of a territory ("AZ") or a time zone's city ("Asia/Baku"), in
+    each language of `CLDR_LANGS` that has one."""
+    out = {}
+    for lang in CLDR_LANGS:
+        locale = Locale.parse(lang)
+        name = (
+            locale.time_zones.get(code, {}).get("city") if "/" in code
+            else locale.territories.get(code)
+        )  # fmt: skip
+        if name:
+            out[lang] = name
+    return out
+
+
+def _with_cldr(spec: E, names: list[Name]) -> list[Name]:
+    """`names` with CLDR's spellings added: each to the name that already has that spelling
+    (in any language) or whose pattern claims it (German "Tiflis" is the name Tiflis), else to
+    the canonical name."""
+    spellings = [dict(((s.text, s.lang), s) for s in n.spellings) for n in names]
+    for lang, text in sorted(cldr_names(spec.cldr).items()):
+        form = fold(text)
+        k = next((i for i, n in enumerate(names) if any(fold(s.text) == form for s in n.spellings)),
+                 None)  # fmt: skip
+        if k is None:
+            k = next(
+                (i for i, n in enumerate(spec.names) if n.pull and re.fullmatch(n.pull, text)), 0
+            )
+        spellings[k].setdefault((text, lang), Spelling(text, lang))
+    return [
+        Name(n.name, n.usage, n.canonical, n.valid_from, n.valid_to, tuple(spellings[i].values()))
+        for i, n in enumerate(names)
+    ]
+
+
 def build(geonames_dir: Path) -> list[Entity]:
     """The default glossary's entities."""
     places = _geonames(geonames_dir)
@@ -334,6 +400,8 @@ def build(geonames_dir: Path) -> list[Entity]:
             names.append(
                 Name(n.name, n.usage, i == 0, n.valid_from, n.valid_to, tuple(spellings.values()))
             )
+        if spec.cldr:
+            names = _with_cldr(spec, names)
         entities.append(
             Entity(
                 spec.key,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from newsalign.glossary.check import conflicts
 from newsalign.glossary.errors import GlossaryError
 from newsalign.glossary.io import dumps, loads, sorted_entities
-from newsalign.glossary.match import words
+from newsalign.glossary.match import Matcher, Term, words
 from newsalign.glossary.model import ENTITY_TYPES, Entity, Name, Spelling
 from newsalign.glossary.textnorm import nfc
 
@@ -30,11 +30,26 @@ def find_entity(entities: Sequence[Entity], ref: str) -> Entity:
         or any(words(n.name) == form for n in e.names) or words(e.label) == form
     ]  # fmt: skip
     if not found:
+        found = _inflected(entities, ref)
+    if not found:
         raise GlossaryError(f"no entity in the glossary matches {ref!r}")
     if len(found) > 1:
         keys = ", ".join(e.key for e in found)
         raise GlossaryError(f"{ref!r} matches several entities ({keys}); give a key")
     return found[0]
+
+
+def _inflected(entities: Sequence[Entity], ref: str) -> list[Entity]:
+    """The entity a case form names ("Степанакерте", "Xankəndidə", "Bergkarabachs"), when the
+    whole of `ref` is one form of one entity's spelling."""
+    forms = Matcher(
+        Term(s.text, k, 0, 0, s.lang) for k, e in enumerate(entities) for n in e.names
+        for s in n.spellings
+    )  # fmt: skip
+    hits = forms.find(ref.strip(), cased=False)
+    if len(hits) == 1 and hits[0].start == 0 and hits[0].end == len(ref.strip()):
+        return [entities[hits[0].term.entity_id]]
+    return []
 
 
 def _name(entity: Entity, name: str) -> Name:

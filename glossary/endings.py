@@ -65,15 +65,49 @@ AZERBAIJANI: tuple[Rule, ...] = (
 # German genitive of a name: Bergkarabachs, Aserbaidschans, Armeniens ("Kaukasus" stays).
 GERMAN: tuple[Rule, ...] = tuple((c, c, ("s",)) for c in "abcdefghijklmnopqrtuvwxyz")
 
+# Dutch, Danish and Afrikaans write a name's genitive as German does: Ruslands, Armeniës.
+GENITIVE_S: tuple[Rule, ...] = tuple((c, c, ("s",)) for c in "abcdefghijklmnopqrtuvwxyzë")
+
+# Armenian: case endings added to a name ending in a consonant or in -ի (Երևանում "in
+# Yerevan", Երևանի, Երևանից, Երևանով; Շուշիում). A final -ու changes its stem (Բաքու,
+# Բաքվում): left alone.
+_HY_CONSONANTS = "բգդզթժլխծկհձղճմյնշչպջռսվտրցփքֆ"
+ARMENIAN: tuple[Rule, ...] = (
+    *((c, c, ("ի", "ում", "ից", "ով", "ին", "ը", "ն")) for c in _HY_CONSONANTS),
+    ("ի", "ի", ("ում", "ից", "ով", "ն")),
+)
+
+# Georgian: the nominative's final -ი drops before the case endings (თბილისი, თბილისში,
+# თბილისის, თბილისიდან); a name ending in another vowel keeps it (ბაქო, ბაქოში, ბაქოს,
+# ბაქოდან), and -ა drops before the genitive (შუშა, შუშის, შუშაში).
+GEORGIAN: tuple[Rule, ...] = (
+    ("ი", "", ("ში", "ის", "იდან", "ს", "ით", "თან", "ზე", "ისკენ")),
+    ("ა", "ა", ("ში", "ს", "დან", "ზე", "თან")),
+    ("ა", "", ("ის", "იდან", "ით")),
+    *((v, v, ("ში", "ს", "დან", "ზე", "თი", "თან")) for v in "ეოუ"),
+)
+
 TABLES: dict[str, tuple[Rule, ...]] = {
     "ru": RUSSIAN,
     "uk": UKRAINIAN,
     "az": AZERBAIJANI,
     "de": GERMAN,
+    "nl": GENITIVE_S,
+    "da": GENITIVE_S,
+    "af": GENITIVE_S,
+    "hy": ARMENIAN,
+    "ka": GEORGIAN,
 }
+# English, Spanish and French names do not decline; Turkish writes its case endings after an
+# apostrophe (Bakü'de, Karabağ'dan), which the matcher reads as a separate word.
 
 # A spelling of no stated language takes the tables of the languages its script writes.
-BY_SCRIPT: dict[str, tuple[str, ...]] = {"Latn": ("de", "az"), "Cyrl": ("ru", "uk")}
+BY_SCRIPT: dict[str, tuple[str, ...]] = {
+    "Latn": ("de", "az"),
+    "Cyrl": ("ru", "uk"),
+    "Armn": ("hy",),
+    "Geor": ("ka",),
+}
 
 
 def forms(word: str, lang: str) -> set[str]:

@@ -268,13 +268,35 @@ def names(
     entity: Annotated[
         str | None, typer.Argument(help="Entity key or any of its names [default: all].")
     ] = None,
+    suggest: Annotated[
+        bool,
+        typer.Option(
+            "--suggest",
+            help="List spellings in the corpus that look like a known "
+            "name but are not in the glossary, with the command that adds each.",
+        ),
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Naming stance: per outlet, which name it used for each entity, and how often."""
+    from newsalign.corpus.store.glossary import suggestions
     from newsalign.corpus.store.mentions import names_used
     from newsalign.glossary.edit import find_entity
 
+    if suggest:
+        with cli_errors():
+            found = suggestions(store.open_readonly(db))
+        if as_json:
+            typer.echo(render.to_json(found))
+        elif not found:
+            typer.echo("No spelling in the corpus looks like a known name without being one.")
+        else:
+            typer.echo(render.to_table(
+                ["spelling", "count", "lang", "entity", "like", "why", "command"],
+                [[s.spelling, s.count, s.lang, s.entity, s.near, s.why, s.command] for s in found],
+                max_width=90))  # fmt: skip
+        return
     with cli_errors():
         database = store.open_readonly(db)
         key = find_entity(glossary_db.load(database), entity).key if entity else None

@@ -1,4 +1,5 @@
-"""The glossary in the database: load, save with stable ids, versions, the shipped default.
+"""The glossary in the database: load, save with stable ids, versions, the shipped default, and
+spellings of the corpus that look like a glossary name (for a person to add).
 
 Every change runs in one transaction with its version bump and the mentions refresh, so the
 glossary, its version and the mentions it produced always agree.
@@ -12,10 +13,11 @@ from importlib import resources
 import sqlite_utils
 
 from newsalign.corpus.store.database import now, transaction
-from newsalign.corpus.store.mentions import refresh_mentions
+from newsalign.corpus.store.mentions import matcher, refresh_mentions
 from newsalign.glossary.io import loads
 from newsalign.glossary.match import words
 from newsalign.glossary.model import Entity, Name, Spelling
+from newsalign.glossary.suggest import Suggestion, corpus_words, suggest
 
 
 def version(db: sqlite_utils.Database) -> int:
@@ -162,3 +164,13 @@ def ensure_default(db: sqlite_utils.Database) -> bool:
     defaults = default_entities()
     change(db, lambda current: merge(current, defaults), "load the default glossary")
     return True
+
+
+def suggestions(db: sqlite_utils.Database, limit: int = 50) -> list[Suggestion]:
+    """Spellings in the current documents' titles and bodies that look like a glossary name
+    but are not in the glossary (see glossary/suggest.py), most frequent first."""
+    texts = db.execute(
+        "SELECT s.text, coalesce(s.lang, d.lang, '') FROM segments s "
+        "JOIN current_documents d ON d.id = s.doc_id WHERE s.kind != 'boilerplate'"
+    )
+    return suggest(corpus_words(texts, matcher(db)), load(db), limit)
