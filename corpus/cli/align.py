@@ -211,7 +211,7 @@ def stories_show(
     typer.echo(render.to_table(["date", "date from", "outlet", "lang", "doc", "title"],
                                [[d.published or "(no date)",
                                  date_source(d.published, d.published_from, d.published_inferred)
-                                 or "-", citing(d.source, d.cites), d.lang or "?", d.id,
+                                 or "-", citing(d.source, d.cites, d.derived_from), d.lang or "?", d.id,
                                  d.title or ""]
                                 for d in detail.documents], max_width=60))  # fmt: skip
     typer.echo("\nClaims shared by two or more outlets, with who reported them first:")

@@ -198,6 +198,10 @@ def show(
         render.echo(f"{key + ':':<13}{value if value is not None else '-'}")
     if detail.cites:
         render.echo(f"{'cites:':<13}{', '.join(detail.cites)}")
+    for d in detail.derived_from:
+        render.echo(
+            f"{'derived from:':<13} {d.outlet} (document {d.doc}), {round(d.share * 100)} %"
+        )
     if d.encoding_warning:
         render.echo(f"{'warning:':<13}{d.encoding_warning}")
     render.echo("\n" + d.text + "\n")

@@ -141,7 +141,7 @@ def _timeline(view: StoryView) -> str:
         rows.append(
             f'<tr><td class="date">{escape(d.published or "no date")}'
             f'<br><span class="muted">{escape(date_source(d.published, d.published_from, d.published_inferred))}</span></td>'
-            f"<td>{escape(citing(d.source, d.cites))}"
+            f"<td>{escape(citing(d.source, d.cites, d.derived_from))}"
             f'</td><td>{escape(d.lang or "?")}</td><td>{title}</td><td class="num">'
             f'{carried.get(d.id, 0)}</td><td class="num muted">{d.id}</td></tr>'
         )

@@ -10,6 +10,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from newsalign.corpus.ingest.cites import find_cites, resolve
+from newsalign.corpus.store.records import DerivedFrom
 from newsalign.glossary.match import Matcher, Term
 
 
@@ -51,6 +52,11 @@ def cites_of(db: sqlite_utils.Database, doc_ids: list[int]) -> dict[int, tuple[s
     return out
 
 
-def citing(outlet: str, cites: tuple[str, ...]) -> str:
-    """An outlet with the outlets it names as its sources: "EADaily, citing TASS"."""
-    return f"{outlet}, citing {', '.join(cites)}" if cites else outlet
+def citing(outlet: str, cites: tuple[str, ...], derived: tuple[DerivedFrom, ...] = ()) -> str:
+    """An outlet with the outlets it names as its sources and those it copies: "EADaily, citing
+    TASS", "ExBulletin, derived from OC Media, 90 %"."""
+    parts = [outlet]
+    if cites:
+        parts.append(f"citing {', '.join(cites)}")
+    parts += [f"derived from {d.outlet}, {round(d.share * 100)} %" for d in derived]
+    return ", ".join(parts)

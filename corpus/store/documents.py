@@ -246,12 +246,14 @@ def show(db: sqlite_utils.Database, ref: str) -> DocumentDetail:
         [doc.id],
     )
     from newsalign.corpus.store.citations import cites_of
+    from newsalign.corpus.store.copies import of_document
 
     return DocumentDetail(
         doc,
         tuple(from_row(Paragraph, p) for p in paragraphs),
         tuple(from_row(Segment, s) for s in segments),
         cites_of(db, [doc.id]).get(doc.id, ()),
+        of_document(db, doc.id),
     )
 
 

@@ -110,6 +110,16 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class DerivedFrom:
+    """What a document copies or rewrites: the original's document and outlet, and the share of
+    its own sentences that follow the original's, in order."""
+
+    doc: int
+    outlet: str
+    share: float
+
+
+@dataclass(frozen=True)
 class DocumentDetail:
     """A document with its paragraphs and segments (boilerplate included)."""
 
@@ -117,13 +127,15 @@ class DocumentDetail:
     paragraphs: tuple[Paragraph, ...]
     segments: tuple[Segment, ...]
     cites: tuple[str, ...] = ()  # outlets it names as its source
+    derived_from: tuple[DerivedFrom, ...] = ()  # documents of its story it copies or rewrites
 
     def as_json(self) -> dict[str, Any]:
         from newsalign.corpus.ingest.dates import precision
 
         return {**dataclasses.asdict(self.document),
                 "published_precision": precision(self.document.published),
-                "cites": list(self.cites), "paragraphs": as_dict(self.paragraphs),
+                "cites": list(self.cites), "derived_from": as_dict(self.derived_from),
+                "paragraphs": as_dict(self.paragraphs),
                 "segments": as_dict(self.segments)}  # fmt: skip
 
 
@@ -250,6 +262,7 @@ class StoryDocument:
     published_inferred: str | None = None
     precision: str | None = None  # day, month or year; None when undated
     cites: tuple[str, ...] = ()  # outlets it names as its source
+    derived_from: tuple[DerivedFrom, ...] = ()  # documents of the story it copies or rewrites
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.ingest.dates import precision
 from newsalign.corpus.store.citations import cites_of
 from newsalign.corpus.store.claims import summary_sentence
+from newsalign.corpus.store.copies import derived
 from newsalign.corpus.store.first import first_reporters
 from newsalign.corpus.store.records import (
     Report,
@@ -62,10 +63,15 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
             "JOIN story_documents sd ON sd.doc_id = d.id WHERE sd.story_id = ? "
             f"ORDER BY {_BY_DATE}, d.source, d.id", [story_id, UNDATED]))  # fmt: skip
     cites = cites_of(db, [r["id"] for r in rows])
+    copied = derived(db, [r["id"] for r in rows])
     documents = tuple(
-        from_row(StoryDocument, r, cites=cites.get(r["id"], ()), precision=precision(r["published"]))
+        from_row(StoryDocument, r, cites=cites.get(r["id"], ()), precision=precision(r["published"]),
+                 derived_from=copied.get(r["id"], ()))
         for r in rows
     )  # fmt: skip
+    # A copy reports its original's report: for who was first it cites the original's outlet.
+    sources = {i: tuple(dict.fromkeys(cites.get(i, ()) + tuple(d.outlet for d in copied.get(i, ()))))
+               for i in {r["id"] for r in rows}}  # fmt: skip
     reports: dict[int, list[Report]] = defaultdict(list)
     for row in db.query(
         f"""
@@ -82,7 +88,7 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
         [story_id, min_sources, UNDATED],
     ):
         cluster_id = row.pop("cluster_id")
-        reports[cluster_id].append(from_row(Report, row, cites=cites.get(row["doc_id"], ())))
+        reports[cluster_id].append(from_row(Report, row, cites=sources.get(row["doc_id"], ())))
     claims = []
     for cluster_id, items in reports.items():
         first = first_reporters(items)

@@ -1,0 +1,88 @@
+"""Copies and rewrites (issue 29): an article that follows another's sentences in order, in the
+same words or translated, is "derived from" it, with the share of its sentences that do; a copy
+is never first over its original. The articles are invented."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from newsalign.corpus.ingest.copies import Article, derived_from
+
+ORIGINAL = [
+    "The council approved the tram line on Monday.", "The line will link the station and the port.",
+    "Construction starts in June, the mayor said.", "The project costs 40 million manat.",
+    "Critics say the route skips the old town.", "The first trams run next spring.",
+]  # fmt: skip
+OTHER = [
+    "Ganja opened a new bridge over the river.", "Traffic on the old bridge fell by half.",
+    "The council debated the tram line as well.", "A new bus depot opens in May.",
+    "Residents asked for more parking.", "The mayor thanked the builders.",
+]  # fmt: skip
+
+
+def _vectors(n: int, seed: int, base: np.ndarray | None = None) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    v = rng.normal(size=(n, 32)) if base is None else base + 0.03 * rng.normal(size=base.shape)
+    return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _article(id_, outlet, sentences, vectors=None, published=None, names=()):
+    return Article(id_, outlet, published, tuple(sentences), vectors, frozenset(names))
+
+
+def test_a_translation_that_follows_the_original_in_order_is_derived_from_it() -> None:
+    base = _vectors(6, 1)
+    original = _article(1, "City Wire", ORIGINAL, base, "2024-06-03")
+    german = ["Der Rat billigte am Montag die Straßenbahnlinie.", "Sie verbindet Bahnhof und Hafen.",
+              "Der Bau beginnt im Juni, sagte der Bürgermeister.", "Das Projekt kostet 40 Mio. Manat.",
+              "Kritiker sagen, die Strecke meide die Altstadt."]  # fmt: skip
+    copy = _article(2, "Tram Post", german, _vectors(5, 2, base[:5]), "2024-06-04")
+    (edge,) = derived_from([original, copy])
+    assert (edge.doc, edge.original, edge.outlet, edge.share, edge.how) == (
+        2, 1, "City Wire", 1.0, "translated")  # fmt: skip
+
+
+def test_the_same_facts_in_another_order_or_other_words_are_no_copy() -> None:
+    base = _vectors(6, 1)
+    shuffled = base[[5, 2, 0, 4, 1, 3]]
+    original = _article(1, "City Wire", ORIGINAL, base, "2024-06-03")
+    reordered = _article(2, "Tram Post", ORIGINAL[::-1], _vectors(6, 3, shuffled), "2024-06-04")
+    unrelated = _article(3, "Ganja Daily", OTHER, _vectors(6, 4), "2024-06-04")
+    assert derived_from([original, reordered, unrelated]) == []
+
+
+def test_which_is_the_original_the_one_named_then_the_earlier() -> None:
+    named = _article(1, "OC Wire (mirror)", ORIGINAL, None)
+    copy = _article(2, "Bulletin", ORIGINAL[:5] + ["OC Wire contacted the ministry."], None,
+                    names={"ocwire"})  # fmt: skip
+    (edge,) = derived_from([copy, named])  # verbatim: compared by their words, no vectors
+    assert (edge.doc, edge.original, edge.how) == (2, 1, "verbatim")
+    early = _article(3, "Early", ORIGINAL, None, "2024-06-02")
+    late = _article(4, "Late", ORIGINAL, None, "2024-06-05")
+    assert [(e.doc, e.original) for e in derived_from([late, early])] == [(4, 3)]
+    undated = [_article(5, "A", ORIGINAL, None), _article(6, "B", ORIGINAL, None)]
+    assert derived_from(undated) == []  # nothing tells which came first
+
+
+def test_show_stories_and_first_say_derived_from(cli, db_path, tmp_path) -> None:
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "wire.txt").write_text("Tram line approved\n\n" + " ".join(ORIGINAL) + "\n", "utf-8")
+    (folder / "copy.txt").write_text(
+        "Council backs tram\n\n" + " ".join(ORIGINAL[:5]) + " City Wire first reported it.\n",
+        "utf-8")  # fmt: skip
+    (folder / "index.tsv").write_text(
+        "file\toutlet\tlanguage\tdate\nwire.txt\tCity Wire\ten\t\ncopy.txt\tTram Post\ten\t"
+        "2024-06-03\n", "utf-8")  # fmt: skip
+    assert cli("ingest", "--manifest", str(folder / "index.tsv")).exit_code == 0
+    assert cli("align").exit_code == 0
+    shown = json.loads(cli("show", "2", "--json").output)
+    assert shown["derived_from"] == [{"doc": 1, "outlet": "City Wire", "share": 0.71}]
+    assert json.loads(cli("show", "1", "--json").output)["derived_from"] == []
+    text = cli("stories", "show", "1").output
+    assert "Tram Post, derived from City Wire, 71 %" in text
+    data = json.loads(cli("stories", "show", "1", "--json").output)
+    claims = [c for c in data["claims"] if c["sources"] >= 2]
+    assert claims and all(c["first"] != ["Tram Post"] for c in claims)
