@@ -7,8 +7,10 @@ versions state values of one magnitude (within ten times) neither has ("50,000" 
 not "two wars" and "6,500 dead", which count different things), dates when a part both state
 (year, month, day) differs ("2024" and "2025"; "27 May" agrees with "2024-05-27" and with
 "2024"), durations when they give the same unit different values, and the location when the
-towns an event is said to happen *in* ("in Baku", "в Москве", "in Moskau": a glossary town
-after a locative preposition) have none in common. A town named otherwise is a detail: Moscow
+towns an event is said to happen *in* ("said in Baku", "на встрече в Москве", a dateline's
+"МОСКВА": a glossary town after a locative preposition shortly after a meeting or a statement,
+not a place planned for something: "open a consulate in Khankendi") have none in common; two
+versions linked surely disagree on it even in a claim whose other links are weak. A town named otherwise is a detail: Moscow
 and Baku often stand for their governments. Everything else is a detail some versions give
 and others leave out. Versions silent on a kind are not counted against the others: most
 outlets shorten. Only versions the model links with some confidence (`linked`) can disagree:
@@ -22,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from newsalign.corpus.align.features import fact_spans, show_date
+from newsalign.corpus.ingest.dates import find_dateline
 
 KINDS = ("numbers", "dates", "durations", "location", "relative", "speakers", "places", "naming")
 LABELS = {
@@ -29,8 +32,22 @@ LABELS = {
     "location": "where it happened", "relative": "times (relative)", "speakers": "speakers",
     "places": "places and names mentioned", "naming": "name chosen for a place",
 }  # fmt: skip
-# "in Baku", "в Москве", "en Bakú", "im Kreml": the town after is where something happened.
+# "in Baku", "в Москве", "en Bakú", "im Kreml": the town after is where something happened ...
 _LOCATIVE = re.compile(r"(?:^|[\s(«„\"“])(?:in|at|im|en|в|во|у|à)\s+$", re.I)
+# ... when a meeting or a statement comes shortly before it ("said in Moscow", "during a meeting
+# with the delegation in Baku", "на встрече в Москве"), and no plan for a place ("open a consulate
+# in Khankendi", "открыть генконсульство в Ханкенди": where it will be, not where it was said).
+_EVENT = re.compile(
+    r"(?i)\b(?:meeting|met|meet|talks|visit|visited|conference|briefing|said|says|told|spoke|"
+    r"stated|announced|noted|treffen|traf|gespräch|gesprächen|besuch|sagte|erklärte|betonte|"
+    r"kündigte|reunión|reunió|encuentro|visita|dijo|afirmó|declaró|anunció|встреч\w*|"
+    r"переговор\w*|визит\w*|заявил\w*|сказал\w*|отметил\w*|сообщил\w*)\b"
+)
+_PLAN = re.compile(
+    r"(?i)\b(?:open\w*|establish\w*|build\w*|set\s+up|eröffn\w*|einricht\w*|errichte\w*|"
+    r"abrir\w*|abre|abrirá|apertura|establec\w*|откр\w*|созда\w*|размест\w*)\b"
+)
+_EVENT_WINDOW = 60  # characters before the preposition where the meeting or statement stands
 _MAGNITUDE = 10.0  # numbers further apart than this count different things
 # Calibrated link probabilities: versions disagree only where some pair of their sentences is
 # linked at three to one or better; a claim whose links average under 0.6 is marked unsure
@@ -41,12 +58,14 @@ UNSURE_CLAIM = 0.6
 
 def linker(
     segments: Mapping[str, set[int]], scores: Mapping[tuple[int, int], float], claim_score: float
-) -> Callable[[str, str], bool]:
+) -> Callable[..., bool]:
     """Which versions (label -> its segment ids) are linked surely enough to disagree, given
     the link probability of each (smaller, larger) segment pair and the claim's mean."""
 
-    def linked(a: str, b: str) -> bool:
-        if claim_score < UNSURE_CLAIM:
+    def linked(a: str, b: str, kind: str = "") -> bool:
+        # Where it happened is a fact of the event two surely linked sentences must share,
+        # even in a claim whose other links are weak; other kinds wait for a sure claim.
+        if claim_score < UNSURE_CLAIM and kind != "location":
             return False
         return any(
             scores.get((min(x, y), max(x, y)), 0.0) >= SURE_LINK
@@ -88,22 +107,40 @@ class Mention:
 
 
 def marks(text: str, lang: str | None, mentions: list[Mention]) -> list[Mark]:
-    """Facts and names of one sentence, in reading order."""
-    out = [Mark(f.start, f.end, f.kind, f.value) for f in fact_spans(text, lang)]
+    """Facts and names of one sentence, in reading order. A speaker the glossary knows as a
+    place is none ("Азербайджана заявил")."""
+    places = [(m.start, m.end) for m in mentions if m.type in ("place", "region", "country")]
+    out = [Mark(f.start, f.end, f.kind, f.value) for f in fact_spans(text, lang)
+           if not (f.kind == "speakers" and any(s < f.end and f.start < e for s, e in places))]  # fmt: skip
+    line = find_dateline(text)
     for m in mentions:
         out.append(Mark(m.start, m.end, "places", m.entity, m.usage))
         out.append(Mark(m.start, m.end, "naming", f"{m.entity}: {m.name}", m.usage))
-        if m.type == "place" and _LOCATIVE.search(text[: m.start]):
-            out.append(Mark(m.start, m.end, "location", m.entity))
+        if m.type == "place" and (
+            _where_it_happened(text, m.start)
+            or (line is not None and m.end <= line.end and m.start < 40)
+        ):
+            out.append(Mark(m.start, m.end, "location", m.entity))  # "МОСКВА, 27 мая. /ТАСС/."
     return sorted(out, key=lambda m: (m.start, m.end, m.kind))
 
 
+def _where_it_happened(text: str, start: int) -> bool:
+    """A town after a locative preposition, a meeting or statement shortly before it and no
+    plan between them (see _EVENT and _PLAN)."""
+    before = text[:start]
+    if not _LOCATIVE.search(before):
+        return False
+    window = before[max(0, start - _EVENT_WINDOW) :]
+    events = list(_EVENT.finditer(window))
+    return bool(events) and not _PLAN.search(window[events[-1].end() :])
+
+
 def compare(
-    versions: Mapping[str, list[Mark]], linked: Callable[[str, str], bool] | None = None
+    versions: Mapping[str, list[Mark]], linked: Callable[..., bool] | None = None
 ) -> list[Difference]:
     """The differences between versions (label -> the marks of its sentences); only versions
     `linked` says are one claim with confidence can disagree (default: all)."""
-    sure = linked or (lambda a, b: True)
+    sure = linked or (lambda a, b, kind="": True)
     out = []
     for kind in KINDS:
         values = {v: tuple(sorted({m.value for m in ms if m.kind == kind}))
@@ -121,7 +158,7 @@ def compare(
         pairs = [
             (set(values[a]), set(values[b]))
             for a in values for b in values
-            if a < b and values[a] and values[b] and sure(a, b)
+            if a < b and values[a] and values[b] and sure(a, b, kind)
         ]  # fmt: skip
         disagree = kind in CAN_DISAGREE and any(CAN_DISAGREE[kind](a, b) for a, b in pairs)
         odd = {v for s in stated for v in s if not _comparable(kind, {v}) <= common}

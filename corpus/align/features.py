@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from newsalign.corpus.ingest.dates import MONTH_NUMBERS, find_dates
 from newsalign.glossary.textnorm import fold
+from newsalign.glossary.translit import latin
 
 # Words that multiply the number before them: "50 mil" is 50,000, "2 млн" 2,000,000.
 _MULTIPLIERS = {
@@ -105,8 +106,8 @@ _SPEAKER = [
     re.compile(rf"(?P<name>{_NAME}),?\s+{_SAY_ES}\b"),
     re.compile(rf"\bsegún\s+(?P<name>{_NAME})"),
     # Russian puts whom it was said to before the speaker: "заявил журналистам замминистра Карасин".
-    re.compile(rf"\b{_SAY_RU}\s+(?:[а-яё]{{4,}}\s+){{0,2}}(?P<name>{_NAME_CYRL})"),
-    re.compile(rf"(?P<name>{_NAME_CYRL}),?\s+{_SAY_RU}\b"),
+    re.compile(rf"\b{_SAY_RU}\s+(?P<role>)(?P<name>(?:[а-яё-]{{3,}}\s+){{0,2}}[А-ЯЁ])"),
+    re.compile(rf"(?P<name>{_NAME_CYRL})(?P<cyrl>),?\s+{_SAY_RU}\b"),
     re.compile(rf"\bпо словам\s+(?P<name>{_NAME_CYRL})"),
 ]
 _NOT_SPEAKERS = {"he", "she", "they", "it", "er", "sie", "es", "we", "wir", "the", "der", "die",
@@ -188,21 +189,33 @@ def fact_spans(text: str, lang: str | None) -> list[FactSpan]:
         elif value is not None:
             out.append(_count_or_duration(text, m.start(), m.end(), value))
     for m in re.finditer(r"\w+", text):
-        if m.group().lower() in _WORD_NUMBERS:
+        if m.group().lower() in _WORD_NUMBERS and not _REFERENCE.search(text[: m.start()]) \
+                and not _PARTIES.match(text, m.end()):  # fmt: skip
             value = _WORD_NUMBERS[m.group().lower()]
             out.append(_count_or_duration(text, m.start(), m.end(), value))
     for key, pattern in _RELATIVE_RE.items():
         out += [FactSpan(m.start(), m.end(), "relative", key) for m in pattern.finditer(text)]
     for pattern in _SPEAKER:
         for m in pattern.finditer(text):
+            start, end = m.start("name"), m.end("name")
+            if "role" in m.groupdict():
+                # Russian after its verb: a role, then the person ("заявил глава комитета Совета
+                # Федерации Григорий Карасин"): the person is the run of names a surname ends.
+                person = _person_after(text, start)
+                if person is None:
+                    continue
+                start, end = person
+            if "cyrl" in m.groupdict() and not _RU_SURNAME.search(text[start:end]):
+                continue  # "делегацией парламента Азербайджана заявил": not a person
             # What stands just before the name (bounded: searched once per speaker found).
-            before = text[max(0, m.start("name") - _BEFORE_NAME) : m.start("name")]
+            before = text[max(0, start - _BEFORE_NAME) : start]
             run = _CAPITALISED_RUN.search(before)
             if _CONNECTOR_BEFORE.search(before[: run.start() if run else len(before)]):
                 continue
-            surname = fold(m.group("name").split()[-1].strip(".,"))
-            if surname not in _NOT_SPEAKERS and surname not in MONTH_NUMBERS and len(surname) > 2:
-                out.append(FactSpan(m.start("name"), m.end("name"), "speakers", surname))
+            surname = re.split(r"[\s.]+", text[start:end].strip(".,"))[-1]  # "Г.Карасин"
+            if fold(surname) not in _NOT_SPEAKERS and fold(surname) not in MONTH_NUMBERS \
+                    and len(surname) > 2:  # fmt: skip
+                out.append(FactSpan(start, end, "speakers", speaker_name(surname)))
     return sorted(out, key=lambda f: (f.start, f.end))
 
 
@@ -243,6 +256,44 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+def speaker_name(surname: str) -> str:
+    """A speaker as the person's surname in Latin letters, however it was written: "Karasin"
+    for Карасин, Karasin and KARASIN (compared and shown so)."""
+    return latin(surname).capitalize()
+
+
+# Where a Russian role after its verb ends and the person begins: a run of capitalised words
+# whose last looks like a surname, or an initial and a surname ("Г. Карасин").
+_CYRL_RUN = re.compile(r"(?:[А-ЯЁ]\.\s?)?[А-ЯЁ][а-яё-]++(?:\s+[А-ЯЁ][а-яё-]++){0,2}")
+_RU_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын|ский|цкий|ой|ая|ова|ева|ина|ян|енко|швили|дзе|ич|"
+                         r"ук|юк|ко|ли|лы|зе)$")  # fmt: skip
+_PERSON_WINDOW = 120
+
+
+def _person_after(text: str, start: int) -> tuple[int, int] | None:
+    """The span of the person named after a role that begins at `start` (same sentence)."""
+    # The sentence's end, not an initial's full stop ("Г. Карасин").
+    window = re.split(
+        r"(?<![А-ЯЁ])\.\s|[!?;«»\"]", text[start : start + _PERSON_WINDOW], maxsplit=1
+    )[0]
+    for m in _CYRL_RUN.finditer(window):
+        words = m.group().split()
+        if _RU_SURNAME.search(words[-1]):
+            return start + m.start(), start + m.end()
+    return None
+
+
+# A small number after a definite article, or before a word for the parties, refers to things
+# already named ("the two countries", "beiden Seiten", "обеих стран"): it counts nothing.
+_REFERENCE = re.compile(r"(?i)(?:the|die|der|den|los|las|les|these|those|both)\s+$")
+_PARTIES = re.compile(
+    r"(?i)\s+(?:countries|nations|states|sides|parties|leaders|presidents|ministers|capitals|"
+    r"länder|ländern|staaten|seiten|parteien|países|naciones|partes|estados|"
+    r"стран|странам|странами|сторон|сторонам|государств|лидеров|президентов)\b"
+)
+
+
 def same_speaker(a: str, b: str) -> bool:
     """Folded surnames that are one name in two languages ("kreml", "kremlin")."""
+    a, b = fold(a), fold(b)
     return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))

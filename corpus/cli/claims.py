@@ -96,7 +96,8 @@ def claims_diff(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
         return
     if data.unsure:
         typer.echo(f"Claim {claim}: unsure (its links are weak on average): differences are "
-                   "shown, none is called a disagreement.")  # fmt: skip
+                   "shown; only where it happened, between versions linked surely, is called "
+                   "a disagreement.")  # fmt: skip
     if not data.differences:
         typer.echo(f"Claim {claim}: the {data.versions} versions agree on numbers, dates, "
                    "names and speakers.")  # fmt: skip

@@ -244,7 +244,7 @@ def _claim(claim: ClaimView, view: StoryView, threshold: float | None = None) ->
         )
     unsure = (
         " (unsure: its sentences may be different claims, so no difference is called a "
-        "disagreement)"
+        "disagreement but where it happened, between versions linked surely)"
         if claim.unsure
         else ""
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 import sqlite_utils
 
@@ -88,10 +89,10 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
         [story_id, min_sources, UNDATED],
     ):
         cluster_id = row.pop("cluster_id")
-        reports[cluster_id].append(from_row(Report, row, cites=sources.get(row["doc_id"], ())))
+        reports[cluster_id].append(from_row(Report, row, cites=cites.get(row["doc_id"], ())))
     claims = []
     for cluster_id, items in reports.items():
-        first = first_reporters(items)
+        first = first_reporters([replace(r, cites=sources.get(r.doc_id, ())) for r in items])
         lead = summary_sentence((r.segment_id, r.english, r.text) for r in items)
         claims.append(StoryClaim(cluster_id, lead, len({r.outlet for r in items}), tuple(items),
                                  first.outlets, first.published, first.cited_by))  # fmt: skip
