@@ -1,5 +1,7 @@
 """Story facts on the two shared stories: date coverage, dates against the manifests, first
-reports, who cites whom, and a corrected manifest re-ingested.
+reports, who cites whom, and a corrected manifest re-ingested; and, against my reading of the
+pages (bench/facts_reading.tsv), headlines and last lines kept, credits, copies, body dates read
+and place names found per outlet and language.
 
 For each of ../shared/stories/{consulate,withdrawal}:
 
@@ -213,12 +215,159 @@ def consulate_checks(result: dict, work: Path) -> list[tuple[str, bool]]:
     return checks
 
 
+READING = Path(__file__).resolve().parent / "facts_reading.tsv"
+
+
+def reading(story_name: str) -> dict[str, dict[str, list[str]]]:
+    """My reading of one story's pages (bench/facts_reading.tsv): file -> kind -> keys."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for line in READING.read_text(encoding="utf-8").splitlines()[1:]:
+        if line.startswith("#") or line.startswith("story\t"):
+            continue
+        story_, file, kind, key = line.split("\t")
+        if story_ == story_name:
+            out.setdefault(file, {}).setdefault(kind, []).append(key)
+    return out
+
+
+def _words(text: str | None) -> str:
+    import re
+
+    return " ".join(re.findall(r"\w+", (text or "").lower()))
+
+
+def against_reading(name: str, db) -> list[str]:
+    """Headlines and last lines kept, credits, copies, body dates and place names found, each
+    against my reading of the pages; returns the lines printed (for the summary)."""
+    from newsalign.corpus.ingest.cites import key as outlet_key
+    from newsalign.corpus.ingest.dates import lead_date
+    from newsalign.corpus.ingest.dating import LEAD_PARAGRAPHS, lead_dateline
+    from newsalign.corpus.store.citations import cites_of
+    from newsalign.corpus.store.copies import copies_of
+
+    read = reading(name)
+    docs = {Path(p).name: (i, src, lang, title, text, published, source_from)
+            for i, p, src, lang, title, text, published, source_from in db.execute(
+                "SELECT id, path, source, lang, title, text, published, published_from "
+                "FROM current_documents")}  # fmt: skip
+    by_id = {v[0]: f for f, v in docs.items()}
+    cites = cites_of(db, [v[0] for v in docs.values()])
+    copies = copies_of(db, [v[0] for v in docs.values()])
+    lines: list[str] = []
+
+    def say(text: str) -> None:
+        print("  " + text)
+        lines.append(text)
+
+    # Headlines and last lines.
+    titled = [f for f, r in read.items() if r["headline"] != ["none"]]
+    right = [f for f in titled if _words(docs[f][3]).startswith(_words(read[f]["headline"][0]))]
+    wrong = [f for f, r in read.items() if r["headline"] == ["none"] and docs[f][3]]
+    say(f"headlines: {len(right)}/{len(titled)} kept as the title; "
+        f"{len(wrong)} of {len(read) - len(titled)} pages without one got a title")  # fmt: skip
+    for f in sorted(set(titled) - set(right)):
+        say(f"    missed headline: {f}: title {docs[f][3]!r}")
+    for f in wrong:
+        say(f"    title on a page without a headline: {f}: {docs[f][3]!r}")
+    kept = [f for f, r in read.items() if _words(r["lastline"][0]) in _words(docs[f][4])]
+    say(f"last lines kept: {len(kept)}/{len(read)}")
+    for f in sorted(set(read) - set(kept)):
+        say(f"    last line dropped: {f}: {read[f]['lastline'][0]!r}")
+    # Credits.
+    want = {(f, outlet_key(c)) for f, r in read.items() for c in r.get("credit", [])}
+    got = {(f, outlet_key(c)) for f, v in docs.items() for c in cites.get(v[0], ())}
+    # A cited outlet of the corpus is named as the corpus names it: compare by either name.
+    aliases = {outlet_key(c): outlet_key(c) for _, c in got}
+    for _, src, *_ in docs.values():
+        for part in src.replace("(", ",").replace(")", ",").split(","):
+            if part.strip():
+                aliases[outlet_key(part.strip())] = outlet_key(src)
+    found = {(f, k) for f, k in want if (f, aliases.get(k, k)) in got or (f, k) in got}
+    say(f"credits found: {len(found)}/{len(want)}; named but not in my reading: "
+        f"{len(got) - len(found)}")  # fmt: skip
+    for f, k in sorted(want - found):
+        say(f"    credit missed: {f}: {k}")
+    for f, k in sorted(got):
+        if not any(f == g and (aliases.get(w, w) == k or w == k) for g, w in want):
+            say(f"    credit not in my reading: {f}: {k}")
+    # Copies.
+    edges = {(by_id[e.doc], by_id[e.original]): e.share for d, es in copies.items() for e in es}
+    expected = [(f, c.split()[0], c.endswith("either")) for f, r in read.items()
+                for c in r.get("copy", [])]  # fmt: skip
+    hit = [(f, o) for f, o, either in expected
+           if (f, o) in edges or (either and (o, f) in edges)]  # fmt: skip
+    say(f"copies found: {len(hit)}/{len(expected)}; edges not in my reading: "
+        f"{sum(1 for a, b in edges if (a, b) not in hit and (b, a) not in hit)}")  # fmt: skip
+    for (a, b), share in sorted(edges.items()):
+        mark = "" if (a, b) in hit or (b, a) in hit else "  (not in my reading)"
+        say(f"    {a} derived from {b}, {round(share * 100)} %{mark}")
+    for f, o, _ in expected:
+        if (f, o) not in hit:
+            say(f"    copy missed: {f} from {o}")
+    # Body dates.
+    # Read from the stored text alone (the manifest's date, where there is one, wins in the
+    # database; here only what the body says counts).
+    dated = [(f, r["date"][0]) for f, r in read.items() if "date" in r]
+    read_ok = []
+    for f, d in dated:
+        paragraphs = docs[f][4].split("\n\n")[1 if docs[f][3] else 0 :]
+        line = lead_dateline(paragraphs)
+        value = (line.day if line and line.day else None) or next(
+            filter(None, map(lead_date, paragraphs[:LEAD_PARAGRAPHS])), None)  # fmt: skip
+        if value and (value == d or value[-5:] == d[-5:]):
+            read_ok.append(f)
+        else:
+            say(f"    body date missed: {f}: {d} (read {value})")
+    found_in = [f for f, v in docs.items() if f not in dict(dated) and v[6] in ("dateline", "body")]
+    say(f"body dates read: {len(read_ok)}/{len(dated)}; dated from the body beyond my reading: "
+        f"{len(found_in)}")  # fmt: skip
+    # Place names per outlet and language.
+    counts: dict[tuple[str, str], int] = {}
+    for doc_id, key, n in db.execute(
+        "SELECT doc_id, entity_key, count(*) FROM original_mentions "
+        "WHERE kind != 'boilerplate' GROUP BY doc_id, entity_key"):  # fmt: skip
+        if doc_id in by_id:
+            counts[by_id[doc_id], key] = n
+    per: dict[tuple[str, str], list[int]] = {}
+    for f, r in read.items():
+        outlet, lang = docs[f][1], docs[f][2] or "?"
+        for item in r.get("place", []):
+            entity, n = item.split()
+            got_n = counts.get((f, entity), 0)
+            cell = per.setdefault((outlet, lang), [0, 0, 0])
+            cell[0] += int(n)
+            cell[1] += min(int(n), got_n)
+            cell[2] += got_n
+        for (g, entity), got_n in counts.items():
+            if (
+                g == f
+                and not any(i.split()[0] == entity for i in r.get("place", []))
+                and entity in {i.split()[0] for rr in read.values() for i in rr.get("place", [])}
+            ):
+                per.setdefault((outlet, lang), [0, 0, 0])[2] += got_n
+    for f, r in sorted(read.items()):
+        for item in r.get("place", []):
+            entity, n = item.split()
+            if counts.get((f, entity), 0) < int(n):
+                say(f"    place missed: {f}: {entity} {counts.get((f, entity), 0)} of {n}")
+    total = [sum(c[k] for c in per.values()) for k in range(3)]
+    say(f"place names (12 entities): {total[1]}/{total[0]} of my reading found, "
+        f"{total[2] - total[1]} found beyond it")  # fmt: skip
+    for (outlet, lang), (n, ok, got_n) in sorted(per.items()):
+        say(f"    {outlet} ({lang}): {ok}/{n}" + (f", {got_n - ok} beyond" if got_n > ok else ""))
+    return lines
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         consulate = story("consulate", work)
+        print("\n== consulate against my reading (bench/facts_reading.tsv)")
+        against_reading("consulate", consulate["db"])
         checks = consulate_checks(consulate, work)
         withdrawal = story("withdrawal", work)
+        print("\n== withdrawal against my reading (bench/facts_reading.tsv)")
+        against_reading("withdrawal", withdrawal["db"])
         checks.append(("withdrawal: no month-only date is first over a day of its month",
                        withdrawal["month_first_over_day"] == 0))  # fmt: skip
         checks.append(("consulate: no month-only date is first over a day of its month",
