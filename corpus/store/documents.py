@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store.citations import cites_of
+from newsalign.corpus.store.copies import of_document
 from newsalign.corpus.store.database import now
 from newsalign.corpus.store.mentions import insert_mentions
 from newsalign.corpus.store.records import (
@@ -245,9 +247,6 @@ def show(db: sqlite_utils.Database, ref: str) -> DocumentDetail:
         "lang_prob, lang_method, text FROM segments WHERE doc_id = ? ORDER BY idx",
         [doc.id],
     )
-    from newsalign.corpus.store.citations import cites_of
-    from newsalign.corpus.store.copies import of_document
-
     return DocumentDetail(
         doc,
         tuple(from_row(Paragraph, p) for p in paragraphs),
