@@ -61,7 +61,7 @@ ENTITIES: tuple[E, ...] = (
     # Karabakh and around: one place, names by side.
     E("khankendi", "place", "Khankendi / Stepanakert", (
         N("Khankendi", AZ_OFFICIAL, ("Khankendi@en", "Xankəndi@az", "Chankendi@de", "Ханкенди@ru",
-                                     "Ханкянди@ru", "Ханкенді@uk", "Jankendi@es", "Hankendi@tr",
+                                     "Ханкянди@ru", "Ханкенді@uk", "Jankendi@es",
                                      "ხანკენდი@ka"),
           r"(Khankendy?|Xank[əǝ]ndi|Xankendi|Hankendi|Chank[äa]e?ndi|Ханкенди|Ханкенді|Խանքենդի)"),
         N("Stepanakert", ARMENIAN, ("Stepanakert@en", "Stepanakert@de", "Степанакерт@ru",

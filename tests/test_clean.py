@@ -196,6 +196,8 @@ def test_site_furniture_in_the_languages_read(line, reason) -> None:
 def test_a_footer_line_after_the_text_is_not_a_cut_off_sentence() -> None:
     page = "Tram line opens\n\n" + _PROSE + "\nGanja.Az"
     assert _blocks(page)["Ganja.Az"] == "page-footer"
+    for footer in ("Tags: Ganja, Baku, Trams", "Photo Gallery Tram"):
+        assert _blocks("Tram line opens\n\n" + _PROSE + "\n" + footer)[footer] == "page-footer"
     links = "\nAdvertisement:\nUS announces new aid package\nMayor signs bill"
     assert _blocks("Tram line opens\n\n" + _PROSE + links)["Mayor signs bill"] == "page-footer"
 

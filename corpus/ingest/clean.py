@@ -343,11 +343,13 @@ def _cut_off(lines: list[tuple[int, str]], i: int, last_prose: int) -> bool:
     """The page's last line, right after the last paragraph of prose, begun as a sentence and
     cut off: "In diesem Zu", "Last month, Yerevan returned to Az"."""
     text = lines[i][1]
+    words = text.split()
     return (
         i == len(lines) - 1
         and i == last_prose + 1
-        and len(text.split()) >= 2
-        and not text.endswith(":")
+        and len(words) >= 2
+        and any(w[:1].islower() for w in words)  # running text, not "Tags: Armenia, Baku"
+        and ":" not in " ".join(words[:3])
         and not _END_MARKERS.match(text)
     )
 

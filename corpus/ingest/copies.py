@@ -133,12 +133,15 @@ def _key(outlet: str) -> str:
     return re.sub(r"[^a-z0-9]", "", re.split(r"\s*[(,]", outlet.lower())[0])
 
 
-def derived_from(articles: Sequence[Article]) -> list[Derived]:
-    """The "derived from" edges among a story's articles, each copy with its originals."""
+def derived_from(articles: Sequence[Article], only: int | None = None) -> list[Derived]:
+    """The "derived from" edges among a story's articles, each copy with its originals (`only`:
+    the edges of that one article, compared with the others alone)."""
     out: list[Derived] = []
     for x, a in enumerate(articles):
         for b in articles[x + 1 :]:
             if a.outlet == b.outlet or not a.sentences or not b.sentences:
+                continue
+            if only is not None and only not in (a.id, b.id):
                 continue
             chain = _chain(_matches(a, b))
             if len(chain) < MIN_CHAIN:

@@ -50,10 +50,13 @@ def _model(db: sqlite_utils.Database, hashes: list[str]) -> str | None:
     return max(sorted(counts), key=counts.__getitem__) if counts else None
 
 
-def derived(db: sqlite_utils.Database, doc_ids: list[int]) -> dict[int, tuple[DerivedFrom, ...]]:
-    """Document id -> the documents among `doc_ids` it is derived from, as records."""
+def derived(
+    db: sqlite_utils.Database, doc_ids: list[int], only: int | None = None
+) -> dict[int, tuple[DerivedFrom, ...]]:
+    """Document id -> the documents among `doc_ids` it is derived from, as records (`only`: of
+    that document alone)."""
     return {doc: tuple(DerivedFrom(e.original, e.outlet, e.share) for e in edges)
-            for doc, edges in copies_of(db, doc_ids).items()}  # fmt: skip
+            for doc, edges in copies_of(db, doc_ids, only).items()}  # fmt: skip
 
 
 def of_document(db: sqlite_utils.Database, doc_id: int) -> tuple[DerivedFrom, ...]:
@@ -62,11 +65,14 @@ def of_document(db: sqlite_utils.Database, doc_id: int) -> tuple[DerivedFrom, ..
     ids = [r[0] for r in db.execute(
         "SELECT doc_id FROM story_documents WHERE story_id IN "
         "(SELECT story_id FROM story_documents WHERE doc_id = ?)", [doc_id])]  # fmt: skip
-    return derived(db, ids).get(doc_id, ())
+    return derived(db, ids, only=doc_id).get(doc_id, ())
 
 
-def copies_of(db: sqlite_utils.Database, doc_ids: list[int]) -> dict[int, list[Derived]]:
-    """Document id -> what it is derived from, among `doc_ids` (a story's documents)."""
+def copies_of(
+    db: sqlite_utils.Database, doc_ids: list[int], only: int | None = None
+) -> dict[int, list[Derived]]:
+    """Document id -> what it is derived from, among `doc_ids` (a story's documents; `only`:
+    the edges of that document alone)."""
     if len(doc_ids) < 2:
         return {}
     marks = ",".join("?" * len(doc_ids))
@@ -95,6 +101,6 @@ def copies_of(db: sqlite_utils.Database, doc_ids: list[int]) -> dict[int, list[D
         articles.append(Article(doc_id, source, published, tuple(sentences[doc_id]), vectors,
                                 frozenset(named)))  # fmt: skip
     out: dict[int, list[Derived]] = {}
-    for edge in derived_from(articles):
+    for edge in derived_from(articles, only):
         out.setdefault(edge.doc, []).append(edge)
     return out
