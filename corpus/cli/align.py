@@ -214,6 +214,13 @@ def stories_show(
                                  or "-", citing(d.source, d.cites, d.derived_from), d.lang or "?", d.id,
                                  d.title or ""]
                                 for d in detail.documents], max_width=60))  # fmt: skip
+    copies = [d for d in detail.documents if d.derived_from]
+    if copies:
+        typer.echo("\nCopies and rewrites (the share of a document's sentences that follow "
+                   "another's, in order):")  # fmt: skip
+        for d in copies:
+            render.echo(f"  {citing(d.source, (), d.derived_from)} (document {d.id} from "
+                        f"{', '.join(str(x.doc) for x in d.derived_from)})")  # fmt: skip
     typer.echo("\nClaims shared by two or more outlets, with who reported them first:")
     for c in detail.claims:
         first = ", ".join(c.first) + f" ({c.first_published})" if c.first else "no dated report"
