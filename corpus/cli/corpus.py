@@ -145,7 +145,7 @@ def ingest(
         typer.echo(render.to_json(report.results))
     else:
         counts = ", ".join(f"{report.count(s)} {s}" for s in STATUSES if report.count(s))
-        typer.echo(f"Ingested {plural(len(report.results), 'input')}: {counts or 'nothing'}")
+        typer.echo(f"Ingested {plural(report.inputs, 'input')}: {counts or 'nothing'}")
     if report.failed:
         raise typer.Exit(1)
 
