@@ -26,7 +26,12 @@ from newsalign.corpus.ingest.dating import body_paragraphs, date_document, page_
 from newsalign.corpus.ingest.manifest import Entry, read_manifest
 from newsalign.corpus.ingest.parse import FORMATS, ParsedDocument, parse_many
 from newsalign.corpus.store import documents, metadata
-from newsalign.corpus.store.database import RunLog, database_path, locked_error
+from newsalign.corpus.store.database import (
+    RunLog,
+    database_path,
+    locked_error,
+    many_small_commits,
+)
 from newsalign.corpus.store.dating import any_year_missing, infer_years
 from newsalign.corpus.store.glossary import version as glossary_version
 from newsalign.corpus.store.mentions import matcher
@@ -335,7 +340,7 @@ def ingest(
             yield batch
 
     try:
-        with run.closing():  # ok, failed or interrupted, with the counts so far
+        with run.closing(), many_small_commits(db):  # closing: ok, failed or interrupted
             try:
                 for parsed_batch in parser.parse(batches()):
                     for parsed in parsed_batch:
