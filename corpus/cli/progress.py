@@ -1,6 +1,8 @@
-"""Progress of long commands on a terminal: a bar on stderr with the items done, their rate and
-the time left, drawn by rich, and gone when the command ends. Only when both stdout and stderr
-are a terminal and `--json` was not given: piped or scripted output gets nothing extra.
+"""Progress of long commands on a terminal: a bar under the command's output with the items
+done, their rate and the time left, drawn by rich, and gone when the command ends. Only when
+stdout and stderr are both a terminal (the lines the command prints meanwhile, on either,
+are shown above the bar) and `--json` was not given: piped or scripted output gets nothing
+extra.
 
 Library functions report progress through a callback `(done, total)`; `progress()` gives the
 callback to pass them, or None when nothing is to be drawn."""
@@ -57,7 +59,7 @@ def progress(label: str, unit: str, *, as_json: bool = False) -> Iterator[Update
         _Rate(unit),
         TextColumn("left"),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
+        console=Console(soft_wrap=True),  # long lines are the terminal's to wrap
         transient=True,
         redirect_stdout=True,
         redirect_stderr=True,

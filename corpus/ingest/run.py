@@ -12,7 +12,7 @@ import sys
 import threading
 from array import array
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,10 +192,16 @@ def _kind(entry: os.DirEntry) -> str:
     return "link to a folder" if entry.is_symlink() else "folder"
 
 
-def count_inputs(paths: Iterable[str], *, follow_symlinks: bool = False) -> int:
-    """How many results `discover` will give (for progress: a walk of the folders, nothing
-    read)."""
-    return sum(1 for _ in discover(paths, follow_symlinks=follow_symlinks))
+def count_inputs(
+    paths: Iterable[str], *, follow_symlinks: bool = False, skip: Collection[Path] = ()
+) -> int:
+    """How many results `discover` will give, but files in `skip` (for progress: a walk of the
+    folders, nothing read)."""
+    return sum(
+        1
+        for item in discover(paths, follow_symlinks=follow_symlinks)
+        if not (isinstance(item, InputFile) and item.path and item.path.resolve() in skip)
+    )
 
 
 def max_input_bytes() -> int:
@@ -292,8 +298,10 @@ def ingest(
         {(manifest.parent / p.file).resolve() for p in problems if p.file} if manifest else set()
     )
     parser = parser or LocalParser(detector or LanguageDetector(langs))
-    total = (len(problems) + count_inputs(paths, follow_symlinks=follow_symlinks)
-             - len(refused)) if on_progress else 0  # fmt: skip
+    total = 0
+    if on_progress:
+        total = len(problems) + count_inputs(paths, follow_symlinks=follow_symlinks, skip=refused)
+        on_progress(0, total)
     names = _Names(db)
     run = RunLog(db, "ingest", {"paths": paths, "source": source, "langs": langs,
                                 "manifest": str(manifest) if manifest else None})  # fmt: skip
