@@ -28,6 +28,8 @@ DE = [
     "Der Abzug begann nach Angaben des Verteidigungsministeriums bereits im April.",
     "Die Regierung in Baku bestätigte den Abschluss des Abzugs am Mittwoch.",
 ]
+# Names only, 40 letters or more: py3langid leans German but is not sure.
+NAMES = "Berlin Paris Wien Moskau Baku Rom Madrid Prag Lissabon Oslo"
 EN = "This year, the Russian peacekeeping contingent has left the territory of Azerbaijan."
 
 
@@ -59,11 +61,15 @@ def test_a_sure_first_reading_needs_no_langdetect_and_a_text_is_judged_once() ->
     assert detector.langdetect_calls == []
     seen = detector.glance(DE[0])
     assert seen.settled and seen.detection.prob >= 0.9
+    short = detector.glance("lichaam bezetene")  # short: py3langid's answer, sure or not
+    assert short.settled and short.detection.prob < 0.9
+    assert detector.detect("lichaam bezetene") == short.detection
+    assert detector.langdetect_calls == []
 
 
 def test_an_unsure_text_goes_on_to_langdetect_once() -> None:
     detector = Counting()
-    text = "Berlin Paris Wien Moskau Baku Rom Madrid Prag"  # names only: nothing sure
+    text = NAMES
     assert not detector.glance(text).settled
     first = detector.detect(text)
     assert detector.detect(text) == first
@@ -72,8 +78,7 @@ def test_an_unsure_text_goes_on_to_langdetect_once() -> None:
 
 def test_an_unsure_sentence_agreeing_with_its_paragraph_and_document_skips_langdetect() -> None:
     detector = Counting()
-    unsure = "Stepanakert und Chankendi im Mai"
-    assert sum(ch.isalpha() for ch in unsure) >= 25
+    unsure = NAMES
     seen = detector.glance(unsure)
     assert not seen.settled and seen.detection.lang == "de", seen
     doc, paras, sents = assign_languages(detector, [[DE[0], unsure, DE[1]], [DE[2]]])
@@ -85,7 +90,7 @@ def test_an_unsure_sentence_agreeing_with_its_paragraph_and_document_skips_langd
 
 def test_an_unsure_sentence_alone_or_against_its_document_is_judged_by_langdetect() -> None:
     detector = Counting()
-    unsure = "Stepanakert und Chankendi im Mai"
+    unsure = NAMES
     assign_languages(detector, [[unsure]])  # nothing settled to agree with
     assert detector.langdetect_calls == [unsure]
     detector = Counting()

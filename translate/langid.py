@@ -9,7 +9,8 @@ So, cheapest first:
 - a script check settles Armenian and Georgian (no other language here writes in them);
 - py3langid (BSD, its model bundled in the wheel, naive Bayes over byte n-grams, about 0.15 ms
   a sentence) over the allowed languages: its answer stands when it is at least SURE (0.90)
-  certain, the bar at which a sentence keeps its own language anyway;
+  certain, the bar at which a sentence keeps its own language anyway, and on any text shorter
+  than SHORT_TEXT_LETTERS, where it measures better than langdetect (`bench/langid.py`);
 - otherwise langdetect, as before: its answer when it is sure, with py3langid judging between
   it and Azerbaijani (when that answer is Turkish or the text has the schwa "ə"); when
   langdetect is not sure either (it is then often confidently wrong between close languages,
@@ -36,8 +37,9 @@ from dataclasses import dataclass
 
 from newsalign.translate.errors import TranslateError
 
-# Below this many letters langdetect's random sampling sees too few n-grams to be stable; we score
-# every n-gram exactly instead (naive Bayes over the same profiles).
+# Below this many letters langdetect's random sampling sees too few n-grams to be stable (it is
+# then scored over every n-gram exactly), and py3langid's answer stands however unsure: on the
+# shared word pairs it is right more often (86.5 % against 83.5 %).
 SHORT_TEXT_LETTERS = 40
 # langdetect's own smoothing: ALPHA_DEFAULT / BASE_FREQ.
 _SMOOTHING = 0.5 / 10000
@@ -101,7 +103,8 @@ def parse_langs(value: str | None) -> list[str] | None:
 @dataclass(frozen=True)
 class Glance:
     """The cheap detectors' reading of a text (script, else py3langid) and whether it settles
-    the text: a script's answer, or py3langid at least SURE of an allowed language."""
+    the text: a script's answer, or py3langid's when it is an allowed language and the text is
+    short or py3langid at least SURE."""
 
     detection: Detection | None
     settled: bool
@@ -198,7 +201,8 @@ class LanguageDetector:
             return Glance(None, False)
         best = max(ranks, key=ranks.__getitem__)
         found = Detection(best, round(ranks[best], 4))
-        return Glance(found, found.prob >= SURE and best in self._allowed)
+        short = sum(map(str.isalpha, text)) < SHORT_TEXT_LETTERS
+        return Glance(found, best in self._allowed and (found.prob >= SURE or short))
 
     def detect(self, text: str) -> Detection | None:
         """Best language for `text`, or None when it has no letters to judge by (or is in a
