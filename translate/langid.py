@@ -77,7 +77,7 @@ def script_language(text: str) -> Detection | None:
     """Armenian or Georgian when most letters are in that script (share as probability)."""
     if not any(pattern.search(text) for pattern in SCRIPTS.values()):
         return None  # the common case, settled without counting letters
-    letters = sum(ch.isalpha() for ch in text)
+    letters = _letters(text)
     for lang, pattern in SCRIPTS.items():
         share = len(pattern.findall(text)) / letters
         if share > 0.5:
@@ -162,23 +162,29 @@ class LanguageDetector:
             self._factories[folded] = factory
         return self._factories[folded]
 
-    def _ranks(self, text: str) -> dict[str, float]:
-        """py3langid's probabilities over the allowed languages it knows."""
+    def _py3langid(self):
+        """py3langid restricted to the allowed languages it knows (None if it knows none),
+        loaded on first use (0.5 to 1 s: its model is LZMA-compressed)."""
         if self._identifier is None:
+            import numpy as np
             from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
             identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
             known = set(self._allowed & set(identifier.nb_classes))
             if self._allowed & _PY3_CHINESE and "zh" in identifier.nb_classes:
                 known.add("zh")
-            if not known:
-                self._identifier = False
-                return {}
-            identifier.set_languages(sorted(known))
-            self._identifier = identifier
-        if self._identifier is False:
-            return {}
-        return {lang: float(p) for lang, p in self._identifier.rank(text)}
+            if known:
+                identifier.set_languages(sorted(known))
+                # Its scores are float32 sums of the float16 table's rows: the same scores from a
+                # float32 table, a third faster (no conversion per row), for 11 MB more.
+                identifier.nb_ptc = np.asarray(identifier.nb_ptc, dtype=np.float32)
+            self._identifier = identifier if known else False
+        return self._identifier or None
+
+    def _ranks(self, text: str) -> dict[str, float]:
+        """py3langid's probabilities over the allowed languages it knows."""
+        identifier = self._py3langid()
+        return {lang: float(p) for lang, p in identifier.rank(text)} if identifier else {}
 
     def glance(self, text: str) -> Glance:
         """What the cheap detectors make of `text` (remembered, see MEMORY)."""
@@ -189,19 +195,19 @@ class LanguageDetector:
         return known
 
     def _glance(self, text: str) -> Glance:
-        if not any(ch.isalpha() for ch in text):
+        if not any(map(str.isalpha, text)):
             return Glance(None, True)
         if not self.complete:
             return Glance(self._langdetect(text), True)
         by_script = script_language(text)
         if by_script is not None:
             return Glance(by_script if by_script.lang in self._allowed else None, True)
-        ranks = self._ranks(text)
-        if not ranks:
+        identifier = self._py3langid()
+        if identifier is None:
             return Glance(None, False)
-        best = max(ranks, key=ranks.__getitem__)
-        found = Detection(best, round(ranks[best], 4))
-        short = sum(map(str.isalpha, text)) < SHORT_TEXT_LETTERS
+        best, prob = identifier.classify(text)
+        found = Detection(best, round(float(prob), 4))
+        short = _letters(text) < SHORT_TEXT_LETTERS
         return Glance(found, best in self._allowed and (found.prob >= SURE or short))
 
     def detect(self, text: str) -> Detection | None:
@@ -240,7 +246,7 @@ class LanguageDetector:
             # cannot rank a single profile (it raises "Need more than 2 profiles").
             return Detection(self._ld_langs[0], 1.0)
 
-        letters = sum(ch.isalpha() for ch in text)
+        letters = _letters(text)
         folded = not any(ch.isupper() for ch in text)
         factory = self._factory(folded)
         detector = factory.create()
@@ -300,7 +306,7 @@ class Assigned:
 
 
 def _letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+    return sum(map(str.isalpha, text))
 
 
 def _vote(detections: list[tuple[Detection, int]]) -> Detection | None:
