@@ -178,6 +178,35 @@ def test_progress_is_drawn_on_a_terminal_and_nowhere_else(tmp_path, monkeypatch)
         assert "\x1b" not in result.output
 
 
+def test_translate_and_export_draw_progress_on_a_terminal_only(tmp_path, monkeypatch) -> None:
+    from newsalign.corpus.cli.app import main
+
+    db = tmp_path / "c.db"
+    assert run("ingest", str(SEEDS), "--db", str(db)).exit_code == 0
+    german = [t for (t,) in sqlite3.connect(db).execute(
+        "SELECT text FROM segments WHERE lang = 'de' AND kind != 'boilerplate'")]  # fmt: skip
+    memory = tmp_path / "m.tsv"
+    memory.write_text("".join(f"{t}\tEnglish {i}.\n" for i, t in enumerate(german) if "\t" not in t),
+                      encoding="utf-8")  # fmt: skip
+    assert (
+        run("tm", "import", str(memory), "--from", "de", "--to", "en", "--db", str(db)).exit_code
+        == 0
+    )
+    out = Terminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert main(["translate", "--backend", "tm", "--db", str(db)]) == 0
+    assert "Translating" in out.getvalue() and "segments/s" in out.getvalue()
+    assert main(["export", "corpus", "-o", str(tmp_path / "c.jsonl"), "--db", str(db)]) == 0
+    assert "Exporting" in out.getvalue() and "5/5" in out.getvalue()
+    before = len(out.getvalue())
+    assert main(["export", "corpus", "--db", str(db)]) == 0  # to the terminal: the records only
+    assert "Exporting" not in out.getvalue()[before:]
+    monkeypatch.undo()
+    piped = run("export", "claims", "-o", str(tmp_path / "k.jsonl"), "--db", str(db))
+    assert piped.exit_code == 0 and "Exporting" not in piped.output
+
+
 # --- the cluster -------------------------------------------------------------------------------
 
 

@@ -144,7 +144,7 @@ def ingest(
         candidates = _langs(langs)
         database = open_for_writing(db)
         try:
-            with progress("Ingesting", "inputs", as_json=as_json) as on_progress:
+            with progress("Ingesting", "inputs", quiet=as_json) as on_progress:
                 # Printed as they come (and not kept), so memory stays flat on large folders;
                 # JSON is one document, printed at the end.
                 options = dict(

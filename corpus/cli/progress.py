@@ -10,53 +10,40 @@ callback to pass them, or None when nothing is to be drawn."""
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TextColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
 
 Update = Callable[[int, int], None]
 
 
-def on_terminal(as_json: bool = False) -> bool:
-    """Whether progress is drawn: output to a terminal, and not JSON for a script."""
-    return not as_json and sys.stdout.isatty() and sys.stderr.isatty()
-
-
-class _Rate(ProgressColumn):
-    """Items per second, over rich's recent window."""
-
-    def __init__(self, unit: str) -> None:
-        super().__init__()
-        self.unit = unit
-
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:,.1f} {self.unit}/s" if speed else f"- {self.unit}/s")
+def on_terminal() -> bool:
+    """Whether output goes to a terminal (stdout and stderr both)."""
+    return sys.stdout.isatty() and sys.stderr.isatty()
 
 
 @contextmanager
-def progress(label: str, unit: str, *, as_json: bool = False) -> Iterator[Update | None]:
-    """A callback drawing `label`'s progress in `unit`s (see the module docstring), or None.
-    Lines the command prints meanwhile go above the bar."""
-    if not on_terminal(as_json):
+def progress(label: str, unit: str, *, quiet: bool = False) -> Iterator[Update | None]:
+    """A callback drawing `label`'s progress in `unit`s (see the module docstring), or None
+    (also when `quiet`: `--json`, say)."""
+    if quiet or not on_terminal():
         yield None
         return
+    # rich is imported here, on a terminal only: it costs every command 0.1 s to start.
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
     bar = Progress(
         TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
-        _Rate(unit),
+        TextColumn("{task.fields[rate]}"),
         TextColumn("left"),
         TimeRemainingColumn(),
         console=Console(soft_wrap=True),  # long lines are the terminal's to wrap
@@ -64,10 +51,13 @@ def progress(label: str, unit: str, *, as_json: bool = False) -> Iterator[Update
         redirect_stdout=True,
         redirect_stderr=True,
     )
+    start = time.monotonic()
     with bar:
-        task = bar.add_task(label, total=None)
+        task = bar.add_task(label, total=None, rate=f"- {unit}/s")
 
         def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total or None)
+            elapsed = time.monotonic() - start
+            rate = f"{done / elapsed:,.1f} {unit}/s" if done and elapsed > 0 else f"- {unit}/s"
+            bar.update(task, completed=done, total=total or None, rate=rate)
 
         yield update
