@@ -332,7 +332,7 @@ def ingest(
     def batches() -> Iterator[list[Raw]]:
         batch: list[Raw] = []
         for turn, data in _read_all(db, paths, problems, manifest, refused, described, stdin,
-                                    limit, follow_symlinks, source):  # fmt: skip
+                                    limit, follow_symlinks):  # fmt: skip
             if data is None:  # nothing to parse: stored now, or after the documents ahead
                 if waiting:
                     waiting.append(turn)
@@ -392,8 +392,8 @@ def _counted_whole() -> Iterator[None]:
                 signal.raise_signal(signal.SIGINT)
 
 
-def _read_all(db, paths, problems, manifest, refused, described, stdin, limit, follow_symlinks,
-              source) -> Iterator[tuple[_Turn | IngestResult, bytes | None]]:  # fmt: skip
+def _read_all(db, paths, problems, manifest, refused, described, stdin, limit,
+              follow_symlinks) -> Iterator[tuple[_Turn | IngestResult, bytes | None]]:  # fmt: skip
     """Every input in order, read and hashed, with its bytes when they must be parsed (not
     already in the corpus), or its result when it cannot be read."""
     for problem in problems:
