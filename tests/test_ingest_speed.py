@@ -17,7 +17,8 @@ from typer.testing import CliRunner
 
 from newsalign.corpus.cli.app import app
 from newsalign.corpus.cluster import connect, tasks
-from newsalign.corpus.ingest.run import discover, ingest
+from newsalign.corpus.ingest.inputs import discover
+from newsalign.corpus.ingest.run import ingest
 from newsalign.corpus.store import open_db
 from newsalign.translate.langid import LanguageDetector, assign_languages
 from tests.helpers import SEEDS, SHARED, free_port
