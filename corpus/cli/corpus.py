@@ -107,6 +107,17 @@ def _max_bytes(max_mb: float | None) -> int | None:
     return int(max_mb * 1024 * 1024) if max_mb else None
 
 
+IngestClusterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        help="Parse (decode, clean, split, detect languages) on a Dask cluster: a scheduler "
+        "(tcp://host:8786) or local:N (N worker processes started and stopped here); this "
+        "process stores. Needs newsalign[cluster].",
+    ),
+]
+
+
 def ingest(
     paths: PathsArgument = None,
     manifest: ManifestOption = None,
@@ -114,6 +125,7 @@ def ingest(
     langs: LangsOption = None,
     max_mb: MaxMbOption = None,
     follow_symlinks: FollowOption = False,
+    cluster: IngestClusterOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -123,6 +135,7 @@ def ingest(
     that fails is reported and skipped; the exit code is 1 if any failed. In a folder, pipes,
     devices and links that point out of the folder are skipped (one line each), never read.
     """
+    from newsalign.corpus.cli.progress import progress
     from newsalign.corpus.ingest.run import STATUSES
     from newsalign.corpus.ingest.run import ingest as run_ingest
 
@@ -131,11 +144,20 @@ def ingest(
         candidates = _langs(langs)
         database = open_for_writing(db)
         try:
-            report = run_ingest(
-                database, paths, source=source, langs=candidates,
-                on_result=None if as_json else _print_result, max_bytes=_max_bytes(max_mb),
-                manifest=manifest, follow_symlinks=follow_symlinks,
-            )  # fmt: skip
+            with progress("Ingesting", "inputs", quiet=as_json) as on_progress:
+                # Printed as they come (and not kept), so memory stays flat on large folders;
+                # JSON is one document, printed at the end.
+                options = dict(
+                    source=source, langs=candidates, max_bytes=_max_bytes(max_mb),
+                    manifest=manifest, follow_symlinks=follow_symlinks, on_progress=on_progress,
+                    on_result=None if as_json else _print_result, keep_results=as_json,
+                )  # fmt: skip
+                if cluster:
+                    from newsalign.corpus.cluster.ingest import ingest_corpus
+
+                    report = ingest_corpus(database, paths, cluster, **options)
+                else:
+                    report = run_ingest(database, paths, **options)
         finally:
             # A new database is kept when something was stored, even if the run was then
             # interrupted (a run row is written with the first change).
@@ -145,7 +167,7 @@ def ingest(
         typer.echo(render.to_json(report.results))
     else:
         counts = ", ".join(f"{report.count(s)} {s}" for s in STATUSES if report.count(s))
-        typer.echo(f"Ingested {plural(len(report.results), 'input')}: {counts or 'nothing'}")
+        typer.echo(f"Ingested {plural(report.inputs, 'input')}: {counts or 'nothing'}")
     if report.failed:
         raise typer.Exit(1)
 

@@ -9,12 +9,19 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli.common import DbOption, cli_errors, output_file
+from newsalign.corpus.cli.progress import progress
 from newsalign.corpus.plural import plural
 
 export_app = typer.Typer(help="Export claims, aligned sentence pairs (TMX) or the whole corpus. "
                               "Exports stream, so memory stays flat on large corpora.",
                          no_args_is_help=True)  # fmt: skip
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File [default: stdout]")]
+
+
+def _progress(output: Path | None, unit: str):
+    """A progress bar on a terminal while an export is written to a file (written to the
+    terminal, the records themselves show how far it is)."""
+    return progress("Exporting", unit, quiet=output is None)
 
 
 @export_app.command("claims")
@@ -37,8 +44,8 @@ def export_claims(
     if fmt not in ("jsonl", "csv"):
         typer.echo("Error: --format must be jsonl or csv", err=True)
         raise typer.Exit(1)
-    with cli_errors(), output_file(output, db) as out:
-        count = run(store.open_readonly(db), out, fmt, min_sources)
+    with cli_errors(), output_file(output, db) as out, _progress(output, "claims") as on_progress:
+        count = run(store.open_readonly(db), out, fmt, min_sources, on_progress)
     if output:
         typer.echo(f"Wrote {plural(count, 'claim')} to {output}")
 
@@ -53,8 +60,8 @@ def export_tmx(
     """Aligned sentence pairs as TMX 1.4, for translation-memory tools (and `newsalign tm import`)."""
     from newsalign.corpus.publish.export import export_tmx as run
 
-    with cli_errors(), output_file(output, db) as out:
-        count = run(store.open_readonly(db), out, source, target)
+    with cli_errors(), output_file(output, db) as out, _progress(output, "pairs") as on_progress:
+        count = run(store.open_readonly(db), out, source, target, on_progress)
     if output:
         typer.echo(f"Wrote {count} {source}-{target} pairs to {output}")
 
@@ -71,8 +78,12 @@ def export_corpus(
     if fmt != "jsonl":
         typer.echo("Error: --format must be jsonl", err=True)
         raise typer.Exit(1)
-    with cli_errors(), output_file(output, db) as out:
-        count = run(store.open_readonly(db), out)
+    with (
+        cli_errors(),
+        output_file(output, db) as out,
+        _progress(output, "documents") as on_progress,
+    ):
+        count = run(store.open_readonly(db), out, on_progress)
     if output:
         typer.echo(f"Wrote {plural(count, 'document')} to {output}")
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +16,7 @@ from newsalign.corpus.cli.common import (
     cli_errors,
     open_for_writing,
 )
+from newsalign.corpus.cli.progress import progress
 from newsalign.corpus.plural import plural
 from newsalign.translate import packages
 from newsalign.translate.engine import Settings
@@ -119,34 +118,6 @@ def tm_import(
         typer.echo(f"warning: {len(clashes)} source sentence(s) appear with different targets; the "
                    f"last one was kept (e.g. {first[:60]!r}: {' | '.join(t[:40] for t in targets)})",
                    err=True)  # fmt: skip
-
-
-def _progress(as_json: bool):
-    """A progress callback: a bar with ETA on a terminal, plain periodic lines otherwise."""
-    state: dict = {"bar": None, "last": 0.0, "start": time.monotonic()}
-
-    def update(done: int, total: int) -> None:
-        if as_json or total == 0:
-            return
-        if sys.stderr.isatty():
-            if state["bar"] is None:
-                state["bar"] = typer.progressbar(length=total, label="Translating (processed)", file=sys.stderr,
-                                                 show_eta=True, show_pos=True)  # fmt: skip
-                state["bar"].__enter__()
-            state["bar"].update(done - state["bar"].pos)
-            if done >= total:
-                state["bar"].__exit__(None, None, None)
-            return
-        now = time.monotonic()
-        if now - state["last"] >= 5 or done >= total:
-            state["last"] = now
-            elapsed = now - state["start"]
-            eta = elapsed / done * (total - done) if done else 0
-            # Processed, not translated: a segment without a model or memory entry counts too.
-            typer.echo(f"processed {done}/{total} segments ({done * 100 // total}%), "
-                       f"ETA {eta:.0f} s", err=True)  # fmt: skip
-
-    return update
 
 
 def translate(
@@ -253,14 +224,14 @@ def translate(
     )
     opts = Options(target=to, source=source, backend=backend, names=names, pivot=pivot, limit=limit,
                    protect=protect, settings=settings)  # fmt: skip
-    with cli_errors():
+    with cli_errors(), progress("Translating", "segments", quiet=as_json) as on_progress:
         database = store.open_db(db)
         if cluster:
             from newsalign.corpus.cluster.run import translate_corpus as on_cluster
 
-            result = on_cluster(database, opts, cluster, on_progress=_progress(as_json))
+            result = on_cluster(database, opts, cluster, on_progress=on_progress)
         else:
-            result = translate_corpus(database, opts, on_progress=_progress(as_json))
+            result = translate_corpus(database, opts, on_progress=on_progress)
     if as_json:
         typer.echo(render.to_json(result))
     else:

@@ -4,6 +4,7 @@ sentences, detect languages. Pure: no database."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,3 +162,17 @@ def parse_document(data: bytes, name: str, detector: LanguageDetector) -> Parsed
         raw_chars=len(decoded.text), lang=doc_lang.lang, lang_prob=doc_lang.prob,
         paragraphs=paragraphs, segments=tuple(segments),
     )  # fmt: skip
+
+
+def parse_many(
+    inputs: Iterable[tuple[str, bytes]], detector: LanguageDetector
+) -> list[ParsedDocument | InputError]:
+    """`parse_document` for each (name, bytes); an input that cannot be parsed gives its
+    InputError instead of raising, so it fails alone."""
+    parsed: list[ParsedDocument | InputError] = []
+    for name, data in inputs:
+        try:
+            parsed.append(parse_document(data, name, detector))
+        except InputError as exc:
+            parsed.append(exc)
+    return parsed

@@ -1,174 +1,106 @@
-"""Ingest articles: find the inputs, parse each, store it in its own transaction."""
+"""Ingest articles: the inputs found (inputs.py) are parsed, here or by a parser working ahead
+(a cluster), and stored in input order, each document in its own transaction."""
 
 from __future__ import annotations
 
-import errno
 import hashlib
-import os
+import signal
 import sqlite3
-import stat
-import sys
-from collections.abc import Callable, Iterable, Iterator
+import threading
+from array import array
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 import sqlite_utils
 
-from newsalign.corpus.errors import CorpusError, InputError
+from newsalign.corpus.errors import InputError
 from newsalign.corpus.ingest.clean import BOILERPLATE
 from newsalign.corpus.ingest.dating import body_paragraphs, date_document, page_date
+from newsalign.corpus.ingest.inputs import (
+    STATUSES,
+    IngestResult,
+    InputFile,
+    count_inputs,
+    discover,
+    max_input_bytes,
+    read_input,
+)
 from newsalign.corpus.ingest.manifest import Entry, read_manifest
-from newsalign.corpus.ingest.parse import FORMATS, parse_document
+from newsalign.corpus.ingest.parse import ParsedDocument, parse_many
 from newsalign.corpus.store import documents, metadata
-from newsalign.corpus.store.database import RunLog, database_path, locked_error
-from newsalign.corpus.store.dating import infer_years
+from newsalign.corpus.store.database import (
+    RunLog,
+    database_path,
+    locked_error,
+    many_small_commits,
+)
+from newsalign.corpus.store.dating import any_year_missing, infer_years
 from newsalign.corpus.store.glossary import version as glossary_version
 from newsalign.corpus.store.mentions import matcher
-from newsalign.glossary.files import read_limited
 from newsalign.translate.langid import LanguageDetector
-
-ENV_MAX_INPUT_MB = "NEWSALIGN_MAX_INPUT_MB"
-DEFAULT_MAX_INPUT_MB = 10
-NOT_REGULAR = "not a regular file (a pipe, device or socket), not read"
-STATUSES = ("added", "new-version", "updated", "unchanged", "duplicate", "skipped", "failed")
-
-
-@dataclass(frozen=True)
-class InputFile:
-    """Something to ingest: a file path, or standard input (path None)."""
-
-    name: str
-    path: Path | None
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    """What happened to one input."""
-
-    name: str
-    status: str  # one of STATUSES (updated: metadata corrected, text unchanged)
-    doc_id: int | None = None
-    message: str | None = None
-    warning: str | None = None
-    lang: str | None = None
-    sentences: int = 0
-    boilerplate: int = 0
 
 
 @dataclass(frozen=True)
 class IngestReport:
-    """All results of one ingest, and the run that recorded them (None if nothing changed)."""
+    """What one ingest did: the results (every input's, unless the caller took them one by one
+    and did not keep them), how many inputs ended in each status, and the run that recorded
+    them (None if nothing changed)."""
 
     results: tuple[IngestResult, ...]
     run_id: int | None
+    counts: Mapping[str, int]
 
     def count(self, status: str) -> int:
-        return sum(r.status == status for r in self.results)
+        return self.counts.get(status, 0)
 
     @property
     def failed(self) -> int:
         return self.count("failed")
 
-
-def printable(name: str) -> str:
-    """A path as it can be printed and stored: bytes that are not UTF-8 shown as \\xNN."""
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
-
-
-def _named_badly(path: str) -> IngestResult | None:
-    try:
-        path.encode("utf-8")
-    except UnicodeEncodeError:
-        return IngestResult(printable(path), "failed",
-                            message="the file name is not valid UTF-8; rename the file")  # fmt: skip
-    return None
+    @property
+    def inputs(self) -> int:
+        return sum(self.counts.values())
 
 
-def _in_folder(path: Path, root: Path, follow_symlinks: bool) -> InputFile | IngestResult:
-    """One file found in a folder, or why it is not read: a link out of the folder (unless
-    `follow_symlinks`), a link loop, a pipe or device."""
-    name = str(path)
-    if path.is_symlink():
-        try:
-            target = path.resolve(strict=True)
-        except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop, on some Pythons
-            loop = isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP
-            return IngestResult(name, "failed", message="a symbolic link loop" if loop
-                                else "a broken symbolic link (it points to nothing)")  # fmt: skip
-        if not follow_symlinks and not target.is_relative_to(root):
-            return IngestResult(name, "skipped", message=(
-                f"a link out of the folder (to {printable(str(target))}), not followed "
-                "(--follow-symlinks follows it)"))  # fmt: skip
-    try:
-        regular = stat.S_ISREG(path.stat().st_mode)
-    except OSError as exc:
-        return IngestResult(name, "failed", message=exc.strerror or str(exc))
-    if not regular:
-        return IngestResult(name, "skipped", message=NOT_REGULAR)
-    return InputFile(name, path)
+Raw = tuple[str, bytes]  # an input's name and bytes, as a parser gets them
 
 
-def discover(
-    paths: Iterable[str], *, follow_symlinks: bool = False
-) -> Iterator[InputFile | IngestResult]:
-    """Expand the command line: files, directories (recursively) and `-` for stdin.
+class Parser(Protocol):
+    """Turns batches of inputs into parsed documents (or the InputError of one that cannot be
+    parsed), batch by batch, in order. The batches are pulled from an iterator as the parser
+    has room for them, so inputs are read only a few batches ahead of what is stored."""
 
-    Missing paths, folders that cannot be read, names that are not UTF-8 and link loops come
-    back as failed results, so the other inputs still go on and the run ends non-zero. Pipes,
-    devices and links that leave a folder come back as skipped: never read.
-    """
-    for raw in paths:
-        if raw == "-":
-            yield InputFile("-", None)
-            continue
-        path = Path(raw)
-        bad = _named_badly(raw)
-        if bad:
-            yield bad
-        elif path.is_dir():
-            root = path.resolve()
-            found, unreadable = [], []
-            for folder, dirs, files in os.walk(path, onerror=unreadable.append):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                found += [Path(folder) / f for f in files
-                          if not f.startswith(".") and Path(f).suffix.lower() in FORMATS]  # fmt: skip
-            for p in sorted(found):
-                yield _named_badly(str(p)) or _in_folder(p, root, follow_symlinks)
-            for error in unreadable:
-                yield IngestResult(printable(error.filename or raw), "failed",
-                                   message=f"cannot read this folder: {error.strerror}")  # fmt: skip
-        elif path.is_file():
-            yield InputFile(raw, path)
-        elif path.exists():
-            yield IngestResult(raw, "failed", message=NOT_REGULAR)
-        else:  # missing, or a link loop, or a folder on the way that cannot be searched
-            try:
-                path.stat()
-                why = "no such file or directory"
-            except OSError as exc:
-                why = (exc.strerror or str(exc)).lower()
-            yield IngestResult(raw, "failed", message=why)
+    batch_size: int
+
+    def parse(self, batches: Iterator[list[Raw]]) -> Iterator[list[ParsedDocument | InputError]]:
+        """The parsed batches, in the order of `batches`."""
+        ...
 
 
-def max_input_bytes() -> int:
-    """The largest input file ingested: $NEWSALIGN_MAX_INPUT_MB, else 10 MB. A news article is
-    rarely more than a few hundred kilobytes, even as a saved page with its scripts."""
-    try:
-        return int(float(os.environ.get(ENV_MAX_INPUT_MB, DEFAULT_MAX_INPUT_MB)) * 1024 * 1024)
-    except ValueError:
-        raise CorpusError(f"${ENV_MAX_INPUT_MB} must be a number of megabytes") from None
+@dataclass(frozen=True)
+class LocalParser:
+    """Parsing in this process, one input at a time."""
+
+    detector: LanguageDetector
+    batch_size: int = 1
+
+    def parse(self, batches: Iterator[list[Raw]]) -> Iterator[list[ParsedDocument | InputError]]:
+        return (parse_many(batch, self.detector) for batch in batches)
 
 
-def _read(item: InputFile, stdin: BinaryIO | None, limit: int) -> bytes:
-    too_big = (f"more than {limit / 2**20:g} MB, the limit for one article "
-               f"(--max-mb or ${ENV_MAX_INPUT_MB} raises it)")  # fmt: skip
-    if item.path is None:
-        data = (stdin or sys.stdin.buffer).read(limit + 1)
-        if len(data) > limit:
-            raise InputError(too_big)
-        return data
-    return read_limited(item.path, limit, what=None, error=InputError, too_big=too_big)
+@dataclass(frozen=True)
+class _Turn:
+    """An input read and hashed, waiting for its turn to be stored (or found known)."""
+
+    item: InputFile
+    sha: str
+    key: str
+    entry: Entry | None
+    known: tuple[int, str] | None  # (id, key) of a document with these bytes, when read
 
 
 def ingest(
@@ -183,11 +115,20 @@ def ingest(
     max_bytes: int | None = None,
     manifest: Path | None = None,
     follow_symlinks: bool = False,
+    parser: Parser | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    keep_results: bool = True,
 ) -> IngestReport:
     """Ingest every input, one transaction per document; failures are reported, not raised.
 
     Unchanged bytes add nothing; changed bytes at a known path become a new version linked to
     the old one. Raises CorpusError only when the database itself cannot be written.
+
+    Inputs are streamed: read as `parser` (default: this process, with `detector`) takes
+    them, stored in input order as their parses come back, each result passed to `on_result`
+    and, if `keep_results`, kept in the report (a caller that prints them as they come can
+    keep memory flat on any number of inputs). `on_progress(done, total)` follows the inputs
+    (counted first by a walk of the folders).
     """
     paths = list(paths)  # read twice: for the run's record and for discovery
     limit = max_bytes if max_bytes is not None else max_input_bytes()
@@ -198,45 +139,123 @@ def ingest(
     refused = (
         {(manifest.parent / p.file).resolve() for p in problems if p.file} if manifest else set()
     )
+    parser = parser or LocalParser(detector or LanguageDetector(langs))
+    total = 0
+    if on_progress:
+        total = len(problems) + count_inputs(paths, follow_symlinks=follow_symlinks, skip=refused)
+        on_progress(0, total)
     names = _Names(db)
-    detector = detector or LanguageDetector(langs)
     run = RunLog(db, "ingest", {"paths": paths, "source": source, "langs": langs,
                                 "manifest": str(manifest) if manifest else None})  # fmt: skip
     results: list[IngestResult] = []
+    counts = dict.fromkeys(STATUSES, 0)
+    doc_ids = array("q")  # the documents this run added or found, for the years inferred
+    # Inputs read, in input order, from the first not yet stored: a parser working ahead
+    # holds their documents; a known or failed input waits here for those before it.
+    waiting: deque[_Turn | IngestResult] = deque()
 
     def emit(result: IngestResult) -> None:
-        results.append(result)
+        counts[result.status] += 1
+        if result.doc_id is not None:
+            doc_ids.append(result.doc_id)
+        if keep_results:
+            results.append(result)
         if on_result:
             on_result(result)
+        if on_progress:
+            done = sum(counts.values())
+            on_progress(done, max(total, done))
+
+    def settle(turn: _Turn | IngestResult, parsed: ParsedDocument | InputError | None = None):
+        with _counted_whole():
+            emit(turn if isinstance(turn, IngestResult) else
+                 _ingest_one(db, turn, parsed, source, run, names))  # fmt: skip
+
+    def batches() -> Iterator[list[Raw]]:
+        batch: list[Raw] = []
+        for turn, data in _read_all(db, paths, problems, manifest, refused, described, stdin,
+                                    limit, follow_symlinks):  # fmt: skip
+            if data is None:  # nothing to parse: stored now, or after the documents ahead
+                if waiting:
+                    waiting.append(turn)
+                else:
+                    settle(turn)
+                continue
+            waiting.append(turn)
+            batch.append((turn.item.name, data))
+            if len(batch) >= parser.batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
 
     try:
-        with run.closing():  # ok, failed or interrupted, with the counts so far
+        with run.closing(), many_small_commits(db):  # closing: ok, failed or interrupted
             try:
-                for problem in problems:
-                    emit(IngestResult(f"{manifest}:{problem.line}", "failed",
-                                      message=str(problem)))  # fmt: skip
-                for item in discover(paths, follow_symlinks=follow_symlinks):
-                    if isinstance(item, IngestResult):
-                        emit(item)
-                        continue
-                    where = item.path.resolve() if item.path else None
-                    if where in refused:
-                        continue  # its manifest row was refused above
-                    emit(_ingest_one(db, item, source, detector, run, stdin, names, limit,
-                                     described.get(where)))  # fmt: skip
-                _infer_years(db, run, results)
+                for parsed_batch in parser.parse(batches()):
+                    for parsed in parsed_batch:
+                        while isinstance(waiting[0], IngestResult) or waiting[0].known:
+                            settle(waiting.popleft())
+                        settle(waiting.popleft(), parsed)
+                while waiting:
+                    settle(waiting.popleft())
+                _infer_years(db, run, doc_ids)
             finally:
-                for status in STATUSES:
-                    run.counts[status] = sum(r.status == status for r in results)
+                run.counts.update(counts)
             failed = run.counts["failed"]
             # A run with failed inputs is not `ok`: its row says how many failed.
             if failed:
-                run.failure = f"{failed} of {len(results)} inputs failed"
+                run.failure = f"{failed} of {sum(counts.values())} inputs failed"
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise locked_error(database_path(db)) from None
         raise
-    return IngestReport(tuple(results), run.id)
+    return IngestReport(tuple(results), run.id, counts)
+
+
+@contextmanager
+def _counted_whole() -> Iterator[None]:
+    """Ctrl-C waits while a document is stored and counted (milliseconds), so that the run's
+    counts say what it committed: a commit is now much of a document's time, and an interrupt
+    landing just after it would leave a document stored but not counted."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+    caught: list = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            if callable(previous):
+                previous(signal.SIGINT, caught[0])
+            elif previous == signal.SIG_DFL:
+                signal.raise_signal(signal.SIGINT)
+
+
+def _read_all(db, paths, problems, manifest, refused, described, stdin, limit,
+              follow_symlinks) -> Iterator[tuple[_Turn | IngestResult, bytes | None]]:  # fmt: skip
+    """Every input in order, read and hashed, with its bytes when they must be parsed (not
+    already in the corpus), or its result when it cannot be read."""
+    for problem in problems:
+        yield IngestResult(f"{manifest}:{problem.line}", "failed", message=str(problem)), None
+    for item in discover(paths, follow_symlinks=follow_symlinks):
+        if isinstance(item, IngestResult):
+            yield item, None
+            continue
+        where = item.path.resolve() if item.path else None
+        if where in refused:
+            continue  # its manifest row was refused above
+        try:
+            data = read_input(item, stdin, limit)
+        except InputError as exc:
+            yield IngestResult(item.name, "failed", message=str(exc)), None
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        key = f"file:{item.path.resolve()}" if item.path else f"stdin:{sha}"
+        known = documents.find_by_hash(db, sha)
+        yield _Turn(item, sha, key, described.get(where), known), None if known else data
 
 
 class _Names:
@@ -257,14 +276,11 @@ class _Names:
         return self.found, self.version
 
 
-def _infer_years(db, run: RunLog, results: list[IngestResult]) -> None:
+def _infer_years(db, run: RunLog, doc_ids: Sequence[int]) -> None:
     """Years for datelines read without one, from the dates of the documents ingested with
     them (a collection is usually one story); `align` infers again within each story."""
-    ids = [r.doc_id for r in results if r.doc_id is not None]
-    pending = ids and db.execute(
-        f"SELECT 1 FROM documents WHERE undated_day IS NOT NULL AND id IN ({','.join('?' * len(ids))})",
-        ids).fetchone()  # fmt: skip
-    if pending:
+    ids = list(doc_ids)
+    if ids and any_year_missing(db, ids):
         with run.transaction() as record:
             if infer_years(db, [ids]):
                 record()
@@ -301,18 +317,22 @@ def _seen(item: InputFile, key: str, existing: tuple[int, str]) -> IngestResult:
     )  # fmt: skip
 
 
-def _ingest_one(db, item: InputFile, source, detector, run, stdin, names, limit,
-                entry: Entry | None = None) -> IngestResult:  # fmt: skip
+def _ingest_one(db, turn: _Turn, parsed: ParsedDocument | InputError | None, source, run,
+                names) -> IngestResult:  # fmt: skip
+    """Store one input, or say why not: known bytes (unchanged, a duplicate, or metadata to
+    correct), or an input that could not be parsed."""
+    item, entry = turn.item, turn.entry
     try:
-        data = _read(item, stdin, limit)
-        sha = hashlib.sha256(data).hexdigest()
-        key = f"file:{item.path.resolve()}" if item.path else f"stdin:{sha}"
-        existing = documents.find_by_hash(db, sha)
-        if existing and existing[1] == key and (entry or source):
+        # The bytes may have been stored since they were read: by a document ahead of this one
+        # in the run, or by another process while this one parsed them.
+        existing = documents.find_by_hash(db, turn.sha) or turn.known
+        if existing and existing[1] == turn.key and (entry or source):
             return _update(db, item, existing[0], entry, source, run)
         if existing:
-            return _seen(item, key, existing)
-        doc = parse_document(data, item.name, detector)
+            return _seen(item, turn.key, existing)
+        if isinstance(parsed, InputError):
+            raise parsed
+        doc = parsed
         # The outlet, by how much to trust it: the manifest, the option, the page, the file.
         name, named_by = next((v, how) for v, how in (
             (entry.outlet if entry else None, "manifest"), (source, "option"),
@@ -329,16 +349,16 @@ def _ingest_one(db, item: InputFile, source, detector, run, stdin, names, limit,
             undated_day=dating.undated_day,
         )  # fmt: skip
         with run.transaction() as record:
-            # Another process may have stored these bytes while this one parsed them.
-            existing = documents.find_by_hash(db, sha)
+            existing = documents.find_by_hash(db, turn.sha)
             if not existing:
                 found, version = names.current()
                 doc_id, previous = documents.insert_document(
-                    db, doc, key=key, path=str(item.path) if item.path else None, source=name,
-                    sha256=sha, run_id=record(), names=found, glossary_version=version, meta=meta,
+                    db, doc, key=turn.key, path=str(item.path) if item.path else None,
+                    source=name, sha256=turn.sha, run_id=record(), names=found,
+                    glossary_version=version, meta=meta,
                 )  # fmt: skip
         if existing:
-            return _seen(item, key, existing)
+            return _seen(item, turn.key, existing)
     except InputError as exc:
         return IngestResult(item.name, "failed", message=str(exc))
     return IngestResult(

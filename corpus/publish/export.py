@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
@@ -14,15 +15,22 @@ from newsalign.corpus.store import exports
 from newsalign.glossary import safetext
 from newsalign.translate.memory_formats import normalize
 
+Progress = Callable[[int, int], None]
 CLAIM_CSV_COLUMNS = ("claim", "sources", "languages", "claim_score", "outlet", "language",
                      "original", "english", "names", "repeat_of")  # fmt: skip
 
 
 def export_claims(
-    db: sqlite_utils.Database, out: TextIO, fmt: str = "jsonl", min_sources: int = 2
+    db: sqlite_utils.Database,
+    out: TextIO,
+    fmt: str = "jsonl",
+    min_sources: int = 2,
+    on_progress: Progress | None = None,
 ) -> int:
     """Write claims as JSON lines (one cluster per line) or CSV (one member per row; text a
-    spreadsheet would run as a formula is quoted)."""
+    spreadsheet would run as a formula is quoted). `on_progress(done, total)` follows the
+    claims."""
+    total = exports.count_claims(db, min_sources) if on_progress else 0
     count = 0
     writer = None
     if fmt == "csv":
@@ -30,6 +38,8 @@ def export_claims(
         writer.writerow(CLAIM_CSV_COLUMNS)
     for record in exports.claim_records(db, min_sources):
         count += 1
+        if on_progress:
+            on_progress(count, total)
         if writer is None:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             continue
@@ -41,9 +51,15 @@ def export_claims(
 
 
 def export_tmx(
-    db: sqlite_utils.Database, out: TextIO, source: str = "de", target: str = "en"
+    db: sqlite_utils.Database,
+    out: TextIO,
+    source: str = "de",
+    target: str = "en",
+    on_progress: Progress | None = None,
 ) -> int:
-    """Accepted alignments between a `source` and a `target` sentence, as TMX 1.4."""
+    """Accepted alignments between a `source` and a `target` sentence, as TMX 1.4.
+    `on_progress(done, total)` follows the pairs."""
+    total = exports.count_aligned_pairs(db, source, target) if on_progress else 0
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
     out.write(
         f'  <header creationtool="newsalign" creationtoolversion="0.1" segtype="sentence" '
@@ -59,14 +75,22 @@ def export_tmx(
             )
         out.write("    </tu>\n")
         count += 1
+        if on_progress:
+            on_progress(count, total)
     out.write("  </body>\n</tmx>\n")
     return count
 
 
-def export_corpus(db: sqlite_utils.Database, out: TextIO) -> int:
-    """Current documents, one per JSON line, with segments, languages, translations, mentions."""
+def export_corpus(
+    db: sqlite_utils.Database, out: TextIO, on_progress: Progress | None = None
+) -> int:
+    """Current documents, one per JSON line, with segments, languages, translations, mentions.
+    `on_progress(done, total)` follows the documents."""
+    total = exports.count_documents(db) if on_progress else 0
     count = 0
     for record in exports.document_records(db):
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
+        if on_progress:
+            on_progress(count, total)
     return count

@@ -10,7 +10,7 @@ date given by a manifest or a correction is never replaced.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import sqlite_utils
 
@@ -44,6 +44,15 @@ def infer_years(db: sqlite_utils.Database, groups: Iterable[Iterable[int]]) -> i
                     [value, source or "dateline", doc_id])  # fmt: skip
                 changed += 1
     return changed
+
+
+def any_year_missing(db: sqlite_utils.Database, doc_ids: Sequence[int]) -> bool:
+    """Whether any of these documents has a day read without its year."""
+    return any(
+        db.execute(f"SELECT 1 FROM documents WHERE undated_day IS NOT NULL AND id IN "
+                   f"({','.join('?' * len(chunk))}) LIMIT 1", chunk).fetchone()
+        for chunk in (doc_ids[i : i + 10_000] for i in range(0, len(doc_ids), 10_000))
+    )  # fmt: skip
 
 
 def coverage(db: sqlite_utils.Database, doc_ids: list[int] | None = None) -> dict[str, int]:

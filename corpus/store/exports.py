@@ -8,6 +8,18 @@ from typing import Any
 import sqlite_utils
 
 
+def count_claims(db: sqlite_utils.Database, min_sources: int) -> int:
+    """How many claims `claim_records` gives (for progress)."""
+    return db.conn.execute(
+        "SELECT count(*) FROM clusters WHERE sources >= ?", [min_sources]
+    ).fetchone()[0]
+
+
+def count_documents(db: sqlite_utils.Database) -> int:
+    """How many documents `document_records` gives (for progress)."""
+    return db.conn.execute("SELECT count(*) FROM current_documents").fetchone()[0]
+
+
 def claim_records(db: sqlite_utils.Database, min_sources: int) -> Iterator[dict[str, Any]]:
     """One record per cluster with its members, cluster by cluster."""
     clusters = db.conn.execute(
@@ -59,6 +71,19 @@ def aligned_pairs(
         if src_id != last:
             yield src, tgt, score
         last = src_id
+
+
+def count_aligned_pairs(db: sqlite_utils.Database, source: str, target: str) -> int:
+    """How many pairs `aligned_pairs` gives (for progress): its source sentences."""
+    return db.conn.execute(
+        """
+        SELECT count(DISTINCT CASE WHEN sa.lang = :s THEN sa.id ELSE sb.id END)
+        FROM alignments l
+        JOIN segments sa ON sa.id = l.a_segment_id JOIN segments sb ON sb.id = l.b_segment_id
+        WHERE l.accepted = 1 AND ((sa.lang = :s AND sb.lang = :t) OR (sa.lang = :t AND sb.lang = :s))
+        """,
+        {"s": source, "t": target},
+    ).fetchone()[0]
 
 
 def document_records(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
