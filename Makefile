@@ -1,11 +1,13 @@
 # Two commands: `make run` sets everything up and runs the main job on the bundled example;
-# `make test` sets up what the tests need and runs the whole suite (.ci/run calls it).
+# `make test` sets up what the tests need and runs the whole suite (.ci/run calls it);
+# `make docs` builds the documentation site into site/ (.ci/run calls it too).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+DOCS_STAMP := $(VENV)/.docs-installed
 
-.PHONY: run test setup system-packages bench clean
+.PHONY: run test setup system-packages bench docs clean
 
 run: $(STAMP)
 	$(BIN)/newsalign run examples/
@@ -36,8 +38,18 @@ system-packages:
 	  else echo "not installed:$$missing (needs root and apt-get); the tests that need them will be skipped"; fi; \
 	fi
 
+# The command reference is regenerated from --help first (tests/test_readme.py fails when the
+# committed page is stale); --strict turns every broken link or missing page into an error.
+docs: $(DOCS_STAMP)
+	$(BIN)/python docs/gen_reference.py
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+$(DOCS_STAMP): $(STAMP)
+	$(BIN)/pip install -q -e '.[docs]'
+	touch $(DOCS_STAMP)
+
 bench: $(STAMP)
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info site

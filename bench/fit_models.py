@@ -43,7 +43,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="compare with the shipped weights")
     parser.add_argument("--bridge", action="store_true",
                         help="fit the claims model with the German-English dictionary feature "
-                             "(measured not to pay on the withdrawal story: see README)")  # fmt: skip
+                             "(measured not to pay on the withdrawal story: see the docs)")  # fmt: skip
     parser.add_argument(
         "--cache", type=Path, default=Path(tempfile.gettempdir()) / "newsalign-bench"
     )

@@ -16,7 +16,7 @@ worker of the neural stages, locally and on a Dask cluster (`--cluster local:2`)
    `local:2` (two worker processes of one thread; translation tasks of 8-256 sentences, so
    both workers are busy), models loaded beforehand on both sides, local and cluster runs
    alternating `--repeat` times; the median ratio cluster/local (target >= 0.85x) with each
-   run's, and the sentences/s per worker, from which the README's "workers per N articles a
+   run's, and the sentences/s per worker, from which the docs' "workers per N articles a
    day" follows. The defaults take about 45 s per stage and side on 2 quiet cores.
 
     python bench/scale.py [--docs 100000] [--stories 3000] [--add 1000] [--sample 400]

@@ -1,4 +1,4 @@
-"""Small promises of the CLI: plurals, --db everywhere, exit codes as the README says,
+"""Small promises of the CLI: plurals, --db everywhere, exit codes as the docs say,
 one summary sentence per claim, stories labelled by a headline."""
 
 from types import SimpleNamespace
@@ -37,14 +37,14 @@ def test_models_accept_db_like_every_command(tmp_path) -> None:
     assert runner.invoke(app, ["models", "list", "--db", str(tmp_path / "x.db")]).exit_code == 0
 
 
-def test_usage_errors_exit_2_and_failures_1_as_the_readme_says(tmp_path) -> None:
+def test_usage_errors_exit_2_and_failures_1_as_the_docs_say(tmp_path) -> None:
     runner = CliRunner()
     assert runner.invoke(app, ["search"]).exit_code == 2
     assert runner.invoke(app, ["stats", "--no-such-option"]).exit_code == 2
     failed = runner.invoke(app, ["stats", "--db", str(tmp_path / "missing" / "x.db")])
     assert failed.exit_code == 1
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "Usage errors" in readme and "exit 2" in readme and "exit code 1" in readme
+    rule = (ROOT / "docs" / "reference" / "exit-codes.md").read_text(encoding="utf-8")
+    assert "Usage errors" in rule and "exit 2" in rule and "exit code 1" in rule
 
 
 def test_one_sentence_stands_for_a_claim_whatever_the_order() -> None:

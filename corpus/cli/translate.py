@@ -31,7 +31,7 @@ tm_app = typer.Typer(help="Translation memory: human or earlier translations, us
                      no_args_is_help=True)  # fmt: skip
 
 
-# Every command takes --db (the README says so); models live outside the database.
+# Every command takes --db (the docs say so); models live outside the database.
 UnusedDb = Annotated[
     Path | None,
     typer.Option("--db", help="Accepted like everywhere, unused: models are not in the corpus."),
