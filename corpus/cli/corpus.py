@@ -90,7 +90,9 @@ LangsOption = Annotated[
 FollowOption = Annotated[
     bool,
     typer.Option("--follow-symlinks",
-                 help="Follow links that point out of an ingested folder (skipped otherwise)."),
+                 help="Follow links that point out of an ingested folder (skipped otherwise), "
+                      "and read manifest rows naming files outside the manifest's folder "
+                      "(refused otherwise)."),
 ]  # fmt: skip
 MaxMbOption = Annotated[
     float | None,

@@ -4,6 +4,10 @@ Columns: `file` (required; relative to the manifest's folder, or absolute), and 
 `outlet`, `language`, `date`; other columns are ignored, so `shared/stories/*/index.tsv` works
 as it is. A row naming no existing file, a bad date or language is reported with its line
 number, and that file is not ingested until the row is fixed; so are two rows for one file.
+A row naming a file outside the manifest's folder (`../x`, an absolute path, a link pointing
+out) is refused the same way unless the caller follows links out (`--follow-symlinks`): a
+collection's manifest describes that collection, and a hostile one could otherwise pull any
+readable file (a private key) into the corpus, its exports and its server.
 A manifest whose rows cannot be told apart (an unclosed quote in CSV, a field over the csv
 module's limit, two columns of one name) is refused whole, naming the line.
 """
@@ -90,9 +94,12 @@ def _rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
-    """The usable rows of a manifest, and the problems of the others. A manifest that cannot be
-    read at all (missing, not UTF-8, no `file` column) raises CorpusError."""
+def read_manifest(
+    path: Path, *, follow_symlinks: bool = False
+) -> tuple[list[Entry], list[Problem]]:
+    """The usable rows of a manifest, and the problems of the others (rows naming a file
+    outside the manifest's folder among them, unless `follow_symlinks`). A manifest that cannot
+    be read at all (missing, not UTF-8, no `file` column) raises CorpusError."""
     data = read_limited(path, MAX_MANIFEST_BYTES, what="manifest", error=CorpusError)
     try:
         text = data.decode("utf-8-sig")
@@ -114,6 +121,7 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
                               f"are both `{name}`; keep one")  # fmt: skip
     entries, problems = [], []
     first_row: dict[Path, int] = {}
+    folder = path.parent.resolve()
     for number, row in numbered[header_at + 1 :]:
         if not any(c.strip() for c in row):
             continue
@@ -125,6 +133,11 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
         file = Path(name) if Path(name).is_absolute() else path.parent / name
         if not file.is_file():
             problems.append(Problem(number, name, f"no such file {name!r}"))
+            continue
+        if not follow_symlinks and not file.resolve().is_relative_to(folder):
+            problems.append(Problem(number, name, f"{name!r} is outside the manifest's folder "
+                                    f"(it is {file.resolve()}): not read (--follow-symlinks "
+                                    "reads it)"))  # fmt: skip
             continue
         when = cells.get("date", "")
         if when and valid_date(when) is None:

@@ -191,7 +191,9 @@ def ingest(
     """
     paths = list(paths)  # read twice: for the run's record and for discovery
     limit = max_bytes if max_bytes is not None else max_input_bytes()
-    entries, problems = read_manifest(manifest) if manifest else ([], [])
+    entries, problems = (
+        read_manifest(manifest, follow_symlinks=follow_symlinks) if manifest else ([], [])
+    )
     if manifest and not paths:
         paths = [str(e.file) for e in entries]
     described = {e.file.resolve(): e for e in entries}
