@@ -59,3 +59,99 @@ def test_manifest_rows_outside_its_folder_are_refused(cli, db_path, tmp_path) ->
     result = cli("ingest", "--manifest", str(index), "--follow-symlinks")
     assert result.exit_code == 0 and "manifest's folder" not in result.output, result.output
     assert all(f"PRIVATE KEY {k}" in texts() for k in range(4))
+
+
+# --- 15. metadata a person types wrong ---------------------------------------------------------
+
+
+def _one_error(result) -> str:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "(a bug" not in result.output, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.output
+    return errors[0]
+
+
+def test_documents_set_refuses_codes_controls_and_absurd_dates(cli, db_path, tmp_path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    assert cli("ingest", str(tmp_path / "a.txt")).exit_code == 0
+    before = dump(db_path)
+    refused = {
+        ("--lang", "xx"): "not a language code", ("--lang", "zz"): "not a language code",
+        ("--lang", "und"): "not a language code",
+        ("--outlet", "TA\nSS"): "control", ("--outlet", "TASS\x1b]52;c;cHduZWQ=\x07"): "control",
+        ("--outlet", "TASS\x1b[2J"): "control", ("--outlet", "TA\u202eSS"): "control",
+        ("--outlet", "TA\u0085SS"): "control", ("--url", "https://x.example/a\nb"): "control",
+        ("--url", "https://x.example/\x1b[8m"): "control",
+        ("--date", "9999-12-31"): "not a publication date",
+        ("--date", "0001-01-01"): "not a publication date",
+        ("--date", "2999"): "not a publication date", ("--date", "3000-01"): "not a publication date",
+    }  # fmt: skip
+    for (option, value), why in refused.items():
+        line = _one_error(cli("documents", "set", "1", option, value))
+        assert why in line, (option, value, line)
+        assert "\x1b" not in line and "\u202e" not in line
+    assert dump(db_path) == before
+    # A look-alike is kept, as a person may mean it, but said out loud.
+    result = cli("documents", "set", "1", "--outlet", "T\u0410SS", "--lang", "de")
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "Cyrl" in result.output, result.output
+    assert fetch(db_path, "SELECT source, lang FROM documents") == [("T\u0410SS", "de")]
+    assert "warning" not in cli("documents", "set", "1", "--outlet", "\u0422\u0410\u0421\u0421").output
+
+
+def test_manifest_rows_and_source_with_bad_metadata_are_refused(cli, db_path, tmp_path) -> None:
+    story = tmp_path / "story"
+    story.mkdir()
+    for name in "abcd":
+        (story / f"{name}.txt").write_text(ARTICLE.replace("Monday", f"Monday ({name})"))
+    index = story / "index.tsv"
+    index.write_text("file\toutlet\tlanguage\tdate\turl\n"
+                     "a.txt\tTASS\x1b[2J\ten\t\t\nb.txt\tTASS\txx\t\t\n"
+                     "c.txt\tTASS\ten\t9999-12-31\t\nd.txt\tTASS\ten\t\thttp://x/\x1b[8m\n")  # fmt: skip
+    result = cli("ingest", "--manifest", str(index))
+    assert result.exit_code == 1
+    for line in (2, 3, 4, 5):
+        assert f"manifest line {line}:" in result.output, result.output
+    assert not db_path.exists() or not fetch(db_path, "SELECT id FROM documents")
+    line = _one_error(cli("ingest", str(story / "a.txt"), "--source", "TASS\x1b]0;pwned\x07"))
+    assert "control" in line and "\x1b" not in line
+
+
+def test_a_renamed_file_is_followed_not_called_a_duplicate(cli, db_path, tmp_path) -> None:
+    story = tmp_path / "story"
+    story.mkdir()
+    (story / "old-name.txt").write_text(ARTICLE)
+    index = story / "index.tsv"
+    index.write_text("file\toutlet\nold-name.txt\tTASS\n")
+    assert cli("ingest", "--manifest", str(index)).exit_code == 0
+    (story / "old-name.txt").rename(story / "new-name.txt")
+    index.write_text("file\toutlet\nnew-name.txt\tTASS (Russian News Agency)\n")
+    result = cli("ingest", "--manifest", str(index))
+    assert result.exit_code == 0, result.output
+    assert "duplicate" not in result.output and "renamed from" in result.output, result.output
+    assert fetch(db_path, "SELECT id, path, source FROM documents") == [
+        (1, str(story / "new-name.txt"), "TASS (Russian News Agency)")]  # fmt: skip
+    # The document is that file now: a changed version of it is a new version of document 1.
+    (story / "new-name.txt").write_text(ARTICLE + "A last sentence was added later.\n")
+    result = cli("ingest", "--manifest", str(index))
+    assert "new version of document 1" in result.output, result.output
+    # A copy whose original is still there stays a duplicate.
+    (story / "copy.txt").write_text(ARTICLE + "A last sentence was added later.\n")
+    assert "duplicate" in cli("ingest", str(story / "copy.txt")).output
+
+
+def test_each_input_is_one_line_whatever_its_name(cli, db_path, tmp_path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    names = ["plain.txt", "two\nlines.txt", "carriage\rreturn.txt", "esc\x1b[2Jape.txt",
+             "rtl\u202etxt.exe.txt"]  # fmt: skip
+    for k, name in enumerate(names):
+        (folder / name).write_text(ARTICLE.replace("Monday", f"day {k}"))
+    result = cli("ingest", str(folder))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert sum(line.startswith("added ") for line in lines) == len(names), result.output
+    assert len(lines) == len(names) + 1, result.output
+    assert "two\\nlines.txt" in result.output and "carriage\\rreturn.txt" in result.output
+    assert "\u202e" not in result.output and "\x1b" not in result.output

@@ -10,6 +10,7 @@ import csv
 import dataclasses
 import io
 import json
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +23,20 @@ def terminal_safe(text: str) -> str:
     """`text` as it may reach a terminal: no escape sequences, no controls but newline and
     tab. The one place human output is cleaned."""
     return strip_controls(text)
+
+
+_SHOWN = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def inline(text: str) -> str:
+    """`text` on one line with what it hides made visible: line breaks, tabs, escapes, other
+    control and format characters (bidi overrides, zero-width spaces) written as `\\n`,
+    `\\x1b`, `\\u202e`. For names printed one per line: a file name may hold any of them."""
+    return "".join(
+        _SHOWN.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
+        if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+        for c in text
+    )  # fmt: skip
 
 
 def echo(message: Any = "", *, err: bool = False) -> None:
