@@ -6,10 +6,17 @@ line, or is neutralised, and leaves the database as it was."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
-from tests.helpers import fetch
+from tests import test_hostile_edge, test_review
+from tests.helpers import Served, fetch
+
+# Fixtures of other modules: the examples aligned, and a story whose links are worth asking about.
+corpus = test_hostile_edge.corpus
+doubtful = test_review.doubtful
+run = test_hostile_edge.run
 
 ARTICLE = ("Rail line reopens\n\nThe railway to Khankendi reopened on Monday after thirty years, "
            "officials in Baku said.\nThe first train carried 1,200 tonnes of cement, the operator "
@@ -97,7 +104,9 @@ def test_documents_set_refuses_codes_controls_and_absurd_dates(cli, db_path, tmp
     assert result.exit_code == 0, result.output
     assert "warning:" in result.output and "Cyrl" in result.output, result.output
     assert fetch(db_path, "SELECT source, lang FROM documents") == [("T\u0410SS", "de")]
-    assert "warning" not in cli("documents", "set", "1", "--outlet", "\u0422\u0410\u0421\u0421").output
+    assert (
+        "warning" not in cli("documents", "set", "1", "--outlet", "\u0422\u0410\u0421\u0421").output
+    )
 
 
 def test_manifest_rows_and_source_with_bad_metadata_are_refused(cli, db_path, tmp_path) -> None:
@@ -155,3 +164,90 @@ def test_each_input_is_one_line_whatever_its_name(cli, db_path, tmp_path) -> Non
     assert len(lines) == len(names) + 1, result.output
     assert "two\\nlines.txt" in result.output and "carriage\\rreturn.txt" in result.output
     assert "\u202e" not in result.output and "\x1b" not in result.output
+
+
+# --- 6. terminal escapes and bidi overrides ------------------------------------------------------
+
+ESC = "\x1b]52;c;cHduZWQ=\x07\x1b[2J\x1b[8m"  # clipboard write, clear screen, conceal
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "invoice\u202efdp.exe" shows as "invoiceexe.pdf"
+
+
+def _raw(text: str) -> list[str]:
+    """Characters that would act on a terminal or reorder what it shows."""
+    return [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F
+            or "\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2069"]  # fmt: skip
+
+
+def _poison(db: Path) -> None:
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE documents SET source = ? || source || ?", [ESC + RLO, RLO])
+        conn.execute("UPDATE segments SET text = text || ?", [" " + RLO + "fdp.exe " + ESC])
+        conn.execute("UPDATE claims SET english = coalesce(english, '') || ?", [RLO + ESC])
+        conn.execute("UPDATE stories SET label = ? || label", [RLO])
+    conn.close()
+
+
+def test_interactive_review_prints_no_escapes(doubtful, cli) -> None:
+    db = doubtful
+    conn = sqlite3.connect(db)
+    with conn:  # outlets and English: what review shows beside the sentences it asks about
+        conn.execute("UPDATE documents SET source = ? || source || ?", [ESC + RLO, RLO])
+        conn.execute("UPDATE claims SET english = ? || coalesce(english, '')", [RLO + ESC])
+    conn.close()
+    result = cli("review", input="s\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "Question 1 of ~" in result.output
+    assert not _raw(result.output), sorted(set(_raw(result.output)))
+    assert "[U+202E]" in result.output  # marked where it was, not silently dropped
+
+
+def test_csv_json_and_text_output_carry_no_escapes(corpus, tmp_path) -> None:
+    import csv
+    import io
+    import json
+
+    db = tmp_path / "c.db"
+    shutil.copy(corpus, db)
+    _poison(db)
+    claim = str(fetch(db, "SELECT min(cluster_id) FROM cluster_members")[0][0])
+    for args in (["query", "SELECT source, text FROM current_documents", "--csv"],
+                 ["export", "claims", "--format", "csv"], ["export", "claims"],
+                 ["export", "corpus"], ["show", "1"], ["show", "1", "--json"],
+                 ["claims", "show", claim], ["claims", "show", claim, "--json"],
+                 ["stories"], ["query", "SELECT source FROM documents", "--json"],
+                 ["query", "SELECT source FROM documents"]):  # fmt: skip
+        result = run(*args, "--db", str(db))
+        assert result.returncode == 0, (args, result.stderr)
+        assert result.stdout.strip() and not _raw(result.stdout + result.stderr), args
+    # CSV: the same cleaning in a file as on stdout; JSON: exact, the characters escaped.
+    out = tmp_path / "claims.csv"
+    assert (
+        run("export", "claims", "--format", "csv", "-o", str(out), "--db", str(db)).returncode == 0
+    )
+    assert out.read_text() == run("export", "claims", "--format", "csv", "--db", str(db)).stdout
+    cells = [c for row in csv.reader(io.StringIO(out.read_text())) for c in row]
+    assert any("[U+202E]" in c for c in cells)
+    shown = run("show", "1", "--json", "--db", str(db)).stdout
+    assert "\\u202e" in shown and RLO in json.loads(shown)["source"]
+    assert ESC in json.loads(shown)["source"]
+
+
+def test_report_and_serve_mark_bidi_overrides(corpus, tmp_path) -> None:
+    db = tmp_path / "c.db"
+    shutil.copy(corpus, db)
+    _poison(db)
+    page = tmp_path / "report.html"
+    assert run("report", "-o", str(page), "--db", str(db)).returncode == 0
+    html = page.read_text(encoding="utf-8")
+    assert not _raw(html) and "[U+202E]" in html
+    stdout = run("report", "-o", "-", "--db", str(db)).stdout
+    assert not _raw(stdout)
+    with Served(db) as served:
+        for path in (f"/{served.db}", f"/{served.db}/documents", f"/{served.db}/claims?story=&claim=",
+                     f"/{served.db}/documents?_facet=source", "/"):  # fmt: skip
+            status, body = served.get(path)
+            assert status == 200, (path, status)
+            assert not [c for c in _raw(body) if c not in "\r"], path
+        status, body = served.get(f"/{served.db}/documents")
+        assert "[U+202E]" in body

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from newsalign.corpus.errors import CorpusError
 from newsalign.glossary.files import read_limited
+from newsalign.glossary.safetext import BIDI_CONTROLS
 
 COLUMNS = ("file", "url", "outlet", "language", "date")
 MAX_MANIFEST_BYTES = 64 * 2**20  # some 500,000 rows
@@ -38,8 +39,6 @@ _LANG = re.compile(r"^[a-z]{2,3}$")
 FIRST_YEAR = 1600
 # CLDR's codes that name no language: undetermined, multiple, no linguistic content, missing.
 _NOT_LANGUAGES = frozenset({"und", "mul", "zxx", "mis"})
-# Explicit bidi embeddings, overrides and isolates: they reorder what follows them on screen.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def checked(field: str, value: str) -> str:
     value = value.strip()
     if field in ("outlet", "url"):
         hidden = next((c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")
-                       or c in _BIDI_CONTROLS), None)  # fmt: skip
+                       or c in BIDI_CONTROLS), None)  # fmt: skip
         if hidden is not None:
             raise CorpusError(f"{field} {value!r} holds a control character (U+{ord(hidden):04X}): "
                               "it would break or rewrite the lines it is printed on")  # fmt: skip

@@ -1,7 +1,7 @@
 """What `newsalign serve` adds to Datasette: SQL functions for the entity-aware search and for
-naming corrected sentences, and the
-stories for the home page. Registered by serve.app() for its own server only, not through an
-entry point, so other Datasette instances in the environment are left as they are."""
+naming corrected sentences, the stories for the home page, and pages with bidi overrides marked
+and terminal escapes left out. Registered by serve.app() for its own server only, not through an entry point, so other
+Datasette instances in the environment are left as they are."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datasette import hookimpl
 
 from newsalign.corpus.store.records import text_hash
 from newsalign.glossary.match import words
+from newsalign.glossary.safetext import neutral
 
 
 def _fts(query: str | None) -> str:
@@ -57,3 +58,46 @@ def extra_template_vars(template, datasette):
                               "counts": tuple(counts.first())}}  # fmt: skip
 
     return stories  # Datasette awaits it when it renders the page
+
+
+def _marked(html: bytes) -> bytes:
+    return neutral(html.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Every HTML page as the CLI and the report show text: bidi overrides shown as
+    `[U+202E]`, terminal escapes left out (a page fetched with curl reaches a terminal), in
+    cells, facets, titles, labels and the SQL box alike. JSON and CSV are left exact."""
+
+    def wrap(app):
+        async def marked(scope, receive, send):
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+            held: dict = {}
+            parts: list[bytes] = []
+
+            async def relay(message):
+                if message["type"] == "http.response.start":
+                    kind = dict(message.get("headers", [])).get(b"content-type", b"")
+                    if kind.startswith(b"text/html"):
+                        held["start"] = message  # sent with the whole page, its length known
+                        return
+                elif message["type"] == "http.response.body" and "start" in held:
+                    parts.append(message.get("body", b""))
+                    if message.get("more_body"):
+                        return
+                    page = _marked(b"".join(parts))
+                    start = held.pop("start")
+                    headers = [(k, v) for k, v in start.get("headers", [])
+                               if k.lower() != b"content-length"]  # fmt: skip
+                    headers.append((b"content-length", str(len(page)).encode()))
+                    await send({**start, "headers": headers})
+                    message = {"type": "http.response.body", "body": page}
+                await send(message)
+
+            await app(scope, receive, relay)
+
+        return marked
+
+    return wrap

@@ -1,5 +1,7 @@
 """Exports: claims as JSON lines or CSV, aligned pairs as TMX 1.4, the corpus as JSON lines.
-Records are written as they come from the store's cursors, so memory stays flat."""
+Records are written as they come from the store's cursors, so memory stays flat. JSON keeps text
+exact (what a terminal would act on escaped as \\uXXXX); CSV cells are cleaned as everything
+people read is (no escape sequences, bidi overrides marked, no formulas)."""
 
 from __future__ import annotations
 
@@ -31,12 +33,12 @@ def export_claims(
     for record in exports.claim_records(db, min_sources):
         count += 1
         if writer is None:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(safetext.json_escaped(json.dumps(record, ensure_ascii=False)) + "\n")
             continue
         for m in record["members"]:
-            writer.writerow(safetext.csv_row([record["claim"], record["sources"], ",".join(record["languages"]),
-                             record["score"], m["outlet"], m["language"], m["original"],
-                             m["english"] or "", "; ".join(m["names"]), m["repeat_of"] or ""]))  # fmt: skip
+            writer.writerow(safetext.shown_row([record["claim"], record["sources"], ",".join(record["languages"]),
+                            record["score"], m["outlet"], m["language"], m["original"],
+                            m["english"] or "", "; ".join(m["names"]), m["repeat_of"] or ""]))  # fmt: skip
     return count
 
 
@@ -67,6 +69,6 @@ def export_corpus(db: sqlite_utils.Database, out: TextIO) -> int:
     """Current documents, one per JSON line, with segments, languages, translations, mentions."""
     count = 0
     for record in exports.document_records(db):
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(safetext.json_escaped(json.dumps(record, ensure_ascii=False)) + "\n")
         count += 1
     return count
