@@ -251,3 +251,83 @@ def test_report_and_serve_mark_bidi_overrides(corpus, tmp_path) -> None:
             assert not [c for c in _raw(body) if c not in "\r"], path
         status, body = served.get(f"/{served.db}/documents")
         assert "[U+202E]" in body
+
+
+# --- 7. an archive's declared sizes are not trusted ------------------------------------------------
+
+
+def _lying_zip(path: Path, members: int, size: int, padding: int) -> Path:
+    """An Argos-shaped archive of `members` model files of `size` zeros each (deflated to about
+    a thousandth) followed by `padding` stored random bytes, whose directory declares each
+    model file's compressed size as reaching to the end of the padding: declared, every member
+    looks like an ordinary model (ratio under 100), and the archive as a whole too; written,
+    they are `members` * `size` bytes from an archive a fraction of that."""
+    import struct
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("pkg/metadata.json", b'{"from_code": "de", "to_code": "en"}')
+        for k in range(members):
+            z.writestr(f"pkg/model/part{k}.bin", b"\0" * size)
+        z.writestr("pkg/sentencepiece.model", __import__("os").urandom(padding),
+                   zipfile.ZIP_STORED)  # fmt: skip
+    data = bytearray(path.read_bytes())
+    central = data.find(b"PK\x01\x02")
+    at = central
+    while at >= 0:
+        name_len = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46 : at + 46 + name_len].startswith(b"pkg/model/part"):
+            local = struct.unpack_from("<I", data, at + 42)[0]
+            start = local + 30 + sum(struct.unpack_from("<HH", data, local + 26))
+            struct.pack_into("<I", data, at + 20, central - start)
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_an_archive_lying_about_its_sizes_is_stopped_by_what_it_writes(cli, argos_dir,
+                                                                       tmp_path) -> None:  # fmt: skip
+    import re
+
+    bomb = _lying_zip(tmp_path / "bomb.argosmodel", 6, 16 * 2**20, 256 * 2**10)
+    archive = bomb.stat().st_size
+    assert archive < 2**20
+    result = cli("models", "install", str(bomb))
+    line = _one_error(result)
+    assert "expands" in line and "zip bomb" in line, line
+    written = int(re.search(r"([\d,]+) bytes written", line).group(1).replace(",", ""))
+    assert written <= 100 * archive + 2**20  # stopped at the limit, give or take one chunk
+    assert not argos_dir.exists() or not any(argos_dir.iterdir())
+
+
+def test_a_truncated_or_oddly_compressed_archive_is_one_line(cli, argos_dir, tmp_path) -> None:
+    import zipfile
+
+    whole = _lying_zip(tmp_path / "whole.argosmodel", 1, 2**20, 64 * 2**10)
+    data = bytearray(whole.read_bytes())
+    model_at = data.find(b"pkg/model/part0.bin") + len("pkg/model/part0.bin")
+    data[model_at + 50 : model_at + 150] = b"\xff" * 100  # the deflate stream damaged
+    broken = tmp_path / "broken.argosmodel"
+    broken.write_bytes(bytes(data))
+    short = tmp_path / "short.argosmodel"  # the model's data cut short, the directory intact
+    with zipfile.ZipFile(short, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("pkg/metadata.json", b"{}")
+        z.writestr("pkg/model/model.bin", __import__("os").urandom(300_000))
+    data = short.read_bytes()
+    central = data.find(b"PK\x01\x02")
+    data = data[: central - 100_000] + data[central:]
+    end = data.find(b"PK\x05\x06")
+    offset = __import__("struct").unpack_from("<I", data, end + 16)[0]
+    short.write_bytes(
+        data[: end + 16] + (offset - 100_000).to_bytes(4, "little") + data[end + 20 :]
+    )
+    for bad in (broken, short):
+        result = cli("models", "install", str(bad))
+        assert "Aborted" not in result.output, result.output
+        assert "corrupt" in _one_error(result)
+    lzma = tmp_path / "lzma.argosmodel"
+    with zipfile.ZipFile(lzma, "w", zipfile.ZIP_LZMA) as z:
+        z.writestr("pkg/metadata.json", b"{}")
+        z.writestr("pkg/model/model.bin", b"\0" * 1000)
+    assert "compress" in _one_error(cli("models", "install", str(lzma)))
+    assert not argos_dir.exists() or not any(argos_dir.iterdir())
