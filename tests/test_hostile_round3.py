@@ -331,3 +331,30 @@ def test_a_truncated_or_oddly_compressed_archive_is_one_line(cli, argos_dir, tmp
         z.writestr("pkg/model/model.bin", b"\0" * 1000)
     assert "compress" in _one_error(cli("models", "install", str(lzma)))
     assert not argos_dir.exists() or not any(argos_dir.iterdir())
+
+
+# --- 8. an export never writes over the WAL SQLite really uses ---------------------------------
+
+
+def test_export_refuses_the_real_side_files_of_a_symlinked_database(seeded, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from newsalign.corpus.cli.app import app
+
+    real = seeded  # tmp_path/corpus.db
+    sqlite3.connect(real).execute("PRAGMA journal_mode=WAL").close()
+    elsewhere = tmp_path / "links"
+    elsewhere.mkdir()
+    link = elsewhere / "link.db"
+    link.symlink_to(real)
+    chain = elsewhere / "chain.db"
+    chain.symlink_to(link)  # a link to the link
+    before = dump(real)
+    for db in (link, chain):
+        for side in ("-wal", "-shm", "-journal"):
+            for writer in (["export", "corpus"], ["export", "claims"], ["report"]):
+                result = CliRunner().invoke(app, [*writer, "-o", f"{real}{side}", "--db", str(db)])
+                line = _one_error(result)
+                assert "refusing to write" in line and "corpus database" in line, (db, side, line)
+    assert dump(real) == before
+    assert not (elsewhere / "link.db-wal").exists()
