@@ -358,3 +358,27 @@ def test_export_refuses_the_real_side_files_of_a_symlinked_database(seeded, tmp_
                 assert "refusing to write" in line and "corpus database" in line, (db, side, line)
     assert dump(real) == before
     assert not (elsewhere / "link.db-wal").exists()
+
+
+# --- 9. serve: one line per rejected request ----------------------------------------------------
+
+
+def test_serve_says_one_line_per_rejected_query(corpus, tmp_path) -> None:
+    from urllib.parse import quote
+
+    db = tmp_path / "c.db"
+    shutil.copy(corpus, db)
+    rejected = ["UPDATE documents SET title = 'x'", "SELECT * FROM nosuch", "SELECT \x1b[2J 1",
+                "ATTACH 'x.db' AS x", "PRAGMA writable_schema = 1", "SELECT 1; DROP TABLE x"]  # fmt: skip
+    with Served(db) as served:
+        for sql in rejected:
+            status, body = served.get(f"/{served.db}?sql={quote(sql)}")
+            assert status == 400, (sql, status)
+        assert served.get(f"/{served.db}/claims")[0] == 400  # a canned query missing its values
+        assert served.get(f"/{served.db}.json?sql={quote(rejected[0])}")[0] == 400
+        assert served.get(f"/{served.db}?sql=SELECT+count(*)+FROM+documents")[0] == 200
+    out = served.stdout() + served.stderr()
+    lines = [line for line in out.splitlines() if line.strip() and not line.startswith("Serving")]
+    assert "Traceback" not in out and "locals" not in out, out[:3000]
+    assert len(lines) <= len(rejected) + 2, out[:3000]
+    assert not _raw(out), sorted(set(_raw(out)))
