@@ -382,3 +382,104 @@ def test_serve_says_one_line_per_rejected_query(corpus, tmp_path) -> None:
     assert "Traceback" not in out and "locals" not in out, out[:3000]
     assert len(lines) <= len(rejected) + 2, out[:3000]
     assert not _raw(out), sorted(set(_raw(out)))
+
+
+# --- 10. a cluster address that never answers, or cannot be one -----------------------------------
+
+FAKE_EMBEDDER = ("--embedder", "tests.fakes:HashEmbedder", "--second-embedder", "none")
+
+
+class _Silent:
+    """A local port that accepts connections and never says a word (or, `http=True`, an HTTP
+    server, which waits for a request line Dask never sends); stopped on exit."""
+
+    def __init__(self, http: bool = False) -> None:
+        import socket
+        import threading
+
+        self.http = http
+        if http:
+            from http.server import HTTPServer, SimpleHTTPRequestHandler
+
+            self.server = HTTPServer(("127.0.0.1", 0), SimpleHTTPRequestHandler)
+            self.port = self.server.server_address[1]
+            self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        else:
+            self.sock = socket.socket()
+            self.sock.bind(("127.0.0.1", 0))
+            self.sock.listen(16)
+            self.port = self.sock.getsockname()[1]
+            self.accepted: list = []
+            self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                self.accepted.append(self.sock.accept()[0])
+            except OSError:
+                return
+
+    def __enter__(self) -> _Silent:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.http:
+            self.server.shutdown()
+            self.server.server_close()
+        else:
+            self.sock.close()
+            for conn in self.accepted:
+                conn.close()
+        self.thread.join(timeout=5)
+
+
+def test_a_scheduler_that_never_answers_is_one_line_in_seconds(seeded) -> None:
+    import os
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "NEWSALIGN_CLUSTER_TIMEOUT": "2"}
+    before = dump(seeded)
+    for http in (False, True):
+        with _Silent(http=http) as silent:
+            for command in (["align", *FAKE_EMBEDDER], ["translate", "--from", "de"]):
+                start = time.monotonic()
+                try:
+                    done = subprocess.run(
+                        [sys.executable, "-m", "newsalign.corpus.cli.app", *command, "--cluster",
+                         f"tcp://127.0.0.1:{silent.port}", "--db", str(seeded)],
+                        capture_output=True, text=True, timeout=60, env=env,
+                        cwd=Path(__file__).resolve().parents[1],
+                    )  # fmt: skip
+                except subprocess.TimeoutExpired:
+                    raise AssertionError(f"{command} still waiting after 60 s") from None
+                took = time.monotonic() - start
+                lines = [line for line in done.stderr.splitlines() if line.strip()]
+                assert done.returncode == 1 and len(lines) == 1, done.stderr
+                assert "did not answer" in lines[0] and "2 s" in lines[0], lines[0]
+                assert took < 20, (command, http, took)
+    assert dump(seeded) == before
+
+
+def test_malformed_cluster_addresses_are_refused_even_with_nothing_to_do(seeded) -> None:
+    from typer.testing import CliRunner
+
+    from newsalign.corpus.cli.app import app
+
+    def run_with(*args: str):
+        return CliRunner().invoke(app, [*args, "--db", str(seeded)])
+
+    assert run_with("align", *FAKE_EMBEDDER).exit_code == 0  # now nothing is left to do
+    before = dump(seeded)
+    for address in ("inproc://x", "tls://127.0.0.1:8786", "ucx://127.0.0.1:8786",
+                    "tcp://user:pw@127.0.0.1:8786", "tcp://[::1", "tcp://h:notaport",
+                    "tcp://h:0", "tcp://h:70000", "tcp://h", "tcp://", "tcp://h:8786/path",
+                    "tcp://h:8786\x1b[2J", "tcp://[not-an-ip]:8786", "ws://h:1"):  # fmt: skip
+        for command in (["align", *FAKE_EMBEDDER], ["translate", "--from", "de"]):
+            result = run_with(*command, "--cluster", address)
+            assert result.exit_code == 1, (address, command, result.output)
+            line = _one_error(result)
+            assert "--cluster" in line and "\x1b" not in line, (address, line)
+    assert dump(seeded) == before
