@@ -483,3 +483,57 @@ def test_malformed_cluster_addresses_are_refused_even_with_nothing_to_do(seeded)
             line = _one_error(result)
             assert "--cluster" in line and "\x1b" not in line, (address, line)
     assert dump(seeded) == before
+
+
+# --- 13. un-nesting reads tags as a browser does ----------------------------------------------------
+
+BODY = ("<p>The railway to Khankendi reopened on Monday after thirty years, officials said.</p>"
+        "<p>The first freight train carried 1,200 tonnes of cement, the operator reported.</p>")  # fmt: skip
+NESTED_TRICKS = {
+    "title holding a tag": ('<div title="<div>">', "</div>", 3000),
+    "single quotes": ("<div title='<div><span>'>", "</div>", 3000),
+    "class holding >": ('<div class="a>b">', "</div>", 3000),
+    "spaced =": ('<section data-x = "</section>" >', "</section>", 2500),
+    "svg groups": ("<svg><g>", "</g></svg>", 150),
+    "svg groups, deep": ("<svg><g>", "</g></svg>", 4000),
+}
+
+
+def _kept(html: str) -> tuple[list[str], list[str], str | None]:
+    from newsalign.corpus.ingest.clean import BOILERPLATE
+    from newsalign.corpus.ingest.markup import clean_html
+
+    cleaned = clean_html(html)
+    body = [b.text for b in cleaned.blocks if b.kind != BOILERPLATE]
+    removed = [b.text for b in cleaned.blocks if b.kind == BOILERPLATE]
+    return body, removed, cleaned.note
+
+
+def test_unnesting_reads_quoted_attributes_and_foreign_content() -> None:
+    for name, (opening, closing, depth) in NESTED_TRICKS.items():
+        page = (f"<html><head><title>Rail line reopens</title></head><body>{opening * depth}"
+                f"{BODY}{closing * depth}</body></html>")  # fmt: skip
+        body, removed, note = _kept(page)
+        text = " ".join(body)
+        assert "1,200 tonnes of cement" in text and "reopened on Monday" in text, (name, body)
+        assert not [line for line in body + removed if '">' in line or "'>" in line], name
+        assert note is None or "levels deep" in note, (name, note)
+
+
+def test_markup_in_comments_and_scripts_is_not_nesting() -> None:
+    page = ("<html><head><title>Rail line reopens</title><script>var s = '" + "<div>" * 3000
+            + "';</script></head><body><!-- " + "<div>" * 3000 + " -->" + BODY
+            + "<!-- unclosed <div><div>")  # fmt: skip
+    body, _, note = _kept(page)
+    assert "1,200 tonnes of cement" in " ".join(body) and note is None, (body, note)
+
+
+def test_a_nested_page_with_quoted_tags_keeps_its_text_through_ingest(cli, db_path,
+                                                                      tmp_path) -> None:  # fmt: skip
+    page = tmp_path / "quoted.html"
+    page.write_text('<html><head><title>Rail line reopens</title></head><body>'
+                    + '<div title="<div>">' * 3000 + BODY + "</div>" * 3000 + "</body></html>")  # fmt: skip
+    result = cli("ingest", str(page))
+    assert result.exit_code == 0 and "levels deep" in result.output, result.output
+    texts = [t for (t,) in fetch(db_path, "SELECT text FROM segments WHERE kind = 'body'")]
+    assert any("1,200 tonnes of cement" in t for t in texts), texts
