@@ -537,3 +537,32 @@ def test_a_nested_page_with_quoted_tags_keeps_its_text_through_ingest(cli, db_pa
     assert result.exit_code == 0 and "levels deep" in result.output, result.output
     texts = [t for (t,) in fetch(db_path, "SELECT text FROM segments WHERE kind = 'body'")]
     assert any("1,200 tonnes of cement" in t for t in texts), texts
+
+
+# --- 12. HTML cleaning in time linear in the page --------------------------------------------------
+
+
+def test_a_page_too_dense_for_the_extractor_is_cleaned_line_by_line() -> None:
+    import time
+
+    from newsalign.corpus.ingest.markup import clean_html
+
+    head = ('<html><head><title>Rail line reopens</title><meta property="og:site_name" '
+            'content="Caspian Courier"></head><body><article><h1>Rail line reopens</h1>')  # fmt: skip
+    words = ["The", "railway", "to", "Khankendi", "reopened", "on", "Monday", "after", "thirty"]
+    dense = "<p>" + " ".join(f"<span>{words[k % len(words)]}</span>" for k in range(7000))
+    page = head + dense + "</p>" + BODY + "</article></body></html>"
+    cleaned = clean_html(page)
+    assert cleaned.note and "too dense" in cleaned.note, cleaned.note
+    text = " ".join(b.text for b in cleaned.blocks if b.kind == "body")
+    assert "1,200 tonnes of cement" in text and "Khankendi reopened" in text
+    assert cleaned.site == "Caspian Courier" and cleaned.site_from == "html"
+    # A megabyte of them (minutes before: the extractor's time grew with their square).
+    big = head + "<p>" + "<span>word</span> " * 55_000 + "</p>" + BODY + "</article></body></html>"
+    start = time.process_time()
+    cleaned = clean_html(big)
+    assert time.process_time() - start < 60 and "1,200 tonnes" in " ".join(
+        b.text for b in cleaned.blocks)  # fmt: skip
+    # An ordinary article is not affected.
+    plain = clean_html(head + BODY * 20 + "</article></body></html>")
+    assert plain.note is None and sum(b.kind == "body" for b in plain.blocks) >= 2
