@@ -566,3 +566,71 @@ def test_a_page_too_dense_for_the_extractor_is_cleaned_line_by_line() -> None:
     # An ordinary article is not affected.
     plain = clean_html(head + BODY * 20 + "</article></body></html>")
     assert plain.note is None and sum(b.kind == "body" for b in plain.blocks) >= 2
+
+
+def test_glossary_exports_carry_no_raw_escapes_and_read_back(cli, db_path, tmp_path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from newsalign.corpus.cli.app import app
+
+    assert cli("init").exit_code == 0
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE names SET name = name || ? WHERE id = (SELECT min(id) FROM names)",
+                     [ESC + RLO + "\x9b31m"])  # fmt: skip
+    conn.close()
+    runner = CliRunner()
+    for fmt in ("tsv", "json"):
+        out = tmp_path / f"g.{fmt}"
+        assert cli("glossary", "export", "--format", fmt, "-o", str(out)).exit_code == 0
+        assert not _raw(out.read_text(encoding="utf-8")), fmt
+        other = tmp_path / f"other-{fmt}.db"
+        assert runner.invoke(app, ["init", "--db", str(other)]).exit_code == 0
+        result = runner.invoke(app, ["glossary", "import", str(out), "--replace", "--yes",
+                                     "--db", str(other)])  # fmt: skip
+        assert result.exit_code == 0, result.output
+        again = tmp_path / f"again.{fmt}"
+        assert runner.invoke(app, ["glossary", "export", "--format", fmt, "-o", str(again),
+                                   "--db", str(other)]).exit_code == 0  # fmt: skip
+        assert again.read_bytes() == out.read_bytes(), fmt
+    entities = json.loads((tmp_path / "g.json").read_text())["entities"]
+    assert any(ESC + RLO in n["name"] for e in entities for n in e["names"])
+
+
+def test_data_sent_to_a_terminal_is_cleaned_and_to_a_pipe_is_exact(db_path, monkeypatch) -> None:
+    import io
+    import sys
+
+    from newsalign.corpus.cli.common import output_file
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    for stream, expected in (
+        (io.StringIO(), "a" + ESC + RLO + "b\n"),
+        (Terminal(), "a[U+202E]b\n"),
+    ):
+        monkeypatch.setattr(sys, "stdout", stream)
+        with output_file(None, db_path) as out:
+            out.write("a" + ESC + RLO + "b\n")
+        assert stream.getvalue() == expected
+
+
+def test_tmx_writes_bidi_overrides_as_character_references(corpus, tmp_path) -> None:
+    import xml.etree.ElementTree as ET
+
+    db = tmp_path / "c.db"
+    shutil.copy(corpus, db)
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE segments SET text = text || ?", [" " + RLO + "fdp.exe"])
+    conn.close()
+    out = tmp_path / "pairs.tmx"
+    assert run("export", "tmx", "-o", str(out), "--db", str(db)).returncode == 0
+    xml = out.read_text(encoding="utf-8")
+    assert "&#x202E;" in xml and not _raw(xml)
+    segs = [seg.text for seg in ET.parse(out).getroot().iter("seg")]
+    assert segs and all(seg.endswith(RLO + "fdp.exe") for seg in segs)

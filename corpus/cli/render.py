@@ -40,6 +40,21 @@ def inline(text: str) -> str:
     )  # fmt: skip
 
 
+class Shown:
+    """A text stream written as human output is: no terminal escapes, bidi overrides marked
+    (for exports and reports sent to a terminal rather than a file or a pipe)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
 def echo(message: Any = "", *, err: bool = False) -> None:
     """Print one line of human output, cleaned for the terminal."""
     typer.echo(terminal_safe(str(message)), err=err)

@@ -42,6 +42,15 @@ def export_claims(
     return count
 
 
+# Bidi embeddings, overrides and isolates as XML character references: the same text to any XML
+# reader, nothing a terminal reorders when the file is printed.
+_BIDI_REFERENCES = {ord(c): f"&#x{ord(c):X};" for c in safetext.BIDI_CONTROLS}
+
+
+def _xml_text(text: str) -> str:
+    return escape(normalize(text)).translate(_BIDI_REFERENCES)
+
+
 def export_tmx(
     db: sqlite_utils.Database, out: TextIO, source: str = "de", target: str = "en"
 ) -> int:
@@ -56,9 +65,7 @@ def export_tmx(
     for src, tgt, score in exports.aligned_pairs(db, source, target):
         out.write(f'    <tu>\n      <prop type="x-newsalign-score">{score}</prop>\n')
         for lang, text in ((source, src), (target, tgt)):
-            out.write(
-                f"      <tuv xml:lang={quoteattr(lang)}><seg>{escape(normalize(text))}</seg></tuv>\n"
-            )
+            out.write(f"      <tuv xml:lang={quoteattr(lang)}><seg>{_xml_text(text)}</seg></tuv>\n")
         out.write("    </tu>\n")
         count += 1
     out.write("  </body>\n</tmx>\n")
