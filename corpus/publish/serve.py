@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import socket
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -226,9 +228,16 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     asyncio.run(ds.invoke_startup())
     # Errors of a user's SQL are shown on the page; the console gets one line each, cleaned
     # of what the request carried (Datasette writes SQLite's message, which quotes the query).
-    with contextlib.redirect_stderr(_Cleaned(sys.stderr)):
+    with contextlib.redirect_stderr(_Cleaned(sys.stderr)), warnings.catch_warnings():
+        # A failed facet query leaves Datasette's other facet coroutines unawaited: Python
+        # would print three lines of warning each; the failure itself has its line.
+        warnings.filterwarnings("ignore", r"coroutine .* was never awaited", RuntimeWarning)
         uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on",
                     access_log=False)  # fmt: skip
+
+
+# Datasette's line: "ERROR: conn=<...>, sql = '<repr>', params = {...} or [...]: why".
+_SQL_ERROR = re.compile(r", params = (?:\{[^{}]*\}|\[[^\[\]]*\]|\([^()]*\)|None): (.*)$", re.S)
 
 
 class _Cleaned:
@@ -242,8 +251,10 @@ class _Cleaned:
 
     def write(self, text: str) -> int:
         shown = text
-        if text.startswith("ERROR: conn=") and "}: " in text:
-            shown = f"serve: SQL error: {text.rsplit('}: ', 1)[1].strip()[:300]}\n"
+        if text.startswith("ERROR: conn="):
+            failed = _SQL_ERROR.search(text)
+            why = failed.group(1) if failed else text[len("ERROR: ") :]
+            shown = f"serve: SQL error: {' '.join(why.split())[:300]}\n"
         self.stream.write(neutral(shown))
         return len(text)
 
