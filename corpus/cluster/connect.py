@@ -205,8 +205,9 @@ def _ask(address: str, timeout: float) -> None:
     except OSError as exc:
         raise ClusterError(f"cannot reach the scheduler at {address}: {exc}") from None
     except Exception as exc:  # it spoke, but not Dask's protocol
+        why = " ".join(str(exc).split())[:120]
         raise ClusterError(f"{address} did not answer as a Dask scheduler ({type(exc).__name__}: "
-                           f"{exc})") from None  # fmt: skip
+                           f"{why})") from None  # fmt: skip
     kind = answer.get("type") if isinstance(answer, dict) else None
     if kind != "Scheduler":
         raise ClusterError(f"{address} is not a Dask scheduler (it says it is {kind!r}); give "
