@@ -178,7 +178,9 @@ def connect_timeout() -> float:
     except ValueError:
         seconds = float("nan")
     if not 0 < seconds < 3600:  # NaN too
-        raise ClusterError(f"${ENV_TIMEOUT} must be a number of seconds (1 to 3599)")
+        raise ClusterError(
+            f"${ENV_TIMEOUT} must be a number of seconds, more than 0 and under 3600"
+        )
     return seconds
 
 
