@@ -19,6 +19,7 @@ extractor compiles patterns on its first page of a kind.
     python bench/adversarial.py --quick          # 10 KB to 100 KB
     python bench/adversarial.py "split sentences"   # one step (or several, by name)
     python bench/adversarial.py "clean html"        # the HTML pages
+    python bench/adversarial.py "clean html" --case "<b>"   # the cases whose name holds "<b>"
 """
 
 from __future__ import annotations
@@ -148,9 +149,14 @@ def main() -> int:
     failed = 0
     header = "".join(f"{f'{s // 1000} KB':>11}" for s in sizes)
     print(f"{'step':16} {'case':22}{header}  (µs per byte)  ratio")
-    chosen = [a for a in sys.argv[1:] if not a.startswith("--")] or list(STEPS)
+    wanted = [sys.argv[k + 1] for k, a in enumerate(sys.argv[:-1]) if a == "--case"]
+    named = [a for k, a in enumerate(sys.argv[1:], 1) if not a.startswith("--")
+             and sys.argv[k - 1] != "--case"]  # fmt: skip
+    chosen = named or list(STEPS)
     for step_name, step in ((name, STEPS[name]) for name in chosen):
         for case_name, make in (html_cases() if step_name in PAGES else cases()).items():
+            if wanted and not any(w in case_name for w in wanted):
+                continue
             if step_name in PAGES:
                 step(make(sizes[0]))  # the extractor's first page of a kind compiles patterns
             times = [per_byte(step, make(size)) for size in sizes]
