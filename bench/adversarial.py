@@ -117,6 +117,7 @@ def html_cases() -> dict[str, Callable[[int], str]]:
         "<span>s in one <p>": _page(lambda n: "<p>" + _units(lambda k: f"<span>{word(k)}</span> ")(n) + "</p>"),
         "<b>s in one <p>": _page(lambda n: "<p>" + _units(lambda k: f"<b>{word(k)}</b> ")(n) + "</p>"),
         "unclosed <p>s": _page(_units(lambda k: f"<p>{sentence(k)} ")),
+        "unclosed short <p>s": _page(_units(lambda k: f"<p>{word(k)} {word(k + 1)} {k}. ")),
         "menus and paragraphs": _page(_units(lambda k: f"<p>{sentence(k)} {k}.</p>\n" if k % 2
                                              else f'<ul><li><a href="/{k}">Menu {k}</a></li></ul>\n')),  # fmt: skip
         "paragraphs, no article": _page(_units(lambda k: f"<p>{sentence(k)}</p>\n"), article=False),
