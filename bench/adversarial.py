@@ -1,4 +1,4 @@
-"""Cleaning, sentence splitting and fact extraction in linear time on hostile lines.
+"""Cleaning, sentence splitting and fact extraction in linear time on hostile lines and pages.
 
 A scrape can hold one enormous line: a hash repeated ("1a1a...1a_z"), a cookie banner glued
 together ("cookie.cookie..."), a paragraph with no line breaks, runs of dots, quotes, digits,
@@ -9,9 +9,17 @@ where a quadratic rule would give about 100x. Time is this process's CPU time, a
 is run over about the same volume (30 copies of 10 KB, 3 of 100 KB, one of 1 MB): on a shared
 machine, wall-clock time of one short run says more about the neighbours than the code.
 
+The HTML cleaner ("clean html": the page unnested and split, trafilatura's extractor, the lines
+it dropped kept) gets pages instead: links, <span>s or <b>s by the thousand in one paragraph,
+a paragraph of prose full of links, unclosed <p>s, menus between paragraphs, nesting thousands
+deep, tags hidden in quoted attributes. Each case runs once before it is timed, since the
+extractor compiles patterns on its first page of a kind.
+
     python bench/adversarial.py                  # every step and case, 10 KB to 1 MB (long)
     python bench/adversarial.py --quick          # 10 KB to 100 KB
     python bench/adversarial.py "split sentences"   # one step (or several, by name)
+    python bench/adversarial.py "clean html"        # the HTML pages
+    python bench/adversarial.py "clean html" --case "<b>"   # the cases whose name holds "<b>"
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).re
 from newsalign.corpus.align.features import fact_spans  # noqa: E402
 from newsalign.corpus.ingest.cites import find_cites  # noqa: E402
 from newsalign.corpus.ingest.clean import clean_text
-from newsalign.corpus.ingest.markup import clean_markdown  # noqa: E402
+from newsalign.corpus.ingest.markup import clean_html, clean_markdown  # noqa: E402
 from newsalign.corpus.ingest.segment import split_sentences  # noqa: E402
 
 STORIES = Path(__file__).resolve().parents[1].parent / "shared" / "stories"
@@ -73,13 +81,64 @@ def cases() -> dict[str, Callable[[int], str]]:
     }
 
 
+def _page(body: Callable[[int], str], article: bool = True) -> Callable[[int], str]:
+    head = "<!DOCTYPE html><html><head><title>Rail line reopens</title></head><body>"
+    head += "<article><h1>Rail line reopens</h1>" if article else ""
+    tail = ("</article>" if article else "") + "</body></html>"
+    return lambda n: head + body(max(n - len(head) - len(tail), 1)) + tail
+
+
+def _units(unit: Callable[[int], str]) -> Callable[[int], str]:
+    """Units numbered 0, 1, 2... until `n` characters, so no two links or lines are alike."""
+
+    def make(n: int) -> str:
+        out, size, k = [], 0, 0
+        while size < n:
+            out.append(unit(k))
+            size += len(out[-1])
+            k += 1
+        return "".join(out)
+
+    return make
+
+
+def html_cases() -> dict[str, Callable[[int], str]]:
+    words = _prose().split()
+
+    def word(k: int) -> str:
+        return words[k % len(words)]
+
+    def sentence(k: int) -> str:
+        return " ".join(word(k * 13 + j) for j in range(14)) + "."
+
+    def linked(k: int) -> str:
+        return f'<a href="https://example.org/{k}">{word(k)}</a> ' if k % 4 == 0 else f"{word(k)} "
+
+    return {
+        "links in one <p>": _page(lambda n: "<p>" + _units(lambda k: f'<a href="https://example.org/{k}">{word(k)}</a> ')(n) + "</p>"),
+        "prose full of links": _page(lambda n: "<p>" + _units(linked)(n) + "</p>"),
+        "<span>s in one <p>": _page(lambda n: "<p>" + _units(lambda k: f"<span>{word(k)}</span> ")(n) + "</p>"),
+        "<b>s in one <p>": _page(lambda n: "<p>" + _units(lambda k: f"<b>{word(k)}</b> ")(n) + "</p>"),
+        "unclosed <p>s": _page(_units(lambda k: f"<p>{sentence(k)} ")),
+        "unclosed short <p>s": _page(_units(lambda k: f"<p>{word(k)} {word(k + 1)} {k}. ")),
+        "menus and paragraphs": _page(_units(lambda k: f"<p>{sentence(k)} {k}.</p>\n" if k % 2
+                                             else f'<ul><li><a href="/{k}">Menu {k}</a></li></ul>\n')),  # fmt: skip
+        "paragraphs, no article": _page(_units(lambda k: f"<p>{sentence(k)}</p>\n"), article=False),
+        "<div> nested deep": _page(lambda n: "<div>" * (n // 11) + f"<p>{sentence(1)}</p>" + "</div>" * (n // 11)),
+        "quoted <div> nested": _page(lambda n: '<div title="<div>">' * (n // 25) + f"<p>{sentence(1)}</p>" + "</div>" * (n // 25)),
+    }  # fmt: skip
+
+
 STEPS: dict[str, Callable[[str], object]] = {
     "clean text": clean_text,
     "clean markdown": clean_markdown,
     "split sentences": split_sentences,
     "sentence facts": lambda text: fact_spans(text, "en"),
     "read citations": lambda text: find_cites(text.split("\n\n")),
+    "clean html": clean_html,
 }
+# Steps that read pages rather than lines, and run once on each page before it is timed.
+PAGES = {"clean html"}
 
 
 def per_byte(step: Callable[[str], object], text: str) -> float:
@@ -95,9 +154,16 @@ def main() -> int:
     failed = 0
     header = "".join(f"{f'{s // 1000} KB':>11}" for s in sizes)
     print(f"{'step':16} {'case':22}{header}  (µs per byte)  ratio")
-    chosen = [a for a in sys.argv[1:] if not a.startswith("--")] or list(STEPS)
+    wanted = [sys.argv[k + 1] for k, a in enumerate(sys.argv[:-1]) if a == "--case"]
+    named = [a for k, a in enumerate(sys.argv[1:], 1) if not a.startswith("--")
+             and sys.argv[k - 1] != "--case"]  # fmt: skip
+    chosen = named or list(STEPS)
     for step_name, step in ((name, STEPS[name]) for name in chosen):
-        for case_name, make in cases().items():
+        for case_name, make in (html_cases() if step_name in PAGES else cases()).items():
+            if wanted and not any(w in case_name for w in wanted):
+                continue
+            if step_name in PAGES:
+                step(make(sizes[0]))  # the extractor's first page of a kind compiles patterns
             times = [per_byte(step, make(size)) for size in sizes]
             ratio = times[-1] / times[0]
             verdict = "PASS" if ratio <= 2 else "FAIL"

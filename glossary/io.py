@@ -4,9 +4,10 @@ One row per spelling; entity and name fields repeat on each row, so a diff shows
 spelling changed. Output is sorted, so export → import → export is byte-identical.
 
 TSV escapes what would break its rows and columns: a backslash is written `\\`, a tab `\t`, a
-newline `\n`, a carriage return `\r`, and the other characters that end a line (vertical tab,
-form feed, U+001C-U+001E, U+0085, U+2028, U+2029) `\uXXXX`; import reads them back. CSV quotes
-and JSON escapes such characters by their own rules.
+newline `\n`, a carriage return `\r`, and the other control characters (those that end a line,
+U+001C-U+001E, U+0085, U+2028, U+2029, and those a terminal acts on: escapes, C1 controls, bidi
+overrides) `\uXXXX`; import reads them back. CSV quotes and JSON escapes such characters by
+their own rules (JSON's output with the same characters as `\uXXXX`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
 _SCRIPT = re.compile(r"^[A-Z][a-z]{3}$")
 _TRUE, _FALSE = ("yes", "true", "1", "y"), ("", "no", "false", "0", "n")
-_TSV_SPECIAL = re.compile("[\\\\\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_TSV_SPECIAL = re.compile("[\\\\\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 _TSV_ESCAPED = re.compile(r"\\(\\|t|n|r|u[0-9a-f]{4})")
 _TSV_SHORT = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _TSV_LONG = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
@@ -140,7 +141,7 @@ def dumps(entities: Iterable[Entity], fmt: str = "tsv") -> str:
                 for e in sorted_entities(entities)
             ],
         }
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return safetext.json_escaped(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
     if fmt == "tsv":
         lines = [f"# newsalign glossary. {CREDIT}", "\t".join(COLUMNS)]
         lines += ["\t".join(_tsv_escape(value) for value in row) for row in rows(entities)]

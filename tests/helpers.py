@@ -47,10 +47,11 @@ class Served:
         self.base = f"http://127.0.0.1:{self.port}"
         self.db = db_path.stem
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (read after the process ends)
+        self._stdout = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "newsalign.corpus.cli.app", "serve", "--port", str(self.port),
              "--db", str(db_path)],
-            stdout=subprocess.DEVNULL, stderr=self._stderr, start_new_session=True,
+            stdout=self._stdout, stderr=self._stderr, start_new_session=True,
         )  # fmt: skip
 
     def wait_ready(self, timeout: float = 30.0) -> None:
@@ -97,6 +98,10 @@ class Served:
     def stderr(self) -> str:
         self._stderr.seek(0)
         return self._stderr.read().decode("utf-8", "replace")
+
+    def stdout(self) -> str:
+        self._stdout.seek(0)
+        return self._stdout.read().decode("utf-8", "replace")
 
     def __enter__(self) -> Served:
         self.wait_ready()

@@ -362,10 +362,10 @@ def test_a_full_disk_and_a_killed_install_leave_nothing_behind(
     from newsalign.translate import packages
     from newsalign.translate.errors import TranslateError
 
-    def full(self, path=None, members=None, pwd=None):
+    def full(archive, into, archive_bytes):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(zipfile.ZipFile, "extractall", full)
+    monkeypatch.setattr(packages, "_unpack", full)  # where members are written, a chunk at a time
     with pytest.raises(TranslateError, match="No space left"):
         packages.install_file(tiny_packages["de:en"])
     assert not any(argos_dir.iterdir())

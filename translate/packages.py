@@ -4,6 +4,12 @@ Packages live in Argos's own package directory ($ARGOS_PACKAGES_DIR, else
 ~/.local/share/argos-translate/packages, as argostranslate itself resolves it), so packages
 installed with `argospm` are found here and ours are usable by argostranslate. The directory is
 read from the environment at call time, never cached.
+
+An archive is judged twice: by what its directory declares (sizes, ratios, names, links) before
+anything is written, and by what it actually writes, since the declared sizes are the
+archive's own word: members are unpacked a chunk at a time and the bytes written counted, so an
+archive whose deflate streams expand more than MAX_RATIO times its size on disk, or past the
+size limit, is stopped there with the reason, whatever it declares.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import shutil
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +36,9 @@ MAX_RATIO = 100  # model weights compress little; a member that expands more is 
 RATIO_FLOOR = 64 * 1024  # below this a member (or a whole archive) may compress as it likes
 MAX_METADATA = 2**20
 STAGING = ".installing-"
+CHUNK = 2**20  # bytes unpacked at a time, counted before they are written
+# Argos packages are deflated zips; bzip2 and LZMA members decompress without a bound per read.
+_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
 _CODE = re.compile(r"^[a-z]{2,3}(?:[_-][A-Za-z0-9]+)?$")
 
 
@@ -171,6 +181,9 @@ def _check_archive(archive: zipfile.ZipFile) -> str:
         if _bomb(info.file_size, info.compress_size):
             raise TranslateError(f"{info.filename!r} expands {info.file_size // max(info.compress_size, 1)}"
                                  " times: not a model file (a zip bomb?)")  # fmt: skip
+        if info.compress_type not in _METHODS:
+            raise TranslateError(f"{info.filename!r} is compressed with method {info.compress_type}"
+                                 ": Argos packages use deflate")  # fmt: skip
         if _hidden_characters(info.filename):
             raise TranslateError(f"{info.filename!r} has control or bidi characters in its name: "
                                  "refused (it could be shown as another name)")  # fmt: skip
@@ -217,9 +230,10 @@ def install_file(path: Path) -> Package:
             top = _check_archive(archive)
             if (root / top).exists():
                 raise TranslateError(f"{top} is installed already; remove it first")
-            archive.extractall(tmp)
-        except zipfile.BadZipFile as exc:
-            raise TranslateError(f"{path.name}: corrupt archive ({exc})") from None
+            _unpack(archive, Path(tmp), path.stat().st_size)
+        except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+            why = str(exc) or "it ends in the middle of a member"
+            raise TranslateError(f"{path.name}: corrupt archive ({why})") from None
         except OSError as exc:  # a full disk, a read-only folder
             raise TranslateError(
                 f"{path.name}: cannot unpack into {root}: {exc.strerror or exc}"
@@ -240,6 +254,34 @@ def install_file(path: Path) -> Package:
                 f"{path.name}: cannot install into {root}: {exc.strerror}"
             ) from None
     return read_package(root / top)
+
+
+def _unpack(archive: zipfile.ZipFile, into: Path, archive_bytes: int) -> None:
+    """Unpack `archive` (its names checked by _check_archive) into `into`, counting the bytes
+    actually written: past the size limit, or past MAX_RATIO times the archive's size on disk
+    (RATIO_FLOOR at least), it stops with the reason, whatever the members declare."""
+    limit = max_package_bytes()
+    expansion = max(RATIO_FLOOR, MAX_RATIO * archive_bytes)
+    written = 0
+    for info in archive.infolist():
+        target = into / info.filename
+        if info.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(info) as source, open(target, "wb") as out:
+            while chunk := source.read(CHUNK):
+                written += len(chunk)
+                if written > limit:
+                    raise TranslateError(f"archive unpacks to more than {limit // 2**20} MB "
+                                         f"({written:,} bytes written, stopped there; "
+                                         f"${ENV_MAX_MB} raises the limit)")  # fmt: skip
+                if written > expansion:
+                    raise TranslateError(f"the archive expands more than {MAX_RATIO} times: "
+                                         f"{written:,} bytes written from a {archive_bytes:,}-byte "
+                                         "file, stopped there, whatever its members declare: "
+                                         "not a model package (a zip bomb?)")  # fmt: skip
+                out.write(chunk)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from newsalign.corpus.cli import corpus as cli_corpus
 from newsalign.corpus.cli import documents as cli_documents
 from newsalign.corpus.cli import glossary as cli_glossary
 from newsalign.corpus.cli import publish as cli_publish
+from newsalign.corpus.cli import render
 from newsalign.corpus.cli import review as cli_review
 from newsalign.corpus.cli import translate as cli_translate
 
@@ -111,13 +112,13 @@ def main(args: list[str] | None = None) -> int:
             exc.show()
         else:
             hint = f" (see `{ctx.command_path} -h`)" if ctx is not None else ""
-            typer.echo(f"Error: {exc.format_message()}{hint}", err=True)
+            render.echo(f"Error: {exc.format_message()}{hint}", err=True)
         code = getattr(exc, "exit_code", 2)
     except Exception as exc:
         if os.environ.get("NEWSALIGN_DEBUG"):
             raise
-        typer.echo(f"Error: unexpected {type(exc).__name__}: {exc} (a bug: please report it; "
-                   "NEWSALIGN_DEBUG=1 shows the traceback)", err=True)  # fmt: skip
+        render.echo(f"Error: unexpected {type(exc).__name__}: {exc} (a bug: please report it; "
+                    "NEWSALIGN_DEBUG=1 shows the traceback)", err=True)  # fmt: skip
         code = 70
     return code if isinstance(code, int) else 0
 

@@ -230,10 +230,10 @@ def claims_decisions(db: DbOption = None, as_json: JsonOption = False) -> None:
         render.echo(f"[{d.id}] {d.action} ({d.created_at}){note}")
         for link, x, y in d.pairs:
             if link == "detach":
-                typer.echo(f"    {_sentence(x)}  in no claim")
+                render.echo(f"    {_sentence(x)}  in no claim")
                 continue
             verb = "same claim as" if link == "must" else "not the same claim as"
-            typer.echo(f"    {_sentence(x)}  {verb}  {_sentence(y)}")
+            render.echo(f"    {_sentence(x)}  {verb}  {_sentence(y)}")
 
 
 def _sentence(s) -> str:

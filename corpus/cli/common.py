@@ -99,13 +99,16 @@ def output_file(path: Path | None, db: Path | None) -> Iterator:
     """Where a command writes: stdout, or `path`, never the corpus database `db` or its side
     files (see store.refuse_overwrite). A regular file is written beside itself and
     renamed into place, so a failure leaves no half-written file; a device or pipe is written
-    directly. Any failure (no such folder, a directory, a full disk) is one line."""
+    directly. Any failure (no such folder, a directory, a full disk) is one line. Written to a
+    terminal, the text is cleaned of escapes and its bidi overrides marked."""
     import os
     import sys
     import tempfile
 
     if path is None:
-        yield sys.stdout
+        # Data for a program stays exact; on a terminal, a person reads it: cleaned as any
+        # human output is (an OSC 52 in a glossary name would write the clipboard).
+        yield render.Shown(sys.stdout) if sys.stdout.isatty() else sys.stdout
         return
     store.refuse_overwrite(path, db)
     try:

@@ -46,9 +46,10 @@ def _print_result(result) -> None:
             + (f"; {result.message}" if result.message else "")
         )
     stream_err = result.status in ("failed", "skipped")
-    render.echo(f"{result.status:<11} {result.name}: {detail}", err=stream_err)
+    name = render.inline(result.name)  # one line per input, whatever the file is called
+    render.echo(f"{result.status:<11} {name}: {detail}", err=stream_err)
     if result.warning:
-        render.echo(f"warning     {result.name}: {result.warning}", err=True)
+        render.echo(f"warning     {name}: {result.warning}", err=True)
 
 
 def _langs(value: str | None) -> list[str] | None:
@@ -90,7 +91,9 @@ LangsOption = Annotated[
 FollowOption = Annotated[
     bool,
     typer.Option("--follow-symlinks",
-                 help="Follow links that point out of an ingested folder (skipped otherwise)."),
+                 help="Follow links that point out of an ingested folder (skipped otherwise), "
+                      "and read manifest rows naming files outside the manifest's folder "
+                      "(refused otherwise)."),
 ]  # fmt: skip
 MaxMbOption = Annotated[
     float | None,

@@ -35,17 +35,21 @@ def documents_set(
     `align` runs and re-ingests (`newsalign documents corrections` lists them). Stories' date
     ranges and claim counts follow at the next `newsalign align`."""
     from newsalign.corpus.store.metadata import describe, set_metadata
+    from newsalign.glossary.check import suspicious
 
     with cli_errors():
         found = set_metadata(store.open_db(db), doc,
                              {"outlet": outlet, "date": date, "url": url, "language": lang})  # fmt: skip
+    for change in found:  # kept, as asked, but worth a look: "TАSS" with a Cyrillic А
+        if change.field == "outlet" and (why := suspicious(change.new)):
+            render.echo(f"warning: outlet {change.new!r} {why}", err=True)
     if as_json:
         typer.echo(render.to_json(found))
     elif not found:
         typer.echo(f"Document {doc}: nothing changed (it already says so).")
     else:
-        typer.echo(f"Document {doc}: {describe(found)}. Recorded; `newsalign align` refreshes "
-                   "the stories' date ranges.")  # fmt: skip
+        render.echo(f"Document {doc}: {describe(found)}. Recorded; `newsalign align` refreshes "
+                    "the stories' date ranges.")  # fmt: skip
 
 
 @documents_app.command("corrections")

@@ -54,7 +54,7 @@ def _apply(db: Path | None, edit_fn, description: str) -> None:
         version = glossary_db.change(database, checked, description)
         mentions = count_mentions(database)
     for warning in lookalikes:  # kept, as asked, but worth a look
-        typer.echo(f"warning: {warning}", err=True)
+        render.echo(f"warning: {warning}", err=True)
     typer.echo(
         f"Glossary version {version}: {description} ({plural(mentions, 'mention')} in the corpus)"
     )
@@ -97,19 +97,19 @@ def show(entity: EntityArg, db: DbOption = None, as_json: JsonOption = False) ->
     if as_json:
         typer.echo(dumps([found], "json"))
         return
-    typer.echo(f"{found.key} ({found.type}): {found.label}")
+    render.echo(f"{found.key} ({found.type}): {found.label}")
     for label, value in (("GeoNames", found.geonames_id), ("Wikidata", found.wikidata_id),
                          ("notes", found.notes)):  # fmt: skip
         if value:
-            typer.echo(f"  {label}: {value}")
+            render.echo(f"  {label}: {value}")
     for n in found.names:
         dates = (
             f" [{n.valid_from or '…'}–{n.valid_to or '…'}]" if n.valid_from or n.valid_to else ""
         )
         marker = " (canonical)" if n.canonical else ""
-        typer.echo(f"\n  {n.name}{marker}: {n.usage or 'no usage label'}{dates}")
+        render.echo(f"\n  {n.name}{marker}: {n.usage or 'no usage label'}{dates}")
         for s in n.spellings:
-            typer.echo(f"    {s.text}  {s.lang or '*'} {s.script}")
+            render.echo(f"    {s.text}  {s.lang or '*'} {s.script}")
 
 
 @app.command()
@@ -292,7 +292,7 @@ def check_(db: DbOption = None, as_json: JsonOption = False) -> None:
         typer.echo(f"Glossary version {version}: {len(entities)} entities, {spellings} spellings")
         for label, items in (("conflict", conflicts), ("problem", problems), ("warning", warnings)):
             for item in items:
-                typer.echo(f"{label}: {item}")
+                render.echo(f"{label}: {item}")
         if not (conflicts or problems or warnings):
             typer.echo("No conflicts or problems.")
     if conflicts or problems:

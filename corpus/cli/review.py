@@ -63,7 +63,7 @@ def _interactive(db, story: int | None) -> None:
     while questions:
         q = questions[0]
         total = len(answered) + len(skipped) + len(questions)
-        typer.echo(f"\nQuestion {len(answered) + len(skipped) + 1} of ~{total}: {q.question}")
+        render.echo(f"\nQuestion {len(answered) + len(skipped) + 1} of ~{total}: {q.question}")
         typer.echo(f"  probability {q.probability:.2f}; the answer decides {q.moves} "
                    "sentence pair(s)")  # fmt: skip
         for side in q.sentences:
@@ -99,9 +99,9 @@ def _interactive(db, story: int | None) -> None:
 
 def _show(side) -> None:
     date = side.published[:10] if side.published else "no date"
-    typer.echo(f"\n  [{side.id}] {side.outlet} ({side.lang or '?'}, {date})")
-    typer.echo(f"    {side.text}")
+    render.echo(f"\n  [{side.id}] {side.outlet} ({side.lang or '?'}, {date})")
+    render.echo(f"    {side.text}")
     if side.english:
-        typer.echo(f"    English: {side.english}")
+        render.echo(f"    English: {side.english}")
     if side.names:
-        typer.echo(f"    names: {', '.join(side.names)}")
+        render.echo(f"    names: {', '.join(side.names)}")

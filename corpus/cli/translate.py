@@ -115,9 +115,9 @@ def tm_import(
     clashes = conflicts(units)
     if clashes:
         first, targets = clashes[0]
-        typer.echo(f"warning: {len(clashes)} source sentence(s) appear with different targets; the "
-                   f"last one was kept (e.g. {first[:60]!r}: {' | '.join(t[:40] for t in targets)})",
-                   err=True)  # fmt: skip
+        render.echo(f"warning: {len(clashes)} source sentence(s) appear with different targets; the "
+                    f"last one was kept (e.g. {first[:60]!r}: {' | '.join(t[:40] for t in targets)})",
+                    err=True)  # fmt: skip
 
 
 def translate(

@@ -5,12 +5,22 @@ block. Dask is the optional extra `newsalign[cluster]`; without it `--cluster` i
 The `Cluster` here only runs batches: each batch is a task whose result comes back to this
 process, which alone writes the corpus. A worker that dies mid-batch has its task run again
 elsewhere by the scheduler, and the batch's result is committed once, when it arrives.
+
+A scheduler address is `tcp://host:port` (a name, IPv4 or [IPv6]): anything else (tls://, which
+needs certificates newsalign does not take, ucx://, inproc://, a user and password, a path, a
+port that is not one) is refused in one line before anything else happens. Before Dask's client
+is started, the address is asked who it is, within $NEWSALIGN_CLUSTER_TIMEOUT seconds (10):
+Dask's own timeout covers only the TCP connection, so a port that accepts and never speaks (an
+HTTP server, a silent socket) held the command for minutes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import ipaddress
 import logging
+import os
 import pickle
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -21,8 +31,18 @@ from newsalign.corpus.errors import CorpusError
 
 INSTALL_HINT = "--cluster needs Dask: pip install 'newsalign[cluster]'"
 _LOCAL = re.compile(r"^local:(\d+)$")
-# Seconds to reach a scheduler before giving up with one line.
+# Seconds to reach a scheduler and hear it answer before giving up with one line.
 CONNECT_TIMEOUT = 10
+ENV_TIMEOUT = "NEWSALIGN_CLUSTER_TIMEOUT"
+_ADDRESS = re.compile(r"^(?:\[(?P<ip6>[^\]]*)\]|(?P<host>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?))"
+                      r"(?::(?P<port>[0-9]{1,5}))?$")  # fmt: skip
+_UNSUPPORTED = {
+    "tls": "tls:// needs certificates, which newsalign does not take; reach the scheduler over "
+           "tcp:// through an SSH tunnel or a VPN",
+    "ucx": "ucx:// needs UCX on every machine; give tcp://host:port",
+    "inproc": "inproc:// names a scheduler inside this very process; give tcp://host:port or "
+              "local:N",
+}  # fmt: skip
 # Batches in flight per worker: one running, the next ones already there when it ends.
 AHEAD = 3
 
@@ -112,18 +132,88 @@ def _digest(value: Any) -> str:
 
 
 def parse(address: str) -> tuple[str, int | str]:
-    """("local", N) or ("remote", address); anything else is refused in one line."""
-    local = _LOCAL.match(address.strip())
+    """("local", N) or ("remote", "tcp://host:port"); anything else is refused in one line."""
+    text = address.strip()
+    local = _LOCAL.match(text)
     if local:
         n = int(local.group(1))
         if not 1 <= n <= 256:
             raise ClusterError(f"--cluster local:N needs 1 <= N <= 256, not {n}")
         return "local", n
-    if re.match(r"^(tcp|tls|ucx|inproc)://\S+$", address.strip()):
-        return "remote", address.strip()
-    raise ClusterError(
-        f"--cluster {address!r}: give a scheduler address (tcp://host:8786) or local:N"
-    )
+    scheme, sep, rest = text.partition("://")
+    usage = f"--cluster {address!r}: give a scheduler address (tcp://host:8786) or local:N"
+    if not sep:
+        raise ClusterError(usage)
+    if scheme.lower() in _UNSUPPORTED:
+        raise ClusterError(f"--cluster {address!r}: {_UNSUPPORTED[scheme.lower()]}")
+    if scheme.lower() != "tcp":
+        raise ClusterError(usage)
+    if "@" in rest:
+        raise ClusterError(f"--cluster {address!r}: a Dask address holds no user or password; "
+                           "give tcp://host:port")  # fmt: skip
+    found = _ADDRESS.match(rest)
+    if not found:
+        raise ClusterError(f"--cluster {address!r}: not host:port (tcp://host:8786, "
+                           "tcp://10.0.0.5:8786, tcp://[::1]:8786)")  # fmt: skip
+    if found.group("ip6") is not None:
+        try:
+            ipaddress.IPv6Address(found.group("ip6"))
+        except ValueError:
+            raise ClusterError(f"--cluster {address!r}: [{found.group('ip6')}] is not an IPv6 "
+                               "address") from None  # fmt: skip
+    port = found.group("port")
+    if port is None:
+        raise ClusterError(f"--cluster {address!r}: give the scheduler's port too "
+                           "(tcp://host:8786)")  # fmt: skip
+    if not 1 <= int(port) <= 65535:
+        raise ClusterError(f"--cluster {address!r}: {port} is not a port (1-65535)")
+    return "remote", f"tcp://{rest}"
+
+
+def connect_timeout() -> float:
+    """Seconds to reach a scheduler and hear it answer: $NEWSALIGN_CLUSTER_TIMEOUT, else 10."""
+    raw = os.environ.get(ENV_TIMEOUT)
+    try:
+        seconds = float(raw) if raw is not None else float(CONNECT_TIMEOUT)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < 3600:  # NaN too
+        raise ClusterError(
+            f"${ENV_TIMEOUT} must be a number of seconds, more than 0 and under 3600"
+        )
+    return seconds
+
+
+def _ask(address: str, timeout: float) -> None:
+    """Ask `address` who it is, all within `timeout` seconds; raise ClusterError unless a Dask
+    scheduler answers. Dask's connect() bounds only the TCP connection, not the handshake
+    after it, so the whole exchange runs under one deadline here."""
+    from distributed.comm import connect
+
+    async def identity():
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    try:
+        answer = asyncio.run(asyncio.wait_for(identity(), timeout))
+    except TimeoutError:
+        raise ClusterError(f"the scheduler at {address} did not answer within {timeout:g} s "
+                           f"(is it a Dask scheduler, and the port its own? ${ENV_TIMEOUT} "
+                           "waits longer)") from None  # fmt: skip
+    except OSError as exc:
+        raise ClusterError(f"cannot reach the scheduler at {address}: {exc}") from None
+    except Exception as exc:  # it spoke, but not Dask's protocol
+        why = " ".join(str(exc).split())[:120]
+        raise ClusterError(f"{address} did not answer as a Dask scheduler ({type(exc).__name__}: "
+                           f"{why})") from None  # fmt: skip
+    kind = answer.get("type") if isinstance(answer, dict) else None
+    if kind != "Scheduler":
+        raise ClusterError(f"{address} is not a Dask scheduler (it says it is {kind!r}); give "
+                           "the scheduler's address")  # fmt: skip
 
 
 @contextmanager
@@ -153,9 +243,11 @@ def open_cluster(address: str) -> Iterator[Cluster]:
         with local, Client(local) as client:
             yield Cluster(client, address)
         return
+    timeout = connect_timeout()
+    _ask(str(where), timeout)
     try:
-        client = Client(str(where), timeout=CONNECT_TIMEOUT)
-    except (OSError, TimeoutError) as exc:
+        client = Client(str(where), timeout=timeout)
+    except Exception as exc:  # OSError, TimeoutError, or the scheduler's own refusal
         raise ClusterError(f"cannot reach the scheduler at {where}: {exc}") from None
     with client:
         yield Cluster(client, address)

@@ -14,7 +14,7 @@ import sqlite_utils
 
 from newsalign.corpus.align import run as align_run
 from newsalign.corpus.align.embed import Embedder
-from newsalign.corpus.cluster.connect import Cluster, open_cluster
+from newsalign.corpus.cluster.connect import Cluster, open_cluster, parse
 from newsalign.corpus.cluster.tasks import embed_batch, translate_batch
 from newsalign.corpus.mt import run as mt_run
 from newsalign.corpus.store import vectors as vectors_db
@@ -145,6 +145,7 @@ def align_corpus(
 ) -> align_run.AlignReport:
     """`newsalign align` with the embedding stage on the cluster at `address`. Nothing to do
     (the inputs are those of the last run) starts no cluster."""
+    parse(address)  # a malformed address is refused even when there is nothing to do
     if not full and (same := align_run.unchanged(db, settings)) is not None:
         return same
     with open_cluster(address) as cluster:

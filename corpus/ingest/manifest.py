@@ -4,8 +4,17 @@ Columns: `file` (required; relative to the manifest's folder, or absolute), and 
 `outlet`, `language`, `date`; other columns are ignored, so `shared/stories/*/index.tsv` works
 as it is. A row naming no existing file, a bad date or language is reported with its line
 number, and that file is not ingested until the row is fixed; so are two rows for one file.
+A row naming a file outside the manifest's folder (`../x`, an absolute path, a link pointing
+out) is refused the same way unless the caller follows links out (`--follow-symlinks`): a
+collection's manifest describes that collection, and a hostile one could otherwise pull any
+readable file (a private key) into the corpus, its exports and its server.
 A manifest whose rows cannot be told apart (an unclosed quote in CSV, a field over the csv
 module's limit, two columns of one name) is refused whole, naming the line.
+
+`checked` says what a value of each field may be, for manifests, `--source` and `documents
+set` alike: an outlet or URL holds no control or bidi-override characters (they would break a
+line of output or write to the terminal), a date is a publication date (from 1600 to today), a
+language an ISO 639 code CLDR knows.
 """
 
 from __future__ import annotations
@@ -13,17 +22,23 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from newsalign.corpus.errors import CorpusError
 from newsalign.glossary.files import read_limited
+from newsalign.glossary.safetext import BIDI_CONTROLS
 
 COLUMNS = ("file", "url", "outlet", "language", "date")
 MAX_MANIFEST_BYTES = 64 * 2**20  # some 500,000 rows
 _ALIASES = {"lang": "language", "published": "date", "source": "outlet", "path": "file"}
 _LANG = re.compile(r"^[a-z]{2,3}$")
+# The first printed newspapers: an earlier publication date is a typing error.
+FIRST_YEAR = 1600
+# CLDR's codes that name no language: undetermined, multiple, no linguistic content, missing.
+_NOT_LANGUAGES = frozenset({"und", "mul", "zxx", "mis"})
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,48 @@ def valid_date(value: str) -> str | None:
     return None
 
 
+def publication_date(value: str) -> bool:
+    """Whether an ISO date (YYYY, YYYY-MM or YYYY-MM-DD) can be a publication date: from
+    FIRST_YEAR to today (a day ahead, for time zones)."""
+    latest = (date.today() + timedelta(days=1)).isoformat()
+    return int(value[:4]) >= FIRST_YEAR and value <= latest[: len(value)]
+
+
+def known_language(code: str) -> bool:
+    """Whether `code` (lowercase) is an ISO 639 language code CLDR names (via Babel)."""
+    from babel import Locale
+
+    return bool(_LANG.match(code)) and code not in _NOT_LANGUAGES and code in Locale("en").languages
+
+
+def checked(field: str, value: str) -> str:
+    """`value` as stored for `field` (outlet, url, date, language): trimmed, a date as ISO, a
+    language code in lowercase. Raises CorpusError saying why it cannot be one."""
+    value = value.strip()
+    if field in ("outlet", "url"):
+        hidden = next((c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")
+                       or c in BIDI_CONTROLS), None)  # fmt: skip
+        if hidden is not None:
+            raise CorpusError(f"{field} {value!r} holds a control character (U+{ord(hidden):04X}): "
+                              "it would break or rewrite the lines it is printed on")  # fmt: skip
+        if field == "url" and any(c.isspace() for c in value):
+            raise CorpusError(f"url {value!r} holds a space: an address has none (write %20)")
+    if field == "date":
+        iso = valid_date(value)
+        if iso is None:
+            raise CorpusError(f"bad date {value!r} (use YYYY-MM-DD, YYYY-MM or YYYY)")
+        if not publication_date(iso):
+            raise CorpusError(f"bad date {value!r}: not a publication date (from {FIRST_YEAR} "
+                              "to today)")  # fmt: skip
+        value = iso
+    if field == "language":
+        value = value.lower()
+        if not known_language(value):
+            raise CorpusError(f"bad language {value!r}: not a language code (use an ISO 639 code "
+                              "such as de)")  # fmt: skip
+    return value
+
+
 def _rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
     """The rows of a manifest with their line numbers. TSV is read without quote processing
     (a `"` is an ordinary character, so an unclosed one cannot swallow the rows after it); in
@@ -90,9 +147,12 @@ def _rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
-    """The usable rows of a manifest, and the problems of the others. A manifest that cannot be
-    read at all (missing, not UTF-8, no `file` column) raises CorpusError."""
+def read_manifest(
+    path: Path, *, follow_symlinks: bool = False
+) -> tuple[list[Entry], list[Problem]]:
+    """The usable rows of a manifest, and the problems of the others (rows naming a file
+    outside the manifest's folder among them, unless `follow_symlinks`). A manifest that cannot
+    be read at all (missing, not UTF-8, no `file` column) raises CorpusError."""
     data = read_limited(path, MAX_MANIFEST_BYTES, what="manifest", error=CorpusError)
     try:
         text = data.decode("utf-8-sig")
@@ -114,6 +174,7 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
                               f"are both `{name}`; keep one")  # fmt: skip
     entries, problems = [], []
     first_row: dict[Path, int] = {}
+    folder = path.parent.resolve()
     for number, row in numbered[header_at + 1 :]:
         if not any(c.strip() for c in row):
             continue
@@ -126,15 +187,18 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
         if not file.is_file():
             problems.append(Problem(number, name, f"no such file {name!r}"))
             continue
-        when = cells.get("date", "")
-        if when and valid_date(when) is None:
-            problems.append(Problem(number, name, f"bad date {when!r} (use YYYY-MM-DD)"))
+        if not follow_symlinks and not file.resolve().is_relative_to(folder):
+            problems.append(Problem(number, name, f"{name!r} is outside the manifest's folder "
+                                    f"(it is {file.resolve()}): not read (--follow-symlinks "
+                                    "reads it)"))  # fmt: skip
             continue
-        language = cells.get("language", "").lower()
-        if language and not _LANG.match(language):
-            problems.append(
-                Problem(number, name, f"bad language {language!r} (use a code such as de)")
-            )
+        given = {}
+        try:
+            for field in ("url", "outlet", "language", "date"):
+                if cells.get(field):
+                    given[field] = checked(field, cells[field])
+        except CorpusError as exc:
+            problems.append(Problem(number, name, str(exc)))
             continue
         key = file.resolve()
         if key in first_row:
@@ -144,6 +208,6 @@ def read_manifest(path: Path) -> tuple[list[Entry], list[Problem]]:
             entries = [e for e in entries if e.file.resolve() != key]
             continue
         first_row[key] = number
-        entries.append(Entry(number, file, cells.get("url") or None, cells.get("outlet") or None,
-                             language or None, valid_date(when) if when else None))  # fmt: skip
+        entries.append(Entry(number, file, given.get("url"), given.get("outlet"),
+                             given.get("language"), given.get("date")))  # fmt: skip
     return entries, problems

@@ -1,10 +1,19 @@
 """Markdown and HTML pages to cleaned articles: the markup is read (front matter, headings,
 links and images; HTML through trafilatura's main-text extractor, deep nesting undone first) and
 the lines are then cleaned by clean.py's rules, so every removed line is kept with its reason.
+
+Time stays linear in the page: a page whose paragraphs hold more than PARAGRAPH_PIECES pieces
+(elements and runs of text: a megabyte of links or <span>s in one <p>, ten thousand unclosed
+<p>s) would cost the extractor time quadratic in them (minutes), so its lines are cleaned by the
+text cleaner's rules instead, with its metadata still read, and the document says so; and the
+lines the extractor dropped are found by walking both in page order, not by searching every
+kept line for each.
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import replace
 
@@ -117,6 +126,12 @@ _BLOCK_TAGS = (
 # libxml2 stops parsing HTML at depth 256 unless told otherwise, and whatever is deeper is
 # silently lost: pages nested deeper than this are flattened first.
 MAX_DEPTH = 200
+# Pieces of text and markup the paragraphs of a page may hold for trafilatura's extractor, whose
+# time grows with their square (0.2 s for 10,000, asked up to five times); a long article holds
+# a few hundred to a few thousand.
+PARAGRAPH_PIECES = 6000
+# Kept lines on either side of where the page is, searched for a line the extractor dropped.
+_NEAR = 8
 _WRAPPERS = {"div", "span", "section", "article", "main", "font", "center", "table", "tbody",
              "tr", "td", "b", "i", "em", "strong"}  # fmt: skip
 
@@ -177,6 +192,48 @@ def _all_html_lines(html: str) -> list[str]:
     return [line for line in lines if line]
 
 
+def _dropped(lines: list[str], kept: list[str], title: str | None) -> list[str]:
+    """The page's lines the extractor did not keep: neither in the title, nor a kept line, nor
+    part of a kept line near where the page is (both run in page order: _NEAR kept lines ahead
+    of it, then behind), found in time linear in the page."""
+    where: dict[str, list[int]] = {}
+    for k, text in enumerate(kept):
+        where.setdefault(text, []).append(k)
+    dropped = []
+    at = 0  # the kept line the page has reached; it only moves on
+    for line in lines:
+        if title and line in title:
+            continue
+        if line in where:
+            places = where[line]
+            at = max(at, places[min(bisect.bisect_left(places, at), len(places) - 1)])
+            continue
+        ahead = range(at, min(at + _NEAR, len(kept)))
+        behind = range(at - 1, max(at - _NEAR, 0) - 1, -1)
+        near = next((k for k in itertools.chain(ahead, behind) if line in kept[k]), None)
+        if near is None:
+            dropped.append(line)
+        else:
+            at = max(at, near)
+    return dropped
+
+
+def _dense(html: str, pieces: int, note: str | None) -> Cleaned:
+    """A page too dense for the extractor: its lines cleaned by the text cleaner's rules, its
+    metadata (site, date) read as the extractor reads it, and a note saying so."""
+    import trafilatura
+
+    said = (f"page too dense for the HTML extractor ({pieces:,} pieces of text and markup in its "
+            f"paragraphs, over {PARAGRAPH_PIECES:,}): cleaned line by line")  # fmt: skip
+    cleaned = clean_text("\n".join(_all_html_lines(html)))
+    meta = trafilatura.extract_metadata(html)
+    date, site = (meta.date, meta.sitename) if meta else (None, None)
+    return replace(cleaned, published=date or cleaned.published, site=site or cleaned.site,
+                   published_from="html" if date else cleaned.published_from,
+                   site_from="html" if site else cleaned.site_from,
+                   note="; ".join(n for n in (note, said) if n))  # fmt: skip
+
+
 def clean_html(html: str) -> Cleaned:
     """Clean a saved web page with trafilatura; lines it dropped are kept as boilerplate."""
     import trafilatura
@@ -188,7 +245,10 @@ def clean_html(html: str) -> Cleaned:
         if unnested.depth
         else None
     )
+    # A paragraph of thousands of links or <span>s costs the extractor time quadratic in them.
     html = flatten_deep_html(unnested.html)
+    if unnested.paragraph_pieces > PARAGRAPH_PIECES:
+        return _dense(html, unnested.paragraph_pieces, note)
     doc = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
     )
@@ -201,11 +261,10 @@ def clean_html(html: str) -> Cleaned:
     if title and body_lines and body_lines[0] == title:
         body_lines = body_lines[1:]
     blocks = classify_lines([(0, line) for line in body_lines], title=title or "")
-    kept = {b.text for b in blocks} | {title}
+    kept = [b.text for b in blocks]
     removed = [
         Block(line, BOILERPLATE, 0, rule_reason(line) or "html-boilerplate")
-        for line in _all_html_lines(html)
-        if line not in kept and not any(line in k for k in kept if k)
+        for line in _dropped(_all_html_lines(html), kept, title)
     ]
     head = [Block(title, TITLE, 0)] if title else []
     return Cleaned(tuple(head + removed + blocks), published=doc.date, site=doc.sitename,

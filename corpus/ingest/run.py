@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 import sqlite3
 import threading
@@ -27,9 +28,10 @@ from newsalign.corpus.ingest.inputs import (
     count_inputs,
     discover,
     max_input_bytes,
+    printable,
     read_input,
 )
-from newsalign.corpus.ingest.manifest import Entry, read_manifest
+from newsalign.corpus.ingest.manifest import Entry, checked, read_manifest
 from newsalign.corpus.ingest.parse import ParsedDocument, parse_many
 from newsalign.corpus.store import documents, metadata
 from newsalign.corpus.store.database import (
@@ -131,8 +133,11 @@ def ingest(
     (counted first by a walk of the folders).
     """
     paths = list(paths)  # read twice: for the run's record and for discovery
+    source = checked("outlet", source) if source is not None else None
     limit = max_bytes if max_bytes is not None else max_input_bytes()
-    entries, problems = read_manifest(manifest) if manifest else ([], [])
+    entries, problems = (
+        read_manifest(manifest, follow_symlinks=follow_symlinks) if manifest else ([], [])
+    )
     if manifest and not paths:
         paths = [str(e.file) for e in entries]
     described = {e.file.resolve(): e for e in entries}
@@ -287,8 +292,9 @@ def _infer_years(db, run: RunLog, doc_ids: Sequence[int]) -> None:
 
 
 def _update(db, item: InputFile, doc_id: int, entry: Entry | None, source: str | None,
-            run: RunLog) -> IngestResult:  # fmt: skip
-    """Same bytes again, with a manifest or --source: correct what they say differently."""
+            run: RunLog, moved_to: str | None = None) -> IngestResult:  # fmt: skip
+    """Same bytes again, with a manifest or --source: correct what they say differently. With
+    `moved_to`, the document's file was renamed (or moved) there: the document follows it."""
     given = {"outlet": (entry.outlet if entry else None) or source,
              "url": entry.url if entry else None, "date": entry.date if entry else None,
              "language": entry.language if entry else None}  # fmt: skip
@@ -296,16 +302,32 @@ def _update(db, item: InputFile, doc_id: int, entry: Entry | None, source: str |
     key = db.execute("SELECT doc_key FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
     found = [c for c in metadata.changes(db, doc_id, metadata.validate(given))
              if not metadata.stale(db, key, c.field, c.new)]  # fmt: skip
-    if not found:
+    if not found and not moved_to:
         return IngestResult(item.name, "unchanged", doc_id=doc_id,
                             message="already ingested, nothing added")  # fmt: skip
     with run.transaction() as record:
         record()
+        if moved_to:
+            documents.move(db, key, moved_to, str(item.path))
         for change in found:
             metadata.apply(db, [change], how if change.field == "outlet" else
                            ("manifest" if entry else "option"))  # fmt: skip
+    said = (
+        [f"renamed from {printable(key[len('file:') :])} (no file there any more)"]
+        if moved_to
+        else []
+    )
+    said += [metadata.describe(found)] if found else []
     return IngestResult(item.name, "updated", doc_id=doc_id,
-                        message=f"{metadata.describe(found)}; text unchanged, nothing added")  # fmt: skip
+                        message=f"{'; '.join(said)}; text unchanged, nothing added")  # fmt: skip
+
+
+def _moved(db, existing: tuple[int, str], key: str) -> bool:
+    """Whether the document with these bytes is a file that is gone from where it was read,
+    and so was renamed or moved to `key` rather than copied."""
+    old = existing[1]
+    gone = old.startswith("file:") and not os.path.lexists(old[len("file:") :])
+    return gone and key.startswith("file:") and documents.relocatable(db, existing[0], key) == old
 
 
 def _seen(item: InputFile, key: str, existing: tuple[int, str]) -> IngestResult:
@@ -328,6 +350,8 @@ def _ingest_one(db, turn: _Turn, parsed: ParsedDocument | InputError | None, sou
         existing = documents.find_by_hash(db, turn.sha) or turn.known
         if existing and existing[1] == turn.key and (entry or source):
             return _update(db, item, existing[0], entry, source, run)
+        if existing and _moved(db, existing, turn.key):
+            return _update(db, item, existing[0], entry, source, run, moved_to=turn.key)
         if existing:
             return _seen(item, turn.key, existing)
         if isinstance(parsed, InputError):

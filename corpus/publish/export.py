@@ -1,5 +1,7 @@
 """Exports: claims as JSON lines or CSV, aligned pairs as TMX 1.4, the corpus as JSON lines.
-Records are written as they come from the store's cursors, so memory stays flat."""
+Records are written as they come from the store's cursors, so memory stays flat. JSON keeps text
+exact (what a terminal would act on escaped as \\uXXXX); CSV cells are cleaned as everything
+people read is (no escape sequences, bidi overrides marked, no formulas)."""
 
 from __future__ import annotations
 
@@ -41,13 +43,22 @@ def export_claims(
         if on_progress:
             on_progress(count, total)
         if writer is None:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(safetext.json_escaped(json.dumps(record, ensure_ascii=False)) + "\n")
             continue
         for m in record["members"]:
-            writer.writerow(safetext.csv_row([record["claim"], record["sources"], ",".join(record["languages"]),
-                             record["score"], m["outlet"], m["language"], m["original"],
-                             m["english"] or "", "; ".join(m["names"]), m["repeat_of"] or ""]))  # fmt: skip
+            writer.writerow(safetext.shown_row([record["claim"], record["sources"], ",".join(record["languages"]),
+                            record["score"], m["outlet"], m["language"], m["original"],
+                            m["english"] or "", "; ".join(m["names"]), m["repeat_of"] or ""]))  # fmt: skip
     return count
+
+
+# Bidi embeddings, overrides and isolates as XML character references: the same text to any XML
+# reader, nothing a terminal reorders when the file is printed.
+_BIDI_REFERENCES = {ord(c): f"&#x{ord(c):X};" for c in safetext.BIDI_CONTROLS}
+
+
+def _xml_text(text: str) -> str:
+    return escape(normalize(text)).translate(_BIDI_REFERENCES)
 
 
 def export_tmx(
@@ -70,9 +81,7 @@ def export_tmx(
     for src, tgt, score in exports.aligned_pairs(db, source, target):
         out.write(f'    <tu>\n      <prop type="x-newsalign-score">{score}</prop>\n')
         for lang, text in ((source, src), (target, tgt)):
-            out.write(
-                f"      <tuv xml:lang={quoteattr(lang)}><seg>{escape(normalize(text))}</seg></tuv>\n"
-            )
+            out.write(f"      <tuv xml:lang={quoteattr(lang)}><seg>{_xml_text(text)}</seg></tuv>\n")
         out.write("    </tu>\n")
         count += 1
         if on_progress:
@@ -89,7 +98,7 @@ def export_corpus(
     total = exports.count_documents(db) if on_progress else 0
     count = 0
     for record in exports.document_records(db):
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        out.write(safetext.json_escaped(json.dumps(record, ensure_ascii=False)) + "\n")
         count += 1
         if on_progress:
             on_progress(count, total)

@@ -16,6 +16,7 @@ from newsalign.corpus.plural import plural
 from newsalign.corpus.publish.report import ClaimView, ReportData, StoryView, gather
 from newsalign.corpus.store.citations import citing
 from newsalign.corpus.store.dating import date_source
+from newsalign.glossary.safetext import neutral
 
 SHORT = 110  # characters of a claim shown in the matrix
 
@@ -58,7 +59,7 @@ def render(data: ReportData) -> str:
         "(<code>newsalign claims show</code>, <code>claims reject</code>, ...).</footer>",
         "</body></html>",
     ]
-    return "\n".join(parts)
+    return neutral("\n".join(parts))  # no terminal escapes (`-o -`), bidi overrides marked
 
 
 def _header(data: ReportData) -> str:

@@ -8,12 +8,17 @@ Datasette is an optional extra (`pip install -e '.[serve]'`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import re
 import socket
+import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
 from newsalign.corpus.errors import CorpusError
 from newsalign.glossary.io import CREDIT
+from newsalign.glossary.safetext import neutral
 
 SQL_TIME_LIMIT_MS = 5000
 TRUNCATE = 300  # characters of a long text cell shown in tables (the cleaned text is 1000s)
@@ -199,6 +204,9 @@ def app(db_path: Path):
 
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="newsalign")
+    # Its own handler prints a traceback with local variables for every rejected query; the
+    # plugin's answers the same pages with one line on the console.
+    pm.set_blocked("datasette.handle_exception")
     templates = Path(__file__).parent / "templates"
     ds = Datasette([str(db_path)], metadata=metadata(db_path.stem), template_dir=str(templates),
                    settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS,
@@ -218,6 +226,40 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     _port_free(host, port)
     ds = app(db_path)
     asyncio.run(ds.invoke_startup())
-    # Errors of a user's SQL are shown on the page; the console gets no tracebacks.
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on",
-                access_log=False)  # fmt: skip
+    # Errors of a user's SQL are shown on the page; the console gets one line each, cleaned
+    # of what the request carried (Datasette writes SQLite's message, which quotes the query).
+    with contextlib.redirect_stderr(_Cleaned(sys.stderr)), warnings.catch_warnings():
+        # A failed facet query leaves Datasette's other facet coroutines unawaited: Python
+        # would print three lines of warning each; the failure itself has its line.
+        warnings.filterwarnings("ignore", r"coroutine .* was never awaited", RuntimeWarning)
+        uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on",
+                    access_log=False)  # fmt: skip
+
+
+# Datasette's line: "ERROR: conn=<...>, sql = '<repr>', params = {...} or [...]: why".
+_SQL_ERROR = re.compile(r", params = (?:\{[^{}]*\}|\[[^\[\]]*\]|\([^()]*\)|None): (.*)$", re.S)
+
+
+class _Cleaned:
+    """A text stream that passes on what it is given without terminal escapes or bidi
+    overrides (a request's SQL reaches the console only this way), and Datasette's line about
+    a failed query ("ERROR: conn=<...>, sql = '<the whole query>', params = {...}: why") as
+    `serve: SQL error: why`."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        shown = text
+        if text.startswith("ERROR: conn="):
+            failed = _SQL_ERROR.search(text)
+            why = failed.group(1) if failed else text[len("ERROR: ") :]
+            shown = f"serve: SQL error: {' '.join(why.split())[:300]}\n"
+        self.stream.write(neutral(shown))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)

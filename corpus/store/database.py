@@ -44,19 +44,26 @@ def refuse_overwrite(target: str | os.PathLike[str], db: str | os.PathLike[str] 
         target_stat = os.stat(target)
     except OSError:
         target_stat = None
+    real_db = os.path.realpath(db_path)
     for suffix in DATABASE_SIDE_FILES:
-        side = f"{db_path}{suffix}"
-        same = os.path.realpath(side) == wanted
+        # SQLite names side files after the database's resolved path: through a symlinked
+        # --db the -wal is realpath(db) + "-wal", not realpath(db + "-wal").
+        sides = {f"{db_path}{suffix}", f"{real_db}{suffix}"}
+        same = any(os.path.realpath(side) == wanted for side in sides)
         if not same and target_stat is not None:
-            try:
-                found = os.stat(side)
-            except OSError:
-                continue
-            same = (found.st_dev, found.st_ino) == (target_stat.st_dev, target_stat.st_ino)
+            same = any(_same_file(side, target_stat) for side in sides)
         if same:
             what = "the corpus database" if not suffix else f"the corpus database's {suffix} file"
             raise CorpusError(f"refusing to write {target}: it is {what} ({db_path}); "
                               "choose another output file")  # fmt: skip
+
+
+def _same_file(path: str, stat: os.stat_result) -> bool:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return False
+    return (found.st_dev, found.st_ino) == (stat.st_dev, stat.st_ino)
 
 
 def now() -> str:

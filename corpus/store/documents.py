@@ -57,6 +57,28 @@ def find_by_hash(db: sqlite_utils.Database, sha256: str) -> tuple[int, str] | No
     return (row[0], row[1]) if row else None
 
 
+def relocatable(db: sqlite_utils.Database, doc_id: int, key: str) -> str | None:
+    """The key of document `doc_id` if its file may have moved to `key`: it is the current
+    version of a file, and no document has `key` yet (else the two files are two documents)."""
+    row = db.execute("SELECT doc_key, is_current FROM documents WHERE id = ?", [doc_id]).fetchone()
+    if row is None or not row[1] or not row[0].startswith("file:"):
+        return None
+    taken = db.execute("SELECT 1 FROM documents WHERE doc_key = ? LIMIT 1", [key]).fetchone()
+    return None if taken else row[0]
+
+
+def move(db: sqlite_utils.Database, old_key: str, key: str, path: str) -> None:
+    """A file renamed or moved: its versions, metadata corrections and alignment decisions
+    follow it to `key`, and its current version records `path`. The caller holds the
+    transaction."""
+    db.execute("UPDATE documents SET path = ? WHERE doc_key = ? AND is_current = 1",
+               [path, old_key])  # fmt: skip
+    db.execute("UPDATE documents SET doc_key = ? WHERE doc_key = ?", [key, old_key])
+    db.execute("UPDATE document_corrections SET doc_key = ? WHERE doc_key = ?", [key, old_key])
+    db.execute("UPDATE decision_pairs SET a_doc_key = ? WHERE a_doc_key = ?", [key, old_key])
+    db.execute("UPDATE decision_pairs SET b_doc_key = ? WHERE b_doc_key = ?", [key, old_key])
+
+
 def insert_document(
     db: sqlite_utils.Database,
     doc: ParsedDocument,

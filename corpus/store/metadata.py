@@ -9,18 +9,16 @@ re-ingest without new values undoes them. The latest value of a field wins.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
-from newsalign.corpus.ingest.manifest import valid_date
+from newsalign.corpus.ingest.manifest import checked
 from newsalign.corpus.store.database import now, transaction
 
 FIELDS = ("outlet", "url", "date", "language")
 _COLUMN = {"outlet": "source", "url": "url", "date": "published", "language": "lang"}
-_LANG = re.compile(r"^[a-z]{2,3}$")
 
 
 @dataclass(frozen=True)
@@ -55,18 +53,9 @@ def validate(values: dict[str, str | None]) -> dict[str, str]:
             continue
         if field not in FIELDS:
             raise CorpusError(f"unknown field {field!r} (use {', '.join(FIELDS)})")
-        value = value.strip()
-        if not value:
+        if not value.strip():
             raise CorpusError(f"--{field} needs a value")
-        if field == "date":
-            checked = valid_date(value)
-            if checked is None:
-                raise CorpusError(f"bad date {value!r} (use YYYY-MM-DD, YYYY-MM or YYYY)")
-            value = checked
-        if field == "language":
-            value = value.lower()
-            if not _LANG.match(value):
-                raise CorpusError(f"bad language {value!r} (use a code such as de)")
+        value = checked(field, value)
         out[field] = value
     return out
 
