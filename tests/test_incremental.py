@@ -360,3 +360,79 @@ def test_review_asks_about_a_stored_story_with_its_documents_only(two_stories, c
     asked = json.loads(result.output)
     doc_of = dict(fetch(db, "SELECT id, doc_id FROM segments"))
     assert asked and all({doc_of[q["a"]], doc_of[q["b"]]} <= set(docs) for q in asked)
+
+
+# Two stories of one country's week: a flood in Tbilisi (six outlets) and an election in Kutaisi
+# (22 outlets, eight of which also tell of the flood in two sentences); all mention the
+# government. A new document's nearest stored documents then include the election articles
+# most like the flood ones, and judged through those few the two stories look like one.
+FLOOD_CORE = (
+    "Heavy rain made the Kura river flood the old town of Tbilisi on Sunday night, rescuers said.",
+    "Rescuers evacuated {n} residents from flooded houses near the river bank.",
+    "Water levels in the Kura rose by {n} centimetres within a few hours.",
+    "The mayor of Tbilisi asked residents to stay away from the embankment.",
+    "Several cars were swept away by the water in the Sololaki district.",
+    "Schools in the old town will stay closed until Wednesday, the ministry announced.",
+    "Volunteers filled sandbags along the river promenade through the night.",
+    "The weather service expects more rain over the Caucasus this week.",
+)
+ELECTION_CORE = (
+    "The Georgian Dream party won the local election in Kutaisi with {n} percent of the vote.",
+    "Turnout in Kutaisi reached {n} percent, the election commission said.",
+    "Observers from the OSCE reported minor irregularities at several polling stations.",
+    "The opposition United National Movement refused to recognise the result in Kutaisi.",
+    "Coalition talks in the Kutaisi city council will start next week.",
+    "The new mayor of Kutaisi promised to repair roads and schools.",
+    "Protesters gathered in front of the election commission in Kutaisi on Monday.",
+    "Counting of the ballots in Kutaisi finished late on Sunday night.",
+)
+GOVERNMENT = (
+    "Prime minister Irakli Kobakhidze said the government in Tbilisi would help.",
+    "The Georgian Government met in Tbilisi on Monday to discuss the situation.",
+    "President Salome Zourabichvili called for calm in a televised address.",
+)
+
+
+def _week_story(folder: Path, core, other, count: int, bridging: int, rng) -> Path:
+    """`count` articles of five sentences from `core` (the last `bridging` with two from
+    `other`) and one of GOVERNMENT, with a manifest."""
+    folder.mkdir()
+    rows = ["file\turl\toutlet\tlanguage\tdate"]
+    for k in range(count):
+        borrowed = 2 if k >= count - bridging else 0
+        chosen = rng.sample(core, 4 - borrowed) + rng.sample(other, borrowed)
+        chosen = [s.format(n=rng.randint(10, 99)) for s in chosen + rng.sample(GOVERNMENT, 1)]
+        name = f"{folder.name}{k:02d}.txt"
+        (folder / name).write_text("\n\n".join([chosen[0].split(",")[0].rstrip(".")] + chosen)
+                                   + "\n", encoding="utf-8")  # fmt: skip
+        rows.append(f"{name}\t\t{folder.name.title()} Outlet {k}\ten\t2024-05-{10 + k % 3:02d}")
+    (folder / "index.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder / "index.tsv"
+
+
+def test_new_versions_join_their_stories_without_merging_two(cli, db_path, tmp_path) -> None:
+    """Issue 26.1: a new version joins the story its documents agree with as a whole, by the
+    rule the full grouping uses; judged through its nearest documents only, it merged two
+    stories into one (and only `--full` undid it)."""
+    import random
+
+    rng = random.Random(0)
+    manifests = [_week_story(tmp_path / "flood", FLOOD_CORE, ELECTION_CORE, 6, 0, rng),
+                 _week_story(tmp_path / "election", ELECTION_CORE, FLOOD_CORE, 22, 8, rng)]  # fmt: skip
+    for manifest in manifests:
+        assert cli("ingest", "--manifest", str(manifest)).exit_code == 0
+    assert cli("align", *FAKE[:4]).exit_code == 0
+    before = grouping(db_path)
+    assert len(before) == 2
+    for name in ("flood/flood00.txt", "election/election00.txt"):  # a new version of each
+        path = tmp_path / name
+        path.write_text(path.read_text(encoding="utf-8") + "\nThe officials gave no further "
+                        "details on Monday evening.\n", encoding="utf-8")  # fmt: skip
+    for manifest in manifests:
+        assert cli("ingest", "--manifest", str(manifest)).exit_code == 0
+    assert fetch(db_path, "SELECT count(*), sum(is_current) FROM documents") == [(30, 28)]
+    result = cli("align", *FAKE[:4], "--json")
+    assert result.exit_code == 0 and json.loads(result.output)["realigned"] == 2, result.output
+    assert grouping(db_path) == before
+    assert cli("align", *FAKE[:4], "--full").exit_code == 0
+    assert grouping(db_path) == before

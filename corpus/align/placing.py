@@ -5,16 +5,20 @@ A new document's candidates are the stored documents published within the date w
 (and the undated ones; an undated new document is compared with the window of the run's dated
 new documents, or of the newest stored date), and the new documents placed before it; of those
 the `k` nearest by lead cosine, on the leads stored by earlier runs (store/story_inputs.py,
-centred per language over the candidates). Only the candidates are then loaded, and the story
-model scores each new document with its candidates, and candidates of different stories with
-each other (what average-link grouping would weigh when a document bridges two stories). Name
-rarity and centring are taken over the documents loaded, not the whole corpus: the cost of not
-loading it.
+centred per language over the candidates). Their stories are then weighed whole, as the full
+grouping weighs them (stories.py): the new document with every member of each such story in
+the window, and the members of any two of them with each other, every pair scored up to
+ALL_PAIRS_UP_TO documents and each document's CANDIDATES nearest leads above. (Weighed only
+through the new document's nearest neighbours, two stories looked like one: those neighbours
+are the members most like it.) Only those documents are loaded, and the story model scores
+the pairs. Name rarity and centring are taken over the documents loaded, not the whole corpus:
+the cost of not loading it.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -94,8 +98,10 @@ def place(
                               + [pool_leads[a:b] @ leads[x] for a, b in spans])  # fmt: skip
         top = np.argsort(-sims, kind="stable")[:k]
         near[x] = [int(i) for i in idx[top]]
-    # Load the stored candidates and score the pairs the assignment reads.
-    wanted = sorted({i for c in near.values() for i in c if i >= n_new})
+    # The pairs the assignment reads, as indexes into new docs + pool, by the full grouping's
+    # rule; then only the stored documents they name are loaded and scored.
+    pairs = _pairs(near, n_new, [int(s) for s in pool_story], leads)
+    wanted = sorted({i for pair in pairs for i in pair if i >= n_new})
     loaded_docs, loaded_vectors = load([pool_ids[i - n_new] for i in wanted])
     by_id = {d.id: d for d in loaded_docs}
     docs = list(new_docs)
@@ -109,12 +115,8 @@ def place(
     vectors = np.vstack([new_vectors, loaded_vectors]) if len(loaded_vectors) else new_vectors
     story_of = {local[i]: int(pool_story[i - n_new]) for i in wanted if i in local}
     near_local = {x: [local[i] for i in c if i in local] for x, c in near.items()}
-    pairs = set()
-    for x, cands in near_local.items():
-        pairs.update((min(x, c), max(x, c)) for c in cands)
-        old = [c for c in cands if c in story_of]
-        pairs.update((a, b) for a in old for b in old if a < b and story_of[a] != story_of[b])
-    pairs_list = sorted(pairs)
+    pairs_list = sorted((min(local[a], local[b]), max(local[a], local[b])) for a, b in pairs
+                        if a in local and b in local)  # fmt: skip
     ctx = stories.context(docs, vectors)
     X = stories.features(docs, ctx, pairs_list)
     p = story_model.predict(X) if len(X) else np.zeros(0)
@@ -135,6 +137,56 @@ def place(
         held = tuple(sorted({story_of[m] for m in members if m >= n_new}))
         if new or len(held) > 1:
             out.append(Placement(held, new))
+    return out
+
+
+def _pairs(
+    near: dict[int, list[int]], n_new: int, pool_story: list[int], leads: np.ndarray
+) -> set[tuple[int, int]]:
+    """The document pairs the assignment weighs (indexes into new docs + pool, smaller first):
+    each new document with the earlier new documents among its candidates and with every
+    pool member of its candidates' stories, and the members of any two of those stories with
+    each other. Average-link weighs a story by all its members: the few nearest a new
+    document are the ones that agree with it most, and two stories seen only through them
+    look like one. As in the full grouping (stories.pair_features), every such pair is scored
+    when new docs and pool number ALL_PAIRS_UP_TO or fewer; above, only pairs where one is
+    among the other's CANDIDATES nearest leads."""
+    members: dict[int, list[int]] = {}
+    for r, story in enumerate(pool_story):
+        members.setdefault(story, []).append(n_new + r)
+    wanted: set[tuple[int, int]] = set()
+    story_pairs: set[tuple[int, int]] = set()
+    for x, cands in near.items():
+        around = sorted({pool_story[i - n_new] for i in cands if i >= n_new})
+        wanted.update((min(x, c), max(x, c)) for c in cands if c < n_new)
+        wanted.update((x, m) for s in around for m in members[s])
+        story_pairs.update(itertools.combinations(around, 2))
+    if n_new + len(pool_story) <= stories.ALL_PAIRS_UP_TO:
+        for s, t in story_pairs:
+            wanted.update((u, v) for u in members[s] for v in members[t])
+        return {(min(a, b), max(a, b)) for a, b in wanted}
+    rows = {i for pair in wanted for i in pair}
+    rows = sorted(rows | {m for pair in story_pairs for s in pair for m in members[s]})
+    top = _nearest(leads, rows, stories.CANDIDATES)
+    story_at = {n_new + r: s for r, s in enumerate(pool_story)}
+    out = {(a, b) for a, b in wanted if b in top[a] or a in top[b]}
+    for s, t in story_pairs:
+        for u in members[s] + members[t]:
+            other = t if story_at[u] == s else s
+            out.update((min(u, v), max(u, v)) for v in top[u] if story_at.get(v) == other)
+    return out
+
+
+def _nearest(leads: np.ndarray, rows: list[int], k: int) -> dict[int, set[int]]:
+    """The `k` nearest leads (by cosine, itself excluded) of each of `rows`."""
+    k = min(k, len(leads) - 1)
+    out: dict[int, set[int]] = {}
+    for start in range(0, len(rows), 128):
+        block = rows[start : start + 128]
+        sims = leads[block] @ leads.T
+        sims[np.arange(len(block)), block] = -np.inf
+        near = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        out.update({r: set(near[n].tolist()) for n, r in enumerate(block)})
     return out
 
 
