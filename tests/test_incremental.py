@@ -436,3 +436,76 @@ def test_new_versions_join_their_stories_without_merging_two(cli, db_path, tmp_p
     assert grouping(db_path) == before
     assert cli("align", *FAKE[:4], "--full").exit_code == 0
     assert grouping(db_path) == before
+
+
+# Runs `newsalign ARGS` with a random pause before each write transaction is opened, so that
+# concurrent runs interleave their reads and writes differently each time.
+JITTER = """
+import random, sys, time
+from newsalign.corpus.store import database
+
+real = database.transaction
+
+def jittered(db):
+    if not db.conn.in_transaction:
+        time.sleep(random.random() * 0.3)
+    return real(db)
+
+database.transaction = jittered
+from newsalign.corpus.cli.app import run_main
+
+sys.argv = ["newsalign", *sys.argv[1:]]
+run_main()
+"""
+
+
+def _copy(source: Path, target: Path) -> Path:
+    import sqlite3
+
+    for side in ("", "-wal", "-shm"):
+        Path(f"{target}{side}").unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
+@pytest.mark.slow
+def test_two_aligns_and_an_answer_at_once_end_as_a_serial_order_does(
+    two_stories, cli, tmp_path
+) -> None:
+    """Issue 26.2: two `align` runs and a `claims accept` at once, many times over, each end
+    in a state that one of their serial orders gives (an align planned on stories another run
+    then replaced lost a story, or wrote a state no order gives)."""
+    from typer.testing import CliRunner
+
+    from newsalign.corpus.cli.app import app
+
+    db = two_stories
+    assert cli("ingest", "--manifest", str(late(tmp_path, "late", LATE, "Eta Wire", "2024-05-29")))
+    (a,) = fetch(db, "SELECT id FROM text_segments WHERE source = 'Alpha Wire' AND kind = 'body' "
+                     "ORDER BY id LIMIT 1")[0]  # fmt: skip
+    (b,) = fetch(db, "SELECT id FROM text_segments WHERE source = 'Delta Post' AND kind = 'body' "
+                     "ORDER BY id LIMIT 1")[0]  # fmt: skip
+    commands = {"align": ["align", *FAKE], "accept": ["claims", "accept", str(a), str(b)]}
+    start = _copy(db, tmp_path / "start.db")
+    serial = []
+    for order in (("align", "align", "accept"), ("align", "accept", "align"),
+                  ("accept", "align", "align")):  # fmt: skip
+        work = _copy(start, tmp_path / "serial.db")
+        for name in order:
+            result = CliRunner().invoke(app, [*commands[name], "--db", str(work)])
+            assert result.exit_code == 0, result.output
+        serial.append(_everything(work))
+    root = Path(__file__).resolve().parents[1]
+    for _ in range(10):
+        work = _copy(start, tmp_path / "work.db")
+        runs = [subprocess.Popen([sys.executable, "-c", JITTER, *commands[name], "--db", str(work)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 cwd=root) for name in ("align", "align", "accept")]  # fmt: skip
+        for run in runs:
+            out, err = run.communicate(timeout=300)
+            assert run.returncode == 0, out + err
+        assert _everything(work) in serial
+        stories = fetch(work, "SELECT d.id, count(sd.story_id) FROM current_documents d "
+                              "LEFT JOIN story_documents sd ON sd.doc_id = d.id GROUP BY d.id")  # fmt: skip
+        assert {n for _, n in stories} == {1}  # every document in exactly one story

@@ -35,7 +35,7 @@ from newsalign.corpus.align.features import Facts
 from newsalign.corpus.align.model import LogisticModel
 from newsalign.corpus.store import claims as claims_db
 from newsalign.corpus.store import numbering, story_inputs
-from newsalign.corpus.store.database import RunLog
+from newsalign.corpus.store.database import Moved, RunLog, data_version
 from newsalign.corpus.store.dating import infer_years
 
 CHUNK_DOCS = 2000  # documents aligned at a time (whole stories; a larger story alone)
@@ -113,14 +113,20 @@ def align_and_store(
     settings: run.Settings,
     bridge: Bridge | None,
     stage: Callable[[str], None] = lambda _: None,
+    *,
+    expect: int | None = None,
 ) -> Stored:
     """Step 2 (module docstring): align every story of `work` and write it, in one transaction
-    with the run `log`."""
+    with the run `log`. `expect`: the database's data_version when `work` was planned; if
+    another process has committed since, nothing is written and Moved is raised (the plan may
+    name stories that process replaced, or miss what it added: plan again)."""
     first = next(iter(embedders.values()))
     method = f"calibrated:{claim_model.about.get('version', 'custom')}"
     parts = chunks(work.groups)
     claims = applied = unapplied = 0
     with log.transaction() as record:
+        if expect is not None and data_version(db) != expect:
+            raise Moved("the corpus changed while this align was planned; plan it again")
         run_id = record()
         # A dateline's year-less day takes its year from the story's other dates.
         infer_years(db, work.groups)

@@ -15,6 +15,7 @@ from newsalign.corpus.align import review
 from newsalign.corpus.align.embed import Embedder
 from newsalign.corpus.align.run import AlignReport, last_settings, run_alignment
 from newsalign.corpus.store import decisions
+from newsalign.corpus.store.database import transaction
 
 ACTIONS = ("reject", "accept", "split", "merge", "detach")
 
@@ -44,20 +45,12 @@ def correct(
     """Record a decision and re-align. `ids`: two sentences (reject, accept), the sentences that
     leave `claim` (split), the claims to merge, or the sentence to detach. `embedders`: loaded
     ones to reuse (a review session answers many questions)."""
-    if action == "accept":
-        pairs = _accept_pairs(db, *ids)
-    elif action == "reject":
-        pairs = _reject_pairs(db, *ids)
-    elif action == "detach":
-        pairs = decisions.detach_pairs(db, ids[0])
-    elif action == "split":
-        pairs = decisions.split_pairs(db, claim, ids)
-    elif action == "merge":
-        pairs = decisions.merge_pairs(db, ids)
-    else:
-        raise ValueError(action)
+    # What a decision implies is read from the claims as stored: read and recorded in one
+    # transaction, so an align committing in between cannot make it a mix of two states.
+    with transaction(db):
+        pairs = _pairs(db, action, ids, claim)
+        decision = decisions.record(db, action, pairs, note)
     sentences = sorted({x for _, a, b in pairs for x in (a, b)})
-    decision = decisions.record(db, action, pairs, note)
     aligned = _realign(db, embedders) if realign else None
     where: dict[int, list[int]] = {}
     for s, c in db.execute(
@@ -66,6 +59,22 @@ def correct(
         where.setdefault(s, []).append(c)
     placed = tuple((s, tuple(where.get(s, ()))) for s in sentences)
     return Correction(decision, action, len(pairs), aligned, placed)
+
+
+def _pairs(
+    db: sqlite_utils.Database, action: str, ids: list[int], claim: int | None
+) -> list[tuple[str, int, int]]:
+    if action == "accept":
+        return _accept_pairs(db, *ids)
+    if action == "reject":
+        return _reject_pairs(db, *ids)
+    if action == "detach":
+        return decisions.detach_pairs(db, ids[0])
+    if action == "split":
+        return decisions.split_pairs(db, claim, ids)
+    if action == "merge":
+        return decisions.merge_pairs(db, ids)
+    raise ValueError(action)
 
 
 def withdraw(

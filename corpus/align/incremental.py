@@ -170,9 +170,10 @@ def realign(
     embed: Callable[..., int],
     on_progress: Callable[[int, int], None] | None = None,
     stage: Callable[[str], None] = lambda _: None,
+    expect: int | None = None,
 ) -> run.AlignReport | None:
     """Align again only the stories that changed (module docstring); None when this run must
-    be a full one."""
+    be a full one. `expect`: chunks.align_and_store."""
     start = time.perf_counter()
     stage("placing new documents in stories")
     planned = plan(db, common, embedders, story_model, embed, on_progress)
@@ -188,7 +189,9 @@ def realign(
                                "settings_fingerprint": common,
                                "incremental": {"realigned": len(planned.groups),
                                                "kept": planned.kept}})  # fmt: skip
-    done = chunks.align_and_store(db, log, work, embedders, claim_model, settings, bridge, stage)
+    done = chunks.align_and_store(
+        db, log, work, embedders, claim_model, settings, bridge, stage, expect=expect
+    )
     log.counts.update(stories_realigned=done.stories, stories_kept=planned.kept,
                       claims_realigned=done.claims)  # fmt: skip
     log.finish()

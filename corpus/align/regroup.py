@@ -41,9 +41,11 @@ def full(
     embed: Callable[..., int],
     on_progress: Callable[[int, int], None] | None = None,
     stage: Callable[[str], None] = lambda _: None,
+    expect: int | None = None,
 ) -> run.AlignReport:
     """Embed what is missing, group every document into stories, align and store every story;
-    `args` are the run's recorded arguments (settings and fingerprints)."""
+    `args` are the run's recorded arguments (settings and fingerprints); `expect`:
+    chunks.align_and_store."""
     start = time.perf_counter()
     claim_model, story_model = models
     doc_ids = [d for (d,) in db.execute("SELECT id FROM current_documents ORDER BY id")]
@@ -58,7 +60,9 @@ def full(
                                       dict(enumerate(groups)))  # fmt: skip
     work = chunks.Work(groups, [prints[k] for k in range(len(groups))], None, {})
     log = RunLog(db, "align", args)
-    done = chunks.align_and_store(db, log, work, embedders, claim_model, settings, bridge, stage)
+    done = chunks.align_and_store(
+        db, log, work, embedders, claim_model, settings, bridge, stage, expect=expect
+    )
     report = run.stored_report(db, settings, done.run_id, args["method"], bridge is not None,
                                start)  # fmt: skip
     log.counts.update(claims=report.claims, stories=report.stories, accepted=report.accepted,

@@ -25,6 +25,7 @@ from newsalign.corpus.align.stories import LEAD_SENTENCES, Doc
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store import claims as claims_db
 from newsalign.corpus.store import decisions
+from newsalign.corpus.store.database import Moved, data_version, transaction
 from newsalign.corpus.store.records import text_hash
 from newsalign.glossary.textnorm import WORD, fold
 
@@ -174,6 +175,10 @@ def embedders_for(settings: Settings) -> dict[str, Embedder]:
     return out
 
 
+# Plans made on what was read, outside the write lock, before one is made inside it.
+ATTEMPTS = 3
+
+
 def run_alignment(
     db: sqlite_utils.Database,
     settings: Settings | None = None,
@@ -187,14 +192,36 @@ def run_alignment(
 ) -> AlignReport:
     """Embed what is missing, group stories, align claims within them, store the result. When
     the inputs are those of the last run (fingerprint.py) nothing is done, unless `full`.
-    `on_progress(done, total)` follows the embedding; `on_stage` hears what comes next."""
-    stage = on_stage or (lambda _: None)
+    `on_progress(done, total)` follows the embedding; `on_stage` hears what comes next.
+
+    The run is planned on what it reads, then written in one transaction; if another process
+    committed in between (an align, an ingest, a decision), it is planned again, and after
+    ATTEMPTS plans inside the write transaction, where nothing can move."""
     settings = settings or Settings()
+    loaded: dict[str, dict[str, Embedder]] = {}  # the embedders, loaded once
+
+    def attempt(expect: int | None) -> AlignReport:
+        return _align(db, settings, embedders, loaded, models, on_progress, embed, full,
+                      on_stage or (lambda _: None), expect)  # fmt: skip
+
+    for _ in range(ATTEMPTS):
+        try:
+            return attempt(data_version(db))
+        except Moved:
+            continue
+    with transaction(db):
+        return attempt(None)
+
+
+def _align(db, settings, embedders, loaded, models, on_progress, embed, full, stage,
+           expect) -> AlignReport:  # fmt: skip
     names = sorted(e.name for e in embedders.values()) if embedders else []
     inputs = fingerprint.of(db, dataclasses.asdict(settings), names)
     if not full and models is None and (same := unchanged(db, settings, names, inputs)):
         return same
-    embedders = embedders or embedders_for(settings)
+    if "embedders" not in loaded:
+        loaded["embedders"] = embedders or embedders_for(settings)
+    embedders = loaded["embedders"]
     custom = models is not None
     if models is None:
         models = load_file(Path(settings.weights)) if settings.weights else None
@@ -207,7 +234,7 @@ def run_alignment(
 
         report = incremental.realign(db, settings, embedders, claim_model, story_model, bridge,
                                      common, inputs, embed=embed, on_progress=on_progress,
-                                     stage=stage)  # fmt: skip
+                                     stage=stage, expect=expect)  # fmt: skip
         if report is not None:
             return report
     from newsalign.corpus.align import regroup  # it builds on this module
@@ -219,7 +246,7 @@ def run_alignment(
             # Custom models are not in the settings: the next run is full.
             "settings_fingerprint": None if custom else common}  # fmt: skip
     return regroup.full(db, settings, embedders, (claim_model, story_model), bridge, args,
-                        embed=embed, on_progress=on_progress, stage=stage)  # fmt: skip
+                        embed=embed, on_progress=on_progress, stage=stage, expect=expect)  # fmt: skip
 
 
 def unchanged(

@@ -227,6 +227,16 @@ def open_readonly(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Da
     return db
 
 
+class Moved(CorpusError):
+    """Another process committed after work was planned on what it read: plan again."""
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    """A number that changes whenever another connection commits to the database (SQLite's
+    data_version): work planned on what was read stays valid while it is unchanged."""
+    return db.execute("PRAGMA data_version").fetchone()[0]
+
+
 def database_path(db: sqlite_utils.Database) -> str:
     """The file behind an open database (for messages)."""
     return db.conn.execute("PRAGMA database_list").fetchone()[2]
