@@ -509,3 +509,45 @@ def test_two_aligns_and_an_answer_at_once_end_as_a_serial_order_does(
         stories = fetch(work, "SELECT d.id, count(sd.story_id) FROM current_documents d "
                               "LEFT JOIN story_documents sd ON sd.doc_id = d.id GROUP BY d.id")  # fmt: skip
         assert {n for _, n in stories} == {1}  # every document in exactly one story
+
+
+def test_a_decision_naming_what_no_alignment_can_place_is_refused(two_stories, cli, tmp_path):
+    """Issue 26.3: accept or reject of a sentence that can never be in a claim (a heading
+    between paragraphs), of an old version's sentence, or of one sentence in two versions, is
+    one line and exit 1, and nothing is recorded (each was recorded, and the first merged two
+    stories)."""
+    db = two_stories
+    folder = tmp_path / "flood"
+    flood1 = folder / "flood1.txt"
+    text = flood1.read_text(encoding="utf-8").split("\n")
+    flood1.write_text("\n".join(text[:2] + ["Rescue work continues in the old town"] + text[2:]),
+                      encoding="utf-8")  # fmt: skip
+    assert cli("ingest", "--manifest", str(folder / "index.tsv")).exit_code == 0
+
+    def named(outlet: str, text: str, current: int = 1) -> int:
+        (row,) = fetch(db, "SELECT s.id FROM segments s JOIN documents d ON d.id = s.doc_id "
+                           "WHERE d.source = ? AND d.is_current = ? AND s.text LIKE ?",
+                       [outlet, current, f"{text}%"])  # fmt: skip
+        return row[0]
+
+    heading = named("Delta Post", "Rescue work")
+    old = named("Delta Post", "Rescuers evacuated 300", current=0)
+    new = named("Delta Post", "Rescuers evacuated 300")
+    other = named("Epsilon Times", "Rescuers evacuated 280")
+    consulate = named("Alpha Wire", "Russia plans")
+    for args, message in [
+        (("accept", str(heading), str(consulate)), f"sentence {heading} cannot be in a claim"),
+        (("reject", str(consulate), str(heading)), f"sentence {heading} cannot be in a claim"),
+        (("accept", str(old), str(other)), f"current version has it as sentence {new}"),
+        (("reject", str(new), str(old)), f"sentence {old} is from an old version"),
+        (("detach", str(heading)), "cannot be in a claim"),
+    ]:
+        for _ in range(2):  # before the new version is aligned, and after
+            result = cli("claims", *args)
+            assert result.exit_code == 1 and message in result.output, (args, result.output)
+            assert len(result.output.strip().splitlines()) == 1
+            assert fetch(db, "SELECT count(*) FROM decisions") == [(0,)]
+            assert cli("align", *FAKE).exit_code == 0
+    result = cli("claims", "accept", str(new), str(other))
+    assert result.exit_code == 0, result.output
+    assert len(grouping(db)) == 2

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from newsalign.corpus.align import review
+from newsalign.corpus.align.claims import load_claims, stored_claims
 from newsalign.corpus.align.embed import Embedder
 from newsalign.corpus.align.run import AlignReport, last_settings, run_alignment
+from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store import decisions
 from newsalign.corpus.store.database import transaction
 
@@ -64,6 +66,8 @@ def correct(
 def _pairs(
     db: sqlite_utils.Database, action: str, ids: list[int], claim: int | None
 ) -> list[tuple[str, int, int]]:
+    if action in ("accept", "reject", "detach"):
+        _check_named(db, ids)
     if action == "accept":
         return _accept_pairs(db, *ids)
     if action == "reject":
@@ -75,6 +79,28 @@ def _pairs(
     if action == "merge":
         return decisions.merge_pairs(db, ids)
     raise ValueError(action)
+
+
+def _check_named(db: sqlite_utils.Database, ids: list[int]) -> None:
+    """Refuse, in one line, a sentence no alignment can place: one of an old version of its
+    article (the decision would name the current version's sentence, or none), or one that is
+    not a claim candidate (a heading, a link, a byline, too short: `align` leaves it out)."""
+    found = decisions.named(db, ids)
+    for sid in ids:
+        sentence = found[sid]
+        if not sentence.current:
+            where = (f"the current version has it as sentence {sentence.current_id}"
+                     if sentence.current_id is not None
+                     else "the current version does not have it")  # fmt: skip
+            raise CorpusError(f"sentence {sid} is from an old version of its article (document "
+                              f"{sentence.doc_id}): {where}")  # fmt: skip
+    docs = sorted({s.doc_id for s in found.values()})
+    candidates = {c.id for c in load_claims(db, docs=docs, with_facts=False,
+                                            claimed=stored_claims(db, docs))}  # fmt: skip
+    for sid in ids:
+        if sid not in candidates:
+            raise CorpusError(f"sentence {sid} cannot be in a claim: `align` leaves it out (a "
+                              "heading, a link, a byline or too short a sentence)")  # fmt: skip
 
 
 def withdraw(

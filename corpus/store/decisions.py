@@ -13,7 +13,7 @@ import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store.database import now, transaction
-from newsalign.corpus.store.records import DecidedSentence, Decision, text_hash
+from newsalign.corpus.store.records import DecidedSentence, Decision, NamedSentence, text_hash
 
 Identity = tuple[str, str]  # (doc_key, text hash)
 
@@ -28,6 +28,22 @@ def identities(db: sqlite_utils.Database, segment_ids: list[int]) -> dict[int, I
         if row is None or row[2] == "boilerplate":
             raise CorpusError(f"no sentence {sid} (sentence ids are in `newsalign claims show`)")
         found[sid] = (row[0], text_hash(row[1]))
+    return found
+
+
+def named(db: sqlite_utils.Database, segment_ids: list[int]) -> dict[int, NamedSentence]:
+    """Each of `segment_ids` with its document and version (see NamedSentence); unknown ids
+    are refused in one line."""
+    found = {}
+    for sid in segment_ids:
+        row = db.execute(
+            "SELECT s.doc_id, d.is_current, s.kind, (SELECT c.id FROM segments c JOIN documents "
+            "n ON n.id = c.doc_id WHERE n.doc_key = d.doc_key AND n.is_current = 1 AND c.text = "
+            "s.text AND c.kind = s.kind ORDER BY c.id LIMIT 1) FROM segments s JOIN documents d "
+            "ON d.id = s.doc_id WHERE s.id = ?", [sid]).fetchone()  # fmt: skip
+        if row is None or row[2] == "boilerplate":
+            raise CorpusError(f"no sentence {sid} (sentence ids are in `newsalign claims show`)")
+        found[sid] = NamedSentence(sid, row[0], bool(row[1]), row[3])
     return found
 
 

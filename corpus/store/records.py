@@ -305,6 +305,17 @@ class DecidedSentence:
 
 
 @dataclass(frozen=True)
+class NamedSentence:
+    """A sentence a person names in a correction: its document, whether that is the current
+    version of its article, and the same sentence in the current version (None: not there)."""
+
+    segment_id: int
+    doc_id: int
+    current: bool
+    current_id: int | None
+
+
+@dataclass(frozen=True)
 class Decision:
     """A correction: reject, accept, split or merge, as the sentence pairs it fixes."""
 
