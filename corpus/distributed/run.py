@@ -14,8 +14,8 @@ import sqlite_utils
 
 from newsalign.corpus.align import run as align_run
 from newsalign.corpus.align.embed import Embedder
-from newsalign.corpus.cluster.connect import Cluster, open_cluster
-from newsalign.corpus.cluster.tasks import embed_batch, translate_batch
+from newsalign.corpus.distributed.connect import Cluster, open_cluster
+from newsalign.corpus.distributed.tasks import embed_batch, translate_batch
 from newsalign.corpus.mt import run as mt_run
 from newsalign.corpus.store import vectors as vectors_db
 from newsalign.corpus.store.database import transaction
