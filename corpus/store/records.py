@@ -6,16 +6,19 @@ and the CLI never see a dict keyed by column name.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
-from newsalign.corpus.store.migrations import text_hash
-
-__all__ = ["text_hash"]  # re-exported: the key format of every cache is part of the schema
-
 T = TypeVar("T")
+
+
+def text_hash(text: str) -> str:
+    """The key of a text in caches and decisions: SHA-256 of its UTF-8 bytes, hex (part of the
+    schema: stored vectors and decisions are found by it)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def decode_json(value: str | None, default: Any = None) -> Any:

@@ -1,13 +1,15 @@
-"""The schema change of migration 0012 (migrations.py holds the list; this keeps it short).
+"""Migration 0012: decisions may detach a sentence from every claim (action and link 'detach',
+the sentence named as both a and b); claim ids a run dissolved are kept with their members
+(JSON), so an undo that rebuilds a claim gives it its old id back. The child table is dropped
+first: dropping the parent while it has rows would cascade into it.
 
-Decisions may detach a sentence from every claim (action and link 'detach', the sentence named
-as both a and b); claim ids a run dissolved are kept with their members (JSON), so an undo that
-rebuilds a claim gives it its old id back. The child table is dropped first: dropping the
-parent while it has rows would cascade into it.
-"""
+Never edited once landed: change the schema with a new migration."""
+
+from __future__ import annotations
 
 import sqlite_utils
 
+NAME = "0012_review"
 SCRIPT = """CREATE TABLE decisions_new (id INTEGER PRIMARY KEY, action TEXT NOT NULL CHECK (action IN
   ('reject', 'accept', 'split', 'merge', 'detach')), note TEXT NOT NULL DEFAULT '',
   created_at TEXT NOT NULL);
@@ -25,8 +27,8 @@ CREATE TABLE retired_ids (name TEXT NOT NULL, id INTEGER NOT NULL, members TEXT 
   PRIMARY KEY (name, id))"""
 
 
-def migrate(db: sqlite_utils.Database) -> None:
-    """Migration 0012 (listed in migrations.py), one statement at a time inside its transaction."""
+def apply(db: sqlite_utils.Database) -> None:
+    """One statement at a time, inside the transaction migrate() holds."""
     for statement in SCRIPT.split(";"):
         if statement.strip():
             db.execute(statement)

@@ -1,12 +1,16 @@
-"""Migration 0014 (dates and metadata corrections), kept beside migrations.py, which lists it,
-so that file stays readable in one sitting. Never edited once landed, like the others."""
+"""Migration 0014: what part of a document's date was inferred, a day read without its year,
+and a person's corrections of a document's metadata.
+
+Never edited once landed: change the schema with a new migration."""
 
 from __future__ import annotations
 
 import sqlite_utils
 
+NAME = "0014_dates_and_corrections"
 
-def m0014_dates_and_corrections(db: sqlite_utils.Database) -> None:
+
+def apply(db: sqlite_utils.Database) -> None:
     db.executescript(
         """
         -- What part of `published` was inferred rather than read ('year'), and a day found
