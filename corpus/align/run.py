@@ -24,7 +24,7 @@ from newsalign.corpus.align.model import LogisticModel, load_file, shipped
 from newsalign.corpus.align.stories import LEAD_SENTENCES, Doc
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store import claims as claims_db
-from newsalign.corpus.store import decisions
+from newsalign.corpus.store import decisions, records
 from newsalign.corpus.store.database import Moved, data_version, transaction
 from newsalign.corpus.store.records import text_hash
 from newsalign.glossary.textnorm import WORD, fold
@@ -128,7 +128,7 @@ def embed_claims(
     db: sqlite_utils.Database,
     embedders: dict[str, Embedder],
     claims: Sequence[Claim],
-    infos: Sequence[claims_db.DocumentInfo],
+    infos: Sequence[records.DocumentInfo],
     on_progress: Callable[[int, int], None] | None = None,
     embed: Callable[..., int] = ensure_embeddings,
 ) -> int:
@@ -146,7 +146,7 @@ def embed_claims(
     return embedded
 
 
-def lead_documents(claims: list[Claim], infos: list[claims_db.DocumentInfo]) -> list[Doc]:
+def lead_documents(claims: list[Claim], infos: list[records.DocumentInfo]) -> list[Doc]:
     """Documents as story grouping sees them. Their rows index a matrix of the claims' vectors
     followed by the documents' titles in order: each document's titles, then its claims in
     order (a headline claim is not counted a second time)."""
@@ -342,9 +342,9 @@ def decided_pairs(
     return must[::-1], cannot[::-1], unapplied
 
 
-def _claim_row(c: Claim) -> claims_db.ClaimRow:
+def _claim_row(c: Claim) -> records.ClaimRow:
     source = "original" if c.english == c.text else ("translation" if c.english else "none")
-    return claims_db.ClaimRow(c.id, c.doc, c.source, c.lang, c.english, source,
+    return records.ClaimRow(c.id, c.doc, c.source, c.lang, c.english, source,
                               tuple(sorted(c.entities)), c.facts.as_dict(), c.headline)  # fmt: skip
 
 
@@ -358,7 +358,7 @@ def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticMod
     for story in result.stories:
         members = [docs[d] for d in story.documents if d in docs]
         dates = sorted(d.published[:10] for d in members if d.published)
-        stories.append(claims_db.StoryRow(
+        stories.append(records.StoryRow(
             _label(members, story, claims), tuple(d.id for d in members), len({d.source for d in members}),
             ",".join(sorted({d.lang or "?" for d in members})),
             dates[0] if dates else None, dates[-1] if dates else None))  # fmt: skip
@@ -389,14 +389,14 @@ def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticMod
                     probabilities.setdefault(k, []).append(p)
             x = story.edges.X[e]
             evidence = {name: round(float(v), 4) for name, v in zip(model.features, x, strict=True)}
-            links.append(claims_db.LinkRow(
+            links.append(records.LinkRow(
                 claims[a].id, claims[b].id, p, float(first_view[a] @ first_view[b]),
                 evidence.get("gap", 0.0) / 10, model.contributions(x), evidence,
                 first_cluster + shared[0] if inside else None))  # fmt: skip
         for k, group in enumerate(story.clusters):
             indexes = [m.index for m in group]
             ps = probabilities.get(k, [])
-            clusters.append(claims_db.ClusterRow(
+            clusters.append(records.ClusterRow(
                 len(stories) - 1,
                 tuple((claims[m.index].id, claims[m.repeat_of].id if m.repeat_of is not None else None)
                       for m in group),

@@ -10,8 +10,6 @@ import dataclasses
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
 
 import sqlite_utils
 
@@ -20,9 +18,14 @@ from newsalign.corpus.store.database import now
 from newsalign.corpus.store.records import (
     ClaimDetail,
     ClaimMember,
+    ClaimRow,
     ClaimSummary,
+    ClusterRow,
+    DocumentInfo,
     Link,
+    LinkRow,
     NameUsed,
+    StoryRow,
     from_row,
 )
 
@@ -47,17 +50,6 @@ def candidate_rows(
         """,
         {"target": target, "docs": json.dumps(sorted(docs or ()))},
     ).fetchall()
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    """What alignment needs of a document: outlet, language, date, its title segments."""
-
-    id: int
-    source: str
-    lang: str | None
-    published: str | None
-    titles: list[str]
 
 
 def documents_of(db: sqlite_utils.Database, doc_ids: list[int]) -> list[DocumentInfo]:
@@ -96,50 +88,6 @@ def segment_entities(
     ):
         entities[segment_id].add(entity_id)
     return entities
-
-
-@dataclass(frozen=True)
-class ClaimRow:
-    segment_id: int
-    doc_id: int
-    source: str
-    lang: str | None
-    english: str | None
-    english_from: str  # original, translation or none
-    entities: tuple[int, ...]
-    facts: dict[str, Any]
-    headline: bool = False  # the article's title
-
-
-@dataclass(frozen=True)
-class StoryRow:
-    label: str
-    documents: tuple[int, ...]
-    sources: int
-    languages: str
-    first_published: str | None
-    last_published: str | None
-
-
-@dataclass(frozen=True)
-class ClusterRow:
-    story: int  # index into the stories written with it
-    members: tuple[tuple[int, int | None], ...]  # (segment id, segment it repeats or None)
-    sources: int
-    languages: str
-    score: float
-
-
-@dataclass(frozen=True)
-class LinkRow:
-    a: int
-    b: int
-    probability: float
-    cosine: float
-    gap: float
-    contributions: dict[str, float]
-    evidence: dict[str, float]
-    cluster: int | None  # index into the clusters written with it; None: kept for review
 
 
 def insert_rows(

@@ -12,21 +12,19 @@ from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store.database import now
 from newsalign.corpus.store.mentions import insert_mentions
 from newsalign.corpus.store.records import (
-    Document,
-    DocumentDetail,
-    DocumentSummary,
-    Paragraph,
-    Segment,
-    from_row,
-)
-from newsalign.corpus.store.stats_records import (
     BoilerplateCount,
     Characters,
     CorpusStats,
+    Document,
+    DocumentDetail,
+    DocumentSummary,
     KindCount,
     LanguageCount,
+    Paragraph,
+    Segment,
     SegmentLanguageCount,
     SourceCount,
+    from_row,
 )
 from newsalign.glossary.match import Matcher
 from newsalign.glossary.textnorm import fold

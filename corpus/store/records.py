@@ -142,6 +142,61 @@ class DocumentSummary:
     title: str | None
 
 
+# --- Statistics (`newsalign stats`) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LanguageCount:
+    lang: str
+    documents: int
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    source: str
+    documents: int
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    segments: int
+    chars: int
+
+
+@dataclass(frozen=True)
+class SegmentLanguageCount:
+    lang: str
+    segments: int
+
+
+@dataclass(frozen=True)
+class BoilerplateCount:
+    reason: str | None
+    lines: int
+    chars: int
+
+
+@dataclass(frozen=True)
+class Characters:
+    raw: int
+    clean: int
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """Counts over current documents."""
+
+    documents: int
+    older_versions: int
+    by_language: tuple[LanguageCount, ...]
+    by_source: tuple[SourceCount, ...]
+    segments: tuple[KindCount, ...]
+    segment_languages: tuple[SegmentLanguageCount, ...]
+    boilerplate_removed: tuple[BoilerplateCount, ...]
+    characters: Characters
+
+
 # --- Search and names --------------------------------------------------------------------------
 
 
@@ -418,3 +473,61 @@ class ClaimDiff:
     differences: dict[str, dict[str, list[str]]]
     conflicts: tuple[str, ...] = ()  # the kinds on which versions disagree
     unsure: bool = False  # links too weak on average to call anything a disagreement
+
+
+# --- What an align run reads and writes -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What alignment needs of a document: outlet, language, date, its title segments."""
+
+    id: int
+    source: str
+    lang: str | None
+    published: str | None
+    titles: list[str]
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    segment_id: int
+    doc_id: int
+    source: str
+    lang: str | None
+    english: str | None
+    english_from: str  # original, translation or none
+    entities: tuple[int, ...]
+    facts: dict[str, Any]
+    headline: bool = False  # the article's title
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    label: str
+    documents: tuple[int, ...]
+    sources: int
+    languages: str
+    first_published: str | None
+    last_published: str | None
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    story: int  # index into the stories written with it
+    members: tuple[tuple[int, int | None], ...]  # (segment id, segment it repeats or None)
+    sources: int
+    languages: str
+    score: float
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    a: int
+    b: int
+    probability: float
+    cosine: float
+    gap: float
+    contributions: dict[str, float]
+    evidence: dict[str, float]
+    cluster: int | None  # index into the clusters written with it; None: kept for review
