@@ -78,8 +78,9 @@ def chunks(groups: Sequence[Sequence[int]], size: int | None = None) -> list[lis
 
 def _lean_claims(db: sqlite_utils.Database, docs: list[int], work: Work) -> list[Claim]:
     """The claims of `docs` as stored (new documents' as `plan` chose them), without facts."""
-    return load_claims(db, docs=docs, with_facts=False,
-                       claimed=stored_claims(db, docs) + list(work.new_facts))  # fmt: skip
+    return load_claims(
+        db, docs=docs, with_facts=False, claimed=stored_claims(db, docs) + list(work.new_facts)
+    )
 
 
 def embed_missing(
@@ -131,8 +132,12 @@ def align_and_store(
         # A dateline's year-less day takes its year from the story's other dates.
         infer_years(db, work.groups)
         doc_keys = numbering.document_keys(db)
-        story_ids = numbering.keep_ids(db, "stories", numbering.old_stories(db, work.dropped),
-                                       [frozenset(doc_keys[d] for d in g) for g in work.groups])  # fmt: skip
+        story_ids = numbering.keep_ids(
+            db,
+            "stories",
+            numbering.old_stories(db, work.dropped),
+            [frozenset(doc_keys[d] for d in g) for g in work.groups],
+        )
         old = _old_claims_by_part(db, work, parts, doc_keys)
         # Read before the rows go: the stored facts of the claims aligned again.
         known: dict[int, list[tuple[int, str]]] = {}
@@ -153,23 +158,49 @@ def align_and_store(
             keys = {doc_keys[d] for d in docs}
             must, cannot, missed = run.decided_pairs(db, prepared.claims, keys)
             applied, unapplied = applied + len(must) + len(cannot), unapplied + missed
-            result = engine.align_groups(prepared.data, groups, claim_model,
-                                         threshold=settings.threshold, bridge=bridge, must=must,
-                                         cannot=cannot, recalibrate=run.learned(db, prepared.claims))  # fmt: skip
+            result = engine.align_groups(
+                prepared.data,
+                groups,
+                claim_model,
+                threshold=settings.threshold,
+                bridge=bridge,
+                must=must,
+                cannot=cannot,
+                recalibrate=run.learned(db, prepared.claims),
+            )
             stories, clusters, links = run._rows(db, prepared, result, claim_model)
             segment_keys = numbering.segment_keys(db, [s for c in clusters for s, _ in c.members])
-            cluster_ids = numbering.keep_ids(db, "clusters", old.pop(number - 1, {}),
-                                             [frozenset(segment_keys[s] for s, _ in c.members)
-                                              for c in clusters])  # fmt: skip
+            cluster_ids = numbering.keep_ids(
+                db,
+                "clusters",
+                old.pop(number - 1, {}),
+                [frozenset(segment_keys[s] for s, _ in c.members) for c in clusters],
+            )
             ids = [story_ids[k] for k in part]
-            claims_db.insert_rows(db, run_id, method, settings.threshold,
-                                  [run._claim_row(c) for c in prepared.claims], stories, clusters,
-                                  links, ids, cluster_ids)  # fmt: skip
-            story_inputs.record(db, dict(zip(ids, [work.prints[k] for k in part], strict=True)),
-                                replace_all=False)  # fmt: skip
-            story_inputs.store_leads(db, first.name, {
-                d.id: placing.raw_lead(d, prepared.data.lead_vectors)
-                for d in prepared.data.documents if d.rows})  # fmt: skip
+            claims_db.insert_rows(
+                db,
+                run_id,
+                method,
+                settings.threshold,
+                [run._claim_row(c) for c in prepared.claims],
+                stories,
+                clusters,
+                links,
+                ids,
+                cluster_ids,
+            )
+            story_inputs.record(
+                db, dict(zip(ids, [work.prints[k] for k in part], strict=True)), replace_all=False
+            )
+            story_inputs.store_leads(
+                db,
+                first.name,
+                {
+                    d.id: placing.raw_lead(d, prepared.data.lead_vectors)
+                    for d in prepared.data.documents
+                    if d.rows
+                },
+            )
             claims += len(prepared.claims)
         # Old claims whose documents are in no story now: their ids are retired, never reused.
         leftover = {c: members for rest in old.values() for c, members in rest.items()}
@@ -184,8 +215,9 @@ def _old_claims_by_part(
     """The stored claims being replaced, by the chunk holding most of their members' documents
     (key -1: documents in no story now), so that each chunk's claims take the ids of the old
     claims they continue."""
-    part_of_key = {doc_keys[d]: n for n, part in enumerate(parts) for k in part
-                   for d in work.groups[k]}  # fmt: skip
+    part_of_key = {
+        doc_keys[d]: n for n, part in enumerate(parts) for k in part for d in work.groups[k]
+    }
     out: dict[int, dict[int, frozenset]] = {}
     for cluster_id, members in numbering.old_clusters(db, work.dropped).items():
         votes = Counter(part_of_key.get(doc_key, -1) for doc_key, _ in members)
@@ -200,8 +232,15 @@ def _delete(db: sqlite_utils.Database, dropped: list[int] | None) -> None:
     """The rows being replaced: every stored alignment row (None), or those of the stories
     `dropped` with their documents' claims."""
     if dropped is None:
-        for table in ("alignments", "cluster_members", "clusters", "claims", "story_documents",
-                      "stories", "story_inputs"):  # fmt: skip
+        for table in (
+            "alignments",
+            "cluster_members",
+            "clusters",
+            "claims",
+            "story_documents",
+            "stories",
+            "story_inputs",
+        ):
             db.execute(f"DELETE FROM {table}")
         return
     gone = [json.dumps(sorted(dropped))]

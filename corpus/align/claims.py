@@ -114,21 +114,25 @@ def load_claims(
             frozenset(entities.get(sid, ())),
             (known[sid] if sid in known else extract(text, lang)) if with_facts else Facts(),
             kind == "title",
-        )  # fmt: skip
+        )
         for sid, doc, source, lang, text, english, kind in rows
         if (
             sid in chosen
             if doc in settled
             else is_claim(text, last.get(doc) == sid, kind == "title")
-        )  # fmt: skip
+        )
     ]
 
 
 def stored_claims(db: sqlite_utils.Database, docs: Sequence[int]) -> list[int]:
     """The segment ids of the claims an earlier align run stored for `docs`."""
-    return [sid for (sid,) in db.execute(
-        "SELECT segment_id FROM claims WHERE doc_id IN (SELECT value FROM json_each(?))",
-        [json.dumps(sorted(docs))])]  # fmt: skip
+    return [
+        sid
+        for (sid,) in db.execute(
+            "SELECT segment_id FROM claims WHERE doc_id IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted(docs))],
+        )
+    ]
 
 
 def stored_facts(db: sqlite_utils.Database, docs: Sequence[int]) -> dict[int, Facts]:

@@ -88,8 +88,9 @@ def average_link(
         link[a].pop(b, None)
         scored[a].pop(b, None)
 
-    order = [(int(i[k]), int(j[k])) for k in np.argsort(-p, kind="stable").tolist()
-             if p[k] >= threshold]  # fmt: skip
+    order = [
+        (int(i[k]), int(j[k])) for k in np.argsort(-p, kind="stable").tolist() if p[k] >= threshold
+    ]
     merged = True
     while merged:
         merged = False
@@ -258,15 +259,18 @@ def with_decisions(
                 sets.append({x, y})
             continue
         g = max(homes, key=lambda g: (sum(near[joiner].get(m, 0.0) for m in sets[g]), -g))
-        twin = next((m.index for m in out[g] if docs[m.index] == docs[joiner]
-                     and m.repeat_of is None), None)  # fmt: skip
+        twin = next(
+            (m.index for m in out[g] if docs[m.index] == docs[joiner] and m.repeat_of is None), None
+        )
         elsewhere = any(joiner in s for s in sets)
         out[g].append(Member(joiner, repeat_of=twin, also=elsewhere))
         sets[g].add(joiner)
     # Two claims a person merged: every member of one joined the other; keep the whole.
-    return [g for k, g in enumerate(out)
-            if not any(k != h and sets[k] <= s and (sets[k] < s or h < k)
-                       for h, s in enumerate(sets))]  # fmt: skip
+    return [
+        g
+        for k, g in enumerate(out)
+        if not any(k != h and sets[k] <= s and (sets[k] < s or h < k) for h, s in enumerate(sets))
+    ]
 
 
 def claims(

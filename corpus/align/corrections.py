@@ -89,18 +89,25 @@ def _check_named(db: sqlite_utils.Database, ids: list[int]) -> None:
     for sid in ids:
         sentence = found[sid]
         if not sentence.current:
-            where = (f"the current version has it as sentence {sentence.current_id}"
-                     if sentence.current_id is not None
-                     else "the current version does not have it")  # fmt: skip
-            raise CorpusError(f"sentence {sid} is from an old version of its article (document "
-                              f"{sentence.doc_id}): {where}")  # fmt: skip
+            where = (
+                f"the current version has it as sentence {sentence.current_id}"
+                if sentence.current_id is not None
+                else "the current version does not have it"
+            )
+            raise CorpusError(
+                f"sentence {sid} is from an old version of its article (document "
+                f"{sentence.doc_id}): {where}"
+            )
     docs = sorted({s.doc_id for s in found.values()})
-    candidates = {c.id for c in load_claims(db, docs=docs, with_facts=False,
-                                            claimed=stored_claims(db, docs))}  # fmt: skip
+    candidates = {
+        c.id for c in load_claims(db, docs=docs, with_facts=False, claimed=stored_claims(db, docs))
+    }
     for sid in ids:
         if sid not in candidates:
-            raise CorpusError(f"sentence {sid} cannot be in a claim: `align` leaves it out (a "
-                              "heading, a link, a byline or too short a sentence)")  # fmt: skip
+            raise CorpusError(
+                f"sentence {sid} cannot be in a claim: `align` leaves it out (a "
+                "heading, a link, a byline or too short a sentence)"
+            )
 
 
 def withdraw(
@@ -122,13 +129,18 @@ def _reject_pairs(db: sqlite_utils.Database, a: int, b: int) -> list[tuple[str, 
     pairs = decisions.link_pairs(db, "cannot", a, b)
     home = db.execute(
         "SELECT x.cluster_id FROM cluster_members x JOIN cluster_members y "
-        "ON y.cluster_id = x.cluster_id WHERE x.segment_id = ? AND y.segment_id = ?", [a, b]
-    ).fetchone()  # fmt: skip
+        "ON y.cluster_id = x.cluster_id WHERE x.segment_id = ? AND y.segment_id = ?",
+        [a, b],
+    ).fetchone()
     if home is None:
         return pairs
     members = decisions.members(db, home[0])
-    p = {frozenset((x, y)): q for x, y, q in db.execute(
-        "SELECT a_segment_id, b_segment_id, score FROM alignments WHERE cluster_id = ?", home)}  # fmt: skip
+    p = {
+        frozenset((x, y)): q
+        for x, y, q in db.execute(
+            "SELECT a_segment_id, b_segment_id, score FROM alignments WHERE cluster_id = ?", home
+        )
+    }
     return review.answer_pairs(a, b, False, [members], p)
 
 
@@ -141,8 +153,9 @@ def _accept_pairs(db: sqlite_utils.Database, a: int, b: int) -> list[tuple[str, 
     claims: dict[int, list[int]] = {}
     for cid, sid in db.execute(
         "SELECT m.cluster_id, m.segment_id FROM cluster_members m WHERE m.cluster_id IN "
-        "(SELECT cluster_id FROM cluster_members WHERE segment_id IN (?, ?))", [a, b]
-    ):  # fmt: skip
+        "(SELECT cluster_id FROM cluster_members WHERE segment_id IN (?, ?))",
+        [a, b],
+    ):
         claims.setdefault(cid, []).append(sid)
     return review.answer_pairs(a, b, True, list(claims.values()), {}) if claims else pairs
 

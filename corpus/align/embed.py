@@ -101,8 +101,12 @@ def load_embedder(spec: str | None = None) -> Embedder:
         raise
     except Exception as exc:  # a user's class may fail in any way; say so in one line
         raise CorpusError(f"cannot load embedder {spec!r}: {exc}") from None
-    if not (isinstance(made, Embedder) and isinstance(made.name, str)
-            and isinstance(made.dim, int) and callable(made.embed)):  # fmt: skip
+    if not (
+        isinstance(made, Embedder)
+        and isinstance(made.name, str)
+        and isinstance(made.dim, int)
+        and callable(made.embed)
+    ):
         raise CorpusError(f"cannot load embedder {spec!r}: it has no name, dim and embed(texts)")
     return made
 

@@ -111,8 +111,20 @@ def align_claims(
             [(local[a], local[b]) for a, b in must if a in local and b in local],
             [(local[a], local[b]) for a, b in cannot if a in local and b in local],
         )
-        results.append(_story(data, docs, rows, claim_model, threshold, bridge, floor, decided,
-                              overlap, recalibrate))  # fmt: skip
+        results.append(
+            _story(
+                data,
+                docs,
+                rows,
+                claim_model,
+                threshold,
+                bridge,
+                floor,
+                decided,
+                overlap,
+                recalibrate,
+            )
+        )
     return AlignResult(tuple(results), threshold)
 
 
@@ -143,8 +155,20 @@ def align_groups(
             [(local[a], local[b]) for a, b in must if a in local and b in local],
             [(local[a], local[b]) for a, b in cannot if a in local and b in local],
         )
-        results.append(_story(data, sorted(docs), rows, claim_model, threshold, bridge, floor,
-                              decided, overlap, recalibrate))  # fmt: skip
+        results.append(
+            _story(
+                data,
+                sorted(docs),
+                rows,
+                claim_model,
+                threshold,
+                bridge,
+                floor,
+                decided,
+                overlap,
+                recalibrate,
+            )
+        )
     return AlignResult(tuple(results), threshold)
 
 
@@ -168,13 +192,26 @@ def _join_stories(doc_ids: list[list[int]], pairs: list[tuple[int, int]]) -> lis
     return [sorted(docs) for _, docs in sorted(joined.items())]
 
 
-def _story(data: AlignInput, docs: Sequence[int], rows: np.ndarray, model: LogisticModel,
-           threshold: float, bridge: Bridge | None, floor: float,
-           decided: tuple[list, list] = ([], []), overlap: float | None = None,
-           recalibrate=None) -> StoryResult:  # fmt: skip
+def _story(
+    data: AlignInput,
+    docs: Sequence[int],
+    rows: np.ndarray,
+    model: LogisticModel,
+    threshold: float,
+    bridge: Bridge | None,
+    floor: float,
+    decided: tuple[list, list] = ([], []),
+    overlap: float | None = None,
+    recalibrate=None,
+) -> StoryResult:
     if len(rows) < 2 or len(docs) < 2:
-        empty = Edges(np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(model.features))),
-                      np.zeros(0), model.features)  # fmt: skip
+        empty = Edges(
+            np.zeros(0, int),
+            np.zeros(0, int),
+            np.zeros((0, len(model.features))),
+            np.zeros(0),
+            model.features,
+        )
         return StoryResult(tuple(docs), tuple(rows.tolist()), empty, ())
     text = StoryText(
         docs=data.docs[rows],
@@ -182,21 +219,40 @@ def _story(data: AlignInput, docs: Sequence[int], rows: np.ndarray, model: Logis
         texts=tuple(data.texts[r] for r in rows),
         english=tuple(data.english[r] for r in rows),
         translated=np.array([data.english[r] is not None and data.langs[r] != "en" for r in rows]),
-    )  # fmt: skip
+    )
     views = {name: v[rows] for name, v in data.views.items()}
     english = data.english_vectors[rows] if data.english_vectors is not None else None
-    local = score_pairs(text, views, model, english_view=english, bridge=bridge, floor=floor,
-                        embedders=data.embedders)  # fmt: skip
+    local = score_pairs(
+        text,
+        views,
+        model,
+        english_view=english,
+        bridge=bridge,
+        floor=floor,
+        embedders=data.embedders,
+    )
     if recalibrate is not None:
         local = recalibrate(rows, local)
     must, cannot = decided
-    members = cluster.claims(len(rows), text.docs, local.i, local.j, local.p, threshold,
-                             overlap=overlap, must=must, cannot=cannot)  # fmt: skip
+    members = cluster.claims(
+        len(rows),
+        text.docs,
+        local.i,
+        local.j,
+        local.p,
+        threshold,
+        overlap=overlap,
+        must=must,
+        cannot=cannot,
+    )
     edges = Edges(rows[local.i], rows[local.j], local.X, local.p, local.features)
     clusters = tuple(
-        tuple(cluster.Member(int(rows[m.index]),
-                             None if m.repeat_of is None else int(rows[m.repeat_of]), m.also)
-              for m in group)
+        tuple(
+            cluster.Member(
+                int(rows[m.index]), None if m.repeat_of is None else int(rows[m.repeat_of]), m.also
+            )
+            for m in group
+        )
         for group in members
-    )  # fmt: skip
+    )
     return StoryResult(tuple(docs), tuple(rows.tolist()), edges, clusters)

@@ -125,9 +125,13 @@ class Facts:
     durations: tuple[str, ...] = ()  # "2 months", "44 days"
 
     def as_dict(self) -> dict[str, list]:
-        return {"numbers": list(self.numbers), "dates": list(self.dates),
-                "relative": list(self.relative), "speakers": list(self.speakers),
-                "durations": list(self.durations)}  # fmt: skip
+        return {
+            "numbers": list(self.numbers),
+            "dates": list(self.dates),
+            "relative": list(self.relative),
+            "speakers": list(self.speakers),
+            "durations": list(self.durations),
+        }
 
 
 # Languages that write decimals with a comma and group thousands with a point or a space.

@@ -86,8 +86,14 @@ def plan(
         first = next(iter(embedders.values()))
         fresh = run.prepare(db, embedders, on_progress, embed, docs=new_ids)
         new_facts = {c.id: c.facts for c in fresh.claims}
-        placements = placing.place(db, first.name, fresh.data.documents, fresh.data.lead_vectors,
-                                   story_model, lambda ids: leads_of(db, first.name, ids))  # fmt: skip
+        placements = placing.place(
+            db,
+            first.name,
+            fresh.data.documents,
+            fresh.data.lead_vectors,
+            story_model,
+            lambda ids: leads_of(db, first.name, ids),
+        )
         for k, where in enumerate(placements):
             key = where.stored[0] if where.stored else -(k + 1)
             final.setdefault(key, [])
@@ -102,8 +108,13 @@ def plan(
     emptied = {key for key, docs in final.items() if not docs and key > 0}
     dropped |= emptied | {key for key in touched if key > 0}
     keys = sorted(key for key in touched if final.get(key))
-    return Plan([sorted(final[key]) for key in keys], [prints[key] for key in keys],
-                sorted(dropped), len(stored) - len(dropped), new_facts)  # fmt: skip
+    return Plan(
+        [sorted(final[key]) for key in keys],
+        [prints[key] for key in keys],
+        sorted(dropped),
+        len(stored) - len(dropped),
+        new_facts,
+    )
 
 
 def _join_decided(
@@ -182,20 +193,34 @@ def realign(
     method = f"calibrated:{claim_model.about.get('version', 'custom')}"
     work = chunks.Work(planned.groups, planned.prints, planned.dropped, planned.new_facts)
     embedded = chunks.embed_missing(db, work, embedders, embed, on_progress)
-    log = RunLog(db, "align", {"threshold": settings.threshold, "method": method,
-                               "embedders": [e.name for e in embedders.values()],
-                               "bridge": bridge is not None,
-                               "settings": dataclasses.asdict(settings), "fingerprint": inputs,
-                               "settings_fingerprint": common,
-                               "incremental": {"realigned": len(planned.groups),
-                                               "kept": planned.kept}})  # fmt: skip
+    log = RunLog(
+        db,
+        "align",
+        {
+            "threshold": settings.threshold,
+            "method": method,
+            "embedders": [e.name for e in embedders.values()],
+            "bridge": bridge is not None,
+            "settings": dataclasses.asdict(settings),
+            "fingerprint": inputs,
+            "settings_fingerprint": common,
+            "incremental": {"realigned": len(planned.groups), "kept": planned.kept},
+        },
+    )
     done = chunks.align_and_store(
         db, log, work, embedders, claim_model, settings, bridge, stage, expect=expect
     )
-    log.counts.update(stories_realigned=done.stories, stories_kept=planned.kept,
-                      claims_realigned=done.claims)  # fmt: skip
+    log.counts.update(
+        stories_realigned=done.stories, stories_kept=planned.kept, claims_realigned=done.claims
+    )
     log.finish()
     report = run.stored_report(db, settings, done.run_id, method, bridge is not None, start)
-    return dataclasses.replace(report, embedded=embedded, decisions=done.decisions,
-                               decisions_unapplied=done.unapplied, unchanged_since=None,
-                               realigned=done.stories, kept=planned.kept)  # fmt: skip
+    return dataclasses.replace(
+        report,
+        embedded=embedded,
+        decisions=done.decisions,
+        decisions_unapplied=done.unapplied,
+        unchanged_since=None,
+        realigned=done.stories,
+        kept=planned.kept,
+    )

@@ -47,13 +47,20 @@ class LogisticModel:
 
     def contributions(self, x: np.ndarray) -> dict[str, float]:
         """One row's log-odds, feature by feature, and the bias."""
-        out = {name: round(float(w * v), 4) for name, w, v in zip(self.features, self.weights, x, strict=True)}  # fmt: skip
+        out = {
+            name: round(float(w * v), 4)
+            for name, w, v in zip(self.features, self.weights, x, strict=True)
+        }
         out["bias"] = round(self.bias, 4)
         return out
 
     def as_json(self) -> dict[str, Any]:
-        out = {"features": list(self.features), "weights": [round(w, 6) for w in self.weights],
-               "bias": round(self.bias, 6), "about": self.about}  # fmt: skip
+        out = {
+            "features": list(self.features),
+            "weights": [round(w, 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+            "about": self.about,
+        }
         if self.priors:
             out["priors"] = self.priors
         return out
@@ -91,9 +98,13 @@ def fit(
 
 def from_json(data: dict[str, Any]) -> LogisticModel:
     try:
-        model = LogisticModel(tuple(data["features"]), tuple(float(w) for w in data["weights"]),
-                              float(data["bias"]), dict(data.get("about", {})),
-                              dict(data.get("priors", {})))  # fmt: skip
+        model = LogisticModel(
+            tuple(data["features"]),
+            tuple(float(w) for w in data["weights"]),
+            float(data["bias"]),
+            dict(data.get("about", {})),
+            dict(data.get("priors", {})),
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise CorpusError(f"malformed model weights ({exc})") from None
     if len(model.features) != len(model.weights):

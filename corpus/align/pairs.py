@@ -110,8 +110,11 @@ class _Stats:
         by_lang = np.zeros((len(col_lang), n_langs), dtype=np.float32)
         by_lang[np.arange(len(col_lang)), col_lang] = 1.0
         # Sums per row and column language, then over the rows of each language.
-        for total, per_row in ((self.s, values @ by_lang), (self.ss, (values * values) @ by_lang),
-                               (self.n, valid.astype(np.float32) @ by_lang)):  # fmt: skip
+        for total, per_row in (
+            (self.s, values @ by_lang),
+            (self.ss, (values * values) @ by_lang),
+            (self.n, valid.astype(np.float32) @ by_lang),
+        ):
             for b in range(n_langs):
                 total[:, b] += np.bincount(row_lang, weights=per_row[:, b], minlength=n_langs)
 
@@ -139,8 +142,14 @@ class _Stats:
 class _Story:
     """One story's centred vectors, statistics and best matches: everything features read."""
 
-    def __init__(self, story: StoryText, views: dict[str, np.ndarray], model: LogisticModel,
-                 english_view: np.ndarray | None, embedders: dict[str, str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        story: StoryText,
+        views: dict[str, np.ndarray],
+        model: LogisticModel,
+        english_view: np.ndarray | None,
+        embedders: dict[str, str] | None = None,
+    ) -> None:
         self.n = n = len(story.texts)
         self.story = story
         lang_ids = {lang: k for k, lang in enumerate(sorted(set(story.langs)))}
@@ -168,9 +177,12 @@ class _Story:
         priors = model.priors.get("views", {})
         self.moments = {
             name: stats[name].finish(
-                priors.get(name) if embedders and priors.get(name, {}).get("embedder") == embedders.get(name) else None)
+                priors.get(name)
+                if embedders and priors.get(name, {}).get("embedder") == embedders.get(name)
+                else None
+            )
             for name in self.names
-        }  # fmt: skip
+        }
         enough = en_stats.n.sum() >= 2 * MIN_STAT_PAIRS
         self.en_moments = tuple(float(m[0, 0]) for m in en_stats.finish()) if enough else None
 
@@ -231,8 +243,13 @@ def score_pairs(
     are ignored); `embedders` names the embedder of each view, so that the model's priors apply
     only to the embedders they were measured with."""
     n = len(story.texts)
-    empty = Edges(np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(model.features))),
-                  np.zeros(0), model.features)  # fmt: skip
+    empty = Edges(
+        np.zeros(0, int),
+        np.zeros(0, int),
+        np.zeros((0, len(model.features))),
+        np.zeros(0),
+        model.features,
+    )
     if n < 2 or len(np.unique(story.docs)) < 2:
         return empty
     s = _Story(story, views, model, english_view, embedders)
@@ -310,8 +327,11 @@ def _top_per_sentence(i: np.ndarray, j: np.ndarray, p: np.ndarray, k: int) -> np
 
 def _bridge(story: StoryText, i: np.ndarray, j: np.ndarray, bridge: Bridge) -> np.ndarray:
     """Dictionary evidence for the German-English pairs among (i, j); 0 for the others."""
-    english_stems = {k: [en_stem(w) for w in content_words(story.texts[k], "en")]
-                     for k in range(len(story.texts)) if story.langs[k] == "en"}  # fmt: skip
+    english_stems = {
+        k: [en_stem(w) for w in content_words(story.texts[k], "en")]
+        for k in range(len(story.texts))
+        if story.langs[k] == "en"
+    }
     df = Counter(x for stems in english_stems.values() for x in set(stems))
     idf = {x: math.log((1 + len(english_stems)) / (1 + d)) for x, d in df.items()}
     german: dict[int, list[str]] = {}

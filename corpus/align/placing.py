@@ -94,8 +94,9 @@ def place(
         if not len(idx):
             near[x] = []
             continue
-        sims = np.concatenate([leads[earlier] @ leads[x]]
-                              + [pool_leads[a:b] @ leads[x] for a, b in spans])  # fmt: skip
+        sims = np.concatenate(
+            [leads[earlier] @ leads[x]] + [pool_leads[a:b] @ leads[x] for a, b in spans]
+        )
         top = np.argsort(-sims, kind="stable")[:k]
         near[x] = [int(i) for i in idx[top]]
     # The pairs the assignment reads, as indexes into new docs + pool, by the full grouping's
@@ -115,8 +116,11 @@ def place(
     vectors = np.vstack([new_vectors, loaded_vectors]) if len(loaded_vectors) else new_vectors
     story_of = {local[i]: int(pool_story[i - n_new]) for i in wanted if i in local}
     near_local = {x: [local[i] for i in c if i in local] for x, c in near.items()}
-    pairs_list = sorted((min(local[a], local[b]), max(local[a], local[b])) for a, b in pairs
-                        if a in local and b in local)  # fmt: skip
+    pairs_list = sorted(
+        (min(local[a], local[b]), max(local[a], local[b]))
+        for a, b in pairs
+        if a in local and b in local
+    )
     ctx = stories.context(docs, vectors)
     X = stories.features(docs, ctx, pairs_list)
     p = story_model.predict(X) if len(X) else np.zeros(0)
@@ -129,8 +133,9 @@ def place(
     for m, sid in sorted(story_of.items()):
         held_by.setdefault(sid, []).append(m)
     existing = [held_by[sid] for sid in sorted(held_by)]
-    grown = grow.extend(order, lambda x: near_local[x], probability, existing=existing,
-                        threshold=threshold)  # fmt: skip
+    grown = grow.extend(
+        order, lambda x: near_local[x], probability, existing=existing, threshold=threshold
+    )
     out = []
     for members in grown:
         new = tuple(sorted(docs[m].id for m in members if m < n_new))
@@ -205,14 +210,19 @@ def _pool(db: sqlite_utils.Database, new_docs: Sequence[stories.Doc], window: in
     if len(anchors) and len(days):
         # Distance to the nearest anchor day.
         at = np.clip(np.searchsorted(anchors, days), 1, len(anchors)) - 1
-        nearest = np.minimum(np.abs(days - anchors[at]),
-                             np.abs(days - anchors[np.minimum(at + 1, len(anchors) - 1)]))  # fmt: skip
+        nearest = np.minimum(
+            np.abs(days - anchors[at]), np.abs(days - anchors[np.minimum(at + 1, len(anchors) - 1)])
+        )
         keep |= nearest <= window
     picked = np.flatnonzero(keep)
     picked = picked[np.argsort(days[picked], kind="stable")]  # by day, undated first
     chosen = [rows[r] for r in picked]
-    return ([r[0] for r in chosen], np.array([r[1] for r in chosen], dtype=int),
-            days[picked], [r[3] for r in chosen])  # fmt: skip
+    return (
+        [r[0] for r in chosen],
+        np.array([r[1] for r in chosen], dtype=int),
+        days[picked],
+        [r[3] for r in chosen],
+    )
 
 
 def _centred(leads: np.ndarray, langs: list[str]) -> np.ndarray:

@@ -106,9 +106,16 @@ def open_questions(
     must, cannot, _ = decided_pairs(db, prepared.claims)
     # The stories as stored (an incremental align places documents; regrouping here could
     # ask about stories that are not the ones `stories` and the report show).
-    result = engine.align_groups(prepared.data, groups, claim_model,
-                                 threshold=settings.threshold, bridge=bridge, must=must,
-                                 cannot=cannot, recalibrate=learned(db, prepared.claims))  # fmt: skip
+    result = engine.align_groups(
+        prepared.data,
+        groups,
+        claim_model,
+        threshold=settings.threshold,
+        bridge=bridge,
+        must=must,
+        cannot=cannot,
+        recalibrate=learned(db, prepared.claims),
+    )
     claims = prepared.claims
     segment = {k: c.id for k, c in enumerate(claims)}
     skipped = {frozenset(s) for s in skip}
@@ -123,11 +130,23 @@ def open_questions(
         if story is not None and not any(story_of.get(d) == story for d in s.documents):
             continue
         clusters = [[m.index for m in c] for c in s.clusters]
-        found = review.rank(prepared.data.docs, s.edges.i, s.edges.j, s.edges.p, clusters,
-                            settings.threshold, decided)  # fmt: skip
+        found = review.rank(
+            prepared.data.docs,
+            s.edges.i,
+            s.edges.j,
+            s.edges.p,
+            clusters,
+            settings.threshold,
+            decided,
+        )
         ranked += [q for q in found if frozenset((segment[q.a], segment[q.b])) not in skipped]
-        named.update({(q.a, q.b): frozenset(segment[x] for x in clusters[q.claim])
-                      for q in found if q.claim is not None})  # fmt: skip
+        named.update(
+            {
+                (q.a, q.b): frozenset(segment[x] for x in clusters[q.claim])
+                for q in found
+                if q.claim is not None
+            }
+        )
     ranked.sort(key=lambda q: -q.value)
     chosen = ranked[:limit] if limit is not None else ranked
     sides = _sides(db, claims, {x for q in chosen for x in (q.a, q.b)})
@@ -135,9 +154,21 @@ def open_questions(
     for q in chosen:
         a, b = sides[q.a], sides[q.b]
         claim = _stored_id(stored, named.get((q.a, q.b)), b.id if q.kind != "pair" else a.id)
-        out.append(Question(a.id, b.id, q.kind, claim, q.probability,
-                            story_of.get(claims[q.a].doc), q.moves,
-                            KINDS[q.kind].format(claim=claim), a.text, b.text, (a, b)))  # fmt: skip
+        out.append(
+            Question(
+                a.id,
+                b.id,
+                q.kind,
+                claim,
+                q.probability,
+                story_of.get(claims[q.a].doc),
+                q.moves,
+                KINDS[q.kind].format(claim=claim),
+                a.text,
+                b.text,
+                (a, b),
+            )
+        )
     return out
 
 
@@ -175,15 +206,26 @@ def _sides(db: sqlite_utils.Database, claims, indexes: set[int]) -> dict[int, Si
         list(ids),
     ):
         names[sid].append(surface if surface == name else f"{surface} = {name}")
-    dates = dict(db.execute(
-        f"SELECT s.id, d.published FROM segments s JOIN documents d ON d.id = s.doc_id "
-        f"WHERE s.id IN ({marks})", list(ids)).fetchall())  # fmt: skip
+    dates = dict(
+        db.execute(
+            f"SELECT s.id, d.published FROM segments s JOIN documents d ON d.id = s.doc_id "
+            f"WHERE s.id IN ({marks})",
+            list(ids),
+        ).fetchall()
+    )
     out = {}
     for sid, k in ids.items():
         c = claims[k]
         english = c.english if c.english and c.english != c.text else None
-        out[k] = Side(sid, c.source, dates.get(sid), c.lang, c.text, english,
-                      tuple(dict.fromkeys(names.get(sid, ()))))  # fmt: skip
+        out[k] = Side(
+            sid,
+            c.source,
+            dates.get(sid),
+            c.lang,
+            c.text,
+            english,
+            tuple(dict.fromkeys(names.get(sid, ()))),
+        )
     return out
 
 

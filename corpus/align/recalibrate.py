@@ -86,15 +86,22 @@ def story_adjust(
 
     def adjust(rows: np.ndarray, edges: Edges) -> Edges:
         a, b = rows[edges.i], rows[edges.j]
-        keep = np.array([int(x) not in detached and int(y) not in detached
-                         for x, y in zip(a.tolist(), b.tolist(), strict=True)], dtype=bool)  # fmt: skip
+        keep = np.array(
+            [
+                int(x) not in detached and int(y) not in detached
+                for x, y in zip(a.tolist(), b.tolist(), strict=True)
+            ],
+            dtype=bool,
+        )
         if len(keep) and not keep.all():
             edges = Edges(
                 edges.i[keep], edges.j[keep], edges.X[keep], edges.p[keep], edges.features
             )
             a, b = a[keep], b[keep]
-        found = [(k, labels.get((min(x, y), max(x, y))))
-                 for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True))]  # fmt: skip
+        found = [
+            (k, labels.get((min(x, y), max(x, y))))
+            for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True))
+        ]
         found = [(k, y) for k, y in found if y is not None]
         if not found:
             return edges

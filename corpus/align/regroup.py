@@ -53,23 +53,27 @@ def full(
     documents, vectors, embedded = _grouping_input(db, embedders, doc_ids, embed, on_progress)
     found = grouping.group(documents, vectors, story_model, consume=True)
     del vectors
-    groups = engine._join_stories([[documents[k].id for k in g] for g in found],
-                                  must_documents(db))  # fmt: skip
+    groups = engine._join_stories([[documents[k].id for k in g] for g in found], must_documents(db))
     del documents, found  # aligning holds one chunk of stories at a time, not the corpus
-    prints = fingerprint.story_prints(db, args["settings_fingerprint"] or "",
-                                      dict(enumerate(groups)))  # fmt: skip
+    prints = fingerprint.story_prints(
+        db, args["settings_fingerprint"] or "", dict(enumerate(groups))
+    )
     work = chunks.Work(groups, [prints[k] for k in range(len(groups))], None, {})
     log = RunLog(db, "align", args)
     done = chunks.align_and_store(
         db, log, work, embedders, claim_model, settings, bridge, stage, expect=expect
     )
-    report = run.stored_report(db, settings, done.run_id, args["method"], bridge is not None,
-                               start)  # fmt: skip
-    log.counts.update(claims=report.claims, stories=report.stories, accepted=report.accepted,
-                      clusters=report.clusters)  # fmt: skip
+    report = run.stored_report(db, settings, done.run_id, args["method"], bridge is not None, start)
+    log.counts.update(
+        claims=report.claims,
+        stories=report.stories,
+        accepted=report.accepted,
+        clusters=report.clusters,
+    )
     log.finish()
-    return dataclasses.replace(report, embedded=embedded, decisions=done.decisions,
-                               decisions_unapplied=done.unapplied)  # fmt: skip
+    return dataclasses.replace(
+        report, embedded=embedded, decisions=done.decisions, decisions_unapplied=done.unapplied
+    )
 
 
 def _grouping_input(
@@ -106,8 +110,10 @@ def _grouping_input(
         if matrix is None:
             matrix = np.empty((upper, vectors.shape[1]), dtype=np.float32)
         matrix[used : used + len(vectors)] = vectors
-        documents += [dataclasses.replace(d, rows=tuple(used + r for r in d.rows))
-                      for d in run.lead_documents(claims, infos)]  # fmt: skip
+        documents += [
+            dataclasses.replace(d, rows=tuple(used + r for r in d.rows))
+            for d in run.lead_documents(claims, infos)
+        ]
         used += len(vectors)
     if len(sources) < 2 or matrix is None:
         raise CorpusError("alignment needs claims from at least two sources")

@@ -85,8 +85,7 @@ def rank(
     def add(kind: str, a: int, b: int, q: float, claim: int | None, moves: int) -> None:
         d = doubt(q, threshold)
         if d > 0 and moves > 0:
-            out.append(Candidate(kind, a, b, round(q, 4), claim, moves,
-                                 d * (q * moves + (1 - q))))  # fmt: skip
+            out.append(Candidate(kind, a, b, round(q, 4), claim, moves, d * (q * moves + (1 - q))))
 
     member: dict[tuple[int, int], int] = {}
     for a, b, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True):
@@ -111,8 +110,17 @@ def rank(
             d = doubt(average, threshold)
             if d > 0:
                 y = _typical(near[x], rest, average, rest[0])
-                out.append(Candidate("weak", x, y, round(average, 4), c, len(rest),
-                                     d * ((1 - average) * len(rest) + average) * WEAK))  # fmt: skip
+                out.append(
+                    Candidate(
+                        "weak",
+                        x,
+                        y,
+                        round(average, 4),
+                        c,
+                        len(rest),
+                        d * ((1 - average) * len(rest) + average) * WEAK,
+                    )
+                )
     for (x, c), m in member.items():
         others = clusters[c]
         if any(frozenset((x, y)) in decided for y in others):

@@ -116,11 +116,16 @@ def prepare(
     if lead_texts:
         lead_vectors.append(load_vectors(db, first.name, lead_texts))
     data = engine.AlignInput(
-        docs=np.array([c.doc for c in claims]), langs=tuple(c.lang or "?" for c in claims),
-        texts=tuple(texts), english=tuple(english), views=views, english_vectors=english_vectors,
-        documents=tuple(lead_documents(claims, infos)), lead_vectors=np.vstack(lead_vectors),
+        docs=np.array([c.doc for c in claims]),
+        langs=tuple(c.lang or "?" for c in claims),
+        texts=tuple(texts),
+        english=tuple(english),
+        views=views,
+        english_vectors=english_vectors,
+        documents=tuple(lead_documents(claims, infos)),
+        lead_vectors=np.vstack(lead_vectors),
         embedders={name: e.name for name, e in embedders.items()},
-    )  # fmt: skip
+    )
     return Prepared(claims, data, embedded, tuple(e.name for e in embedders.values()))
 
 
@@ -201,8 +206,18 @@ def run_alignment(
     loaded: dict[str, dict[str, Embedder]] = {}  # the embedders, loaded once
 
     def attempt(expect: int | None) -> AlignReport:
-        return _align(db, settings, embedders, loaded, models, on_progress, embed, full,
-                      on_stage or (lambda _: None), expect)  # fmt: skip
+        return _align(
+            db,
+            settings,
+            embedders,
+            loaded,
+            models,
+            on_progress,
+            embed,
+            full,
+            on_stage or (lambda _: None),
+            expect,
+        )
 
     for _ in range(ATTEMPTS):
         try:
@@ -213,8 +228,9 @@ def run_alignment(
         return attempt(None)
 
 
-def _align(db, settings, embedders, loaded, models, on_progress, embed, full, stage,
-           expect) -> AlignReport:  # fmt: skip
+def _align(
+    db, settings, embedders, loaded, models, on_progress, embed, full, stage, expect
+) -> AlignReport:
     names = sorted(e.name for e in embedders.values()) if embedders else []
     inputs = fingerprint.of(db, dataclasses.asdict(settings), names)
     if not full and models is None and (same := unchanged(db, settings, names, inputs)):
@@ -227,26 +243,53 @@ def _align(db, settings, embedders, loaded, models, on_progress, embed, full, st
         models = load_file(Path(settings.weights)) if settings.weights else None
     claim_model, story_model = models or (shipped("claims"), shipped("stories"))
     bridge = Bridge.load() if settings.bridge and "bridge" in claim_model.features else None
-    common = fingerprint.settings_of(db, dataclasses.asdict(settings),
-                                     sorted(e.name for e in embedders.values()))  # fmt: skip
+    common = fingerprint.settings_of(
+        db, dataclasses.asdict(settings), sorted(e.name for e in embedders.values())
+    )
     if not full and not custom:
         from newsalign.corpus.align import incremental  # it builds on this module
 
-        report = incremental.realign(db, settings, embedders, claim_model, story_model, bridge,
-                                     common, inputs, embed=embed, on_progress=on_progress,
-                                     stage=stage, expect=expect)  # fmt: skip
+        report = incremental.realign(
+            db,
+            settings,
+            embedders,
+            claim_model,
+            story_model,
+            bridge,
+            common,
+            inputs,
+            embed=embed,
+            on_progress=on_progress,
+            stage=stage,
+            expect=expect,
+        )
         if report is not None:
             return report
     from newsalign.corpus.align import regroup  # it builds on this module
 
     method = f"calibrated:{claim_model.about.get('version', 'custom')}"
-    args = {"threshold": settings.threshold, "method": method,
-            "embedders": [e.name for e in embedders.values()], "bridge": bridge is not None,
-            "settings": dataclasses.asdict(settings), "fingerprint": inputs,
-            # Custom models are not in the settings: the next run is full.
-            "settings_fingerprint": None if custom else common}  # fmt: skip
-    return regroup.full(db, settings, embedders, (claim_model, story_model), bridge, args,
-                        embed=embed, on_progress=on_progress, stage=stage, expect=expect)  # fmt: skip
+    args = {
+        "threshold": settings.threshold,
+        "method": method,
+        "embedders": [e.name for e in embedders.values()],
+        "bridge": bridge is not None,
+        "settings": dataclasses.asdict(settings),
+        "fingerprint": inputs,
+        # Custom models are not in the settings: the next run is full.
+        "settings_fingerprint": None if custom else common,
+    }
+    return regroup.full(
+        db,
+        settings,
+        embedders,
+        (claim_model, story_model),
+        bridge,
+        args,
+        embed=embed,
+        on_progress=on_progress,
+        stage=stage,
+        expect=expect,
+    )
 
 
 def unchanged(
@@ -264,27 +307,40 @@ def unchanged(
         return None
     args = json.loads(db.execute("SELECT args FROM runs WHERE id = ?", [same.run_id]).fetchone()[0])
     return dataclasses.replace(
-        stored_report(db, settings, same.run_id, args.get("method", ""), bool(args.get("bridge")),
-                      start), unchanged_since=same.run_id)  # fmt: skip
+        stored_report(
+            db, settings, same.run_id, args.get("method", ""), bool(args.get("bridge")), start
+        ),
+        unchanged_since=same.run_id,
+    )
 
 
 def stored_report(
-    db: sqlite_utils.Database, settings: Settings, run_id: int, method: str, bridge: bool,
+    db: sqlite_utils.Database,
+    settings: Settings,
+    run_id: int,
+    method: str,
+    bridge: bool,
     start: float,
-) -> AlignReport:  # fmt: skip
+) -> AlignReport:
     """A report of what the stored alignment holds, as of run `run_id`."""
 
     def count(sql: str) -> int:
         return db.execute(sql).fetchone()[0]
 
     return AlignReport(
-        count("SELECT count(*) FROM claims"), 0, count("SELECT count(*) FROM stories"),
+        count("SELECT count(*) FROM claims"),
+        0,
+        count("SELECT count(*) FROM stories"),
         count("SELECT count(*) FROM alignments"),
         count("SELECT count(*) FROM alignments WHERE cluster_id IS NOT NULL"),
         count("SELECT count(*) FROM clusters"),
         count("SELECT count(*) FROM clusters WHERE sources >= 2"),
-        method, settings.threshold, bridge, run_id, time.perf_counter() - start,
-    )  # fmt: skip
+        method,
+        settings.threshold,
+        bridge,
+        run_id,
+        time.perf_counter() - start,
+    )
 
 
 def learned(db: sqlite_utils.Database, claims: list[Claim]) -> recalibrate.Adjust | None:
@@ -344,8 +400,17 @@ def decided_pairs(
 
 def _claim_row(c: Claim) -> records.ClaimRow:
     source = "original" if c.english == c.text else ("translation" if c.english else "none")
-    return records.ClaimRow(c.id, c.doc, c.source, c.lang, c.english, source,
-                              tuple(sorted(c.entities)), c.facts.as_dict(), c.headline)  # fmt: skip
+    return records.ClaimRow(
+        c.id,
+        c.doc,
+        c.source,
+        c.lang,
+        c.english,
+        source,
+        tuple(sorted(c.entities)),
+        c.facts.as_dict(),
+        c.headline,
+    )
 
 
 def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticModel):
@@ -358,10 +423,16 @@ def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticMod
     for story in result.stories:
         members = [docs[d] for d in story.documents if d in docs]
         dates = sorted(d.published[:10] for d in members if d.published)
-        stories.append(records.StoryRow(
-            _label(members, story, claims), tuple(d.id for d in members), len({d.source for d in members}),
-            ",".join(sorted({d.lang or "?" for d in members})),
-            dates[0] if dates else None, dates[-1] if dates else None))  # fmt: skip
+        stories.append(
+            records.StoryRow(
+                _label(members, story, claims),
+                tuple(d.id for d in members),
+                len({d.source for d in members}),
+                ",".join(sorted({d.lang or "?" for d in members})),
+                dates[0] if dates else None,
+                dates[-1] if dates else None,
+            )
+        )
         # A sentence may be in several claims; a link belongs to the first claim holding both.
         where: dict[int, list[int]] = {}
         for k, c in enumerate(story.clusters):
@@ -389,20 +460,36 @@ def _rows(db, prepared: Prepared, result: engine.AlignResult, model: LogisticMod
                     probabilities.setdefault(k, []).append(p)
             x = story.edges.X[e]
             evidence = {name: round(float(v), 4) for name, v in zip(model.features, x, strict=True)}
-            links.append(records.LinkRow(
-                claims[a].id, claims[b].id, p, float(first_view[a] @ first_view[b]),
-                evidence.get("gap", 0.0) / 10, model.contributions(x), evidence,
-                first_cluster + shared[0] if inside else None))  # fmt: skip
+            links.append(
+                records.LinkRow(
+                    claims[a].id,
+                    claims[b].id,
+                    p,
+                    float(first_view[a] @ first_view[b]),
+                    evidence.get("gap", 0.0) / 10,
+                    model.contributions(x),
+                    evidence,
+                    first_cluster + shared[0] if inside else None,
+                )
+            )
         for k, group in enumerate(story.clusters):
             indexes = [m.index for m in group]
             ps = probabilities.get(k, [])
-            clusters.append(records.ClusterRow(
-                len(stories) - 1,
-                tuple((claims[m.index].id, claims[m.repeat_of].id if m.repeat_of is not None else None)
-                      for m in group),
-                len({claims[i].source for i in indexes}),
-                ",".join(sorted({claims[i].lang or "?" for i in indexes})),
-                round(sum(ps) / len(ps), 4) if ps else 0.0))  # fmt: skip
+            clusters.append(
+                records.ClusterRow(
+                    len(stories) - 1,
+                    tuple(
+                        (
+                            claims[m.index].id,
+                            claims[m.repeat_of].id if m.repeat_of is not None else None,
+                        )
+                        for m in group
+                    ),
+                    len({claims[i].source for i in indexes}),
+                    ",".join(sorted({claims[i].lang or "?" for i in indexes})),
+                    round(sum(ps) / len(ps), 4) if ps else 0.0,
+                )
+            )
     return stories, clusters, links
 
 

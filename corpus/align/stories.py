@@ -114,8 +114,14 @@ def context(docs: Sequence[Doc], vectors: np.ndarray, *, consume: bool = False) 
 
 def features(docs: Sequence[Doc], ctx: Context, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
     """The feature rows of document pairs (indexes into `docs`)."""
-    vecs, leads, names, idf, mass, dates = (ctx.vecs, ctx.leads, ctx.names, ctx.idf, ctx.mass,
-                                            ctx.dates)  # fmt: skip
+    vecs, leads, names, idf, mass, dates = (
+        ctx.vecs,
+        ctx.leads,
+        ctx.names,
+        ctx.idf,
+        ctx.mass,
+        ctx.dates,
+    )
     X = np.zeros((len(pairs), len(FEATURES)))
     for r, (a, b) in enumerate(pairs):
         sims = vecs[list(docs[a].rows)] @ vecs[list(docs[b].rows)].T
@@ -123,9 +129,15 @@ def features(docs: Sequence[Doc], ctx: Context, pairs: Sequence[tuple[int, int]]
         shared = sum(idf[x] ** 2 for x in names[a] & names[b]) / max(mass[a] * mass[b], 1e-9)
         both_dated = dates[a] is not None and dates[b] is not None
         gap = abs((dates[a] - dates[b]).days) / 30.0 if both_dated else 0.0
-        X[r] = (float(leads[a] @ leads[b]), float(sims.max()), float(best_rows[:3].mean()),
-                shared, min(gap, 12.0), float(both_dated),
-                float(docs[a].lang == docs[b].lang))  # fmt: skip
+        X[r] = (
+            float(leads[a] @ leads[b]),
+            float(sims.max()),
+            float(best_rows[:3].mean()),
+            shared,
+            min(gap, 12.0),
+            float(both_dated),
+            float(docs[a].lang == docs[b].lang),
+        )
     return X
 
 
@@ -184,8 +196,16 @@ def group(
         local_a, local_b = np.searchsorted(nodes, a[part]), np.searchsorted(nodes, b[part])
         # Pairs left unscored were never candidates (cost, not evidence): out of the average.
         found: list[tuple[int, list[int]]] = []
-        average_link(len(nodes), np.arange(len(nodes)), local_a, local_b, p[part], threshold,
-                     unscored_count=False, keyed=found)  # fmt: skip
+        average_link(
+            len(nodes),
+            np.arange(len(nodes)),
+            local_a,
+            local_b,
+            p[part],
+            threshold,
+            unscored_count=False,
+            keyed=found,
+        )
         keyed += [(int(nodes[key]), nodes[members].tolist()) for key, members in found]
     groups = [sorted(members) for _, members in sorted(keyed)]
     grouped = {x for g in groups for x in g}

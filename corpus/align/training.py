@@ -35,8 +35,13 @@ class LabelledPairs:
     file_b: np.ndarray
 
 
-def all_pairs(data: AlignInput, rows: Sequence[int], features: Sequence[str],
-              bridge: Bridge | None = None, priors: dict | None = None) -> Edges:  # fmt: skip
+def all_pairs(
+    data: AlignInput,
+    rows: Sequence[int],
+    features: Sequence[str],
+    bridge: Bridge | None = None,
+    priors: dict | None = None,
+) -> Edges:
     """Features of every cross-article pair among `rows` (one story), nothing dropped, with
     the story statistics shrunk towards `priors` as the engine does."""
     rows = np.asarray(sorted(rows), dtype=int)
@@ -44,16 +49,26 @@ def all_pairs(data: AlignInput, rows: Sequence[int], features: Sequence[str],
         tuple(features), tuple(0.0 for _ in features), 0.0, priors=priors or {}
     )
     text = StoryText(
-        docs=data.docs[rows], langs=tuple(data.langs[r] for r in rows),
-        texts=tuple(data.texts[r] for r in rows), english=tuple(data.english[r] for r in rows),
+        docs=data.docs[rows],
+        langs=tuple(data.langs[r] for r in rows),
+        texts=tuple(data.texts[r] for r in rows),
+        english=tuple(data.english[r] for r in rows),
         translated=np.array([data.english[r] is not None and data.langs[r] != "en" for r in rows]),
-    )  # fmt: skip
+    )
     views = {name: v[rows] for name, v in data.views.items()}
     english = data.english_vectors[rows] if data.english_vectors is not None else None
     # A zero model gives every pair probability 0.5, so a floor of 0 keeps them all; the
     # bridge is then computed for every German-English pair.
-    local = score_pairs(text, views, _with_bridge(keep_all), english_view=english,
-                        bridge=bridge, floor=0.0, per_sentence=None, embedders=data.embedders)  # fmt: skip
+    local = score_pairs(
+        text,
+        views,
+        _with_bridge(keep_all),
+        english_view=english,
+        bridge=bridge,
+        floor=0.0,
+        per_sentence=None,
+        embedders=data.embedders,
+    )
     return Edges(rows[local.i], rows[local.j], local.X, local.p, local.features)
 
 
@@ -76,9 +91,16 @@ def priors(stories_rows: Sequence[tuple[AlignInput, Sequence[int]]]) -> dict:
             same = lang[:, None] == lang[None, :]
             values["same"].append(sims[upper & same])
             values["cross"].append(sims[upper & ~same])
-        out[name] = {"embedder": first.embedders.get(name, ""), **{
-            kind: [round(float(np.concatenate(v).mean()), 6), round(float(np.concatenate(v).std()), 6)]
-            for kind, v in values.items()}}  # fmt: skip
+        out[name] = {
+            "embedder": first.embedders.get(name, ""),
+            **{
+                kind: [
+                    round(float(np.concatenate(v).mean()), 6),
+                    round(float(np.concatenate(v).std()), 6),
+                ]
+                for kind, v in values.items()
+            },
+        }
     return {"views": out, "pairs_weight": "see pairs.PRIOR_PAIRS"}
 
 
@@ -95,8 +117,12 @@ def _with_bridge(model: LogisticModel) -> LogisticModel:
 def label(edges: Edges, sentences: Sequence[Sentence], gold: Sequence[GoldRow]) -> LabelledPairs:
     """Labels for `edges`: 1 when the two sentences share a gold claim (must or ok)."""
     member, _ = memberships(gold, sentences)
-    y = np.array([bool(set(member.get(a, {})) & set(member.get(b, {})))
-                  for a, b in zip(edges.i.tolist(), edges.j.tolist(), strict=True)])  # fmt: skip
+    y = np.array(
+        [
+            bool(set(member.get(a, {})) & set(member.get(b, {})))
+            for a, b in zip(edges.i.tolist(), edges.j.tolist(), strict=True)
+        ]
+    )
     files = np.array([s.file for s in sentences])
     return LabelledPairs(edges, y, files[edges.i], files[edges.j])
 
@@ -126,8 +152,10 @@ def fit_stories(X: np.ndarray, y: np.ndarray, about: dict | None = None) -> Logi
 
 def sentences(data: AlignInput, paths: dict[int, str]) -> list[Sentence]:
     """The input's claims as the gold scorer sees them (article = file name of the document)."""
-    return [Sentence(k, Path(paths[int(d)]).name, data.langs[k], data.texts[k])
-            for k, d in enumerate(data.docs)]  # fmt: skip
+    return [
+        Sentence(k, Path(paths[int(d)]).name, data.langs[k], data.texts[k])
+        for k, d in enumerate(data.docs)
+    ]
 
 
 def load_corpus(db_path: Path, folders: Sequence[Path], embedders: dict):

@@ -23,12 +23,14 @@ def _fts(query: str | None) -> str:
 @hookimpl
 def prepare_connection(conn) -> None:
     # A spelling's stored form: its folded words, as the glossary matcher compares them.
-    conn.create_function("newsalign_form", 1, lambda text: " ".join(words(text or "")),
-                         deterministic=True)  # fmt: skip
+    conn.create_function(
+        "newsalign_form", 1, lambda text: " ".join(words(text or "")), deterministic=True
+    )
     conn.create_function("newsalign_fts", 1, _fts, deterministic=True)
     # How corrections name a sentence (store/decisions.py): the hash of its text.
-    conn.create_function("newsalign_hash", 1, lambda text: text_hash(text or ""),
-                         deterministic=True)  # fmt: skip
+    conn.create_function(
+        "newsalign_hash", 1, lambda text: text_hash(text or ""), deterministic=True
+    )
 
 
 @hookimpl
@@ -53,7 +55,12 @@ def extra_template_vars(template, datasette):
             )
         except Exception:  # an old or empty database: the page still opens
             return {"newsalign": {"database": name, "stories": [], "counts": (0, 0, 0)}}
-        return {"newsalign": {"database": name, "stories": [dict(r) for r in rows.rows],
-                              "counts": tuple(counts.first())}}  # fmt: skip
+        return {
+            "newsalign": {
+                "database": name,
+                "stories": [dict(r) for r in rows.rows],
+                "counts": tuple(counts.first()),
+            }
+        }
 
     return stories  # Datasette awaits it when it renders the page

@@ -34,9 +34,22 @@ def export_claims(
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             continue
         for m in record["members"]:
-            writer.writerow(safetext.csv_row([record["claim"], record["sources"], ",".join(record["languages"]),
-                             record["score"], m["outlet"], m["language"], m["original"],
-                             m["english"] or "", "; ".join(m["names"]), m["repeat_of"] or ""]))  # fmt: skip
+            writer.writerow(
+                safetext.csv_row(
+                    [
+                        record["claim"],
+                        record["sources"],
+                        ",".join(record["languages"]),
+                        record["score"],
+                        m["outlet"],
+                        m["language"],
+                        m["original"],
+                        m["english"] or "",
+                        "; ".join(m["names"]),
+                        m["repeat_of"] or "",
+                    ]
+                )
+            )
     return count
 
 

@@ -120,10 +120,15 @@ def gather(
     ).fetchone()
     return ReportData(
         Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).name,
-        datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), run[0] if run else None,
-        method, threshold, views, tuple(s for s in summaries if s.id not in chosen),
-        documents, outlets,
-    )  # fmt: skip
+        datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        run[0] if run else None,
+        method,
+        threshold,
+        views,
+        tuple(s for s in summaries if s.id not in chosen),
+        documents,
+        outlets,
+    )
 
 
 def _story(db, story_id: int, min_sources: int, decisions: list[Decision]) -> StoryView:
@@ -137,9 +142,11 @@ def _story(db, story_id: int, min_sources: int, decisions: list[Decision]) -> St
     claims = []
     for claim in detail.claims:
         versions = tuple(
-            Version(r, tuple(marks(r.text, r.lang, [Mention(*m) for m in found.get(r.segment_id, ())])))
+            Version(
+                r, tuple(marks(r.text, r.lang, [Mention(*m) for m in found.get(r.segment_id, ())]))
+            )
             for r in claim.reports
-        )  # fmt: skip
+        )
         by_version: dict[str, list[Mark]] = defaultdict(list)
         segments: dict[str, set[int]] = defaultdict(set)
         for v in versions:
@@ -147,8 +154,15 @@ def _story(db, story_id: int, min_sources: int, decisions: list[Decision]) -> St
             segments[v.label].add(v.report.segment_id)
         score = scores.get(claim.id, 0.0)
         linked = linker(segments, claims_store.link_scores(db, claim.id), score)
-        claims.append(ClaimView(claim, versions, tuple(compare(by_version, linked)), score,
-                                support.get(claim.id, {})))  # fmt: skip
+        claims.append(
+            ClaimView(
+                claim,
+                versions,
+                tuple(compare(by_version, linked)),
+                score,
+                support.get(claim.id, {}),
+            )
+        )
     doc_ids = [d.id for d in detail.documents]
     naming = mentions.names_used(db, doc_ids=doc_ids)
     names_of: dict[str, set[str]] = defaultdict(set)
@@ -156,17 +170,24 @@ def _story(db, story_id: int, min_sources: int, decisions: list[Decision]) -> St
         names_of[use.entity].add(use.name)
     in_story = set(segment_ids) | _story_segments(db, story_id)
     related = tuple(
-        d for d in decisions
-        if any(s.segment_id in in_story for _, a, b in d.pairs for s in (a, b))
-    )  # fmt: skip
+        d for d in decisions if any(s.segment_id in in_story for _, a, b in d.pairs for s in (a, b))
+    )
     return StoryView(
-        detail, tuple(claims), tuple(naming),
+        detail,
+        tuple(claims),
+        tuple(naming),
         tuple(sorted(k for k, v in names_of.items() if len(v) > 1)),
-        tuple(review_links(db, story_id)), related,
-    )  # fmt: skip
+        tuple(review_links(db, story_id)),
+        related,
+    )
 
 
 def _story_segments(db, story_id: int) -> set[int]:
-    return {r[0] for r in db.execute(
-        "SELECT s.id FROM segments s JOIN story_documents sd ON sd.doc_id = s.doc_id "
-        "WHERE sd.story_id = ?", [story_id])}  # fmt: skip
+    return {
+        r[0]
+        for r in db.execute(
+            "SELECT s.id FROM segments s JOIN story_documents sd ON sd.doc_id = s.doc_id "
+            "WHERE sd.story_id = ?",
+            [story_id],
+        )
+    }

@@ -121,7 +121,7 @@ def metadata(database_name: str) -> dict[str, Any]:
     return {
         "title": "newsalign corpus",
         "description": "Articles, their sentences and translations, place-name mentions and "
-                       "claims aligned across outlets and languages.",
+        "claims aligned across outlets and languages.",
         "license": "Place names from GeoNames: CC BY 4.0",
         "license_url": "https://creativecommons.org/licenses/by/4.0/",
         "source": "GeoNames (geonames.org); articles: their publishers",
@@ -130,54 +130,87 @@ def metadata(database_name: str) -> dict[str, Any]:
             database_name: {
                 "description": CREDIT,
                 "tables": {
-                    "documents": {"description": "One row per ingested document version.",
-                                  "columns": {"source": "Outlet", "lang": "Detected language",
-                                              "sha256": "Hash of the raw bytes",
-                                              "is_current": "1 for the newest version"}},
-                    "segments": {"description": "Titles, body sentences and removed boilerplate.",
-                                 "fts_table": "segments_fts", "fts_pk": "id",
-                                 "columns": {"kind": "title, body or boilerplate",
-                                             "reason": "Why a boilerplate line was removed",
-                                             "search_text": "Folded copy of the text, for search",
-                                             "lang_method": "detected, paragraph or document"}},
-                    "translations": {"description": "English (or other) translations with provenance.",
-                                     "fts_table": "translations_fts", "fts_pk": "id",
-                                     "columns": {"model": "Package and version, or tm:<file>",
-                                                 "terms": "Expected glossary names and whether found",
-                                                 "path": "Language route, e.g. de>en"}},
-                    "alignments": {"description": "Scored pairs of claims from different sources.",
-                                   "columns": {"contributions": "Each feature's share of the score",
-                                               "accepted": "1 if at or above the threshold"}},
-                    "mentions": {"description": "Glossary names found in sentences.",
-                                 "columns": {"surface": "Exactly as written"}},
-                    "entities": {"description": "Places, regions, countries, organisations. " + CREDIT},
+                    "documents": {
+                        "description": "One row per ingested document version.",
+                        "columns": {
+                            "source": "Outlet",
+                            "lang": "Detected language",
+                            "sha256": "Hash of the raw bytes",
+                            "is_current": "1 for the newest version",
+                        },
+                    },
+                    "segments": {
+                        "description": "Titles, body sentences and removed boilerplate.",
+                        "fts_table": "segments_fts",
+                        "fts_pk": "id",
+                        "columns": {
+                            "kind": "title, body or boilerplate",
+                            "reason": "Why a boilerplate line was removed",
+                            "search_text": "Folded copy of the text, for search",
+                            "lang_method": "detected, paragraph or document",
+                        },
+                    },
+                    "translations": {
+                        "description": "English (or other) translations with provenance.",
+                        "fts_table": "translations_fts",
+                        "fts_pk": "id",
+                        "columns": {
+                            "model": "Package and version, or tm:<file>",
+                            "terms": "Expected glossary names and whether found",
+                            "path": "Language route, e.g. de>en",
+                        },
+                    },
+                    "alignments": {
+                        "description": "Scored pairs of claims from different sources.",
+                        "columns": {
+                            "contributions": "Each feature's share of the score",
+                            "accepted": "1 if at or above the threshold",
+                        },
+                    },
+                    "mentions": {
+                        "description": "Glossary names found in sentences.",
+                        "columns": {"surface": "Exactly as written"},
+                    },
+                    "entities": {
+                        "description": "Places, regions, countries, organisations. " + CREDIT
+                    },
                     "names": {"description": "Names of entities, with who uses them."},
                     "spellings": {"description": "Spellings of names per language and script."},
                 },
                 "queries": {
-                    "claims": _query("Claims shared by two or more outlets",
-                                     CLAIMS, "One outlet's sentence per row, by claim, with its "
-                                     "probability (average to the claim's other outlets; below "
-                                     "the threshold: weak). Leave story and claim empty for "
-                                     "all; English only where translated."),
+                    "claims": _query(
+                        "Claims shared by two or more outlets",
+                        CLAIMS,
+                        "One outlet's sentence per row, by claim, with its "
+                        "probability (average to the claim's other outlets; below "
+                        "the threshold: weak). Leave story and claim empty for "
+                        "all; English only where translated.",
+                    ),
                     "timeline": _query("A story's documents by date", TIMELINE),
-                    "search": _query("Search sentences", SEARCH,
-                                     "Words as written, and every name of a place: Stepanakert "
-                                     "finds Khankendi and Ханкенди too."),
+                    "search": _query(
+                        "Search sentences",
+                        SEARCH,
+                        "Words as written, and every name of a place: Stepanakert "
+                        "finds Khankendi and Ханкенди too.",
+                    ),
                     "naming_stance": _query("Which name each outlet uses", NAMING_STANCE),
-                    "review": _query("Links for review", REVIEW,
-                                     "Sentence pairs possibly the same claim that are not in "
-                                     "one claim (below the threshold, or the rest of a claim "
-                                     "disagrees on average), most probable first. "
-                                     "`newsalign review` asks the most useful first."),
+                    "review": _query(
+                        "Links for review",
+                        REVIEW,
+                        "Sentence pairs possibly the same claim that are not in "
+                        "one claim (below the threshold, or the rest of a claim "
+                        "disagrees on average), most probable first. "
+                        "`newsalign review` asks the most useful first.",
+                    ),
                     "corrections": _query("Corrections", CORRECTIONS),
                     "documents_list": _query("Documents", DOCUMENTS),
-                    "untranslated": _query("Sentences not yet translated into English",
-                                           UNTRANSLATED),
+                    "untranslated": _query(
+                        "Sentences not yet translated into English", UNTRANSLATED
+                    ),
                 },
             }
         },
-    }  # fmt: skip
+    }
 
 
 def _port_free(host: str, port: int) -> None:
@@ -200,9 +233,12 @@ def app(db_path: Path):
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="newsalign")
     templates = Path(__file__).parent / "templates"
-    ds = Datasette([str(db_path)], metadata=metadata(db_path.stem), template_dir=str(templates),
-                   settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS,
-                             "truncate_cells_html": TRUNCATE})  # fmt: skip
+    ds = Datasette(
+        [str(db_path)],
+        metadata=metadata(db_path.stem),
+        template_dir=str(templates),
+        settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS, "truncate_cells_html": TRUNCATE},
+    )
     return ds
 
 
@@ -219,5 +255,6 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     ds = app(db_path)
     asyncio.run(ds.invoke_startup())
     # Errors of a user's SQL are shown on the page; the console gets no tracebacks.
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on",
-                access_log=False)  # fmt: skip
+    uvicorn.run(
+        ds.app(), host=host, port=port, log_level="warning", lifespan="on", access_log=False
+    )

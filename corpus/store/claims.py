@@ -58,8 +58,9 @@ def documents_of(db: sqlite_utils.Database, doc_ids: list[int]) -> list[Document
     titles: dict[int, list[str]] = defaultdict(list)
     for doc_id, text in db.execute(
         "SELECT doc_id, text FROM text_segments WHERE kind = 'title' "
-        "AND doc_id IN (SELECT value FROM json_each(?)) ORDER BY doc_id, idx", [wanted]
-    ):  # fmt: skip
+        "AND doc_id IN (SELECT value FROM json_each(?)) ORDER BY doc_id, idx",
+        [wanted],
+    ):
         titles[doc_id].append(text)
     return [
         DocumentInfo(doc_id, source, lang, published, titles.get(doc_id, []))
@@ -67,7 +68,7 @@ def documents_of(db: sqlite_utils.Database, doc_ids: list[int]) -> list[Document
             "SELECT id, source, lang, published FROM current_documents "
             "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
             [wanted],
-        )  # fmt: skip
+        )
     ]
 
 
@@ -108,26 +109,55 @@ def insert_rows(
     db.conn.executemany(
         "INSERT INTO claims (segment_id, doc_id, source, lang, english, english_from, entities, "
         "facts, run_id, headline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(c.segment_id, c.doc_id, c.source, c.lang, c.english, c.english_from,
-          json.dumps(list(c.entities)), json.dumps(c.facts), run_id, int(c.headline))
-         for c in claims],
-    )  # fmt: skip
+        [
+            (
+                c.segment_id,
+                c.doc_id,
+                c.source,
+                c.lang,
+                c.english,
+                c.english_from,
+                json.dumps(list(c.entities)),
+                json.dumps(c.facts),
+                run_id,
+                int(c.headline),
+            )
+            for c in claims
+        ],
+    )
     for story_id, s in zip(story_ids, stories, strict=True):
         db.execute(
             "INSERT INTO stories (id, run_id, label, documents, sources, languages, "
             "first_published, last_published) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [story_id, run_id, s.label, len(s.documents), s.sources, s.languages,
-             s.first_published, s.last_published],
-        )  # fmt: skip
-        db.conn.executemany("INSERT INTO story_documents (doc_id, story_id) VALUES (?, ?)",
-                            [(d, story_id) for d in s.documents])  # fmt: skip
+            [
+                story_id,
+                run_id,
+                s.label,
+                len(s.documents),
+                s.sources,
+                s.languages,
+                s.first_published,
+                s.last_published,
+            ],
+        )
+        db.conn.executemany(
+            "INSERT INTO story_documents (doc_id, story_id) VALUES (?, ?)",
+            [(d, story_id) for d in s.documents],
+        )
     for cluster_id, c in zip(cluster_ids, clusters, strict=True):
         db.execute(
             "INSERT INTO clusters (id, run_id, size, sources, languages, score, story_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [cluster_id, run_id, len(c.members), c.sources, c.languages, c.score,
-             story_ids[c.story]],
-        )  # fmt: skip
+            [
+                cluster_id,
+                run_id,
+                len(c.members),
+                c.sources,
+                c.languages,
+                c.score,
+                story_ids[c.story],
+            ],
+        )
         db.conn.executemany(
             "INSERT INTO cluster_members (cluster_id, segment_id, is_repeat, repeat_of) "
             "VALUES (?, ?, ?, ?)",
@@ -138,12 +168,25 @@ def insert_rows(
         "INSERT INTO alignments (run_id, a_segment_id, b_segment_id, score, cosine, margin, "
         "contributions, method, threshold, accepted, cluster_id, created_at, evidence) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(run_id, link.a, link.b, round(link.probability, 4), round(link.cosine, 4),
-          round(link.gap, 4), json.dumps(link.contributions), method, threshold,
-          int(link.cluster is not None),
-          cluster_ids[link.cluster] if link.cluster is not None else None, created,
-          json.dumps(link.evidence)) for link in links],
-    )  # fmt: skip
+        [
+            (
+                run_id,
+                link.a,
+                link.b,
+                round(link.probability, 4),
+                round(link.cosine, 4),
+                round(link.gap, 4),
+                json.dumps(link.contributions),
+                method,
+                threshold,
+                int(link.cluster is not None),
+                cluster_ids[link.cluster] if link.cluster is not None else None,
+                created,
+                json.dumps(link.evidence),
+            )
+            for link in links
+        ],
+    )
 
 
 def summary_sentence(members: Iterable[tuple[int, str | None, str]]) -> str:
@@ -159,21 +202,33 @@ def summary_sentence(members: Iterable[tuple[int, str | None, str]]) -> str:
 
 def list_claims(db: sqlite_utils.Database, min_sources: int = 2) -> list[ClaimSummary]:
     """Clusters shared by at least `min_sources` outlets, most widely reported first."""
-    clusters = list(db.query(
-        "SELECT id, size, sources, languages, score FROM clusters WHERE sources >= ? "
-        "ORDER BY sources DESC, size DESC, score DESC, id", [min_sources]))  # fmt: skip
+    clusters = list(
+        db.query(
+            "SELECT id, size, sources, languages, score FROM clusters WHERE sources >= ? "
+            "ORDER BY sources DESC, size DESC, score DESC, id",
+            [min_sources],
+        )
+    )
     out = []
     for cluster in clusters:
         members = _members(db, cluster["id"])
         claim = summary_sentence((m.segment_id, m.english, m.original) for m in members)
-        out.append(from_row(ClaimSummary, cluster, outlets=tuple(sorted({m.source for m in members})),
-                            claim=claim))  # fmt: skip
+        out.append(
+            from_row(
+                ClaimSummary,
+                cluster,
+                outlets=tuple(sorted({m.source for m in members})),
+                claim=claim,
+            )
+        )
     return out
 
 
 def _members(db, cluster_id: int) -> list[ClaimMember]:
-    return [from_row(ClaimMember, row) for row in db.query(
-        """
+    return [
+        from_row(ClaimMember, row)
+        for row in db.query(
+            """
         SELECT m.segment_id, m.is_repeat, m.repeat_of, c.source, c.lang, s.text AS original,
                coalesce(c.english, t.text) AS english,
                CASE WHEN c.english IS NULL AND t.text IS NOT NULL
@@ -184,7 +239,10 @@ def _members(db, cluster_id: int) -> list[ClaimMember]:
         LEFT JOIN (SELECT segment_id, text, max(id) FROM translations WHERE target_lang = 'en'
                    GROUP BY segment_id) t ON t.segment_id = m.segment_id
         WHERE m.cluster_id = ? ORDER BY c.source, m.segment_id
-        """, [cluster_id])]  # fmt: skip
+        """,
+            [cluster_id],
+        )
+    ]
 
 
 def link_scores(db: sqlite_utils.Database, cluster_id: int) -> dict[tuple[int, int], float]:
@@ -214,18 +272,27 @@ def show_claim(db: sqlite_utils.Database, cluster_id: int) -> ClaimDetail:
         names[segment_id].append(NameUsed(name, usage, surface))
     links = db.query(
         "SELECT a_segment_id, b_segment_id, score, cosine, margin, contributions, method, evidence "
-        "FROM alignments WHERE cluster_id = ? ORDER BY score DESC", [cluster_id])  # fmt: skip
+        "FROM alignments WHERE cluster_id = ? ORDER BY score DESC",
+        [cluster_id],
+    )
     also: dict[int, list[int]] = defaultdict(list)
     for segment_id, other in db.execute(
         f"""SELECT segment_id, cluster_id FROM cluster_members WHERE cluster_id != ?
             AND segment_id IN ({",".join(str(m.segment_id) for m in members)})
-            ORDER BY cluster_id""", [cluster_id]
-    ):  # fmt: skip
+            ORDER BY cluster_id""",
+        [cluster_id],
+    ):
         also[segment_id].append(other)
     return from_row(
-        ClaimDetail, cluster,
-        members=tuple(dataclasses.replace(m, names=tuple(names.get(m.segment_id, ())),
-                                          also_in=tuple(also.get(m.segment_id, ())))
-                      for m in members),
+        ClaimDetail,
+        cluster,
+        members=tuple(
+            dataclasses.replace(
+                m,
+                names=tuple(names.get(m.segment_id, ())),
+                also_in=tuple(also.get(m.segment_id, ())),
+            )
+            for m in members
+        ),
         alignments=tuple(from_row(Link, row) for row in links),
-    )  # fmt: skip
+    )

@@ -29,7 +29,9 @@ def infer_years(db: sqlite_utils.Database, groups: Iterable[Iterable[int]]) -> i
         marks = ",".join("?" * len(ids))
         rows = db.execute(
             f"SELECT id, published, published_inferred, undated_day FROM documents "
-            f"WHERE id IN ({marks})", ids).fetchall()  # fmt: skip
+            f"WHERE id IN ({marks})",
+            ids,
+        ).fetchall()
         references = [p for _, p, inferred, _ in rows if p and not inferred]
         for doc_id, published, inferred, day in rows:
             if not day or (published and not inferred):
@@ -38,7 +40,9 @@ def infer_years(db: sqlite_utils.Database, groups: Iterable[Iterable[int]]) -> i
             if value and value != published:
                 db.execute(
                     "UPDATE documents SET published = ?, published_from = 'dateline', "
-                    "published_inferred = 'year' WHERE id = ?", [value, doc_id])  # fmt: skip
+                    "published_inferred = 'year' WHERE id = ?",
+                    [value, doc_id],
+                )
                 changed += 1
     return changed
 

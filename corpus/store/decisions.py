@@ -24,7 +24,9 @@ def identities(db: sqlite_utils.Database, segment_ids: list[int]) -> dict[int, I
     for sid in segment_ids:
         row = db.execute(
             "SELECT d.doc_key, s.text, s.kind FROM segments s JOIN documents d ON d.id = s.doc_id "
-            "WHERE s.id = ?", [sid]).fetchone()  # fmt: skip
+            "WHERE s.id = ?",
+            [sid],
+        ).fetchone()
         if row is None or row[2] == "boilerplate":
             raise CorpusError(f"no sentence {sid} (sentence ids are in `newsalign claims show`)")
         found[sid] = (row[0], text_hash(row[1]))
@@ -40,7 +42,9 @@ def named(db: sqlite_utils.Database, segment_ids: list[int]) -> dict[int, NamedS
             "SELECT s.doc_id, d.is_current, s.kind, (SELECT c.id FROM segments c JOIN documents "
             "n ON n.id = c.doc_id WHERE n.doc_key = d.doc_key AND n.is_current = 1 AND c.text = "
             "s.text AND c.kind = s.kind ORDER BY c.id LIMIT 1) FROM segments s JOIN documents d "
-            "ON d.id = s.doc_id WHERE s.id = ?", [sid]).fetchone()  # fmt: skip
+            "ON d.id = s.doc_id WHERE s.id = ?",
+            [sid],
+        ).fetchone()
         if row is None or row[2] == "boilerplate":
             raise CorpusError(f"no sentence {sid} (sentence ids are in `newsalign claims show`)")
         found[sid] = NamedSentence(sid, row[0], bool(row[1]), row[3])
@@ -49,8 +53,13 @@ def named(db: sqlite_utils.Database, segment_ids: list[int]) -> dict[int, NamedS
 
 def members(db: sqlite_utils.Database, claim_id: int) -> list[int]:
     """The sentences of a stored claim (repeats included)."""
-    ids = [r[0] for r in db.execute(
-        "SELECT segment_id FROM cluster_members WHERE cluster_id = ? ORDER BY segment_id", [claim_id])]  # fmt: skip
+    ids = [
+        r[0]
+        for r in db.execute(
+            "SELECT segment_id FROM cluster_members WHERE cluster_id = ? ORDER BY segment_id",
+            [claim_id],
+        )
+    ]
     if not ids:
         raise CorpusError(f"no claim {claim_id} (see `newsalign claims list`)")
     return ids
@@ -67,8 +76,10 @@ def link_pairs(db: sqlite_utils.Database, link: str, a: int, b: int) -> list[tup
     """One pair for `claims accept` (must) or `claims reject` (cannot): two sentences of
     different articles (a claim holds one sentence per article; repeats are found for it)."""
     if _document(db, a) == _document(db, b):
-        raise CorpusError(f"sentences {a} and {b} are from the same article: a claim links "
-                          "articles (repeats inside one are marked by `align`)")  # fmt: skip
+        raise CorpusError(
+            f"sentences {a} and {b} are from the same article: a claim links "
+            "articles (repeats inside one are marked by `align`)"
+        )
     return [(link, a, b)]
 
 
@@ -86,8 +97,10 @@ def split_pairs(
     current = members(db, claim_id)
     strangers = sorted(set(leaving) - set(current))
     if strangers:
-        raise CorpusError(f"sentence {strangers[0]} is not in claim {claim_id} "
-                          f"(its sentences: {', '.join(map(str, current))})")  # fmt: skip
+        raise CorpusError(
+            f"sentence {strangers[0]} is not in claim {claim_id} "
+            f"(its sentences: {', '.join(map(str, current))})"
+        )
     staying = [m for m in current if m not in leaving]
     if not staying:
         raise CorpusError("name the sentences that leave the claim, not all of them")
@@ -150,9 +163,13 @@ def remove(db: sqlite_utils.Database, decision_id: int) -> None:
 
 def constraints(db: sqlite_utils.Database) -> list[tuple[str, Identity, Identity]]:
     """Every stored pair: (must|cannot, identity a, identity b)."""
-    return [(link, (ak, ah), (bk, bh)) for link, ak, ah, bk, bh in db.execute(
-        "SELECT link, a_doc_key, a_hash, b_doc_key, b_hash FROM decision_pairs "
-        "JOIN decisions d ON d.id = decision_id ORDER BY decision_id")]  # fmt: skip
+    return [
+        (link, (ak, ah), (bk, bh))
+        for link, ak, ah, bk, bh in db.execute(
+            "SELECT link, a_doc_key, a_hash, b_doc_key, b_hash FROM decision_pairs "
+            "JOIN decisions d ON d.id = decision_id ORDER BY decision_id"
+        )
+    ]
 
 
 def current_sentences(db: sqlite_utils.Database) -> dict[Identity, tuple[int, str, str]]:

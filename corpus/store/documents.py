@@ -106,7 +106,7 @@ def insert_document(
                 or ("manifest" if meta.published else doc.published_from),
                 "published_inferred": meta.published_inferred,
                 "undated_day": meta.undated_day,
-            }  # fmt: skip
+            }
         )
         .last_pk
     )
@@ -135,7 +135,7 @@ def insert_document(
                 "lang": s.lang,
                 "lang_prob": s.lang_prob,
                 "lang_method": s.lang_method,
-            }  # fmt: skip
+            }
             for idx, s in enumerate(doc.segments)
         ),
         batch_size=500,

@@ -14,9 +14,13 @@ def member_support(db: sqlite_utils.Database, claim_ids: list[int]) -> dict[int,
     """{claim id: {sentence id: average probability to the members of other articles}}."""
     out: dict[int, dict[int, float]] = {}
     for claim_id in claim_ids:
-        doc_of = dict(db.execute(
-            "SELECT m.segment_id, s.doc_id FROM cluster_members m JOIN segments s "
-            "ON s.id = m.segment_id WHERE m.cluster_id = ?", [claim_id]).fetchall())  # fmt: skip
+        doc_of = dict(
+            db.execute(
+                "SELECT m.segment_id, s.doc_id FROM cluster_members m JOIN segments s "
+                "ON s.id = m.segment_id WHERE m.cluster_id = ?",
+                [claim_id],
+            ).fetchall()
+        )
         total: dict[int, float] = defaultdict(float)
         for a, b, p in db.execute(
             "SELECT a_segment_id, b_segment_id, score FROM alignments WHERE cluster_id = ?",

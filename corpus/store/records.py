@@ -124,10 +124,13 @@ class DocumentDetail:
     def as_json(self) -> dict[str, Any]:
         from newsalign.corpus.ingest.dates import precision
 
-        return {**dataclasses.asdict(self.document),
-                "published_precision": precision(self.document.published),
-                "cites": list(self.cites), "paragraphs": as_dict(self.paragraphs),
-                "segments": as_dict(self.segments)}  # fmt: skip
+        return {
+            **dataclasses.asdict(self.document),
+            "published_precision": precision(self.document.published),
+            "cites": list(self.cites),
+            "paragraphs": as_dict(self.paragraphs),
+            "segments": as_dict(self.segments),
+        }
 
 
 @dataclass(frozen=True)

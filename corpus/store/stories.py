@@ -24,8 +24,10 @@ from newsalign.corpus.store.records import (
 UNDATED = "9999"  # sorts undated reports last
 # A month-only or year-only date sorts after the days it may stand for ("2024-04" after
 # "2024-04-17"): when in April it appeared is not known.
-_BY_DATE = ("CASE length(d.published) WHEN 7 THEN d.published || '-99' WHEN 4 THEN "
-            "d.published || '-99-99' ELSE coalesce(d.published, ?) END")  # fmt: skip
+_BY_DATE = (
+    "CASE length(d.published) WHEN 7 THEN d.published || '-99' WHEN 4 THEN "
+    "d.published || '-99-99' ELSE coalesce(d.published, ?) END"
+)
 
 
 def list_stories(db: sqlite_utils.Database) -> list[StorySummary]:
@@ -35,12 +37,21 @@ def list_stories(db: sqlite_utils.Database) -> list[StorySummary]:
         "SELECT sd.story_id, d.source FROM story_documents sd JOIN documents d ON d.id = sd.doc_id"
     ):
         outlets[story_id].add(source)
-    shared = dict(db.execute(
-        "SELECT story_id, count(*) FROM clusters WHERE sources >= 2 GROUP BY story_id"
-    ).fetchall())  # fmt: skip
+    shared = dict(
+        db.execute(
+            "SELECT story_id, count(*) FROM clusters WHERE sources >= 2 GROUP BY story_id"
+        ).fetchall()
+    )
     rows = db.query("SELECT * FROM stories ORDER BY documents DESC, id")
-    return [from_row(StorySummary, r, claims=shared.get(r["id"], 0),
-                     outlets=tuple(sorted(outlets.get(r["id"], ())))) for r in rows]  # fmt: skip
+    return [
+        from_row(
+            StorySummary,
+            r,
+            claims=shared.get(r["id"], 0),
+            outlets=tuple(sorted(outlets.get(r["id"], ()))),
+        )
+        for r in rows
+    ]
 
 
 def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2) -> StoryDetail:
@@ -49,18 +60,24 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
     summary = next((s for s in list_stories(db) if s.id == story_id), None)
     if summary is None:
         raise CorpusError(f"no story {story_id} (see `newsalign stories`)")
-    rows = list(db.query(
+    rows = list(
+        db.query(
             "SELECT d.id, d.source, d.lang, d.published, d.title, d.url, d.published_from, "
             "d.published_inferred, (SELECT b.text FROM "
             "segments b WHERE b.doc_id = d.id AND b.kind = 'body' ORDER BY b.idx LIMIT 1) AS lead "
             "FROM documents d "
             "JOIN story_documents sd ON sd.doc_id = d.id WHERE sd.story_id = ? "
-            f"ORDER BY {_BY_DATE}, d.source, d.id", [story_id, UNDATED]))  # fmt: skip
+            f"ORDER BY {_BY_DATE}, d.source, d.id",
+            [story_id, UNDATED],
+        )
+    )
     cites = cites_of(db, [r["id"] for r in rows])
     documents = tuple(
-        from_row(StoryDocument, r, cites=cites.get(r["id"], ()), precision=precision(r["published"]))
+        from_row(
+            StoryDocument, r, cites=cites.get(r["id"], ()), precision=precision(r["published"])
+        )
         for r in rows
-    )  # fmt: skip
+    )
     reports: dict[int, list[Report]] = defaultdict(list)
     for row in db.query(
         f"""
@@ -82,8 +99,17 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
     for cluster_id, items in reports.items():
         first = first_reporters(items)
         lead = summary_sentence((r.segment_id, r.english, r.text) for r in items)
-        claims.append(StoryClaim(cluster_id, lead, len({r.outlet for r in items}), tuple(items),
-                                 first.outlets, first.published, first.cited_by))  # fmt: skip
+        claims.append(
+            StoryClaim(
+                cluster_id,
+                lead,
+                len({r.outlet for r in items}),
+                tuple(items),
+                first.outlets,
+                first.published,
+                first.cited_by,
+            )
+        )
     claims.sort(key=lambda c: (-c.sources, c.first_published or UNDATED, c.id))
     outlets = tuple(dict.fromkeys(d.source for d in documents))
     undated = sum(d.published is None for d in documents)
