@@ -1,17 +1,22 @@
 # Two commands: `make run` sets everything up and runs the main job on the bundled example;
 # `make test` sets up what the tests need and runs the whole suite (.ci/run calls it).
+# `make test-fast` runs the tests not marked slow (real engines, browsers, clusters, many
+# processes): the tier to run while working.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup system-packages bench clean
+.PHONY: run test test-fast setup system-packages bench clean
 
 run: $(STAMP)
 	$(BIN)/newsalign run examples/
 
 test: $(STAMP) system-packages
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 setup: $(STAMP)
 

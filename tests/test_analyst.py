@@ -71,14 +71,16 @@ def write_story(folder: Path) -> Path:
     return folder / "index.tsv"
 
 
-@pytest.fixture
-def story(cli, db_path, tmp_path) -> Path:
+def analyst_story(folder: Path) -> list[list[str]]:
     """The three articles ingested with their manifest and aligned with the real engines."""
-    result = cli("ingest", "--manifest", str(write_story(tmp_path / "story")))
-    assert result.exit_code == 0, result.output
-    result = cli("align")
-    assert result.exit_code == 0, result.output
-    return db_path
+    return [["ingest", "--manifest", str(write_story(folder / "story"))], ["align"]]
+
+
+@pytest.fixture
+def story(corpus_copy, tmp_path) -> Path:
+    """This test's copy of the analyst story (built once a session), and its folder."""
+    write_story(tmp_path / "story")
+    return corpus_copy("analyst", analyst_story)
 
 
 def claim_of(db_path: Path, text: str) -> int:

@@ -25,10 +25,10 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @pytest.fixture
-def aligned(cli, db_path):
-    assert cli("ingest", str(EXAMPLES), str(SEEDS)).exit_code == 0
-    assert cli("align").exit_code == 0, "alignment failed"
-    return db_path
+def aligned(corpus_copy):
+    """The examples and the seeds aligned with the real engines (built once a session)."""
+    steps = [["ingest", str(EXAMPLES), str(SEEDS)], ["align"]]
+    return corpus_copy("examples-and-seeds", lambda _: steps)
 
 
 def test_export_claims_jsonl_and_csv(aligned, cli) -> None:

@@ -18,8 +18,8 @@ from newsalign.corpus.cli.app import app
 from newsalign.corpus.ingest.cites import find_cites, resolve
 from newsalign.corpus.ingest.dates import choose, find_dateline, infer_year, url_date
 from newsalign.corpus.ingest.dating import date_document
-from newsalign.corpus.store.first import first_reporters
 from newsalign.corpus.store.records import Report
+from newsalign.corpus.views.first import first_reporters
 from tests.helpers import SHARED, fetch
 
 # --- Dates ------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import EXAMPLES, SEEDS, Served, fetch
+from tests.helpers import EXAMPLES, SEEDS, Served, dump, fetch
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWSALIGN = [sys.executable, "-m", "newsalign.corpus.cli.app"]
@@ -25,14 +25,6 @@ EVIL_URL = "javascript:alert(document.domain)"
 def run(*args: str, stdout=subprocess.PIPE, env: dict | None = None):
     return subprocess.run([*NEWSALIGN, *args], stdout=stdout, stderr=subprocess.PIPE, text=True,
                           timeout=300, cwd=ROOT, env={**os.environ, **(env or {})})  # fmt: skip
-
-
-def dump(db: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def one_line_error(result, code: int | None = None) -> str:
@@ -485,7 +477,7 @@ def test_an_interrupted_ingest_and_translate_are_recorded_as_such(
 
 
 def test_run_fails_when_another_writer_held_the_lock_for_alignment(cli, monkeypatch) -> None:
-    from newsalign.corpus.align import run as align_run
+    from newsalign.corpus.align.job import run as align_run
     from newsalign.corpus.store.database import locked_error
 
     def held(db, *args, **kwargs):

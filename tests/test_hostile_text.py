@@ -10,7 +10,7 @@ import unicodedata
 
 import pytest
 
-from newsalign.corpus.align.features import fact_spans
+from newsalign.corpus.align.facts import fact_spans
 from newsalign.corpus.ingest.clean import clean_text
 from newsalign.corpus.ingest.markup import clean_markdown
 from newsalign.corpus.ingest.segment import split_sentences

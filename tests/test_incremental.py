@@ -1,4 +1,4 @@
-"""Alignment per story (corpus/align/incremental.py): an `align` after an earlier one aligns
+"""Alignment per story (corpus/align/job/planning.py): an `align` after an earlier one aligns
 again only the stories that changed; the others keep their rows byte for byte."""
 
 from __future__ import annotations
@@ -219,12 +219,12 @@ def test_full_aligns_everything_again_and_settings_do_too(two_stories, cli) -> N
 
 KILL = """
 import os, sys
-from newsalign.corpus.align import chunks, run
+from newsalign.corpus.align.job import planning, run, setup
 from newsalign.corpus.store import claims as claims_db, open_db
 from tests.fakes import HashEmbedder
 
 real = claims_db.insert_rows
-chunks.CHUNK_DOCS = 1  # a story a chunk: the run dies with some written and some not
+planning.CHUNK_DOCS = 1  # a story a chunk: the run dies with some written and some not
 written = []
 
 def insert_then_die(*args, **kwargs):
@@ -235,7 +235,7 @@ def insert_then_die(*args, **kwargs):
 
 claims_db.insert_rows = insert_then_die
 db = open_db(sys.argv[1])
-run.run_alignment(db, run.last_settings(db), embedders={"e5": HashEmbedder()},
+run.run_alignment(db, setup.last_settings(db), embedders={"e5": HashEmbedder()},
                   full=sys.argv[2] == "full")
 """
 
@@ -297,25 +297,25 @@ def _everything(db: Path) -> dict[str, list[tuple]]:
 def test_a_full_run_in_chunks_of_one_story_stores_what_one_chunk_stores(
     two_stories, cli, monkeypatch
 ) -> None:
-    from newsalign.corpus.align import chunks
+    from newsalign.corpus.align.job import planning
 
     db = two_stories
     assert cli("align", *FAKE, "--full").exit_code == 0
     whole = _everything(db)
     assert len(whole["stories"]) >= 2 and whole["cluster_members"]
-    monkeypatch.setattr(chunks, "CHUNK_DOCS", 1)
-    assert len(chunks.chunks([[1, 2], [3], [4]])) == 3
+    monkeypatch.setattr(planning, "CHUNK_DOCS", 1)
+    assert len(planning.chunks([[1, 2], [3], [4]])) == 3
     assert cli("align", *FAKE, "--full").exit_code == 0
     assert _everything(db) == whole
 
 
 def test_grouping_in_place_and_by_component_is_the_plain_grouping() -> None:
-    """stories.group as a full align runs it (the matrix centred in place, each component of
+    """grouping.group as a full align runs it (the matrix centred in place, each component of
     pairs at the threshold grouped alone) gives the groups of the plain run, on 400 documents
     of 40 synthetic events (above ALL_PAIRS_UP_TO, so candidates are nearest leads)."""
     import numpy as np
 
-    from newsalign.corpus.align import stories
+    from newsalign.corpus.align import grouping
     from newsalign.corpus.align.model import shipped
 
     rng = np.random.default_rng(7)
@@ -326,21 +326,21 @@ def test_grouping_in_place_and_by_component_is_the_plain_grouping() -> None:
         start = len(rows)
         for _ in range(5):
             rows.append(topics[event] + rng.normal(scale=1.2, size=64))
-        docs.append(stories.Doc(k, tuple(range(start, start + 5)), "en" if k % 3 else "de",
+        docs.append(grouping.Doc(k, tuple(range(start, start + 5)), "en" if k % 3 else "de",
                                 f"2024-03-{1 + event % 28:02d}", (f"Report {k} on Event{event}",)))  # fmt: skip
     vectors = np.array(rows, dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     model = shipped("stories")
-    plain = stories.group(docs, vectors.copy(), model)
+    plain = grouping.group(docs, vectors.copy(), model)
     assert 5 <= len(plain) < 400  # events found, not every document alone
-    lean = stories.group(docs, vectors, model, consume=True)
+    lean = grouping.group(docs, vectors, model, consume=True)
     assert lean == plain
 
 
 def test_review_asks_about_a_stored_story_with_its_documents_only(two_stories, cli, monkeypatch):
     """`review --story N` reads that story's claims as stored (not the corpus, not a regrouping
     of it): the stories an incremental align placed are the ones asked about."""
-    from newsalign.corpus.align import questions
+    from newsalign.corpus.review import questions
 
     db = two_stories
     story = story_of(db, "Delta Post")  # the flood story

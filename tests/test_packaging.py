@@ -129,7 +129,7 @@ def test_version_and_short_help() -> None:
 
 
 def test_the_built_in_extensions_are_registered_as_entry_points() -> None:
-    from newsalign.corpus.align.embed import registered
+    from newsalign.corpus.align.embedders import registered
     from newsalign.translate.translators import factories
 
     assert {"tm", "argos"} <= set(factories())

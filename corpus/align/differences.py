@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from newsalign.corpus.align.features import fact_spans, show_date
+from newsalign.corpus.align.facts import fact_spans, show_date
 
 KINDS = ("numbers", "dates", "durations", "location", "relative", "speakers", "places", "naming")
 LABELS = {

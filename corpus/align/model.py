@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from newsalign.corpus.errors import CorpusError
+from newsalign.glossary.files import read_limited
 
 WEIGHTS_FILE = "weights.json"
 MAX_WEIGHTS_BYTES = 16 * 2**20  # the shipped file is a few kilobytes
@@ -114,10 +116,6 @@ def from_json(data: dict[str, Any]) -> LogisticModel:
 
 def load_file(path) -> tuple[LogisticModel, LogisticModel]:
     """The claims and stories models of a weights file (the format bench/fit_models.py writes)."""
-    from pathlib import Path
-
-    from newsalign.glossary.files import read_limited
-
     data = read_limited(Path(path), MAX_WEIGHTS_BYTES, what="weights", error=CorpusError)
     try:
         models = json.loads(data.decode("utf-8"))

@@ -20,6 +20,7 @@ from newsalign.corpus.cli.common import (
 from newsalign.corpus.plural import plural
 from newsalign.corpus.store import documents
 from newsalign.corpus.store import glossary as glossary_db
+from newsalign.corpus.views import documents as views_documents
 
 
 def init(db: DbOption = None) -> None:
@@ -183,7 +184,7 @@ def show(
 ) -> None:
     """Show a document: metadata, cleaned text, and its segments with their languages."""
     with cli_errors():
-        detail = documents.show(store.open_readonly(db), doc)
+        detail = views_documents.show(store.open_readonly(db), doc)
     if as_json:
         typer.echo(render.to_json(detail.as_json()))
         return

@@ -12,8 +12,10 @@ from collections.abc import Callable, Iterator, Sequence
 import numpy as np
 import sqlite_utils
 
-from newsalign.corpus.align import run as align_run
-from newsalign.corpus.align.embed import Embedder
+from newsalign.corpus.align.embedders import Embedder
+from newsalign.corpus.align.job import setup as align_setup
+from newsalign.corpus.align.job.run import AlignReport, run_alignment, unchanged
+from newsalign.corpus.align.job.vectors import Embedding
 from newsalign.corpus.distributed.connect import Cluster, open_cluster
 from newsalign.corpus.distributed.tasks import embed_batch, translate_batch
 from newsalign.corpus.mt import run as mt_run
@@ -106,7 +108,7 @@ def translate_corpus(
 
 
 def embedding_on(cluster: Cluster):
-    """An `ensure_embeddings` that embeds on the cluster: the texts without a stored vector,
+    """An `ensure_embeddings` (align/job/vectors.py) that embeds on the cluster: the texts without a stored vector,
     sorted by length, in batches; each batch's vectors stored in one transaction as they
     arrive (INSERT OR REPLACE on (text, model): a batch stored twice is the same rows)."""
 
@@ -137,16 +139,16 @@ def embedding_on(cluster: Cluster):
 
 def align_corpus(
     db: sqlite_utils.Database,
-    settings: align_run.Settings,
+    settings: align_setup.Settings,
     address: str,
     *,
     on_progress: Callable[[int, int], None] | None = None,
     full: bool = False,
-) -> align_run.AlignReport:
+) -> AlignReport:
     """`newsalign align` with the embedding stage on the cluster at `address`. Nothing to do
     (the inputs are those of the last run) starts no cluster."""
-    if not full and (same := align_run.unchanged(db, settings)) is not None:
+    if not full and (same := unchanged(db, settings)) is not None:
         return same
     with open_cluster(address) as cluster:
-        return align_run.run_alignment(db, settings, on_progress=on_progress, full=full,
-                                       embed=embedding_on(cluster))  # fmt: skip
+        embedding = Embedding(embedding_on(cluster), on_progress)
+        return run_alignment(db, settings, embedding=embedding, full=full)

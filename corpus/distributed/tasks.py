@@ -54,7 +54,7 @@ def translate_batch(pair: tuple[str, str], model: str, settings: Settings, texts
 def embed_batch(cls: type, name: str, texts: list[str]) -> np.ndarray:
     """Vectors of `texts` from an embedder of class `cls` (built without arguments, as
     `load_embedder` does), which must carry the same model name as the caller's."""
-    from newsalign.corpus.align.embed import load_embedder
+    from newsalign.corpus.align.embedders import load_embedder
 
     key = ("embed", f"{cls.__module__}:{cls.__qualname__}", name)
     embedder = LOADED.get(key)

@@ -20,9 +20,9 @@ from newsalign.corpus.ingest.clean import BOILERPLATE
 from newsalign.corpus.ingest.dating import body_paragraphs, date_document, page_date
 from newsalign.corpus.ingest.manifest import Entry, read_manifest
 from newsalign.corpus.ingest.parse import FORMATS, parse_document
+from newsalign.corpus.ingest.years import infer_years
 from newsalign.corpus.store import documents, metadata
 from newsalign.corpus.store.database import RunLog, database_path, locked_error
-from newsalign.corpus.store.dating import infer_years
 from newsalign.corpus.store.glossary import version as glossary_version
 from newsalign.corpus.store.mentions import matcher
 from newsalign.glossary.files import read_limited

@@ -1,19 +1,18 @@
 """What `newsalign serve` adds to Datasette: SQL functions for the entity-aware search and for
-naming corrected sentences, and the
-stories for the home page. Registered by serve.app() for its own server only, not through an
+naming corrected sentences, and the stories for the home page. Registered by serve.app() for its own server only, not through an
 entry point, so other Datasette instances in the environment are left as they are."""
 
 from __future__ import annotations
 
 from datasette import hookimpl
 
+from newsalign.corpus.store.canned import HOME_COUNTS, HOME_STORIES
 from newsalign.corpus.store.records import text_hash
+from newsalign.corpus.store.search import fts_query
 from newsalign.glossary.match import words
 
 
 def _fts(query: str | None) -> str:
-    from newsalign.corpus.store.search import fts_query
-
     try:
         return fts_query(query or "")
     except Exception:  # an empty query matches nothing rather than failing the page
@@ -43,16 +42,8 @@ def extra_template_vars(template, datasette):
         name = next(n for n, d in datasette.databases.items() if not d.is_memory)
         db = datasette.get_database(name)
         try:
-            rows = await db.execute(
-                "SELECT s.id, s.label, s.documents, s.sources, s.languages, s.first_published, "
-                "s.last_published, (SELECT count(*) FROM clusters c WHERE c.story_id = s.id "
-                "AND c.sources >= 2) AS claims FROM stories s ORDER BY s.documents DESC, s.id"
-            )
-            counts = await db.execute(
-                "SELECT (SELECT count(*) FROM current_documents), "
-                "(SELECT count(DISTINCT source) FROM current_documents), "
-                "(SELECT count(*) FROM decisions)"
-            )
+            rows = await db.execute(HOME_STORIES)
+            counts = await db.execute(HOME_COUNTS)
         except Exception:  # an old or empty database: the page still opens
             return {"newsalign": {"database": name, "stories": [], "counts": (0, 0, 0)}}
         return {

@@ -14,8 +14,8 @@ from importlib import resources
 from newsalign.corpus.align.differences import LABELS, Difference, Mark, shown
 from newsalign.corpus.plural import plural
 from newsalign.corpus.publish.report import ClaimView, ReportData, StoryView, gather
-from newsalign.corpus.store.citations import citing
-from newsalign.corpus.store.dating import date_source
+from newsalign.corpus.views.citations import citing
+from newsalign.corpus.views.documents import date_source
 
 SHORT = 110  # characters of a claim shown in the matrix
 

@@ -1,7 +1,15 @@
 """Claims in the database: the rows an align run writes, and reading claims back as records.
 
-An align run replaces the claims, alignments and clusters of the stories it aligns in one
-transaction (align/chunks.py); the run that made them is recorded on every row.
+The tables keep the names they were created with; in the code's words:
+
+- `clusters`: claims, the groups of sentences a person reads ("claim 12"), each in a story;
+- `cluster_members`: a claim's sentences (a repeat restates a member of its own article);
+- `claims`: claim candidates, one row per sentence an align run considered (the store module
+  candidates.py reads them);
+- `alignments`: scored links between candidates, inside a claim or kept for review.
+
+An align run replaces these rows for the stories it aligns in one transaction
+(align/job/writing.py); the run that made them is recorded on every row.
 """
 
 from __future__ import annotations
@@ -16,79 +24,18 @@ import sqlite_utils
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store.database import now
 from newsalign.corpus.store.records import (
+    AlignmentCounts,
     ClaimDetail,
     ClaimMember,
     ClaimRow,
     ClaimSummary,
     ClusterRow,
-    DocumentInfo,
     Link,
     LinkRow,
     NameUsed,
     StoryRow,
     from_row,
 )
-
-
-def candidate_rows(
-    db: sqlite_utils.Database, target: str = "en", docs: Sequence[int] | None = None
-) -> list[tuple]:
-    """Title and body sentences of current documents (of `docs` only, if given): (segment id,
-    document id, source, language, text, English text: the original, or the newest translation
-    into `target`, kind: title or body), in id order."""
-    only = "AND s.doc_id IN (SELECT value FROM json_each(:docs))" if docs is not None else ""
-    return db.execute(
-        f"""
-        SELECT s.id, s.doc_id, s.source, s.lang, s.text,
-               CASE WHEN s.lang = :target THEN s.text ELSE (
-                   SELECT t.text FROM translations t WHERE t.segment_id = s.id
-                   AND t.target_lang = :target ORDER BY t.id DESC LIMIT 1) END,
-               s.kind
-        FROM text_segments s
-        WHERE s.kind IN ('title', 'body') {only}
-        ORDER BY s.id
-        """,
-        {"target": target, "docs": json.dumps(sorted(docs or ()))},
-    ).fetchall()
-
-
-def documents_of(db: sqlite_utils.Database, doc_ids: list[int]) -> list[DocumentInfo]:
-    """The current documents among `doc_ids`, in id order, with their title segments."""
-    wanted = json.dumps(sorted(set(doc_ids)))
-    titles: dict[int, list[str]] = defaultdict(list)
-    for doc_id, text in db.execute(
-        "SELECT doc_id, text FROM text_segments WHERE kind = 'title' "
-        "AND doc_id IN (SELECT value FROM json_each(?)) ORDER BY doc_id, idx",
-        [wanted],
-    ):
-        titles[doc_id].append(text)
-    return [
-        DocumentInfo(doc_id, source, lang, published, titles.get(doc_id, []))
-        for doc_id, source, lang, published in db.execute(
-            "SELECT id, source, lang, published FROM current_documents "
-            "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-            [wanted],
-        )
-    ]
-
-
-def segment_entities(
-    db: sqlite_utils.Database, docs: Sequence[int] | None = None
-) -> dict[int, set[int]]:
-    """The glossary entities each segment names in its original text (of `docs` only)."""
-    only = (
-        "AND segment_id IN (SELECT id FROM segments WHERE doc_id IN "
-        "(SELECT value FROM json_each(?)))"
-        if docs is not None
-        else ""
-    )
-    entities: dict[int, set[int]] = defaultdict(set)
-    for segment_id, entity_id in db.execute(
-        f"SELECT segment_id, entity_id FROM mentions WHERE translation_id IS NULL {only}",
-        [json.dumps(sorted(docs))] if docs is not None else [],
-    ):
-        entities[segment_id].add(entity_id)
-    return entities
 
 
 def insert_rows(
@@ -105,7 +52,7 @@ def insert_rows(
 ) -> None:
     """Write an align run's rows with the ids chosen for them (numbering.keep_ids): `clusters`
     name their story by its index in `stories`, `links` their claim by its index in `clusters`.
-    The caller holds the transaction and has deleted the rows these replace (align/chunks.py)."""
+    The caller holds the transaction and has deleted the rows these replace (delete_rows)."""
     db.conn.executemany(
         "INSERT INTO claims (segment_id, doc_id, source, lang, english, english_from, entities, "
         "facts, run_id, headline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -187,6 +134,132 @@ def insert_rows(
             for link in links
         ],
     )
+
+
+def delete_rows(db: sqlite_utils.Database, stories: list[int] | None) -> None:
+    """Delete what an align run replaces: every stored alignment row (None), or the rows of
+    `stories` with their documents' candidates. The caller holds the transaction."""
+    if stories is None:
+        for table in (
+            "alignments",
+            "cluster_members",
+            "clusters",
+            "claims",
+            "story_documents",
+            "stories",
+            "story_inputs",
+        ):
+            db.execute(f"DELETE FROM {table}")
+        return
+    gone = [json.dumps(sorted(stories))]
+    docs = "SELECT doc_id FROM story_documents WHERE story_id IN (SELECT value FROM json_each(?))"
+    for sql in (
+        f"DELETE FROM alignments WHERE a_segment_id IN (SELECT segment_id FROM claims "
+        f"WHERE doc_id IN ({docs}))",
+        "DELETE FROM cluster_members WHERE cluster_id IN (SELECT id FROM clusters "
+        "WHERE story_id IN (SELECT value FROM json_each(?)))",
+        "DELETE FROM clusters WHERE story_id IN (SELECT value FROM json_each(?))",
+        f"DELETE FROM claims WHERE doc_id IN ({docs})",
+        "DELETE FROM story_documents WHERE story_id IN (SELECT value FROM json_each(?))",
+        "DELETE FROM stories WHERE id IN (SELECT value FROM json_each(?))",
+        "DELETE FROM story_inputs WHERE story_id IN (SELECT value FROM json_each(?))",
+    ):
+        db.execute(sql, gone)
+
+
+def counts(db: sqlite_utils.Database) -> AlignmentCounts:
+    """What the stored alignment holds."""
+
+    def count(sql: str) -> int:
+        return db.execute(sql).fetchone()[0]
+
+    return AlignmentCounts(
+        count("SELECT count(*) FROM claims"),
+        count("SELECT count(*) FROM stories"),
+        count("SELECT count(*) FROM alignments"),
+        count("SELECT count(*) FROM alignments WHERE cluster_id IS NOT NULL"),
+        count("SELECT count(*) FROM clusters"),
+        count("SELECT count(*) FROM clusters WHERE sources >= 2"),
+    )
+
+
+def memberships(db: sqlite_utils.Database) -> dict[int, list[int]]:
+    """Every sentence in a claim, with the claims it is in (a sentence may assert several),
+    in claim id order."""
+    where: dict[int, list[int]] = {}
+    for s, c in db.execute(
+        "SELECT segment_id, cluster_id FROM cluster_members ORDER BY cluster_id"
+    ):
+        where.setdefault(s, []).append(c)
+    return where
+
+
+def members_by_claim(db: sqlite_utils.Database) -> dict[int, set[int]]:
+    """Every claim with its sentences (repeats included)."""
+    out: dict[int, set[int]] = {}
+    for cid, sid in db.execute("SELECT cluster_id, segment_id FROM cluster_members"):
+        out.setdefault(cid, set()).add(sid)
+    return out
+
+
+def claim_holding(db: sqlite_utils.Database, a: int, b: int) -> int | None:
+    """A claim both sentences are in (None: none is)."""
+    row = db.execute(
+        "SELECT x.cluster_id FROM cluster_members x JOIN cluster_members y "
+        "ON y.cluster_id = x.cluster_id WHERE x.segment_id = ? AND y.segment_id = ?",
+        [a, b],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def claims_with(db: sqlite_utils.Database, a: int, b: int) -> dict[int, list[int]]:
+    """The claims either sentence is in, with all their sentences."""
+    out: dict[int, list[int]] = {}
+    for cid, sid in db.execute(
+        "SELECT m.cluster_id, m.segment_id FROM cluster_members m WHERE m.cluster_id IN "
+        "(SELECT cluster_id FROM cluster_members WHERE segment_id IN (?, ?))",
+        [a, b],
+    ):
+        out.setdefault(cid, []).append(sid)
+    return out
+
+
+def story_scores(db: sqlite_utils.Database, story_id: int) -> dict[int, float]:
+    """The mean link probability of each claim of a story."""
+    return dict(
+        db.execute("SELECT id, score FROM clusters WHERE story_id = ?", [story_id]).fetchall()
+    )
+
+
+# How firmly a sentence sits in its claim: the sum of the probabilities of its links inside the
+# claim (links join sentences of different articles; pairs scored below the review floor were
+# not kept and count as 0), and how many of the claim's sentences come from other articles.
+# One definition for `member_support` (the report) and the Datasette view (canned.py).
+SUPPORT_SUM = (
+    "(SELECT coalesce(sum(l.score), 0) FROM alignments l WHERE l.cluster_id = {claim} "
+    "AND {sentence} IN (l.a_segment_id, l.b_segment_id))"
+)
+SUPPORT_OTHERS = (
+    "(SELECT count(*) FROM cluster_members o JOIN segments so ON so.id = o.segment_id "
+    "WHERE o.cluster_id = {claim} AND so.doc_id != {document})"
+)
+
+
+def member_support(db: sqlite_utils.Database, claim_ids: list[int]) -> dict[int, dict[int, float]]:
+    """{claim id: {sentence id: average probability to the claim's sentences of other
+    articles}}, for the sentences that have some (SUPPORT_SUM / SUPPORT_OTHERS)."""
+    out: dict[int, dict[int, float]] = {c: {} for c in claim_ids}
+    total = SUPPORT_SUM.format(claim="m.cluster_id", sentence="m.segment_id")
+    others = SUPPORT_OTHERS.format(claim="m.cluster_id", document="s.doc_id")
+    for claim, sentence, summed, count in db.execute(
+        f"SELECT m.cluster_id, m.segment_id, {total}, {others} FROM cluster_members m "
+        "JOIN segments s ON s.id = m.segment_id "
+        "WHERE m.cluster_id IN (SELECT value FROM json_each(?))",
+        [json.dumps(claim_ids)],
+    ):
+        if count:
+            out[claim][sentence] = round(summed / count, 4)
+    return out
 
 
 def summary_sentence(members: Iterable[tuple[int, str | None, str]]) -> str:

@@ -7,6 +7,7 @@ every later `align` can apply the decision to whatever the corpus then holds.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 import sqlite_utils
@@ -204,3 +205,46 @@ def _named(sentences: dict[Identity, tuple[int, str, str]], who: Identity) -> De
     if found is None:
         return DecidedSentence(None, None, None)
     return DecidedSentence(*found)
+
+
+def must_pairs(db: sqlite_utils.Database) -> list[tuple[str, str, str, str]]:
+    """The identities (a key, a hash, b key, b hash) of every `must` pair decided."""
+    return db.execute(
+        "SELECT p.a_doc_key, p.a_hash, p.b_doc_key, p.b_hash FROM decision_pairs p "
+        "JOIN decisions d ON d.id = p.decision_id WHERE p.link = 'must'"
+    ).fetchall()
+
+
+def answered(db: sqlite_utils.Database) -> list[tuple[str, Identity, Identity]]:
+    """The pair each accept or reject named (its first), as (must|cannot, a, b), oldest first:
+    the answers a story's judgement learns from (not the pairs a split or merge implies)."""
+    return [
+        (link, (ak, ah), (bk, bh))
+        for link, ak, ah, bk, bh in db.execute(
+            "SELECT p.link, p.a_doc_key, p.a_hash, p.b_doc_key, p.b_hash FROM decision_pairs p "
+            "JOIN decisions d ON d.id = p.decision_id WHERE d.action IN ('accept', 'reject') "
+            "AND p.rowid = (SELECT min(rowid) FROM decision_pairs q WHERE q.decision_id = d.id) "
+            "ORDER BY d.id"
+        )
+    ]
+
+
+def detached(db: sqlite_utils.Database) -> list[Identity]:
+    """The sentences a person detached from every claim."""
+    return [
+        (key, digest)
+        for key, digest in db.execute(
+            "SELECT a_doc_key, a_hash FROM decision_pairs WHERE link = 'detach'"
+        )
+    ]
+
+
+def current_sentences_of(
+    db: sqlite_utils.Database, doc_keys: list[str]
+) -> list[tuple[int, str, str]]:
+    """(document, doc_key, text) of every segment of the current versions of `doc_keys`."""
+    return db.execute(
+        "SELECT d.id, d.doc_key, s.text FROM segments s JOIN current_documents d "
+        "ON d.id = s.doc_id WHERE d.doc_key IN (SELECT value FROM json_each(?))",
+        [json.dumps(doc_keys)],
+    ).fetchall()

@@ -11,6 +11,7 @@ import sqlite_utils
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store.database import now
 from newsalign.corpus.store.mentions import insert_mentions
+from newsalign.corpus.store.metadata import reapply
 from newsalign.corpus.store.records import (
     BoilerplateCount,
     Characters,
@@ -141,8 +142,6 @@ def insert_document(
         batch_size=500,
     )
     if previous:  # the corrections a person made to the earlier version hold for this one
-        from newsalign.corpus.store.metadata import reapply
-
         given = {
             "outlet": source if meta.outlet_from in ("manifest", "option") else None,
             "url": meta.url,
@@ -231,7 +230,8 @@ def find_document(db: sqlite_utils.Database, ref: str) -> Document:
 
 
 def show(db: sqlite_utils.Database, ref: str) -> DocumentDetail:
-    """A document with its paragraphs and segments (boilerplate included)."""
+    """A document with its paragraphs and segments (boilerplate included), as stored (whom it
+    cites and its date's precision are views/documents.py's)."""
     doc = find_document(db, ref)
     paragraphs = db.query(
         'SELECT idx, start, "end", lang, lang_prob, lang_method FROM paragraphs '
@@ -243,13 +243,10 @@ def show(db: sqlite_utils.Database, ref: str) -> DocumentDetail:
         "lang_prob, lang_method, text FROM segments WHERE doc_id = ? ORDER BY idx",
         [doc.id],
     )
-    from newsalign.corpus.store.citations import cites_of
-
     return DocumentDetail(
         doc,
         tuple(from_row(Paragraph, p) for p in paragraphs),
         tuple(from_row(Segment, s) for s in segments),
-        cites_of(db, [doc.id]).get(doc.id, ()),
     )
 
 
@@ -274,3 +271,28 @@ def has_runs(db: sqlite_utils.Database) -> bool:
         return db.execute("SELECT 1 FROM runs LIMIT 1").fetchone() is not None
     except sqlite3.Error:
         return True
+
+
+def paths(db: sqlite_utils.Database) -> dict[int, str]:
+    """Every document's path, by id."""
+    return dict(db.execute("SELECT id, path FROM documents").fetchall())
+
+
+def current_counts(db: sqlite_utils.Database) -> tuple[int, int]:
+    """How many current documents, and from how many outlets."""
+    return tuple(
+        db.execute("SELECT count(*), count(DISTINCT source) FROM current_documents").fetchone()
+    )
+
+
+def current_outlets(db: sqlite_utils.Database) -> list[str]:
+    """Every outlet of the current documents."""
+    return [r[0] for r in db.execute("SELECT DISTINCT source FROM current_documents")]
+
+
+def texts(db: sqlite_utils.Database, doc_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, outlet, cleaned text) of each of `doc_ids`."""
+    marks = ",".join("?" * len(doc_ids))
+    return db.execute(
+        f"SELECT id, source, text FROM documents WHERE id IN ({marks})", list(doc_ids)
+    ).fetchall()

@@ -13,6 +13,7 @@ import sqlite_utils
 
 from newsalign.corpus.store.database import now, transaction
 from newsalign.corpus.store.mentions import refresh_mentions
+from newsalign.glossary.edit import merge
 from newsalign.glossary.io import loads
 from newsalign.glossary.match import words
 from newsalign.glossary.model import Entity, Name, Spelling
@@ -157,8 +158,6 @@ def ensure_default(db: sqlite_utils.Database) -> bool:
     """Load the shipped glossary into a database that never had one; True if it did."""
     if version(db):
         return False
-    from newsalign.glossary.edit import merge
-
     defaults = default_entities()
     change(db, lambda current: merge(current, defaults), "load the default glossary")
     return True

@@ -120,13 +120,12 @@ class DocumentDetail:
     paragraphs: tuple[Paragraph, ...]
     segments: tuple[Segment, ...]
     cites: tuple[str, ...] = ()  # outlets it names as its source
+    precision: str | None = None  # of its date: day, month or year; None when undated
 
     def as_json(self) -> dict[str, Any]:
-        from newsalign.corpus.ingest.dates import precision
-
         return {
             **dataclasses.asdict(self.document),
-            "published_precision": precision(self.document.published),
+            "published_precision": self.precision,
             "cites": list(self.cites),
             "paragraphs": as_dict(self.paragraphs),
             "segments": as_dict(self.segments),
@@ -322,7 +321,7 @@ class StoryClaim:
     """A shared claim of a story: its reports in order of publication (undated last), who
     reported it first, and the claim in English if any.
 
-    First is decided on what is known (store/first.py): the earliest date, a month-only date
+    First is decided on what is known (views/first.py): the earliest date, a month-only date
     never first over a day of that month; an outlet cited by a report counts as reporting it
     by that report's date, and an outlet citing another first reporter is not first itself."""
 
@@ -493,6 +492,18 @@ class DocumentInfo:
 
 
 @dataclass(frozen=True)
+class AlignmentCounts:
+    """What the stored alignment holds."""
+
+    candidates: int  # rows of `claims`
+    stories: int
+    links: int  # scored pairs kept (inside a claim, or for review)
+    accepted: int  # links inside claims
+    claims: int  # rows of `clusters`
+    shared: int  # claims with two or more sources
+
+
+@dataclass(frozen=True)
 class ClaimRow:
     segment_id: int
     doc_id: int
@@ -534,3 +545,16 @@ class LinkRow:
     contributions: dict[str, float]
     evidence: dict[str, float]
     cluster: int | None  # index into the clusters written with it; None: kept for review
+
+
+# --- Runs --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """A finished run of a command: its id, recorded arguments and counts, and when it ended."""
+
+    id: int
+    args: dict[str, Any]
+    counts: dict[str, Any]
+    finished_at: str | None

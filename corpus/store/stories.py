@@ -6,17 +6,8 @@ from collections import defaultdict
 
 import sqlite_utils
 
-from newsalign.corpus.errors import CorpusError
-from newsalign.corpus.ingest.dates import precision
-from newsalign.corpus.store.citations import cites_of
-from newsalign.corpus.store.claims import summary_sentence
-from newsalign.corpus.store.first import first_reporters
 from newsalign.corpus.store.records import (
-    Report,
     ReviewLink,
-    StoryClaim,
-    StoryDetail,
-    StoryDocument,
     StorySummary,
     from_row,
 )
@@ -54,13 +45,10 @@ def list_stories(db: sqlite_utils.Database) -> list[StorySummary]:
     ]
 
 
-def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2) -> StoryDetail:
-    """A story's timeline, its claims shared by `min_sources` outlets or more (each with its
-    first report), and their coverage by outlet."""
-    summary = next((s for s in list_stories(db) if s.id == story_id), None)
-    if summary is None:
-        raise CorpusError(f"no story {story_id} (see `newsalign stories`)")
-    rows = list(
+def timeline(db: sqlite_utils.Database, story_id: int) -> list[dict]:
+    """The story's documents by date (a month-only date after the days it may mean, undated
+    last), with their first body sentence (`lead`)."""
+    return list(
         db.query(
             "SELECT d.id, d.source, d.lang, d.published, d.title, d.url, d.published_from, "
             "d.published_inferred, (SELECT b.text FROM "
@@ -71,49 +59,28 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
             [story_id, UNDATED],
         )
     )
-    cites = cites_of(db, [r["id"] for r in rows])
-    documents = tuple(
-        from_row(
-            StoryDocument, r, cites=cites.get(r["id"], ()), precision=precision(r["published"])
+
+
+def reports(db: sqlite_utils.Database, story_id: int, min_sources: int = 2) -> list[dict]:
+    """Every report of the story's claims shared by `min_sources` outlets or more (a claim's
+    member that is not a repeat), by date as `timeline` orders documents: its claim, outlet,
+    document, sentence, date, language, text and English."""
+    return list(
+        db.query(
+            f"""
+            SELECT m.cluster_id, d.source AS outlet, d.id AS doc_id, s.id AS segment_id,
+                   d.published, s.lang, s.text, coalesce(c.english, (SELECT t.text
+                   FROM translations t WHERE t.segment_id = s.id AND t.target_lang = 'en'
+                   ORDER BY t.id DESC LIMIT 1)) AS english
+            FROM cluster_members m JOIN clusters k ON k.id = m.cluster_id
+            JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id
+            LEFT JOIN claims c ON c.segment_id = s.id
+            WHERE k.story_id = ? AND k.sources >= ? AND m.is_repeat = 0
+            ORDER BY {_BY_DATE}, d.source, s.id
+            """,
+            [story_id, min_sources, UNDATED],
         )
-        for r in rows
     )
-    reports: dict[int, list[Report]] = defaultdict(list)
-    for row in db.query(
-        f"""
-        SELECT m.cluster_id, d.source AS outlet, d.id AS doc_id, s.id AS segment_id,
-               d.published, s.lang, s.text, coalesce(c.english, (SELECT t.text FROM translations t
-               WHERE t.segment_id = s.id AND t.target_lang = 'en' ORDER BY t.id DESC LIMIT 1))
-               AS english
-        FROM cluster_members m JOIN clusters k ON k.id = m.cluster_id
-        JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id
-        LEFT JOIN claims c ON c.segment_id = s.id
-        WHERE k.story_id = ? AND k.sources >= ? AND m.is_repeat = 0
-        ORDER BY {_BY_DATE}, d.source, s.id
-        """,
-        [story_id, min_sources, UNDATED],
-    ):
-        cluster_id = row.pop("cluster_id")
-        reports[cluster_id].append(from_row(Report, row, cites=cites.get(row["doc_id"], ())))
-    claims = []
-    for cluster_id, items in reports.items():
-        first = first_reporters(items)
-        lead = summary_sentence((r.segment_id, r.english, r.text) for r in items)
-        claims.append(
-            StoryClaim(
-                cluster_id,
-                lead,
-                len({r.outlet for r in items}),
-                tuple(items),
-                first.outlets,
-                first.published,
-                first.cited_by,
-            )
-        )
-    claims.sort(key=lambda c: (-c.sources, c.first_published or UNDATED, c.id))
-    outlets = tuple(dict.fromkeys(d.source for d in documents))
-    undated = sum(d.published is None for d in documents)
-    return StoryDetail(summary, documents, tuple(claims), outlets, undated)
 
 
 def review_links(db: sqlite_utils.Database, story_id: int, limit: int = 30) -> list[ReviewLink]:
@@ -133,3 +100,56 @@ def review_links(db: sqlite_utils.Database, story_id: int, limit: int = 30) -> l
         [story_id, limit],
     )
     return [from_row(ReviewLink, r) for r in rows]
+
+
+def exists(db: sqlite_utils.Database, story_id: int) -> bool:
+    return db.execute("SELECT 1 FROM stories WHERE id = ?", [story_id]).fetchone() is not None
+
+
+def documents_by_story(db: sqlite_utils.Database) -> dict[int, list[int]]:
+    """Every stored story with its documents (current or not), each in id order."""
+    out: dict[int, list[int]] = {}
+    for doc, sid in db.execute("SELECT doc_id, story_id FROM story_documents ORDER BY doc_id"):
+        out.setdefault(sid, []).append(doc)
+    return out
+
+
+def current_documents_by_story(
+    db: sqlite_utils.Database, story: int | None = None
+) -> dict[int, list[int]]:
+    """The stored stories' current documents (of story `story` only, if given), by story id."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for sid, doc in db.execute(
+        "SELECT sd.story_id, sd.doc_id FROM story_documents sd JOIN current_documents d "
+        "ON d.id = sd.doc_id WHERE :story IS NULL OR sd.story_id = :story "
+        "ORDER BY sd.story_id, sd.doc_id",
+        {"story": story},
+    ):
+        out[sid].append(doc)
+    return dict(out)
+
+
+def story_of_documents(db: sqlite_utils.Database) -> dict[int, int]:
+    """The story of each document in one."""
+    return dict(db.execute("SELECT doc_id, story_id FROM story_documents").fetchall())
+
+
+def placed_documents(db: sqlite_utils.Database) -> list[tuple[int, int, str | None, str]]:
+    """The current documents in stories: (document, story, published, language or '?'), in
+    document id order."""
+    return db.execute(
+        "SELECT sd.doc_id, sd.story_id, d.published, coalesce(d.lang, '?') FROM story_documents "
+        "sd JOIN current_documents d ON d.id = sd.doc_id ORDER BY sd.doc_id"
+    ).fetchall()
+
+
+def segment_ids(db: sqlite_utils.Database, story_id: int) -> set[int]:
+    """Every segment of the story's documents."""
+    return {
+        r[0]
+        for r in db.execute(
+            "SELECT s.id FROM segments s JOIN story_documents sd ON sd.doc_id = s.doc_id "
+            "WHERE sd.story_id = ?",
+            [story_id],
+        )
+    }

@@ -16,7 +16,8 @@ calibrated judgement (`stories` in weights.json) scores each candidate on:
 - `same_lang`: both in one language (every similarity runs higher there).
 
 Documents then group by average-link at probability 0.5 over the pairs scored (all pairs up
-to 300 documents), so a story is documents that agree as a whole, not a chain. Claims align within a story only.
+to 300 documents), so a story is documents that agree as a whole, not a chain. Claims align
+within a story only.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from datetime import date
 
 import numpy as np
 
-from newsalign.corpus.align.cluster import average_link
+from newsalign.corpus.align.clustering import Scored, average_link_keyed
 from newsalign.corpus.align.model import LogisticModel
 from newsalign.corpus.align.pairs import centred
 from newsalign.glossary.translit import name_key
@@ -72,7 +73,8 @@ def _names(doc: Doc, lowercase: set[str]) -> set[str]:
     return found
 
 
-def _date(value: str | None) -> date | None:
+def parse_date(value: str | None) -> date | None:
+    """The day of an ISO date (None: undated, or a month or year only)."""
     try:
         return date.fromisoformat(value[:10]) if value and len(value) >= 10 else None
     except ValueError:
@@ -109,7 +111,7 @@ def context(docs: Sequence[Doc], vectors: np.ndarray, *, consume: bool = False) 
     # judged rare, in five hundred it can, and the evidence says so.
     idf = {x: math.log((1 + n) / (1 + v)) for x, v in df.items()}
     mass = [math.sqrt(sum(idf[x] ** 2 for x in c)) for c in names]
-    return Context(vecs, leads, names, idf, mass, [_date(d.published) for d in docs])
+    return Context(vecs, leads, names, idf, mass, [parse_date(d.published) for d in docs])
 
 
 def features(docs: Sequence[Doc], ctx: Context, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -195,16 +197,12 @@ def group(
         nodes = np.unique(np.concatenate([a[part], b[part]]))
         local_a, local_b = np.searchsorted(nodes, a[part]), np.searchsorted(nodes, b[part])
         # Pairs left unscored were never candidates (cost, not evidence): out of the average.
-        found: list[tuple[int, list[int]]] = []
-        average_link(
+        found = average_link_keyed(
             len(nodes),
             np.arange(len(nodes)),
-            local_a,
-            local_b,
-            p[part],
+            Scored(local_a, local_b, p[part]),
             threshold,
             unscored_count=False,
-            keyed=found,
         )
         keyed += [(int(nodes[key]), nodes[members].tolist()) for key, members in found]
     groups = [sorted(members) for _, members in sorted(keyed)]

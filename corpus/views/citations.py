@@ -7,25 +7,18 @@ from __future__ import annotations
 import sqlite_utils
 
 from newsalign.corpus.ingest.cites import find_cites, resolve
-
-
-def outlets(db: sqlite_utils.Database) -> list[str]:
-    """Every outlet of the current documents."""
-    return [r[0] for r in db.execute("SELECT DISTINCT source FROM current_documents")]
+from newsalign.corpus.store import documents
 
 
 def cites_of(db: sqlite_utils.Database, doc_ids: list[int]) -> dict[int, tuple[str, ...]]:
     """Document id -> the outlets it cites (as the corpus names them where it has them)."""
     if not doc_ids:
         return {}
-    known = outlets(db)
-    marks = ",".join("?" * len(doc_ids))
-    out = {}
-    for doc_id, source, text in db.execute(
-        f"SELECT id, source, text FROM documents WHERE id IN ({marks})", list(doc_ids)
-    ):
-        out[doc_id] = tuple(resolve(find_cites(text.split("\n\n")), known, source))
-    return out
+    known = documents.current_outlets(db)
+    return {
+        doc_id: tuple(resolve(find_cites(text.split("\n\n")), known, source))
+        for doc_id, source, text in documents.texts(db, doc_ids)
+    }
 
 
 def citing(outlet: str, cites: tuple[str, ...]) -> str:

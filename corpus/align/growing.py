@@ -1,5 +1,5 @@
 """Stories that grow: documents arriving one at a time join an existing story or open a new one,
-instead of regrouping the whole corpus (stories.py does that, for `align --full`).
+instead of regrouping the whole corpus (grouping.py does that, for `align --full`).
 
 A new document's candidates are the documents already placed whose publication date lies within
 `window` days of its own (all of them when either date is unknown), and of those the `k`
@@ -12,18 +12,29 @@ the story it is in merges with any other of its candidates' stories whose member
 its members on average (a bridging article joins two early fragments of one event).
 
 `assign` is the assignment on a whole corpus fed in order, as bench/grow.py measures it; `extend`
-is the same step on stories already stored, which `align` uses (incremental.py).
+is the same step on stories already stored, which `align` uses (placing.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
 WINDOW_DAYS = 7  # the Europe Media Monitor links daily clusters within a 7-day window
 NEIGHBOURS = 20
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A new document's candidates are the documents within `window` days of it (all, when a
+    date is missing), of which the `k` nearest leads; a story takes it at `threshold`."""
+
+    window: int = WINDOW_DAYS
+    k: int = NEIGHBOURS
+    threshold: float = 0.5
 
 
 def assign(

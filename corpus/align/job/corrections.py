@@ -11,13 +11,17 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from newsalign.corpus.align import review
-from newsalign.corpus.align.claims import load_claims, stored_claims
-from newsalign.corpus.align.embed import Embedder
-from newsalign.corpus.align.run import AlignReport, last_settings, run_alignment
+from newsalign.corpus.align import asking
+from newsalign.corpus.align.embedders import Embedder
+from newsalign.corpus.align.job.reading import load_candidates
+from newsalign.corpus.align.job.run import AlignReport, run_alignment
+from newsalign.corpus.align.job.setup import last_settings
 from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store import candidates as candidates_db
+from newsalign.corpus.store import claims as claims_db
 from newsalign.corpus.store import decisions
 from newsalign.corpus.store.database import transaction
+from newsalign.corpus.store.runs import ever_ran
 
 ACTIONS = ("reject", "accept", "split", "merge", "detach")
 
@@ -54,11 +58,7 @@ def correct(
         decision = decisions.record(db, action, pairs, note)
     sentences = sorted({x for _, a, b in pairs for x in (a, b)})
     aligned = _realign(db, embedders) if realign else None
-    where: dict[int, list[int]] = {}
-    for s, c in db.execute(
-        "SELECT segment_id, cluster_id FROM cluster_members ORDER BY cluster_id"
-    ):
-        where.setdefault(s, []).append(c)
+    where = claims_db.memberships(db)
     placed = tuple((s, tuple(where.get(s, ()))) for s in sentences)
     return Correction(decision, action, len(pairs), aligned, placed)
 
@@ -99,11 +99,10 @@ def _check_named(db: sqlite_utils.Database, ids: list[int]) -> None:
                 f"{sentence.doc_id}): {where}"
             )
     docs = sorted({s.doc_id for s in found.values()})
-    candidates = {
-        c.id for c in load_claims(db, docs=docs, with_facts=False, claimed=stored_claims(db, docs))
-    }
+    claimed = candidates_db.stored(db, docs)
+    known = {c.id for c in load_candidates(db, docs, with_facts=False, claimed=claimed)}
     for sid in ids:
-        if sid not in candidates:
+        if sid not in known:
             raise CorpusError(
                 f"sentence {sid} cannot be in a claim: `align` leaves it out (a "
                 "heading, a link, a byline or too short a sentence)"
@@ -124,45 +123,30 @@ def withdraw(
 
 def _reject_pairs(db: sqlite_utils.Database, a: int, b: int) -> list[tuple[str, int, int]]:
     """Two sentences are not one claim. When they are in one claim now, only the one less
-    attached to the rest leaves it (review.answer_pairs): the claim keeps its other members
+    attached to the rest leaves it (asking.answer_pairs): the claim keeps its other members
     and its id rather than falling apart around the two."""
     pairs = decisions.link_pairs(db, "cannot", a, b)
-    home = db.execute(
-        "SELECT x.cluster_id FROM cluster_members x JOIN cluster_members y "
-        "ON y.cluster_id = x.cluster_id WHERE x.segment_id = ? AND y.segment_id = ?",
-        [a, b],
-    ).fetchone()
+    home = claims_db.claim_holding(db, a, b)
     if home is None:
         return pairs
-    members = decisions.members(db, home[0])
-    p = {
-        frozenset((x, y)): q
-        for x, y, q in db.execute(
-            "SELECT a_segment_id, b_segment_id, score FROM alignments WHERE cluster_id = ?", home
-        )
-    }
-    return review.answer_pairs(a, b, False, [members], p)
+    members = decisions.members(db, home)
+    p = {frozenset(pair): q for pair, q in claims_db.link_scores(db, home).items()}
+    return asking.answer_pairs(a, b, False, [members], p)
 
 
 def _accept_pairs(db: sqlite_utils.Database, a: int, b: int) -> list[tuple[str, int, int]]:
     """Two sentences are one claim, and so is what that implies for the claims they are in now
-    (review.answer_pairs): the first sentence joins the second's claim and keeps any claim it is
+    (asking.answer_pairs): the first sentence joins the second's claim and keeps any claim it is
     in (a sentence asserts several claims); a second sentence in no claim joins the first's.
     The named pair comes first (it is the one the story's judgement learns from)."""
     pairs = decisions.link_pairs(db, "must", a, b)
-    claims: dict[int, list[int]] = {}
-    for cid, sid in db.execute(
-        "SELECT m.cluster_id, m.segment_id FROM cluster_members m WHERE m.cluster_id IN "
-        "(SELECT cluster_id FROM cluster_members WHERE segment_id IN (?, ?))",
-        [a, b],
-    ):
-        claims.setdefault(cid, []).append(sid)
-    return review.answer_pairs(a, b, True, list(claims.values()), {}) if claims else pairs
+    claims = claims_db.claims_with(db, a, b)
+    return asking.answer_pairs(a, b, True, list(claims.values()), {}) if claims else pairs
 
 
 def _realign(
     db: sqlite_utils.Database, embedders: dict[str, Embedder] | None = None
 ) -> AlignReport | None:
-    if db.execute("SELECT 1 FROM runs WHERE command = 'align' LIMIT 1").fetchone() is None:
+    if not ever_ran(db, "align"):
         return None  # never aligned: the person runs `align` when ready
     return run_alignment(db, last_settings(db), embedders=embedders)

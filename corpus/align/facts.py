@@ -7,6 +7,7 @@ relative. Speakers come from attributions: "Karasin said", "erklärte Karasin".
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 
@@ -124,6 +125,11 @@ class Facts:
     speakers: tuple[str, ...] = ()  # folded surnames
     durations: tuple[str, ...] = ()  # "2 months", "44 days"
 
+    @classmethod
+    def parse(cls, raw: str) -> Facts:
+        """Facts as `as_dict` wrote them, in JSON."""
+        return cls(**{k: tuple(v) for k, v in json.loads(raw).items()})
+
     def as_dict(self) -> dict[str, list]:
         return {
             "numbers": list(self.numbers),
@@ -174,7 +180,18 @@ def fact_spans(text: str, lang: str | None) -> list[FactSpan]:
     taken = bytearray(len(text) + 1)
     for f in out:
         taken[f.start : f.end] = b"\1" * (f.end - f.start)
-    for pattern in _PARTIAL_DATE:  # "27 May", "12 de junio", "27 мая": a day without a year
+    out += _partial_dates(text, taken)
+    out += _numbers(text, lang, taken)
+    for key, pattern in _RELATIVE_RE.items():
+        out += [FactSpan(m.start(), m.end(), "relative", key) for m in pattern.finditer(text)]
+    out += _speakers(text)
+    return sorted(out, key=lambda f: (f.start, f.end))
+
+
+def _partial_dates(text: str, taken: bytearray) -> list[FactSpan]:
+    """A day without a year ("27 May", "12 de junio", "27 мая"), marked in `taken`."""
+    out = []
+    for pattern in _PARTIAL_DATE:
         for m in pattern.finditer(text):
             if taken[m.start()]:
                 continue
@@ -183,6 +200,12 @@ def fact_spans(text: str, lang: str | None) -> list[FactSpan]:
                 month = MONTH_NUMBERS[m.group("month").lower()]
                 out.append(FactSpan(m.start(), m.end(), "dates", f"--{month:02d}-{day:02d}"))
                 taken[m.start() : m.end()] = b"\1" * (m.end() - m.start())
+    return out
+
+
+def _numbers(text: str, lang: str, taken: bytearray) -> list[FactSpan]:
+    """Numbers in digits (a year among them is a date) and in words, outside dates."""
+    out = []
     for m in _NUMBER.finditer(text):
         if taken[m.start()]:
             continue
@@ -195,8 +218,12 @@ def fact_spans(text: str, lang: str | None) -> list[FactSpan]:
         if m.group().lower() in _WORD_NUMBERS:
             value = _WORD_NUMBERS[m.group().lower()]
             out.append(_count_or_duration(text, m.start(), m.end(), value))
-    for key, pattern in _RELATIVE_RE.items():
-        out += [FactSpan(m.start(), m.end(), "relative", key) for m in pattern.finditer(text)]
+    return out
+
+
+def _speakers(text: str) -> list[FactSpan]:
+    """Who is said to speak: the surname of an attribution, not the object of a preposition."""
+    out = []
     for pattern in _SPEAKER:
         for m in pattern.finditer(text):
             # What stands just before the name (bounded: searched once per speaker found).
@@ -207,7 +234,7 @@ def fact_spans(text: str, lang: str | None) -> list[FactSpan]:
             surname = fold(m.group("name").split()[-1].strip(".,"))
             if surname not in _NOT_SPEAKERS and surname not in MONTH_NUMBERS and len(surname) > 2:
                 out.append(FactSpan(m.start("name"), m.end("name"), "speakers", surname))
-    return sorted(out, key=lambda f: (f.start, f.end))
+    return out
 
 
 def _count_or_duration(text: str, start: int, end: int, value: float) -> FactSpan:

@@ -2,13 +2,12 @@
 
 The strongest links propose merges; two groups merge only when the mean probability over
 *all* their cross pairs reaches the threshold (pairs never scored count as 0), so a sentence
-joins a claim only when it agrees with the claim as a whole, not with one member. (Merging the
-best-average pair first, textbook average-link, measured worse on the withdrawal story.) A claim holds at most one sentence per
+joins a claim only when it agrees with the claim as a whole, not with one member (union-find
+over accepted pairs chains different claims into one). A claim holds at most one sentence per
 article; afterwards, a further sentence of an article already in a claim joins as a marked
 repeat when it agrees with the claim's other articles as a whole.
 
-Pure: indexes in, groups out. Union-find over accepted pairs, which this replaces, chained
-different claims into clusters of dozens of sentences on real news.
+Pure: indexes in, groups out.
 """
 
 from __future__ import annotations
@@ -27,17 +26,23 @@ class Member:
     also: bool = False  # joined by the overlap pass: its sentence is a member of another claim
 
 
+@dataclass(frozen=True)
+class Scored:
+    """Scored pairs: items i[k] and j[k] (indexes) with probability p[k]."""
+
+    i: np.ndarray
+    j: np.ndarray
+    p: np.ndarray
+
+
 def average_link(
     n: int,
     docs: np.ndarray,
-    i: np.ndarray,
-    j: np.ndarray,
-    p: np.ndarray,
+    scored: Scored,
     threshold: float,
     *,
     unscored_count: bool = True,
     cannot: Sequence[tuple[int, int]] = (),
-    keyed: list[tuple[int, list[int]]] | None = None,
 ) -> list[list[int]]:
     """Groups of indexes (size >= 2, one per document). Pairs at or above the threshold propose
     merges, strongest first; a merge happens only when the average probability over all cross
@@ -45,38 +50,94 @@ def average_link(
     a floor), or, with `unscored_count=False`, are left out of the average (they were never
     scored). Passes repeat until nothing merges.
 
-    `keyed`: also receives each group under the index it is kept by, in the order returned
-    (stories.group runs this a component at a time and merges the results in that order).
-
     A person's `cannot` pairs count as probability 0 and no merge ever joins one. `must` pairs
     are not clustered here but honoured afterwards by membership (`with_decisions`): merged
     first, or counted at 1 in the averages, a pair linking a sentence to a second claim pulled
     members of either claim into the other."""
-    members: dict[int, list[int]] = {k: [k] for k in range(n)}
-    doc_sets: dict[int, set] = {k: {docs[k]} for k in range(n)}
-    group = list(range(n))
-    link: dict[int, dict[int, float]] = defaultdict(dict)  # sum of p between two groups
-    scored: dict[int, dict[int, int]] = defaultdict(dict)  # how many pairs that sum holds
-    pair_p = _decided_p(i, j, p, cannot=cannot)
-    for (a, b), q in pair_p.items():
-        link[a][b] = link[a].get(b, 0.0) + q
-        link[b][a] = link[b].get(a, 0.0) + q
-        scored[a][b] = scored[b][a] = scored[a].get(b, 0) + 1
-    apart: dict[int, set[int]] = defaultdict(set)
-    for x, y in cannot:
-        apart[x].add(y)
-        apart[y].add(x)
+    keyed = average_link_keyed(
+        n, docs, scored, threshold, unscored_count=unscored_count, cannot=cannot
+    )
+    return [sorted(m) for _, m in keyed]
 
-    def blocked(a: int, b: int) -> bool:
-        return any(group[y] == b for x in members[a] for y in apart.get(x, ()))
 
-    def merge(a: int, b: int) -> None:
-        if len(members[a]) < len(members[b]):
+def average_link_keyed(
+    n: int,
+    docs: np.ndarray,
+    scored: Scored,
+    threshold: float,
+    *,
+    unscored_count: bool = True,
+    cannot: Sequence[tuple[int, int]] = (),
+) -> list[tuple[int, list[int]]]:
+    """`average_link`'s groups, each under the index it is kept by, in that order (grouping.py
+    runs it a component at a time and merges the results in that order)."""
+    groups = _Groups(n, docs, _decided_p(scored.i, scored.j, scored.p, cannot=cannot), cannot)
+    i, j, p = scored.i, scored.j, scored.p
+    order = [
+        (int(i[k]), int(j[k])) for k in np.argsort(-p, kind="stable").tolist() if p[k] >= threshold
+    ]
+    merged = True
+    while merged:
+        merged = False
+        for x, y in order:
+            a, b = groups.group[x], groups.group[y]
+            if a == b or not groups.may_merge(a, b):
+                continue
+            average = groups.average(a, b, unscored_count)
+            if average is None or average < threshold:
+                continue
+            groups.merge(a, b)
+            merged = True
+    return [(key, m) for key, m in sorted(groups.members.items()) if len(m) > 1]
+
+
+class _Groups:
+    """Average-link's state: each group's members and documents, and the sum and count of the
+    probabilities between any two groups."""
+
+    def __init__(
+        self,
+        n: int,
+        docs: np.ndarray,
+        pair_p: dict[tuple[int, int], float],
+        cannot: Sequence[tuple[int, int]],
+    ) -> None:
+        self.members: dict[int, list[int]] = {k: [k] for k in range(n)}
+        self.doc_sets: dict[int, set] = {k: {docs[k]} for k in range(n)}
+        self.group = list(range(n))
+        self.link: dict[int, dict[int, float]] = defaultdict(dict)  # sum of p between groups
+        self.scored: dict[int, dict[int, int]] = defaultdict(dict)  # pairs that sum holds
+        for (a, b), q in pair_p.items():
+            self.link[a][b] = self.link[a].get(b, 0.0) + q
+            self.link[b][a] = self.link[b].get(a, 0.0) + q
+            self.scored[a][b] = self.scored[b][a] = self.scored[a].get(b, 0) + 1
+        self.apart: dict[int, set[int]] = defaultdict(set)
+        for x, y in cannot:
+            self.apart[x].add(y)
+            self.apart[y].add(x)
+
+    def may_merge(self, a: int, b: int) -> bool:
+        """No document in both, and no `cannot` pair across."""
+        if self.doc_sets[a] & self.doc_sets[b]:
+            return False
+        return not any(self.group[y] == b for x in self.members[a] for y in self.apart.get(x, ()))
+
+    def average(self, a: int, b: int, unscored_count: bool) -> float | None:
+        """The mean probability across two groups (None: no pair to average)."""
+        if unscored_count:
+            pairs = len(self.members[a]) * len(self.members[b])
+        else:
+            pairs = self.scored[a].get(b, 0)
+        return self.link[a].get(b, 0.0) / pairs if pairs else None
+
+    def merge(self, a: int, b: int) -> None:
+        if len(self.members[a]) < len(self.members[b]):
             a, b = b, a
-        for x in members[b]:
-            group[x] = a
-        members[a] += members.pop(b)
-        doc_sets[a] |= doc_sets.pop(b)
+        link, scored = self.link, self.scored
+        for x in self.members[b]:
+            self.group[x] = a
+        self.members[a] += self.members.pop(b)
+        self.doc_sets[a] |= self.doc_sets.pop(b)
         counts = scored.pop(b, {})
         for other, total in link.pop(b, {}).items():
             link[other].pop(b, None)
@@ -88,33 +149,11 @@ def average_link(
         link[a].pop(b, None)
         scored[a].pop(b, None)
 
-    order = [
-        (int(i[k]), int(j[k])) for k in np.argsort(-p, kind="stable").tolist() if p[k] >= threshold
-    ]
-    merged = True
-    while merged:
-        merged = False
-        for x, y in order:
-            a, b = group[x], group[y]
-            if a == b or doc_sets[a] & doc_sets[b] or blocked(a, b):
-                continue
-            pairs = len(members[a]) * len(members[b]) if unscored_count else scored[a].get(b, 0)
-            if not pairs or link[a].get(b, 0.0) / pairs < threshold:
-                continue
-            merge(a, b)
-            merged = True
-    groups = [(key, m) for key, m in sorted(members.items()) if len(m) > 1]
-    if keyed is not None:
-        keyed += groups
-    return [sorted(m) for _, m in groups]
-
 
 def with_repeats(
     groups: list[list[int]],
     docs: np.ndarray,
-    i: np.ndarray,
-    j: np.ndarray,
-    p: np.ndarray,
+    scored: Scored,
     threshold: float,
     cannot: Sequence[tuple[int, int]] = (),
 ) -> list[list[Member]]:
@@ -128,7 +167,7 @@ def with_repeats(
         apart[y].add(x)
     where = {x: g for g, group in enumerate(groups) for x in group}
     pair_p: dict[int, dict[int, float]] = defaultdict(dict)
-    for a, b, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True):
+    for a, b, q in zip(scored.i.tolist(), scored.j.tolist(), scored.p.tolist(), strict=True):
         pair_p[a][b] = q
         pair_p[b][a] = q
     best: dict[int, tuple[float, int]] = {}
@@ -159,9 +198,7 @@ def with_repeats(
 def with_overlaps(
     groups: list[list[Member]],
     docs: np.ndarray,
-    i: np.ndarray,
-    j: np.ndarray,
-    p: np.ndarray,
+    scored: Scored,
     threshold: float,
     cannot: Sequence[tuple[int, int]] = (),
 ) -> list[list[Member]]:
@@ -175,7 +212,7 @@ def with_overlaps(
         apart[x].add(y)
         apart[y].add(x)
     pair_p: dict[int, dict[int, float]] = defaultdict(dict)
-    for a, b, q in zip(i.tolist(), j.tolist(), p.tolist(), strict=True):
+    for a, b, q in zip(scored.i.tolist(), scored.j.tolist(), scored.p.tolist(), strict=True):
         pair_p[a][b] = q
         pair_p[b][a] = q
     sets = [{m.index for m in g} for g in groups]
@@ -222,9 +259,7 @@ def _decided_p(i, j, p, must=(), cannot=()) -> dict[tuple[int, int], float]:
 def with_decisions(
     groups: list[list[Member]],
     docs: np.ndarray,
-    i: np.ndarray,
-    j: np.ndarray,
-    p: np.ndarray,
+    scored: Scored,
     must: Sequence[tuple[int, int]] = (),
     cannot: Sequence[tuple[int, int]] = (),
 ) -> list[list[Member]]:
@@ -240,7 +275,7 @@ def with_decisions(
         apart[x].add(y)
         apart[y].add(x)
     near: dict[int, dict[int, float]] = defaultdict(dict)
-    for (a, b), q in _decided_p(i, j, p, must, cannot).items():
+    for (a, b), q in _decided_p(scored.i, scored.j, scored.p, must, cannot).items():
         near[a][b] = near[b][a] = q
     out = [list(g) for g in groups]
     sets = [{m.index for m in g} for g in out]
@@ -276,9 +311,7 @@ def with_decisions(
 def claims(
     n: int,
     docs: np.ndarray,
-    i: np.ndarray,
-    j: np.ndarray,
-    p: np.ndarray,
+    scored: Scored,
     threshold: float,
     *,
     overlap: float | None,
@@ -289,14 +322,16 @@ def claims(
     their repeats, the further claims each sentence also asserts (`overlap`: None, never), and
     the person's `must` pairs honoured by membership. The engine and the review benchmark both
     call this, so the benchmark measures exactly what `align` stores."""
-    q = p.copy()
+    i, j = scored.i, scored.j
+    q = scored.p.copy()
     where = {(a, b): k for k, (a, b) in enumerate(zip(i.tolist(), j.tolist(), strict=True))}
     for x, y in cannot:
         k = where.get((x, y), where.get((y, x)))
         if k is not None:
             q[k] = 0.0
-    groups = average_link(n, docs, i, j, q, threshold, cannot=cannot)
-    members = with_repeats(groups, docs, i, j, q, threshold, cannot=cannot)
+    decided = Scored(i, j, q)
+    groups = average_link(n, docs, decided, threshold, cannot=cannot)
+    members = with_repeats(groups, docs, decided, threshold, cannot=cannot)
     if overlap is not None:
-        members = with_overlaps(members, docs, i, j, q, overlap, cannot=cannot)
-    return with_decisions(members, docs, i, j, q, must, cannot)
+        members = with_overlaps(members, docs, decided, overlap, cannot=cannot)
+    return with_decisions(members, docs, decided, must, cannot)
