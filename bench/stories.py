@@ -164,7 +164,7 @@ def main() -> int:
     print(
         score_line("  one claim per sentence", evaluate(w_gold, {s.id: s for s in w_sent}, single))
     )
-    headlines = {k for k, x in enumerate(withdrawal.claims) if x.headline}
+    headlines = {k for k, x in enumerate(withdrawal.candidates) if x.headline}
     print(score_line("  headline members not scored", evaluate(
         w_gold, {s.id: s for s in w_sent}, [[x for x in c if x not in headlines] for c in cl])))  # fmt: skip
     others = fit(s_pairs.edges.X, s_pairs.y, features)  # the seeds' story only

@@ -61,11 +61,9 @@ def corpus_copy(built, db_path: Path):
 
 
 @pytest.fixture
-def seeded(cli, db_path: Path) -> Path:
-    """A database holding the five seed articles."""
-    result = cli("ingest", str(SEEDS))
-    assert result.exit_code == 0, result.output
-    return db_path
+def seeded(corpus_copy) -> Path:
+    """A database holding the five seed articles (ingested once a session)."""
+    return corpus_copy("seeds", lambda _: [["ingest", str(SEEDS)]])
 
 
 def _training_lines() -> list[str]:

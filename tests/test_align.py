@@ -277,6 +277,7 @@ def aligned_examples(corpus_copy):
     return corpus_copy("examples", lambda _: [["ingest", str(EXAMPLES)], ["align"]])
 
 
+@pytest.mark.slow
 def test_claims_list_show_diff_on_the_bundled_example(aligned_examples, cli) -> None:
     import math
 
@@ -307,6 +308,7 @@ def test_claims_list_show_diff_on_the_bundled_example(aligned_examples, cli) -> 
     assert cli("claims", "show", "9999").exit_code == 1
 
 
+@pytest.mark.slow
 def test_the_seeds_through_the_real_engines(cli, db_path) -> None:
     """Stories first: the consulate reports (seeds 001 German/English and 002) are one story,
     the Lavrov (003) and Zakharova (004) articles are not in it; Karasin's announcement and his
@@ -359,6 +361,7 @@ def test_an_object_that_is_not_an_embedder_is_refused(cli, db_path) -> None:
         assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_the_shipped_weights_are_what_the_fit_script_makes(tmp_path) -> None:
     """bench/fit_models.py reproduces corpus/align/weights.json from the data it names."""
     import subprocess

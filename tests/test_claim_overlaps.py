@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from newsalign.corpus.align.candidates import is_candidate
 from newsalign.corpus.align.clustering import Member, Scored, with_overlaps
@@ -65,6 +66,7 @@ def test_headlines_and_short_quoted_statements_are_claims() -> None:
     assert not is_candidate("Peskov said so today.", False)  # short and not a quotation
 
 
+@pytest.mark.slow
 def test_titles_are_aligned_as_claims_marked_as_headlines(cli, db_path) -> None:
     assert cli("ingest", str(EXAMPLES)).exit_code == 0
     assert cli("align").exit_code == 0

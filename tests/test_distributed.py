@@ -16,6 +16,9 @@ from newsalign.corpus.distributed import tasks
 from newsalign.corpus.distributed.connect import INSTALL_HINT
 from tests.helpers import SEEDS, fetch, seed
 
+# Real engines, servers, processes or clusters: the slow tier (make test-fast leaves it out).
+pytestmark = pytest.mark.slow
+
 GERMAN = (
     "Bahnstrecke nach Chankendi eröffnet\n\n"
     "Am 3. März 2025 kam der erste Zug mit 1.200 Tonnen Zement in Chankendi an. "

@@ -12,14 +12,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from newsalign.corpus.publish.serve import (
-    CLAIMS,
-    NAMING_STANCE,
-    REVIEW,
-    UNTRANSLATED,
-    metadata,
-)
+from newsalign.corpus.publish.serve import metadata
+from newsalign.corpus.store.canned import CLAIMS, NAMING_STANCE, REVIEW, UNTRANSLATED
 from tests.helpers import EXAMPLES, SEEDS, Served
+
+# Real engines, servers, processes or clusters: the slow tier (make test-fast leaves it out).
+pytestmark = pytest.mark.slow
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 

@@ -149,6 +149,7 @@ def hostile_cases(f: dict[str, Path], db: Path) -> list[tuple[str, list[str]]]:
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_every_command_refuses_hostile_input_in_one_line(corpus, files, tmp_path) -> None:
     env = {"ARGOS_PACKAGES_DIR": str(tmp_path / "argos")}
     before = dump(corpus)

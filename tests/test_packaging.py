@@ -10,6 +10,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from newsalign.corpus.cli.app import app
@@ -35,6 +36,7 @@ def test_every_subpackage_is_packaged() -> None:
     assert found == listed
 
 
+@pytest.mark.slow
 def test_the_wheel_installs_only_under_newsalign(tmp_path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
@@ -52,6 +54,7 @@ def test_the_wheel_installs_only_under_newsalign(tmp_path) -> None:
     assert not any(n.startswith(("translate/", "corpus/", "glossary/")) for n in names)
 
 
+@pytest.mark.slow
 def test_translate_toolkit_imports_beside_newsalign(tmp_path) -> None:
     """translate-toolkit owns the import name `translate`; ours is newsalign.translate. (It is
     a test dependency; inside this process the repository's translate/ folder shadows it.)"""

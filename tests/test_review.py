@@ -155,6 +155,7 @@ def questions(cli, *args: str) -> list[dict]:
     return json.loads(result.output)
 
 
+@pytest.mark.slow
 def test_review_json_lists_open_questions_and_answers_close_them(doubtful, cli) -> None:
     db = doubtful
     found = questions(cli)
@@ -192,6 +193,7 @@ def test_review_before_align_says_what_to_do(cli, tmp_path) -> None:
     assert result.exit_code == 1 and "run `newsalign align`" in result.output
 
 
+@pytest.mark.slow
 def test_interactive_review_answers_undoes_and_quits(doubtful, cli) -> None:
     db = doubtful
     # A no first: on this story a yes to the first question leaves nothing more to ask.
@@ -204,6 +206,7 @@ def test_interactive_review_answers_undoes_and_quits(doubtful, cli) -> None:
     assert rows == [(2, "accept", "review")]
 
 
+@pytest.mark.slow
 def test_accepting_a_sentence_with_a_claims_member_joins_it_to_the_whole_claim(doubtful, cli):
     import sqlite3
 
@@ -222,6 +225,7 @@ def test_accepting_a_sentence_with_a_claims_member_joins_it_to_the_whole_claim(d
     assert json.loads(result.output)["pairs"] == size - 1
 
 
+@pytest.mark.slow
 def test_ids_stay_stable_through_reject_undo_and_detach(cli, db_path, tmp_path) -> None:
     db = db_path
     assert cli("ingest", "--manifest", str(write_story(tmp_path / "story"))).exit_code == 0
@@ -259,6 +263,7 @@ def test_ids_stay_stable_through_reject_undo_and_detach(cli, db_path, tmp_path) 
     assert cli("claims", "detach", "99999").exit_code == 1
 
 
+@pytest.mark.slow
 def test_the_report_shows_each_members_probability_and_flags_weak_ones(doubtful, cli, tmp_path):
     out = tmp_path / "r.html"
     assert cli("report", "-o", str(out)).exit_code == 0

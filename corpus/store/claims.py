@@ -25,34 +25,28 @@ from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store.database import now
 from newsalign.corpus.store.records import (
     AlignmentCounts,
+    AlignmentRows,
     ClaimDetail,
     ClaimMember,
-    ClaimRow,
     ClaimSummary,
-    ClusterRow,
     Link,
-    LinkRow,
     NameUsed,
-    StoryRow,
+    WrittenBy,
     from_row,
 )
 
 
 def insert_rows(
     db: sqlite_utils.Database,
-    run_id: int,
-    method: str,
-    threshold: float,
-    claims: list[ClaimRow],
-    stories: list[StoryRow],
-    clusters: list[ClusterRow],
-    links: list[LinkRow],
+    run: WrittenBy,
+    rows: AlignmentRows,
     story_ids: Sequence[int],
     cluster_ids: Sequence[int],
 ) -> None:
-    """Write an align run's rows with the ids chosen for them (numbering.keep_ids): `clusters`
-    name their story by its index in `stories`, `links` their claim by its index in `clusters`.
-    The caller holds the transaction and has deleted the rows these replace (delete_rows)."""
+    """Write an align run's rows with the ids chosen for them (numbering.keep_ids). The caller
+    holds the transaction and has deleted the rows these replace (delete_rows)."""
+    run_id, method, threshold = run.run_id, run.method, run.threshold
+    claims, stories, clusters, links = rows.candidates, rows.stories, rows.clusters, rows.links
     db.conn.executemany(
         "INSERT INTO claims (segment_id, doc_id, source, lang, english, english_from, entities, "
         "facts, run_id, headline) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

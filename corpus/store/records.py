@@ -558,3 +558,24 @@ class LastRun:
     args: dict[str, Any]
     counts: dict[str, Any]
     finished_at: str | None
+
+
+@dataclass(frozen=True)
+class AlignmentRows:
+    """The rows one chunk of an align run writes: its candidates, stories, claims (each names
+    its story by index into `stories`) and links (each names its claim by index into
+    `clusters`, or None: kept for review)."""
+
+    candidates: list[ClaimRow]
+    stories: list[StoryRow]
+    clusters: list[ClusterRow]
+    links: list[LinkRow]
+
+
+@dataclass(frozen=True)
+class WrittenBy:
+    """The align run that writes rows: its id, method and threshold (on every link)."""
+
+    run_id: int
+    method: str
+    threshold: float

@@ -36,7 +36,14 @@ from newsalign.corpus.store import candidates as candidates_db
 from newsalign.corpus.store import claims as claims_db
 from newsalign.corpus.store import numbering, story_inputs
 from newsalign.corpus.store.database import Moved, RunLog, data_version
-from newsalign.corpus.store.records import ClaimRow, ClusterRow, LinkRow, StoryRow
+from newsalign.corpus.store.records import (
+    AlignmentRows,
+    ClaimRow,
+    ClusterRow,
+    LinkRow,
+    StoryRow,
+    WrittenBy,
+)
 
 
 @dataclass(frozen=True)
@@ -153,13 +160,8 @@ def _write(
     )
     claims_db.insert_rows(
         db,
-        run_id,
-        setup.method,
-        setup.settings.threshold,
-        [candidate_row(c) for c in prepared.candidates],
-        stories,
-        clusters,
-        links,
+        WrittenBy(run_id, setup.method, setup.settings.threshold),
+        AlignmentRows([candidate_row(c) for c in prepared.candidates], stories, clusters, links),
         story_ids,
         cluster_ids,
     )
