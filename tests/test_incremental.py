@@ -354,9 +354,9 @@ def test_review_asks_about_a_stored_story_with_its_documents_only(two_stories, c
     seen = []
     real = questions.prepare
 
-    def spy(db_, embedders, *args, **kwargs):
-        seen.append(kwargs.get("docs"))
-        return real(db_, embedders, *args, **kwargs)
+    def spy(db_, embedders, embedding, docs=None, claimed=()):
+        seen.append(docs)
+        return real(db_, embedders, embedding, docs, claimed)
 
     monkeypatch.setattr(questions, "prepare", spy)
     result = cli("review", "--json", "--limit", "20", "--story", str(story))

@@ -1,14 +1,14 @@
 """Claim candidates: the sentences and headlines alignment may put in a claim (a claim is a
-group of them, the thing a person reads), and what each carries: English text, glossary
-entities, facts. Which sentences are candidates depends on the text alone."""
+group of them, the thing a person reads), and what each carries: English text and glossary
+entities. Which sentences are candidates depends on the text alone. (A sentence's facts,
+numbers, dates and speakers, are read when they are shown: facts.py, views/.)"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from newsalign.corpus.align.facts import Facts, extract
 from newsalign.corpus.ingest.segment import SENTENCE_FINAL
 
 # A claim has substance: enough words and letters, and is not a byline or photo credit.
@@ -37,7 +37,6 @@ class Candidate:
     text: str
     english: str | None  # the original if English, else the newest translation, else None
     entities: frozenset[int] = frozenset()
-    facts: Facts = field(default_factory=Facts)
     headline: bool = False  # the article's title
 
     @property
@@ -68,18 +67,13 @@ def choose(
     rows: Sequence[tuple],
     entities: Mapping[int, Collection[int]],
     *,
-    facts: Mapping[int, Facts] | None = None,
-    with_facts: bool = True,
     claimed: Collection[int] = (),
 ) -> list[Candidate]:
     """The candidates among title and body rows (segment id, document, source, language, text,
-    English, kind; in id order, as store.candidates.candidate_rows gives them). `facts` are
-    known facts by segment id (stored by an earlier run: extracting them is the slow part);
-    `with_facts=False` leaves them empty (story assignment reads none). `claimed`: the stored
-    candidates of some documents (segment ids); those documents' candidates are these, not
-    chosen again."""
-    known = facts or {}
-    chosen = set(claimed) | set(known)
+    English, kind; in id order, as store.candidates.candidate_rows gives them). `claimed`:
+    the stored candidates of some documents (segment ids); those documents' candidates are
+    these, not chosen again."""
+    chosen = set(claimed)
     settled = {doc for sid, doc, *_ in rows if sid in chosen}
     last = {}
     for sid, doc, *_, kind in rows:
@@ -94,7 +88,6 @@ def choose(
             text,
             english,
             frozenset(entities.get(sid, ())),
-            (known[sid] if sid in known else extract(text, lang)) if with_facts else Facts(),
             kind == "title",
         )
         for sid, doc, source, lang, text, english, kind in rows

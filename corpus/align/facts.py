@@ -7,7 +7,6 @@ relative. Speakers come from attributions: "Karasin said", "erklärte Karasin".
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -124,11 +123,6 @@ class Facts:
     relative: tuple[str, ...] = ()
     speakers: tuple[str, ...] = ()  # folded surnames
     durations: tuple[str, ...] = ()  # "2 months", "44 days"
-
-    @classmethod
-    def parse(cls, raw: str) -> Facts:
-        """Facts as `as_dict` wrote them, in JSON."""
-        return cls(**{k: tuple(v) for k, v in json.loads(raw).items()})
 
     def as_dict(self) -> dict[str, list]:
         return {

@@ -50,7 +50,7 @@ ClaimArg = Annotated[int, typer.Argument(help="Claim (cluster) id from `newsalig
 @claims_app.command("show")
 def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = False) -> None:
     """A claim side by side: outlet, language, original sentence, English, names used."""
-    from newsalign.corpus.store.claims import show_claim
+    from newsalign.corpus.views.claims import show_claim
 
     with cli_errors():
         data = show_claim(store.open_readonly(db), claim)

@@ -19,7 +19,7 @@ import sqlite_utils
 from newsalign.corpus.align import asking, engine
 from newsalign.corpus.align.candidates import Candidate
 from newsalign.corpus.align.embedders import Embedder
-from newsalign.corpus.align.job.reading import Prepared, decided, prepare, stored_facts
+from newsalign.corpus.align.job.reading import Prepared, decided, prepare
 from newsalign.corpus.align.job.setup import Setup, last_settings
 from newsalign.corpus.align.job.vectors import Embedding
 from newsalign.corpus.errors import CorpusError
@@ -188,7 +188,7 @@ def _prepare_stories(
     """The stored candidates of these stories' documents, with their vectors: one story's, when
     a person reviews one, not the corpus's."""
     docs = sorted(d for g in groups for d in g)
-    return prepare(db, embedders, Embedding(), docs=docs, facts=stored_facts(db, docs))
+    return prepare(db, embedders, Embedding(), docs, candidates_db.stored(db, docs))
 
 
 def _sides(db: sqlite_utils.Database, found: list[Candidate], indexes: set[int]) -> dict[int, Side]:

@@ -85,15 +85,6 @@ def stored(db: sqlite_utils.Database, docs: Sequence[int]) -> list[int]:
     ]
 
 
-def stored_facts(db: sqlite_utils.Database, docs: Sequence[int]) -> list[tuple[int, int, str]]:
-    """(document id, segment id, facts as stored) of the stored candidates of `docs`."""
-    return db.execute(
-        "SELECT doc_id, segment_id, facts FROM claims "
-        "WHERE doc_id IN (SELECT value FROM json_each(?))",
-        [json.dumps(sorted(docs))],
-    ).fetchall()
-
-
 def current_document_ids(db: sqlite_utils.Database) -> list[int]:
     """Every current document, in id order."""
     return [d for (d,) in db.execute("SELECT id FROM current_documents ORDER BY id")]

@@ -5,7 +5,8 @@ The tables keep the names they were created with; in the code's words:
 - `clusters`: claims, the groups of sentences a person reads ("claim 12"), each in a story;
 - `cluster_members`: a claim's sentences (a repeat restates a member of its own article);
 - `claims`: claim candidates, one row per sentence an align run considered (the store module
-  candidates.py reads them);
+  candidates.py reads them); its `facts` column is written empty: a sentence's facts are read
+  from its text when shown (views/claims.py), not stored;
 - `alignments`: scored links between candidates, inside a claim or kept for review.
 
 An align run replaces these rows for the stories it aligns in one transaction

@@ -1,11 +1,13 @@
-"""A claim as a reader is told it: its versions (each article's sentences, with their facts
-and glossary names marked where written), what differs between them and where versions
+"""A claim as a reader is told it: its members with the facts each sentence states (read from
+the text when shown: nothing stores them), its versions (each article's sentences, with their
+facts and glossary names marked where written), what differs between them and where versions
 disagree (align/differences.py). `claims diff` and the report read the versions the same way;
 how firmly each member sits in its claim is store.claims.member_support, one SQL definition the
 report and the Datasette view share."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -21,9 +23,10 @@ from newsalign.corpus.align.differences import (
     marks,
     shown,
 )
+from newsalign.corpus.align.facts import extract
 from newsalign.corpus.store import claims as claims_db
 from newsalign.corpus.store import mentions
-from newsalign.corpus.store.records import ClaimDiff
+from newsalign.corpus.store.records import ClaimDetail, ClaimDiff
 
 
 def sentence_marks(
@@ -52,6 +55,16 @@ def compare_versions(
     }
     segments = {label: {sid for sid, _ in items} for label, items in versions.items()}
     return compare(by_version, linker(segments, claims_db.link_scores(db, claim_id), score))
+
+
+def show_claim(db: sqlite_utils.Database, claim_id: int) -> ClaimDetail:
+    """A claim side by side (store.claims.show_claim), each member with the facts its sentence
+    states (numbers, dates, relative times, speakers, durations), read from its text."""
+    claim = claims_db.show_claim(db, claim_id)
+    members = tuple(
+        dataclasses.replace(m, facts=extract(m.original, m.lang).as_dict()) for m in claim.members
+    )
+    return dataclasses.replace(claim, members=members)
 
 
 def diff_claim(db: sqlite_utils.Database, cluster_id: int) -> ClaimDiff:

@@ -100,7 +100,7 @@ def _check_named(db: sqlite_utils.Database, ids: list[int]) -> None:
             )
     docs = sorted({s.doc_id for s in found.values()})
     claimed = candidates_db.stored(db, docs)
-    known = {c.id for c in load_candidates(db, docs, with_facts=False, claimed=claimed)}
+    known = {c.id for c in load_candidates(db, docs, claimed)}
     for sid in ids:
         if sid not in known:
             raise CorpusError(

@@ -3,10 +3,10 @@ incremental run, after an earlier one and without `--full`).
 
 A full run (the first one, `--full`, or after a change of settings, weights or glossary) groups
 every current document into stories again over the whole corpus. It reads what grouping needs
-of each document (its titles and candidates, their vectors under the first embedder, no
-facts), a chunk of documents at a time, into one float32 matrix that grouping then centres in
-place; the candidates' facts, their other views and every row are only ever held one chunk of
-stories at a time (writing.py). So memory follows the corpus's documents for grouping (about
+of each document (its titles and candidates, their vectors under the first embedder), a chunk
+of documents at a time, into one float32 matrix that grouping then centres in place; the
+candidates' other views and every row are only ever held one chunk of stories at a time
+(writing.py). So memory follows the corpus's documents for grouping (about
 1.5 KB a sentence) and the largest chunk for the rest.
 
 An incremental run keeps every stored story whose inputs are unchanged, row for row:
@@ -27,14 +27,13 @@ Either way the stories are then aligned and written by writing.py, a chunk of wh
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import sqlite_utils
 
 from newsalign.corpus.align import engine, grouping, placing
-from newsalign.corpus.align.facts import Facts
 from newsalign.corpus.align.job import fingerprint
 from newsalign.corpus.align.job.reading import (
     lead_documents,
@@ -58,13 +57,13 @@ CHUNK_DOCS = 2000  # documents aligned at a time (whole stories; a larger story 
 class Work:
     """Stories to align (lists of document ids) with their fingerprints, in the order their new
     ids are given; the stored story ids whose rows they replace (None: every stored row, a
-    full run); the facts known for new documents' candidates (a full run extracts them all);
-    and how many stored stories stay as they are (None: a full run)."""
+    full run); the candidates chosen for new documents; and how many stored stories stay as
+    they are (None: a full run)."""
 
     groups: list[list[int]]
     prints: list[str]
     dropped: list[int] | None
-    new_facts: Mapping[int, Facts]
+    new_candidates: tuple[int, ...] = ()
     kept: int | None = None
 
 
@@ -102,10 +101,10 @@ def incremental(db: sqlite_utils.Database, setup: Setup, embedding: Embedding) -
     }
     touched = {sid for sid, docs in stored.items() if len(docs) != len(final[sid])}
     dropped: set[int] = set()
-    new_facts: dict = {}
+    new_candidates: tuple[int, ...] = ()
     if new_ids:
         fresh = prepare(db, setup.embedders, embedding, docs=new_ids)
-        new_facts = {c.id: c.facts for c in fresh.candidates}
+        new_candidates = tuple(c.id for c in fresh.candidates)
         for k, where in enumerate(_placements(db, setup, fresh.data)):
             key = where.stored[0] if where.stored else -(k + 1)
             final.setdefault(key, [])
@@ -124,7 +123,7 @@ def incremental(db: sqlite_utils.Database, setup: Setup, embedding: Embedding) -
         [sorted(final[key]) for key in keys],
         [prints[key] for key in keys],
         sorted(dropped),
-        new_facts,
+        new_candidates,
         len(stored) - len(dropped),
     )
 
@@ -200,7 +199,7 @@ def full(
     del documents, found  # aligning holds one chunk of stories at a time, not the corpus
     common = "" if setup.custom else setup.common
     prints = fingerprint.story_prints(db, common, dict(enumerate(groups)))
-    return Work(groups, [prints[k] for k in range(len(groups))], None, {}), embedded
+    return Work(groups, [prints[k] for k in range(len(groups))], None), embedded
 
 
 def _grouping_input(
@@ -218,7 +217,7 @@ def _grouping_input(
     used = embedded = 0
     for part in chunks([[d] for d in doc_ids]):
         docs = [doc_ids[k] for k in part]
-        found = load_candidates(db, docs, with_facts=False)
+        found = load_candidates(db, docs)
         sources |= {c.source for c in found}
         infos = candidates_db.documents_of(db, sorted({c.doc for c in found}))
         embedded += embed_candidates(db, setup.embedders, found, infos, embedding)

@@ -5,7 +5,7 @@ scripts, so they measure exactly this path."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +16,6 @@ from newsalign.corpus.align import engine, recalibrate
 from newsalign.corpus.align.candidates import Candidate
 from newsalign.corpus.align.decided import decided_pairs
 from newsalign.corpus.align.embedders import Embedder
-from newsalign.corpus.align.facts import Facts
 from newsalign.corpus.align.grouping import LEAD_SENTENCES, Doc
 from newsalign.corpus.align.job.vectors import Embedding, embed_candidates, load_vectors
 from newsalign.corpus.errors import CorpusError
@@ -28,23 +27,14 @@ from newsalign.corpus.store.records import DocumentInfo, text_hash
 def load_candidates(
     db: sqlite_utils.Database,
     docs: Sequence[int] | None = None,
-    *,
-    facts: Mapping[int, Facts] | None = None,
-    with_facts: bool = True,
     claimed: Sequence[int] = (),
 ) -> list[Candidate]:
     """The claim candidates of the current documents (of `docs` only, if given), with their
-    English (original or newest translation), glossary entities and facts (candidates.choose
-    says what `facts`, `with_facts` and `claimed` do)."""
+    English (original or newest translation) and glossary entities; `claimed`: stored
+    candidates, taken as they are for their documents (candidates.choose)."""
     entities = candidates_db.segment_entities(db, docs)
     rows = candidates_db.candidate_rows(db, "en", docs)
-    return choosing.choose(rows, entities, facts=facts, with_facts=with_facts, claimed=claimed)
-
-
-def stored_facts(db: sqlite_utils.Database, docs: Sequence[int]) -> dict[int, Facts]:
-    """The facts an earlier align run stored for the candidates of `docs` (they depend on the
-    sentence alone)."""
-    return {sid: Facts.parse(raw) for _, sid, raw in candidates_db.stored_facts(db, docs)}
+    return choosing.choose(rows, entities, claimed=claimed)
 
 
 @dataclass(frozen=True)
@@ -62,13 +52,13 @@ def prepare(
     embedders: dict[str, Embedder],
     embedding: Embedding,
     docs: Sequence[int] | None = None,
-    facts: Mapping[int, Facts] | None = None,
+    claimed: Sequence[int] = (),
 ) -> Prepared:
     """Candidates and every vector alignment reads, embedding what is not stored yet.
     `embedders` maps view names (e5, use) to embedders; the first also embeds English texts and
     leads. `docs`: only these documents' candidates (the stories being aligned again; then one
-    source is enough); `facts`: facts already known by segment id (stored_facts)."""
-    found = load_candidates(db, docs, facts=facts)
+    source is enough); `claimed`: stored candidates, taken as they are."""
+    found = load_candidates(db, docs, claimed)
     if docs is None and len({c.source for c in found}) < 2:
         raise CorpusError("alignment needs claims from at least two sources")
     first = next(iter(embedders.values()))
@@ -126,11 +116,8 @@ def lead_documents(found: Sequence[Candidate], infos: Sequence[DocumentInfo]) ->
 def stored_documents(
     db: sqlite_utils.Database, model: str, doc_ids: list[int]
 ) -> tuple[list[Doc], np.ndarray]:
-    """Stored documents as story grouping sees them, with their vectors under `model` (the
-    candidates' facts are not read: grouping does not use them)."""
-    found = load_candidates(
-        db, doc_ids, with_facts=False, claimed=candidates_db.stored(db, doc_ids)
-    )
+    """Stored documents as story grouping sees them, with their vectors under `model`."""
+    found = load_candidates(db, doc_ids, candidates_db.stored(db, doc_ids))
     infos = candidates_db.documents_of(db, sorted({c.doc for c in found}))
     texts = [c.text for c in found] + [t for d in infos for t in d.titles]
     vectors = load_vectors(db, model, texts) if texts else np.zeros((0, 0), np.float32)

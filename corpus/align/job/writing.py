@@ -10,7 +10,7 @@ largest story, not the corpus.
    of whole stories (planning.CHUNK_DOCS documents, or one story when it is larger) is aligned
    and inserted. A claim keeps its id among the old claims of its chunk's documents. A run
    killed at any point leaves the alignment as it was: nothing is committed until the last
-   chunk is in. The facts of stored candidates are read back, not extracted again.
+   chunk is in. The stored candidates of the stories aligned again are kept as they were.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import sqlite_utils
 
 from newsalign.corpus.align import engine, placing
 from newsalign.corpus.align.candidates import Candidate
-from newsalign.corpus.align.facts import Facts
 from newsalign.corpus.align.job.planning import Work, chunks
 from newsalign.corpus.align.job.reading import Prepared, decided, load_candidates, prepare
 from newsalign.corpus.align.job.setup import Setup
@@ -59,9 +58,8 @@ class Written:
 
 
 def _lean_candidates(db: sqlite_utils.Database, docs: list[int], work: Work) -> list[Candidate]:
-    """The candidates of `docs` as stored (new documents' as planned), without facts."""
-    claimed = candidates_db.stored(db, docs) + list(work.new_facts)
-    return load_candidates(db, docs, with_facts=False, claimed=claimed)
+    """The candidates of `docs` as stored (new documents' as planned)."""
+    return load_candidates(db, docs, candidates_db.stored(db, docs) + list(work.new_candidates))
 
 
 def embed_missing(db: sqlite_utils.Database, work: Work, setup: Setup, embedding: Embedding) -> int:
@@ -104,22 +102,16 @@ def align_and_write(
             [frozenset(doc_keys[d] for d in g) for g in work.groups],
         )
         old = _old_claims_by_part(db, work, parts, doc_keys)
-        # Read before the rows go: the stored facts of the candidates aligned again.
-        known: dict[int, list[tuple[int, str]]] = {}
-        if work.dropped is not None:
-            every = sorted(d for g in work.groups for d in g)
-            for doc, sid, raw in candidates_db.stored_facts(db, every):
-                known.setdefault(doc, []).append((sid, raw))
+        # Read before the rows go: the stored candidates of the stories aligned again.
+        every = sorted(d for g in work.groups for d in g)
+        kept = candidates_db.stored(db, every) if work.dropped is not None else []
         claims_db.delete_rows(db, work.dropped)
         for number, part in enumerate(parts, 1):
             stage(f"aligning {len(part)} stories (part {number} of {len(parts)})")
             groups = [work.groups[k] for k in part]
             docs = sorted(d for g in groups for d in g)
-            facts = None
-            if work.dropped is not None:
-                facts = {sid: Facts.parse(raw) for d in docs for sid, raw in known.pop(d, ())}
-                facts |= work.new_facts
-            prepared = prepare(db, setup.embedders, STORED, docs=docs, facts=facts)
+            claimed = [] if work.dropped is None else kept + list(work.new_candidates)
+            prepared = prepare(db, setup.embedders, STORED, docs, claimed)
             decisions, missed = decided(db, prepared.candidates, {doc_keys[d] for d in docs})
             applied += len(decisions.must) + len(decisions.cannot)
             unapplied += missed
@@ -206,7 +198,7 @@ def candidate_row(c: Candidate) -> ClaimRow:
         c.english,
         source,
         tuple(sorted(c.entities)),
-        c.facts.as_dict(),
+        {},  # facts are read when shown (views/claims.py), not stored
         c.headline,
     )
 
