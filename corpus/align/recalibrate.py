@@ -62,7 +62,7 @@ def fit(p: np.ndarray, y: np.ndarray, prior: float = PRIOR) -> Platt:
 def settle(p: np.ndarray, answered, answers) -> np.ndarray:
     """The pairs answered no take probability 0, so they count as apart in every claim
     average. A yes keeps its (recalibrated) probability: it is honoured by membership
-    (cluster.with_decisions); counted at 1, it drew members of the one sentence's claim into
+    (clustering.with_decisions); counted at 1, it drew members of the one sentence's claim into
     the other's (`claims accept` moved sentences out of their claims)."""
     p = np.array(p, dtype=float, copy=True)
     answered, answers = np.asarray(answered, dtype=int), np.asarray(answers, dtype=float)

@@ -504,7 +504,7 @@ class AlignmentCounts:
 
 
 @dataclass(frozen=True)
-class ClaimRow:
+class CandidateRow:
     segment_id: int
     doc_id: int
     source: str
@@ -566,7 +566,7 @@ class AlignmentRows:
     its story by index into `stories`) and links (each names its claim by index into
     `clusters`, or None: kept for review)."""
 
-    candidates: list[ClaimRow]
+    candidates: list[CandidateRow]
     stories: list[StoryRow]
     clusters: list[ClusterRow]
     links: list[LinkRow]

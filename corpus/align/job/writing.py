@@ -37,7 +37,7 @@ from newsalign.corpus.store import numbering, story_inputs
 from newsalign.corpus.store.database import Moved, RunLog, data_version
 from newsalign.corpus.store.records import (
     AlignmentRows,
-    ClaimRow,
+    CandidateRow,
     ClusterRow,
     LinkRow,
     StoryRow,
@@ -187,10 +187,10 @@ def _old_claims_by_part(
     return out
 
 
-def candidate_row(c: Candidate) -> ClaimRow:
+def candidate_row(c: Candidate) -> CandidateRow:
     """A candidate as the `claims` table stores it."""
     source = "original" if c.english == c.text else ("translation" if c.english else "none")
-    return ClaimRow(
+    return CandidateRow(
         c.id,
         c.doc,
         c.source,
