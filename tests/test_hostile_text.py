@@ -33,6 +33,7 @@ ADVERSARIAL = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "line"), ADVERSARIAL, ids=[n for n, _ in ADVERSARIAL])
 def test_adversarial_line_is_cleaned_and_split_in_seconds(name: str, line: str) -> None:
     for step in (clean_text, clean_markdown, split_sentences, lambda t: fact_spans(t, "en")):
@@ -59,6 +60,7 @@ NESTINGS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(NESTINGS))
 def test_deeply_nested_article_keeps_its_body_and_says_so(cli, db_path, tmp_path, kind) -> None:
     opening, closing = NESTINGS[kind]

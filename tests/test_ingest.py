@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from tests.helpers import EXAMPLES, SEEDS, dump, fetch, seed
 
 
@@ -110,6 +112,7 @@ def test_json_output(cli) -> None:
     assert record["status"] == "added" and record["lang"] == "de"
 
 
+@pytest.mark.slow
 def test_run_on_the_bundled_examples(cli, db_path, argos_dir) -> None:
     result = cli("run", str(EXAMPLES))
     assert result.exit_code == 0, result.output
