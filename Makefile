@@ -1,19 +1,24 @@
 # Two commands: `make run` sets everything up and runs the main job on the bundled example;
 # `make test` sets up what the tests need and runs the whole suite (.ci/run calls it);
-# `make docs` builds the documentation site into site/ (.ci/run calls it too).
+# `make docs` builds the documentation site into site/ (.ci/run calls it too);
+# `make test-fast` runs the tests not marked slow (real engines, browsers, clusters, many
+# processes): the tier to run while working.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DOCS_STAMP := $(VENV)/.docs-installed
 
-.PHONY: run test setup system-packages bench docs clean
+.PHONY: run test test-fast setup system-packages bench docs clean
 
 run: $(STAMP)
 	$(BIN)/newsalign run examples/
 
 test: $(STAMP) system-packages
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 setup: $(STAMP)
 

@@ -32,7 +32,7 @@ from pathlib import Path
 # Run as a script, this file's folder comes first on sys.path; drop it before importing.
 sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from newsalign.corpus.align.features import fact_spans  # noqa: E402
+from newsalign.corpus.align.facts import fact_spans  # noqa: E402
 from newsalign.corpus.ingest.cites import find_cites  # noqa: E402
 from newsalign.corpus.ingest.clean import clean_text
 from newsalign.corpus.ingest.markup import clean_html, clean_markdown  # noqa: E402

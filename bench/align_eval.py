@@ -110,7 +110,7 @@ def tatoeba(embedders) -> int:
 
 
 def main() -> int:
-    from newsalign.corpus.align.run import Settings, embedders_for
+    from newsalign.corpus.align.job.setup import Settings, embedders_for
 
     embedders = embedders_for(Settings())
     failed = wmt(embedders)

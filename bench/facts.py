@@ -108,10 +108,11 @@ def manifest_first(reports, dates: dict[int, str]) -> tuple[str, ...]:
 
 
 def story(name: str, work: Path) -> dict:
-    from newsalign.corpus.align.run import run_alignment
+    from newsalign.corpus.align.job.run import run_alignment
     from newsalign.corpus.ingest.dates import precision, span
     from newsalign.corpus.ingest.run import ingest
-    from newsalign.corpus.store.stories import list_stories, story_detail
+    from newsalign.corpus.store.stories import list_stories
+    from newsalign.corpus.views.stories import story_detail
 
     folder = STORIES / name
     print(f"\n== {name} ({len(manifest_dates(folder))} of the index's files dated by it)")
@@ -162,7 +163,7 @@ def story(name: str, work: Path) -> dict:
 
 def consulate_checks(result: dict, work: Path) -> list[tuple[str, bool]]:
     from newsalign.corpus.ingest.run import ingest
-    from newsalign.corpus.store.citations import cites_of
+    from newsalign.corpus.views.citations import cites_of
 
     db = result["db"]
     checks = []
@@ -242,8 +243,8 @@ def against_reading(name: str, db) -> list[str]:
     from newsalign.corpus.ingest.cites import key as outlet_key
     from newsalign.corpus.ingest.dates import lead_date
     from newsalign.corpus.ingest.dating import LEAD_PARAGRAPHS, lead_dateline
-    from newsalign.corpus.store.citations import cites_of
-    from newsalign.corpus.store.copies import copies_of
+    from newsalign.corpus.views.citations import cites_of
+    from newsalign.corpus.views.copies import copies_of
 
     read = reading(name)
     docs = {Path(p).name: (i, src, lang, title, text, published, source_from)

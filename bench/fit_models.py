@@ -37,7 +37,8 @@ def main() -> int:
     from newsalign.corpus.align import training
     from newsalign.corpus.align.bridge import Bridge
     from newsalign.corpus.align.gold import read_gold
-    from newsalign.corpus.align.run import Settings, embedders_for
+    from newsalign.corpus.align.job.corpora import load_corpus
+    from newsalign.corpus.align.job.setup import Settings, embedders_for
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the shipped weights")
@@ -57,9 +58,9 @@ def main() -> int:
     features = training.CLAIM_FEATURES + ((training.BRIDGE_FEATURE,) if bridge else ())
     stories_dir = SHARED / "stories"
 
-    withdrawal, w_paths = training.load_corpus(args.cache / "withdrawal.db",
+    withdrawal, w_paths = load_corpus(args.cache / "withdrawal.db",
                                                [stories_dir / "withdrawal"], embedders)  # fmt: skip
-    seeds, s_paths = training.load_corpus(args.cache / "seeds.db", [SHARED / "seeds"], embedders)
+    seeds, s_paths = load_corpus(args.cache / "seeds.db", [SHARED / "seeds"], embedders)
     labelled = [
         (withdrawal.data, w_paths, stories_dir / "withdrawal" / "gold.tsv", None),
         (
@@ -91,7 +92,7 @@ def main() -> int:
     })  # fmt: skip
     claims = dataclasses.replace(claims, priors=priors)
 
-    both, b_paths = training.load_corpus(
+    both, b_paths = load_corpus(
         args.cache / "two-stories.db",
         [stories_dir / "withdrawal", stories_dir / "consulate"],
         embedders,

@@ -1,5 +1,5 @@
-"""Stories that grow: incremental assignment (corpus/align/grow.py) against the batch grouping
-(corpus/align/stories.py, what `align` does) on the two stories of ../shared/stories/ and the
+"""Stories that grow: incremental assignment (corpus/align/growing.py) against the batch grouping
+(corpus/align/grouping.py, what `align --full` does) on the two stories of ../shared/stories/ and the
 seeds, ingested together, documents fed in date order (undated last). Both use the shipped
 story model; the incremental run uses the corpus's centring and name rarity as the batch does.
 
@@ -30,10 +30,11 @@ FOLDERS = [SHARED / "stories" / "withdrawal", SHARED / "stories" / "consulate", 
 
 
 def main() -> int:
-    from newsalign.corpus.align import grow, training
-    from newsalign.corpus.align import stories as batch
+    from newsalign.corpus.align import grouping as batch
+    from newsalign.corpus.align import growing as grow
+    from newsalign.corpus.align.job.corpora import load_corpus
+    from newsalign.corpus.align.job.setup import Settings, embedders_for
     from newsalign.corpus.align.model import shipped
-    from newsalign.corpus.align.run import Settings, embedders_for
 
     parser = argparse.ArgumentParser()
     parser.add_argument(
@@ -43,7 +44,7 @@ def main() -> int:
     parser.add_argument("--neighbours", type=int, default=grow.NEIGHBOURS)
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    prepared, paths = training.load_corpus(args.cache / "mixed.db", FOLDERS,
+    prepared, paths = load_corpus(args.cache / "mixed.db", FOLDERS,
                                            embedders_for(Settings()))  # fmt: skip
     docs, vectors, model = prepared.data.documents, prepared.data.lead_vectors, shipped("stories")
     n = len(docs)
@@ -56,7 +57,7 @@ def main() -> int:
     lead = np.full((n, n), -1.0)
     p[a, b] = p[b, a] = model.predict(X) if len(X) else []
     lead[a, b] = lead[b, a] = X[:, 0]
-    dates = [batch._date(d.published) for d in docs]
+    dates = [batch.parse_date(d.published) for d in docs]
     order = sorted(range(n), key=lambda k: (dates[k] is None, dates[k] or 0, docs[k].id))
     start = time.perf_counter()
     grown = grow.assign(order, dates, lead, p, window=args.window, k=args.neighbours)

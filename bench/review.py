@@ -1,6 +1,6 @@
 """A person reviewing a story, simulated: F1 by the number of answers.
 
-The tool alone chooses each question (corpus/align/review.py); a simulated reviewer answers it
+The tool alone chooses each question (corpus/align/asking.py); a simulated reviewer answers it
 from a gold (same claim if and only if the two sentences share a gold cluster, `must` or `ok`),
 and the answer is applied as `newsalign review` applies it: the decision's pairs become
 must/cannot constraints and the story's judgement is recalibrated on the answered pairs
@@ -31,6 +31,7 @@ import json
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -57,65 +58,44 @@ def line(answers: int, ev, extra: str = "") -> str:
             f"de/en: P {d.precision:.3f} R {d.recall:.3f} F1 {d.f1:.3f}{extra}")  # fmt: skip
 
 
-def simulate(n, docs, i, j, p0, truth, evaluate, answers, threshold, learn=True):
-    """The review loop on fixed starting probabilities; `truth(a, b)` answers a question,
-    `evaluate(clusters)` scores. Yields (answers so far, evaluation, kinds asked)."""
-    from newsalign.corpus.align import cluster, engine, recalibrate, review
-    from newsalign.corpus.align.pairs import _top_per_sentence
+def simulate(story, truth, evaluate, answers):
+    """The review loop as `newsalign review` runs it (a review/protocol.py session) over a story
+    held in memory (review/in_memory.py, fixed starting probabilities); `truth(a, b)` answers a
+    question, `evaluate(clusters)` scores. Yields (answers so far, evaluation, kinds asked, the
+    story's recalibration) at each checkpoint and at the end."""
+    from newsalign.corpus.review.protocol import Session
 
-    keep = p0 >= engine.FLOOR
-    keep[keep] = _top_per_sentence(i[keep], j[keep], p0[keep], 40)
-    i, j, p0 = i[keep], j[keep], p0[keep]
-    position = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(i, j, strict=True))}
-    labels: dict[tuple[int, int], int] = {}
-    must: list[tuple[int, int]] = []
-    cannot: list[tuple[int, int]] = []
-    kinds: dict[str, int] = {}
-    asked = 0
+    session = Session(story, story)
     while True:
-        known = [(position[k], y) for k, y in labels.items() if k in position]
-        platt = recalibrate.fit(
-            p0[[k for k, _ in known]],
-            np.array([y for _, y in known]),
-            prior=recalibrate.PRIOR if learn else float("inf"),
-        )
-        p = recalibrate.settle(platt.apply(p0), [k for k, _ in known], [y for _, y in known])
-        members = cluster.claims(n, docs, i, j, p, threshold, overlap=engine.OVERLAP,
-                                 must=must, cannot=cannot)  # fmt: skip
-        clusters = [[m.index for m in g] for g in members]
+        asked = len(session.marked)
         if asked in CHECKPOINTS:
-            yield asked, evaluate(clusters), dict(kinds), platt
+            yield asked, evaluate(story.clusters), dict(story.kinds), story.state.platt
         if asked >= answers:
             return
-        decided = {frozenset(k) for k in labels} | review.closure(must, cannot)
-        ranked = review.rank(docs, i, j, p, clusters, threshold, decided)
-        if not ranked:
-            yield asked, evaluate(clusters), dict(kinds), platt
+        question = session.question
+        if question is None:
+            yield asked, evaluate(story.clusters), dict(story.kinds), story.state.platt
             return
-        q = ranked[0]
-        same = truth(q.a, q.b)
-        pmap = {frozenset((int(a), int(b))): float(x) for a, b, x in zip(i, j, p, strict=True)}
-        for link, x, y in review.answer_pairs(q.a, q.b, same, clusters, pmap):
-            (must if link == "must" else cannot).append((x, y))
-        labels[(min(q.a, q.b), max(q.a, q.b))] = int(same)
-        kinds[q.kind] = kinds.get(q.kind, 0) + 1
-        asked += 1
+        session.mark(truth(question.a, question.b))
 
 
 def in_process(args) -> int:
     from newsalign.corpus.align import engine, training
     from newsalign.corpus.align.bridge import Bridge
+    from newsalign.corpus.align.clustering import Scored
     from newsalign.corpus.align.gold import evaluate, memberships, read_gold
-    from newsalign.corpus.align.run import Settings, embedders_for
+    from newsalign.corpus.align.job.corpora import load_corpus
+    from newsalign.corpus.align.job.setup import Settings, embedders_for
+    from newsalign.corpus.review.in_memory import InMemoryStory
 
     bench = _stories_bench()
     embedders = embedders_for(Settings())
     bridge = Bridge.load()
     features = training.CLAIM_FEATURES + ((training.BRIDGE_FEATURE,) if bridge else ())
-    withdrawal, w_paths = training.load_corpus(
+    withdrawal, w_paths = load_corpus(
         args.cache / "withdrawal.db", [STORIES / "withdrawal"], embedders
     )
-    seeds, s_paths = training.load_corpus(args.cache / "seeds.db", [SHARED / "seeds"], embedders)
+    seeds, s_paths = load_corpus(args.cache / "seeds.db", [SHARED / "seeds"], embedders)
     w_gold, s_gold = read_gold(STORIES / "withdrawal" / "gold.tsv"), read_gold(SEED_GOLD)
     w_sent = training.sentences(withdrawal.data, w_paths)
     s_sent = training.sentences(seeds.data, s_paths)
@@ -140,10 +120,11 @@ def in_process(args) -> int:
     for learn in (True, False):
         print("the tool (answers as decisions, and the story recalibrated on them):" if learn
               else "for comparison, answers as decisions only (no recalibration):")  # fmt: skip
-        for asked, ev, kinds, platt in simulate(
-            len(w_sent), withdrawal.data.docs, w_pairs.edges.i, w_pairs.edges.j, p0, truth,
-            lambda cl: evaluate(w_gold, by_id, cl), args.answers, engine.THRESHOLD, learn,
-        ):  # fmt: skip
+        edges = w_pairs.edges
+        story = InMemoryStory(len(w_sent), withdrawal.data.docs, Scored(edges.i, edges.j, p0),
+                              engine.THRESHOLD, learn=learn)  # fmt: skip
+        evaluated = partial(evaluate, w_gold, by_id)
+        for asked, ev, kinds, platt in simulate(story, truth, evaluated, args.answers):
             print(line(asked, ev, f"  (shift {platt.shift:+.2f}; asked {kinds})"))
     return 0
 

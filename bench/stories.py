@@ -52,19 +52,20 @@ def score_line(label: str, ev) -> str:
 def clusters_from(n, docs, i, j, p, threshold, overlap=None):
     """Clusters as the engine makes them: pairs above the floor, each sentence's most probable;
     `overlap`: the threshold of the overlap pass (None: the engine's, 0: no overlap pass)."""
-    from newsalign.corpus.align import cluster, engine
-    from newsalign.corpus.align.pairs import _top_per_sentence
+    from newsalign.corpus.align import clustering, engine
+    from newsalign.corpus.align.clustering import Scored
+    from newsalign.corpus.align.pairs import top_per_sentence
 
     keep = p >= engine.FLOOR
     i, j, p = i[keep], j[keep], p[keep]
-    top = _top_per_sentence(i, j, p, 40)
+    top = top_per_sentence(i, j, p, 40)
     i, j, p = i[top], j[top], p[top]
 
-    groups = cluster.average_link(n, docs, i, j, p, threshold)
-    members = cluster.with_repeats(groups, docs, i, j, p, threshold)
+    groups = clustering.average_link(n, docs, Scored(i, j, p), threshold)
+    members = clustering.with_repeats(groups, docs, Scored(i, j, p), threshold)
     overlap = engine.OVERLAP if overlap is None else overlap
     if overlap:
-        members = cluster.with_overlaps(members, docs, i, j, p, overlap)
+        members = clustering.with_overlaps(members, docs, Scored(i, j, p), overlap)
     return [[m.index for m in g] for g in members]
 
 
@@ -107,8 +108,9 @@ def main() -> int:
     from newsalign.corpus.align import engine, training
     from newsalign.corpus.align.bridge import Bridge
     from newsalign.corpus.align.gold import evaluate, read_gold
+    from newsalign.corpus.align.job.corpora import load_corpus
+    from newsalign.corpus.align.job.setup import Settings, embedders_for
     from newsalign.corpus.align.model import fit, shipped
-    from newsalign.corpus.align.run import Settings, embedders_for
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -125,10 +127,10 @@ def main() -> int:
     features = training.CLAIM_FEATURES + ((training.BRIDGE_FEATURE,) if bridge else ())
     threshold = engine.THRESHOLD
 
-    withdrawal, w_paths = training.load_corpus(
+    withdrawal, w_paths = load_corpus(
         args.cache / "withdrawal.db", [STORIES / "withdrawal"], embedders
     )
-    seeds, s_paths = training.load_corpus(args.cache / "seeds.db", [SHARED / "seeds"], embedders)
+    seeds, s_paths = load_corpus(args.cache / "seeds.db", [SHARED / "seeds"], embedders)
     w_gold, s_gold = read_gold(STORIES / "withdrawal" / "gold.tsv"), read_gold(SEED_GOLD)
     w_sent = training.sentences(withdrawal.data, w_paths)
     s_sent = training.sentences(seeds.data, s_paths)
@@ -162,7 +164,7 @@ def main() -> int:
     print(
         score_line("  one claim per sentence", evaluate(w_gold, {s.id: s for s in w_sent}, single))
     )
-    headlines = {k for k, x in enumerate(withdrawal.claims) if x.headline}
+    headlines = {k for k, x in enumerate(withdrawal.candidates) if x.headline}
     print(score_line("  headline members not scored", evaluate(
         w_gold, {s.id: s for s in w_sent}, [[x for x in c if x not in headlines] for c in cl])))  # fmt: skip
     others = fit(s_pairs.edges.X, s_pairs.y, features)  # the seeds' story only
@@ -199,7 +201,9 @@ def main() -> int:
     claims_model = dataclasses.replace(
         claims_model, priors=training.priors([(withdrawal.data, range(len(w_sent)))])
     )
-    result = engine.align_claims(seeds.data, claims_model, shipped("stories"), bridge=bridge)
+    result = engine.align_claims(
+        seeds.data, claims_model, shipped("stories"), engine.Options(bridge=bridge)
+    )
     files = {int(d): Path(s_paths[int(d)]).name[:3] for d in seeds.data.docs}
     groups = [sorted(files.get(d, "?") for d in s.documents) for s in result.stories]
     print(f"\nseeds: stories {groups} (expected [000, 001, 002], [003], [004])")
@@ -228,7 +232,7 @@ def main() -> int:
             s_prob[(int(a), int(b))] = float(q)
     show_pairs("wrong pairs", list(ev.wrong), s_sent, s_prob, args.show)
 
-    from newsalign.corpus.align import stories as story_grouping
+    from newsalign.corpus.align import grouping as story_grouping
 
     alone = story_grouping.group(withdrawal.data.documents, withdrawal.data.lead_vectors,
                                  shipped("stories"))  # fmt: skip
@@ -238,11 +242,11 @@ def main() -> int:
         print("  " + line)
 
     # --- consulate ----------------------------------------------------------------------------
-    consulate, c_paths = training.load_corpus(
+    consulate, c_paths = load_corpus(
         args.cache / "consulate.db", [STORIES / "consulate"], embedders
     )
     result = engine.align_claims(
-        consulate.data, shipped("claims"), shipped("stories"), bridge=bridge
+        consulate.data, shipped("claims"), shipped("stories"), engine.Options(bridge=bridge)
     )
     c_files = {int(d): Path(c_paths[int(d)]).name for d in consulate.data.docs}
     print(f"\nconsulate (shipped models; scored against a gold kept elsewhere): "
@@ -260,7 +264,7 @@ def main() -> int:
             print(f"      {c_files[d][:18]:<18} {consulate.data.texts[m.index][:90]}")
 
     # --- story grouping on a mixed corpus -----------------------------------------------------
-    mixed, m_paths = training.load_corpus(args.cache / "mixed.db",
+    mixed, m_paths = load_corpus(args.cache / "mixed.db",
                                           [STORIES / "withdrawal", STORIES / "consulate", SHARED / "seeds"],
                                           embedders)  # fmt: skip
 

@@ -36,7 +36,7 @@ def run_pipeline(
 ) -> RunSummary:
     """Ingest `paths`, translate where a model or the memory covers the language, and
     summarise every current document of the corpus."""
-    from newsalign.corpus.align.run import run_alignment
+    from newsalign.corpus.align.job.run import run_alignment
     from newsalign.corpus.errors import CorpusError, LockedError
     from newsalign.corpus.mt.run import Options, translate_corpus
     from newsalign.corpus.store.claims import list_claims

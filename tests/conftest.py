@@ -1,4 +1,5 @@
-"""Shared fixtures: the seed articles, a temporary database per test, a CLI runner."""
+"""Shared fixtures: the seed articles, a temporary database per test, a CLI runner, and corpora
+built once a session (aligned with the real engines) that tests receive copies of."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from newsalign.corpus.cli.app import app
-from tests.helpers import SEEDS, SHARED
+from tests.helpers import SEEDS, SHARED, copy_db
 
 
 @pytest.fixture
@@ -28,12 +29,41 @@ def cli(db_path: Path):
     return invoke
 
 
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """`built(name, steps)`: the database `steps(folder)` (a list of `newsalign` argument lists,
+    run in order) makes, built once a session under `name`. Read-only: a test that writes takes
+    a copy (`corpus_copy`)."""
+    made: dict[str, Path] = {}
+    runner = CliRunner()
+
+    def build(name: str, steps) -> Path:
+        if name not in made:
+            folder = tmp_path_factory.mktemp(name)
+            db = folder / "corpus.db"
+            for args in steps(folder):
+                result = runner.invoke(app, [*args, "--db", str(db)])
+                assert result.exit_code == 0, (args, result.output)
+            made[name] = db
+        return made[name]
+
+    return build
+
+
 @pytest.fixture
-def seeded(cli, db_path: Path) -> Path:
-    """A database holding the five seed articles."""
-    result = cli("ingest", str(SEEDS))
-    assert result.exit_code == 0, result.output
-    return db_path
+def corpus_copy(built, db_path: Path):
+    """`corpus_copy(name, steps)`: this test's database, a copy of `built(name, steps)`."""
+
+    def copy(name: str, steps) -> Path:
+        return copy_db(built(name, steps), db_path)
+
+    return copy
+
+
+@pytest.fixture
+def seeded(corpus_copy) -> Path:
+    """A database holding the five seed articles (ingested once a session)."""
+    return corpus_copy("seeds", lambda _: [["ingest", str(SEEDS)]])
 
 
 def _training_lines() -> list[str]:

@@ -27,6 +27,32 @@ def fetch(db_path: Path, sql: str, params=()) -> list[tuple]:
         conn.close()
 
 
+def dump(db: Path) -> list[str]:
+    """Every row and schema statement of a database, read-only (to compare before and after)."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return list(conn.iterdump())
+    finally:
+        conn.close()
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    """A copy of a corpus database (its write-ahead log included), for a test to change."""
+    import sqlite3
+
+    for side in ("", "-wal", "-shm"):
+        Path(f"{target}{side}").unlink(missing_ok=True)
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        src.close()
+        dst.close()
+    return target
+
+
 def free_port() -> int:
     import socket
 

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from newsalign.corpus.align.features import extract, same_speaker
+from newsalign.corpus.align.facts import extract, same_speaker
 from tests.helpers import EXAMPLES, fetch
 
 
@@ -28,61 +28,63 @@ def test_speakers_from_attributions() -> None:
 def test_clusters_do_not_chain() -> None:
     """a~b and b~c are strong but a and c say different things: union-find would make one
     claim of all three; average-link keeps c out because it disagrees with the claim as a whole."""
-    from newsalign.corpus.align.cluster import average_link
+    from newsalign.corpus.align.clustering import Scored, average_link
 
     docs = np.array([1, 2, 3])
     i, j, p = np.array([0, 1, 0]), np.array([1, 2, 2]), np.array([0.95, 0.9, 0.0])
-    assert average_link(3, docs, i, j, p, 0.5) == [[0, 1]]
+    assert average_link(3, docs, Scored(i, j, p), 0.5) == [[0, 1]]
     # With a and c agreeing too, the three are one claim.
-    assert average_link(3, docs, i, j, np.array([0.95, 0.9, 0.6]), 0.5) == [[0, 1, 2]]
+    assert average_link(3, docs, Scored(i, j, np.array([0.95, 0.9, 0.6])), 0.5) == [[0, 1, 2]]
 
 
 def test_one_sentence_per_article_and_marked_repeats() -> None:
-    from newsalign.corpus.align.cluster import average_link, with_repeats
+    from newsalign.corpus.align.clustering import Scored, average_link, with_repeats
 
     docs = np.array([1, 1, 2, 3])  # sentences 0 and 1 are from one article
     i, j = np.array([0, 1, 0, 1, 2, 0]), np.array([2, 2, 3, 3, 3, 1])
     p = np.array([0.9, 0.8, 0.9, 0.7, 0.9, 0.99])
-    groups = average_link(4, docs, i, j, p, 0.5)
+    groups = average_link(4, docs, Scored(i, j, p), 0.5)
     assert groups == [[0, 2, 3]]  # never two sentences of article 1 as members
-    (members,) = with_repeats(groups, docs, i, j, p, 0.5)
+    (members,) = with_repeats(groups, docs, Scored(i, j, p), 0.5)
     assert [(m.index, m.repeat_of) for m in members] == [(0, None), (2, None), (3, None), (1, 0)]
     # A sentence that agrees with only part of the claim does not join as a repeat.
     low = np.array([0.9, 0.8, 0.9, 0.1, 0.9, 0.99])
-    (members,) = with_repeats(average_link(4, docs, i, j, low, 0.5), docs, i, j, low, 0.5)
+    (members,) = with_repeats(
+        average_link(4, docs, Scored(i, j, low), 0.5), docs, Scored(i, j, low), 0.5
+    )
     assert [m.index for m in members] == [0, 2, 3]
 
 
 def test_a_persons_decisions_override_the_scores() -> None:
-    from newsalign.corpus.align.cluster import average_link, claims
+    from newsalign.corpus.align.clustering import Scored, average_link, claims
 
     def members(groups):
         return [[(m.index, m.repeat_of, m.also) for m in g] for g in groups]
 
     docs = np.array([1, 2, 3, 1])
     i, j, p = np.array([0, 0, 1]), np.array([1, 2, 2]), np.array([0.95, 0.9, 0.9])
-    assert average_link(4, docs, i, j, p, 0.5) == [[0, 1, 2]]
+    assert average_link(4, docs, Scored(i, j, p), 0.5) == [[0, 1, 2]]
     # cannot: 1 and 2 never share a claim, however strong their link.
-    assert average_link(4, docs, i, j, p, 0.5, cannot=[(1, 2)]) == [[0, 1]]
+    assert average_link(4, docs, Scored(i, j, p), 0.5, cannot=[(1, 2)]) == [[0, 1]]
     # must: 3 (never scored, same article as 0) joins, as 0's repeat.
-    groups = claims(4, docs, i, j, p, 0.5, overlap=None, must=[(0, 3)])
+    groups = claims(4, docs, Scored(i, j, p), 0.5, overlap=None, must=[(0, 3)])
     assert members(groups) == [
         [(0, None, False), (1, None, False), (2, None, False), (3, 0, False)]
     ]
     # Both kinds at once: 0 cannot be with 2, so {0, 1} stays and 1 and 2 are a claim of their
     # own; 1 asserts both.
-    groups = claims(4, docs, i, j, p, 0.5, overlap=None, must=[(1, 2)], cannot=[(0, 2)])
+    groups = claims(4, docs, Scored(i, j, p), 0.5, overlap=None, must=[(1, 2)], cannot=[(0, 2)])
     assert members(groups) == [[(0, None, False), (1, None, False)],
                                [(1, None, True), (2, None, False)]]  # fmt: skip
     # A must pair that contradicts a cannot pair is not applied.
-    groups = claims(4, docs, i, j, p, 0.5, overlap=None, must=[(0, 2)], cannot=[(0, 2)])
+    groups = claims(4, docs, Scored(i, j, p), 0.5, overlap=None, must=[(0, 2)], cannot=[(0, 2)])
     assert [[m.index for m in g] for g in groups] == [[0, 1]]
 
 
 def test_a_must_across_two_claims_adds_a_membership_and_moves_nothing() -> None:
     """A sentence of claim A that the person says also asserts claim B joins B and stays in A;
     neither claim loses a member (before, the pair was merged first and pulled both apart)."""
-    from newsalign.corpus.align.cluster import claims
+    from newsalign.corpus.align.clustering import Scored, claims
 
     docs = np.arange(6)
     # Claims {0, 1, 2} and {3, 4, 5}; 0 and 3 barely related by the scores.
@@ -90,42 +92,30 @@ def test_a_must_across_two_claims_adds_a_membership_and_moves_nothing() -> None:
               (0, 3): 0.3, (0, 4): 0.2}  # fmt: skip
     i, j = np.array([a for a, _ in scores]), np.array([b for _, b in scores])
     p = np.array(list(scores.values()))
-    before = claims(6, docs, i, j, p, 0.5, overlap=0.5)
+    before = claims(6, docs, Scored(i, j, p), 0.5, overlap=0.5)
     assert [[m.index for m in g] for g in before] == [[0, 1, 2], [3, 4, 5]]
-    after = claims(6, docs, i, j, p, 0.5, overlap=0.5, must=[(0, 3)])
+    after = claims(6, docs, Scored(i, j, p), 0.5, overlap=0.5, must=[(0, 3)])
     assert [[m.index for m in g] for g in after] == [[0, 1, 2], [3, 4, 5, 0]]
     assert after[1][-1].also
     # The other way round, 3 joins the first claim.
-    after = claims(6, docs, i, j, p, 0.5, overlap=0.5, must=[(3, 0)])
+    after = claims(6, docs, Scored(i, j, p), 0.5, overlap=0.5, must=[(3, 0)])
     assert [[m.index for m in g] for g in after] == [[0, 1, 2, 3], [3, 4, 5]]
 
 
-def test_decided_pairs_newest_first_and_unapplied_counted(tmp_path) -> None:
+def test_decided_pairs_newest_first_and_unapplied_counted() -> None:
     """A later merge overrules an earlier split of the same sentences; pairs naming sentences
     that are gone are counted, not applied."""
-    from newsalign.corpus.align.claims import Claim
-    from newsalign.corpus.align.run import decided_pairs
-    from newsalign.corpus.store import open_db
-    from newsalign.corpus.store.records import text_hash
+    from newsalign.corpus.align.decided import decided_pairs
 
-    db = open_db(tmp_path / "d.db", create=True)
-    for doc in (1, 2):
-        db["documents"].insert({"id": doc, "doc_key": f"k{doc}", "version": 1, "source": f"s{doc}",
-                                "format": "text", "encoding": "utf-8", "sha256": f"h{doc}",
-                                "raw_chars": 0, "clean_chars": 0, "boilerplate_chars": 0,
-                                "text": "", "ingested_at": ""})  # fmt: skip
-    claims = [Claim(k, d, f"s{d}", "en", t, t) for k, (d, t) in enumerate([(1, "a"), (2, "b")])]
-    a, b = ("k1", text_hash("a")), ("k2", text_hash("b"))
-    for decision, link in ((1, "cannot"), (2, "must")):
-        db.execute(
-            "INSERT INTO decisions (id, action, created_at) VALUES (?, 'merge', '')", [decision]
-        )
-        db.execute("INSERT INTO decision_pairs VALUES (?, ?, ?, ?, ?, ?)", [decision, link, *a, *b])
-    db.execute(
-        "INSERT INTO decision_pairs VALUES (2, 'must', 'k1', ?, 'gone', 'x')", [text_hash("a")]
-    )
-    must, cannot, unapplied = decided_pairs(db, claims)
+    a, b = ("k1", "hash-a"), ("k2", "hash-b")
+    index = {a: 0, b: 1}  # the candidates the decisions name, by identity
+    # Oldest first: a split keeps a and b apart, then a merge joins them; a third pair names a
+    # sentence that is gone.
+    decided = [("cannot", a, b), ("must", a, b), ("must", a, ("gone", "x"))]
+    must, cannot, unapplied = decided_pairs(decided, index)
     assert must == [(0, 1)] and cannot == [] and unapplied == 2
+    # Only the decisions inside the documents a run aligns.
+    assert decided_pairs(decided, index, within={"k1"}) == ([], [], 0)
 
 
 def test_ids_are_kept_for_what_is_essentially_unchanged(tmp_path) -> None:
@@ -173,7 +163,7 @@ def _story(texts, docs, langs, vectors):
 
 def test_pairs_are_standardised_within_the_story_and_never_inside_an_article() -> None:
     from newsalign.corpus.align.model import LogisticModel
-    from newsalign.corpus.align.pairs import score_pairs
+    from newsalign.corpus.align.pairs import Vectors, score_pairs
 
     rng = np.random.default_rng(0)
     base = rng.normal(size=(12, 16)).astype(np.float32)
@@ -182,12 +172,12 @@ def test_pairs_are_standardised_within_the_story_and_never_inside_an_article() -
     docs = [1] * 12 + [2] * 12
     story = _story([f"s{k}" for k in range(24)], docs, ["en"] * 12 + ["de"] * 12, vectors)
     model = LogisticModel(("z_e5", "gap", "same_lang"), (2.0, 0.0, 0.0), -4.0)
-    edges = score_pairs(story, {"e5": vectors}, model, floor=0.5)
+    edges = score_pairs(story, Vectors({"e5": vectors}), model, floor=0.5)
     pairs = set(zip(edges.i.tolist(), edges.j.tolist(), strict=True))
     assert pairs == {(k, k + 12) for k in range(12)}  # each sentence and its paraphrase only
     assert all(docs[a] != docs[b] for a, b in pairs)
     assert (edges.X[:, 0] > 2.5).all()  # far above the story's typical cross-article pair
-    capped = score_pairs(story, {"e5": vectors}, model, floor=0.0, per_sentence=2)
+    capped = score_pairs(story, Vectors({"e5": vectors}), model, floor=0.0, per_sentence=2)
     counts = np.bincount(np.concatenate([capped.i, capped.j]), minlength=24)
     assert counts.max() <= 2 * 2 and len(capped) < 144
 
@@ -215,7 +205,7 @@ def test_a_fitted_model_is_calibrated_and_explains_itself(tmp_path) -> None:
 
 
 def test_stories_group_documents_of_one_event() -> None:
-    from newsalign.corpus.align.stories import Doc, group
+    from newsalign.corpus.align.grouping import Doc, group
 
     rng = np.random.default_rng(2)
     topics = rng.normal(size=(2, 32))
@@ -282,13 +272,12 @@ def test_alignment_needs_two_sources(cli, tmp_path) -> None:
 
 
 @pytest.fixture
-def aligned_examples(cli, db_path):
-    assert cli("ingest", str(EXAMPLES)).exit_code == 0
-    result = cli("align")  # the real embedders: multilingual e5 and USE
-    assert result.exit_code == 0, result.output
-    return db_path
+def aligned_examples(corpus_copy):
+    """The examples aligned with the real embedders, multilingual e5 and USE."""
+    return corpus_copy("examples", lambda _: [["ingest", str(EXAMPLES)], ["align"]])
 
 
+@pytest.mark.slow
 def test_claims_list_show_diff_on_the_bundled_example(aligned_examples, cli) -> None:
     import math
 
@@ -319,6 +308,7 @@ def test_claims_list_show_diff_on_the_bundled_example(aligned_examples, cli) -> 
     assert cli("claims", "show", "9999").exit_code == 1
 
 
+@pytest.mark.slow
 def test_the_seeds_through_the_real_engines(cli, db_path) -> None:
     """Stories first: the consulate reports (seeds 001 German/English and 002) are one story,
     the Lavrov (003) and Zakharova (004) articles are not in it; Karasin's announcement and his
@@ -371,6 +361,7 @@ def test_an_object_that_is_not_an_embedder_is_refused(cli, db_path) -> None:
         assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_the_shipped_weights_are_what_the_fit_script_makes(tmp_path) -> None:
     """bench/fit_models.py reproduces corpus/align/weights.json from the data it names."""
     import subprocess
@@ -392,7 +383,7 @@ def test_a_persons_yes_only_ever_adds_links() -> None:
     claim is a copy or a part of another."""
     from itertools import combinations
 
-    from newsalign.corpus.align.cluster import claims
+    from newsalign.corpus.align.clustering import Scored, claims
 
     rng = np.random.default_rng(7)
     for _ in range(40):
@@ -408,8 +399,8 @@ def test_a_persons_yes_only_ever_adds_links() -> None:
         def together(groups):
             return {frozenset(xy) for g in groups for xy in combinations({m.index for m in g}, 2)}
 
-        before = claims(n, docs, i, j, p, 0.5, overlap=0.5)
-        after = claims(n, docs, i, j, p, 0.5, overlap=0.5, must=must)
+        before = claims(n, docs, Scored(i, j, p), 0.5, overlap=0.5)
+        after = claims(n, docs, Scored(i, j, p), 0.5, overlap=0.5, must=must)
         assert together(before) <= together(after)
         assert {frozenset(m) for m in must} <= together(after)
         sets = [frozenset(m.index for m in g) for g in after]

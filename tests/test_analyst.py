@@ -71,14 +71,16 @@ def write_story(folder: Path) -> Path:
     return folder / "index.tsv"
 
 
-@pytest.fixture
-def story(cli, db_path, tmp_path) -> Path:
+def analyst_story(folder: Path) -> list[list[str]]:
     """The three articles ingested with their manifest and aligned with the real engines."""
-    result = cli("ingest", "--manifest", str(write_story(tmp_path / "story")))
-    assert result.exit_code == 0, result.output
-    result = cli("align")
-    assert result.exit_code == 0, result.output
-    return db_path
+    return [["ingest", "--manifest", str(write_story(folder / "story"))], ["align"]]
+
+
+@pytest.fixture
+def story(corpus_copy, tmp_path) -> Path:
+    """This test's copy of the analyst story (built once a session), and its folder."""
+    write_story(tmp_path / "story")
+    return corpus_copy("analyst", analyst_story)
 
 
 def claim_of(db_path: Path, text: str) -> int:
@@ -129,6 +131,7 @@ def test_outlet_and_date_from_the_page_itself() -> None:
 # --- Timeline and coverage --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_stories_show_gives_the_timeline_first_reports_and_coverage(story, cli) -> None:
     (summary,) = json.loads(cli("stories", "--json").output)
     data = json.loads(cli("stories", "show", str(summary["id"]), "--json").output)
@@ -146,6 +149,7 @@ def test_stories_show_gives_the_timeline_first_reports_and_coverage(story, cli) 
 # --- Corrections that last --------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_corrections_are_applied_by_every_later_align_and_survive_new_articles(
     story, cli, tmp_path
 ):
@@ -204,6 +208,7 @@ def test_a_report_before_alignment_says_what_to_do(cli, tmp_path) -> None:
     assert not (tmp_path / "r.html").exists()
 
 
+@pytest.mark.slow
 def test_bad_corrections_are_one_line_and_change_nothing(story, cli) -> None:
     db = story
     before = fetch(db, "SELECT * FROM decisions")
@@ -224,6 +229,7 @@ def test_bad_corrections_are_one_line_and_change_nothing(story, cli) -> None:
 # --- The report -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_report_answers_who_first_which_name_and_where_numbers_disagree(story, cli, tmp_path):
     out = tmp_path / "report.html"
     result = cli("report", "-o", str(out))
@@ -243,6 +249,7 @@ def test_the_report_answers_who_first_which_name_and_where_numbers_disagree(stor
         assert f'id="{target}"' in page
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 def test_the_report_in_a_browser(story, cli, tmp_path) -> None:
     """What a reader sees: the report opened from disk in headless Chromium, with no network."""
@@ -284,6 +291,7 @@ def png_summary(path: Path) -> tuple[int, int, int]:
 # --- serve ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_serve_opens_on_the_stories_and_searches_every_name(story, cli, tmp_path) -> None:
     cli_hits = json.loads(cli("search", "Stepanakert", "--json").output)
     alpha, beta = (

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
-from newsalign.corpus.align.claims import is_claim
-from newsalign.corpus.align.cluster import Member, with_overlaps
+from newsalign.corpus.align.candidates import is_candidate
+from newsalign.corpus.align.clustering import Member, Scored, with_overlaps
 from tests.helpers import EXAMPLES, fetch
 
 
@@ -26,13 +27,13 @@ def test_a_sentence_joins_every_further_claim_it_matches_on_average() -> None:
               (0, 5): 0.6, (2, 4): 0.9}  # fmt: skip
     i, j, p = _pairs(scores)
     groups = [[Member(0), Member(1)], [Member(2), Member(3), Member(5)]]
-    first, second = with_overlaps(groups, docs, i, j, p, 0.5)
+    first, second = with_overlaps(groups, docs, Scored(i, j, p), 0.5)
     assert first == groups[0]
     assert second == groups[1] + [Member(0, also=True)]
     # The same rule as merging: below the threshold on average, no join.
-    assert with_overlaps(groups, docs, i, j, p, 0.75) == groups
+    assert with_overlaps(groups, docs, Scored(i, j, p), 0.75) == groups
     # A person's "cannot" holds.
-    assert with_overlaps(groups, docs, i, j, p, 0.5, cannot=[(0, 5)]) == groups
+    assert with_overlaps(groups, docs, Scored(i, j, p), 0.5, cannot=[(0, 5)]) == groups
 
 
 def test_one_sentence_per_article_and_never_two_claims_that_are_one_set() -> None:
@@ -42,7 +43,7 @@ def test_one_sentence_per_article_and_never_two_claims_that_are_one_set() -> Non
               (0, 4): 0.9, (0, 5): 0.9, (1, 4): 0.9, (1, 5): 0.9}  # fmt: skip
     i, j, p = _pairs(scores)
     groups = [[Member(0), Member(1)], [Member(4), Member(5)]]
-    first, second = with_overlaps(groups, docs, i, j, p, 0.5)
+    first, second = with_overlaps(groups, docs, Scored(i, j, p), 0.5)
     # Claim 1 takes 2 (not 3, the weaker of article C), 4 and 5; claim 2 takes 0 and 1 but
     # not 2, which was never scored against its members (an unscored pair counts as 0).
     assert [m.index for m in first] == [0, 1, 2, 4, 5]
@@ -52,19 +53,20 @@ def test_one_sentence_per_article_and_never_two_claims_that_are_one_set() -> Non
     scores = {(0, 1): 0.9, (2, 3): 0.9, (0, 2): 0.9, (0, 3): 0.9, (1, 2): 0.9, (1, 3): 0.9}
     i, j, p = _pairs(scores)
     groups = [[Member(0), Member(1)], [Member(2), Member(3)]]
-    first, second = with_overlaps(groups, docs, i, j, p, 0.5)
+    first, second = with_overlaps(groups, docs, Scored(i, j, p), 0.5)
     assert {m.index for m in first} == {0, 1, 2, 3} and second == groups[1]
 
 
 def test_headlines_and_short_quoted_statements_are_claims() -> None:
-    assert is_claim("Kreml bestätigt Truppenabzug aus Karabach", False, headline=True)
-    assert not is_claim("Kreml bestätigt Truppenabzug aus Karabach", False)  # no full stop
-    assert not is_claim("Mehr lesen", False, headline=True)
-    assert is_claim('"Yes, it is true," Peskov said.', False)
-    assert is_claim("„Das ist so“, sagte der Kreml-Sprecher.", False)
-    assert not is_claim("Peskov said so today.", False)  # short and not a quotation
+    assert is_candidate("Kreml bestätigt Truppenabzug aus Karabach", False, headline=True)
+    assert not is_candidate("Kreml bestätigt Truppenabzug aus Karabach", False)  # no full stop
+    assert not is_candidate("Mehr lesen", False, headline=True)
+    assert is_candidate('"Yes, it is true," Peskov said.', False)
+    assert is_candidate("„Das ist so“, sagte der Kreml-Sprecher.", False)
+    assert not is_candidate("Peskov said so today.", False)  # short and not a quotation
 
 
+@pytest.mark.slow
 def test_titles_are_aligned_as_claims_marked_as_headlines(cli, db_path) -> None:
     assert cli("ingest", str(EXAMPLES)).exit_code == 0
     assert cli("align").exit_code == 0

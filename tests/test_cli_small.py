@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from typer.testing import CliRunner
 
-from newsalign.corpus.align.run import _central_headline
+from newsalign.corpus.align.labels import central_headline
 from newsalign.corpus.cli.app import app
 from newsalign.corpus.plural import plural
 from newsalign.corpus.store.claims import summary_sentence
@@ -68,5 +68,5 @@ def test_a_story_is_labelled_by_the_headline_its_outlets_share() -> None:
         doc(3, "en", "Consulate planned in northern city, envoy says"),
         doc(4, "de", "Konsulat in der Stadt geplant"),
     ]
-    assert _central_headline(members) == "Country plans consulate in the northern city"
-    assert _central_headline(members[:1]) is None
+    assert central_headline(members) == "Country plans consulate in the northern city"
+    assert central_headline(members[:1]) is None

@@ -10,7 +10,12 @@ import textwrap
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import fetch
+
+# Real engines, servers, processes or clusters: the slow tier (make test-fast leaves it out).
+pytestmark = pytest.mark.slow
 
 NEWSALIGN = [sys.executable, "-m", "newsalign.corpus.cli.app"]
 

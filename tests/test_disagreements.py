@@ -1,7 +1,7 @@
 """Facts read in each language, and differences that are real disagreements."""
 
 from newsalign.corpus.align.differences import Mention, compare, linker, marks, shown
-from newsalign.corpus.align.features import extract
+from newsalign.corpus.align.facts import extract
 
 
 def test_numbers_with_words_of_scale_in_each_language() -> None:

@@ -12,23 +12,21 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from newsalign.corpus.publish.serve import (
-    CLAIMS,
-    NAMING_STANCE,
-    REVIEW,
-    UNTRANSLATED,
-    metadata,
-)
+from newsalign.corpus.publish.serve import metadata
+from newsalign.corpus.store.canned import CLAIMS, NAMING_STANCE, REVIEW, UNTRANSLATED
 from tests.helpers import EXAMPLES, SEEDS, Served
+
+# Real engines, servers, processes or clusters: the slow tier (make test-fast leaves it out).
+pytestmark = pytest.mark.slow
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @pytest.fixture
-def aligned(cli, db_path):
-    assert cli("ingest", str(EXAMPLES), str(SEEDS)).exit_code == 0
-    assert cli("align").exit_code == 0, "alignment failed"
-    return db_path
+def aligned(corpus_copy):
+    """The examples and the seeds aligned with the real engines (built once a session)."""
+    steps = [["ingest", str(EXAMPLES), str(SEEDS)], ["align"]]
+    return corpus_copy("examples-and-seeds", lambda _: steps)
 
 
 def test_export_claims_jsonl_and_csv(aligned, cli) -> None:

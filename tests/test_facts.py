@@ -18,8 +18,8 @@ from newsalign.corpus.cli.app import app
 from newsalign.corpus.ingest.cites import find_cites, resolve
 from newsalign.corpus.ingest.dates import choose, find_dateline, infer_year, lead_date, url_date
 from newsalign.corpus.ingest.dating import date_document
-from newsalign.corpus.store.first import first_reporters
 from newsalign.corpus.store.records import Report
+from newsalign.corpus.views.first import first_reporters
 from tests.helpers import SHARED, fetch
 
 # --- Dates ------------------------------------------------------------------------------------
@@ -275,6 +275,7 @@ def _story(folder: Path, manifest: str = MANIFEST) -> Path:
     return folder / "index.tsv"
 
 
+@pytest.mark.slow
 def test_dates_citations_and_first_reports_through_ingest_align_and_stories(cli, db_path, tmp_path):
     assert cli("ingest", "--manifest", str(_story(tmp_path / "s"))).exit_code == 0
     rows = fetch(db_path, "SELECT source, published, published_from, published_inferred "
@@ -305,6 +306,7 @@ def test_dates_citations_and_first_reports_through_ingest_align_and_stories(cli,
     assert "3 dated, 0 undated" in page and "cited by Daily Post" in page
 
 
+@pytest.mark.slow
 def test_a_corrected_manifest_updates_metadata_and_adds_nothing(cli, db_path, tmp_path) -> None:
     index = _story(tmp_path / "s")
     assert cli("ingest", "--manifest", str(index)).exit_code == 0
@@ -328,6 +330,7 @@ def test_a_corrected_manifest_updates_metadata_and_adds_nothing(cli, db_path, tm
     assert "'RNA' -> 'RNA Wire'" in result.output
 
 
+@pytest.mark.slow
 def test_documents_set_is_recorded_and_survives_align_and_a_new_version(cli, db_path, tmp_path):
     index = _story(tmp_path / "s")
     assert cli("ingest", "--manifest", str(index)).exit_code == 0
@@ -385,6 +388,7 @@ def test_a_failed_ingest_leaves_no_database(cli, db_path, tmp_path) -> None:
 CONSULATE = SHARED / "stories" / "consulate"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CONSULATE.is_dir(), reason="needs ../shared/stories")
 def test_the_consulate_story_dates_tass_and_records_who_cites_it(cli, db_path) -> None:
     assert cli("ingest", "--manifest", str(CONSULATE / "index.tsv")).exit_code == 0
@@ -416,6 +420,7 @@ def test_translate_without_a_model_says_it_translated_nothing(cli, tmp_path, arg
     assert "translated 2/2" not in result.output.lower()
 
 
+@pytest.mark.slow
 def test_a_translation_made_after_align_shows_in_claims_show_and_says_so(cli, tmp_path, argos_dir):
     for name, text in (("de.txt", GERMAN), ("en.txt", ENGLISH)):
         (tmp_path / name).write_text(text, encoding="utf-8")

@@ -4,7 +4,7 @@ from datetime import date
 
 import numpy as np
 
-from newsalign.corpus.align.grow import assign, pair_agreement
+from newsalign.corpus.align.growing import assign, pair_agreement
 
 
 def test_documents_join_the_story_their_scored_neighbours_favour() -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import EXAMPLES, SEEDS, fetch
+from tests.helpers import EXAMPLES, SEEDS, dump, fetch
 
 NEWSALIGN = [sys.executable, "-m", "newsalign.corpus.cli.app"]
 
@@ -24,14 +23,6 @@ NEWSALIGN = [sys.executable, "-m", "newsalign.corpus.cli.app"]
 def run(*args: str, env: dict | None = None, user: str | None = None, cwd: Path | None = None):
     return subprocess.run([*NEWSALIGN, *args], capture_output=True, text=True, timeout=300,
                           env={**os.environ, **(env or {})}, user=user, cwd=cwd)  # fmt: skip
-
-
-def dump(db: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")
@@ -158,6 +149,7 @@ def hostile_cases(f: dict[str, Path], db: Path) -> list[tuple[str, list[str]]]:
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_every_command_refuses_hostile_input_in_one_line(corpus, files, tmp_path) -> None:
     env = {"ARGOS_PACKAGES_DIR": str(tmp_path / "argos")}
     before = dump(corpus)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import EXAMPLES, SEEDS, Served, fetch
+from tests.helpers import EXAMPLES, SEEDS, Served, dump, fetch
 
 ROOT = Path(__file__).resolve().parents[1]
 NEWSALIGN = [sys.executable, "-m", "newsalign.corpus.cli.app"]
@@ -25,14 +25,6 @@ EVIL_URL = "javascript:alert(document.domain)"
 def run(*args: str, stdout=subprocess.PIPE, env: dict | None = None):
     return subprocess.run([*NEWSALIGN, *args], stdout=stdout, stderr=subprocess.PIPE, text=True,
                           timeout=300, cwd=ROOT, env={**os.environ, **(env or {})})  # fmt: skip
-
-
-def dump(db: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def one_line_error(result, code: int | None = None) -> str:
@@ -80,6 +72,7 @@ def mounted(tmp_path: Path, size_kb: int) -> Iterator[Path]:
 # --- 1. Only http(s) URLs become links ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_only_web_urls_become_links_in_the_report(corpus, tmp_path) -> None:
     from newsalign.corpus.publish.report_html import web_url
 
@@ -96,6 +89,7 @@ def test_only_web_urls_become_links_in_the_report(corpus, tmp_path) -> None:
     assert web_url("https://example.org/x?a=1") and web_url("HTTP://example.org")
 
 
+@pytest.mark.slow
 def test_only_web_urls_become_links_in_serve(corpus) -> None:
     pytest.importorskip("datasette")
     with Served(corpus) as server:
@@ -110,6 +104,7 @@ def test_only_web_urls_become_links_in_serve(corpus) -> None:
 # --- 4. A database made by a newer newsalign -----------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_database_from_a_newer_newsalign_is_refused_by_every_command(corpus, tmp_path) -> None:
     db = tmp_path / "newer.db"
     shutil.copy(corpus, db)
@@ -135,6 +130,7 @@ def test_a_database_from_a_newer_newsalign_is_refused_by_every_command(corpus, t
 # --- 5. Messages instead of "unexpected ... (a bug)" ---------------------------------------
 
 
+@pytest.mark.slow
 def test_stdout_on_a_full_disk_is_one_line(corpus) -> None:
     with open("/dev/full", "w") as full:
         for args in (["stats"], ["query", "SELECT * FROM segments"], ["export", "corpus"],
@@ -144,6 +140,7 @@ def test_stdout_on_a_full_disk_is_one_line(corpus) -> None:
             assert "cannot write output: no space left on device" in line, (args, line)
 
 
+@pytest.mark.slow
 def test_numbers_out_of_range_are_one_line(corpus) -> None:
     for args in (["show", "99999999999999999999999"],
                  ["report", "--min-sources", "99999999999999999999", "-o", "-"],
@@ -152,6 +149,7 @@ def test_numbers_out_of_range_are_one_line(corpus) -> None:
         assert "out of range" in line or "not in the range" in line, (args, line)
 
 
+@pytest.mark.slow
 def test_a_damaged_database_is_named_with_the_way_to_recover(corpus, tmp_path) -> None:
     db = tmp_path / "damaged.db"
     source = sqlite3.connect(corpus)
@@ -176,6 +174,7 @@ def test_a_damaged_database_is_named_with_the_way_to_recover(corpus, tmp_path) -
     assert damaged
 
 
+@pytest.mark.slow
 def test_disk_full_during_ingest_leaves_the_database_as_it_was(
     cli, db_path, tmp_path, monkeypatch
 ) -> None:
@@ -211,6 +210,7 @@ def test_init_on_a_full_disk_leaves_no_database_behind(tmp_path) -> None:
         assert sorted(p.name for p in disk.iterdir()) == ["filler"]
 
 
+@pytest.mark.slow
 def test_disk_full_on_a_real_small_disk(tmp_path) -> None:
     with mounted(tmp_path, 2048) as disk:
         db = disk / "corpus.db"
@@ -244,6 +244,7 @@ def _copy_without_wal(corpus: Path, db: Path) -> None:
     assert not Path(f"{db}-wal").exists() and not Path(f"{db}-shm").exists()
 
 
+@pytest.mark.slow
 def test_readers_work_in_a_read_only_folder(corpus, tmp_path) -> None:
     with mounted(tmp_path, 8192) as disk:
         _copy_without_wal(corpus, disk / "corpus.db")
@@ -251,6 +252,7 @@ def test_readers_work_in_a_read_only_folder(corpus, tmp_path) -> None:
         _readers_work(disk / "corpus.db")
 
 
+@pytest.mark.slow
 def test_readers_open_a_read_only_folder_as_immutable(corpus, tmp_path, monkeypatch) -> None:
     """The same, with the folder's permission simulated (so it runs without root too)."""
     from newsalign.corpus import store
@@ -312,6 +314,7 @@ def test_a_hand_written_leading_apostrophe_is_kept() -> None:
     assert safetext.csv_escape(-3) == -3 and safetext.csv_escape(None) is None
 
 
+@pytest.mark.slow
 def test_claims_and_query_csv_are_formula_safe(corpus, tmp_path) -> None:
     db = tmp_path / "c.db"
     shutil.copy(corpus, db)
@@ -340,6 +343,7 @@ def _raw_controls(text: str) -> list[str]:
     return [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F]
 
 
+@pytest.mark.slow
 def test_article_text_reaches_the_terminal_without_escapes(corpus, tmp_path) -> None:
     db = tmp_path / "c.db"
     shutil.copy(corpus, db)
@@ -378,6 +382,7 @@ def test_a_snippet_never_cuts_an_escape_sequence() -> None:
 # --- 6. and 7. Time limits and Ctrl-C ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_time_limit_holds_inside_one_long_function_call(corpus) -> None:
     import time
 
@@ -408,6 +413,7 @@ def _start(*args: str) -> subprocess.Popen:
                             text=True, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_a_query_says_interrupted(corpus) -> None:
     endless = (
         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
@@ -426,6 +432,7 @@ def test_ctrl_c_during_a_query_says_interrupted(corpus) -> None:
     assert "stopped after" not in err
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_ingest_is_one_line_and_recorded(tmp_path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
@@ -485,7 +492,7 @@ def test_an_interrupted_ingest_and_translate_are_recorded_as_such(
 
 
 def test_run_fails_when_another_writer_held_the_lock_for_alignment(cli, monkeypatch) -> None:
-    from newsalign.corpus.align import run as align_run
+    from newsalign.corpus.align.job import run as align_run
     from newsalign.corpus.store.database import locked_error
 
     def held(db, *args, **kwargs):
@@ -500,6 +507,7 @@ def test_run_fails_when_another_writer_held_the_lock_for_alignment(cli, monkeypa
 # --- 8. Translation-memory files -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_export_tmx_with_control_characters_is_xml_and_imports_back(corpus, tmp_path) -> None:
     import xml.etree.ElementTree as ET
 

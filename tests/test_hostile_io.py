@@ -12,15 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import EXAMPLES, fetch
-
-
-def dump(db: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
+from tests.helpers import EXAMPLES, dump, fetch
 
 
 def one_line_error(result) -> str:
@@ -34,6 +26,7 @@ def one_line_error(result) -> str:
 # --- 1. no writer overwrites the corpus --------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_output_file_can_be_the_corpus_database(cli, seeded, tmp_path, monkeypatch) -> None:
     db = seeded
     sqlite3.connect(db).execute("PRAGMA journal_mode=WAL").close()
@@ -143,6 +136,7 @@ def test_one_bad_entry_fails_alone_and_pipes_and_outward_links_are_not_read(
     assert fetch(db_path, private) == [(1,)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
 def test_files_named_by_the_user_are_read_with_a_limit(cli, seeded, tmp_path, special) -> None:
     path = tmp_path / "pipe"
@@ -229,6 +223,7 @@ def test_utf32_with_a_bom_is_read_as_utf32(encoding) -> None:
     assert decoded.text.lstrip("\ufeff") == text and decoded.encoding == "utf-32"
 
 
+@pytest.mark.slow
 def test_text_full_of_nul_characters_is_refused(cli, seeded, tmp_path) -> None:
     import codecs
 
@@ -247,6 +242,7 @@ def test_text_full_of_nul_characters_is_refused(cli, seeded, tmp_path) -> None:
 # --- 9. huge or unparsable HTML ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_huge_html_page_fails_fast_in_one_line(cli, seeded, tmp_path) -> None:
     import time
 
@@ -318,6 +314,7 @@ def test_a_glossary_edit_during_ingest_reaches_every_later_document(tmp_path) ->
 # --- 2. reproducible translations ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_translations_do_not_depend_on_batches_threads_or_a_resume(
     cli, db_path, tmp_path, argos_dir, tiny_packages, monkeypatch
 ) -> None:

@@ -10,7 +10,7 @@ import unicodedata
 
 import pytest
 
-from newsalign.corpus.align.features import fact_spans
+from newsalign.corpus.align.facts import fact_spans
 from newsalign.corpus.ingest.clean import clean_text
 from newsalign.corpus.ingest.markup import clean_markdown
 from newsalign.corpus.ingest.segment import split_sentences
@@ -33,6 +33,7 @@ ADVERSARIAL = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "line"), ADVERSARIAL, ids=[n for n, _ in ADVERSARIAL])
 def test_adversarial_line_is_cleaned_and_split_in_seconds(name: str, line: str) -> None:
     for step in (clean_text, clean_markdown, split_sentences, lambda t: fact_spans(t, "en")):
@@ -59,6 +60,7 @@ NESTINGS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", list(NESTINGS))
 def test_deeply_nested_article_keeps_its_body_and_says_so(cli, db_path, tmp_path, kind) -> None:
     opening, closing = NESTINGS[kind]

@@ -1,4 +1,4 @@
-"""Alignment per story (corpus/align/incremental.py): an `align` after an earlier one aligns
+"""Alignment per story (corpus/align/job/planning.py): an `align` after an earlier one aligns
 again only the stories that changed; the others keep their rows byte for byte."""
 
 from __future__ import annotations
@@ -80,17 +80,22 @@ def _write(folder: Path, articles: dict[str, str], manifest: str) -> Path:
     return folder / "index.tsv"
 
 
+def two_stories_in(folder: Path) -> list[list[str]]:
+    """The consulate story and a flood story written into `folder`, ingested with their
+    manifests and aligned once (a full run, fake embedder)."""
+    return [
+        ["ingest", "--manifest", str(_write(folder / name, articles, manifest))]
+        for name, articles, manifest in (
+            ("consulate", ARTICLES, MANIFEST),
+            ("flood", FLOOD, FLOOD_MANIFEST),
+        )
+    ] + [["align", *FAKE]]
+
+
 @pytest.fixture
-def two_stories(cli, db_path, tmp_path) -> Path:
-    """The consulate story and a flood story, aligned once (a full run)."""
-    for name, articles, manifest in (("consulate", ARTICLES, MANIFEST),
-                                     ("flood", FLOOD, FLOOD_MANIFEST)):  # fmt: skip
-        result = cli("ingest", "--manifest", str(_write(tmp_path / name, articles, manifest)))
-        assert result.exit_code == 0, result.output
-    result = cli("align", *FAKE)
-    assert result.exit_code == 0, result.output
-    assert "Aligned per story" not in result.output  # the first run is a full one
-    return db_path
+def two_stories(corpus_copy) -> Path:
+    """This test's copy of the two stories (built once a session)."""
+    return corpus_copy("two-stories", two_stories_in)
 
 
 def story_of(db: Path, outlet: str) -> int:
@@ -219,12 +224,12 @@ def test_full_aligns_everything_again_and_settings_do_too(two_stories, cli) -> N
 
 KILL = """
 import os, sys
-from newsalign.corpus.align import chunks, run
+from newsalign.corpus.align.job import planning, run, setup
 from newsalign.corpus.store import claims as claims_db, open_db
 from tests.fakes import HashEmbedder
 
 real = claims_db.insert_rows
-chunks.CHUNK_DOCS = 1  # a story a chunk: the run dies with some written and some not
+planning.CHUNK_DOCS = 1  # a story a chunk: the run dies with some written and some not
 written = []
 
 def insert_then_die(*args, **kwargs):
@@ -235,11 +240,12 @@ def insert_then_die(*args, **kwargs):
 
 claims_db.insert_rows = insert_then_die
 db = open_db(sys.argv[1])
-run.run_alignment(db, run.last_settings(db), embedders={"e5": HashEmbedder()},
+run.run_alignment(db, setup.last_settings(db), embedders={"e5": HashEmbedder()},
                   full=sys.argv[2] == "full")
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["incremental", "full"])
 def test_a_run_killed_mid_write_leaves_the_database_as_it_was(
     two_stories, cli, tmp_path, mode
@@ -297,25 +303,25 @@ def _everything(db: Path) -> dict[str, list[tuple]]:
 def test_a_full_run_in_chunks_of_one_story_stores_what_one_chunk_stores(
     two_stories, cli, monkeypatch
 ) -> None:
-    from newsalign.corpus.align import chunks
+    from newsalign.corpus.align.job import planning
 
     db = two_stories
     assert cli("align", *FAKE, "--full").exit_code == 0
     whole = _everything(db)
     assert len(whole["stories"]) >= 2 and whole["cluster_members"]
-    monkeypatch.setattr(chunks, "CHUNK_DOCS", 1)
-    assert len(chunks.chunks([[1, 2], [3], [4]])) == 3
+    monkeypatch.setattr(planning, "CHUNK_DOCS", 1)
+    assert len(planning.chunks([[1, 2], [3], [4]])) == 3
     assert cli("align", *FAKE, "--full").exit_code == 0
     assert _everything(db) == whole
 
 
 def test_grouping_in_place_and_by_component_is_the_plain_grouping() -> None:
-    """stories.group as a full align runs it (the matrix centred in place, each component of
+    """grouping.group as a full align runs it (the matrix centred in place, each component of
     pairs at the threshold grouped alone) gives the groups of the plain run, on 400 documents
     of 40 synthetic events (above ALL_PAIRS_UP_TO, so candidates are nearest leads)."""
     import numpy as np
 
-    from newsalign.corpus.align import stories
+    from newsalign.corpus.align import grouping
     from newsalign.corpus.align.model import shipped
 
     rng = np.random.default_rng(7)
@@ -326,21 +332,21 @@ def test_grouping_in_place_and_by_component_is_the_plain_grouping() -> None:
         start = len(rows)
         for _ in range(5):
             rows.append(topics[event] + rng.normal(scale=1.2, size=64))
-        docs.append(stories.Doc(k, tuple(range(start, start + 5)), "en" if k % 3 else "de",
+        docs.append(grouping.Doc(k, tuple(range(start, start + 5)), "en" if k % 3 else "de",
                                 f"2024-03-{1 + event % 28:02d}", (f"Report {k} on Event{event}",)))  # fmt: skip
     vectors = np.array(rows, dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     model = shipped("stories")
-    plain = stories.group(docs, vectors.copy(), model)
+    plain = grouping.group(docs, vectors.copy(), model)
     assert 5 <= len(plain) < 400  # events found, not every document alone
-    lean = stories.group(docs, vectors, model, consume=True)
+    lean = grouping.group(docs, vectors, model, consume=True)
     assert lean == plain
 
 
 def test_review_asks_about_a_stored_story_with_its_documents_only(two_stories, cli, monkeypatch):
     """`review --story N` reads that story's claims as stored (not the corpus, not a regrouping
     of it): the stories an incremental align placed are the ones asked about."""
-    from newsalign.corpus.align import questions
+    from newsalign.corpus.review import questions
 
     db = two_stories
     story = story_of(db, "Delta Post")  # the flood story
@@ -349,9 +355,9 @@ def test_review_asks_about_a_stored_story_with_its_documents_only(two_stories, c
     seen = []
     real = questions.prepare
 
-    def spy(db_, embedders, *args, **kwargs):
-        seen.append(kwargs.get("docs"))
-        return real(db_, embedders, *args, **kwargs)
+    def spy(db_, embedders, embedding, docs=None, claimed=()):
+        seen.append(docs)
+        return real(db_, embedders, embedding, docs, claimed)
 
     monkeypatch.setattr(questions, "prepare", spy)
     result = cli("review", "--json", "--limit", "20", "--story", str(story))
@@ -360,3 +366,198 @@ def test_review_asks_about_a_stored_story_with_its_documents_only(two_stories, c
     asked = json.loads(result.output)
     doc_of = dict(fetch(db, "SELECT id, doc_id FROM segments"))
     assert asked and all({doc_of[q["a"]], doc_of[q["b"]]} <= set(docs) for q in asked)
+
+
+# Two stories of one country's week: a flood in Tbilisi (six outlets) and an election in Kutaisi
+# (22 outlets, eight of which also tell of the flood in two sentences); all mention the
+# government. A new document's nearest stored documents then include the election articles
+# most like the flood ones, and judged through those few the two stories look like one.
+FLOOD_CORE = (
+    "Heavy rain made the Kura river flood the old town of Tbilisi on Sunday night, rescuers said.",
+    "Rescuers evacuated {n} residents from flooded houses near the river bank.",
+    "Water levels in the Kura rose by {n} centimetres within a few hours.",
+    "The mayor of Tbilisi asked residents to stay away from the embankment.",
+    "Several cars were swept away by the water in the Sololaki district.",
+    "Schools in the old town will stay closed until Wednesday, the ministry announced.",
+    "Volunteers filled sandbags along the river promenade through the night.",
+    "The weather service expects more rain over the Caucasus this week.",
+)
+ELECTION_CORE = (
+    "The Georgian Dream party won the local election in Kutaisi with {n} percent of the vote.",
+    "Turnout in Kutaisi reached {n} percent, the election commission said.",
+    "Observers from the OSCE reported minor irregularities at several polling stations.",
+    "The opposition United National Movement refused to recognise the result in Kutaisi.",
+    "Coalition talks in the Kutaisi city council will start next week.",
+    "The new mayor of Kutaisi promised to repair roads and schools.",
+    "Protesters gathered in front of the election commission in Kutaisi on Monday.",
+    "Counting of the ballots in Kutaisi finished late on Sunday night.",
+)
+GOVERNMENT = (
+    "Prime minister Irakli Kobakhidze said the government in Tbilisi would help.",
+    "The Georgian Government met in Tbilisi on Monday to discuss the situation.",
+    "President Salome Zourabichvili called for calm in a televised address.",
+)
+
+
+def _week_story(folder: Path, core, other, count: int, bridging: int, rng) -> Path:
+    """`count` articles of five sentences from `core` (the last `bridging` with two from
+    `other`) and one of GOVERNMENT, with a manifest."""
+    folder.mkdir()
+    rows = ["file\turl\toutlet\tlanguage\tdate"]
+    for k in range(count):
+        borrowed = 2 if k >= count - bridging else 0
+        chosen = rng.sample(core, 4 - borrowed) + rng.sample(other, borrowed)
+        chosen = [s.format(n=rng.randint(10, 99)) for s in chosen + rng.sample(GOVERNMENT, 1)]
+        name = f"{folder.name}{k:02d}.txt"
+        (folder / name).write_text("\n\n".join([chosen[0].split(",")[0].rstrip(".")] + chosen)
+                                   + "\n", encoding="utf-8")  # fmt: skip
+        rows.append(f"{name}\t\t{folder.name.title()} Outlet {k}\ten\t2024-05-{10 + k % 3:02d}")
+    (folder / "index.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return folder / "index.tsv"
+
+
+def test_new_versions_join_their_stories_without_merging_two(cli, db_path, tmp_path) -> None:
+    """Issue 26.1: a new version joins the story its documents agree with as a whole, by the
+    rule the full grouping uses; judged through its nearest documents only, it merged two
+    stories into one (and only `--full` undid it)."""
+    import random
+
+    rng = random.Random(0)
+    manifests = [_week_story(tmp_path / "flood", FLOOD_CORE, ELECTION_CORE, 6, 0, rng),
+                 _week_story(tmp_path / "election", ELECTION_CORE, FLOOD_CORE, 22, 8, rng)]  # fmt: skip
+    for manifest in manifests:
+        assert cli("ingest", "--manifest", str(manifest)).exit_code == 0
+    assert cli("align", *FAKE[:4]).exit_code == 0
+    before = grouping(db_path)
+    assert len(before) == 2
+    for name in ("flood/flood00.txt", "election/election00.txt"):  # a new version of each
+        path = tmp_path / name
+        path.write_text(path.read_text(encoding="utf-8") + "\nThe officials gave no further "
+                        "details on Monday evening.\n", encoding="utf-8")  # fmt: skip
+    for manifest in manifests:
+        assert cli("ingest", "--manifest", str(manifest)).exit_code == 0
+    assert fetch(db_path, "SELECT count(*), sum(is_current) FROM documents") == [(30, 28)]
+    result = cli("align", *FAKE[:4], "--json")
+    assert result.exit_code == 0 and json.loads(result.output)["realigned"] == 2, result.output
+    assert grouping(db_path) == before
+    assert cli("align", *FAKE[:4], "--full").exit_code == 0
+    assert grouping(db_path) == before
+
+
+# Runs `newsalign ARGS` with a random pause before each write transaction is opened, so that
+# concurrent runs interleave their reads and writes differently each time.
+JITTER = """
+import random, sys, time
+from newsalign.corpus.store import database
+
+real = database.transaction
+
+def jittered(db):
+    if not db.conn.in_transaction:
+        time.sleep(random.random() * 0.3)
+    return real(db)
+
+database.transaction = jittered
+from newsalign.corpus.cli.app import run_main
+
+sys.argv = ["newsalign", *sys.argv[1:]]
+run_main()
+"""
+
+
+def _copy(source: Path, target: Path) -> Path:
+    import sqlite3
+
+    for side in ("", "-wal", "-shm"):
+        Path(f"{target}{side}").unlink(missing_ok=True)
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
+@pytest.mark.slow
+def test_two_aligns_and_an_answer_at_once_end_as_a_serial_order_does(
+    two_stories, cli, tmp_path
+) -> None:
+    """Issue 26.2: two `align` runs and a `claims accept` at once, many times over, each end
+    in a state that one of their serial orders gives (an align planned on stories another run
+    then replaced lost a story, or wrote a state no order gives)."""
+    from typer.testing import CliRunner
+
+    from newsalign.corpus.cli.app import app
+
+    db = two_stories
+    assert cli("ingest", "--manifest", str(late(tmp_path, "late", LATE, "Eta Wire", "2024-05-29")))
+    (a,) = fetch(db, "SELECT id FROM text_segments WHERE source = 'Alpha Wire' AND kind = 'body' "
+                     "ORDER BY id LIMIT 1")[0]  # fmt: skip
+    (b,) = fetch(db, "SELECT id FROM text_segments WHERE source = 'Delta Post' AND kind = 'body' "
+                     "ORDER BY id LIMIT 1")[0]  # fmt: skip
+    commands = {"align": ["align", *FAKE], "accept": ["claims", "accept", str(a), str(b)]}
+    start = _copy(db, tmp_path / "start.db")
+    serial = []
+    for order in (("align", "align", "accept"), ("align", "accept", "align"),
+                  ("accept", "align", "align")):  # fmt: skip
+        work = _copy(start, tmp_path / "serial.db")
+        for name in order:
+            result = CliRunner().invoke(app, [*commands[name], "--db", str(work)])
+            assert result.exit_code == 0, result.output
+        serial.append(_everything(work))
+    root = Path(__file__).resolve().parents[1]
+    for _ in range(10):
+        work = _copy(start, tmp_path / "work.db")
+        runs = [subprocess.Popen([sys.executable, "-c", JITTER, *commands[name], "--db", str(work)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 cwd=root) for name in ("align", "align", "accept")]  # fmt: skip
+        for run in runs:
+            out, err = run.communicate(timeout=300)
+            assert run.returncode == 0, out + err
+        assert _everything(work) in serial
+        stories = fetch(work, "SELECT d.id, count(sd.story_id) FROM current_documents d "
+                              "LEFT JOIN story_documents sd ON sd.doc_id = d.id GROUP BY d.id")  # fmt: skip
+        assert {n for _, n in stories} == {1}  # every document in exactly one story
+
+
+def test_a_decision_naming_what_no_alignment_can_place_is_refused(cli, db_path, tmp_path):
+    """Issue 26.3: accept or reject of a sentence that can never be in a claim (a heading
+    between paragraphs), of an old version's sentence, or of one sentence in two versions, is
+    one line and exit 1, and nothing is recorded (each was recorded, and the first merged two
+    stories)."""
+    db = db_path
+    for args in two_stories_in(tmp_path):  # its own files: one of them changes
+        assert cli(*args).exit_code == 0
+    folder = tmp_path / "flood"
+    flood1 = folder / "flood1.txt"
+    text = flood1.read_text(encoding="utf-8").split("\n")
+    flood1.write_text("\n".join(text[:2] + ["Rescue work continues in the old town"] + text[2:]),
+                      encoding="utf-8")  # fmt: skip
+    assert cli("ingest", "--manifest", str(folder / "index.tsv")).exit_code == 0
+
+    def named(outlet: str, text: str, current: int = 1) -> int:
+        (row,) = fetch(db, "SELECT s.id FROM segments s JOIN documents d ON d.id = s.doc_id "
+                           "WHERE d.source = ? AND d.is_current = ? AND s.text LIKE ?",
+                       [outlet, current, f"{text}%"])  # fmt: skip
+        return row[0]
+
+    heading = named("Delta Post", "Rescue work")
+    old = named("Delta Post", "Rescuers evacuated 300", current=0)
+    new = named("Delta Post", "Rescuers evacuated 300")
+    other = named("Epsilon Times", "Rescuers evacuated 280")
+    consulate = named("Alpha Wire", "Russia plans")
+    refused = [
+        (("accept", str(heading), str(consulate)), f"sentence {heading} cannot be in a claim"),
+        (("reject", str(consulate), str(heading)), f"sentence {heading} cannot be in a claim"),
+        (("accept", str(old), str(other)), f"current version has it as sentence {new}"),
+        (("reject", str(new), str(old)), f"sentence {old} is from an old version"),
+        (("detach", str(heading)), "cannot be in a claim"),
+    ]
+    for aligned in (False, True):  # before the new version is aligned, and after
+        if aligned:
+            assert cli("align", *FAKE).exit_code == 0
+        for args, message in refused:
+            result = cli("claims", *args)
+            assert result.exit_code == 1 and message in result.output, (args, result.output)
+            assert len(result.output.strip().splitlines()) == 1
+            assert fetch(db, "SELECT count(*) FROM decisions") == [(0,)]
+    result = cli("claims", "accept", str(new), str(other))
+    assert result.exit_code == 0, result.output
+    assert len(grouping(db)) == 2

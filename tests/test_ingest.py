@@ -1,15 +1,8 @@
 import json
-import sqlite3
 
-from tests.helpers import EXAMPLES, SEEDS, fetch, seed
+import pytest
 
-
-def _dump(db_path) -> list[str]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
+from tests.helpers import EXAMPLES, SEEDS, dump, fetch, seed
 
 
 def test_seeds_are_four_english_and_one_german(seeded) -> None:
@@ -45,12 +38,12 @@ def test_segment_offsets_point_into_the_cleaned_text(seeded) -> None:
 
 
 def test_reingest_adds_nothing_and_says_so(seeded, cli) -> None:
-    before = _dump(seeded)
+    before = dump(seeded)
     result = cli("ingest", str(SEEDS))
     assert result.exit_code == 0
     assert sum(line.startswith("unchanged") for line in result.output.splitlines()) == 5
     assert "5 unchanged" in result.output
-    assert _dump(seeded) == before
+    assert dump(seeded) == before
 
 
 def test_changed_file_becomes_a_linked_new_version(cli, db_path, tmp_path) -> None:
@@ -68,7 +61,7 @@ def test_bad_inputs_fail_cleanly_and_leave_the_database_as_it_was(seeded, cli, t
     (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(256))
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "broken.txt").write_bytes(b"caf\xe9 \x81\x8d\x90 text")
-    before = _dump(seeded)
+    before = dump(seeded)
     for name, message in [
         ("image.png", "binary"),
         ("empty.txt", "empty"),
@@ -79,7 +72,7 @@ def test_bad_inputs_fail_cleanly_and_leave_the_database_as_it_was(seeded, cli, t
         assert result.exit_code == 1, name
         assert message in result.output, result.output
         assert sum(line.startswith("failed") for line in result.output.splitlines()) == 1
-    assert _dump(seeded) == before
+    assert dump(seeded) == before
 
 
 def test_one_failing_file_does_not_stop_the_others(cli, db_path, tmp_path) -> None:
@@ -119,6 +112,7 @@ def test_json_output(cli) -> None:
     assert record["status"] == "added" and record["lang"] == "de"
 
 
+@pytest.mark.slow
 def test_run_on_the_bundled_examples(cli, db_path, argos_dir) -> None:
     result = cli("run", str(EXAMPLES))
     assert result.exit_code == 0, result.output

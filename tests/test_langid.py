@@ -7,6 +7,7 @@ DE = "Die russischen Friedenstruppen haben sich vor kurzem aus der Region zurüc
 EN = "This year, the Russian peacekeeping contingent has left the territory of Azerbaijan."
 
 
+@pytest.mark.slow
 def test_detection_is_deterministic_across_instances() -> None:
     texts = ["Karabakh", "Baku Moskau", "Accept", DE, EN, "Info"]
     first = [LanguageDetector().detect(t) for t in texts]

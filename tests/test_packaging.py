@@ -1,5 +1,5 @@
 """Packaging and architecture: names under newsalign., a wheel that owns only newsalign/, imports
-that go one way, modules a reader can take in, and the CLI's --version and -h."""
+that go one way, modules that say what they own, and the CLI's --version and -h."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from newsalign.corpus.cli.app import app
@@ -35,6 +36,7 @@ def test_every_subpackage_is_packaged() -> None:
     assert found == listed
 
 
+@pytest.mark.slow
 def test_the_wheel_installs_only_under_newsalign(tmp_path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
@@ -52,6 +54,7 @@ def test_the_wheel_installs_only_under_newsalign(tmp_path) -> None:
     assert not any(n.startswith(("translate/", "corpus/", "glossary/")) for n in names)
 
 
+@pytest.mark.slow
 def test_translate_toolkit_imports_beside_newsalign(tmp_path) -> None:
     """translate-toolkit owns the import name `translate`; ours is newsalign.translate. (It is
     a test dependency; inside this process the repository's translate/ folder shadows it.)"""
@@ -110,11 +113,10 @@ def test_bench_scripts_reach_the_installed_package() -> None:
     assert done.returncode == 0 and done.stdout.startswith("newsalign "), done.stderr
 
 
-def test_modules_say_what_they_own_and_stay_readable() -> None:
+def test_modules_say_what_they_own() -> None:
     for path in _modules():
         text = path.read_text(encoding="utf-8")
         assert ast.get_docstring(ast.parse(text)), f"{path} has no module docstring"
-        assert len(text.splitlines()) <= 450, f"{path} is too long to read in one sitting"
 
 
 def test_version_and_short_help() -> None:
@@ -130,7 +132,7 @@ def test_version_and_short_help() -> None:
 
 
 def test_the_built_in_extensions_are_registered_as_entry_points() -> None:
-    from newsalign.corpus.align.embed import registered
+    from newsalign.corpus.align.embedders import registered
     from newsalign.translate.translators import factories
 
     assert {"tm", "argos"} <= set(factories())

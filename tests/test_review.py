@@ -17,7 +17,7 @@ import pytest
 import sqlite_utils
 
 from newsalign.corpus import store
-from newsalign.corpus.align import recalibrate, review
+from newsalign.corpus.align import asking, recalibrate
 from newsalign.corpus.store import migrations
 from tests.helpers import fetch
 from tests.test_analyst import sentence, write_story
@@ -39,7 +39,7 @@ def test_questions_are_ranked_by_doubt_times_the_pairs_an_answer_decides() -> No
                      (5, 0): 0.6, (5, 1): 0.5, (5, 2): 0.3,  # average 0.47
                      (6, 7): 0.49})  # fmt: skip
     clusters = [[0, 1, 2], [3, 4]]
-    ranked = review.rank(docs, i, j, p, clusters, 0.5)
+    ranked = asking.rank(docs, i, j, p, clusters, 0.5)
     kinds = {q.kind: q for q in ranked}
     assert set(kinds) == {"member", "pair"}
     member = ranked[0]
@@ -60,29 +60,29 @@ def test_questions_are_ranked_by_doubt_times_the_pairs_an_answer_decides() -> No
 def test_answered_pairs_and_far_probabilities_are_not_asked() -> None:
     docs = np.arange(4)
     i, j, p = edges({(0, 1): 0.95, (2, 3): 0.48, (1, 2): 0.02})
-    ranked = review.rank(docs, i, j, p, [[0, 1]], 0.5)
+    ranked = asking.rank(docs, i, j, p, [[0, 1]], 0.5)
     assert [(q.a, q.b) for q in ranked] == [(2, 3)]  # a link inside a claim and p 0.02 are not
-    assert review.rank(docs, i, j, p, [[0, 1]], 0.5, decided={frozenset((2, 3))}) == []
+    assert asking.rank(docs, i, j, p, [[0, 1]], 0.5, decided={frozenset((2, 3))}) == []
     # A decision about any pair of a sentence and a claim closes that member question.
     i, j, p = edges({(0, 1): 0.9, (2, 0): 0.5, (2, 1): 0.45})
-    assert review.rank(docs, i, j, p, [[0, 1]], 0.5)[0].kind == "member"
-    assert review.rank(docs, i, j, p, [[0, 1]], 0.5, decided={frozenset((2, 1))}) == []
+    assert asking.rank(docs, i, j, p, [[0, 1]], 0.5)[0].kind == "member"
+    assert asking.rank(docs, i, j, p, [[0, 1]], 0.5, decided={frozenset((2, 1))}) == []
 
 
 def test_a_no_inside_a_claim_takes_out_only_the_less_attached_sentence() -> None:
     claim = [1, 2, 3, 4]
     p = {frozenset(k): v for k, v in {(1, 3): 0.9, (1, 4): 0.9, (2, 3): 0.5, (2, 4): 0.4,
                                       (1, 2): 0.6, (3, 4): 0.9}.items()}  # fmt: skip
-    pairs = review.answer_pairs(1, 2, False, [claim], p)
+    pairs = asking.answer_pairs(1, 2, False, [claim], p)
     assert pairs[0] == ("cannot", 1, 2)  # the pair the person named comes first
     assert set(pairs[1:]) == {("cannot", 2, 3), ("cannot", 2, 4)}
-    assert review.answer_pairs(2, 1, False, [claim], p)[1:] == pairs[1:]
-    assert review.answer_pairs(1, 2, True, [claim], p) == [("must", 1, 2)]
-    assert review.answer_pairs(1, 9, False, [claim], p) == [("cannot", 1, 9)]
+    assert asking.answer_pairs(2, 1, False, [claim], p)[1:] == pairs[1:]
+    assert asking.answer_pairs(1, 2, True, [claim], p) == [("must", 1, 2)]
+    assert asking.answer_pairs(1, 9, False, [claim], p) == [("cannot", 1, 9)]
 
 
 def test_decisions_settle_pairs_by_transitivity() -> None:
-    settled = review.closure([(1, 2), (2, 3)], [(3, 7)])
+    settled = asking.closure([(1, 2), (2, 3)], [(3, 7)])
     assert frozenset((1, 3)) in settled  # one chain of musts: one claim
     assert {frozenset((x, 7)) for x in (1, 2, 3)} <= settled  # a cannot across the groups
     assert frozenset((1, 8)) not in settled and frozenset((7, 8)) not in settled
@@ -90,16 +90,16 @@ def test_decisions_settle_pairs_by_transitivity() -> None:
 
 def test_a_yes_decides_every_pair_its_question_was_about() -> None:
     # A sentence in no claim joins every member of the other's claim, the named pair first.
-    assert review.answer_pairs(9, 2, True, [[1, 2, 3]], {}) == [
+    assert asking.answer_pairs(9, 2, True, [[1, 2, 3]], {}) == [
         ("must", 9, 2), ("must", 9, 1), ("must", 9, 3)]  # fmt: skip
     # A sentence in a claim also joins the other's claim (and keeps its own): its pairs with
     # every member of that claim, not every cross pair of the two claims.
-    joined = review.answer_pairs(1, 5, True, [[1, 2], [5, 6]], {})
+    joined = asking.answer_pairs(1, 5, True, [[1, 2], [5, 6]], {})
     assert joined == [("must", 1, 5), ("must", 1, 6)]
     # However many claims it is in already: it keeps them all and joins this one.
-    assert review.answer_pairs(1, 5, True, [[1, 2], [1, 3], [5, 6]], {})[1:] == [("must", 1, 6)]
+    assert asking.answer_pairs(1, 5, True, [[1, 2], [1, 3], [5, 6]], {})[1:] == [("must", 1, 6)]
     # The other sentence in two claims: which one is meant is unknown, only the pair is decided.
-    assert review.answer_pairs(1, 5, True, [[1, 2], [5, 6], [5, 7]], {}) == [("must", 1, 5)]
+    assert asking.answer_pairs(1, 5, True, [[1, 2], [5, 6], [5, 7]], {}) == [("must", 1, 5)]
 
 
 # --- Learning from answers --------------------------------------------------------------------
@@ -139,12 +139,14 @@ def test_the_engine_hook_drops_detached_sentences_and_applies_the_answers() -> N
 
 
 @pytest.fixture
-def doubtful(cli, db_path, tmp_path):
+def doubtful(corpus_copy):
     """The analyst story aligned at threshold 0.9: its links are near the threshold."""
-    assert cli("ingest", "--manifest", str(write_story(tmp_path / "story"))).exit_code == 0
-    result = cli("align", "--threshold", "0.9")
-    assert result.exit_code == 0, result.output
-    return db_path
+
+    def steps(folder):
+        manifest = write_story(folder / "story")
+        return [["ingest", "--manifest", str(manifest)], ["align", "--threshold", "0.9"]]
+
+    return corpus_copy("doubtful", steps)
 
 
 def questions(cli, *args: str) -> list[dict]:
@@ -153,6 +155,7 @@ def questions(cli, *args: str) -> list[dict]:
     return json.loads(result.output)
 
 
+@pytest.mark.slow
 def test_review_json_lists_open_questions_and_answers_close_them(doubtful, cli) -> None:
     db = doubtful
     found = questions(cli)
@@ -190,6 +193,7 @@ def test_review_before_align_says_what_to_do(cli, tmp_path) -> None:
     assert result.exit_code == 1 and "run `newsalign align`" in result.output
 
 
+@pytest.mark.slow
 def test_interactive_review_answers_undoes_and_quits(doubtful, cli) -> None:
     db = doubtful
     # A no first: on this story a yes to the first question leaves nothing more to ask.
@@ -202,6 +206,7 @@ def test_interactive_review_answers_undoes_and_quits(doubtful, cli) -> None:
     assert rows == [(2, "accept", "review")]
 
 
+@pytest.mark.slow
 def test_accepting_a_sentence_with_a_claims_member_joins_it_to_the_whole_claim(doubtful, cli):
     import sqlite3
 
@@ -220,6 +225,7 @@ def test_accepting_a_sentence_with_a_claims_member_joins_it_to_the_whole_claim(d
     assert json.loads(result.output)["pairs"] == size - 1
 
 
+@pytest.mark.slow
 def test_ids_stay_stable_through_reject_undo_and_detach(cli, db_path, tmp_path) -> None:
     db = db_path
     assert cli("ingest", "--manifest", str(write_story(tmp_path / "story"))).exit_code == 0
@@ -257,6 +263,7 @@ def test_ids_stay_stable_through_reject_undo_and_detach(cli, db_path, tmp_path) 
     assert cli("claims", "detach", "99999").exit_code == 1
 
 
+@pytest.mark.slow
 def test_the_report_shows_each_members_probability_and_flags_weak_ones(doubtful, cli, tmp_path):
     out = tmp_path / "r.html"
     assert cli("report", "-o", str(out)).exit_code == 0

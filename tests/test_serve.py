@@ -13,6 +13,9 @@ import pytest
 
 from tests.helpers import EXAMPLES, SEEDS, Served, seed
 
+# Real engines, servers, processes or clusters: the slow tier (make test-fast leaves it out).
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("datasette")
 
 

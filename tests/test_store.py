@@ -58,6 +58,7 @@ def test_read_only_connection_refuses_writes(db_path) -> None:
         db.execute("DELETE FROM documents")
 
 
+@pytest.mark.slow
 def test_database_locked_by_another_process(db_path, cli, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("NEWSALIGN_LOCK_WAIT", "1")
     store.open_db(db_path, create=True).close()

@@ -12,6 +12,9 @@ from newsalign.translate import protect
 from newsalign.translate.engine import Engine
 from tests.helpers import fetch, seed
 
+# Real engines, servers, processes or clusters: the slow tier (make test-fast leaves it out).
+pytestmark = pytest.mark.slow
+
 GERMAN = (
     "Bahnstrecke nach Chankendi eröffnet\n\n"
     "Am 3. März 2025 kam der erste Zug mit 1.200 Tonnen Zement in Chankendi an. "

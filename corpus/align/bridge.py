@@ -83,8 +83,11 @@ class Bridge:
                 for de_part, en_part in zip(left, right, strict=True):
                     stems = set()
                     for synonym in _ANNOTATION.sub(" ", en_part).split(";"):
-                        words = [w for w in _WORD.findall(synonym.lower())
-                                 if w not in EN_STOP and not w.isdigit()]  # fmt: skip
+                        words = [
+                            w
+                            for w in _WORD.findall(synonym.lower())
+                            if w not in EN_STOP and not w.isdigit()
+                        ]
                         if 1 <= len(words) <= 3:
                             stems.update(en_stem(w) for w in words)
                     if not stems:

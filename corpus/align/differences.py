@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from newsalign.corpus.align.features import fact_spans, show_date
+from newsalign.corpus.align.facts import fact_spans, show_date
 from newsalign.corpus.ingest.dates import find_dateline
 
 KINDS = ("numbers", "dates", "durations", "location", "relative", "speakers", "places", "naming")
@@ -69,8 +69,9 @@ def linker(
             return False
         return any(
             scores.get((min(x, y), max(x, y)), 0.0) >= SURE_LINK
-            for x in segments.get(a, ()) for y in segments.get(b, ())
-        )  # fmt: skip
+            for x in segments.get(a, ())
+            for y in segments.get(b, ())
+        )
 
     return linked
 
@@ -143,8 +144,9 @@ def compare(
     sure = linked or (lambda a, b, kind="": True)
     out = []
     for kind in KINDS:
-        values = {v: tuple(sorted({m.value for m in ms if m.kind == kind}))
-                  for v, ms in versions.items()}  # fmt: skip
+        values = {
+            v: tuple(sorted({m.value for m in ms if m.kind == kind})) for v, ms in versions.items()
+        }
         if kind == "naming":
             out += _naming(values)
             continue
@@ -157,9 +159,10 @@ def compare(
         common = set.intersection(*compared)
         pairs = [
             (set(values[a]), set(values[b]))
-            for a in values for b in values
+            for a in values
+            for b in values
             if a < b and values[a] and values[b] and sure(a, b, kind)
-        ]  # fmt: skip
+        ]
         disagree = kind in CAN_DISAGREE and any(CAN_DISAGREE[kind](a, b) for a, b in pairs)
         odd = {v for s in stated for v in s if not _comparable(kind, {v}) <= common}
         out.append(Difference(kind, disagree, values, frozenset(odd)))
@@ -249,7 +252,12 @@ def _naming(values: dict[str, tuple[str, ...]]) -> list[Difference]:
         shared = set.intersection(*chosen.values())
         if len(names) < 2 or names == shared:
             continue
-        out.append(Difference("naming", False,
-                              {v: tuple(sorted(chosen.get(v, ()))) for v in values},
-                              frozenset(names - shared)))  # fmt: skip
+        out.append(
+            Difference(
+                "naming",
+                False,
+                {v: tuple(sorted(chosen.get(v, ()))) for v in values},
+                frozenset(names - shared),
+            )
+        )
     return out

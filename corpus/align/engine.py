@@ -1,15 +1,18 @@
-"""Alignment as a pure function: claims and their vectors in, stories and claim clusters out.
+"""Alignment as a pure function: claim candidates and their vectors in, stories and claims
+out.
 
-1. Documents group into stories (stories.py); claims align only within a story.
+1. Documents group into stories (grouping.py); claims align only within a story.
 2. In each story, every cross-article pair gets a calibrated probability (pairs.py, model.py).
 3. Pairs at or above the threshold seed average-link clusters with one sentence per article,
-   joined by marked repeats (cluster.py); a person's must/cannot decisions override the scores.
+   joined by marked repeats (clustering.py); a person's must/cannot decisions override the
+   scores.
 4. A sentence that asserts several claims joins each further claim it matches on average
-   (`cluster.with_overlaps`), so one sentence may be a member of several claims; a person's
-   `must` pair still apart then makes its first sentence a member of the second's claim too.
+   (`clustering.with_overlaps`), so one sentence may be a member of several claims; a
+   person's `must` pair still apart then makes its first sentence a member of the second's
+   claim too.
 
-The database side (choosing claims, embedding, storing) is in run.py; benchmarks call this
-directly on synthetic or evaluation data.
+The database side (reading candidates and vectors, planning a run, writing its rows) is
+align/job/; benchmarks call this directly on synthetic or evaluation data.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from newsalign.corpus.align import cluster, stories
+from newsalign.corpus.align import clustering, grouping
 from newsalign.corpus.align.bridge import Bridge
+from newsalign.corpus.align.clustering import Scored
 from newsalign.corpus.align.model import LogisticModel
-from newsalign.corpus.align.pairs import Edges, StoryText, score_pairs
+from newsalign.corpus.align.pairs import Edges, StoryText, Vectors, score_pairs
 
 THRESHOLD = 0.5  # a claim's members are, on average, more likely the same claim than not
 REVIEW = 0.25  # pairs from here up to the threshold are kept for a person to review
@@ -45,7 +49,7 @@ class AlignInput:
     english: tuple[str | None, ...]
     views: dict[str, np.ndarray]
     english_vectors: np.ndarray | None = None
-    documents: tuple[stories.Doc, ...] = field(default=())
+    documents: tuple[grouping.Doc, ...] = field(default=())
     lead_vectors: np.ndarray | None = None
     embedders: dict[str, str] = field(default_factory=dict)  # view name -> embedder name
 
@@ -58,7 +62,7 @@ class StoryResult:
     documents: tuple[int, ...]
     claims: tuple[int, ...]
     edges: Edges
-    clusters: tuple[tuple[cluster.Member, ...], ...]
+    clusters: tuple[tuple[clustering.Member, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class AlignResult:
     threshold: float
 
     @property
-    def clusters(self) -> list[tuple[cluster.Member, ...]]:
+    def clusters(self) -> list[tuple[clustering.Member, ...]]:
         return [c for s in self.stories for c in s.clusters]
 
     @property
@@ -75,63 +79,58 @@ class AlignResult:
         return sum(len(s.edges) for s in self.stories)
 
 
+@dataclass(frozen=True)
+class Options:
+    """How claims form: a claim's members agree on average at `threshold`; `bridge` adds the
+    dictionary's evidence; pairs under `floor` are not kept; `overlap` is the average at which a
+    clustered sentence also joins a further claim (None: never)."""
+
+    threshold: float = THRESHOLD
+    bridge: Bridge | None = None
+    floor: float = FLOOR
+    overlap: float | None = OVERLAP
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """A person's say in an alignment: `must` and `cannot` pairs of claim candidates (indexes
+    into the input), and `recalibrate`, which adjusts a story's scored pairs (its global rows,
+    its local edges) before clustering: the story's judgement learned from the person's answers
+    (recalibrate.py)."""
+
+    must: Sequence[tuple[int, int]] = ()
+    cannot: Sequence[tuple[int, int]] = ()
+    recalibrate: Callable[[np.ndarray, Edges], Edges] | None = None
+
+
 def align_claims(
     data: AlignInput,
     claim_model: LogisticModel,
     story_model: LogisticModel | None,
-    *,
-    threshold: float = THRESHOLD,
-    bridge: Bridge | None = None,
-    floor: float = FLOOR,
-    must: Sequence[tuple[int, int]] = (),
-    cannot: Sequence[tuple[int, int]] = (),
-    overlap: float | None = OVERLAP,
-    recalibrate: Callable[[np.ndarray, Edges], Edges] | None = None,
+    options: Options = Options(),
+    decisions: Decisions = Decisions(),
 ) -> AlignResult:
     """Stories, then claims within each story. Without a story model (or documents), the whole
-    input is one story. `must` and `cannot` are a person's decisions, as pairs of claim
-    indexes: a `must` pair across two stories makes them one story. `overlap`: the average
-    probability at which a clustered sentence also joins a further claim (None: never).
-    `recalibrate` adjusts a story's scored pairs (its global rows, its local edges) before
-    clustering: the story's judgement learned from a person's answers (recalibrate.py)."""
+    input is one story. A `must` pair across two stories makes them one story."""
     if story_model is not None and data.documents and data.lead_vectors is not None:
-        groups = stories.group(data.documents, data.lead_vectors, story_model)
+        groups = grouping.group(data.documents, data.lead_vectors, story_model)
         doc_ids = [[data.documents[k].id for k in g] for g in groups]
     else:
         doc_ids = [sorted({int(d) for d in data.docs})]
-    doc_ids = _join_stories(doc_ids, [(int(data.docs[a]), int(data.docs[b])) for a, b in must])
-    by_doc: dict[int, list[int]] = defaultdict(list)
-    for index, doc in enumerate(data.docs):
-        by_doc[int(doc)].append(index)
-    results = []
-    for docs in doc_ids:
-        rows = np.array(sorted(x for d in docs for x in by_doc.get(d, ())), dtype=int)
-        local = {int(r): k for k, r in enumerate(rows)}
-        decided = (
-            [(local[a], local[b]) for a, b in must if a in local and b in local],
-            [(local[a], local[b]) for a, b in cannot if a in local and b in local],
-        )
-        results.append(_story(data, docs, rows, claim_model, threshold, bridge, floor, decided,
-                              overlap, recalibrate))  # fmt: skip
-    return AlignResult(tuple(results), threshold)
+    must = [(int(data.docs[a]), int(data.docs[b])) for a, b in decisions.must]
+    return align_groups(data, join_stories(doc_ids, must), claim_model, options, decisions)
 
 
 def align_groups(
     data: AlignInput,
     groups: Sequence[Sequence[int]],
     claim_model: LogisticModel,
-    *,
-    threshold: float = THRESHOLD,
-    bridge: Bridge | None = None,
-    floor: float = FLOOR,
-    must: Sequence[tuple[int, int]] = (),
-    cannot: Sequence[tuple[int, int]] = (),
-    overlap: float | None = OVERLAP,
-    recalibrate: Callable[[np.ndarray, Edges], Edges] | None = None,
+    options: Options = Options(),
+    decisions: Decisions = Decisions(),
 ) -> AlignResult:
     """Claims aligned within given stories (lists of document ids), without grouping: the
-    stories an incremental `align` re-aligns (incremental.py), each exactly as `align_claims`
-    aligns a story of the same documents."""
+    stories an align run aligns (job/writing.py), each exactly as `align_claims` aligns a story
+    of the same documents."""
     by_doc: dict[int, list[int]] = defaultdict(list)
     for index, doc in enumerate(data.docs):
         by_doc[int(doc)].append(index)
@@ -139,16 +138,16 @@ def align_groups(
     for docs in groups:
         rows = np.array(sorted(x for d in docs for x in by_doc.get(d, ())), dtype=int)
         local = {int(r): k for k, r in enumerate(rows)}
-        decided = (
-            [(local[a], local[b]) for a, b in must if a in local and b in local],
-            [(local[a], local[b]) for a, b in cannot if a in local and b in local],
+        decided = Decisions(
+            [(local[a], local[b]) for a, b in decisions.must if a in local and b in local],
+            [(local[a], local[b]) for a, b in decisions.cannot if a in local and b in local],
+            decisions.recalibrate,
         )
-        results.append(_story(data, sorted(docs), rows, claim_model, threshold, bridge, floor,
-                              decided, overlap, recalibrate))  # fmt: skip
-    return AlignResult(tuple(results), threshold)
+        results.append(_story(data, sorted(docs), rows, claim_model, options, decided))
+    return AlignResult(tuple(results), options.threshold)
 
 
-def _join_stories(doc_ids: list[list[int]], pairs: list[tuple[int, int]]) -> list[list[int]]:
+def join_stories(doc_ids: list[list[int]], pairs: list[tuple[int, int]]) -> list[list[int]]:
     """Stories joined where a person linked sentences of two of them, in first-story order."""
     story_of = {d: k for k, docs in enumerate(doc_ids) for d in docs}
     parent = list(range(len(doc_ids)))
@@ -168,13 +167,23 @@ def _join_stories(doc_ids: list[list[int]], pairs: list[tuple[int, int]]) -> lis
     return [sorted(docs) for _, docs in sorted(joined.items())]
 
 
-def _story(data: AlignInput, docs: Sequence[int], rows: np.ndarray, model: LogisticModel,
-           threshold: float, bridge: Bridge | None, floor: float,
-           decided: tuple[list, list] = ([], []), overlap: float | None = None,
-           recalibrate=None) -> StoryResult:  # fmt: skip
+def _story(
+    data: AlignInput,
+    docs: Sequence[int],
+    rows: np.ndarray,
+    model: LogisticModel,
+    options: Options,
+    decided: Decisions,
+) -> StoryResult:
+    """One story's claims; `decided` holds pairs of indexes into `rows`."""
     if len(rows) < 2 or len(docs) < 2:
-        empty = Edges(np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(model.features))),
-                      np.zeros(0), model.features)  # fmt: skip
+        empty = Edges(
+            np.zeros(0, int),
+            np.zeros(0, int),
+            np.zeros((0, len(model.features))),
+            np.zeros(0),
+            model.features,
+        )
         return StoryResult(tuple(docs), tuple(rows.tolist()), empty, ())
     text = StoryText(
         docs=data.docs[rows],
@@ -182,21 +191,32 @@ def _story(data: AlignInput, docs: Sequence[int], rows: np.ndarray, model: Logis
         texts=tuple(data.texts[r] for r in rows),
         english=tuple(data.english[r] for r in rows),
         translated=np.array([data.english[r] is not None and data.langs[r] != "en" for r in rows]),
-    )  # fmt: skip
-    views = {name: v[rows] for name, v in data.views.items()}
-    english = data.english_vectors[rows] if data.english_vectors is not None else None
-    local = score_pairs(text, views, model, english_view=english, bridge=bridge, floor=floor,
-                        embedders=data.embedders)  # fmt: skip
-    if recalibrate is not None:
-        local = recalibrate(rows, local)
-    must, cannot = decided
-    members = cluster.claims(len(rows), text.docs, local.i, local.j, local.p, threshold,
-                             overlap=overlap, must=must, cannot=cannot)  # fmt: skip
+    )
+    vectors = Vectors(
+        {name: v[rows] for name, v in data.views.items()},
+        data.english_vectors[rows] if data.english_vectors is not None else None,
+        data.embedders,
+    )
+    local = score_pairs(text, vectors, model, bridge=options.bridge, floor=options.floor)
+    if decided.recalibrate is not None:
+        local = decided.recalibrate(rows, local)
+    members = clustering.claims(
+        len(rows),
+        text.docs,
+        Scored(local.i, local.j, local.p),
+        options.threshold,
+        overlap=options.overlap,
+        must=decided.must,
+        cannot=decided.cannot,
+    )
     edges = Edges(rows[local.i], rows[local.j], local.X, local.p, local.features)
     clusters = tuple(
-        tuple(cluster.Member(int(rows[m.index]),
-                             None if m.repeat_of is None else int(rows[m.repeat_of]), m.also)
-              for m in group)
+        tuple(
+            clustering.Member(
+                int(rows[m.index]), None if m.repeat_of is None else int(rows[m.repeat_of]), m.also
+            )
+            for m in group
+        )
         for group in members
-    )  # fmt: skip
+    )
     return StoryResult(tuple(docs), tuple(rows.tolist()), edges, clusters)

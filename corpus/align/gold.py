@@ -102,6 +102,18 @@ def _pair_key(a: Sentence, b: Sentence) -> str:
     return "-".join(sorted((a.lang or "?", b.lang or "?")))
 
 
+def _cross_pairs(
+    groups: Iterable[Iterable[int]], sentences: Mapping[int, Sentence]
+) -> set[tuple[int, int]]:
+    """The pairs of sentences of different articles within each group."""
+    out: set[tuple[int, int]] = set()
+    for group in groups:
+        for a, b in itertools.combinations(sorted(set(group)), 2):
+            if sentences[a].file != sentences[b].file:
+                out.add((a, b))
+    return out
+
+
 def evaluate(
     gold: list[GoldRow],
     sentences: Mapping[int, Sentence],
@@ -110,21 +122,13 @@ def evaluate(
 ) -> Evaluation:
     """Score produced `clusters` (sentence ids) against `gold` over `sentences`."""
     member, unmatched = memberships(gold, sentences.values())
-    produced: set[tuple[int, int]] = set()
-    for cluster in clusters:
-        for a, b in itertools.combinations(sorted(set(cluster)), 2):
-            if sentences[a].file != sentences[b].file:
-                produced.add((a, b))
-    must: set[tuple[int, int]] = set()
+    produced = _cross_pairs(clusters, sentences)
     musts_by_cluster: dict[str, list[int]] = defaultdict(list)
     for sid, clusters_of in member.items():
         for c, strength in clusters_of.items():
             if strength == "must":
                 musts_by_cluster[c].append(sid)
-    for ids in musts_by_cluster.values():
-        for a, b in itertools.combinations(sorted(set(ids)), 2):
-            if sentences[a].file != sentences[b].file:
-                must.add((a, b))
+    must = _cross_pairs(musts_by_cluster.values(), sentences)
 
     def shares(a: int, b: int) -> bool:
         return bool(set(member.get(a, {})) & set(member.get(b, {})))

@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from newsalign.corpus.errors import CorpusError
+from newsalign.glossary.files import read_limited
 
 WEIGHTS_FILE = "weights.json"
 MAX_WEIGHTS_BYTES = 16 * 2**20  # the shipped file is a few kilobytes
@@ -47,13 +49,20 @@ class LogisticModel:
 
     def contributions(self, x: np.ndarray) -> dict[str, float]:
         """One row's log-odds, feature by feature, and the bias."""
-        out = {name: round(float(w * v), 4) for name, w, v in zip(self.features, self.weights, x, strict=True)}  # fmt: skip
+        out = {
+            name: round(float(w * v), 4)
+            for name, w, v in zip(self.features, self.weights, x, strict=True)
+        }
         out["bias"] = round(self.bias, 4)
         return out
 
     def as_json(self) -> dict[str, Any]:
-        out = {"features": list(self.features), "weights": [round(w, 6) for w in self.weights],
-               "bias": round(self.bias, 6), "about": self.about}  # fmt: skip
+        out = {
+            "features": list(self.features),
+            "weights": [round(w, 6) for w in self.weights],
+            "bias": round(self.bias, 6),
+            "about": self.about,
+        }
         if self.priors:
             out["priors"] = self.priors
         return out
@@ -91,9 +100,13 @@ def fit(
 
 def from_json(data: dict[str, Any]) -> LogisticModel:
     try:
-        model = LogisticModel(tuple(data["features"]), tuple(float(w) for w in data["weights"]),
-                              float(data["bias"]), dict(data.get("about", {})),
-                              dict(data.get("priors", {})))  # fmt: skip
+        model = LogisticModel(
+            tuple(data["features"]),
+            tuple(float(w) for w in data["weights"]),
+            float(data["bias"]),
+            dict(data.get("about", {})),
+            dict(data.get("priors", {})),
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise CorpusError(f"malformed model weights ({exc})") from None
     if len(model.features) != len(model.weights):
@@ -103,10 +116,6 @@ def from_json(data: dict[str, Any]) -> LogisticModel:
 
 def load_file(path) -> tuple[LogisticModel, LogisticModel]:
     """The claims and stories models of a weights file (the format bench/fit_models.py writes)."""
-    from pathlib import Path
-
-    from newsalign.glossary.files import read_limited
-
     data = read_limited(Path(path), MAX_WEIGHTS_BYTES, what="weights", error=CorpusError)
     try:
         models = json.loads(data.decode("utf-8"))

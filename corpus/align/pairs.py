@@ -65,6 +65,18 @@ class Edges:
         return len(self.i)
 
 
+@dataclass(frozen=True)
+class Vectors:
+    """A story's sentence vectors: unit vectors of the texts by view name (the model's
+    `z_<name>` features), e5 vectors of their English texts (rows without English are
+    ignored; None: no translations), and the embedder of each view, so that the model's priors
+    apply only to the embedders they were measured with."""
+
+    views: dict[str, np.ndarray]
+    english: np.ndarray | None = None
+    embedders: dict[str, str] = field(default_factory=dict)
+
+
 def centred(vectors: np.ndarray, langs: Sequence[str], *, copy: bool = True) -> np.ndarray:
     """Vectors with part of their language's mean removed, renormalised. `copy=False`: in
     place, when `vectors` is float32 and the caller no longer needs them as they were."""
@@ -110,8 +122,11 @@ class _Stats:
         by_lang = np.zeros((len(col_lang), n_langs), dtype=np.float32)
         by_lang[np.arange(len(col_lang)), col_lang] = 1.0
         # Sums per row and column language, then over the rows of each language.
-        for total, per_row in ((self.s, values @ by_lang), (self.ss, (values * values) @ by_lang),
-                               (self.n, valid.astype(np.float32) @ by_lang)):  # fmt: skip
+        for total, per_row in (
+            (self.s, values @ by_lang),
+            (self.ss, (values * values) @ by_lang),
+            (self.n, valid.astype(np.float32) @ by_lang),
+        ):
             for b in range(n_langs):
                 total[:, b] += np.bincount(row_lang, weights=per_row[:, b], minlength=n_langs)
 
@@ -139,8 +154,14 @@ class _Stats:
 class _Story:
     """One story's centred vectors, statistics and best matches: everything features read."""
 
-    def __init__(self, story: StoryText, views: dict[str, np.ndarray], model: LogisticModel,
-                 english_view: np.ndarray | None, embedders: dict[str, str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        story: StoryText,
+        views: dict[str, np.ndarray],
+        model: LogisticModel,
+        english_view: np.ndarray | None,
+        embedders: dict[str, str] | None = None,
+    ) -> None:
         self.n = n = len(story.texts)
         self.story = story
         lang_ids = {lang: k for k, lang in enumerate(sorted(set(story.langs)))}
@@ -168,9 +189,12 @@ class _Story:
         priors = model.priors.get("views", {})
         self.moments = {
             name: stats[name].finish(
-                priors.get(name) if embedders and priors.get(name, {}).get("embedder") == embedders.get(name) else None)
+                priors.get(name)
+                if embedders and priors.get(name, {}).get("embedder") == embedders.get(name)
+                else None
+            )
             for name in self.names
-        }  # fmt: skip
+        }
         enough = en_stats.n.sum() >= 2 * MIN_STAT_PAIRS
         self.en_moments = tuple(float(m[0, 0]) for m in en_stats.finish()) if enough else None
 
@@ -213,39 +237,57 @@ class _Story:
 
 def score_pairs(
     story: StoryText,
-    views: dict[str, np.ndarray],
+    vectors: Vectors,
     model: LogisticModel,
     *,
-    english_view: np.ndarray | None = None,
     bridge: Bridge | None = None,
     floor: float = 0.15,
     per_sentence: int | None = 40,
-    embedders: dict[str, str] | None = None,
 ) -> Edges:
     """The cross-article pairs of the story with probability >= `floor`, at most each
     sentence's `per_sentence` most probable ones (a claim of 25 articles needs 24), and their
-    evidence.
-
-    `views` maps a view name (the model's `z_<name>` features) to unit vectors of the texts;
-    `english_view`, if given, holds e5 vectors of the English texts (rows without English
-    are ignored); `embedders` names the embedder of each view, so that the model's priors apply
-    only to the embedders they were measured with."""
+    evidence."""
     n = len(story.texts)
-    empty = Edges(np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(model.features))),
-                  np.zeros(0), model.features)  # fmt: skip
+    empty = Edges(
+        np.zeros(0, int),
+        np.zeros(0, int),
+        np.zeros((0, len(model.features))),
+        np.zeros(0),
+        model.features,
+    )
     if n < 2 or len(np.unique(story.docs)) < 2:
         return empty
-    s = _Story(story, views, model, english_view, embedders)
-    column = {name: k for k, name in enumerate(model.features)}
-    weight = dict(zip(model.features, model.weights, strict=True))
-    bridge_weight = weight.get("bridge", 0.0) if bridge else 0.0
-    floor_logit = math.log(floor / (1 - floor)) if floor > 0 else -np.inf
+    s = _Story(story, vectors.views, model, vectors.english, vectors.embedders)
+    bridge_weight = dict(zip(model.features, model.weights, strict=True)).get("bridge", 0.0)
+    bridge_weight = bridge_weight if bridge else 0.0
+    pairs = _likely_pairs(s, model, bridge_weight, floor, per_sentence)
+    if not pairs:
+        return empty
+    ordered = np.array(sorted(pairs), dtype=int)
+    i, j = ordered[:, 0], ordered[:, 1]
+    X = _evidence(s, model, i, j)
+    if bridge_weight:
+        X[:, model.features.index("bridge")] = _bridge(story, i, j, bridge)
+    p = model.predict(X)
+    keep = p >= floor
+    i, j, X, p = i[keep], j[keep], X[keep], p[keep]
+    if per_sentence is not None and len(p):
+        keep = top_per_sentence(i, j, p, per_sentence)
+        i, j, X, p = i[keep], j[keep], X[keep], p[keep]
+    return Edges(i, j, X, p, model.features)
 
-    # Pass 2: log-odds of whole rows; each row keeps its most probable partners.
+
+def _likely_pairs(
+    s: _Story, model: LogisticModel, bridge_weight: float, floor: float, per_sentence: int | None
+) -> set[tuple[int, int]]:
+    """Pass 2: log-odds of whole rows; each row keeps its most probable partners (a pair's best
+    case with the bridge: one below the floor even then cannot rise)."""
+    weight = dict(zip(model.features, model.weights, strict=True))
+    floor_logit = math.log(floor / (1 - floor)) if floor > 0 else -np.inf
+    n = s.n
     pairs: set[tuple[int, int]] = set()
     with np.errstate(invalid="ignore"):  # same-article cells hold inf - inf; masked below
         for rows, cross, sims, english in s.blocks():
-            # A pair's best case with the bridge: one below the floor even then cannot rise.
             logit = np.full((len(rows), n), model.bias + max(bridge_weight, 0.0), dtype=np.float32)
             a_lang, b_lang = s.lang[rows][:, None], s.lang[None, :]
             for name in s.names:
@@ -265,12 +307,16 @@ def score_pairs(
                     ]
                 a = int(rows[r])
                 pairs.update((min(a, b), max(a, b)) for b in candidates.tolist())
-    if not pairs:
-        return empty
-    ordered = np.array(sorted(pairs), dtype=int)
-    i, j = ordered[:, 0], ordered[:, 1]
+    return pairs
+
+
+def _evidence(s: _Story, model: LogisticModel, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The feature rows of the pairs (i, j), a chunk at a time (the vectors of both ends of a
+    chunk in memory); the bridge column is the caller's."""
+    column = {name: k for k, name in enumerate(model.features)}
+    story = s.story
     X = np.zeros((len(i), len(model.features)))
-    for start in range(0, len(i), CHUNK):  # the vectors of both ends of a chunk in memory
+    for start in range(0, len(i), CHUNK):
         a, b = i[start : start + CHUNK], j[start : start + CHUNK]
         sims = {name: (s.vecs[name][a] * s.vecs[name][b]).sum(axis=1) for name in s.names}
         english = None
@@ -284,18 +330,10 @@ def score_pairs(
             block[:, column["gap"]] = s.gap(s.combine(sims), a, b)
         if "same_lang" in column:
             block[:, column["same_lang"]] = s.lang[a] == s.lang[b]
-    if bridge_weight:
-        X[:, column["bridge"]] = _bridge(story, i, j, bridge)
-    p = model.predict(X)
-    keep = p >= floor
-    i, j, X, p = i[keep], j[keep], X[keep], p[keep]
-    if per_sentence is not None and len(p):
-        keep = _top_per_sentence(i, j, p, per_sentence)
-        i, j, X, p = i[keep], j[keep], X[keep], p[keep]
-    return Edges(i, j, X, p, model.features)
+    return X
 
 
-def _top_per_sentence(i: np.ndarray, j: np.ndarray, p: np.ndarray, k: int) -> np.ndarray:
+def top_per_sentence(i: np.ndarray, j: np.ndarray, p: np.ndarray, k: int) -> np.ndarray:
     """Mask of the pairs that are among the k most probable of either of their sentences."""
     nodes = np.concatenate([i, j])
     edge = np.concatenate([np.arange(len(p)), np.arange(len(p))])
@@ -310,8 +348,11 @@ def _top_per_sentence(i: np.ndarray, j: np.ndarray, p: np.ndarray, k: int) -> np
 
 def _bridge(story: StoryText, i: np.ndarray, j: np.ndarray, bridge: Bridge) -> np.ndarray:
     """Dictionary evidence for the German-English pairs among (i, j); 0 for the others."""
-    english_stems = {k: [en_stem(w) for w in content_words(story.texts[k], "en")]
-                     for k in range(len(story.texts)) if story.langs[k] == "en"}  # fmt: skip
+    english_stems = {
+        k: [en_stem(w) for w in content_words(story.texts[k], "en")]
+        for k in range(len(story.texts))
+        if story.langs[k] == "en"
+    }
     df = Counter(x for stems in english_stems.values() for x in set(stems))
     idf = {x: math.log((1 + len(english_stems)) / (1 + d)) for x, d in df.items()}
     german: dict[int, list[str]] = {}

@@ -7,7 +7,7 @@ probability; a shift of that logit fitted to them (MAP, with a Gaussian prior to
 calibration, shift 0) moves every pair of the story, so one answer fixes more than its own pair
 while a few answers cannot swing it wildly. The slope stays 1: the questions asked sit at the
 threshold by design, where the judgement is least sure, and a slope fitted to such labels
-flattens it (measured on withdrawal: precision fell from 0.92 to 0.74 after 25 answers).
+flattens it (README, Benchmarks).
 
 Nothing is stored beyond the decisions: every align refits from them, so the recalibration is
 per story, kept, and undone with the decision that taught it.
@@ -16,18 +16,17 @@ per story, kept, and undone with the decision that taught it.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
-import sqlite_utils
 
 from newsalign.corpus.align.pairs import Edges
-from newsalign.corpus.store.records import text_hash
 
 PRIOR = 4.0  # prior precision on the shift: about four answers' worth of belief
 EPS = 1e-4
 
 Adjust = Callable[[np.ndarray, Edges], Edges]
+Identity = tuple[str, str]  # a sentence as decisions name it: (doc_key, text hash)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,7 +62,7 @@ def fit(p: np.ndarray, y: np.ndarray, prior: float = PRIOR) -> Platt:
 def settle(p: np.ndarray, answered, answers) -> np.ndarray:
     """The pairs answered no take probability 0, so they count as apart in every claim
     average. A yes keeps its (recalibrated) probability: it is honoured by membership
-    (cluster.with_decisions); counted at 1, it drew members of the one sentence's claim into
+    (clustering.with_decisions); counted at 1, it drew members of the one sentence's claim into
     the other's (`claims accept` moved sentences out of their claims)."""
     p = np.array(p, dtype=float, copy=True)
     answered, answers = np.asarray(answered, dtype=int), np.asarray(answers, dtype=float)
@@ -86,15 +85,22 @@ def story_adjust(
 
     def adjust(rows: np.ndarray, edges: Edges) -> Edges:
         a, b = rows[edges.i], rows[edges.j]
-        keep = np.array([int(x) not in detached and int(y) not in detached
-                         for x, y in zip(a.tolist(), b.tolist(), strict=True)], dtype=bool)  # fmt: skip
+        keep = np.array(
+            [
+                int(x) not in detached and int(y) not in detached
+                for x, y in zip(a.tolist(), b.tolist(), strict=True)
+            ],
+            dtype=bool,
+        )
         if len(keep) and not keep.all():
             edges = Edges(
                 edges.i[keep], edges.j[keep], edges.X[keep], edges.p[keep], edges.features
             )
             a, b = a[keep], b[keep]
-        found = [(k, labels.get((min(x, y), max(x, y))))
-                 for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True))]  # fmt: skip
+        found = [
+            (k, labels.get((min(x, y), max(x, y))))
+            for k, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True))
+        ]
         found = [(k, y) for k, y in found if y is not None]
         if not found:
             return edges
@@ -107,34 +113,17 @@ def story_adjust(
 
 
 def person_labels(
-    db: sqlite_utils.Database, index: Mapping[tuple[str, str], int]
+    answered: Iterable[tuple[str, Identity, Identity]],
+    detached: Iterable[Identity],
+    index: Mapping[Identity, int],
 ) -> tuple[dict[tuple[int, int], int], frozenset[int]]:
-    """The pairs a person answered (the pair named by each accept or reject, not the pairs a
-    split or merge implies) as {(claim index, claim index): 1 or 0}, and the detached
-    sentences, both by claim index; `index` maps (doc_key, text hash) to a claim index."""
+    """The pairs a person answered (`answered`: the pair named by each accept or reject, oldest
+    first, as store.decisions.answered gives them) as {(candidate index, candidate index): 1
+    or 0}, and the `detached` sentences, both by candidate index; `index` maps a sentence's
+    identity (doc_key, text hash) to its index."""
     labels: dict[tuple[int, int], int] = {}
-    for link, ak, ah, bk, bh in db.execute(
-        "SELECT p.link, p.a_doc_key, p.a_hash, p.b_doc_key, p.b_hash FROM decision_pairs p "
-        "JOIN decisions d ON d.id = p.decision_id WHERE d.action IN ('accept', 'reject') "
-        "AND p.rowid = (SELECT min(rowid) FROM decision_pairs q WHERE q.decision_id = d.id) "
-        "ORDER BY d.id"
-    ):
-        x, y = index.get((ak, ah)), index.get((bk, bh))
+    for link, a, b in answered:
+        x, y = index.get(a), index.get(b)
         if x is not None and y is not None and x != y:
             labels[(min(x, y), max(x, y))] = int(link == "must")
-    detached = set()
-    for key, digest in db.execute(
-        "SELECT a_doc_key, a_hash FROM decision_pairs WHERE link = 'detach'"
-    ):
-        if (key, digest) in index:
-            detached.add(index[(key, digest)])
-    return labels, frozenset(detached)
-
-
-def claim_index(db: sqlite_utils.Database, claims) -> dict[tuple[str, str], int]:
-    """(doc_key, text hash) -> index of each claim in `claims` (first occurrence)."""
-    keys = dict(db.execute("SELECT id, doc_key FROM documents").fetchall())
-    out: dict[tuple[str, str], int] = {}
-    for k, c in enumerate(claims):
-        out.setdefault((keys[c.doc], text_hash(c.text)), k)
-    return out
+    return labels, frozenset(index[who] for who in detached if who in index)

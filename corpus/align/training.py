@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from newsalign.corpus.align import stories
+from newsalign.corpus.align import grouping
 from newsalign.corpus.align.bridge import Bridge
 from newsalign.corpus.align.engine import AlignInput
 from newsalign.corpus.align.gold import GoldRow, Sentence, memberships
 from newsalign.corpus.align.model import LogisticModel, fit
-from newsalign.corpus.align.pairs import Edges, StoryText, score_pairs
+from newsalign.corpus.align.pairs import Edges, StoryText, Vectors, centred, score_pairs
 
 CLAIM_FEATURES = ("z_e5", "z_use", "gap", "same_lang")
 BRIDGE_FEATURE = "bridge"  # measured in bench/stories.py; fitted in only with --bridge
@@ -35,8 +35,13 @@ class LabelledPairs:
     file_b: np.ndarray
 
 
-def all_pairs(data: AlignInput, rows: Sequence[int], features: Sequence[str],
-              bridge: Bridge | None = None, priors: dict | None = None) -> Edges:  # fmt: skip
+def all_pairs(
+    data: AlignInput,
+    rows: Sequence[int],
+    features: Sequence[str],
+    bridge: Bridge | None = None,
+    priors: dict | None = None,
+) -> Edges:
     """Features of every cross-article pair among `rows` (one story), nothing dropped, with
     the story statistics shrunk towards `priors` as the engine does."""
     rows = np.asarray(sorted(rows), dtype=int)
@@ -44,24 +49,30 @@ def all_pairs(data: AlignInput, rows: Sequence[int], features: Sequence[str],
         tuple(features), tuple(0.0 for _ in features), 0.0, priors=priors or {}
     )
     text = StoryText(
-        docs=data.docs[rows], langs=tuple(data.langs[r] for r in rows),
-        texts=tuple(data.texts[r] for r in rows), english=tuple(data.english[r] for r in rows),
+        docs=data.docs[rows],
+        langs=tuple(data.langs[r] for r in rows),
+        texts=tuple(data.texts[r] for r in rows),
+        english=tuple(data.english[r] for r in rows),
         translated=np.array([data.english[r] is not None and data.langs[r] != "en" for r in rows]),
-    )  # fmt: skip
+    )
     views = {name: v[rows] for name, v in data.views.items()}
     english = data.english_vectors[rows] if data.english_vectors is not None else None
     # A zero model gives every pair probability 0.5, so a floor of 0 keeps them all; the
     # bridge is then computed for every German-English pair.
-    local = score_pairs(text, views, _with_bridge(keep_all), english_view=english,
-                        bridge=bridge, floor=0.0, per_sentence=None, embedders=data.embedders)  # fmt: skip
+    local = score_pairs(
+        text,
+        Vectors(views, english, data.embedders),
+        _with_bridge(keep_all),
+        bridge=bridge,
+        floor=0.0,
+        per_sentence=None,
+    )
     return Edges(rows[local.i], rows[local.j], local.X, local.p, local.features)
 
 
 def priors(stories_rows: Sequence[tuple[AlignInput, Sequence[int]]]) -> dict:
     """The mean and spread of cross-article cosines of centred vectors, per view, for
     same-language and cross-language pairs, over labelled stories (data, rows of one story)."""
-    from newsalign.corpus.align.pairs import centred
-
     out: dict[str, dict] = {}
     first = stories_rows[0][0]
     for name in first.views:
@@ -76,9 +87,16 @@ def priors(stories_rows: Sequence[tuple[AlignInput, Sequence[int]]]) -> dict:
             same = lang[:, None] == lang[None, :]
             values["same"].append(sims[upper & same])
             values["cross"].append(sims[upper & ~same])
-        out[name] = {"embedder": first.embedders.get(name, ""), **{
-            kind: [round(float(np.concatenate(v).mean()), 6), round(float(np.concatenate(v).std()), 6)]
-            for kind, v in values.items()}}  # fmt: skip
+        out[name] = {
+            "embedder": first.embedders.get(name, ""),
+            **{
+                kind: [
+                    round(float(np.concatenate(v).mean()), 6),
+                    round(float(np.concatenate(v).std()), 6),
+                ]
+                for kind, v in values.items()
+            },
+        }
     return {"views": out, "pairs_weight": "see pairs.PRIOR_PAIRS"}
 
 
@@ -95,8 +113,12 @@ def _with_bridge(model: LogisticModel) -> LogisticModel:
 def label(edges: Edges, sentences: Sequence[Sentence], gold: Sequence[GoldRow]) -> LabelledPairs:
     """Labels for `edges`: 1 when the two sentences share a gold claim (must or ok)."""
     member, _ = memberships(gold, sentences)
-    y = np.array([bool(set(member.get(a, {})) & set(member.get(b, {})))
-                  for a, b in zip(edges.i.tolist(), edges.j.tolist(), strict=True)])  # fmt: skip
+    y = np.array(
+        [
+            bool(set(member.get(a, {})) & set(member.get(b, {})))
+            for a, b in zip(edges.i.tolist(), edges.j.tolist(), strict=True)
+        ]
+    )
     files = np.array([s.file for s in sentences])
     return LabelledPairs(edges, y, files[edges.i], files[edges.j])
 
@@ -108,9 +130,9 @@ def fit_claims(parts: Sequence[LabelledPairs], about: dict | None = None) -> Log
     return fit(X, y, parts[0].edges.features, l2=1.0, about=about)
 
 
-def document_pairs(docs: Sequence[stories.Doc], vectors: np.ndarray, story_of: dict[int, str]):
+def document_pairs(docs: Sequence[grouping.Doc], vectors: np.ndarray, story_of: dict[int, str]):
     """Candidate document pairs, their features and labels (same story) for known stories."""
-    a, b, X = stories.pair_features(docs, vectors)
+    a, b, X = grouping.pair_features(docs, vectors)
     y = np.array([story_of[docs[i].id] == story_of[docs[j].id] for i, j in zip(a, b, strict=True)])
     return a, b, X, y
 
@@ -121,53 +143,12 @@ def fit_stories(X: np.ndarray, y: np.ndarray, about: dict | None = None) -> Logi
     fitted odds are the evidence's and 0.5 means it favours the same story."""
     y = np.asarray(y, dtype=float)
     weight = np.where(y > 0, 0.5 / max(y.mean(), 1e-9), 0.5 / max(1 - y.mean(), 1e-9))
-    return fit(X, y, stories.FEATURES, l2=1.0, sample_weight=weight, about=about)
+    return fit(X, y, grouping.FEATURES, l2=1.0, sample_weight=weight, about=about)
 
 
 def sentences(data: AlignInput, paths: dict[int, str]) -> list[Sentence]:
     """The input's claims as the gold scorer sees them (article = file name of the document)."""
-    return [Sentence(k, Path(paths[int(d)]).name, data.langs[k], data.texts[k])
-            for k, d in enumerate(data.docs)]  # fmt: skip
-
-
-def load_corpus(db_path: Path, folders: Sequence[Path], embedders: dict):
-    """A corpus database of `folders` (ingested once, then reused while the ingest code and
-    the glossary are unchanged) and everything alignment reads from it: (prepared input, path
-    of each document by id). A folder's `index.tsv` is its manifest, as a user would pass it."""
-    from newsalign.corpus.align.run import prepare
-    from newsalign.corpus.ingest.run import ingest
-    from newsalign.corpus.store import open_db
-    from newsalign.corpus.store.glossary import ensure_default
-
-    stamp = db_path.with_suffix(".ingested-by")
-    if db_path.exists() and (not stamp.exists() or stamp.read_text() != _ingest_fingerprint()):
-        for stale in db_path.parent.glob(db_path.name + "*"):
-            stale.unlink()
-    fresh = not db_path.exists()
-    db = open_db(db_path, create=True)
-    if fresh:
-        ensure_default(db)
-        for folder in folders:
-            index = Path(folder) / "index.tsv"
-            ingest(db, [str(folder)], manifest=index if index.exists() else None)
-        stamp.write_text(_ingest_fingerprint())
-    prepared = prepare(db, embedders)
-    paths = dict(db.execute("SELECT id, path FROM documents").fetchall())
-    db.close()
-    return prepared, paths
-
-
-def _ingest_fingerprint() -> str:
-    """A hash of the code and data that decide what ingest stores: a cached corpus made by other
-    code is made again."""
-    import hashlib
-
-    import newsalign.corpus.ingest as ingest_package
-    import newsalign.glossary as glossary_package
-
-    digest = hashlib.sha256()
-    for package in (ingest_package, glossary_package):
-        for path in sorted(Path(package.__file__).parent.rglob("*")):
-            if path.suffix in (".py", ".json", ".tsv", ".csv") and path.is_file():
-                digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return [
+        Sentence(k, Path(paths[int(d)]).name, data.langs[k], data.texts[k])
+        for k, d in enumerate(data.docs)
+    ]

@@ -11,9 +11,9 @@ from newsalign.corpus import store
 from newsalign.corpus.cli import render
 from newsalign.corpus.cli.common import ClusterOption, DbOption, JsonOption, cli_errors
 from newsalign.corpus.plural import plural
-from newsalign.corpus.store.citations import citing
-from newsalign.corpus.store.dating import date_source
 from newsalign.corpus.store.records import as_dict
+from newsalign.corpus.views.citations import citing
+from newsalign.corpus.views.documents import date_source
 
 ThresholdOption = Annotated[
     float,
@@ -75,7 +75,9 @@ def align(
     are aligned again; the others keep their claims, ids and links. A change of settings,
     weights or glossary aligns everything; `--full` regroups everything.
     """
-    from newsalign.corpus.align.run import Settings, run_alignment
+    from newsalign.corpus.align.job.run import run_alignment
+    from newsalign.corpus.align.job.setup import Settings
+    from newsalign.corpus.align.job.vectors import Embedding
 
     if threshold != threshold:  # NaN passes the range check
         typer.echo("Error: --threshold must be a probability between 0 and 1", err=True)
@@ -86,11 +88,12 @@ def align(
     with cli_errors():
         database = store.open_db(db)
         if cluster:
-            from newsalign.corpus.cluster.run import align_corpus
+            from newsalign.corpus.distributed.run import align_corpus
 
             report = align_corpus(database, settings, cluster, full=full)
         else:
-            report = run_alignment(database, settings, full=full, on_progress=progress,
+            report = run_alignment(database, settings, full=full,
+                                   embedding=Embedding(on_progress=progress),
                                    on_stage=stage)  # fmt: skip
     if as_json:
         typer.echo(render.to_json(report))
@@ -189,7 +192,7 @@ def stories_show(
     """One story at a glance: its documents by date (with where each date came from, and whom
     each article cites), each shared claim with who reported it first and who repeated it, and
     which outlet carried which claim."""
-    from newsalign.corpus.store.stories import story_detail
+    from newsalign.corpus.views.stories import story_detail
 
     group = ctx.obj or {}
     db = db or group.get("db")

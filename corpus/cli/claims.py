@@ -50,7 +50,7 @@ ClaimArg = Annotated[int, typer.Argument(help="Claim (cluster) id from `newsalig
 @claims_app.command("show")
 def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = False) -> None:
     """A claim side by side: outlet, language, original sentence, English, names used."""
-    from newsalign.corpus.store.claims import show_claim
+    from newsalign.corpus.views.claims import show_claim
 
     with cli_errors():
         data = show_claim(store.open_readonly(db), claim)
@@ -87,7 +87,7 @@ def claims_diff(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
     """What differs between the versions of a claim: numbers, dates, durations, where it
     happened, names, speakers; DISAGREE marks a real conflict between versions the model
     links surely (a claim with weak links is marked unsure and claims none)."""
-    from newsalign.corpus.align.claims import diff_claim
+    from newsalign.corpus.views.claims import diff_claim
 
     with cli_errors():
         data = diff_claim(store.open_readonly(db), claim)
@@ -122,7 +122,7 @@ SentenceArg = Annotated[int, typer.Argument(help="Sentence id (the [n] in `claim
 
 def _correct(action: str, ids: list[int], claim: int | None, note: str, realign: bool,
              db: Path | None, as_json: bool) -> None:  # fmt: skip
-    from newsalign.corpus.align.corrections import correct
+    from newsalign.corpus.align.job.corrections import correct
 
     with cli_errors():
         done = correct(store.open_db(db), action, ids, claim=claim, note=note, realign=realign)
@@ -249,7 +249,7 @@ def claims_undo(
     db: DbOption = None,
 ) -> None:
     """Withdraw a decision (and re-align without it)."""
-    from newsalign.corpus.align.corrections import withdraw
+    from newsalign.corpus.align.job.corrections import withdraw
 
     with cli_errors():
         report = withdraw(store.open_db(db), decision, realign=realign)

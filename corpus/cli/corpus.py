@@ -20,6 +20,7 @@ from newsalign.corpus.cli.common import (
 from newsalign.corpus.plural import plural
 from newsalign.corpus.store import documents
 from newsalign.corpus.store import glossary as glossary_db
+from newsalign.corpus.views import documents as views_documents
 
 
 def init(db: DbOption = None) -> None:
@@ -156,7 +157,7 @@ def ingest(
                     on_result=None if as_json else _print_result, keep_results=as_json,
                 )  # fmt: skip
                 if cluster:
-                    from newsalign.corpus.cluster.ingest import ingest_corpus
+                    from newsalign.corpus.distributed.ingest import ingest_corpus
 
                     report = ingest_corpus(database, paths, cluster, **options)
                 else:
@@ -208,7 +209,7 @@ def show(
 ) -> None:
     """Show a document: metadata, cleaned text, and its segments with their languages."""
     with cli_errors():
-        detail = documents.show(store.open_readonly(db), doc)
+        detail = views_documents.show(store.open_readonly(db), doc)
     if as_json:
         typer.echo(render.to_json(detail.as_json()))
         return

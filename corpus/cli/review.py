@@ -1,5 +1,6 @@
 """`newsalign review`: answer the questions that change the alignment most, one at a time
-(interactive), or list them for a script (`--json`)."""
+(interactive: this drives a review/protocol.py session), or list them for a script
+(`--json`)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def review(
     an empty array when nothing is left worth asking); answer with `newsalign claims accept
     A B` or `newsalign claims reject A B`.
     """
-    from newsalign.corpus.align.questions import open_questions
+    from newsalign.corpus.review.questions import open_questions
 
     if as_json:
         with cli_errors():
@@ -48,53 +49,50 @@ def review(
 
 
 def _interactive(db, story: int | None) -> None:
-    from newsalign.corpus.align.corrections import correct, withdraw
-    from newsalign.corpus.align.questions import open_questions, prepare_stories, stored_stories
-    from newsalign.corpus.align.run import embedders_for, last_settings
+    # Imported here, as every command does, so that `newsalign --help` stays quick.
+    from newsalign.corpus.review.answers import Decisions
+    from newsalign.corpus.review.protocol import Session
+    from newsalign.corpus.review.questions import PairQuestions
 
     with cli_errors():
         database = store.open_db(db)
-        embedders = embedders_for(last_settings(database))
-        questions = open_questions(database, story=story, embedders=embedders)
-        # The claims and vectors: answers change neither (nor which documents a story holds).
-        prepared = prepare_stories(database, embedders, stored_stories(database, story))
-    answered: list[int] = []  # decision ids of this session, for undo
-    skipped: set[tuple[int, int]] = set()
-    while questions:
-        q = questions[0]
-        total = len(answered) + len(skipped) + len(questions)
-        render.echo(f"\nQuestion {len(answered) + len(skipped) + 1} of ~{total}: {q.question}")
-        typer.echo(f"  probability {q.probability:.2f}; the answer decides {q.moves} "
-                   "sentence pair(s)")  # fmt: skip
-        for side in q.sentences:
+        source = PairQuestions(database, story)
+        session = Session(source, Decisions(database, source.setup.embedders))
+        question = session.question
+    while question is not None:
+        total = session.asked + len(session.open)
+        render.echo(f"\nQuestion {session.asked + 1} of ~{total}: {question.question}")
+        typer.echo(
+            f"  probability {question.probability:.2f}; the answer decides {question.moves} "
+            "sentence pair(s)"
+        )
+        for side in question.sentences:
             _show(side)
         answer = typer.prompt(ANSWERS, default="s").strip().lower()[:1]
         with cli_errors():
             if answer == "q":
                 break
             if answer == "s":
-                skipped.add((q.a, q.b))
+                session.skip()
             elif answer in ("y", "n"):
-                done = correct(database, "accept" if answer == "y" else "reject", [q.a, q.b],
-                               note="review", embedders=embedders)  # fmt: skip
-                answered.append(done.decision)
-                typer.echo(f"  decision {done.decision} recorded; re-aligned.")
+                done = session.mark(answer == "y")
+                typer.echo(f"  decision {done.token} recorded; re-aligned.")
             elif answer == "u":
-                if not answered:
+                last = session.undo()
+                if last is None:
                     typer.echo("  nothing to undo in this session.")
                     continue
-                last = answered.pop()
-                withdraw(database, last, embedders=embedders)
-                typer.echo(f"  decision {last} withdrawn; re-aligned.")
+                typer.echo(f"  decision {last.token} withdrawn; re-aligned.")
             else:
                 typer.echo(f"  answer with {ANSWERS}")
                 continue
-            questions = open_questions(database, story=story, skip=skipped, embedders=embedders,
-                                       prepared=prepared)  # fmt: skip
-    if not questions:
+            question = session.question
+    if question is None:
         typer.echo("\nNothing left worth asking.")
-    typer.echo(f"{len(answered)} answer(s) recorded this session; see `newsalign claims "
-               "decisions` (undo one with `newsalign claims undo ID`).")  # fmt: skip
+    typer.echo(
+        f"{len(session.marked)} answer(s) recorded this session; see `newsalign claims "
+        "decisions` (undo one with `newsalign claims undo ID`)."
+    )
 
 
 def _show(side) -> None:

@@ -227,7 +227,7 @@ def translate(
     with cli_errors(), progress("Translating", "segments", quiet=as_json) as on_progress:
         database = store.open_db(db)
         if cluster:
-            from newsalign.corpus.cluster.run import translate_corpus as on_cluster
+            from newsalign.corpus.distributed.run import translate_corpus as on_cluster
 
             result = on_cluster(database, opts, cluster, on_progress=on_progress)
         else:

@@ -33,6 +33,7 @@ from newsalign.corpus.ingest.inputs import (
 )
 from newsalign.corpus.ingest.manifest import Entry, checked, read_manifest
 from newsalign.corpus.ingest.parse import ParsedDocument, parse_many
+from newsalign.corpus.ingest.years import infer_years
 from newsalign.corpus.store import documents, metadata
 from newsalign.corpus.store.database import (
     RunLog,
@@ -40,7 +41,7 @@ from newsalign.corpus.store.database import (
     locked_error,
     many_small_commits,
 )
-from newsalign.corpus.store.dating import any_year_missing, infer_years
+from newsalign.corpus.store.dating import any_year_missing
 from newsalign.corpus.store.glossary import version as glossary_version
 from newsalign.corpus.store.mentions import matcher
 from newsalign.translate.langid import LanguageDetector

@@ -121,7 +121,7 @@ def translate_corpus(
     """Translate every segment without a valid translation; see the module docstring. Raises
     TranslateError when a named backend has no route; with `auto`, languages without a model
     are listed in the report. `wrap` may replace each translator by one with the same keys
-    (the cluster's, see corpus/cluster)."""
+    (the cluster's, see corpus/distributed)."""
     backends = ("auto", *translators.factories())
     if opts.backend not in backends:
         raise TranslateError(f"unknown backend {opts.backend!r} (use {', '.join(backends)})")

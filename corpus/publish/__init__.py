@@ -1,1 +1,2 @@
-"""Getting the corpus out: streamed exports and the Datasette browser view."""
+"""Getting the corpus out: streamed exports, the HTML story report and the Datasette browser
+view, all reading through views/ and store/."""

@@ -46,9 +46,22 @@ def export_claims(
             out.write(safetext.json_escaped(json.dumps(record, ensure_ascii=False)) + "\n")
             continue
         for m in record["members"]:
-            writer.writerow(safetext.shown_row([record["claim"], record["sources"], ",".join(record["languages"]),
-                            record["score"], m["outlet"], m["language"], m["original"],
-                            m["english"] or "", "; ".join(m["names"]), m["repeat_of"] or ""]))  # fmt: skip
+            writer.writerow(
+                safetext.shown_row(
+                    [
+                        record["claim"],
+                        record["sources"],
+                        ",".join(record["languages"]),
+                        record["score"],
+                        m["outlet"],
+                        m["language"],
+                        m["original"],
+                        m["english"] or "",
+                        "; ".join(m["names"]),
+                        m["repeat_of"] or "",
+                    ]
+                )
+            )
     return count
 
 

@@ -1,13 +1,13 @@
 """The story report: everything an analyst reads about a story, gathered from the database.
 
 `gather` collects records (timeline, claims with each outlet's version and what differs between
-versions, naming per outlet, links to review, corrections); report_html.py turns them into one
-self-contained HTML file. Nothing here prints or writes files.
+versions, naming per outlet, links to review, corrections) from views/ and store/;
+report_html.py turns them into one self-contained HTML file. Nothing here prints or writes
+files.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,19 +15,13 @@ from pathlib import Path
 
 import sqlite_utils
 
-from newsalign.corpus.align.differences import (
-    UNSURE_CLAIM,
-    Difference,
-    Mark,
-    Mention,
-    compare,
-    linker,
-    marks,
-)
+from newsalign.corpus.align.differences import UNSURE_CLAIM, Difference, Mark
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store import claims as claims_store
-from newsalign.corpus.store import doubt, mentions
+from newsalign.corpus.store import mentions
+from newsalign.corpus.store.database import database_path
 from newsalign.corpus.store.decisions import list_decisions
+from newsalign.corpus.store.documents import current_counts
 from newsalign.corpus.store.records import (
     Decision,
     NameUse,
@@ -37,7 +31,10 @@ from newsalign.corpus.store.records import (
     StoryDetail,
     StorySummary,
 )
-from newsalign.corpus.store.stories import list_stories, review_links, story_detail
+from newsalign.corpus.store.runs import last_run
+from newsalign.corpus.store.stories import list_stories, review_links, segment_ids
+from newsalign.corpus.views.claims import compare_versions, sentence_marks
+from newsalign.corpus.views.stories import story_detail
 
 
 @dataclass(frozen=True)
@@ -107,66 +104,53 @@ def gather(
     chosen = story_ids or [s.id for s in summaries if s.documents >= 2]
     decisions = list_decisions(db)
     views = tuple(_story(db, story_id, min_sources, decisions) for story_id in chosen)
-    run = db.execute(
-        "SELECT finished_at, args FROM runs WHERE command = 'align' AND status = 'ok' "
-        "ORDER BY id DESC LIMIT 1"
-    ).fetchone()
-    method = threshold = None
-    if run:
-        args = json.loads(run[1])
-        method, threshold = args.get("method"), args.get("threshold")
-    documents, outlets = db.execute(
-        "SELECT count(*), count(DISTINCT source) FROM current_documents"
-    ).fetchone()
+    run = last_run(db, "align")
+    documents, outlets = current_counts(db)
     return ReportData(
-        Path(db.conn.execute("PRAGMA database_list").fetchone()[2]).name,
-        datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), run[0] if run else None,
-        method, threshold, views, tuple(s for s in summaries if s.id not in chosen),
-        documents, outlets,
-    )  # fmt: skip
+        Path(database_path(db)).name,
+        datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        run.finished_at if run else None,
+        run.args.get("method") if run else None,
+        run.args.get("threshold") if run else None,
+        views,
+        tuple(s for s in summaries if s.id not in chosen),
+        documents,
+        outlets,
+    )
 
 
 def _story(db, story_id: int, min_sources: int, decisions: list[Decision]) -> StoryView:
     detail = story_detail(db, story_id, min_sources)
-    segment_ids = [r.segment_id for c in detail.claims for r in c.reports]
-    found = mentions.spans(db, segment_ids)
-    scores = dict(
-        db.execute("SELECT id, score FROM clusters WHERE story_id = ?", [story_id]).fetchall()
+    found = sentence_marks(
+        db, [(r.segment_id, r.text, r.lang) for c in detail.claims for r in c.reports]
     )
-    support = doubt.member_support(db, [c.id for c in detail.claims])
+    scores = claims_store.story_scores(db, story_id)
+    support = claims_store.member_support(db, [c.id for c in detail.claims])
     claims = []
     for claim in detail.claims:
-        versions = tuple(
-            Version(r, tuple(marks(r.text, r.lang, [Mention(*m) for m in found.get(r.segment_id, ())])))
-            for r in claim.reports
-        )  # fmt: skip
-        by_version: dict[str, list[Mark]] = defaultdict(list)
-        segments: dict[str, set[int]] = defaultdict(set)
+        versions = tuple(Version(r, found[r.segment_id]) for r in claim.reports)
+        by_label: dict[str, list[tuple[int, tuple[Mark, ...]]]] = defaultdict(list)
         for v in versions:
-            by_version[v.label] += v.marks
-            segments[v.label].add(v.report.segment_id)
+            by_label[v.label].append((v.report.segment_id, v.marks))
         score = scores.get(claim.id, 0.0)
-        linked = linker(segments, claims_store.link_scores(db, claim.id), score)
-        claims.append(ClaimView(claim, versions, tuple(compare(by_version, linked)), score,
-                                support.get(claim.id, {})))  # fmt: skip
+        differences = compare_versions(db, claim.id, score, by_label)
+        claims.append(
+            ClaimView(claim, versions, tuple(differences), score, support.get(claim.id, {}))
+        )
     doc_ids = [d.id for d in detail.documents]
     naming = mentions.names_used(db, doc_ids=doc_ids)
     names_of: dict[str, set[str]] = defaultdict(set)
     for use in naming:
         names_of[use.entity].add(use.name)
-    in_story = set(segment_ids) | _story_segments(db, story_id)
+    in_story = set(found) | segment_ids(db, story_id)
     related = tuple(
-        d for d in decisions
-        if any(s.segment_id in in_story for _, a, b in d.pairs for s in (a, b))
-    )  # fmt: skip
+        d for d in decisions if any(s.segment_id in in_story for _, a, b in d.pairs for s in (a, b))
+    )
     return StoryView(
-        detail, tuple(claims), tuple(naming),
+        detail,
+        tuple(claims),
+        tuple(naming),
         tuple(sorted(k for k, v in names_of.items() if len(v) > 1)),
-        tuple(review_links(db, story_id)), related,
-    )  # fmt: skip
-
-
-def _story_segments(db, story_id: int) -> set[int]:
-    return {r[0] for r in db.execute(
-        "SELECT s.id FROM segments s JOIN story_documents sd ON sd.doc_id = s.doc_id "
-        "WHERE sd.story_id = ?", [story_id])}  # fmt: skip
+        tuple(review_links(db, story_id)),
+        related,
+    )

@@ -14,8 +14,8 @@ from importlib import resources
 from newsalign.corpus.align.differences import LABELS, Difference, Mark, shown
 from newsalign.corpus.plural import plural
 from newsalign.corpus.publish.report import ClaimView, ReportData, StoryView, gather
-from newsalign.corpus.store.citations import citing
-from newsalign.corpus.store.dating import date_source
+from newsalign.corpus.views.citations import citing
+from newsalign.corpus.views.documents import date_source
 from newsalign.glossary.safetext import neutral
 
 SHORT = 110  # characters of a claim shown in the matrix
@@ -43,8 +43,11 @@ def build(db, story_ids: list[int] | None = None, min_sources: int = 2) -> tuple
 
 def render(data: ReportData) -> str:
     css = resources.files("newsalign.corpus.publish").joinpath("report.css").read_text("utf-8")
-    title = (f"Story {data.stories[0].detail.story.id}: {data.stories[0].detail.story.label}"
-             if len(data.stories) == 1 else "Stories")  # fmt: skip
+    title = (
+        f"Story {data.stories[0].detail.story.id}: {data.stories[0].detail.story.label}"
+        if len(data.stories) == 1
+        else "Stories"
+    )
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -63,8 +66,12 @@ def render(data: ReportData) -> str:
 
 
 def _header(data: ReportData) -> str:
-    aligned = (f"aligned {escape(data.aligned or '?')} ({escape(data.method or '?')}, a claim's "
-               f"links average probability &ge; {data.threshold})" if data.aligned else "not aligned")  # fmt: skip
+    aligned = (
+        f"aligned {escape(data.aligned or '?')} ({escape(data.method or '?')}, a claim's "
+        f"links average probability &ge; {data.threshold})"
+        if data.aligned
+        else "not aligned"
+    )
     toc = "".join(
         f'<li><a href="#story-{s.detail.story.id}">{escape(_cut(s.detail.story.label, 120))}</a> '
         f'<span class="muted">{plural(s.detail.story.documents, "document")}, '
@@ -113,15 +120,24 @@ def _conflicts(view: StoryView) -> str:
     items = []
     for c in view.claims:
         for d in c.disagreements:
-            said = "; ".join(f"{escape(who)}: {escape(', '.join(shown(d.kind, x) for x in v))}"
-                             for who, v in d.values.items() if v)  # fmt: skip
-            items.append(f'<li><a href="#claim-{c.claim.id}">C{c.claim.id}</a> '
-                         f"{escape(_cut(c.claim.claim, 90))}: <b>{escape(d.kind)}</b>: {said}</li>")  # fmt: skip
+            said = "; ".join(
+                f"{escape(who)}: {escape(', '.join(shown(d.kind, x) for x in v))}"
+                for who, v in d.values.items()
+                if v
+            )
+            items.append(
+                f'<li><a href="#claim-{c.claim.id}">C{c.claim.id}</a> '
+                f"{escape(_cut(c.claim.claim, 90))}: <b>{escape(d.kind)}</b>: {said}</li>"
+            )
     if not items:
-        return ('<p class="meta">No claim\'s versions disagree on numbers, dates, durations or place (details some '
-                "outlets add are marked in the claims below).</p>")  # fmt: skip
-    return (f"<h3>Where versions disagree</h3><p class=\"meta\">Numbers, dates, durations or "
-            f"the place of the event that differ between outlets' versions of one claim.</p><ul>{''.join(items)}</ul>")  # fmt: skip
+        return (
+            '<p class="meta">No claim\'s versions disagree on numbers, dates, durations or place (details some '
+            "outlets add are marked in the claims below).</p>"
+        )
+    return (
+        f'<h3>Where versions disagree</h3><p class="meta">Numbers, dates, durations or '
+        f"the place of the event that differ between outlets' versions of one claim.</p><ul>{''.join(items)}</ul>"
+    )
 
 
 def _timeline(view: StoryView) -> str:
@@ -148,19 +164,23 @@ def _timeline(view: StoryView) -> str:
         )
     undated = view.detail.undated
     dated = len(view.detail.documents) - undated
-    return (f'<h3>Timeline</h3><p class="meta">{dated} dated, {undated} undated (listed last); '
-            "under each date, where it came from.</p>"
-            '<table class="timeline"><thead><tr><th>date</th><th>outlet</th>'
-            "<th>lang</th><th>title</th><th>shared claims</th><th>doc</th></tr></thead><tbody>"
-            + "".join(rows) + "</tbody></table>")  # fmt: skip
+    return (
+        f'<h3>Timeline</h3><p class="meta">{dated} dated, {undated} undated (listed last); '
+        "under each date, where it came from.</p>"
+        '<table class="timeline"><thead><tr><th>date</th><th>outlet</th>'
+        "<th>lang</th><th>title</th><th>shared claims</th><th>doc</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )
 
 
 def _coverage(view: StoryView) -> str:
     if not view.claims:
         return '<h3>Who reported what</h3><p class="muted">No claim is shared by two outlets.</p>'
     outlets = view.detail.outlets
-    head = "".join(f'<th class="outlet" title="{escape(o)}">{escape(_cut(o, 28))}</th>'
-                   for o in outlets)  # fmt: skip
+    head = "".join(
+        f'<th class="outlet" title="{escape(o)}">{escape(_cut(o, 28))}</th>' for o in outlets
+    )
     rows = []
     for claim in view.claims:
         cells = {}
@@ -174,16 +194,22 @@ def _coverage(view: StoryView) -> str:
                 continue
             first = outlet in claim.claim.first
             tip = escape(f"{outlet}, {r.published or 'no date'}: {_cut(r.text, 200)}", quote=True)
-            tds.append(f'<td class="cell{" first" if first else ""}"><a href="#s-{r.segment_id}" '
-                       f'title="{tip}">●</a></td>')  # fmt: skip
-        rows.append(f'<tr><td class="claimtext"><a href="#claim-{claim.claim.id}">C{claim.claim.id}'
-                    f"</a> {escape(_cut(claim.claim.claim, SHORT))}</td>{''.join(tds)}</tr>")  # fmt: skip
-    return ("<h3>Who reported what</h3><p class=\"meta\">Each row a claim, each column an outlet; "
-            "● opens that outlet's sentence, green marks the first reporter (a month-only date "
-            "is never first over a day of that month; an outlet citing the first reporter is "
-            "not first).</p>"
-            f'<div class="scroll"><table class="coverage"><thead><tr><th>claim</th>{head}</tr>'
-            f"</thead><tbody>{''.join(rows)}</tbody></table></div>")  # fmt: skip
+            tds.append(
+                f'<td class="cell{" first" if first else ""}"><a href="#s-{r.segment_id}" '
+                f'title="{tip}">●</a></td>'
+            )
+        rows.append(
+            f'<tr><td class="claimtext"><a href="#claim-{claim.claim.id}">C{claim.claim.id}'
+            f"</a> {escape(_cut(claim.claim.claim, SHORT))}</td>{''.join(tds)}</tr>"
+        )
+    return (
+        '<h3>Who reported what</h3><p class="meta">Each row a claim, each column an outlet; '
+        "● opens that outlet's sentence, green marks the first reporter (a month-only date "
+        "is never first over a day of that month; an outlet citing the first reporter is "
+        "not first).</p>"
+        f'<div class="scroll"><table class="coverage"><thead><tr><th>claim</th>{head}</tr>'
+        f"</thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def _naming(view: StoryView) -> str:
@@ -197,22 +223,35 @@ def _naming(view: StoryView) -> str:
         uses = by_entity[key]
         by_outlet: dict[str, list[str]] = defaultdict(list)
         for u in uses:
-            by_outlet[u.source].append(f"<b>{escape(u.name)}</b> <span class=\"muted\">"
-                                       f"({escape(u.usage or 'no label')}) &times;{u.mentions}</span>")  # fmt: skip
-        cells = "".join(f"<tr><td>{escape(o)}</td><td>{', '.join(names)}</td></tr>"
-                        for o, names in sorted(by_outlet.items()))  # fmt: skip
-        rows.append(f"<h4>{escape(uses[0].label)}</h4><table><thead><tr><th>outlet</th>"
-                    f"<th>names used (usage, mentions)</th></tr></thead><tbody>{cells}</tbody></table>")  # fmt: skip
-    intro = ("<p class=\"meta\">Places this story's outlets call by different names; which name an "
-             "outlet chooses is itself a signal.</p>" if view.contested
-             else '<p class="meta">Every outlet used the same name for each place.</p>')  # fmt: skip
+            by_outlet[u.source].append(
+                f'<b>{escape(u.name)}</b> <span class="muted">'
+                f"({escape(u.usage or 'no label')}) &times;{u.mentions}</span>"
+            )
+        cells = "".join(
+            f"<tr><td>{escape(o)}</td><td>{', '.join(names)}</td></tr>"
+            for o, names in sorted(by_outlet.items())
+        )
+        rows.append(
+            f"<h4>{escape(uses[0].label)}</h4><table><thead><tr><th>outlet</th>"
+            f"<th>names used (usage, mentions)</th></tr></thead><tbody>{cells}</tbody></table>"
+        )
+    intro = (
+        '<p class="meta">Places this story\'s outlets call by different names; which name an '
+        "outlet chooses is itself a signal.</p>"
+        if view.contested
+        else '<p class="meta">Every outlet used the same name for each place.</p>'
+    )
     return "<h3>Naming stance</h3>" + intro + "".join(rows)
 
 
 def _claim(claim: ClaimView, view: StoryView, threshold: float | None = None) -> str:
     c = claim.claim
-    first = (f'<span class="badge first">first</span>{escape(", ".join(c.first))} '
-             f"({escape(c.first_published or '')})" if c.first else "no dated report")  # fmt: skip
+    first = (
+        f'<span class="badge first">first</span>{escape(", ".join(c.first))} '
+        f"({escape(c.first_published or '')})"
+        if c.first
+        else "no dated report"
+    )
     if c.cited_by:
         first += f", cited by {escape(', '.join(c.cited_by))}"
     odd = {(d.kind, v): d.disagree for d in claim.differences for v in d.odd}
@@ -232,11 +271,20 @@ def _claim(claim: ClaimView, view: StoryView, threshold: float | None = None) ->
         badge = '<span class="badge first">first</span>' if first_here else ""
         sure = claim.support.get(r.segment_id)
         weak = sure is not None and threshold is not None and sure < threshold
-        doubt = "" if sure is None else (
-            f'<br><span class="{"badge weak" if weak else "muted"}" title="average probability '
-            f'to the other outlets\' sentences of this claim">p {sure:.2f}{" weak" if weak else ""}'
-            "</span>" + (f'<br><code class="noprint">newsalign claims split {c.id} '
-                         f"{r.segment_id}</code>" if weak else ""))  # fmt: skip
+        doubt = (
+            ""
+            if sure is None
+            else (
+                f'<br><span class="{"badge weak" if weak else "muted"}" title="average probability '
+                f"to the other outlets' sentences of this claim\">p {sure:.2f}{' weak' if weak else ''}"
+                "</span>"
+                + (
+                    f'<br><code class="noprint">newsalign claims split {c.id} {r.segment_id}</code>'
+                    if weak
+                    else ""
+                )
+            )
+        )
         rows.append(
             f'<tr id="s-{r.segment_id}"><td class="date">{escape(r.published or "no date")}</td>'
             f'<td>{badge}{escape(citing(r.outlet, r.cites))} <span class="muted">({escape(r.lang or "?")}) '
@@ -268,18 +316,26 @@ def _differences(differences: tuple[Difference, ...]) -> str:
         )
     items = []
     for d in differences:
-        badge = ('<span class="badge disagree">disagree</span>' if d.disagree
-                 else '<span class="badge naming">naming</span>' if d.kind == "naming"
-                 else '<span class="badge details">details</span>')  # fmt: skip
+        badge = (
+            '<span class="badge disagree">disagree</span>'
+            if d.disagree
+            else '<span class="badge naming">naming</span>'
+            if d.kind == "naming"
+            else '<span class="badge details">details</span>'
+        )
         if d.kind == "naming":  # "Khankendi / Stepanakert: Stepanakert" -> the place once
             place = next(iter(d.odd)).partition(": ")[0]
             said = f"{escape(place)}: " + "; ".join(
                 f"{escape(who)}: {escape(', '.join(x.partition(': ')[2] for x in v))}"
-                for who, v in d.values.items() if v
-            )  # fmt: skip
+                for who, v in d.values.items()
+                if v
+            )
         else:
-            said = "; ".join(f"{escape(who)}: {escape(', '.join(shown(d.kind, x) for x in v))}"
-                             for who, v in d.values.items() if v)  # fmt: skip
+            said = "; ".join(
+                f"{escape(who)}: {escape(', '.join(shown(d.kind, x) for x in v))}"
+                for who, v in d.values.items()
+                if v
+            )
         silent = sum(not v for v in d.values.values())
         rest = f' <span class="muted">({silent} silent)</span>' if silent else ""
         items.append(f"<li>{badge}<b>{escape(LABELS[d.kind])}</b>: {said}{rest}</li>")
@@ -310,8 +366,11 @@ def _highlight(text: str, marks: tuple[Mark, ...], odd: dict, contested: set[str
         if any(start < e and s < end for s, e, _, _ in chosen):
             continue
         place = m.value.split(": ")[0]
-        tag = (f'<sup class="usage">{escape(m.note)}</sup>'
-               if m.kind in ("naming", "places") and m.note and place in contested else "")  # fmt: skip
+        tag = (
+            f'<sup class="usage">{escape(m.note)}</sup>'
+            if m.kind in ("naming", "places") and m.note and place in contested
+            else ""
+        )
         chosen.append(
             (start, end, f'<mark class="{cls}" title="{escape(label, quote=True)}">', tag)
         )
@@ -333,12 +392,14 @@ def _review(view: StoryView, data: ReportData) -> str:
         f"<code>newsalign claims accept {link.a_segment_id} {link.b_segment_id}</code></span></li>"
         for link in view.review
     )
-    return (f"<h3>Links for review</h3><p class=\"meta\">Sentence pairs the model finds possibly "
-            "the same claim that are not in one claim: their own probability is below the "
-            f"threshold ({data.threshold}), or the rest of a claim disagrees with one of them on "
-            "average, or a decision keeps them apart. <code class=\"noprint\">newsalign review "
-            f"--story {view.detail.story.id}</code> asks the most useful ones first.</p>"
-            f'<ol class="review">{items}</ol>')  # fmt: skip
+    return (
+        f'<h3>Links for review</h3><p class="meta">Sentence pairs the model finds possibly '
+        "the same claim that are not in one claim: their own probability is below the "
+        f"threshold ({data.threshold}), or the rest of a claim disagrees with one of them on "
+        'average, or a decision keeps them apart. <code class="noprint">newsalign review '
+        f"--story {view.detail.story.id}</code> asks the most useful ones first.</p>"
+        f'<ol class="review">{items}</ol>'
+    )
 
 
 def _decisions(view: StoryView) -> str:
@@ -351,19 +412,26 @@ def _decisions(view: StoryView) -> str:
             for link, a, b in d.pairs
         )
         note = f": {escape(d.note)}" if d.note else ""
-        items.append(f"<li>#{d.id} <b>{escape(d.action)}</b> ({escape(d.created_at[:10])}){note}"
-                     f' <span class="muted">{pairs}</span></li>')  # fmt: skip
-    return ("<h3>Corrections applied</h3><p class=\"meta\">Made by a person with "
-            "<code>newsalign claims reject/accept/split/merge</code>; = same claim, &ne; not."
-            f'</p><ul class="decisions">{"".join(items)}</ul>')  # fmt: skip
+        items.append(
+            f"<li>#{d.id} <b>{escape(d.action)}</b> ({escape(d.created_at[:10])}){note}"
+            f' <span class="muted">{pairs}</span></li>'
+        )
+    return (
+        '<h3>Corrections applied</h3><p class="meta">Made by a person with '
+        "<code>newsalign claims reject/accept/split/merge</code>; = same claim, &ne; not."
+        f'</p><ul class="decisions">{"".join(items)}</ul>'
+    )
 
 
 def _others(data: ReportData) -> str:
     if not data.others:
         return ""
-    items = "".join(f"<li>Story {s.id}: {escape(_cut(s.label, 120))} <span class=\"muted\">"
-                    f"({s.documents} document{'s' if s.documents != 1 else ''}, "
-                    f"{', '.join(map(escape, s.outlets))})</span></li>" for s in data.others)  # fmt: skip
+    items = "".join(
+        f'<li>Story {s.id}: {escape(_cut(s.label, 120))} <span class="muted">'
+        f"({s.documents} document{'s' if s.documents != 1 else ''}, "
+        f"{', '.join(map(escape, s.outlets))})</span></li>"
+        for s in data.others
+    )
     return f'<h2>Other stories</h2><p class="meta">Not shown in full.</p><ul>{items}</ul>'
 
 

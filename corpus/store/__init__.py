@@ -1,7 +1,12 @@
-"""The corpus database: opening it, its schema, typed records, and every query on it.
+"""The corpus database: opening it, its schema (migrations/), typed records (records.py), and
+every query on it: no SQL runs anywhere else (tests/test_layers.py). What a reader is told
+(who cites whom, who reported first, a claim's versions) is computed in views/ from what these
+functions return; store imports nothing of align or views, and of ingest only the manifest's
+date check (metadata.py validates `documents set` as a manifest's date is validated).
 
 `open_db`, `open_readonly` and `RunLog` are the entry points; the modules hold the SQL for one
-concept each (documents, search, glossary, mentions, translations, claims, memory).
+concept each (documents, search, glossary, mentions, translations, claim candidates, claims,
+stories, decisions, runs, the Datasette view's canned queries).
 """
 
 from newsalign.corpus.store.database import (

@@ -54,8 +54,9 @@ def refuse_overwrite(target: str | os.PathLike[str], db: str | os.PathLike[str] 
             same = any(_same_file(side, target_stat) for side in sides)
         if same:
             what = "the corpus database" if not suffix else f"the corpus database's {suffix} file"
-            raise CorpusError(f"refusing to write {target}: it is {what} ({db_path}); "
-                              "choose another output file")  # fmt: skip
+            raise CorpusError(
+                f"refusing to write {target}: it is {what} ({db_path}); choose another output file"
+            )
 
 
 def _same_file(path: str, stat: os.stat_result) -> bool:
@@ -96,14 +97,17 @@ def _readonly_uri(path: Path) -> str:
 
 def damaged_error(path: Path | str, exc: BaseException) -> CorpusError:
     """The error for a database whose pages are corrupt (flipped bytes, a torn copy)."""
-    return CorpusError(f"the database is damaged: {path}: {exc}; make a repaired copy with "
-                       f"`sqlite3 {path} .recover | sqlite3 repaired.db`")  # fmt: skip
+    return CorpusError(
+        f"the database is damaged: {path}: {exc}; make a repaired copy with "
+        f"`sqlite3 {path} .recover | sqlite3 repaired.db`"
+    )
 
 
 def full_error(path: Path | str, exc: BaseException) -> CorpusError:
     """The error for a write that found the disk (or the database's size limit) full."""
-    return CorpusError(f"no space left on device: {path}: {exc}; nothing of the failed step "
-                       "was written")  # fmt: skip
+    return CorpusError(
+        f"no space left on device: {path}: {exc}; nothing of the failed step was written"
+    )
 
 
 def is_damaged(exc: BaseException) -> bool:
@@ -123,8 +127,10 @@ def _check_version(conn: sqlite3.Connection, path: Path) -> None:
     names = [row[0] for row in conn.execute(f"SELECT name FROM {migrations.MIGRATIONS_TABLE}")]
     unknown = sorted(set(names) - known)
     if unknown:
-        raise CorpusError(f"{path} was made by a newer newsalign (migration {unknown[-1]} is "
-                          "unknown to this version); upgrade newsalign to use it")  # fmt: skip
+        raise CorpusError(
+            f"{path} was made by a newer newsalign (migration {unknown[-1]} is "
+            "unknown to this version); upgrade newsalign to use it"
+        )
 
 
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
@@ -134,8 +140,9 @@ def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
     try:
         if readonly:
             # Shared with a worker thread by `query` (sql.run_sql), which can abandon it.
-            conn = sqlite3.connect(_readonly_uri(path), uri=True, timeout=wait,
-                                   check_same_thread=False)  # fmt: skip
+            conn = sqlite3.connect(
+                _readonly_uri(path), uri=True, timeout=wait, check_same_thread=False
+            )
         else:
             conn = sqlite3.connect(str(path), timeout=wait)
     except sqlite3.Error as exc:
@@ -174,12 +181,15 @@ def locked_error(path: Path | str) -> LockedError:
 def _writable(path: Path) -> None:
     """Refuse, in one line, a database this user may not write (its file or its folder)."""
     if path.exists() and not os.access(path, os.W_OK):
-        raise CorpusError(f"database {path} is read-only for this user; commands that change it "
-                          "cannot run (reading commands can)")  # fmt: skip
+        raise CorpusError(
+            f"database {path} is read-only for this user; commands that change it "
+            "cannot run (reading commands can)"
+        )
     folder = path.resolve().parent
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise CorpusError(f"cannot write in {folder}, where database {path.name} and its "
-                          "write-ahead log live")  # fmt: skip
+        raise CorpusError(
+            f"cannot write in {folder}, where database {path.name} and its write-ahead log live"
+        )
 
 
 def open_db(
@@ -232,6 +242,16 @@ def open_readonly(path: str | os.PathLike[str] | None = None) -> sqlite_utils.Da
         conn.close()
         raise CorpusError(f"database {db_path} needs upgrading: run `newsalign init`")
     return db
+
+
+class Moved(CorpusError):
+    """Another process committed after work was planned on what it read: plan again."""
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    """A number that changes whenever another connection commits to the database (SQLite's
+    data_version): work planned on what was read stays valid while it is unchanged."""
+    return db.execute("PRAGMA data_version").fetchone()[0]
 
 
 def database_path(db: sqlite_utils.Database) -> str:
@@ -298,9 +318,13 @@ def _alive(pid: int) -> bool:
 def mark_interrupted(db: sqlite_utils.Database) -> int:
     """Runs still 'running' whose process on this machine is gone were killed: say so."""
     host = socket.gethostname()
-    dead = [run_id for run_id, pid, run_host in db.execute(
-        "SELECT id, pid, host FROM runs WHERE status = 'running'")
-        if run_host in (None, host) and (pid is None or not _alive(pid))]  # fmt: skip
+    dead = [
+        run_id
+        for run_id, pid, run_host in db.execute(
+            "SELECT id, pid, host FROM runs WHERE status = 'running'"
+        )
+        if run_host in (None, host) and (pid is None or not _alive(pid))
+    ]
     if dead:
         with transaction(db):
             db.conn.executemany(
@@ -381,5 +405,5 @@ class RunLog:
                     "status": status or ("failed" if error else "ok"),
                     "error": error,
                     "counts": json.dumps(self.counts, ensure_ascii=False),
-                },  # fmt: skip
+                },
             )

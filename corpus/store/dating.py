@@ -1,58 +1,52 @@
-"""Years inferred for dates read without one, and the facts of a set of documents' dates.
-
-A dateline such as "МОСКВА, 27 мая." gives a day without its year; ingest keeps it as
-`undated_day`. The year is inferred from the other documents ingested with it (at the end of
-`ingest`) and again from the story's documents (at the end of `align`): the year that puts the
-day nearest the middle of their dates. Such a date is marked `published_inferred = 'year'`; a
-date given by a manifest or a correction is never replaced.
-"""
+"""Documents' dates in the database: what each holds (read, inferred, a day without its
+year), a year inferred for one (ingest/years.py decides which), and where the corpus's dates
+came from."""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import sqlite_utils
 
-from newsalign.corpus.ingest.dates import infer_year
 
-
-def infer_years(db: sqlite_utils.Database, groups: Iterable[Iterable[int]]) -> int:
-    """For each group of document ids, date its documents that have only a year-less day from
-    the group's other read (not inferred) dates. Returns how many dates changed; the caller
-    holds the transaction."""
-    changed = 0
-    for group in groups:
-        ids = sorted(set(group))
-        if not ids:
-            continue
-        marks = ",".join("?" * len(ids))
-        rows = db.execute(
+def dates_of(db: sqlite_utils.Database, doc_ids: list[int]) -> list[tuple]:
+    """(id, published, published_inferred, undated_day) of each of `doc_ids`."""
+    rows = []
+    for chunk in _chunks(doc_ids):
+        rows += db.execute(
             f"SELECT id, published, published_inferred, undated_day FROM documents "
-            f"WHERE id IN ({marks})", ids).fetchall()  # fmt: skip
-        references = [p for _, p, inferred, _ in rows if p and not inferred]
-        for doc_id, published, inferred, day in rows:
-            if not day or (published and not inferred):
-                continue
-            # "--05-27" from a dateline, "--05-27/body" from the lead's "today, 27 May".
-            day, _, source = day.partition("/")
-            value = infer_year(day, references)
-            if value and value != published:
-                db.execute(
-                    "UPDATE documents SET published = ?, published_from = ?, "
-                    "published_inferred = 'year' WHERE id = ?",
-                    [value, source or "dateline", doc_id])  # fmt: skip
-                changed += 1
-    return changed
+            f"WHERE id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall()
+    return rows
+
+
+def _chunks(ids: Sequence[int], size: int = 10_000) -> list[Sequence[int]]:
+    """Ids in runs short enough for one statement's variables (SQLite's limit is 32,766)."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def set_inferred_year(db: sqlite_utils.Database, doc_id: int, value: str, source: str) -> None:
+    """Date a document whose dateline (or lead) gave a day without its year; the caller holds
+    the transaction."""
+    db.execute(
+        "UPDATE documents SET published = ?, published_from = ?, "
+        "published_inferred = 'year' WHERE id = ?",
+        [value, source, doc_id],
+    )
 
 
 def any_year_missing(db: sqlite_utils.Database, doc_ids: Sequence[int]) -> bool:
     """Whether any of these documents has a day read without its year."""
     return any(
-        db.execute(f"SELECT 1 FROM documents WHERE undated_day IS NOT NULL AND id IN "
-                   f"({','.join('?' * len(chunk))}) LIMIT 1", chunk).fetchone()
-        for chunk in (doc_ids[i : i + 10_000] for i in range(0, len(doc_ids), 10_000))
-    )  # fmt: skip
+        db.execute(
+            f"SELECT 1 FROM documents WHERE undated_day IS NOT NULL AND id IN "
+            f"({','.join('?' * len(chunk))}) LIMIT 1",
+            chunk,
+        ).fetchone()
+        for chunk in _chunks(doc_ids)
+    )
 
 
 def coverage(db: sqlite_utils.Database, doc_ids: list[int] | None = None) -> dict[str, int]:
@@ -69,10 +63,3 @@ def coverage(db: sqlite_utils.Database, doc_ids: list[int] | None = None) -> dic
         else:
             counts[f"{source or 'unknown'}" + (f", {inferred} inferred" if inferred else "")] += 1
     return dict(counts)
-
-
-def date_source(published: str | None, source: str | None, inferred: str | None) -> str:
-    """Where a document's date came from ("dateline, year inferred"); "" when it has none."""
-    if not published:
-        return ""
-    return (source or "?") + (f", {inferred} inferred" if inferred else "")

@@ -7,13 +7,14 @@ every later `align` can apply the decision to whatever the corpus then holds.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store.database import now, transaction
-from newsalign.corpus.store.records import DecidedSentence, Decision, text_hash
+from newsalign.corpus.store.records import DecidedSentence, Decision, NamedSentence, text_hash
 
 Identity = tuple[str, str]  # (doc_key, text hash)
 
@@ -24,17 +25,42 @@ def identities(db: sqlite_utils.Database, segment_ids: list[int]) -> dict[int, I
     for sid in segment_ids:
         row = db.execute(
             "SELECT d.doc_key, s.text, s.kind FROM segments s JOIN documents d ON d.id = s.doc_id "
-            "WHERE s.id = ?", [sid]).fetchone()  # fmt: skip
+            "WHERE s.id = ?",
+            [sid],
+        ).fetchone()
         if row is None or row[2] == "boilerplate":
             raise CorpusError(f"no sentence {sid} (sentence ids are in `newsalign claims show`)")
         found[sid] = (row[0], text_hash(row[1]))
     return found
 
 
+def named(db: sqlite_utils.Database, segment_ids: list[int]) -> dict[int, NamedSentence]:
+    """Each of `segment_ids` with its document and version (see NamedSentence); unknown ids
+    are refused in one line."""
+    found = {}
+    for sid in segment_ids:
+        row = db.execute(
+            "SELECT s.doc_id, d.is_current, s.kind, (SELECT c.id FROM segments c JOIN documents "
+            "n ON n.id = c.doc_id WHERE n.doc_key = d.doc_key AND n.is_current = 1 AND c.text = "
+            "s.text AND c.kind = s.kind ORDER BY c.id LIMIT 1) FROM segments s JOIN documents d "
+            "ON d.id = s.doc_id WHERE s.id = ?",
+            [sid],
+        ).fetchone()
+        if row is None or row[2] == "boilerplate":
+            raise CorpusError(f"no sentence {sid} (sentence ids are in `newsalign claims show`)")
+        found[sid] = NamedSentence(sid, row[0], bool(row[1]), row[3])
+    return found
+
+
 def members(db: sqlite_utils.Database, claim_id: int) -> list[int]:
     """The sentences of a stored claim (repeats included)."""
-    ids = [r[0] for r in db.execute(
-        "SELECT segment_id FROM cluster_members WHERE cluster_id = ? ORDER BY segment_id", [claim_id])]  # fmt: skip
+    ids = [
+        r[0]
+        for r in db.execute(
+            "SELECT segment_id FROM cluster_members WHERE cluster_id = ? ORDER BY segment_id",
+            [claim_id],
+        )
+    ]
     if not ids:
         raise CorpusError(f"no claim {claim_id} (see `newsalign claims list`)")
     return ids
@@ -51,8 +77,10 @@ def link_pairs(db: sqlite_utils.Database, link: str, a: int, b: int) -> list[tup
     """One pair for `claims accept` (must) or `claims reject` (cannot): two sentences of
     different articles (a claim holds one sentence per article; repeats are found for it)."""
     if _document(db, a) == _document(db, b):
-        raise CorpusError(f"sentences {a} and {b} are from the same article: a claim links "
-                          "articles (repeats inside one are marked by `align`)")  # fmt: skip
+        raise CorpusError(
+            f"sentences {a} and {b} are from the same article: a claim links "
+            "articles (repeats inside one are marked by `align`)"
+        )
     return [(link, a, b)]
 
 
@@ -70,8 +98,10 @@ def split_pairs(
     current = members(db, claim_id)
     strangers = sorted(set(leaving) - set(current))
     if strangers:
-        raise CorpusError(f"sentence {strangers[0]} is not in claim {claim_id} "
-                          f"(its sentences: {', '.join(map(str, current))})")  # fmt: skip
+        raise CorpusError(
+            f"sentence {strangers[0]} is not in claim {claim_id} "
+            f"(its sentences: {', '.join(map(str, current))})"
+        )
     staying = [m for m in current if m not in leaving]
     if not staying:
         raise CorpusError("name the sentences that leave the claim, not all of them")
@@ -134,9 +164,13 @@ def remove(db: sqlite_utils.Database, decision_id: int) -> None:
 
 def constraints(db: sqlite_utils.Database) -> list[tuple[str, Identity, Identity]]:
     """Every stored pair: (must|cannot, identity a, identity b)."""
-    return [(link, (ak, ah), (bk, bh)) for link, ak, ah, bk, bh in db.execute(
-        "SELECT link, a_doc_key, a_hash, b_doc_key, b_hash FROM decision_pairs "
-        "JOIN decisions d ON d.id = decision_id ORDER BY decision_id")]  # fmt: skip
+    return [
+        (link, (ak, ah), (bk, bh))
+        for link, ak, ah, bk, bh in db.execute(
+            "SELECT link, a_doc_key, a_hash, b_doc_key, b_hash FROM decision_pairs "
+            "JOIN decisions d ON d.id = decision_id ORDER BY decision_id"
+        )
+    ]
 
 
 def current_sentences(db: sqlite_utils.Database) -> dict[Identity, tuple[int, str, str]]:
@@ -171,3 +205,46 @@ def _named(sentences: dict[Identity, tuple[int, str, str]], who: Identity) -> De
     if found is None:
         return DecidedSentence(None, None, None)
     return DecidedSentence(*found)
+
+
+def must_pairs(db: sqlite_utils.Database) -> list[tuple[str, str, str, str]]:
+    """The identities (a key, a hash, b key, b hash) of every `must` pair decided."""
+    return db.execute(
+        "SELECT p.a_doc_key, p.a_hash, p.b_doc_key, p.b_hash FROM decision_pairs p "
+        "JOIN decisions d ON d.id = p.decision_id WHERE p.link = 'must'"
+    ).fetchall()
+
+
+def answered(db: sqlite_utils.Database) -> list[tuple[str, Identity, Identity]]:
+    """The pair each accept or reject named (its first), as (must|cannot, a, b), oldest first:
+    the answers a story's judgement learns from (not the pairs a split or merge implies)."""
+    return [
+        (link, (ak, ah), (bk, bh))
+        for link, ak, ah, bk, bh in db.execute(
+            "SELECT p.link, p.a_doc_key, p.a_hash, p.b_doc_key, p.b_hash FROM decision_pairs p "
+            "JOIN decisions d ON d.id = p.decision_id WHERE d.action IN ('accept', 'reject') "
+            "AND p.rowid = (SELECT min(rowid) FROM decision_pairs q WHERE q.decision_id = d.id) "
+            "ORDER BY d.id"
+        )
+    ]
+
+
+def detached(db: sqlite_utils.Database) -> list[Identity]:
+    """The sentences a person detached from every claim."""
+    return [
+        (key, digest)
+        for key, digest in db.execute(
+            "SELECT a_doc_key, a_hash FROM decision_pairs WHERE link = 'detach'"
+        )
+    ]
+
+
+def current_sentences_of(
+    db: sqlite_utils.Database, doc_keys: list[str]
+) -> list[tuple[int, str, str]]:
+    """(document, doc_key, text) of every segment of the current versions of `doc_keys`."""
+    return db.execute(
+        "SELECT d.id, d.doc_key, s.text FROM segments s JOIN current_documents d "
+        "ON d.id = s.doc_id WHERE d.doc_key IN (SELECT value FROM json_each(?))",
+        [json.dumps(doc_keys)],
+    ).fetchall()

@@ -9,26 +9,23 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from newsalign.corpus.errors import CorpusError
-from newsalign.corpus.store.citations import cites_of
-from newsalign.corpus.store.copies import of_document
 from newsalign.corpus.store.database import now
 from newsalign.corpus.store.mentions import insert_mentions
+from newsalign.corpus.store.metadata import reapply
 from newsalign.corpus.store.records import (
-    Document,
-    DocumentDetail,
-    DocumentSummary,
-    Paragraph,
-    Segment,
-    from_row,
-)
-from newsalign.corpus.store.stats_records import (
     BoilerplateCount,
     Characters,
     CorpusStats,
+    Document,
+    DocumentDetail,
+    DocumentSummary,
     KindCount,
     LanguageCount,
+    Paragraph,
+    Segment,
     SegmentLanguageCount,
     SourceCount,
+    from_row,
 )
 from newsalign.glossary.match import Matcher
 from newsalign.glossary.textnorm import fold
@@ -132,7 +129,7 @@ def insert_document(
                 or ("manifest" if meta.published else doc.published_from),
                 "published_inferred": meta.published_inferred,
                 "undated_day": meta.undated_day,
-            }  # fmt: skip
+            }
         )
         .last_pk
     )
@@ -161,14 +158,12 @@ def insert_document(
                 "lang": s.lang,
                 "lang_prob": s.lang_prob,
                 "lang_method": s.lang_method,
-            }  # fmt: skip
+            }
             for idx, s in enumerate(doc.segments)
         ),
         batch_size=500,
     )
     if previous:  # the corrections a person made to the earlier version hold for this one
-        from newsalign.corpus.store.metadata import reapply
-
         given = {
             "outlet": source if meta.outlet_from in ("manifest", "option") else None,
             "url": meta.url,
@@ -257,7 +252,8 @@ def find_document(db: sqlite_utils.Database, ref: str) -> Document:
 
 
 def show(db: sqlite_utils.Database, ref: str) -> DocumentDetail:
-    """A document with its paragraphs and segments (boilerplate included)."""
+    """A document with its paragraphs and segments (boilerplate included), as stored (whom it
+    cites and its date's precision are views/documents.py's)."""
     doc = find_document(db, ref)
     paragraphs = db.query(
         'SELECT idx, start, "end", lang, lang_prob, lang_method FROM paragraphs '
@@ -273,8 +269,6 @@ def show(db: sqlite_utils.Database, ref: str) -> DocumentDetail:
         doc,
         tuple(from_row(Paragraph, p) for p in paragraphs),
         tuple(from_row(Segment, s) for s in segments),
-        cites_of(db, [doc.id]).get(doc.id, ()),
-        of_document(db, doc.id),
     )
 
 
@@ -299,3 +293,28 @@ def has_runs(db: sqlite_utils.Database) -> bool:
         return db.execute("SELECT 1 FROM runs LIMIT 1").fetchone() is not None
     except sqlite3.Error:
         return True
+
+
+def paths(db: sqlite_utils.Database) -> dict[int, str]:
+    """Every document's path, by id."""
+    return dict(db.execute("SELECT id, path FROM documents").fetchall())
+
+
+def current_counts(db: sqlite_utils.Database) -> tuple[int, int]:
+    """How many current documents, and from how many outlets."""
+    return tuple(
+        db.execute("SELECT count(*), count(DISTINCT source) FROM current_documents").fetchone()
+    )
+
+
+def current_outlets(db: sqlite_utils.Database) -> list[str]:
+    """Every outlet of the current documents."""
+    return [r[0] for r in db.execute("SELECT DISTINCT source FROM current_documents")]
+
+
+def texts(db: sqlite_utils.Database, doc_ids: list[int]) -> list[tuple[int, str, str]]:
+    """(id, outlet, cleaned text) of each of `doc_ids`."""
+    marks = ",".join("?" * len(doc_ids))
+    return db.execute(
+        f"SELECT id, source, text FROM documents WHERE id IN ({marks})", list(doc_ids)
+    ).fetchall()

@@ -41,12 +41,24 @@ def claim_records(db: sqlite_utils.Database, min_sources: int) -> Iterator[dict[
             [cluster_id],
         ):
             segment_id, outlet, lang, original, english, repeat_of, names = row
-            members.append({"segment": segment_id, "outlet": outlet, "language": lang,
-                            "original": original, "english": english,
-                            "names": names.split(",") if names else [],
-                            "repeat_of": repeat_of})  # fmt: skip
-        yield {"claim": cluster_id, "sources": sources, "languages": languages.split(","),
-               "score": score, "members": members}  # fmt: skip
+            members.append(
+                {
+                    "segment": segment_id,
+                    "outlet": outlet,
+                    "language": lang,
+                    "original": original,
+                    "english": english,
+                    "names": names.split(",") if names else [],
+                    "repeat_of": repeat_of,
+                }
+            )
+        yield {
+            "claim": cluster_id,
+            "sources": sources,
+            "languages": languages.split(","),
+            "score": score,
+            "members": members,
+        }
 
 
 def aligned_pairs(
@@ -96,8 +108,9 @@ def document_records(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
         translations: dict[int, list[dict[str, Any]]] = {}
         for sid, target, text, model, backend in db.conn.execute(
             "SELECT t.segment_id, t.target_lang, t.text, t.model, t.backend FROM translations t "
-            "JOIN segments s ON s.id = t.segment_id WHERE s.doc_id = ? ORDER BY t.id", [doc_id]
-        ):  # fmt: skip
+            "JOIN segments s ON s.id = t.segment_id WHERE s.doc_id = ? ORDER BY t.id",
+            [doc_id],
+        ):
             translations.setdefault(sid, []).append(
                 {"to": target, "text": text, "model": model, "backend": backend}
             )
@@ -106,19 +119,41 @@ def document_records(db: sqlite_utils.Database) -> Iterator[dict[str, Any]]:
             'SELECT m.segment_id, e.key, n.name, m.surface, m.start, m."end" FROM mentions m '
             "JOIN entities e ON e.id = m.entity_id JOIN names n ON n.id = m.name_id "
             "WHERE m.segment_id IN (SELECT id FROM segments WHERE doc_id = ?) "
-            "AND m.translation_id IS NULL ORDER BY m.segment_id, m.start", [doc_id]
-        ):  # fmt: skip
+            "AND m.translation_id IS NULL ORDER BY m.segment_id, m.start",
+            [doc_id],
+        ):
             mentions.setdefault(sid, []).append(
                 {"entity": key, "name": name, "surface": surface, "start": start, "end": end}
             )
         segments = [
-            {"id": sid, "kind": kind, "text": text, "lang": slang, "lang_prob": sprob,
-             "start": start, "end": end, "reason": reason,
-             "translations": translations.get(sid, []), "mentions": mentions.get(sid, [])}
+            {
+                "id": sid,
+                "kind": kind,
+                "text": text,
+                "lang": slang,
+                "lang_prob": sprob,
+                "start": start,
+                "end": end,
+                "reason": reason,
+                "translations": translations.get(sid, []),
+                "mentions": mentions.get(sid, []),
+            }
             for sid, kind, text, slang, sprob, start, end, reason in db.conn.execute(
                 'SELECT id, kind, text, lang, lang_prob, start, "end", reason FROM segments '
-                "WHERE doc_id = ? ORDER BY idx", [doc_id])
-        ]  # fmt: skip
-        yield {"id": doc_id, "source": source, "title": title, "published": published,
-               "lang": lang, "lang_prob": prob, "path": path, "sha256": sha, "version": version,
-               "ingested_at": ingested, "segments": segments}  # fmt: skip
+                "WHERE doc_id = ? ORDER BY idx",
+                [doc_id],
+            )
+        ]
+        yield {
+            "id": doc_id,
+            "source": source,
+            "title": title,
+            "published": published,
+            "lang": lang,
+            "lang_prob": prob,
+            "path": path,
+            "sha256": sha,
+            "version": version,
+            "ingested_at": ingested,
+            "segments": segments,
+        }

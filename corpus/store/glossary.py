@@ -14,6 +14,7 @@ import sqlite_utils
 
 from newsalign.corpus.store.database import now, transaction
 from newsalign.corpus.store.mentions import matcher, refresh_mentions
+from newsalign.glossary.edit import merge
 from newsalign.glossary.io import loads
 from newsalign.glossary.match import words
 from newsalign.glossary.model import Entity, Name, Spelling
@@ -159,8 +160,6 @@ def ensure_default(db: sqlite_utils.Database) -> bool:
     """Load the shipped glossary into a database that never had one; True if it did."""
     if version(db):
         return False
-    from newsalign.glossary.edit import merge
-
     defaults = default_entities()
     change(db, lambda current: merge(current, defaults), "load the default glossary")
     return True
@@ -174,3 +173,13 @@ def suggestions(db: sqlite_utils.Database, limit: int = 50) -> list[Suggestion]:
         "JOIN current_documents d ON d.id = s.doc_id WHERE s.kind != 'boilerplate'"
     )
     return suggest(corpus_words(texts, matcher(db)), load(db), limit)
+
+
+def place_spellings(db: sqlite_utils.Database) -> list[tuple]:
+    """(spelling id, text, name id, entity id, language) of every spelling of a place, region
+    or country, by spelling id."""
+    return db.execute(
+        "SELECT s.id, s.text, s.name_id, n.entity_id, s.lang FROM spellings s "
+        "JOIN names n ON n.id = s.name_id JOIN entities e ON e.id = n.entity_id "
+        "WHERE e.type IN ('place', 'region', 'country') ORDER BY s.id"
+    ).fetchall()

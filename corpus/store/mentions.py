@@ -124,3 +124,20 @@ def spans(
         ):
             out.setdefault(sid, []).append((start, end, place, name, usage or "", kind))
     return out
+
+
+def surfaces(
+    db: sqlite_utils.Database, segment_ids: Iterable[int]
+) -> dict[int, list[tuple[str, str]]]:
+    """(as written, glossary name) of each glossary name in the original text of the segments,
+    in reading order."""
+    ids = list(segment_ids)
+    out: dict[int, list[tuple[str, str]]] = {}
+    for sid, surface, name in db.execute(
+        f"SELECT m.segment_id, m.surface, n.name FROM mentions m JOIN names n ON n.id = m.name_id "
+        f"WHERE m.translation_id IS NULL AND m.segment_id IN ({','.join('?' * len(ids))}) "
+        f"ORDER BY m.start",
+        ids,
+    ):
+        out.setdefault(sid, []).append((surface, name))
+    return out

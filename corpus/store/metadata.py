@@ -62,8 +62,9 @@ def validate(values: dict[str, str | None]) -> dict[str, str]:
 
 def changes(db: sqlite_utils.Database, doc_id: int, values: dict[str, str]) -> list[Change]:
     """What setting `values` on document `doc_id` would change (fields already so: nothing)."""
-    row = db.execute("SELECT source, url, published, lang FROM documents WHERE id = ?",
-                     [doc_id]).fetchone()  # fmt: skip
+    row = db.execute(
+        "SELECT source, url, published, lang FROM documents WHERE id = ?", [doc_id]
+    ).fetchone()
     if row is None:
         raise CorpusError(f"no document {doc_id}")
     current = dict(zip(("outlet", "url", "date", "language"), row, strict=True))
@@ -85,7 +86,8 @@ def apply(db: sqlite_utils.Database, found: list[Change], how: str, *, record: b
             db.execute(
                 "INSERT INTO document_corrections (doc_key, field, value, previous, how, "
                 "created_at) SELECT doc_key, ?, ?, ?, ?, ? FROM documents WHERE id = ?",
-                [change.field, change.new, change.old, how, now(), change.doc_id])  # fmt: skip
+                [change.field, change.new, change.old, how, now(), change.doc_id],
+            )
 
 
 def set_metadata(
@@ -112,7 +114,9 @@ def _latest(db: sqlite_utils.Database, key: str) -> dict[str, tuple[str, str | N
     latest = {}
     for field, value, previous, how in db.execute(
         "SELECT field, value, previous, how FROM document_corrections WHERE doc_key = ? "
-        "ORDER BY id", [key]):  # fmt: skip
+        "ORDER BY id",
+        [key],
+    ):
         latest[field] = (value, previous, how)
     return latest
 
@@ -129,8 +133,11 @@ def reapply(db: sqlite_utils.Database, doc_id: int, key: str, given: dict[str, s
     gave the field a new value (not the one a person corrected); the caller holds the
     transaction."""
     latest = _latest(db, key)
-    wanted = {f: v for f, (v, previous, how) in latest.items() if v is not None and (
-        f not in given or (how == "correction" and given[f] == previous))}  # fmt: skip
+    wanted = {
+        f: v
+        for f, (v, previous, how) in latest.items()
+        if v is not None and (f not in given or (how == "correction" and given[f] == previous))
+    }
     for change in changes(db, doc_id, wanted):
         apply(db, [change], latest[change.field][2], record=False)
 
@@ -149,5 +156,7 @@ def list_corrections(db: sqlite_utils.Database) -> list[Correction]:
 
 def describe(found: list[Change]) -> str:
     """ "outlet 'a' -> 'b', date none -> 2024-05-27"."""
-    return ", ".join(f"{c.field} {c.old!r} -> {c.new!r}" if c.old is not None
-                     else f"{c.field} none -> {c.new!r}" for c in found)  # fmt: skip
+    return ", ".join(
+        f"{c.field} {c.old!r} -> {c.new!r}" if c.old is not None else f"{c.field} none -> {c.new!r}"
+        for c in found
+    )

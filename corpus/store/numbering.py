@@ -93,13 +93,16 @@ def _retire(
     """Remember the ids this run dissolves (an undo may rebuild them); forget those it reused."""
     if "retired_ids" not in db.table_names():
         return
-    db.conn.executemany("DELETE FROM retired_ids WHERE name = ? AND id = ?",
-                        [(table, i) for i in back])  # fmt: skip
+    db.conn.executemany(
+        "DELETE FROM retired_ids WHERE name = ? AND id = ?", [(table, i) for i in back]
+    )
     db.conn.executemany(
         "INSERT OR REPLACE INTO retired_ids (name, id, members) VALUES (?, ?, ?)",
-        [(table, i, json.dumps(sorted(list(m) if isinstance(m, tuple) else m for m in members)))
-         for i, members in gone.items()],
-    )  # fmt: skip
+        [
+            (table, i, json.dumps(sorted(list(m) if isinstance(m, tuple) else m for m in members)))
+            for i, members in gone.items()
+        ],
+    )
 
 
 def segment_keys(db: sqlite_utils.Database, segment_ids: Sequence[int]) -> dict[int, Key]:

@@ -6,16 +6,19 @@ and the CLI never see a dict keyed by column name.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
-from newsalign.corpus.store.migrations import text_hash
-
-__all__ = ["text_hash"]  # re-exported: the key format of every cache is part of the schema
-
 T = TypeVar("T")
+
+
+def text_hash(text: str) -> str:
+    """The key of a text in caches and decisions: SHA-256 of its UTF-8 bytes, hex (part of the
+    schema: stored vectors and decisions are found by it)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def decode_json(value: str | None, default: Any = None) -> Any:
@@ -128,15 +131,17 @@ class DocumentDetail:
     segments: tuple[Segment, ...]
     cites: tuple[str, ...] = ()  # outlets it names as its source
     derived_from: tuple[DerivedFrom, ...] = ()  # documents of its story it copies or rewrites
+    precision: str | None = None  # of its date: day, month or year; None when undated
 
     def as_json(self) -> dict[str, Any]:
-        from newsalign.corpus.ingest.dates import precision
-
-        return {**dataclasses.asdict(self.document),
-                "published_precision": precision(self.document.published),
-                "cites": list(self.cites), "derived_from": as_dict(self.derived_from),
-                "paragraphs": as_dict(self.paragraphs),
-                "segments": as_dict(self.segments)}  # fmt: skip
+        return {
+            **dataclasses.asdict(self.document),
+            "published_precision": self.precision,
+            "cites": list(self.cites),
+            "derived_from": as_dict(self.derived_from),
+            "paragraphs": as_dict(self.paragraphs),
+            "segments": as_dict(self.segments),
+        }
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,61 @@ class DocumentSummary:
     segments: int
     boilerplate: int
     title: str | None
+
+
+# --- Statistics (`newsalign stats`) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LanguageCount:
+    lang: str
+    documents: int
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    source: str
+    documents: int
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    segments: int
+    chars: int
+
+
+@dataclass(frozen=True)
+class SegmentLanguageCount:
+    lang: str
+    segments: int
+
+
+@dataclass(frozen=True)
+class BoilerplateCount:
+    reason: str | None
+    lines: int
+    chars: int
+
+
+@dataclass(frozen=True)
+class Characters:
+    raw: int
+    clean: int
+
+
+@dataclass(frozen=True)
+class CorpusStats:
+    """Counts over current documents."""
+
+    documents: int
+    older_versions: int
+    by_language: tuple[LanguageCount, ...]
+    by_source: tuple[SourceCount, ...]
+    segments: tuple[KindCount, ...]
+    segment_languages: tuple[SegmentLanguageCount, ...]
+    boilerplate_removed: tuple[BoilerplateCount, ...]
+    characters: Characters
 
 
 # --- Search and names --------------------------------------------------------------------------
@@ -284,7 +344,7 @@ class StoryClaim:
     """A shared claim of a story: its reports in order of publication (undated last), who
     reported it first, and the claim in English if any.
 
-    First is decided on what is known (store/first.py): the earliest date, a month-only date
+    First is decided on what is known (views/first.py): the earliest date, a month-only date
     never first over a day of that month; an outlet cited by a report counts as reporting it
     by that report's date, and an outlet citing another first reporter is not first itself."""
 
@@ -325,6 +385,17 @@ class DecidedSentence:
     segment_id: int | None
     source: str | None
     text: str | None
+
+
+@dataclass(frozen=True)
+class NamedSentence:
+    """A sentence a person names in a correction: its document, whether that is the current
+    version of its article, and the same sentence in the current version (None: not there)."""
+
+    segment_id: int
+    doc_id: int
+    current: bool
+    current_id: int | None
 
 
 @dataclass(frozen=True)
@@ -427,3 +498,107 @@ class ClaimDiff:
     differences: dict[str, dict[str, list[str]]]
     conflicts: tuple[str, ...] = ()  # the kinds on which versions disagree
     unsure: bool = False  # links too weak on average to call anything a disagreement
+
+
+# --- What an align run reads and writes -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What alignment needs of a document: outlet, language, date, its title segments."""
+
+    id: int
+    source: str
+    lang: str | None
+    published: str | None
+    titles: list[str]
+
+
+@dataclass(frozen=True)
+class AlignmentCounts:
+    """What the stored alignment holds."""
+
+    candidates: int  # rows of `claims`
+    stories: int
+    links: int  # scored pairs kept (inside a claim, or for review)
+    accepted: int  # links inside claims
+    claims: int  # rows of `clusters`
+    shared: int  # claims with two or more sources
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    segment_id: int
+    doc_id: int
+    source: str
+    lang: str | None
+    english: str | None
+    english_from: str  # original, translation or none
+    entities: tuple[int, ...]
+    facts: dict[str, Any]
+    headline: bool = False  # the article's title
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    label: str
+    documents: tuple[int, ...]
+    sources: int
+    languages: str
+    first_published: str | None
+    last_published: str | None
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    story: int  # index into the stories written with it
+    members: tuple[tuple[int, int | None], ...]  # (segment id, segment it repeats or None)
+    sources: int
+    languages: str
+    score: float
+
+
+@dataclass(frozen=True)
+class LinkRow:
+    a: int
+    b: int
+    probability: float
+    cosine: float
+    gap: float
+    contributions: dict[str, float]
+    evidence: dict[str, float]
+    cluster: int | None  # index into the clusters written with it; None: kept for review
+
+
+# --- Runs --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """A finished run of a command: its id, recorded arguments and counts, and when it ended."""
+
+    id: int
+    args: dict[str, Any]
+    counts: dict[str, Any]
+    finished_at: str | None
+
+
+@dataclass(frozen=True)
+class AlignmentRows:
+    """The rows one chunk of an align run writes: its candidates, stories, claims (each names
+    its story by index into `stories`) and links (each names its claim by index into
+    `clusters`, or None: kept for review)."""
+
+    candidates: list[CandidateRow]
+    stories: list[StoryRow]
+    clusters: list[ClusterRow]
+    links: list[LinkRow]
+
+
+@dataclass(frozen=True)
+class WrittenBy:
+    """The align run that writes rows: its id, method and threshold (on every link)."""
+
+    run_id: int
+    method: str
+    threshold: float

@@ -165,6 +165,19 @@ def _entity_hits(db, query, seen, lang, sources) -> list[SearchHit]:
         if seg_id in seen:
             continue
         snippet = highlight(text, " ".join([*surfaces.split(","), rest]))
-        hits.append(SearchHit(doc_id, seg_id, src, title, seg_lang, kind, snippet, text,
-                              "entity", label, names.replace(",", ", ")))  # fmt: skip
+        hits.append(
+            SearchHit(
+                doc_id,
+                seg_id,
+                src,
+                title,
+                seg_lang,
+                kind,
+                snippet,
+                text,
+                "entity",
+                label,
+                names.replace(",", ", "),
+            )
+        )
     return hits

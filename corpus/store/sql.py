@@ -91,8 +91,9 @@ def run_sql(
     if "authoriz" in str(exc) or "prohibited" in str(exc):
         raise CorpusError(f"only reading queries are allowed ({exc})")
     if "too big" in str(exc):
-        raise CorpusError(f"SQL error: {exc} (one value may hold at most "
-                          f"{MAX_VALUE_BYTES // 2**20} MB)")  # fmt: skip
+        raise CorpusError(
+            f"SQL error: {exc} (one value may hold at most {MAX_VALUE_BYTES // 2**20} MB)"
+        )
     if isinstance(exc, sqlite3.Error | OverflowError | ValueError):
         raise CorpusError(f"SQL error: {exc}")
     raise exc

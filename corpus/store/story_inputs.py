@@ -1,11 +1,12 @@
 """What each stored story's alignment was computed from, and each aligned document's lead
 (migration 0015): an incremental `align` re-aligns a story only when the first changed, and
-places a new document by the second without loading the corpus."""
+places a new document by the second without loading the corpus. Also the rows those
+fingerprints hash (align/job/fingerprint.py): documents, translations, decisions, glossary."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 import sqlite_utils
@@ -19,13 +20,6 @@ def record(db: sqlite_utils.Database, prints: Mapping[int, str], *, replace_all:
     db.conn.executemany(
         "INSERT OR REPLACE INTO story_inputs (story_id, fingerprint) VALUES (?, ?)",
         sorted(prints.items()),
-    )
-
-
-def forget(db: sqlite_utils.Database, story_ids: Sequence[int]) -> None:
-    db.execute(
-        "DELETE FROM story_inputs WHERE story_id IN (SELECT value FROM json_each(?))",
-        [json.dumps(sorted(story_ids))],
     )
 
 
@@ -49,5 +43,57 @@ def leads(db: sqlite_utils.Database, model: str, doc_ids: Sequence[int]) -> dict
             "SELECT doc_id, lead FROM document_leads WHERE model = ? "
             "AND doc_id IN (SELECT value FROM json_each(?))",
             [model, json.dumps(sorted(doc_ids))],
+        )
+    }
+
+
+# What the alignment of the whole corpus is computed from, one query each: documents and
+# translations are only ever added (a changed article is a new version), so their ids and
+# content hashes, or for translations their count and highest id, show any change.
+_INPUTS = (
+    "SELECT id, sha256 FROM documents WHERE is_current = 1 ORDER BY id",
+    "SELECT count(*), max(id) FROM translations",
+    "SELECT d.id, d.action, p.link, p.a_doc_key, p.a_hash, p.b_doc_key, p.b_hash "
+    "FROM decisions d JOIN decision_pairs p ON p.decision_id = d.id ORDER BY d.id, p.rowid",
+    "SELECT max(version) FROM glossary_versions",
+)
+
+
+def corpus_inputs(db: sqlite_utils.Database) -> Iterator[tuple]:
+    """Every row the corpus's alignment inputs are hashed from, in a fixed order."""
+    for sql in _INPUTS:
+        yield from (tuple(row) for row in db.execute(sql))
+
+
+def glossary_version(db: sqlite_utils.Database) -> tuple:
+    """The newest glossary version, as a row."""
+    return tuple(db.execute(_INPUTS[3]).fetchone())
+
+
+def decision_rows(db: sqlite_utils.Database) -> list[tuple]:
+    """Every decided pair as (decision id, action, link, a key, a hash, b key, b hash)."""
+    return [tuple(row) for row in db.execute(_INPUTS[2])]
+
+
+def document_hashes(db: sqlite_utils.Database, doc_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(doc_key, content hash) of each of `doc_ids`."""
+    return {
+        doc_id: (key, sha)
+        for doc_id, key, sha in db.execute(
+            "SELECT id, doc_key, sha256 FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(doc_ids)],
+        )
+    }
+
+
+def translation_marks(db: sqlite_utils.Database, doc_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """How many translations each of `doc_ids` has, and the newest one's id."""
+    return {
+        doc_id: (count, newest)
+        for doc_id, count, newest in db.execute(
+            "SELECT s.doc_id, count(*), max(t.id) FROM translations t "
+            "JOIN segments s ON s.id = t.segment_id "
+            "WHERE s.doc_id IN (SELECT value FROM json_each(?)) GROUP BY s.doc_id",
+            [json.dumps(doc_ids)],
         )
     }

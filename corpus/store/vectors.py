@@ -33,9 +33,11 @@ def insert(
     db.conn.executemany(
         "INSERT OR REPLACE INTO sentence_vectors (text_hash, model, dim, vector, created_at) "
         "VALUES (?, ?, ?, ?, ?)",
-        [(h, model, dim, v.astype(np.float32).tobytes(), created)
-         for h, v in zip(hashes, vectors, strict=True)],
-    )  # fmt: skip
+        [
+            (h, model, dim, v.astype(np.float32).tobytes(), created)
+            for h, v in zip(hashes, vectors, strict=True)
+        ],
+    )
 
 
 def load(db: sqlite_utils.Database, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
