@@ -23,6 +23,7 @@ import logging
 import os
 import pickle
 import re
+import socket
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -184,11 +185,25 @@ def connect_timeout() -> float:
     return seconds
 
 
+def _refused(address: str, timeout: float) -> None:
+    """Raise ClusterError at once when nothing listens at `address`: Dask's connect() retries a
+    refused connection until its timeout, which a person would read as a silent scheduler."""
+    host, _, port = address.partition("://")[2].rpartition(":")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except TimeoutError:
+        return  # silent, not refused: the handshake's deadline says so
+    except OSError as exc:
+        raise ClusterError(f"cannot reach the scheduler at {address}: {exc}") from None
+
+
 def _ask(address: str, timeout: float) -> None:
     """Ask `address` who it is, all within `timeout` seconds; raise ClusterError unless a Dask
     scheduler answers. Dask's connect() bounds only the TCP connection, not the handshake
     after it, so the whole exchange runs under one deadline here."""
     from distributed.comm import connect
+
+    _refused(address, timeout)
 
     async def identity():
         comm = await connect(address, timeout=timeout)
