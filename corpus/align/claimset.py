@@ -1,0 +1,347 @@
+"""A story's claims under review: what the clustering proposes, corrected by a person's answers.
+
+Review works claim by claim (screens.py): a screen names a claim by its label, and a person
+says of each sentence shown whether it asserts that claim. Those answers are the only state;
+the claims are a pure function of them and of the story's scored pairs (`realign`), so applying
+an answer and undoing it are exact (undo = realign without it).
+
+- **Proposals**: the clustering's claims (cluster.claims: average link at the threshold, no
+  overlap pass, as `align` makes them before anyone answers).
+- **Reviewed claims** (a label with answers): the label and every sentence said yes (its
+  *confirmed* members), never a sentence said no. Once a person confirmed a sentence of another
+  article, the claim also keeps the unjudged rest of its label's proposal and, for each article
+  not in it, the sentence that agrees with the confirmed members on average at the threshold;
+  these are unconfirmed, and the claim's next screen shows them to keep or remove. A screen
+  answered all no leaves the label alone (the best the tool had to offer did not assert it).
+  A sentence may be in several claims.
+- **Proposed claims**: the proposals a reviewed claim did not take over. A proposal holding a
+  reviewed label gives up that claim's members, and what is left stays a claim if it still
+  agrees as one (two articles, mean probability at the threshold); a proposal all inside a
+  reviewed claim is that claim. With `prune` (the membership judgement, once it has learned
+  from answers), a proposed claim loses the members a person would more likely not count in
+  it, the least likely first: before anyone looked at it, a sentence is left out rather than
+  put in a claim the person's own answers say it does not belong to.
+- **Merging** happens only by answers: a reviewed claim whose every confirmed member, label
+  included, was confirmed in another claim is shown as that one (both pure, by the person's
+  word).
+- **Labels** (the sentence that states a claim, and its key while it lives): a reviewed claim
+  keeps the label it was reviewed under; a proposed claim keeps the oldest label it holds (by
+  the age the caller gives each past label, e.g. the id of the stored claim it named), else
+  takes its most central member (highest mean probability with the others; a headline on a
+  tie). Oldest rather than latest makes undo exact: when an answer is undone, the claims get
+  their members back, and with them the labels they had.
+
+Pure: arrays and sentence ids in, frozen claims out; no database.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from newsalign.corpus.align import cluster
+from newsalign.corpus.align.learner import Membership, evidence_names, logit
+
+
+@dataclass(frozen=True, eq=False)
+class ReviewStory:
+    """What reviewing one story reads: its sentences (`ids`, their articles `docs` and headline
+    marks) and its scored cross-article pairs (local indexes `i` < `j`, features `X`, and the
+    shipped judgement's log-odds `prior`). `threshold`: the clustering's (engine.THRESHOLD).
+    Every pair of sentences from different articles should be given (pairs.score_pairs with
+    floor 0 and no per-sentence limit): a missing pair counts as probability 0.
+
+    Derived once: the pair probabilities `p`, the clustering's `proposals` (local indexes) and
+    the pairs by sentence (`near`)."""
+
+    ids: tuple[int, ...]
+    docs: np.ndarray
+    headline: np.ndarray
+    i: np.ndarray
+    j: np.ndarray
+    X: np.ndarray
+    prior: np.ndarray
+    features: tuple[str, ...]
+    threshold: float = 0.5
+    story: int | None = None
+    index: dict[int, int] = field(init=False, repr=False)
+    p: np.ndarray = field(init=False, repr=False)
+    proposals: tuple[tuple[int, ...], ...] = field(init=False, repr=False)
+    near: Neighbours = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", {sid: k for k, sid in enumerate(self.ids)})
+        p = 1.0 / (1.0 + np.exp(-np.clip(np.asarray(self.prior, dtype=float), -30, 30)))
+        object.__setattr__(self, "p", p)
+        groups = cluster.claims(len(self.ids), np.asarray(self.docs), np.asarray(self.i),
+                                np.asarray(self.j), p, self.threshold, overlap=None)  # fmt: skip
+        object.__setattr__(
+            self, "proposals", tuple(tuple(sorted({m.index for m in g})) for g in groups)
+        )
+        object.__setattr__(self, "near", Neighbours(self))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def evidence(self) -> tuple[str, ...]:
+        """The names of the evidence its membership judgement reads (learner.evidence_names)."""
+        return evidence_names(self.features)
+
+    def proposal_of(self, x: int) -> tuple[int, ...]:
+        """The proposal holding sentence `x` (local index); empty if none."""
+        for members in self.proposals:
+            if x in members:
+                return members
+        return ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One screen answered: the claim, named by its label's sentence id, and the sentences a
+    person said assert it (`yes`) and do not (`no`). Each is one decision of the person."""
+
+    label: int
+    yes: frozenset[int] = frozenset()
+    no: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim by sentence ids: its label (also its key while it lives), its members (label
+    first), those a person confirmed (the label included, once reviewed), those a person said
+    do not assert it, and the clustering's proposal the claim grew from."""
+
+    label: int
+    members: tuple[int, ...]
+    confirmed: frozenset[int] = frozenset()
+    rejected: frozenset[int] = frozenset()
+    proposal: frozenset[int] = frozenset()
+
+    @property
+    def reviewed(self) -> bool:
+        return bool(self.confirmed)
+
+
+def verdicts(answers: Iterable[Answer]) -> dict[int, tuple[frozenset[int], frozenset[int]]]:
+    """Per label: the sentences said to assert its claim (the label among them) and those said
+    not to, the later answer winning where one sentence was judged twice."""
+    said: dict[int, dict[int, bool]] = defaultdict(dict)
+    for answer in answers:
+        for sid in answer.yes:
+            said[answer.label][sid] = True
+        for sid in answer.no:
+            said[answer.label][sid] = False
+    out = {}
+    for label, judged in said.items():
+        judged[label] = True  # the label states the claim
+        out[label] = (frozenset(s for s, v in judged.items() if v),
+                      frozenset(s for s, v in judged.items() if not v))  # fmt: skip
+    return out
+
+
+class Neighbours:
+    """A story's scored pairs by sentence, for means over sets of sentences (local indexes)."""
+
+    def __init__(self, story: ReviewStory) -> None:
+        self.n = len(story)
+        self.docs = np.asarray(story.docs)
+        self.a = np.concatenate([story.i, story.j]).astype(int)
+        self.b = np.concatenate([story.j, story.i]).astype(int)
+        self.p = np.concatenate([story.p, story.p])
+        self.X = np.vstack([story.X, story.X]).astype(float)
+        self.features = story.features
+        self.names = story.evidence
+        self.pair = {(int(x), int(y)): float(q)
+                     for x, y, q in zip(story.i, story.j, story.p, strict=True)}  # fmt: skip
+
+    def get(self, x: int, y: int) -> float:
+        """The pair's probability (0 when it was not scored)."""
+        return self.pair.get((x, y) if x < y else (y, x), 0.0)
+
+    def mean_to(self, core: Iterable[int]) -> np.ndarray:
+        """Per sentence: its mean probability with the sentences of `core` from other articles
+        (unscored pairs count 0; NaN where every core sentence is of its own article)."""
+        core = sorted(set(core))
+        inside = np.zeros(self.n, dtype=bool)
+        inside[core] = True
+        to_core = inside[self.b]
+        sums = np.bincount(self.a[to_core], weights=self.p[to_core], minlength=self.n)
+        doc_ids, counts = np.unique(self.docs[core], return_counts=True)
+        same = dict(zip(doc_ids.tolist(), counts.tolist(), strict=True))
+        others = len(core) - np.array([same.get(d, 0) for d in self.docs.tolist()])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(others > 0, sums / np.maximum(others, 1), np.nan)
+
+    def evidence(
+        self, core: Iterable[int], label: int, proposal: Iterable[int] = ()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per sentence, what says it asserts the claim of `core` (its confirmed members, or
+        all its members while none is), in learner.evidence_names order: the log-odds of its
+        mean and best probability with the core's sentences of other articles and of its
+        probability with the label, whether the clustering proposed it with the label, and
+        the mean of each pair feature over its scored pairs with the core; and a mask of the
+        sentences that have such evidence (one of the only article in the core has none)."""
+        core = sorted(set(core))
+        mean = self.mean_to(core)
+        inside = np.zeros(self.n, dtype=bool)
+        inside[core] = True
+        to_core = inside[self.b]
+        best = np.zeros(self.n)
+        np.maximum.at(best, self.a[to_core], self.p[to_core])
+        with_label = np.zeros(self.n)
+        from_label = self.b == label
+        with_label[self.a[from_label]] = self.p[from_label]
+        proposed = np.zeros(self.n)
+        proposed[sorted(set(proposal))] = 1.0
+        columns = {"mean": logit(np.nan_to_num(mean)), "label": logit(with_label),
+                   "best": logit(best), "proposed": proposed}  # fmt: skip
+        scored = np.maximum(np.bincount(self.a[to_core], minlength=self.n), 1)
+        for k, feature in enumerate(self.features):
+            sums = np.bincount(self.a[to_core], weights=self.X[to_core, k], minlength=self.n)
+            columns[f"mean_{feature}"] = sums / scored
+        return np.column_stack([columns[name] for name in self.names]), ~np.isnan(mean)
+
+    def centrality(self, members: Sequence[int]) -> dict[int, float]:
+        """Each member's mean probability with the members of other articles."""
+        out = {}
+        for x in members:
+            others = [y for y in members if self.docs[y] != self.docs[x]]
+            out[x] = sum(self.get(x, y) for y in others) / len(others) if others else 0.0
+        return out
+
+
+@dataclass
+class _Draft:
+    members: set[int]
+    proposal: set[int]
+    core: set[int] = field(default_factory=set)
+    no: set[int] = field(default_factory=set)
+
+
+def realign(
+    story: ReviewStory,
+    answers: Sequence[Answer] = (),
+    ages: Mapping[int, int] | None = None,
+    prune: Membership | None = None,
+) -> tuple[Claim, ...]:
+    """The story's claims after `answers`. `ages`: sentence id -> age of each past label
+    (lower is older). `prune`: the membership judgement proposed claims are pruned by (None:
+    they stand as proposed). Claims of one article are left out. Ordered by label id."""
+    index, ids = story.index, story.ids
+    claims: dict[int, _Draft] = {}
+    for label, (yes, no) in verdicts(answers).items():
+        if label not in index:
+            continue  # the sentence is no longer in the story
+        at = index[label]
+        core = {index[s] for s in yes if s in index}
+        rejected = {index[s] for s in no if s in index}
+        proposal = set(story.proposal_of(at)) or {at}
+        members = set(core)
+        if len({int(story.docs[x]) for x in core}) >= 2:
+            members |= _with_likely(story, core, rejected, (proposal - rejected) | core)
+        claims[at] = _Draft(members, proposal, core, rejected)
+    reviewed = set(claims)
+    merged = {k for k, a in claims.items()
+              if any(h != k and a.core <= b.core and (a.core < b.core or h < k)
+                     for h, b in claims.items())}  # fmt: skip
+    for k in merged:
+        del claims[k]
+    ages = {index[sid]: age for sid, age in (ages or {}).items() if sid in index}
+    for proposal in story.proposals:
+        members = list(proposal)
+        if reviewed & set(proposal):
+            held = [d.members for k, d in claims.items() if k in proposal]
+            members = [x for x in proposal
+                       if x not in reviewed and not any(x in m for m in held)]  # fmt: skip
+            if not _agrees(story, members):
+                continue
+        if any(set(members) <= d.members for d in claims.values()):
+            continue
+        label = _label(story, members, ages, used=claims.keys())
+        if prune is not None:
+            members = _doubtless(story, members, label, prune)
+        claims[label] = _Draft(set(members), set(members))
+    out = []
+    for label, d in sorted(claims.items()):
+        if len({int(story.docs[x]) for x in d.members}) < 2:
+            continue
+        ordered = [label] + sorted(x for x in d.members if x != label)
+        out.append(Claim(ids[label], tuple(ids[x] for x in ordered),
+                         frozenset(ids[x] for x in d.core), frozenset(ids[x] for x in d.no),
+                         frozenset(ids[x] for x in d.proposal)))  # fmt: skip
+    return tuple(sorted(out, key=lambda c: c.label))
+
+
+def _with_likely(story: ReviewStory, core: set[int], no: set[int], members: set[int]) -> set[int]:
+    """`members`, and for each article not among them the sentence (not said no) that agrees
+    with the confirmed `core` best on average, if at the threshold."""
+    mean = story.near.mean_to(core)
+    member_docs = {int(story.docs[x]) for x in members}
+    best: dict[int, tuple[float, int]] = {}
+    for x in np.flatnonzero(np.nan_to_num(mean, nan=0.0) >= story.threshold).tolist():
+        d = int(story.docs[x])
+        if x in no or d in member_docs:
+            continue
+        if d not in best or (mean[x], -x) > (best[d][0], -best[d][1]):
+            best[d] = (float(mean[x]), x)
+    return set(members) | {x for _, x in best.values()}
+
+
+def _doubtless(story: ReviewStory, members: list[int], label: int, judge: Membership) -> list[int]:
+    """A proposed claim without the members the judgement says a person would more likely
+    not count in it (chance below one half), the least likely first, one at a time."""
+    members = list(members)
+    while len(members) > 1:
+        evidence, usable = story.near.evidence(members, label, members)
+        chance = judge.predict(evidence)
+        doubtful = [x for x in members if x != label and usable[x] and chance[x] < 0.5]
+        if not doubtful:
+            break
+        members.remove(min(doubtful, key=lambda x: (chance[x], x)))
+    return members
+
+
+def _agrees(story: ReviewStory, members: list[int]) -> bool:
+    """Two articles or more, and the mean probability over the cross-article pairs at the
+    threshold (the clustering's rule for a group as a whole; unscored pairs count 0)."""
+    pairs = [(x, y) for a, x in enumerate(members) for y in members[a + 1 :]
+             if story.docs[x] != story.docs[y]]  # fmt: skip
+    mean = sum(story.near.get(x, y) for x, y in pairs) / len(pairs) if pairs else 0.0
+    return bool(pairs) and mean >= story.threshold
+
+
+def _label(story: ReviewStory, members: list[int], ages: Mapping[int, int],
+           used: Iterable[int]) -> int:  # fmt: skip
+    """A proposed claim's label: the oldest past label among its members, else its most
+    central member (a headline first on a tie)."""
+    used = set(used)
+    kept = [x for x in members if x in ages and x not in used]
+    if kept:
+        return min(kept, key=lambda x: (ages[x], x))
+    central = story.near.centrality(members)
+    free = [x for x in members if x not in used] or members
+    return max(free, key=lambda x: (round(central[x], 6), bool(story.headline[x]), -x))
+
+
+def judged_evidence(story: ReviewStory, answers: Sequence[Answer]) -> tuple[np.ndarray, np.ndarray]:
+    """Every sentence a person judged (the label aside), its evidence about the claim (against
+    the claim's confirmed members as they are now) and the answer (1 yes, 0 no): what the
+    membership judgement is refitted on (learner.membership)."""
+    rows, y = [], []
+    for label, (yes, no) in sorted(verdicts(answers).items()):
+        if label not in story.index:
+            continue
+        at = story.index[label]
+        core = {story.index[s] for s in yes if s in story.index}
+        # A sentence's evidence leaves out its own article, itself included.
+        E, usable = story.near.evidence(core, at, story.proposal_of(at))
+        for sid, said in [(s, 1) for s in sorted(yes) if s != label] + [(s, 0) for s in sorted(no)]:
+            x = story.index.get(sid)
+            if x is not None and usable[x]:
+                rows.append(E[x])
+                y.append(said)
+    return np.array(rows).reshape(len(rows), len(story.evidence)), np.array(y, dtype=float)
