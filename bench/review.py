@@ -33,6 +33,7 @@ Modes:
   C --yes ID... --no ID...`, issue 28 item 5), on a fresh database with the shipped models.
 
     python bench/review.py [--cache DIR] [--screens 20] [--splits 1] [--show 8]
+                           [--set screens.MIN_CHANCE=0.25 ...]   (sensitivity of a constant)
     python bench/review.py --pair-refit
     python bench/review.py --timing [--folder ../shared/stories/consulate [--folder ...]]
     python bench/review.py --cli --folder ../shared/stories/consulate --gold PATH
@@ -219,6 +220,8 @@ def in_process(args) -> int:
 
 def show_recall(ev, member, sentences, limit: int) -> None:
     """Must pairs found per gold claim, the claims with most must pairs first."""
+    if not limit:
+        return
     musts: dict[str, list[int]] = defaultdict(list)
     for x, clusters in member.items():
         for c, strength in clusters.items():
@@ -444,6 +447,20 @@ def through_cli(args) -> int:
     return 0
 
 
+def override(assignment: str) -> None:
+    """`module.NAME=value` for a numeric constant of the review modules (a sensitivity run)."""
+    from newsalign.corpus.align import claimreview, learner, screens
+
+    modules = {"learner": learner, "screens": screens, "claimreview": claimreview}
+    target, _, value = assignment.partition("=")
+    module, _, name = target.partition(".")
+    if module not in modules or not hasattr(modules[module], name) or not value:
+        raise SystemExit(f"--set {assignment}: expected learner|screens|claimreview.NAME=VALUE")
+    kind = type(getattr(modules[module], name))
+    setattr(modules[module], name, kind(float(value)))
+    print(f"{module}.{name} = {getattr(modules[module], name)} (sensitivity run)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -459,8 +476,12 @@ def main() -> int:
                         help="story folder (with --timing, repeatable: one story; with --cli)")  # fmt: skip
     parser.add_argument("--gold", type=Path, help="gold TSV (with --cli)")
     parser.add_argument("--db", type=Path, help="an already aligned database (with --cli)")
+    parser.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE",
+                        help="change a constant of learner, screens or claimreview (sensitivity)")  # fmt: skip
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
+    for assignment in args.set:
+        override(assignment)
     if args.cli:
         if args.gold is None or (args.folder is None and args.db is None):
             parser.error("--cli needs --gold and --folder (or --db)")

@@ -74,11 +74,12 @@ def unlearned(names: Sequence[str]) -> Membership:
 
 
 def membership(
-    names: Sequence[str], evidence: np.ndarray, y: np.ndarray, *, l2: float = L2
+    names: Sequence[str], evidence: np.ndarray, y: np.ndarray, *, l2: float | None = None
 ) -> Membership:
     """The MAP judgement for answers `y` (1 yes, 0 no) of sentences with `evidence`, the
-    penalty centred on the prior. Deterministic; no answers, the prior."""
+    penalty (default L2) centred on the prior. Deterministic; no answers, the prior."""
     names = tuple(names)
+    l2 = L2 if l2 is None else l2
     y = np.asarray(y, dtype=float)
     if not len(y):
         return unlearned(names)

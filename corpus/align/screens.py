@@ -87,10 +87,10 @@ def screen_for(
     claim: Claim,
     held: Counter,
     judge: Membership,
-    limit: int = MAX_SENTENCES,
+    limit: int | None = None,
 ) -> Screen:
-    """The screen of one claim: its `limit` sentences of highest expected gain (none with a
-    chance below MIN_CHANCE). `held`: `together` of all current claims; `judge`: the
+    """The screen of one claim: its `limit` (default MAX_SENTENCES) sentences of highest
+    expected gain (none with a chance below MIN_CHANCE). `held`: `together` of all current claims; `judge`: the
     membership judgement as the answers so far taught it."""
     index, docs = story.index, story.docs
     members = [index[s] for s in claim.members]
@@ -115,7 +115,7 @@ def screen_for(
         options.append((chance[x] * new, chance[x], x, False))
     options = [o for o in options if o[0] > 0]
     options.sort(key=lambda o: (-o[0], -o[1], story.ids[o[2]]))
-    chosen = options[:limit]
+    chosen = options[: MAX_SENTENCES if limit is None else limit]
     ids = story.ids
     return Screen(
         claim=claim.label,
