@@ -186,13 +186,14 @@ def test_pairs_another_claim_holds_are_not_counted_as_gained() -> None:
     s = story(DOCS, PAIRS)
     claims = claimset.realign(s)
     judge = learner.unlearned(s.evidence)
-    held = screens.together(claims, s)
-    alone = screens.screen_for(s, claims[0], held, judge)
-    # Pretend 5 already shares a claim with 0, 1 and 2: it adds nothing, so it is not shown.
-    for x in (0, 1, 2):
-        held[(min(x, 5), max(x, 5))] += 1
-    again = screens.screen_for(s, claims[0], held, judge)
-    assert 105 in alone.candidates and 105 not in again.candidates
+    alone = screens.screen_for(s, claims[0], screens.together(claims, s), judge)
+    # Another claim holding 5 with 0, 1 and 2: 5 adds nothing here, so it is not shown; 7
+    # (held with 0 only) still adds its pairs with 1 and 2; and taking 1 or 2 out of this
+    # claim would take out no pair (the other claim holds them too), so neither is shown.
+    more = (*claims, claimset.Claim(105, ids(5, 0, 1, 2)), claimset.Claim(107, ids(7, 0)))
+    again = screens.screen_for(s, claims[0], screens.together(more, s), judge)
+    assert 105 in alone.candidates and again.judged == ids(7, 6)
+    assert again.gain == pytest.approx(0.47 * 2 + 0.425 * 2, abs=1e-3)
 
 
 def test_screens_are_ranked_by_expected_gain_and_fully_described_as_json() -> None:

@@ -150,11 +150,14 @@ class Neighbours:
         self.n = len(story)
         self.docs = np.asarray(story.docs)
         self.a = np.concatenate([story.i, story.j]).astype(int)
-        self.b = np.concatenate([story.j, story.i]).astype(int)
+        b = np.concatenate([story.j, story.i]).astype(int)
         self.p = np.concatenate([story.p, story.p])
         self.X = np.vstack([story.X, story.X]).astype(float)
         self.features = story.features
         self.names = story.evidence
+        # The pairs of each sentence y, as positions into a/p/X: by_b[start[y]:start[y + 1]].
+        self.by_b = np.argsort(b, kind="stable")
+        self.start = np.searchsorted(b[self.by_b], np.arange(self.n + 1))
         self.pair = {(int(x), int(y)): float(q)
                      for x, y, q in zip(story.i, story.j, story.p, strict=True)}  # fmt: skip
 
@@ -162,14 +165,20 @@ class Neighbours:
         """The pair's probability (0 when it was not scored)."""
         return self.pair.get((x, y) if x < y else (y, x), 0.0)
 
+    def _to(self, core: Sequence[int]) -> np.ndarray:
+        """Positions of every pair between a sentence of `core` and another sentence."""
+        if not len(core):
+            return np.zeros(0, dtype=int)
+        return np.concatenate([self.by_b[self.start[y] : self.start[y + 1]] for y in core])
+
     def mean_to(self, core: Iterable[int]) -> np.ndarray:
         """Per sentence: its mean probability with the sentences of `core` from other articles
         (unscored pairs count 0; NaN where every core sentence is of its own article)."""
         core = sorted(set(core))
-        inside = np.zeros(self.n, dtype=bool)
-        inside[core] = True
-        to_core = inside[self.b]
-        sums = np.bincount(self.a[to_core], weights=self.p[to_core], minlength=self.n)
+        return self._mean(core, self._to(core))
+
+    def _mean(self, core: list[int], edges: np.ndarray) -> np.ndarray:
+        sums = np.bincount(self.a[edges], weights=self.p[edges], minlength=self.n)
         doc_ids, counts = np.unique(self.docs[core], return_counts=True)
         same = dict(zip(doc_ids.tolist(), counts.tolist(), strict=True))
         others = len(core) - np.array([same.get(d, 0) for d in self.docs.tolist()])
@@ -186,23 +195,22 @@ class Neighbours:
         the mean of each pair feature over its scored pairs with the core; and a mask of the
         sentences that have such evidence (one of the only article in the core has none)."""
         core = sorted(set(core))
-        mean = self.mean_to(core)
-        inside = np.zeros(self.n, dtype=bool)
-        inside[core] = True
-        to_core = inside[self.b]
+        edges = self._to(core)
+        mean = self._mean(core, edges)
+        to = self.a[edges]
         best = np.zeros(self.n)
-        np.maximum.at(best, self.a[to_core], self.p[to_core])
+        np.maximum.at(best, to, self.p[edges])
         with_label = np.zeros(self.n)
-        from_label = self.b == label
+        from_label = self._to([label])
         with_label[self.a[from_label]] = self.p[from_label]
         proposed = np.zeros(self.n)
         proposed[sorted(set(proposal))] = 1.0
         columns = {"mean": logit(np.nan_to_num(mean)), "label": logit(with_label),
                    "best": logit(best), "proposed": proposed}  # fmt: skip
-        scored = np.maximum(np.bincount(self.a[to_core], minlength=self.n), 1)
+        scored = np.maximum(np.bincount(to, minlength=self.n), 1)
+        X = self.X[edges]
         for k, feature in enumerate(self.features):
-            sums = np.bincount(self.a[to_core], weights=self.X[to_core, k], minlength=self.n)
-            columns[f"mean_{feature}"] = sums / scored
+            columns[f"mean_{feature}"] = np.bincount(to, weights=X[:, k], minlength=self.n) / scored
         return np.column_stack([columns[name] for name in self.names]), ~np.isnan(mean)
 
     def centrality(self, members: Sequence[int]) -> dict[int, float]:

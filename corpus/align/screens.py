@@ -22,7 +22,7 @@ Pure: a story, its claims and the judgement in, frozen screens out.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -71,28 +71,42 @@ class Screen:
                               for sid in dict.fromkeys(shown)]}  # fmt: skip
 
 
-def together(claims: Sequence[Claim], story: ReviewStory) -> Counter:
-    """How many claims hold each pair of sentences (local indexes, x < y)."""
-    out: Counter = Counter()
-    for c in claims:
-        members = sorted(story.index[s] for s in c.members)
-        for a, x in enumerate(members):
-            for y in members[a + 1 :]:
-                out[(x, y)] += 1
-    return out
+class Held:
+    """How many claims hold each pair of sentences (local indexes), and each sentence's
+    partners in some claim."""
+
+    def __init__(self, claims: Sequence[Claim], story: ReviewStory) -> None:
+        self.count: Counter = Counter()
+        self.partners: dict[int, set[int]] = defaultdict(set)
+        for c in claims:
+            members = sorted(story.index[s] for s in c.members)
+            for a, x in enumerate(members):
+                for y in members[a + 1 :]:
+                    self.count[(x, y)] += 1
+                    self.partners[x].add(y)
+                    self.partners[y].add(x)
+
+    def __getitem__(self, pair: tuple[int, int]) -> int:
+        x, y = pair
+        return self.count[(x, y) if x < y else (y, x)]
+
+
+def together(claims: Sequence[Claim], story: ReviewStory) -> Held:
+    """The pairs the current claims hold (see Held)."""
+    return Held(claims, story)
 
 
 def screen_for(
     story: ReviewStory,
     claim: Claim,
-    held: Counter,
+    held: Held,
     judge: Membership,
     limit: int | None = None,
 ) -> Screen:
     """The screen of one claim: its `limit` (default MAX_SENTENCES) sentences of highest
-    expected gain (none with a chance below MIN_CHANCE). `held`: `together` of all current claims; `judge`: the
-    membership judgement as the answers so far taught it."""
-    index, docs = story.index, story.docs
+    expected gain (none with a chance below MIN_CHANCE). `held`: `together` of all current
+    claims; `judge`: the membership judgement as the answers so far taught it."""
+    index, docs = story.index, np.asarray(story.docs)
     members = [index[s] for s in claim.members]
     confirmed = {index[s] for s in claim.confirmed}
     rejected = {index[s] for s in claim.rejected}
@@ -104,15 +118,20 @@ def screen_for(
     for x in members:
         if x in confirmed or x == label or np.isnan(chance[x]):
             continue
-        alone = sum(1 for y in members if y != x and docs[y] != docs[x]
-                    and held[(min(x, y), max(x, y))] == 1)  # fmt: skip
+        alone = sum(1 for y in members if y != x and docs[y] != docs[x] and held[(x, y)] == 1)
         options.append(((1 - chance[x]) * alone, chance[x], x, True))
+    # A candidate's new pairs: the members of other articles it shares no claim with yet.
+    doc_ids, counts = np.unique(docs[members], return_counts=True)
+    same = dict(zip(doc_ids.tolist(), counts.tolist(), strict=True))
+    new = len(members) - np.array([same.get(d, 0) for d in docs.tolist()])
+    for y in members:
+        for x in held.partners.get(y, ()):
+            if docs[x] != docs[y]:
+                new[x] -= 1
     inside = set(members) | rejected
     for x in np.flatnonzero(np.nan_to_num(chance, nan=0.0) >= MIN_CHANCE).tolist():
-        if x in inside:
-            continue
-        new = sum(1 for y in members if docs[y] != docs[x] and not held[(min(x, y), max(x, y))])
-        options.append((chance[x] * new, chance[x], x, False))
+        if x not in inside:
+            options.append((chance[x] * new[x], chance[x], x, False))
     options = [o for o in options if o[0] > 0]
     options.sort(key=lambda o: (-o[0], -o[1], story.ids[o[2]]))
     chosen = options[: MAX_SENTENCES if limit is None else limit]
