@@ -253,16 +253,26 @@ def realign(
             members |= _with_likely(story, core, rejected, (proposal - rejected) | core)
         claims[at] = _Draft(members, proposal, core, rejected)
     reviewed = set(claims)
-    merged = {k for k, a in claims.items()
-              if any(h != k and a.core <= b.core and (a.core < b.core or h < k)
-                     for h, b in claims.items())}  # fmt: skip
-    for k in merged:
+    # A claim whose confirmed members were all confirmed in another is shown as that one,
+    # which takes its unconfirmed members too (not those either claim was told no about).
+    into = {k: min(h for h, b in claims.items()
+                   if h != k and a.core <= b.core and (a.core < b.core or h < k))
+            for k, a in claims.items()
+            if any(h != k and a.core <= b.core and (a.core < b.core or h < k)
+                   for h, b in claims.items())}  # fmt: skip
+    shown_as = {k: k for k in claims}
+    for k, h in sorted(into.items()):
+        while h in into:  # merged into a claim that is itself merged
+            h = into[h]
+        shown_as[k] = h
+        claims[h].members |= claims[k].members - claims[k].no - claims[h].no
+    for k in into:
         del claims[k]
     ages = {index[sid]: age for sid, age in (ages or {}).items() if sid in index}
     for proposal in story.proposals:
         members = list(proposal)
         if reviewed & set(proposal):
-            held = [d.members for k, d in claims.items() if k in proposal]
+            held = [claims[shown_as[k]].members for k in reviewed & set(proposal)]
             members = [x for x in proposal
                        if x not in reviewed and not any(x in m for m in held)]  # fmt: skip
             if not _agrees(story, members):
