@@ -140,7 +140,7 @@ def test_a_proposed_claim_keeps_its_oldest_label_while_it_is_a_member() -> None:
     assert claimset.realign(s, ages={105: 0})[0].label == 100  # 5 is not a member
 
 
-def test_the_learned_judgement_prunes_proposed_members_a_person_would_not_count() -> None:
+def test_the_learned_judgement_prunes_proposed_members_only_when_confident() -> None:
     s = story(DOCS, PAIRS)
     names = s.evidence
     # A judgement that says no below a mean of 0.86: 2 (mean 0.84 with 0 and 1) leaves first,
@@ -148,9 +148,23 @@ def test_the_learned_judgement_prunes_proposed_members_a_person_would_not_count(
     weights = [0.0] * (len(names) + 1)
     weights[names.index("mean")] = 10.0
     weights[-1] = -10.0 * float(learner.logit(np.array([0.86]))[0])
-    strict = learner.Membership(names, tuple(weights), 10)
+    sure = np.eye(len(weights)) * 1e-6
+    strict = learner.Membership(names, tuple(weights), 10, tuple(map(tuple, sure)))
     assert set(claimset.realign(s, prune=strict)[0].members) == set(ids(0, 1))
     assert claimset.realign(s)[0].members == ids(0, 1, 2)
+    # The same judgement, unsure of its weights (a few answers): nothing is pruned.
+    unsure = learner.Membership(names, tuple(weights), 10, tuple(map(tuple, np.eye(len(weights)))))
+    assert claimset.realign(s, prune=unsure)[0].members == ids(0, 1, 2)
+    assert not learner.unlearned(names).surely_no(np.zeros((3, len(names)))).any()
+
+
+def test_one_screen_of_noes_does_not_dissolve_the_storys_claims() -> None:
+    s = story(DOCS, PAIRS)
+    review = claimreview.derive(s)
+    screen = review.screen(100)
+    after = claimreview.answer(review, 100, no=screen.judged)
+    assert {c.label for c in after.claims} >= {103} and len(after.claims) >= 1
+    assert after.claim(103).members == ids(3, 4, 8)
 
 
 def test_judged_evidence_has_one_row_per_judged_sentence() -> None:

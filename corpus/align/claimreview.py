@@ -26,10 +26,6 @@ from newsalign.corpus.align import claimset, learner, screens
 from newsalign.corpus.align.claimset import Answer, Claim, ReviewStory
 from newsalign.corpus.errors import CorpusError
 
-# The membership judgement prunes proposed claims once it has learned from answers: before,
-# a proposal stands as the clustering made it (a person has not yet said what counts).
-PRUNE_AFTER = 1  # answers
-
 
 class ReviewError(CorpusError):
     """An answer that does not fit the claim's current screen; nothing was changed."""
@@ -74,9 +70,8 @@ def derive(
     each past label (sentence id -> lower is older), e.g. from the stored claims."""
     answers = tuple(answers)
     judge = learner.membership(story.evidence, *claimset.judged_evidence(story, answers))
-    prune = judge if len(answers) >= PRUNE_AFTER else None
     ages = dict(ages or {})
-    claims = claimset.realign(story, answers, ages, prune)
+    claims = claimset.realign(story, answers, ages, judge)
     return Review(story, answers, judge, claims, _aged(ages, claims))
 
 

@@ -17,10 +17,12 @@ an answer and undoing it are exact (undo = realign without it).
 - **Proposed claims**: the proposals a reviewed claim did not take over. A proposal holding a
   reviewed label gives up that claim's members, and what is left stays a claim if it still
   agrees as one (two articles, mean probability at the threshold); a proposal all inside a
-  reviewed claim is that claim. With `prune` (the membership judgement, once it has learned
-  from answers), a proposed claim loses the members a person would more likely not count in
-  it, the least likely first: before anyone looked at it, a sentence is left out rather than
-  put in a claim the person's own answers say it does not belong to.
+  reviewed claim is that claim. With `prune` (the membership judgement as the answers taught
+  it), a proposed claim loses the members the judgement is confident (at 95 %, by its
+  posterior) a person would not count in it, the least likely first: a sentence is left out
+  rather than kept in a claim the person's own answers say it does not belong to. Confident,
+  not merely more likely than not: after one screen answered mostly no, the plain rule
+  dissolved 31 of withdrawal's 44 claims on a dozen answers about other sentences.
 - **Merging** happens only by answers: a reviewed claim whose every confirmed member, label
   included, was confirmed in another claim is shown as that one (both pure, by the person's
   word).
@@ -310,13 +312,14 @@ def _with_likely(story: ReviewStory, core: set[int], no: set[int], members: set[
 
 
 def _doubtless(story: ReviewStory, members: list[int], label: int, judge: Membership) -> list[int]:
-    """A proposed claim without the members the judgement says a person would more likely
-    not count in it (chance below one half), the least likely first, one at a time."""
+    """A proposed claim without the members the judgement is confident a person would not
+    count in it (Membership.surely_no), the least likely first, one at a time."""
     members = list(members)
     while len(members) > 1:
         evidence, usable = story.near.evidence(members, label, members)
         chance = judge.predict(evidence)
-        doubtful = [x for x in members if x != label and usable[x] and chance[x] < 0.5]
+        sure = judge.surely_no(evidence)
+        doubtful = [x for x in members if x != label and usable[x] and sure[x]]
         if not doubtful:
             break
         members.remove(min(doubtful, key=lambda x: (chance[x], x)))

@@ -36,6 +36,7 @@ import numpy as np
 
 L2 = 1.0  # the shipped fit's penalty (model.fit), here around the prior weights
 ITERATIONS = 50
+CONFIDENT = 1.96  # standard deviations: a judgement confident at the conventional 95 %
 BASE_EVIDENCE = ("mean", "label", "best", "proposed")  # then mean_<feature> per pair feature
 
 
@@ -59,13 +60,30 @@ class Membership:
     names: tuple[str, ...]
     weights: tuple[float, ...]
     answers: int = 0
+    # The posterior covariance of the weights (Laplace: the inverse Hessian at the MAP), row
+    # by row; empty before any answer.
+    covariance: tuple[tuple[float, ...], ...] = ()
 
     def predict(self, evidence: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-np.clip(self._logits(evidence), -30, 30)))
+
+    def surely_no(self, evidence: np.ndarray, z: float = CONFIDENT) -> np.ndarray:
+        """Where the judgement is confident that a person would say no: the chance's upper
+        bound (log-odds plus `z` posterior standard deviations) is below one half. Before any
+        answer it is never confident."""
+        if not self.covariance:
+            return np.zeros(len(np.atleast_2d(evidence)), dtype=bool)
+        E = self._design(evidence)
+        spread = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", E, np.asarray(self.covariance), E), 0))
+        return self._logits(evidence) + z * spread < 0
+
+    def _design(self, evidence: np.ndarray) -> np.ndarray:
         E = np.asarray(evidence, dtype=float).reshape(-1, len(self.names))
-        E = np.column_stack([E, np.ones(len(E))])
+        return np.column_stack([E, np.ones(len(E))])
+
+    def _logits(self, evidence: np.ndarray) -> np.ndarray:
         with np.errstate(invalid="ignore"):  # BLAS flags on finite input, as in model.py
-            z = E @ np.asarray(self.weights)
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+            return self._design(evidence) @ np.asarray(self.weights)
 
 
 def unlearned(names: Sequence[str]) -> Membership:
@@ -96,7 +114,11 @@ def membership(
         w -= step
         if np.abs(step).max() < 1e-10:
             break
-    return Membership(names, tuple(float(v) for v in w), len(y))
+    r = 1.0 / (1.0 + np.exp(-np.clip(E @ w, -30, 30)))
+    hessian = (E * (r * (1 - r))[:, None]).T @ E + l2 * np.eye(len(w))
+    covariance = np.linalg.inv(hessian)
+    return Membership(names, tuple(float(v) for v in w), len(y),
+                      tuple(tuple(float(v) for v in row) for row in covariance))  # fmt: skip
 
 
 def logit(q: np.ndarray) -> np.ndarray:
