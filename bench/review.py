@@ -33,7 +33,7 @@ Modes:
   C --yes ID... --no ID...`, issue 28 item 5), on a fresh database with the shipped models.
 
     python bench/review.py [--cache DIR] [--screens 20] [--splits 1] [--show 8]
-                           [--set screens.MIN_CHANCE=0.25 ...]   (sensitivity of a constant)
+                           [--set screens.MIN_CHANCE=0.25 ...] [--threshold 0.75]  (sensitivity)
     python bench/review.py --pair-refit
     python bench/review.py --timing [--folder ../shared/stories/consulate [--folder ...]]
     python bench/review.py --cli --folder ../shared/stories/consulate --gold PATH
@@ -148,8 +148,9 @@ def load_withdrawal(args):
                 seeds=s_pairs, member=member, cols=cols)  # fmt: skip
 
 
-def review_story(w: dict, p0: np.ndarray):
-    """The withdrawal story as review reads it, with out-of-fold probabilities `p0`."""
+def review_story(w: dict, p0: np.ndarray, threshold: float = 0.5):
+    """The withdrawal story as review reads it, with out-of-fold probabilities `p0` and the
+    clustering's `threshold` (engine.THRESHOLD unless a sensitivity run says otherwise)."""
     from newsalign.corpus.align.claimset import ReviewStory
 
     edges = w["pairs"].edges
@@ -158,7 +159,7 @@ def review_story(w: dict, p0: np.ndarray):
     n = len(w["sentences"])
     return ReviewStory(tuple(range(n)), np.asarray(w["withdrawal"].data.docs),
                        np.array([c.headline for c in w["withdrawal"].claims]), edges.i, edges.j,
-                       edges.X[:, cols], np.log(q / (1 - q)), w["cols"])  # fmt: skip
+                       edges.X[:, cols], np.log(q / (1 - q)), w["cols"], threshold)  # fmt: skip
 
 
 def in_process(args) -> int:
@@ -176,7 +177,7 @@ def in_process(args) -> int:
     for split in range(args.splits):
         p0 = bench.grouped_cv(w["withdrawal"].data, w["pairs"], [w["seeds"]], w["cols"],
                               engine.THRESHOLD, seed=split)  # fmt: skip
-        story = review_story(w, p0)
+        story = review_story(w, p0, args.threshold or engine.THRESHOLD)
         detail = split == 0
         print(f"\narticle-group split {split}" + (" (bench/stories.py's)" if detail else ""))
         rows = {}
@@ -476,6 +477,8 @@ def main() -> int:
                         help="story folder (with --timing, repeatable: one story; with --cli)")  # fmt: skip
     parser.add_argument("--gold", type=Path, help="gold TSV (with --cli)")
     parser.add_argument("--db", type=Path, help="an already aligned database (with --cli)")
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="the proposals' clustering threshold (sensitivity; engine's: 0.5)")  # fmt: skip
     parser.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE",
                         help="change a constant of learner, screens or claimreview (sensitivity)")  # fmt: skip
     args = parser.parse_args()
