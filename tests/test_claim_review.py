@@ -133,6 +133,16 @@ def test_claims_merge_only_by_answers() -> None:
     assert [c.label for c in claims] == [100, 103]
 
 
+def test_a_proposal_holding_both_sides_of_an_answer_is_split() -> None:
+    s = story(DOCS, PAIRS)
+    # Claim 7 confirmed with 3 and said not to hold 4: the proposal {3, 4, 8} holds both
+    # sides; 3 (its label) stays with 8 (p 0.7), 4 goes apart (alone: not a claim).
+    claims = claimset.realign(s, [Answer(107, frozenset(ids(3)), frozenset(ids(4)))])
+    assert not any({103, 104} <= set(c.members) for c in claims)
+    assert [set(c.members) for c in claims if c.label == 103] == [set(ids(3, 8))]
+    assert set(next(c for c in claims if c.label == 107).members) == set(ids(7, 3))
+
+
 def test_a_proposed_claim_keeps_its_oldest_label_while_it_is_a_member() -> None:
     s = story(DOCS, PAIRS)
     assert claimset.realign(s, ages={102: 0})[0].label == 102

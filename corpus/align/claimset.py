@@ -23,6 +23,10 @@ an answer and undoing it are exact (undo = realign without it).
   rather than kept in a claim the person's own answers say it does not belong to. Confident,
   not merely more likely than not: after one screen answered mostly no, the plain rule
   dissolved 31 of withdrawal's 44 claims on a dozen answers about other sentences.
+- **Answers split proposals**: a proposal holding a sentence confirmed in a reviewed claim and
+  one said not to assert that claim is two proposals, the side of its label and the other
+  (each stays a claim if it agrees as one). The person's answers speak about those sentences;
+  a claim holding both sides is one a reader would see mixed.
 - **Merging** happens only by answers: a reviewed claim whose every confirmed member, label
   included, was confirmed in another claim is shown as that one (both pure, by the person's
   word).
@@ -271,17 +275,27 @@ def realign(
     for k in into:
         del claims[k]
     ages = {index[sid]: age for sid, age in (ages or {}).items() if sid in index}
-    for proposal in story.proposals:
-        members = list(proposal)
-        if reviewed & set(proposal):
-            held = [claims[shown_as[k]].members for k in reviewed & set(proposal)]
-            members = [x for x in proposal
+    queue = [(list(proposal), True) for proposal in story.proposals]
+    while queue:
+        members, whole = queue.pop(0)
+        if whole and reviewed & set(members):
+            held = [claims[shown_as[k]].members for k in reviewed & set(members)]
+            members = [x for x in members
                        if x not in reviewed and not any(x in m for m in held)]  # fmt: skip
             if not _agrees(story, members):
                 continue
+        if not whole and not _agrees(story, members):
+            continue
         if any(set(members) <= d.members for d in claims.values()):
             continue
         label = _label(story, members, ages, used=claims.keys())
+        kept, apart = _apart(members, label, claims.values())
+        if apart:  # the answers split the proposal: the other side is a proposal too
+            queue.append((apart, False))
+            members = kept
+            if len({int(story.docs[x]) for x in members}) < 2 or not _agrees(story, members):
+                continue
+            label = label if label in members else _label(story, members, ages, claims.keys())
         if prune is not None:
             members = _doubtless(story, members, label, prune)
         claims[label] = _Draft(set(members), set(members))
@@ -309,6 +323,25 @@ def _with_likely(story: ReviewStory, core: set[int], no: set[int], members: set[
         if d not in best or (mean[x], -x) > (best[d][0], -best[d][1]):
             best[d] = (float(mean[x]), x)
     return set(members) | {x for _, x in best.values()}
+
+
+def _apart(
+    members: list[int], label: int, reviewed: Iterable[_Draft]
+) -> tuple[list[int], list[int]]:
+    """A proposal split where a person's answers set its sentences apart: where it holds
+    sentences confirmed in a reviewed claim and sentences said not to assert that claim, the
+    side its label is on stays (without the label on either, the larger side, the confirmed one
+    on a tie). Returns (what stays, what was set apart)."""
+    members, apart = list(members), []
+    for d in reviewed:
+        yes = [x for x in members if x in d.core]
+        no = [x for x in members if x in d.no]
+        if not yes or not no:
+            continue
+        leave = yes if label in d.no or (label not in d.core and len(no) > len(yes)) else no
+        apart += leave
+        members = [x for x in members if x not in leave]
+    return members, apart
 
 
 def _doubtless(story: ReviewStory, members: list[int], label: int, judge: Membership) -> list[int]:
