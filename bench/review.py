@@ -173,7 +173,7 @@ def in_process(args) -> int:
     print(f"withdrawal: {len(w['sentences'])} sentences, {len(w['pairs'].y)} pairs; starting "
           "probabilities out of fold (bench/stories.py, 5 article groups, no bridge); the "
           "simulated reader answers from gold.tsv; screens chosen by the tool alone")  # fmt: skip
-    finals = []
+    finals, curves = [], []
     for split in range(args.splits):
         p0 = bench.grouped_cv(w["withdrawal"].data, w["pairs"], [w["seeds"]], w["cols"],
                               engine.THRESHOLD, seed=split)  # fmt: skip
@@ -199,6 +199,7 @@ def in_process(args) -> int:
                 )
         final = rows[max(rows)]
         finals.append((max(rows), *final))
+        curves.append(rows)
         if detail:
             judged, ev, pure = final
             ok = (ev.all.f1 >= TARGET_F1 and ev.all.precision >= TARGET_P
@@ -209,6 +210,15 @@ def in_process(args) -> int:
             bench.show_impure(pure, w["gold"], by_id, args.show)
             show_recall(ev, w["member"], w["sentences"], args.show)
     if args.splits > 1:
+        print(f"\nmean over {args.splits} splits:")
+        for done in sorted(set.intersection(*(set(c) for c in curves))):
+            at = [c[done] for c in curves]
+            print(f"  {done:>3} screens {np.mean([j for j, _, _ in at]):6.1f} sentences  P "
+                  f"{np.mean([e.all.precision for _, e, _ in at]):.3f} R "
+                  f"{np.mean([e.all.recall for _, e, _ in at]):.3f} F1 "
+                  f"{np.mean([e.all.f1 for _, e, _ in at]):.3f} purity "
+                  f"{np.mean([u.share for _, _, u in at]):.3f} | de/en F1 "
+                  f"{np.mean([e.de_en.f1 for _, e, _ in at]):.3f}")  # fmt: skip
         f1 = [ev.all.f1 for _, _, ev, _ in finals]
         p = [ev.all.precision for _, _, ev, _ in finals]
         pur = [pure.share for _, _, _, pure in finals]
