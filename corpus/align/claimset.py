@@ -9,11 +9,12 @@ an answer and undoing it are exact (undo = realign without it).
   overlap pass, as `align` makes them before anyone answers).
 - **Reviewed claims** (a label with answers): the label and every sentence said yes (its
   *confirmed* members), never a sentence said no. Once a person confirmed a sentence of another
-  article, the claim also keeps the unjudged rest of its label's proposal and, for each article
-  not in it, the sentence that agrees with the confirmed members on average at the threshold;
-  these are unconfirmed, and the claim's next screen shows them to keep or remove. A screen
-  answered all no leaves the label alone (the best the tool had to offer did not assert it).
-  A sentence may be in several claims.
+  article, the claim also keeps the unjudged rest of its label's proposal, unconfirmed (the
+  claim's next screen shows them to keep or remove); nothing else joins it but by a yes (the
+  judgement adding sentences that agree with the confirmed members on average put wrong
+  members in claims a person had made pure, measured on withdrawal). A screen answered all no
+  leaves the label alone (the best the tool had to offer did not assert it). A sentence may be
+  in several claims.
 - **Proposed claims**: the proposals a reviewed claim did not take over. A proposal holding a
   reviewed label gives up that claim's members, and what is left stays a claim if it still
   agrees as one (two articles, mean probability at the threshold); a proposal all inside a
@@ -256,7 +257,7 @@ def realign(
         proposal = set(story.proposal_of(at)) or {at}
         members = set(core)
         if len({int(story.docs[x]) for x in core}) >= 2:
-            members |= _with_likely(story, core, rejected, (proposal - rejected) | core)
+            members |= proposal - rejected
         claims[at] = _Draft(members, proposal, core, rejected)
     reviewed = set(claims)
     # A claim whose confirmed members were all confirmed in another is shown as that one,
@@ -289,9 +290,9 @@ def realign(
         if any(set(members) <= d.members for d in claims.values()):
             continue
         label = _label(story, members, ages, used=claims.keys())
-        kept, apart = _apart(members, label, claims.values())
-        if apart:  # the answers split the proposal: the other side is a proposal too
-            queue.append((apart, False))
+        kept, parts = _apart(members, label, claims.values())
+        if parts:  # the answers split the proposal: each side set apart is a proposal too
+            queue += [(part, False) for part in parts]
             members = kept
             if len({int(story.docs[x]) for x in members}) < 2 or not _agrees(story, members):
                 continue
@@ -310,38 +311,23 @@ def realign(
     return tuple(sorted(out, key=lambda c: c.label))
 
 
-def _with_likely(story: ReviewStory, core: set[int], no: set[int], members: set[int]) -> set[int]:
-    """`members`, and for each article not among them the sentence (not said no) that agrees
-    with the confirmed `core` best on average, if at the threshold."""
-    mean = story.near.mean_to(core)
-    member_docs = {int(story.docs[x]) for x in members}
-    best: dict[int, tuple[float, int]] = {}
-    for x in np.flatnonzero(np.nan_to_num(mean, nan=0.0) >= story.threshold).tolist():
-        d = int(story.docs[x])
-        if x in no or d in member_docs:
-            continue
-        if d not in best or (mean[x], -x) > (best[d][0], -best[d][1]):
-            best[d] = (float(mean[x]), x)
-    return set(members) | {x for _, x in best.values()}
-
-
 def _apart(
     members: list[int], label: int, reviewed: Iterable[_Draft]
-) -> tuple[list[int], list[int]]:
+) -> tuple[list[int], list[list[int]]]:
     """A proposal split where a person's answers set its sentences apart: where it holds
     sentences confirmed in a reviewed claim and sentences said not to assert that claim, the
     side its label is on stays (without the label on either, the larger side, the confirmed one
-    on a tie). Returns (what stays, what was set apart)."""
-    members, apart = list(members), []
+    on a tie). Returns what stays and each part set apart (one per reviewed claim)."""
+    members, parts = list(members), []
     for d in reviewed:
         yes = [x for x in members if x in d.core]
         no = [x for x in members if x in d.no]
         if not yes or not no:
             continue
         leave = yes if label in d.no or (label not in d.core and len(no) > len(yes)) else no
-        apart += leave
+        parts.append(leave)
         members = [x for x in members if x not in leave]
-    return members, apart
+    return members, parts
 
 
 def _doubtless(story: ReviewStory, members: list[int], label: int, judge: Membership) -> list[int]:
