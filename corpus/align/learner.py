@@ -67,10 +67,11 @@ class Membership:
     def predict(self, evidence: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-np.clip(self._logits(evidence), -30, 30)))
 
-    def surely_no(self, evidence: np.ndarray, z: float = CONFIDENT) -> np.ndarray:
+    def surely_no(self, evidence: np.ndarray, z: float | None = None) -> np.ndarray:
         """Where the judgement is confident that a person would say no: the chance's upper
-        bound (log-odds plus `z` posterior standard deviations) is below one half. Before any
-        answer it is never confident."""
+        bound (log-odds plus `z`, default CONFIDENT, posterior standard deviations) is below
+        one half. Before any answer it is never confident."""
+        z = CONFIDENT if z is None else z
         if not self.covariance:
             return np.zeros(len(np.atleast_2d(evidence)), dtype=bool)
         E = self._design(evidence)
