@@ -297,6 +297,8 @@ def realign(
             if len({int(story.docs[x]) for x in members}) < 2 or not _agrees(story, members):
                 continue
             label = label if label in members else _label(story, members, ages, claims.keys())
+        if label in claims:
+            continue  # every member already labels a claim: nothing new to show
         if prune is not None:
             members = _doubtless(story, members, label, prune)
         claims[label] = _Draft(set(members), set(members))
