@@ -104,6 +104,15 @@ def test_a_yes_adds_a_no_removes_and_the_judgement_does_not_undo_either() -> Non
     assert any(set(c.members) == set(ids(3, 4, 8)) for c in claims)
 
 
+def test_a_later_answer_about_a_sentence_replaces_the_earlier_one() -> None:
+    s = story(DOCS, PAIRS)
+    answers = [Answer(100, frozenset(ids(1, 5))), Answer(100, no=frozenset(ids(5)))]
+    first = next(c for c in claimset.realign(s, answers) if c.label == 100)
+    assert 105 not in first.members and first.rejected == {105}
+    assert first.confirmed == set(ids(0, 1))
+    assert claimset.verdicts(answers[::-1])[100] == (frozenset(ids(0, 1, 5)), frozenset())
+
+
 def test_unjudged_proposal_members_stay_once_a_person_confirmed_another_article() -> None:
     s = story(DOCS, PAIRS)
     # Only 1 was judged: 2 stays unconfirmed (proposed with the label); 7, which agrees with
