@@ -7,7 +7,10 @@ partly. Scoring is over pairs of sentences from different articles:
 - precision: the share of produced pairs whose two sentences share a gold cluster (must or ok);
 - recall: the share of the gold's must pairs that fall in one produced cluster;
 - both for all languages and for pairs of German and English articles only, and recall per
-  language pair. Misses and wrong pairs are listed so they can be read, not only counted.
+  language pair. Misses and wrong pairs are listed so they can be read, not only counted;
+- claim purity: the share of produced claims with members from two or more articles whose
+  members all lie in one gold cluster (must or ok): what a reader sees is a claim, and one
+  stray member makes it wrong however many pairs are right. The impure claims are listed.
 """
 
 from __future__ import annotations
@@ -63,6 +66,17 @@ class Evaluation:
     wrong: tuple[tuple[int, int], ...]
     missed: tuple[tuple[int, int], ...]
     unmatched_rows: tuple[GoldRow, ...] = field(default=())  # gold rows no sentence contains
+
+
+@dataclass(frozen=True)
+class Purity:
+    """Of the produced claims with members from two or more articles (`claims`), how many have
+    every member in one gold cluster (`pure`); the others' members (`impure`)."""
+
+    share: float
+    pure: int
+    claims: int
+    impure: tuple[tuple[int, ...], ...]
 
 
 def read_gold(path: Path) -> list[GoldRow]:
@@ -159,3 +173,26 @@ def evaluate(
         missed=tuple(sorted(p for p in must if p not in produced)),
         unmatched_rows=tuple(unmatched),
     )
+
+
+def purity(
+    gold: list[GoldRow],
+    sentences: Mapping[int, Sentence],
+    clusters: Iterable[Iterable[int]],
+    langs: tuple[str, ...] | None = None,
+) -> Purity:
+    """Claim purity of `clusters` (sentence ids). A member in no gold cluster makes its claim
+    impure (the gold is exhaustive: it reports no claim another article shares). `langs`: each
+    claim restricted to its members in these languages first (German/English: ("de", "en"))."""
+    member, _ = memberships(gold, sentences.values())
+    pure, counted, impure = 0, 0, []
+    for cluster in clusters:
+        ids = sorted({x for x in cluster if langs is None or sentences[x].lang in langs})
+        if len({sentences[x].file for x in ids}) < 2:
+            continue
+        counted += 1
+        if set.intersection(*(set(member.get(x, {})) for x in ids)):
+            pure += 1
+        else:
+            impure.append(tuple(ids))
+    return Purity(pure / counted if counted else 0.0, pure, counted, tuple(impure))
