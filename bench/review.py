@@ -336,9 +336,9 @@ def timing(args) -> int:
     """An answer applied and the next screen ready, on a folder aligned as one story."""
     from newsalign.corpus.align import claimreview, engine, training
     from newsalign.corpus.align.claimset import ReviewStory
-    from newsalign.corpus.align.model import shipped
     from newsalign.corpus.align.job.corpora import load_corpus
     from newsalign.corpus.align.job.setup import Settings, embedders_for
+    from newsalign.corpus.align.model import shipped
 
     folders = args.folder or [STORIES / "consulate"]
     name = "+".join(f.name for f in folders)

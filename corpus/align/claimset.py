@@ -83,8 +83,10 @@ class ReviewStory:
         object.__setattr__(self, "index", {sid: k for k, sid in enumerate(self.ids)})
         p = 1.0 / (1.0 + np.exp(-np.clip(np.asarray(self.prior, dtype=float), -30, 30)))
         object.__setattr__(self, "p", p)
-        groups = clustering.claims(len(self.ids), np.asarray(self.docs), np.asarray(self.i),
-                                np.asarray(self.j), p, self.threshold, overlap=None)  # fmt: skip
+        scored = clustering.Scored(np.asarray(self.i), np.asarray(self.j), p)
+        groups = clustering.claims(
+            len(self.ids), np.asarray(self.docs), scored, self.threshold, overlap=None
+        )
         object.__setattr__(
             self, "proposals", tuple(tuple(sorted({m.index for m in g})) for g in groups)
         )
