@@ -86,3 +86,29 @@ def test_show_stories_and_first_say_derived_from(cli, db_path, tmp_path) -> None
     data = json.loads(cli("stories", "show", "1", "--json").output)
     claims = [c for c in data["claims"] if c["sources"] >= 2]
     assert claims and all(c["first"] != ["Tram Post"] for c in claims)
+
+
+RUSSIAN = [
+    "Совет одобрил линию трамвая в понедельник.", "Линия соединит вокзал и порт.",
+    "Строительство начнется в июне, сообщил мэр.", "Проект стоит 40 миллионов манатов.",
+    "Критики говорят, что маршрут обходит старый город.", "Первые трамваи пойдут весной.",
+]  # fmt: skip
+
+
+def test_a_credit_in_another_script_tells_the_original(cli, db_path, tmp_path) -> None:
+    # The copy adds the agency's dateline, so the original is the one more fully covered: only
+    # the credit ("/ТАСС/" is TASS) tells which is which.
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "wire.txt").write_text("Трамвай одобрен\n\n" + " ".join(RUSSIAN) + "\n", "utf-8")
+    (folder / "copy.txt").write_text(
+        "Трамвайная линия\n\nМОСКВА, 3 июня. /ТАСС/. " + " ".join(RUSSIAN) + "\n", "utf-8"
+    )
+    (folder / "index.tsv").write_text(
+        "file\toutlet\tlanguage\tdate\nwire.txt\tTASS\tru\t2024-06-03\ncopy.txt\tNovosti Daily\t"
+        "ru\t2024-06-03\n", "utf-8")  # fmt: skip
+    assert cli("ingest", "--manifest", str(folder / "index.tsv")).exit_code == 0
+    assert cli("align").exit_code == 0
+    assert json.loads(cli("show", "1", "--json").output)["derived_from"] == []
+    (edge,) = json.loads(cli("show", "2", "--json").output)["derived_from"]
+    assert (edge["doc"], edge["outlet"]) == (1, "TASS")

@@ -15,11 +15,11 @@ import re
 import numpy as np
 import sqlite_utils
 
-from newsalign.corpus.ingest.cites import find_cites
 from newsalign.corpus.ingest.copies import Article, Derived, derived_from, outlet_key
 from newsalign.corpus.store import copies as copies_db
 from newsalign.corpus.store import vectors as vectors_db
 from newsalign.corpus.store.records import DerivedFrom, text_hash
+from newsalign.corpus.views.citations import cites_of
 
 # Words of an outlet's name that say what it is rather than which it is.
 _GENERIC = {
@@ -73,10 +73,13 @@ def copies_of(
     dim = len(next(iter(stored.values()))) if stored else 0
     outlets = {d[1] for d in docs}
     patterns = {o: re.compile(rf"(?i)\b{re.escape(brand(o))}(?:s|'s|’s)?\b") for o in outlets}
+    # Credits as the citation view resolves them to the corpus's outlets: a credit written in
+    # another script or under another name ("ТАСС", "Kavkazskiy Uzel") names the outlet held.
+    cites = cites_of(db, [d[0] for d in docs])
     articles = []
     for doc_id, source, published, text in docs:
         named = {outlet_key(o) for o in outlets if o != source and patterns[o].search(text)}
-        named |= {outlet_key(c) for c in find_cites(text.split("\n\n"))}
+        named |= {outlet_key(c) for c in cites.get(doc_id, ())}
         vectors = None
         if stored:
             zero = np.zeros(dim, np.float32)
