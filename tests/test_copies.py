@@ -112,3 +112,70 @@ def test_a_credit_in_another_script_tells_the_original(cli, db_path, tmp_path) -
     assert json.loads(cli("show", "1", "--json").output)["derived_from"] == []
     (edge,) = json.loads(cli("show", "2", "--json").output)["derived_from"]
     assert (edge["doc"], edge["outlet"]) == (1, "TASS")
+
+
+LONG = ORIGINAL + ["The port authority welcomed the plan.", "Tickets will cost one manat."]
+
+
+def test_a_reworded_copy_with_a_sentence_of_its_own_inserted_is_derived() -> None:
+    base = _vectors(8, 5)
+    original = _article(1, "City Wire", LONG, base, "2024-06-03")
+    reworded = [s.replace("The ", "Local ").replace(" said", " told reporters") for s in LONG]
+    own = "Our reporter visited the depot on Tuesday."
+    copy_vectors = np.vstack([_vectors(8, 6, base)[:4], _vectors(1, 7), _vectors(8, 6, base)[4:]])
+    copy = _article(2, "Tram Post", reworded[:4] + [own] + reworded[4:], copy_vectors, "2024-06-04")
+    (edge,) = derived_from([original, copy])
+    assert (edge.doc, edge.original, edge.share, edge.how) == (2, 1, 0.89, "reworded")
+
+
+def test_a_report_of_the_same_event_sharing_a_quote_is_no_copy() -> None:
+    # Same facts in the same order, other words (cosine about 0.75), and the mayor's quote and
+    # one fact in the same words: two sentences in order are not a copy.
+    base = _vectors(8, 8)
+    near = base + 0.15 * np.random.default_rng(9).normal(size=base.shape)
+    near = near / np.linalg.norm(near, axis=1, keepdims=True)
+    near[[2, 5]] = base[[2, 5]]
+    other = [
+        f"Report {k}: {s}" if k in (2, 5) else f"Another view {k}." for k, s in enumerate(LONG)
+    ]
+    other[2], other[5] = LONG[2], LONG[5]
+    original = _article(1, "City Wire", LONG, base, "2024-06-03")
+    same_event = _article(2, "Ganja Daily", other, near.astype(np.float32), "2024-06-04")
+    assert float((base * near).sum(axis=1).min()) < 0.85  # the other sentences stay apart
+    assert derived_from([original, same_event]) == []
+
+
+def test_a_credited_copy_needs_one_sentence_in_order_fewer() -> None:
+    # Four of the original's sentences in order and two of its own: by the order alone too
+    # few to tell a copy from a report of the same facts; with a credit of the original, a copy.
+    base = _vectors(6, 10)
+    original = _article(1, "City Wire", ORIGINAL, base, "2024-06-03")
+    own = ["Our reporter asked the council.", "No one answered by the evening."]
+    vectors = np.vstack([_vectors(4, 11, base[:4]), _vectors(2, 12)])
+    sentences = ORIGINAL[:4] + own
+    plain = _article(2, "Tram Post", sentences, vectors, "2024-06-04")
+    assert derived_from([original, plain]) == []
+    credited = _article(2, "Tram Post", sentences, vectors, "2024-06-04", names={"citywire"})
+    (edge,) = derived_from([original, credited])
+    assert (edge.doc, edge.original, edge.share) == (2, 1, 0.67)
+
+
+def test_an_outlet_copying_another_in_the_story_tells_an_undated_pair() -> None:
+    # The translator credits the agency once; its other translation is dated, the agency's
+    # piece is not, and each covers the other nearly alike: the story's habit tells.
+    base, second = _vectors(6, 13), _vectors(11, 14)
+    agency_1 = _article(1, "Agency", ORIGINAL, base)
+    copy_1 = _article(2, "Translator", ORIGINAL, _vectors(6, 15, base), names={"agency"})
+    agency_2 = _article(3, "Agency", [f"Second piece, line {k}." for k in range(11)], second)
+    copy_2 = _article(4, "Translator", [f"Zweiter Text, Zeile {k}." for k in range(10)],
+                      _vectors(10, 16, second[:10]), "2024-06-04")  # fmt: skip
+    assert [(e.doc, e.original) for e in derived_from([agency_2, copy_2])] == []
+    edges = derived_from([agency_1, copy_1, agency_2, copy_2])
+    assert [(e.doc, e.original) for e in edges] == [(2, 1), (4, 3)]
+    assert [(e.doc, e.original) for e in derived_from([agency_1, copy_1, agency_2, copy_2],
+                                                      only=4)] == [(4, 3)]  # fmt: skip
+    # An outlet copied both ways in the story tells nothing: the pair stays undecided.
+    back = _article(5, "Agency", [f"Back again, line {k}." for k in range(10)],
+                    _vectors(10, 17, second[:10]), "2024-06-05", names={"translator"})  # fmt: skip
+    edges = derived_from([agency_1, copy_1, agency_2, copy_2, back])
+    assert (4, 3) not in [(e.doc, e.original) for e in edges]

@@ -10,16 +10,19 @@ alignment's embedder close enough for a translation), and the longest chain of m
 order of both articles is taken (a longest increasing subsequence). The share is that chain's length over the copy's sentences.
 
 Which of the two is the original: the one the other names (cites it, or names its outlet:
-"OC Media contacted..." in ExBulletin's copy), else the one dated earlier, else the one whose
-sentences the other covers more completely (a copy adds little of its own). When none of these
-tells, no edge is drawn.
+"OC Media contacted..." in ExBulletin's copy), else the one dated earlier, else the outlet the
+other outlet copies elsewhere in the story (an edge decided by a credit or a date: a site that
+translates an agency's pieces does so for each of them), else the one whose sentences the other
+covers more completely (a copy adds little of its own). When none of these tells, no edge is
+drawn. A copy that credits its original needs one matched sentence fewer (MIN_CHAIN_CREDITED):
+the credit already says where its text comes from, as the order says it for an uncredited one.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +34,8 @@ SAME_SENTENCE = 0.85
 # Token overlap (Jaccard) at or above which two sentences are the same words.
 SAME_WORDS = 0.6
 MIN_SHARE = 0.6  # a copy follows its original in most of its sentences ...
-MIN_CHAIN = 5  # ... and in five sentences or more
+MIN_CHAIN = 5  # ... and in five sentences or more,
+MIN_CHAIN_CREDITED = 4  # or four when it credits the original
 MARGIN = 0.1  # how much more completely one article covers the other to be called the copy
 
 
@@ -115,8 +119,8 @@ def _how(chain: list[tuple[int, int, str]]) -> str:
     return max(("verbatim", "reworded", "translated"), key=kinds.count)
 
 
-def _original(a: Article, b: Article, share_a: float, share_b: float) -> Article | None:
-    """Which of two articles that follow each other is the original (see the docstring)."""
+def _decided(a: Article, b: Article) -> Article | None:
+    """The original of two articles that follow each other, by a credit or by the dates."""
     a_names_b = bool(a.names & {_key(b.outlet)})
     b_names_a = bool(b.names & {_key(a.outlet)})
     if a_names_b != b_names_a:
@@ -124,6 +128,21 @@ def _original(a: Article, b: Article, share_a: float, share_b: float) -> Article
     dated = a.published and b.published and len(a.published) == len(b.published) == 10
     if dated and a.published != b.published:
         return a if a.published < b.published else b
+    return None
+
+
+def _original(
+    a: Article, b: Article, share_a: float, share_b: float, habit: set[tuple[str, str]]
+) -> Article | None:
+    """Which of two articles that follow each other is the original (see the docstring);
+    `habit`: (copy's outlet, original's outlet) of the story's edges decided by a credit or
+    a date."""
+    decided = _decided(a, b)
+    if decided is not None:
+        return decided
+    a_copies_b, b_copies_a = (a.outlet, b.outlet) in habit, (b.outlet, a.outlet) in habit
+    if a_copies_b != b_copies_a:
+        return b if a_copies_b else a
     if abs(share_a - share_b) >= MARGIN:
         return b if share_a > share_b else a  # the copy is the one more fully covered
     return None
@@ -135,27 +154,50 @@ def _key(outlet: str) -> str:
 
 def derived_from(articles: Sequence[Article], only: int | None = None) -> list[Derived]:
     """The "derived from" edges among a story's articles, each copy with its originals (`only`:
-    the edges of that one article, compared with the others alone)."""
-    out: list[Derived] = []
-    for x, a in enumerate(articles):
-        for b in articles[x + 1 :]:
+    the edges of that one article; the others are compared only when its direction needs the
+    story's habit)."""
+    found: list[tuple[Article, Article, list[tuple[int, int, str]]]] = []
+
+    def compare(pairs: Iterable[tuple[Article, Article]]) -> None:
+        for a, b in pairs:
             if a.outlet == b.outlet or not a.sentences or not b.sentences:
                 continue
-            if only is not None and only not in (a.id, b.id):
-                continue
             chain = _chain(_matches(a, b))
-            if len(chain) < MIN_CHAIN:
-                continue
-            share_a, share_b = len(chain) / len(a.sentences), len(chain) / len(b.sentences)
-            original = _original(a, b, share_a, share_b)
-            if original is None:
-                continue
-            copy, share = (b, share_b) if original is a else (a, share_a)
-            if share >= MIN_SHARE:
-                out.append(Derived(copy.id, original.id, original.outlet, round(share, 2),
-                                   _how(chain)))  # fmt: skip
+            if len(chain) >= MIN_CHAIN_CREDITED:
+                found.append((a, b, chain))
+
+    pairs = [(a, b) for x, a in enumerate(articles) for b in articles[x + 1 :]]
+    mine = [p for p in pairs if only is None or only in (p[0].id, p[1].id)]
+    compare(mine)
+    if only is not None and any(_decided(a, b) is None for a, b, _ in found):
+        compare(p for p in pairs if only not in (p[0].id, p[1].id))
+    edges = [(a, b, chain, _edge(a, b, chain, _decided(a, b))) for a, b, chain in found]
+    outlets = {a.id: a.outlet for a in articles}
+    habit = {(outlets[e.doc], e.outlet) for *_, e in edges if e is not None}
+    out: list[Derived] = []
+    for a, b, chain, edge in edges:
+        if only is not None and only not in (a.id, b.id):
+            continue
+        share_a, share_b = len(chain) / len(a.sentences), len(chain) / len(b.sentences)
+        edge = edge or _edge(a, b, chain, _original(a, b, share_a, share_b, habit))
+        if edge is not None:
+            out.append(edge)
     out.sort(key=lambda d: (d.doc, -d.share, d.original))
     return out
+
+
+def _edge(
+    a: Article, b: Article, chain: list[tuple[int, int, str]], original: Article | None
+) -> Derived | None:
+    """The edge from the copy to `original`, if the copy follows it far enough."""
+    if original is None:
+        return None
+    copy = b if original is a else a
+    share = len(chain) / len(copy.sentences)
+    credited = _key(original.outlet) in copy.names
+    if len(chain) < (MIN_CHAIN_CREDITED if credited else MIN_CHAIN) or share < MIN_SHARE:
+        return None
+    return Derived(copy.id, original.id, original.outlet, round(share, 2), _how(chain))
 
 
 def outlet_key(outlet: str) -> str:
