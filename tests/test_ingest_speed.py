@@ -9,6 +9,7 @@ import shutil
 import sqlite3
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -16,7 +17,9 @@ import pytest
 from typer.testing import CliRunner
 
 from newsalign.corpus.cli.app import app
+from newsalign.corpus.cli.progress import staged
 from newsalign.corpus.distributed import connect, tasks
+from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.ingest.inputs import discover
 from newsalign.corpus.ingest.run import ingest
 from newsalign.corpus.store import open_db
@@ -206,6 +209,90 @@ def test_translate_and_export_draw_progress_on_a_terminal_only(tmp_path, monkeyp
     monkeypatch.undo()
     piped = run("export", "claims", "-o", str(tmp_path / "k.jsonl"), "--db", str(db))
     assert piped.exit_code == 0 and "Exporting" not in piped.output
+
+
+FAKE = ["--embedder", "tests.fakes:HashEmbedder", "--second-embedder", "none"]
+
+
+def test_align_draws_its_stages_and_embedding_on_a_terminal_only(tmp_path, monkeypatch) -> None:
+    from newsalign.corpus.cli import align as align_cli
+    from newsalign.corpus.cli.app import main
+
+    db = tmp_path / "c.db"
+    assert run("ingest", str(SEEDS), "--db", str(db)).exit_code == 0
+    updates = []
+
+    @contextmanager
+    def heard(*args, **kwargs):
+        with staged(*args, **kwargs) as drawn:
+            if drawn is None:
+                yield None
+                return
+            update, stage = drawn
+            yield lambda done, total: (updates.append((done, total)), update(done, total)), stage
+
+    monkeypatch.setattr(align_cli, "staged", heard)
+    out = Terminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert main(["align", *FAKE, "--db", str(db)]) == 0
+    drawn = out.getvalue()
+    assert "s] embedding what is missing and grouping 5 documents into stories…" in drawn
+    assert "s] aligning 5 stories (part 1 of 1)…" in drawn and "newly embedded" in drawn
+    assert "0/125" not in drawn  # an aligning stage shows no count of the embedding's
+    assert updates and updates[-1][0] == updates[-1][1] > 0  # the embedding was followed
+    for args in (["--json"], []):  # JSON for a script; output piped (the runner's streams)
+        monkeypatch.setattr(sys, "stdout", sys.__stdout__)
+        monkeypatch.setattr(sys, "stderr", sys.__stderr__)
+        updates.clear()
+        result = run("align", *FAKE, "--full", "--db", str(db), *args)
+        assert result.exit_code == 0, result.output
+        assert "s] " not in result.output and "Embedding" not in result.output
+        assert "\x1b" not in result.output and updates == []
+
+
+def test_align_on_a_cluster_is_followed_on_a_terminal_only(tmp_path, monkeypatch) -> None:
+    from newsalign.corpus.cli.app import main
+    from newsalign.corpus.distributed import run as distributed_run
+
+    db = tmp_path / "c.db"
+    assert run("ingest", str(SEEDS), "--db", str(db)).exit_code == 0
+    heard = []
+
+    def align_corpus(db, settings, address, *, on_progress=None, full=False):
+        heard.append(on_progress)
+        raise CorpusError("stopped here")
+
+    monkeypatch.setattr(distributed_run, "align_corpus", align_corpus)
+    result = run("align", "--cluster", "local:1", "--db", str(db))
+    assert result.exit_code == 1 and "stopped here" in result.output and heard == [None]
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert main(["align", "--cluster", "local:1", "--db", str(db)]) == 1
+    assert len(heard) == 2 and callable(heard[1])
+
+
+def test_a_staged_bar_prints_each_stage_above_it_and_follows_each_pass(monkeypatch) -> None:
+    out = Terminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    with staged("Embedding", "texts") as drawn:
+        assert drawn is not None
+        update, stage = drawn
+        stage("first stage")
+        update(4, 8)
+        update(8, 8)
+        stage("second stage")
+        update(1, 3)  # another pass: the bar starts again
+    shown = out.getvalue()
+    assert "] first stage…\n" in shown and "] second stage…\n" in shown
+    assert shown.index("first stage") < shown.index("second stage")
+    assert "Embedding" in shown and "1/3" in shown and "texts/s" in shown  # the last frame
+    with staged("Embedding", "texts", quiet=True) as drawn:
+        assert drawn is None
+    monkeypatch.undo()
+    with staged("Embedding", "texts") as drawn:  # the runner's streams are no terminal
+        assert drawn is None
 
 
 # --- the cluster -------------------------------------------------------------------------------
