@@ -54,11 +54,19 @@ def words(text: str) -> list[str]:
     return [fold(m.group()) for m in WORD.finditer(text)]
 
 
+# Folded words a matcher keeps (a few MB); past that it starts again, so memory stays bounded
+# on a corpus of any size.
+FOLDED_WORDS = 100_000
+
+
 class Matcher:
     """A compiled set of spellings; `find` returns non-overlapping longest matches."""
 
     def __init__(self, terms: Iterable[Term] = ()) -> None:
         self._root = _Node()
+        # Words recur from sentence to sentence: each is folded once per matcher (its owner's
+        # job: an ingest run, a translation run), not at each of its occurrences.
+        self._folded: dict[str, str] = {}
         for term in terms:
             self.add(term)
 
@@ -82,7 +90,7 @@ class Matcher:
         """Every match in `text`, left to right, longest first where matches overlap
         (`cased=False`: a lowercase word matches a capitalised name too, as in a query)."""
         tokens = list(WORD.finditer(text))
-        folded = [fold(t.group()) for t in tokens]
+        folded = [self._fold(t.group()) for t in tokens]
         found: list[Match] = []
         i = 0
         while i < len(tokens):
@@ -108,6 +116,14 @@ class Matcher:
             found.append(Match(start, end, text[start:end], term, inflected))
             i = last + 1
         return found
+
+    def _fold(self, word: str) -> str:
+        folded = self._folded.get(word)
+        if folded is None:
+            if len(self._folded) >= FOLDED_WORDS:
+                self._folded.clear()
+            folded = self._folded[word] = fold(word)
+        return folded
 
     def lookup(self, text: str) -> list[Term]:
         """Every term whose form is exactly `text` (after folding); empty if none."""
