@@ -196,7 +196,16 @@ def test_a_matcher_folds_each_word_once_and_keeps_a_bounded_number(monkeypatch) 
     assert len(found._folded) <= 3
 
 
-def test_ingest_stores_what_it_stored_with_the_reference_fold(tmp_path, monkeypatch) -> None:
+def _insert_all(db, rows) -> None:
+    """Segments as insert_document wrote them with sqlite-utils."""
+    columns = store_documents._SEGMENT_COLUMNS
+    db["segments"].insert_all((dict(zip(columns, row, strict=True)) for row in rows),
+                              batch_size=500)  # fmt: skip
+
+
+def test_ingest_stores_the_bytes_it_stored_with_the_reference_fold_and_insert_all(
+    tmp_path, monkeypatch
+) -> None:
     pages = tmp_path / "pages"
     shutil.copytree(SEEDS, pages)
     (pages / "names.txt").write_text(
@@ -205,17 +214,28 @@ def test_ingest_stores_what_it_stored_with_the_reference_fold(tmp_path, monkeypa
         "Степанакерт и Карабах: российские миротворцы покинули Ханкенди в апреле.\n",
         encoding="utf-8",
     )
+    # More segments than one INSERT takes: the full-text index is written per statement.
+    (pages / "long.txt").write_text(
+        "Long report\n\n" + " ".join(f"{s} Meldung {k}." for k in range(60) for s in DE),
+        encoding="utf-8",
+    )
     assert run("ingest", str(pages), "--db", str(tmp_path / "now.db")).exit_code == 0
     monkeypatch.setattr(match, "fold", reference_fold)
     monkeypatch.setattr(store_documents, "fold", reference_fold)
+    monkeypatch.setattr(store_documents, "_insert_segments", _insert_all)
     assert run("ingest", str(pages), "--db", str(tmp_path / "then.db")).exit_code == 0
     now, then = _dump(tmp_path / "now.db"), _dump(tmp_path / "then.db")
-    for table in ("documents", "paragraphs", "segments", "mentions"):
+    assert now.keys() == then.keys() and "segments_fts_data" in now
+    for table in now:  # the full-text index's own tables too
         assert now[table] == then[table], table
-    searched = {t for (t,) in sqlite3.connect(tmp_path / "now.db").execute(
-        "SELECT search_text FROM segments")}  # fmt: skip
+    conn = sqlite3.connect(tmp_path / "now.db")
+    searched = {t for (t,) in conn.execute("SELECT search_text FROM segments")}
     assert any("strasse nach lodz" in t for t in searched)
     assert any("ханкенди" in t for t in searched) and now["mentions"]
+    longest = conn.execute(
+        "SELECT max(n) FROM (SELECT count(*) AS n FROM segments GROUP BY doc_id)"
+    )
+    assert longest.fetchone()[0] > 2 * store_documents._SEGMENTS_PER_INSERT
 
 
 # --- progress on a terminal ------------------------------------------------------------------
