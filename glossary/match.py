@@ -91,11 +91,16 @@ class Matcher:
         (`cased=False`: a lowercase word matches a capitalised name too, as in a query)."""
         tokens = list(WORD.finditer(text))
         folded = [self._fold(t.group()) for t in tokens]
+        root = self._root
+        # Most words start no spelling: only those that do are walked from.
+        starts = [i for i, w in enumerate(folded) if w in root.children or w in root.inflected]
         found: list[Match] = []
-        i = 0
-        while i < len(tokens):
+        after = 0  # the first word not inside a match already found
+        for i in starts:
+            if i < after:
+                continue
             best: tuple[int, Term, bool] | None = None
-            node = self._root
+            node = root
             inflected = False
             for j in range(i, len(tokens)):
                 child = node.children.get(folded[j])
@@ -109,12 +114,11 @@ class Matcher:
                 if term is not None:
                     best = (j, term, inflected)
             if best is None or (cased and not _cased_alike(tokens[i].group(), best[1].text)):
-                i += 1
                 continue
             last, term, inflected = best
             start, end = tokens[i].start(), tokens[last].end()
             found.append(Match(start, end, text[start:end], term, inflected))
-            i = last + 1
+            after = last + 1
         return found
 
     def _fold(self, word: str) -> str:
