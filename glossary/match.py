@@ -54,11 +54,19 @@ def words(text: str) -> list[str]:
     return [fold(m.group()) for m in WORD.finditer(text)]
 
 
+# Folded words a matcher keeps (a few MB); past that it starts again, so memory stays bounded
+# on a corpus of any size.
+FOLDED_WORDS = 100_000
+
+
 class Matcher:
     """A compiled set of spellings; `find` returns non-overlapping longest matches."""
 
     def __init__(self, terms: Iterable[Term] = ()) -> None:
         self._root = _Node()
+        # Words recur from sentence to sentence: each is folded once per matcher (its owner's
+        # job: an ingest run, a translation run), not at each of its occurrences.
+        self._folded: dict[str, str] = {}
         for term in terms:
             self.add(term)
 
@@ -82,12 +90,17 @@ class Matcher:
         """Every match in `text`, left to right, longest first where matches overlap
         (`cased=False`: a lowercase word matches a capitalised name too, as in a query)."""
         tokens = list(WORD.finditer(text))
-        folded = [fold(t.group()) for t in tokens]
+        folded = [self._fold(t.group()) for t in tokens]
+        root = self._root
+        # Most words start no spelling: only those that do are walked from.
+        starts = [i for i, w in enumerate(folded) if w in root.children or w in root.inflected]
         found: list[Match] = []
-        i = 0
-        while i < len(tokens):
+        after = 0  # the first word not inside a match already found
+        for i in starts:
+            if i < after:
+                continue
             best: tuple[int, Term, bool] | None = None
-            node = self._root
+            node = root
             inflected = False
             for j in range(i, len(tokens)):
                 child = node.children.get(folded[j])
@@ -101,13 +114,20 @@ class Matcher:
                 if term is not None:
                     best = (j, term, inflected)
             if best is None or (cased and not _cased_alike(tokens[i].group(), best[1].text)):
-                i += 1
                 continue
             last, term, inflected = best
             start, end = tokens[i].start(), tokens[last].end()
             found.append(Match(start, end, text[start:end], term, inflected))
-            i = last + 1
+            after = last + 1
         return found
+
+    def _fold(self, word: str) -> str:
+        folded = self._folded.get(word)
+        if folded is None:
+            if len(self._folded) >= FOLDED_WORDS:
+                self._folded.clear()
+            folded = self._folded[word] = fold(word)
+        return folded
 
     def lookup(self, text: str) -> list[Term]:
         """Every term whose form is exactly `text` (after folding); empty if none."""

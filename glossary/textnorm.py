@@ -28,6 +28,8 @@ _SPECIAL = str.maketrans(
         "ħ": "h",
     }  # fmt: skip
 )
+_SPECIALS = re.compile("[" + "".join(map(chr, _SPECIAL)) + "]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -39,6 +41,17 @@ def nfc(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lowercase, without diacritics: "Xankəndi" and "Hacıbəyli" become "xankendi", "hacibeyli"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold()
+    # Ingest folds every word and sentence: the steps that change nothing in a text are
+    # skipped (ASCII has no special letters, no decompositions and no combining marks).
+    if text.isascii():
+        return text.casefold()
+    if _SPECIALS.search(text):
+        text = text.translate(_SPECIAL)
+    decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed.casefold()
+    return _NON_ASCII.sub(_unmarked, decomposed).casefold()
+
+
+def _unmarked(run: re.Match[str]) -> str:
+    return "".join(ch for ch in run.group() if not unicodedata.combining(ch))

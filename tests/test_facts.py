@@ -440,27 +440,3 @@ def test_a_translation_made_after_align_shows_in_claims_show_and_says_so(cli, tm
     shown = cli("claims", "show", str(claim)).output
     assert "Parliament approved the rail law" in shown
     assert "translated after the last align" in shown
-
-
-def test_align_shows_its_stages_on_a_terminal(monkeypatch) -> None:
-    import io
-    import sys
-
-    from newsalign.corpus.cli.align import _align_progress
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    err = Terminal()
-    monkeypatch.setattr(sys, "stderr", err)
-    progress, stage = _align_progress(as_json=False)
-    stage("loading")
-    progress(5, 10)
-    progress(10, 10)
-    stage("aligning")
-    assert "loading" in err.getvalue() and "aligning" in err.getvalue()
-    assert "Embedding sentences" in err.getvalue()
-    assert _align_progress(as_json=True) == (None, None)
-    monkeypatch.setattr(sys, "stderr", io.StringIO())
-    assert _align_progress(as_json=False) == (None, None)

@@ -9,6 +9,8 @@ import shutil
 import sqlite3
 import sys
 import time
+import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -16,10 +18,15 @@ import pytest
 from typer.testing import CliRunner
 
 from newsalign.corpus.cli.app import app
+from newsalign.corpus.cli.progress import staged
 from newsalign.corpus.distributed import connect, tasks
+from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.ingest.inputs import discover
 from newsalign.corpus.ingest.run import ingest
+from newsalign.corpus.store import documents as store_documents
 from newsalign.corpus.store import open_db
+from newsalign.glossary import match
+from newsalign.glossary.textnorm import WORD, fold
 from newsalign.translate.langid import LanguageDetector, assign_languages
 from tests.helpers import SEEDS, SHARED, free_port
 
@@ -154,6 +161,115 @@ def test_results_can_be_left_to_the_caller_and_progress_follows_the_inputs(tmp_p
     assert progress == [(n, 6) for n in range(7)]
 
 
+# --- folding, as fast and the same ------------------------------------------------------------
+
+_LETTERS = str.maketrans({"ə": "e", "Ə": "e", "ı": "i", "İ": "i", "ß": "ss", "ø": "o", "Ø": "o",
+                          "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l",
+                          "đ": "d", "Đ": "d", "ð": "d", "þ": "th", "ħ": "h"})  # fmt: skip
+
+
+def reference_fold(text: str) -> str:
+    """textnorm.fold as it was before it skipped the steps that change nothing."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def test_fold_gives_what_it_gave_for_every_character_and_mixed_text() -> None:
+    every = "".join(map(chr, range(0x110000)))
+    for start in range(0, len(every), 512):
+        chunk = every[start : start + 512]
+        assert fold(chunk) == reference_fold(chunk), hex(start)
+    for text in ["Xankəndi", "Hacıbəyli", "STRASSE Straße", "Ǆemal ﬁle №5", "Łódź Ørsted",
+                 "Карабах, йод, Ёлка", "Nagorno-Karabakh", "S\u0327ușa", "ქართველი", "", "ASCII"]:  # fmt: skip
+        assert fold(text) == reference_fold(text)
+
+
+def test_a_matcher_folds_each_word_once_and_keeps_a_bounded_number(monkeypatch) -> None:
+    folded = []
+    monkeypatch.setattr(match, "fold", lambda w: folded.append(w) or reference_fold(w))
+    monkeypatch.setattr(match, "FOLDED_WORDS", 3)
+    found = match.Matcher([match.Term("Xankəndi", 1, 1)])
+    assert [m.surface for m in found.find("Xankendi und XANKƏNDI, Xankendi")] == ["Xankendi",
+                                                                                 "XANKƏNDI",
+                                                                                 "Xankendi"]  # fmt: skip
+    assert folded == ["Xankəndi", "Xankendi", "und", "XANKƏNDI"]  # the last one again: known
+    assert len(found._folded) <= 3
+
+
+def reference_find(self, text: str, *, cased: bool = True) -> list[match.Match]:
+    """Matcher.find as it was before it walked only from words that start a spelling."""
+    tokens = list(WORD.finditer(text))
+    folded = [reference_fold(t.group()) for t in tokens]
+    found: list[match.Match] = []
+    i = 0
+    while i < len(tokens):
+        best = None
+        node = self._root
+        inflected = False
+        for j in range(i, len(tokens)):
+            child = node.children.get(folded[j])
+            if child is None:
+                child = node.inflected.get(folded[j])
+                inflected = True
+            if child is None:
+                break
+            node = child
+            term = match._pick(node.terms, inflected)
+            if term is not None:
+                best = (j, term, inflected)
+        if best is None or (cased and not match._cased_alike(tokens[i].group(), best[1].text)):
+            i += 1
+            continue
+        last, term, inflected = best
+        start, end = tokens[i].start(), tokens[last].end()
+        found.append(match.Match(start, end, text[start:end], term, inflected))
+        i = last + 1
+    return found
+
+
+def _insert_all(db, rows) -> None:
+    """Segments as insert_document wrote them with sqlite-utils."""
+    columns = store_documents._SEGMENT_COLUMNS
+    db["segments"].insert_all((dict(zip(columns, row, strict=True)) for row in rows),
+                              batch_size=500)  # fmt: skip
+
+
+def test_ingest_stores_the_bytes_it_stored_with_the_reference_fold_find_and_insert_all(
+    tmp_path, monkeypatch
+) -> None:
+    pages = tmp_path / "pages"
+    shutil.copytree(SEEDS, pages)
+    (pages / "names.txt").write_text(
+        "Xankəndi und Stepanakert\n\nDer Abzug aus Bergkarabach begann in Xankəndi, sagte "
+        "Hacıbəyli in Baku. Die Straße nach Łódź blieb offen. Ǆemal sah Ørsted in Tiflis.\n"
+        "Степанакерт и Карабах: российские миротворцы покинули Ханкенди в апреле.\n",
+        encoding="utf-8",
+    )
+    # More segments than one INSERT takes: the full-text index is written per statement.
+    (pages / "long.txt").write_text(
+        "Long report\n\n" + " ".join(f"{s} Meldung {k}." for k in range(60) for s in DE),
+        encoding="utf-8",
+    )
+    assert run("ingest", str(pages), "--db", str(tmp_path / "now.db")).exit_code == 0
+    monkeypatch.setattr(match, "fold", reference_fold)
+    monkeypatch.setattr(store_documents, "fold", reference_fold)
+    monkeypatch.setattr(store_documents, "_insert_segments", _insert_all)
+    monkeypatch.setattr(match.Matcher, "find", reference_find)
+    assert run("ingest", str(pages), "--db", str(tmp_path / "then.db")).exit_code == 0
+    now, then = _dump(tmp_path / "now.db"), _dump(tmp_path / "then.db")
+    assert now.keys() == then.keys() and "segments_fts_data" in now
+    for table in now:  # the full-text index's own tables too
+        assert now[table] == then[table], table
+    conn = sqlite3.connect(tmp_path / "now.db")
+    searched = {t for (t,) in conn.execute("SELECT search_text FROM segments")}
+    assert any("strasse nach lodz" in t for t in searched)
+    assert any("ханкенди" in t for t in searched) and now["mentions"]
+    longest = conn.execute(
+        "SELECT max(n) FROM (SELECT count(*) AS n FROM segments GROUP BY doc_id)"
+    )
+    assert longest.fetchone()[0] > 2 * store_documents._SEGMENTS_PER_INSERT
+
+
 # --- progress on a terminal ------------------------------------------------------------------
 
 
@@ -206,6 +322,90 @@ def test_translate_and_export_draw_progress_on_a_terminal_only(tmp_path, monkeyp
     monkeypatch.undo()
     piped = run("export", "claims", "-o", str(tmp_path / "k.jsonl"), "--db", str(db))
     assert piped.exit_code == 0 and "Exporting" not in piped.output
+
+
+FAKE = ["--embedder", "tests.fakes:HashEmbedder", "--second-embedder", "none"]
+
+
+def test_align_draws_its_stages_and_embedding_on_a_terminal_only(tmp_path, monkeypatch) -> None:
+    from newsalign.corpus.cli import align as align_cli
+    from newsalign.corpus.cli.app import main
+
+    db = tmp_path / "c.db"
+    assert run("ingest", str(SEEDS), "--db", str(db)).exit_code == 0
+    updates = []
+
+    @contextmanager
+    def heard(*args, **kwargs):
+        with staged(*args, **kwargs) as drawn:
+            if drawn is None:
+                yield None
+                return
+            update, stage = drawn
+            yield lambda done, total: (updates.append((done, total)), update(done, total)), stage
+
+    monkeypatch.setattr(align_cli, "staged", heard)
+    out = Terminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert main(["align", *FAKE, "--db", str(db)]) == 0
+    drawn = out.getvalue()
+    assert "s] embedding what is missing and grouping 5 documents into stories…" in drawn
+    assert "s] aligning 5 stories (part 1 of 1)…" in drawn and "newly embedded" in drawn
+    assert "0/125" not in drawn  # an aligning stage shows no count of the embedding's
+    assert updates and updates[-1][0] == updates[-1][1] > 0  # the embedding was followed
+    for args in (["--json"], []):  # JSON for a script; output piped (the runner's streams)
+        monkeypatch.setattr(sys, "stdout", sys.__stdout__)
+        monkeypatch.setattr(sys, "stderr", sys.__stderr__)
+        updates.clear()
+        result = run("align", *FAKE, "--full", "--db", str(db), *args)
+        assert result.exit_code == 0, result.output
+        assert "s] " not in result.output and "Embedding" not in result.output
+        assert "\x1b" not in result.output and updates == []
+
+
+def test_align_on_a_cluster_is_followed_on_a_terminal_only(tmp_path, monkeypatch) -> None:
+    from newsalign.corpus.cli.app import main
+    from newsalign.corpus.distributed import run as distributed_run
+
+    db = tmp_path / "c.db"
+    assert run("ingest", str(SEEDS), "--db", str(db)).exit_code == 0
+    heard = []
+
+    def align_corpus(db, settings, address, *, on_progress=None, full=False):
+        heard.append(on_progress)
+        raise CorpusError("stopped here")
+
+    monkeypatch.setattr(distributed_run, "align_corpus", align_corpus)
+    result = run("align", "--cluster", "local:1", "--db", str(db))
+    assert result.exit_code == 1 and "stopped here" in result.output and heard == [None]
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert main(["align", "--cluster", "local:1", "--db", str(db)]) == 1
+    assert len(heard) == 2 and callable(heard[1])
+
+
+def test_a_staged_bar_prints_each_stage_above_it_and_follows_each_pass(monkeypatch) -> None:
+    out = Terminal()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    with staged("Embedding", "texts") as drawn:
+        assert drawn is not None
+        update, stage = drawn
+        stage("first stage")
+        update(4, 8)
+        update(8, 8)
+        stage("second stage")
+        update(1, 3)  # another pass: the bar starts again
+    shown = out.getvalue()
+    assert "] first stage…\n" in shown and "] second stage…\n" in shown
+    assert shown.index("first stage") < shown.index("second stage")
+    assert "Embedding" in shown and "1/3" in shown and "texts/s" in shown  # the last frame
+    with staged("Embedding", "texts", quiet=True) as drawn:
+        assert drawn is None
+    monkeypatch.undo()
+    with staged("Embedding", "texts") as drawn:  # the runner's streams are no terminal
+        assert drawn is None
 
 
 # --- the cluster -------------------------------------------------------------------------------

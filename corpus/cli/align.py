@@ -10,6 +10,7 @@ import typer
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
 from newsalign.corpus.cli.common import ClusterOption, DbOption, JsonOption, cli_errors
+from newsalign.corpus.cli.progress import staged
 from newsalign.corpus.plural import plural
 from newsalign.corpus.store.records import as_dict
 from newsalign.corpus.views.citations import citing
@@ -84,13 +85,13 @@ def align(
         raise typer.Exit(1)
     settings = Settings(embedder=embedder, second=None if second == "none" else second,
                         threshold=threshold, weights=str(weights.resolve()) if weights else None)  # fmt: skip
-    progress, stage = _align_progress(as_json)
-    with cli_errors():
+    with cli_errors(), staged("Embedding sentences", "sentences", quiet=as_json) as drawn:
+        progress, stage = drawn or (None, None)
         database = store.open_db(db)
         if cluster:
             from newsalign.corpus.distributed.run import align_corpus
 
-            report = align_corpus(database, settings, cluster, full=full)
+            report = align_corpus(database, settings, cluster, on_progress=progress, full=full)
         else:
             report = run_alignment(database, settings, full=full,
                                    embedding=Embedding(on_progress=progress),
@@ -120,35 +121,6 @@ def align(
         typer.echo(f"Corrections: {report.decisions} decided sentence pair(s) applied, "
                    f"{report.decisions_unapplied} not (a sentence is gone, or a later decision "
                    "overrules it); see `newsalign claims decisions`.")  # fmt: skip
-
-
-def _align_progress(as_json: bool):
-    """On a terminal, what `align` is doing (it may take a minute): each stage on stderr and a
-    bar while sentences are embedded. Elsewhere (pipes, scripts) silent, as before."""
-    import sys
-    import time
-
-    if as_json or not sys.stderr.isatty():
-        return None, None
-    start = time.monotonic()
-    state: dict = {"bar": None}
-
-    def stage(text: str) -> None:
-        if state["bar"] is not None:
-            state["bar"].__exit__(None, None, None)
-            state["bar"] = None
-        typer.echo(f"[{time.monotonic() - start:5.1f} s] {text}…", err=True)
-
-    def progress(done: int, total: int) -> None:
-        if total == 0:
-            return
-        if state["bar"] is None:
-            state["bar"] = typer.progressbar(length=total, label="Embedding sentences",
-                                             file=sys.stderr, show_eta=True, show_pos=True)  # fmt: skip
-            state["bar"].__enter__()
-        state["bar"].update(done - state["bar"].pos)
-
-    return progress, stage
 
 
 stories_app = typer.Typer(

@@ -5,7 +5,8 @@ are shown above the bar) and `--json` was not given: piped or scripted output ge
 extra.
 
 Library functions report progress through a callback `(done, total)`; `progress()` gives the
-callback to pass them, or None when nothing is to be drawn."""
+callback to pass them, or None when nothing is to be drawn. A job in stages (`align`) also
+names each stage: `staged()` gives both callbacks, and each stage's line stays above the bar."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 Update = Callable[[int, int], None]
+Stage = Callable[[str], None]
 
 
 def on_terminal() -> bool:
@@ -29,6 +31,60 @@ def progress(label: str, unit: str, *, quiet: bool = False) -> Iterator[Update |
     if quiet or not on_terminal():
         yield None
         return
+    bar = _bar(label)
+    start = time.monotonic()
+    with bar:
+        task = bar.add_task(label, total=None, rate=f"- {unit}/s")
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total or None, rate=_rate(done, start, unit))
+
+        yield update
+
+
+@contextmanager
+def staged(label: str, unit: str, *, quiet: bool = False) -> Iterator[tuple[Update, Stage] | None]:
+    """For a job in stages: `(update, stage)`, or None as `progress()`. `stage(text)` prints
+    the time so far and `text` above the bar; `update(done, total)` draws the bar, labelled
+    `label`, started again (its rate and time left too) whenever `done` falls back (the job
+    began another pass) or a stage begins."""
+    if quiet or not on_terminal():
+        yield None
+        return
+    bar = _bar("{task.description}")
+    start = time.monotonic()
+    with bar:
+        # One task per pass: a new one has no total, rate or time left of the last.
+        now = {"task": bar.add_task("", total=None, rate=""), "start": start, "done": 0}
+
+        def restart(description: str) -> None:
+            bar.remove_task(now["task"])
+            now.update(task=bar.add_task(description, total=None, rate=""),
+                       start=time.monotonic(), done=0)  # fmt: skip
+
+        def stage(text: str) -> None:
+            bar.console.print(
+                f"[{time.monotonic() - start:5.1f} s] {text}…", markup=False, highlight=False
+            )
+            restart(text)
+
+        def update(done: int, total: int) -> None:
+            if done < now["done"]:
+                restart(label)
+            now["done"] = done
+            bar.update(now["task"], completed=done, total=total or None, description=label,
+                       rate=_rate(done, now["start"], unit))  # fmt: skip
+
+        yield update, stage
+
+
+def _rate(done: int, since: float, unit: str) -> str:
+    elapsed = time.monotonic() - since
+    return f"{done / elapsed:,.1f} {unit}/s" if done and elapsed > 0 else f"- {unit}/s"
+
+
+def _bar(label: str):  # -> rich.progress.Progress, imported on a terminal only
+    """The bar: `label` (a rich column format), bar, done/total, rate, time left."""
     # rich is imported here, on a terminal only: it costs every command 0.1 s to start.
     from rich.console import Console
     from rich.progress import (
@@ -39,7 +95,7 @@ def progress(label: str, unit: str, *, quiet: bool = False) -> Iterator[Update |
         TimeRemainingColumn,
     )
 
-    bar = Progress(
+    return Progress(
         TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
@@ -51,13 +107,3 @@ def progress(label: str, unit: str, *, quiet: bool = False) -> Iterator[Update |
         redirect_stdout=True,
         redirect_stderr=True,
     )
-    start = time.monotonic()
-    with bar:
-        task = bar.add_task(label, total=None, rate=f"- {unit}/s")
-
-        def update(done: int, total: int) -> None:
-            elapsed = time.monotonic() - start
-            rate = f"{done / elapsed:,.1f} {unit}/s" if done and elapsed > 0 else f"- {unit}/s"
-            bar.update(task, completed=done, total=total or None, rate=rate)
-
-        yield update
