@@ -117,7 +117,10 @@ def story(name: str, work: Path) -> dict:
     folder = STORIES / name
     print(f"\n== {name} ({len(manifest_dates(folder))} of the index's files dated by it)")
     bare = open_db(work / f"{name}-bare.db")
-    ingest(bare, [], manifest=write_manifest(folder, work / f"{name}-bare.tsv", dates=False))
+    # The written manifests name the story's files by absolute path, outside their own folder:
+    # allowed as `ingest --follow-symlinks` allows it.
+    bare_manifest = write_manifest(folder, work / f"{name}-bare.tsv", dates=False)
+    ingest(bare, [], manifest=bare_manifest, follow_symlinks=True)
     print(f"  without the index's dates: {coverage_line(bare)}")
     agreement = compare_dates(bare, manifest_dates(folder))
     print(f"  against the index's dates: {dict(agreement)}")
@@ -203,7 +206,8 @@ def consulate_checks(result: dict, work: Path) -> list[tuple[str, bool]]:
         return cells
 
     folder = STORIES / "consulate"
-    report = ingest(db, [], manifest=write_manifest(folder, work / "corrected.tsv", edit=edit))
+    corrected = write_manifest(folder, work / "corrected.tsv", edit=edit)
+    report = ingest(db, [], manifest=corrected, follow_symlinks=True)
     updated = [r for r in report.results if r.status == "updated"]
     for r in updated:
         print(f"  re-ingest: {Path(r.name).name}: {r.message}")
