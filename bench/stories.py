@@ -94,7 +94,9 @@ def clusters_from(n, docs, i, j, p, threshold, overlap=None):
     top = top_per_sentence(i, j, p, 40)
     i, j, p = i[top], j[top], p[top]
 
-    groups = clustering.average_link(n, docs, Scored(i, j, p), threshold)
+    groups = clustering.average_link(
+        n, docs, Scored(i, j, p), threshold, agreeing=clustering.AGREEING
+    )
     members = clustering.with_repeats(groups, docs, Scored(i, j, p), threshold)
     overlap = engine.OVERLAP if overlap is None else overlap
     if overlap:
@@ -138,7 +140,7 @@ def show_pairs(title, pairs, sentences, prob, limit):
 
 
 def main() -> int:
-    from newsalign.corpus.align import engine, training
+    from newsalign.corpus.align import clustering, engine, training
     from newsalign.corpus.align.bridge import Bridge
     from newsalign.corpus.align.gold import read_gold
     from newsalign.corpus.align.job.corpora import load_corpus
@@ -199,6 +201,16 @@ def main() -> int:
     overlapping = clusters_from(n, docs, w_pairs.edges.i, w_pairs.edges.j, p, threshold,
                                 overlap=OVERLAP_BEFORE)  # fmt: skip
     print(scored("  with the overlap pass (0.5)", w_gold, by_id, overlapping)[0])
+    shipped_share = clustering.AGREEING
+    for share, name in ((None, "merges by the mean alone"), (1 / 3, "merges agreed by > 1/3"),
+                        (2 / 3, "merges agreed by > 2/3")):  # fmt: skip
+        # clustering.AGREEING's sensitivity (shipped: more than half of the larger group agrees)
+        clustering.AGREEING = share
+        try:
+            alt = clusters_from(n, docs, w_pairs.edges.i, w_pairs.edges.j, p, threshold)
+        finally:
+            clustering.AGREEING = shipped_share
+        print(scored(f"  {name}", w_gold, by_id, alt)[0])
     headlines = {k for k, x in enumerate(withdrawal.candidates) if x.headline}
     print(scored("  headline members not scored", w_gold, by_id,
                  [[x for x in c if x not in headlines] for c in cl])[0])  # fmt: skip

@@ -37,6 +37,34 @@ def test_clusters_do_not_chain() -> None:
     assert average_link(3, docs, Scored(i, j, np.array([0.95, 0.9, 0.6])), 0.5) == [[0, 1, 2]]
 
 
+def test_a_claim_takes_a_joiner_only_when_most_of_it_agrees() -> None:
+    """Two tight groups ({0, 1} and {2, 3, 4}: near-copies) whose cross pairs average exactly
+    the threshold, all of it from sentence 2: the mean alone merges them, but two of the three
+    members of the larger group disagree with the joiner, so the claims stay apart; with two of
+    three agreeing they merge."""
+    from newsalign.corpus.align import clustering
+    from newsalign.corpus.align.clustering import Scored, average_link, claims
+
+    docs = np.array([1, 2, 3, 4, 5])
+    inside = [(0, 1), (2, 3), (2, 4), (3, 4)]
+    cross = [(0, 2), (1, 2), (0, 3), (1, 3), (0, 4), (1, 4)]
+    i = np.array([a for a, _ in inside + cross])
+    j = np.array([b for _, b in inside + cross])
+
+    def grouped(cross_p, share=clustering.AGREEING):
+        p = np.array([0.99] * len(inside) + cross_p)
+        return average_link(5, docs, Scored(i, j, p), 0.5, agreeing=share)
+
+    disagreeing = [0.95, 0.95, 0.4, 0.4, 0.15, 0.15]  # mean 0.5; only 2 agrees with {0, 1}
+    assert grouped(disagreeing) == [[0, 1], [2, 3, 4]]
+    assert grouped(disagreeing, share=None) == [[0, 1, 2, 3, 4]]  # the mean alone
+    p = np.array([0.99] * len(inside) + disagreeing)
+    found = claims(5, docs, Scored(i, j, p), 0.5, overlap=None)
+    assert [[m.index for m in g] for g in found] == [[0, 1], [2, 3, 4]]
+    agreeing = [0.95, 0.95, 0.6, 0.6, 0.0, 0.0]  # 2 and 3 agree with {0, 1}: most of the claim
+    assert grouped(agreeing) == [[0, 1, 2, 3, 4]]
+
+
 def test_one_sentence_per_article_and_marked_repeats() -> None:
     from newsalign.corpus.align.clustering import Scored, average_link, with_repeats
 
