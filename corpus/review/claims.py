@@ -48,6 +48,7 @@ __all__ = [
     "ScreenSentence",
     "Undone",
     "answer",
+    "answered",
     "progress",
     "screens",
     "undo",
@@ -244,7 +245,10 @@ def answer(
     state = _state(db, setup, story)
     if state is None:
         raise ReviewError(f"claim {claim}'s story has fewer than two articles now")
-    claimreview.answer(state.review, label, yes, no)  # checked: raises, nothing written
+    try:  # checked against the claim's current screen: nothing is written when refused
+        claimreview.answer(state.review, label, yes, no)
+    except ReviewError as exc:  # the pure review names a claim by its label
+        raise ReviewError(str(exc).replace(f"claim {label}", f"claim {claim}")) from None
     estimate = _estimate_before(db, state)
     named = decisions.identities(db, [label, *yes, *no])
     judged = [(named[s], True) for s in yes] + [(named[s], False) for s in no]
@@ -301,9 +305,16 @@ def progress(
     return len(live), max(total, len(live))
 
 
+def answered(db: sqlite_utils.Database) -> list[answers_db.ScreenRow]:
+    """Every screen a person answered, oldest first, undone ones included."""
+    return answers_db.screens(db)
+
+
 def _worth(state: _State) -> int:
-    """The story's screens now worth at least one pair."""
-    return sum(1 for s in state.review.next_screens() if s.gain >= 1.0)
+    """The story's screens now worth at least one pair (all of them, in a story so small that
+    none is)."""
+    found = state.review.next_screens()
+    return sum(1 for s in found if s.gain >= 1.0) or len(found)
 
 
 def _estimate_before(db: sqlite_utils.Database, state: _State) -> int:
