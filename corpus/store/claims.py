@@ -101,6 +101,11 @@ def insert_rows(
                 c.label,
             ],
         )
+        if c.label is not None:  # its age: the first claim it labelled
+            db.execute(
+                "INSERT OR IGNORE INTO claim_label_ages (segment_id, age) VALUES (?, ?)",
+                [c.label, cluster_id],
+            )
         db.conn.executemany(
             "INSERT INTO cluster_members (cluster_id, segment_id, is_repeat, repeat_of) "
             "VALUES (?, ?, ?, ?)",
