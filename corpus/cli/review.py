@@ -152,7 +152,9 @@ def _sentence(prefix: str, s) -> None:
 
 
 @review_app.command(
-    "answer", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+    "answer",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    options_metavar="--claim C [--yes ID...] [--no ID...] [OPTIONS]",
 )
 def answer(
     ctx: typer.Context,
