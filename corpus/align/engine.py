@@ -66,6 +66,8 @@ class StoryResult:
     claims: tuple[int, ...]
     edges: Edges
     clusters: tuple[tuple[clustering.Member, ...], ...]
+    # Each claim's label (global index), where the job layer gave them (job/reviewed.py).
+    labels: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

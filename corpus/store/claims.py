@@ -88,8 +88,8 @@ def insert_rows(
         )
     for cluster_id, c in zip(cluster_ids, clusters, strict=True):
         db.execute(
-            "INSERT INTO clusters (id, run_id, size, sources, languages, score, story_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO clusters (id, run_id, size, sources, languages, score, story_id, "
+            "label_segment_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 cluster_id,
                 run_id,
@@ -98,6 +98,7 @@ def insert_rows(
                 c.languages,
                 c.score,
                 story_ids[c.story],
+                c.label,
             ],
         )
         db.conn.executemany(

@@ -556,6 +556,7 @@ class ClusterRow:
     sources: int
     languages: str
     score: float
+    label: int | None = None  # the segment that states the claim (its label)
 
 
 @dataclass(frozen=True)

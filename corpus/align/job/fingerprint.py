@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlite_utils
 
+from newsalign.corpus.store import answers as answers_db
 from newsalign.corpus.store import story_inputs
 from newsalign.corpus.store.records import LastRun
 from newsalign.corpus.store.runs import last_run
@@ -28,6 +29,8 @@ def of(db: sqlite_utils.Database, settings: dict[str, Any], embedders: list[str]
     digest = hashlib.sha256()
     for row in story_inputs.corpus_inputs(db):
         digest.update(repr(row).encode("utf-8") + b"\n")
+    for row in answers_db.rows(db):  # none: the hash is what it was before claim review
+        digest.update(repr(("answer", *row)).encode("utf-8") + b"\n")
     digest.update(json.dumps([settings, embedders], sort_keys=True, default=str).encode())
     digest.update(_weights(settings))
     return digest.hexdigest()
@@ -71,6 +74,10 @@ def story_prints(
     for row in story_inputs.decision_rows(db):
         for key in {row[3], row[5]}:
             by_key.setdefault(key, []).append(row)
+    # A screen's answers are its label's story's (the label names the claim).
+    answered: dict[str, list[tuple]] = {}
+    for row in answers_db.rows(db):
+        answered.setdefault(row[1], []).append(row)
     out = {}
     for story, docs in stories.items():
         digest = hashlib.sha256(common.encode())
@@ -81,5 +88,8 @@ def story_prints(
             digest.update(repr((d, sha, translated.get(d))).encode() + b"\n")
         decided = sorted({row for key in keys for row in by_key.get(key, ())})
         digest.update(repr(decided).encode())
+        said = sorted(row for key in keys for row in answered.get(key, ()))
+        if said:  # none: the print is what it was before claim review
+            digest.update(repr(("answers", said)).encode())
         out[story] = digest.hexdigest()
     return out

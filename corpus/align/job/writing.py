@@ -24,6 +24,7 @@ import sqlite_utils
 
 from newsalign.corpus.align import engine, placing
 from newsalign.corpus.align.candidates import Candidate
+from newsalign.corpus.align.job import reviewed
 from newsalign.corpus.align.job.planning import Work, chunks
 from newsalign.corpus.align.job.reading import Prepared, decided, load_candidates, prepare
 from newsalign.corpus.align.job.setup import Setup
@@ -31,6 +32,7 @@ from newsalign.corpus.align.job.vectors import STORED, Embedding, embed_candidat
 from newsalign.corpus.align.labels import story_label
 from newsalign.corpus.align.model import LogisticModel
 from newsalign.corpus.ingest.years import infer_years
+from newsalign.corpus.store import answers as answers_db
 from newsalign.corpus.store import candidates as candidates_db
 from newsalign.corpus.store import claims as claims_db
 from newsalign.corpus.store import numbering, story_inputs
@@ -105,6 +107,7 @@ def align_and_write(
         # Read before the rows go: the stored candidates of the stories aligned again.
         every = sorted(d for g in work.groups for d in g)
         kept = candidates_db.stored(db, every) if work.dropped is not None else []
+        ages = answers_db.label_ages(db)  # labels stay with the claims they name
         claims_db.delete_rows(db, work.dropped)
         for number, part in enumerate(parts, 1):
             stage(f"aligning {len(part)} stories (part {number} of {len(parts)})")
@@ -117,6 +120,9 @@ def align_and_write(
             unapplied += missed
             result = engine.align_groups(
                 prepared.data, groups, setup.claim_model, setup.options, decisions
+            )
+            result = reviewed.with_answers(
+                db, prepared.candidates, prepared.data, result, doc_keys, ages
             )
             ids = [story_ids[k] for k in part]
             _write(db, run_id, setup, prepared, result, ids, old.pop(number - 1, {}))
@@ -248,6 +254,7 @@ def rows(
                     len({found[i].source for i in indexes}),
                     ",".join(sorted({found[i].lang or "?" for i in indexes})),
                     round(sum(ps) / len(ps), 4) if ps else 0.0,
+                    found[story.labels[k]].id if story.labels else None,
                 )
             )
     return stories, clusters, links

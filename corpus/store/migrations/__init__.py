@@ -25,6 +25,7 @@ from newsalign.corpus.store.migrations import (
     m0013_headline_claims,
     m0014_dates_and_corrections,
     m0015_story_inputs,
+    m0016_claim_review,
 )
 
 MIGRATIONS_TABLE = "_newsalign_migrations"
@@ -44,6 +45,7 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
         m0013_headline_claims,
         m0014_dates_and_corrections,
         m0015_story_inputs,
+        m0016_claim_review,
     )
 ]
 
