@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 
 from newsalign.corpus import store
 from newsalign.corpus.errors import CorpusError
+from newsalign.corpus.store.answers import claim_of
 from newsalign.corpus.store.claims import show_claim
 from newsalign.corpus.store.records import ClaimDetail
 
@@ -57,15 +58,6 @@ def _ids(values: list[str], what: str) -> list[int]:
         return [int(v) for v in values if v.strip()]
     except ValueError:
         raise BadRequest(f"{what}: sentence ids are whole numbers") from None
-
-
-def _said(result: Any, default: str) -> str:
-    """The one line a library result says of itself (its `line` or `message`), else `default`."""
-    for field in ("line", "message"):
-        text = getattr(result, field, None)
-        if isinstance(text, str) and text:
-            return text
-    return default
 
 
 class ReviewPages:
@@ -164,12 +156,13 @@ class ReviewPages:
             return await self._answer(datasette, request, reviewer, claim_id)
 
         def read(db) -> tuple[ClaimDetail, Any, tuple[int, int]]:
-            try:
-                detail = show_claim(db, claim_id)
-            except CorpusError as exc:
-                raise NotFound(str(exc)) from None
-            screen = next((s for s in reviewer.screens(db) if s.claim == claim_id), None)
-            return detail, screen, reviewer.progress(db, story=screen.story if screen else None)
+            where = claim_of(db, claim_id)
+            if where is None:
+                raise NotFound(f"no claim {claim_id} (see `newsalign claims list`)")
+            story = where[0]
+            screen = next((s for s in reviewer.screens(db, story=story) if s.claim == claim_id),
+                          None)  # fmt: skip
+            return show_claim(db, claim_id), screen, reviewer.progress(db, story=story)
 
         detail, screen, (done, total) = await self._run(read, write=False)
         context = {
@@ -194,12 +187,16 @@ class ReviewPages:
             raise BadRequest("a ticked sentence was not on this screen")
         no = sorted(shown - set(yes))
         answered = await self._run(lambda db: reviewer.answer(db, claim_id, yes, no), write=True)
+        now = answered.claim
         datasette.add_message(
-            request, _said(answered, f"Answered: {len(yes)} yes, {len(no)} no."), datasette.INFO
+            request,
+            f"Screen {answered.screen} answered ({answered.yes} yes, {answered.no} no); story "
+            f"{answered.story} aligned again"
+            + (f": the claim is C{now} now." if now is not None else ": no claim is left."),
+            datasette.INFO,
         )
-        back = getattr(answered, "claim", None)
-        target = back if isinstance(back, int) else claim_id
-        return Response.redirect(datasette.urls.path(review_path(target)))
+        target = review_path(now) if now is not None else "/-/review"
+        return Response.redirect(datasette.urls.path(target))
 
     async def undo(self, datasette, request):
         reviewer = self._on()
@@ -208,8 +205,9 @@ class ReviewPages:
         form = parse_qs((await request.post_body()).decode("utf-8", "replace"))
         back = _ids(form.get("back", []), "back")
         undone = await self._run(lambda db: reviewer.undo(db), write=True)
-        datasette.add_message(request, _said(undone, "Undid the last screen."), datasette.INFO)
-        target = review_path(back[0]) if back else "/-/review"
+        datasette.add_message(request, f"Screen {undone.screen} undone.", datasette.INFO)
+        claim = undone.claim if undone.claim is not None else (back[0] if back else None)
+        target = review_path(claim) if claim is not None else "/-/review"
         return Response.redirect(datasette.urls.path(target))
 
 
