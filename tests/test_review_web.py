@@ -157,3 +157,37 @@ def test_claims_link_to_their_review_page(aligned) -> None:
     page = asyncio.run(run())
     assert page.status_code == 200
     assert f'href="/-/review/claim/{claim}">review this claim</a>' in page.text
+
+
+def test_each_claim_of_the_report_links_to_its_review_page(aligned, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from newsalign.corpus.cli.app import app
+
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["report", "-o", str(out), "--db", str(aligned)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    claims = re.findall(r'id="claim-(\d+)"', page)
+    assert claims
+    for claim in claims:
+        assert f'href="http://127.0.0.1:8001/-/review/claim/{claim}">review this claim' in page
+
+
+def test_review_on_another_address_warns(aligned) -> None:
+    import socket
+
+    from typer.testing import CliRunner
+
+    from newsalign.corpus.cli.app import app
+
+    with socket.socket() as busy:  # the port is taken: serve stops after its opening lines
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        args = ["serve", "--port", port, "--db", str(aligned)]
+        shared = CliRunner().invoke(app, [*args, "--review", "--host", "0.0.0.0"])
+        local = CliRunner().invoke(app, [*args, "--review"])
+    assert shared.exit_code == 1 and "Warning: --review on 0.0.0.0" in shared.output
+    assert local.exit_code == 1 and "Warning" not in local.output
+    assert "cannot serve on 127.0.0.1" in local.output
