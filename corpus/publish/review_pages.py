@@ -155,20 +155,23 @@ class ReviewPages:
         if request.method == "POST":
             return await self._answer(datasette, request, reviewer, claim_id)
 
-        def read(db) -> tuple[ClaimDetail, Any, tuple[int, int]]:
+        def read(db) -> tuple[tuple[int, int | None], ClaimDetail, Any, tuple[int, int]]:
             where = claim_of(db, claim_id)
             if where is None:
                 raise NotFound(f"no claim {claim_id} (see `newsalign claims list`)")
-            story = where[0]
-            screen = next((s for s in reviewer.screens(db, story=story) if s.claim == claim_id),
+            screen = next((s for s in reviewer.screens(db, story=where[0]) if s.claim == claim_id),
                           None)  # fmt: skip
-            return show_claim(db, claim_id), screen, reviewer.progress(db, story=story)
+            return where, show_claim(db, claim_id), screen, reviewer.progress(db, story=where[0])
 
-        detail, screen, (done, total) = await self._run(read, write=False)
+        (story, label), detail, screen, (done, total) = await self._run(read, write=False)
+        member = next((m for m in detail.members if m.segment_id == label), None)
         context = {
             "claim": detail,
+            "story": story,
             "screen": _screen_rows(screen),
-            "label": _sentence(screen, screen.label) if screen else None,
+            # The label as the screen shows it, else as the claim holds it (no screen now).
+            "label": _sentence(screen, screen.label) if screen else _as_sentence(member),
+            "label_id": label,
             "done": done,
             "total": total,
             "action": datasette.urls.path(review_path(claim_id)),
@@ -213,6 +216,15 @@ class ReviewPages:
 
 def _sentence(screen: Any, sentence_id: int) -> Any:
     return next((s for s in screen.sentences if s.id == sentence_id), None)
+
+
+def _as_sentence(member: Any) -> dict[str, Any] | None:
+    """A stored member shown as a screen shows a sentence."""
+    if member is None:
+        return None
+    english = member.english if member.english_from.startswith("translation") else None
+    return {"id": member.segment_id, "outlet": member.source, "lang": member.lang,
+            "published": None, "text": member.original, "english": english}  # fmt: skip
 
 
 def _screen_rows(screen: Any) -> list[dict[str, Any]] | None:
