@@ -4,10 +4,10 @@ code byte for byte (a restructuring should change none of it).
 
 Through the command line (in one process, so the sequence is the same whatever the library's
 shape): both stories of ../shared/stories with their manifests, `align` (full); the seeds,
-`align` (incremental); the first review question answered yes, the second no, the third's
-sentence detached and that undone; `align --full`. After each step the alignment rows; at the
-end every story's `stories show --json`, every shared claim's `claims show --json` and
-`claims diff --json`, `claims list`, `claims decisions`, the open review questions, `export
+`align` (incremental); of the three strongest links kept for review, the first accepted, the
+second rejected, the first sentence of the third detached and that undone; `align --full`.
+After each step the alignment rows; at the end every story's `stories show --json`, every shared claim's `claims show --json` and
+`claims diff --json`, `claims list`, `claims decisions`, the open review screens, `export
 claims` and the HTML report. Timestamps and durations are replaced by placeholders. Real
 engines: the vectors are embedded once and kept in `--vectors` (only vectors: every other
 row is made by the run).
@@ -53,6 +53,8 @@ TABLES = {
     "document_dates": "SELECT id, published, published_from, published_inferred FROM documents "
     "ORDER BY id",
 }
+REVIEWABLE = ("SELECT a_segment_id, b_segment_id FROM alignments WHERE cluster_id IS NULL "
+              "ORDER BY score DESC, a_segment_id, b_segment_id LIMIT 3")  # fmt: skip
 # ISO timestamps, the report's "2024-06-01 12:00 UTC", durations, and how many vectors were
 # embedded (none when --vectors has them).
 TIMES = [
@@ -104,12 +106,14 @@ def main() -> int:
     run("ingest", str(SHARED / "seeds"))
     show("align (incremental)", run("align", "--json"))
     tables("incremental align")
-    questions = json.loads(run("review", "--json", "--limit", "3"))
-    show("review questions", json.dumps(questions, ensure_ascii=False, indent=1))
-    (yes, no, gone) = questions[:3]
-    show("accept", run("claims", "accept", str(yes["a"]), str(yes["b"]), "--json"))
-    show("reject", run("claims", "reject", str(no["a"]), str(no["b"]), "--json"))
-    detached = json.loads(run("claims", "detach", str(gone["a"]), "--json"))
+    # Three links a person would look at: the strongest kept for review (in no claim together).
+    with sqlite3.connect(db) as conn:
+        links = conn.execute(REVIEWABLE).fetchall()
+    show("reviewable links", json.dumps(links))
+    (yes, no, gone) = links[:3]
+    show("accept", run("claims", "accept", str(yes[0]), str(yes[1]), "--json"))
+    show("reject", run("claims", "reject", str(no[0]), str(no[1]), "--json"))
+    detached = json.loads(run("claims", "detach", str(gone[0]), "--json"))
     show("detach", json.dumps(detached, ensure_ascii=False, indent=1))
     show("undo", run("claims", "undo", str(detached["decision"])))
     tables("decisions")

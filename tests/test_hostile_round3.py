@@ -197,7 +197,7 @@ def test_interactive_review_prints_no_escapes(doubtful, cli) -> None:
     conn.close()
     result = cli("review", input="s\nq\n")
     assert result.exit_code == 0, result.output
-    assert "Question 1 of ~" in result.output
+    assert "Screen 1 of ~" in result.output
     assert not _raw(result.output), sorted(set(_raw(result.output)))
     assert "[U+202E]" in result.output  # marked where it was, not silently dropped
 

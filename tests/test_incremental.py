@@ -346,26 +346,27 @@ def test_grouping_in_place_and_by_component_is_the_plain_grouping() -> None:
 def test_review_asks_about_a_stored_story_with_its_documents_only(two_stories, cli, monkeypatch):
     """`review --story N` reads that story's claims as stored (not the corpus, not a regrouping
     of it): the stories an incremental align placed are the ones asked about."""
-    from newsalign.corpus.review import questions
+    from newsalign.corpus.review import claims
 
     db = two_stories
     story = story_of(db, "Delta Post")  # the flood story
     docs = sorted(d for (d,) in fetch(db, "SELECT doc_id FROM story_documents WHERE story_id = ?",
                                      [story]))  # fmt: skip
     seen = []
-    real = questions.prepare
+    real = claims.prepare
 
     def spy(db_, embedders, embedding, docs=None, claimed=()):
         seen.append(docs)
         return real(db_, embedders, embedding, docs, claimed)
 
-    monkeypatch.setattr(questions, "prepare", spy)
+    monkeypatch.setattr(claims, "prepare", spy)
     result = cli("review", "--json", "--limit", "20", "--story", str(story))
     assert result.exit_code == 0, result.output
     assert seen == [docs]
     asked = json.loads(result.output)
     doc_of = dict(fetch(db, "SELECT id, doc_id FROM segments"))
-    assert asked and all({doc_of[q["a"]], doc_of[q["b"]]} <= set(docs) for q in asked)
+    shown = [s["id"] for q in asked for s in q["sentences"]]
+    assert asked and {doc_of[x] for x in shown} <= set(docs)
 
 
 # Two stories of one country's week: a flood in Tbilisi (six outlets) and an election in Kutaisi

@@ -149,61 +149,10 @@ def doubtful(corpus_copy):
     return corpus_copy("doubtful", steps)
 
 
-def questions(cli, *args: str) -> list[dict]:
-    result = cli("review", "--json", *args)
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
-
-
-@pytest.mark.slow
-def test_review_json_lists_open_questions_and_answers_close_them(doubtful, cli) -> None:
-    db = doubtful
-    found = questions(cli)
-    assert found, "the story at threshold 0.9 has links worth asking about"
-    first = found[0]
-    assert isinstance(first["a"], int) and isinstance(first["b"], int)
-    assert {"kind", "claim", "probability", "a_text", "b_text", "sentences"} <= set(first)
-    assert 0.55 <= first["probability"] <= 1.0
-    assert first["sentences"][0]["outlet"] and first["sentences"][0]["text"] == first["a_text"]
-    assert [q["probability"] for q in found] and len(questions(cli, "--limit", "1")) == 1
-    story = fetch(db, "SELECT id FROM stories")[0][0]
-    assert questions(cli, "--story", str(story)) == found
-
-    pair = (first["a"], first["b"])
-    scores = "SELECT a_segment_id, b_segment_id, score FROM alignments"
-    before = {frozenset((a, b)): q for a, b, q in fetch(db, scores)}
-    assert cli("claims", "reject", *map(str, pair)).exit_code == 0
-    assert all((q["a"], q["b"]) != pair for q in questions(cli))
-    # The answer taught the story: its other links moved down (the questions themselves may all
-    # be new ones, since a claim whose links fell under the threshold opens its pairs to review).
-    after = {frozenset((a, b)): q for a, b, q in fetch(db, scores)}
-    common = [k for k in after if k in before and k != frozenset(pair)]
-    assert common and all(after[k] <= before[k] for k in common)
-    assert any(after[k] < before[k] for k in common)
-
-    for args, message in [(("--story", "999"), "no story 999"), (("--limit", "0"), "")]:
-        result = cli("review", "--json", *args)
-        assert result.exit_code != 0 and "Traceback" not in result.output
-        assert message in result.output
-
-
 def test_review_before_align_says_what_to_do(cli, tmp_path) -> None:
     assert cli("ingest", "--manifest", str(write_story(tmp_path / "story"))).exit_code == 0
     result = cli("review", "--json")
     assert result.exit_code == 1 and "run `newsalign align`" in result.output
-
-
-@pytest.mark.slow
-def test_interactive_review_answers_undoes_and_quits(doubtful, cli) -> None:
-    db = doubtful
-    # A no first: on this story a yes to the first question leaves nothing more to ask.
-    result = cli("review", input="n\nu\ny\nq\n")
-    assert result.exit_code == 0, result.output
-    assert "Question 1 of ~" in result.output and "withdrawn" in result.output
-    assert "probability" in result.output and "[y]es / [n]o" in result.output
-    rows = fetch(db, "SELECT id, action, note FROM decisions")
-    # The undone first answer's id is not given again.
-    assert rows == [(2, "accept", "review")]
 
 
 @pytest.mark.slow

@@ -61,8 +61,8 @@ class ReviewStory:
     Every pair of sentences from different articles should be given (pairs.score_pairs with
     floor 0 and no per-sentence limit): a missing pair counts as probability 0.
 
-    Derived once: the pair probabilities `p`, the clustering's `proposals` (local indexes) and
-    the pairs by sentence (`near`)."""
+    Derived once: the pair probabilities `p`, the clustering's `proposals` (local indexes;
+    `given`, where the caller has them) and the pairs by sentence (`near`)."""
 
     ids: tuple[int, ...]
     docs: np.ndarray
@@ -74,6 +74,9 @@ class ReviewStory:
     features: tuple[str, ...]
     threshold: float = 0.5
     story: int | None = None
+    # The proposals, where the caller has them (local indexes): the engine's claims of the same
+    # pairs, with a person's must/cannot decisions honoured (align/job/reviewed.py).
+    given: tuple[tuple[int, ...], ...] | None = field(default=None, repr=False)
     index: dict[int, int] = field(init=False, repr=False)
     p: np.ndarray = field(init=False, repr=False)
     proposals: tuple[tuple[int, ...], ...] = field(init=False, repr=False)
@@ -83,13 +86,15 @@ class ReviewStory:
         object.__setattr__(self, "index", {sid: k for k, sid in enumerate(self.ids)})
         p = 1.0 / (1.0 + np.exp(-np.clip(np.asarray(self.prior, dtype=float), -30, 30)))
         object.__setattr__(self, "p", p)
-        scored = clustering.Scored(np.asarray(self.i), np.asarray(self.j), p)
-        groups = clustering.claims(
-            len(self.ids), np.asarray(self.docs), scored, self.threshold, overlap=None
-        )
-        object.__setattr__(
-            self, "proposals", tuple(tuple(sorted({m.index for m in g})) for g in groups)
-        )
+        if self.given is not None:
+            proposals = tuple(tuple(sorted(set(g))) for g in self.given)
+        else:
+            scored = clustering.Scored(np.asarray(self.i), np.asarray(self.j), p)
+            groups = clustering.claims(
+                len(self.ids), np.asarray(self.docs), scored, self.threshold, overlap=None
+            )
+            proposals = tuple(tuple(sorted({m.index for m in g})) for g in groups)
+        object.__setattr__(self, "proposals", proposals)
         object.__setattr__(self, "near", Neighbours(self))
 
     def __len__(self) -> int:

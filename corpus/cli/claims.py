@@ -60,6 +60,9 @@ def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
     render.echo(f"Claim {data.id}: {plural(data.sources, 'source')}, "
                 f"{plural(data.size, 'sentence')}, "
                f"languages {data.languages}, mean probability of its links {data.score}")  # fmt: skip
+    label = next((m for m in data.members if m.segment_id == data.label), None)
+    if label is not None:
+        render.echo(f"Label [{label.segment_id}] {label.source}: {label.english or label.original}")
     for m in data.members:
         repeat = f" (repeats [{m.repeat_of}])" if m.is_repeat else ""
         headline = " headline" if m.headline else ""

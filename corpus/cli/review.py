@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import click
 import typer
 
 from newsalign.corpus import store
@@ -105,7 +104,7 @@ def _interactive(db, story: int | None) -> None:
                 )
             except NewsalignError as exc:  # moved under us, or locked: say so, keep going
                 render.echo(f"  not recorded: {exc}")
-    except click.exceptions.Abort:
+    except (typer.Abort, KeyboardInterrupt):  # end of input or Ctrl-C at a prompt
         typer.echo("\nReview interrupted; the screens confirmed so far are kept.")
         raise typer.Exit(130) from None
     typer.echo(

@@ -1,4 +1,4 @@
-"""A person reviewing the alignment: a session loop (protocol.py) driven by the terminal, a
-browser page or a benchmark, over a source of questions (questions.py: pair questions of the
-stored stories; in_memory.py: one story held in memory) and an answer applier (answers.py:
-decisions recorded and the story re-aligned)."""
+"""A person reviewing the alignment: review by claim on the stored corpus (claims.py: the
+screens, an answer, undo, progress; what `newsalign review` and the browser call), and the
+pair-question session loop of the earlier review (protocol.py, in_memory.py: one story held in
+memory), kept for the benchmark and its tests."""

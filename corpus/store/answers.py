@@ -134,13 +134,9 @@ def claim_of(db: sqlite_utils.Database, claim: int) -> tuple[int, int | None] | 
 
 
 def label_ages(db: sqlite_utils.Database) -> dict[int, int]:
-    """Every stored claim's label sentence -> the lowest id of a claim it labels (its age)."""
-    return dict(
-        db.execute(
-            "SELECT label_segment_id, min(id) FROM clusters "
-            "WHERE label_segment_id IS NOT NULL GROUP BY label_segment_id"
-        ).fetchall()
-    )
+    """Every sentence that ever labelled a claim -> the id of the first claim it labelled (its
+    age: lower is older)."""
+    return dict(db.execute("SELECT segment_id, age FROM claim_label_ages").fetchall())
 
 
 def claim_labelled(db: sqlite_utils.Database, label: int) -> int | None:

@@ -101,6 +101,11 @@ def insert_rows(
                 c.label,
             ],
         )
+        if c.label is not None:  # its age: the first claim it labelled
+            db.execute(
+                "INSERT OR IGNORE INTO claim_label_ages (segment_id, age) VALUES (?, ?)",
+                [c.label, cluster_id],
+            )
         db.conn.executemany(
             "INSERT INTO cluster_members (cluster_id, segment_id, is_repeat, repeat_of) "
             "VALUES (?, ?, ?, ?)",
@@ -269,11 +274,31 @@ def summary_sentence(members: Iterable[tuple[int, str | None, str]]) -> str:
     return english or original
 
 
+def labelled_sentence(label: int | None, members: list[tuple[int, str | None, str]]) -> str:
+    """The text a claim is named by: its label's (English where there is one), else, for a
+    claim aligned before claims had labels, `summary_sentence` of its members."""
+    for sid, english, original in members:
+        if sid == label:
+            return english or original
+    return summary_sentence(members)
+
+
+def claim_labels(db: sqlite_utils.Database, claim_ids: list[int]) -> dict[int, int | None]:
+    """Each claim's label sentence (None: aligned before claims had labels)."""
+    return dict(
+        db.execute(
+            "SELECT id, label_segment_id FROM clusters WHERE id IN (SELECT value FROM json_each(?))",
+            [json.dumps(claim_ids)],
+        ).fetchall()
+    )
+
+
 def list_claims(db: sqlite_utils.Database, min_sources: int = 2) -> list[ClaimSummary]:
     """Clusters shared by at least `min_sources` outlets, most widely reported first."""
     clusters = list(
         db.query(
-            "SELECT id, size, sources, languages, score FROM clusters WHERE sources >= ? "
+            "SELECT id, size, sources, languages, score, label_segment_id FROM clusters "
+            "WHERE sources >= ? "
             "ORDER BY sources DESC, size DESC, score DESC, id",
             [min_sources],
         )
@@ -281,13 +306,16 @@ def list_claims(db: sqlite_utils.Database, min_sources: int = 2) -> list[ClaimSu
     out = []
     for cluster in clusters:
         members = _members(db, cluster["id"])
-        claim = summary_sentence((m.segment_id, m.english, m.original) for m in members)
+        claim = labelled_sentence(
+            cluster["label_segment_id"], [(m.segment_id, m.english, m.original) for m in members]
+        )
         out.append(
             from_row(
                 ClaimSummary,
                 cluster,
                 outlets=tuple(sorted({m.source for m in members})),
                 claim=claim,
+                label=cluster["label_segment_id"],
             )
         )
     return out
@@ -355,6 +383,7 @@ def show_claim(db: sqlite_utils.Database, cluster_id: int) -> ClaimDetail:
     return from_row(
         ClaimDetail,
         cluster,
+        label=cluster.get("label_segment_id"),
         members=tuple(
             dataclasses.replace(
                 m,

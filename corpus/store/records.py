@@ -433,6 +433,7 @@ class ClaimSummary:
     score: float
     outlets: tuple[str, ...]
     claim: str
+    label: int | None = None  # the sentence that states the claim (`claim` is its text)
 
 
 @dataclass(frozen=True)
@@ -487,6 +488,7 @@ class ClaimDetail:
     score: float
     members: tuple[ClaimMember, ...]
     alignments: tuple[Link, ...]
+    label: int | None = None  # the sentence that states the claim
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import sqlite_utils
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.ingest.dates import precision
 from newsalign.corpus.store import stories
-from newsalign.corpus.store.claims import summary_sentence
+from newsalign.corpus.store.claims import claim_labels, labelled_sentence
 from newsalign.corpus.store.records import (
     Report,
     StoryClaim,
@@ -56,9 +56,12 @@ def story_detail(db: sqlite_utils.Database, story_id: int, min_sources: int = 2)
         cluster_id = row.pop("cluster_id")
         reports[cluster_id].append(from_row(Report, row, cites=cites.get(row["doc_id"], ())))
     claims = []
+    labels = claim_labels(db, list(reports))
     for cluster_id, items in reports.items():
         first = first_reporters([replace(r, cites=sources.get(r.doc_id, ())) for r in items])
-        lead = summary_sentence((r.segment_id, r.english, r.text) for r in items)
+        lead = labelled_sentence(
+            labels.get(cluster_id), [(r.segment_id, r.english, r.text) for r in items]
+        )
         claims.append(
             StoryClaim(
                 cluster_id,

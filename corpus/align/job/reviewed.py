@@ -3,8 +3,9 @@
 and back, so both build a reviewed story's claims the same way.
 
 - A story with live answers (store/answers.py) stores `claimreview.derive(story, answers,
-  ages).claims`: its proposals are the engine's own scored pairs clustered as the engine does
-  (no overlap pass), corrected by the answers. Without answers the engine's claims stand.
+  ages).claims`: its proposals are the engine's own claims of the story (its scored pairs
+  clustered with no overlap pass, a person's must/cannot decisions honoured), corrected by the
+  answers. Without answers the engine's claims stand.
 - Every claim gets a label, the sentence that states it: a reviewed claim's is the one it was
   reviewed under; a proposed claim keeps the oldest label it holds (a label's age is the id of
   the stored claim it named: a lower id named it earlier), else takes its most central member
@@ -56,6 +57,7 @@ def review_story(
         features=tuple(edges.features),
         threshold=threshold,
         story=story,
+        given=tuple(tuple(local[m.index] for m in group) for group in result.clusters),
     )
 
 

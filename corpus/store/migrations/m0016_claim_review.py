@@ -6,7 +6,9 @@ it was undone: an undone screen's answers no longer count). `review_answers`: on
 sentence judged on a screen, the person's yes (it asserts the claim) or no, each sentence and
 the label named by document key and text hash, so the answers survive re-ingest and `align
 --full` like the decisions do. `clusters.label_segment_id`: the sentence that states the claim
-(its label, stable while the claim lives).
+(its label, stable while the claim lives). `claim_label_ages`: every sentence that ever
+labelled a claim, with the id of the first claim it labelled (its age: a claim keeps the oldest
+label it holds, so an undone answer gives the claims their old labels back).
 
 Never edited once landed: change the schema with a new migration."""
 
@@ -26,6 +28,7 @@ CREATE TABLE review_answers (screen_id INTEGER NOT NULL REFERENCES review_screen
   answered_at TEXT NOT NULL,
   PRIMARY KEY (screen_id, doc_key, hash));
 CREATE INDEX idx_review_answers_label ON review_answers(label_doc_key);
+CREATE TABLE claim_label_ages (segment_id INTEGER PRIMARY KEY, age INTEGER NOT NULL);
 ALTER TABLE clusters ADD COLUMN label_segment_id INTEGER"""
 
 
