@@ -100,6 +100,20 @@ def review_site(built, tmp_path_factory):
             pytest.fail("a process of serve survived")
 
 
+def _press(browser, button: str) -> str:
+    """Click a form's button and wait for the next page (the POST answers with a redirect that
+    can take seconds under load); the page's message."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.ID, button).click()
+    wait = WebDriverWait(browser, 120)
+    wait.until(ec.staleness_of(page))
+    return wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".message-info"))).text
+
+
 def _members_on_page(browser) -> set[int]:
     from selenium.webdriver.common.by import By
 
@@ -144,9 +158,7 @@ def test_a_screen_ticked_in_the_browser_changes_the_claim_and_undo_restores_it(
     assert _members_on_page(browser) == before
     browser.find_element(By.ID, f"yes-{dropped}").click()  # untick a member
     browser.find_element(By.ID, f"yes-{added}").click()  # tick a candidate
-    browser.find_element(By.ID, "submit").click()
-
-    assert "answered" in browser.find_element(By.CSS_SELECTOR, ".message-info").text
+    assert "answered" in _press(browser, "submit")
     claim = _claim_of_label(db, screen.label)
     after = _members_in_db(db, claim)
     assert added in after and dropped not in after
@@ -155,8 +167,7 @@ def test_a_screen_ticked_in_the_browser_changes_the_claim_and_undo_restores_it(
     assert len(judged) == len(screen.members) + len(screen.candidates)  # one per sentence shown
     assert judged.count(1) == len(screen.members)  # the members kept and the one added
 
-    browser.find_element(By.ID, "undo-button").click()
-    assert "undone" in browser.find_element(By.CSS_SELECTOR, ".message-info").text
+    assert "undone" in _press(browser, "undo-button")
     restored = _members_in_db(db, _claim_of_label(db, screen.label))
     assert restored == before and _members_on_page(browser) == before
     assert fetch(db, "SELECT count(*) FROM review_screens WHERE undone_at IS NULL") == [(0,)]
