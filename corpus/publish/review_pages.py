@@ -155,15 +155,17 @@ class ReviewPages:
         if request.method == "POST":
             return await self._answer(datasette, request, reviewer, claim_id)
 
-        def read(db) -> tuple[tuple[int, int | None], ClaimDetail, Any, tuple[int, int]]:
+        def read(db) -> tuple[tuple[int, int | None], ClaimDetail, Any, Any, tuple[int, int]]:
             where = claim_of(db, claim_id)
             if where is None:
                 raise NotFound(f"no claim {claim_id} (see `newsalign claims list`)")
-            screen = next((s for s in reviewer.screens(db, story=where[0]) if s.claim == claim_id),
-                          None)  # fmt: skip
-            return where, show_claim(db, claim_id), screen, reviewer.progress(db, story=where[0])
+            found = reviewer.screens(db, story=where[0])
+            screen = next((s for s in found if s.claim == claim_id), None)
+            after = next((s.claim for s in found if s.claim != claim_id), None)
+            progress = reviewer.progress(db, story=where[0])
+            return where, show_claim(db, claim_id), screen, after, progress
 
-        (story, label), detail, screen, (done, total) = await self._run(read, write=False)
+        (story, label), detail, screen, after, (done, total) = await self._run(read, write=False)
         member = next((m for m in detail.members if m.segment_id == label), None)
         context = {
             "claim": detail,
@@ -177,6 +179,9 @@ class ReviewPages:
             "action": datasette.urls.path(review_path(claim_id)),
             "undo": datasette.urls.path("/-/review/undo"),
             "index": datasette.urls.path("/-/review"),
+            # The story's best other screen: where Submit's page, or skipping this one, leads.
+            "next": datasette.urls.path(review_path(after)) if after is not None else None,
+            "next_claim": after,
         }
         return Response.html(
             await datasette.render_template("review_claim.html", context, request=request)
