@@ -136,3 +136,40 @@ def test_interactive_toggles_confirm_and_undo(analyst, cli) -> None:
     assert fetch(analyst, "SELECT count(*) FROM review_screens WHERE undone_at IS NULL") == [(0,)]
     stopped = cli("review", input="")  # end of input: one line, exit 130
     assert stopped.exit_code == 130 and "interrupted" in stopped.output, stopped.output
+
+
+def test_a_moved_or_locked_answer_is_said_and_the_session_goes_on(analyst, cli, monkeypatch):
+    """Issue 26 item 4: another process removes a sentence of the screen shown, or holds the
+    write lock past the wait: the person is told, nothing is recorded, the session goes on."""
+    from newsalign.corpus.review import claims
+
+    real = claims.screens
+    calls = []
+
+    def and_then_another_process(db, **kwargs):
+        shown = real(db, **kwargs)
+        calls.append(shown)
+        if len(calls) == 1 and shown:  # the article of a sentence shown is withdrawn meanwhile
+            doc = fetch(analyst, "SELECT doc_id FROM segments WHERE id = ?", [shown[0].judged[0]])
+            with sqlite3.connect(analyst) as conn:
+                conn.execute("UPDATE documents SET is_current = 0 WHERE id = ?", [doc[0][0]])
+        return shown
+
+    monkeypatch.setattr(claims, "screens", and_then_another_process)
+    result = cli("review", input="\nq\n")
+    assert result.exit_code == 0, result.output
+    assert "not recorded:" in result.output and len(calls) >= 2  # told, and shown the next
+    assert fetch(analyst, "SELECT count(*) FROM review_screens") == [(0,)]
+
+    monkeypatch.setattr(claims, "screens", real)
+    monkeypatch.setenv("NEWSALIGN_LOCK_WAIT", "0.2")
+    other = sqlite3.connect(analyst, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    try:
+        locked = cli("review", input="\nq\n")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert locked.exit_code == 0, locked.output
+    assert "not recorded:" in locked.output and "locked" in locked.output
+    assert fetch(analyst, "SELECT count(*) FROM review_screens") == [(0,)]

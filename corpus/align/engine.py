@@ -94,6 +94,8 @@ class Options:
     bridge: Bridge | None = None
     floor: float = FLOOR
     overlap: float | None = OVERLAP
+    # How pairs are scored: pairs.score_pairs, or a pairs.ScoringMemo a session keeps.
+    scorer: Callable[..., Edges] | None = None
 
 
 @dataclass(frozen=True)
@@ -202,7 +204,8 @@ def _story(
         data.english_vectors[rows] if data.english_vectors is not None else None,
         data.embedders,
     )
-    local = score_pairs(text, vectors, model, bridge=options.bridge, floor=options.floor)
+    score = options.scorer or score_pairs
+    local = score(text, vectors, model, bridge=options.bridge, floor=options.floor)
     if decided.recalibrate is not None:
         local = decided.recalibrate(rows, local)
     members = clustering.claims(

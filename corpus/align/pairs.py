@@ -235,6 +235,31 @@ class _Story:
         )
 
 
+class ScoringMemo:
+    """`score_pairs` remembering its last few stories: a review session (or an answer checked
+    and then written) scores the same story again and again, and the scores of the same texts,
+    languages, articles, embedders, model and options are the same. Owned by its caller (a
+    session), not global; `size`: stories kept."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self.kept: dict[tuple, Edges] = {}
+
+    def __call__(self, story: StoryText, vectors: Vectors, model: LogisticModel, *,
+                 bridge: Bridge | None = None, floor: float = 0.15) -> Edges:  # fmt: skip
+        key = (model.features, model.weights, model.bias, floor, id(bridge),
+               tuple(sorted(vectors.embedders.items())), story.docs.tobytes(), story.langs,
+               story.texts, story.english, np.asarray(story.translated).tobytes())  # fmt: skip
+        if key in self.kept:
+            self.kept[key] = self.kept.pop(key)  # the most recently used last
+            return self.kept[key]
+        edges = score_pairs(story, vectors, model, bridge=bridge, floor=floor)
+        self.kept[key] = edges
+        while len(self.kept) > self.size:
+            del self.kept[next(iter(self.kept))]
+        return edges
+
+
 def score_pairs(
     story: StoryText,
     vectors: Vectors,

@@ -68,16 +68,15 @@ def _interactive(db, story: int | None) -> None:
 
     with cli_errors():
         database = store.open_db(db)
-        embedders = claims.setup_for(database).embedders
+        setup = claims.setup_for(database)
+        # "Screen N of ~M": M fixed when the session starts (claims.progress), N counted here.
+        done, total = claims.progress(database, story, setup=setup)
     skipped: set[int] = set()
     answered = 0
     try:
         while True:
             with cli_errors():
-                shown = claims.screens(
-                    database, story=story, limit=1, skip=skipped, embedders=embedders
-                )
-                done, total = claims.progress(database, story, embedders=embedders)
+                shown = claims.screens(database, story=story, limit=1, skip=skipped, setup=setup)
             if not shown:
                 typer.echo("\nNothing left worth reviewing.")
                 break
@@ -90,14 +89,16 @@ def _interactive(db, story: int | None) -> None:
                 continue
             try:
                 if said == "u":
-                    undone = claims.undo(database, embedders=embedders)
+                    undone = claims.undo(database, setup=setup)
+                    done = max(done - 1, 0)
                     typer.echo(
                         f"  screen {undone.screen} withdrawn; story {undone.story} re-aligned."
                     )
                     continue
                 yes, no = said
-                result = claims.answer(database, screen.claim, yes, no, embedders=embedders)
+                result = claims.answer(database, screen.claim, yes, no, setup=setup)
                 answered += 1
+                done += 1
                 typer.echo(
                     f"  screen {result.screen} recorded ({result.yes} yes, {result.no} no); "
                     f"story {result.story} re-aligned."
@@ -152,7 +153,9 @@ def _sentence(prefix: str, s) -> None:
 
 
 @review_app.command(
-    "answer", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+    "answer",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    options_metavar="--claim C [--yes ID...] [--no ID...] [OPTIONS]",
 )
 def answer(
     ctx: typer.Context,

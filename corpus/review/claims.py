@@ -29,9 +29,10 @@ from newsalign.corpus.align.claimreview import Review, ReviewError
 from newsalign.corpus.align.embedders import Embedder
 from newsalign.corpus.align.job import reviewed
 from newsalign.corpus.align.job.reading import decided, prepare
-from newsalign.corpus.align.job.run import run_alignment
+from newsalign.corpus.align.job.run import realign_with
 from newsalign.corpus.align.job.setup import Setup, last_settings
 from newsalign.corpus.align.job.vectors import Embedding
+from newsalign.corpus.align.pairs import ScoringMemo
 from newsalign.corpus.align.screens import Screen
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store import answers as answers_db
@@ -140,12 +141,20 @@ class _State:
     claim_ids: dict[int, int]  # label sentence -> stored claim id
 
 
-def setup_for(db: sqlite_utils.Database, embedders: dict[str, Embedder] | None = None) -> Setup:
-    """What a review computes with: the last align's settings (refused before any align).
-    Resolve once and pass `embedders=setup.embedders` to keep the models loaded."""
+def setup_for(
+    db: sqlite_utils.Database,
+    embedders: dict[str, Embedder] | None = None,
+    setup: Setup | None = None,
+) -> Setup:
+    """What a review computes with: the last align's settings (refused before any align), the
+    models loaded once, and a scorer that remembers the stories it scored (pairs.ScoringMemo:
+    an answer is checked and then written on the same scores). A session resolves it once and
+    passes `setup=` to every call; `setup` given is returned as it is."""
     if last_run(db, "align") is None:
         raise CorpusError("nothing aligned yet: run `newsalign align` first")
-    return Setup.resolve(db, last_settings(db), embedders)
+    if setup is not None:
+        return setup
+    return Setup.resolve(db, last_settings(db), embedders, scorer=ScoringMemo())
 
 
 def _state(db: sqlite_utils.Database, setup: Setup, story: int) -> _State | None:
@@ -202,10 +211,11 @@ def screens(
     limit: int | None = None,
     skip: Collection[int] = (),
     embedders: dict[str, Embedder] | None = None,
+    setup: Setup | None = None,
 ) -> list[ClaimScreen]:
     """The next screens, the most expected gain first, chosen by the tool alone (of one story,
     or of every story); `skip`: claims (stored ids) left out, e.g. skipped in this session."""
-    setup = setup_for(db, embedders)
+    setup = setup_for(db, embedders, setup)
     found: list[tuple[Screen, _State]] = []
     for sid in _stories(db, story):
         state = _state(db, setup, sid)
@@ -231,11 +241,12 @@ def answer(
     no: Sequence[int],
     *,
     embedders: dict[str, Embedder] | None = None,
+    setup: Setup | None = None,
 ) -> Answered:
     """Answer claim `claim`'s current screen: `yes` the sentences that assert it (keep or add),
     `no` those that do not (remove, or not a candidate). Refused with nothing written when the
     claim or a sentence is not on the claim's screen (ReviewError)."""
-    setup = setup_for(db, embedders)
+    setup = setup_for(db, embedders, setup)
     where = answers_db.claim_of(db, claim)
     if where is None:
         raise ReviewError(f"no claim {claim} (see `newsalign claims list`)")
@@ -254,7 +265,7 @@ def answer(
     judged = [(named[s], True) for s in yes] + [(named[s], False) for s in no]
     with transaction(db):
         screen = answers_db.record(db, claim, story, named[label], judged, estimate)
-        run_alignment(db, last_settings(db), embedders=setup.embedders)
+        realign_with(db, setup)
     after = _claim_named(db, label)
     return Answered(screen, story, after, len(yes), len(no), label)
 
@@ -264,9 +275,10 @@ def undo(
     screen: int | None = None,
     *,
     embedders: dict[str, Embedder] | None = None,
+    setup: Setup | None = None,
 ) -> Undone:
     """Withdraw the last answered screen (or screen `screen`) as a whole, and align again."""
-    setup = setup_for(db, embedders)
+    setup = setup_for(db, embedders, setup)
     live = answers_db.screens(db, undone=False)
     if not live:
         raise ReviewError("nothing to undo")
@@ -275,7 +287,7 @@ def undo(
         raise ReviewError(f"no screen {screen} to undo (see `newsalign review answers`)")
     with transaction(db):
         answers_db.undo(db, target.id)
-        run_alignment(db, last_settings(db), embedders=setup.embedders)
+        realign_with(db, setup)
     label = decisions.current_sentences(db).get(target.label)
     label_id = label[0] if label else None
     claim = _claim_named(db, label_id) if label_id is not None else None
@@ -287,6 +299,7 @@ def progress(
     story: int | None = None,
     *,
     embedders: dict[str, Embedder] | None = None,
+    setup: Setup | None = None,
 ) -> tuple[int, int]:
     """(screens answered, estimated total): see the module docstring for how it is fixed."""
     live = [s for s in answers_db.screens(db, undone=False) if story is None or s.story == story]
@@ -297,7 +310,7 @@ def progress(
     total = sum(fixed.values())
     rest = [sid for sid in _stories(db, story) if sid not in fixed]
     if rest:
-        setup = setup_for(db, embedders)
+        setup = setup_for(db, embedders, setup)
         for sid in rest:
             state = _state(db, setup, sid)
             if state is not None:

@@ -21,6 +21,7 @@ from newsalign.corpus.align.job.setup import Settings, Setup
 from newsalign.corpus.align.job.vectors import Embedding, ensure_embeddings
 from newsalign.corpus.align.job.writing import align_and_write, embed_missing
 from newsalign.corpus.align.model import LogisticModel
+from newsalign.corpus.align.pairs import Edges
 from newsalign.corpus.store import claims as claims_db
 from newsalign.corpus.store.database import Moved, RunLog, data_version, transaction
 
@@ -74,6 +75,19 @@ def run_alignment(
         full,
         on_stage or (lambda _: None),
     )
+    return _attempts(db, job)
+
+
+def realign_with(db: sqlite_utils.Database, setup: Setup) -> AlignReport:
+    """An `align` (incremental where it can be) with a setup already resolved: a review
+    session's, whose models are loaded and whose scorer remembers the stories it scored."""
+    job = _Job(setup.settings, setup.embedders, None, Embedding(ensure_embeddings), False,
+               lambda _: None, loaded=setup.embedders, scorer=setup.scorer)  # fmt: skip
+    return _attempts(db, job)
+
+
+def _attempts(db: sqlite_utils.Database, job: _Job) -> AlignReport:
+    """Run `job`, planned again when another process moved the corpus (module docstring)."""
     for _ in range(ATTEMPTS):
         try:
             return job.run(db, data_version(db))
@@ -95,6 +109,7 @@ class _Job:
     full: bool
     stage: Callable[[str], None]
     loaded: dict[str, Embedder] | None = None
+    scorer: Callable[..., Edges] | None = None
 
     def run(self, db: sqlite_utils.Database, expect: int | None) -> AlignReport:
         names = sorted(e.name for e in self.embedders.values()) if self.embedders else []
@@ -103,7 +118,9 @@ class _Job:
             same = unchanged(db, self.settings, names, inputs)
             if same is not None:
                 return same
-        setup = Setup.resolve(db, self.settings, self.loaded or self.embedders, self.models)
+        setup = Setup.resolve(
+            db, self.settings, self.loaded or self.embedders, self.models, self.scorer
+        )
         self.loaded = setup.embedders
         if not self.full and not setup.custom:
             report = _incremental(db, setup, inputs, self.embedding, self.stage, expect)

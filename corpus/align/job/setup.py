@@ -5,6 +5,7 @@ every story's alignment depends on alike."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from newsalign.corpus.align.bridge import Bridge
 from newsalign.corpus.align.embedders import Embedder, load_embedder
 from newsalign.corpus.align.job import fingerprint
 from newsalign.corpus.align.model import LogisticModel, load_file, shipped
+from newsalign.corpus.align.pairs import Edges
 from newsalign.corpus.store.runs import last_run
 
 
@@ -60,6 +62,7 @@ class Setup:
     bridge: Bridge | None
     custom: bool
     common: str
+    scorer: Callable[..., Edges] | None = None  # engine.Options.scorer
 
     @classmethod
     def resolve(
@@ -68,9 +71,11 @@ class Setup:
         settings: Settings,
         embedders: dict[str, Embedder] | None = None,
         models: tuple[LogisticModel, LogisticModel] | None = None,
+        scorer: Callable[..., Edges] | None = None,
     ) -> Setup:
         """The setup of `settings`, with these `embedders` and `models` if given (loaded
-        otherwise: the weights file of the settings, or the shipped weights)."""
+        otherwise: the weights file of the settings, or the shipped weights); `scorer`: how
+        pairs are scored (engine.Options.scorer)."""
         embedders = embedders or embedders_for(settings)
         custom = models is not None
         if models is None and settings.weights:
@@ -79,7 +84,7 @@ class Setup:
         bridge = Bridge.load() if settings.bridge and "bridge" in claim_model.features else None
         names = sorted(e.name for e in embedders.values())
         common = fingerprint.settings_of(db, dataclasses.asdict(settings), names)
-        return cls(settings, embedders, claim_model, story_model, bridge, custom, common)
+        return cls(settings, embedders, claim_model, story_model, bridge, custom, common, scorer)
 
     @property
     def first(self) -> Embedder:
@@ -92,7 +97,9 @@ class Setup:
 
     @property
     def options(self) -> engine.Options:
-        return engine.Options(threshold=self.settings.threshold, bridge=self.bridge)
+        return engine.Options(
+            threshold=self.settings.threshold, bridge=self.bridge, scorer=self.scorer
+        )
 
     def args(self, inputs: str, **extra: Any) -> dict[str, Any]:
         """The arguments a run records: settings, method and the fingerprints it was computed
