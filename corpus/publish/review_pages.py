@@ -35,17 +35,28 @@ LIST_LIMIT = 100  # screens listed on /-/review
 
 
 class Reviewer(Protocol):
-    """What the pages call: corpus/review/claims.py's functions."""
+    """What the pages call: corpus/review/claims.py's functions. A page that calls two of them
+    resolves one `setup_for` and passes it to both, so its story is scored once."""
+
+    def setup_for(self, db: Any) -> Any: ...
 
     def screens(
-        self, db: Any, *, story: int | None = None, limit: int | None = None, skip: Iterable = ()
+        self,
+        db: Any,
+        *,
+        story: int | None = None,
+        limit: int | None = None,
+        skip: Iterable = (),
+        setup: Any = None,
     ) -> list: ...
 
     def answer(self, db: Any, claim: int, yes: Sequence[int], no: Sequence[int]) -> Any: ...
 
     def undo(self, db: Any, screen: int | None = None) -> Any: ...
 
-    def progress(self, db: Any, story: int | None = None) -> tuple[int, int]: ...
+    def progress(
+        self, db: Any, story: int | None = None, *, setup: Any = None
+    ) -> tuple[int, int]: ...
 
 
 def review_path(claim: int) -> str:
@@ -127,9 +138,10 @@ class ReviewPages:
         story_id = story[0] if story else None
 
         def read(db):
+            setup = reviewer.setup_for(db)
             return (
-                reviewer.screens(db, story=story_id, limit=LIST_LIMIT),
-                reviewer.progress(db, story=story_id),
+                reviewer.screens(db, story=story_id, limit=LIST_LIMIT, setup=setup),
+                reviewer.progress(db, story=story_id, setup=setup),
             )
 
         screens, (done, total) = await self._run(read, write=False)
@@ -159,10 +171,11 @@ class ReviewPages:
             where = claim_of(db, claim_id)
             if where is None:
                 raise NotFound(f"no claim {claim_id} (see `newsalign claims list`)")
-            found = reviewer.screens(db, story=where[0])
+            setup = reviewer.setup_for(db)
+            found = reviewer.screens(db, story=where[0], setup=setup)
             screen = next((s for s in found if s.claim == claim_id), None)
             after = next((s.claim for s in found if s.claim != claim_id), None)
-            progress = reviewer.progress(db, story=where[0])
+            progress = reviewer.progress(db, story=where[0], setup=setup)
             return where, show_claim(db, claim_id), screen, after, progress
 
         (story, label), detail, screen, after, (done, total) = await self._run(read, write=False)
