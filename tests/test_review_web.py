@@ -191,3 +191,35 @@ def test_review_on_another_address_warns(aligned) -> None:
     assert shared.exit_code == 1 and "Warning: --review on 0.0.0.0" in shared.output
     assert local.exit_code == 1 and "Warning" not in local.output
     assert "cannot serve on 127.0.0.1" in local.output
+
+
+class _Hostile:
+    """The review library, its screens' first sentence replaced by markup and a bidi override."""
+
+    TEXT = '<script>alert("x")</script><img src=x onerror=alert(1)> invoice\u202efdp.exe'
+
+    def __getattr__(self, name):
+        return getattr(reviewer, name)
+
+    def screens(self, db, **options):
+        import dataclasses
+
+        out = []
+        for s in reviewer.screens(db, **options):
+            first = dataclasses.replace(s.sentences[0], text=self.TEXT, english=self.TEXT)
+            out.append(dataclasses.replace(s, sentences=(first, *s.sentences[1:])))
+        return out
+
+
+def test_the_review_pages_escape_what_the_articles_say(aligned) -> None:
+    claim = _first_claim(aligned)
+    client = _client(aligned, _Hostile())
+
+    async def run():
+        return await client.get(f"/-/review/claim/{claim}"), await client.get("/-/review")
+
+    for page in asyncio.run(run()):
+        assert page.status_code == 200
+        assert "<script>alert" not in page.text and "<img src=x" not in page.text
+        assert "&lt;script&gt;alert" in page.text
+        assert "\u202e" not in page.text and "[U+202E]" in page.text
