@@ -173,3 +173,31 @@ def test_a_moved_or_locked_answer_is_said_and_the_session_goes_on(analyst, cli, 
     assert locked.exit_code == 0, locked.output
     assert "not recorded:" in locked.output and "locked" in locked.output
     assert fetch(analyst, "SELECT count(*) FROM review_screens") == [(0,)]
+
+
+def test_answers_survive_a_new_version_of_an_article(cli, db_path, tmp_path) -> None:
+    """Answers name sentences by document key and text hash: a changed article (a new version,
+    new sentence ids) keeps them, and the next align still honours them."""
+    manifest = write_story(tmp_path / "story")
+    assert cli("ingest", "--manifest", str(manifest)).exit_code == 0
+    assert cli("align").exit_code == 0
+    screen = next(s for s in screens(cli) if s["members"])
+    out = screen["members"][0]
+    args = ["--claim", str(screen["claim"]), "--no", str(out)]
+    if screen["members"][1:]:
+        args += ["--yes", *map(str, screen["members"][1:])]
+    assert cli("review", "answer", *args).exit_code == 0
+    (path, text), = fetch(db_path, "SELECT d.path, s.text FROM segments s JOIN documents d "
+                                   "ON d.id = s.doc_id WHERE s.id = ?", [out])  # fmt: skip
+    with open(path, "a", encoding="utf-8") as f:  # the article changes: a new version
+        f.write("\n\nThe embassy declined to give a date for the opening.\n")
+    assert cli("ingest", "--manifest", str(manifest)).exit_code == 0
+    assert cli("align").exit_code == 0
+    now = [x for (x,) in fetch(db_path, "SELECT s.id FROM segments s JOIN current_documents d "
+                                        "ON d.id = s.doc_id WHERE s.text = ?", [text])]  # fmt: skip
+    assert now and now[0] != out  # the same sentence under a new id
+    label = fetch(db_path, "SELECT id FROM clusters WHERE label_segment_id = ?", [screen["label"]])
+    holding = {c for (c,) in fetch(db_path, "SELECT cluster_id FROM cluster_members "
+                                            "WHERE segment_id = ?", [now[0]])}  # fmt: skip
+    assert label and label[0][0] not in holding
+    assert "[live]" in cli("review", "answers").output

@@ -162,6 +162,10 @@ def _state(db: sqlite_utils.Database, setup: Setup, story: int) -> _State | None
     docs = stories_db.current_documents_by_story(db, story).get(story, [])
     if len(docs) < 2:
         return None
+    if answers_db.unlabelled(db, story):
+        raise ReviewError(
+            f"story {story} was aligned before claims had labels: run `newsalign align --full` once"
+        )
     prepared = prepare(db, setup.embedders, Embedding(), docs, candidates_db.stored(db, docs))
     keys = numbering.document_keys(db)
     wanted = {keys[d] for d in docs if d in keys}
@@ -252,7 +256,9 @@ def answer(
         raise ReviewError(f"no claim {claim} (see `newsalign claims list`)")
     story, label = where
     if label is None:
-        raise ReviewError(f"claim {claim} has no label yet: run `newsalign align` first")
+        raise ReviewError(
+            f"claim {claim} was aligned before claims had labels: run `newsalign align --full` once"
+        )
     state = _state(db, setup, story)
     if state is None:
         raise ReviewError(f"claim {claim}'s story has fewer than two articles now")

@@ -145,3 +145,10 @@ def claim_labelled(db: sqlite_utils.Database, label: int) -> int | None:
         "SELECT id FROM clusters WHERE label_segment_id = ? ORDER BY id LIMIT 1", [label]
     ).fetchone()
     return None if row is None else row[0]
+
+
+def unlabelled(db: sqlite_utils.Database, story: int) -> int:
+    """How many stored claims of `story` have no label (aligned before claims had labels)."""
+    return db.execute(
+        "SELECT count(*) FROM clusters WHERE story_id = ? AND label_segment_id IS NULL", [story]
+    ).fetchone()[0]

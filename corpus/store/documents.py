@@ -65,8 +65,8 @@ def relocatable(db: sqlite_utils.Database, doc_id: int, key: str) -> str | None:
 
 
 def move(db: sqlite_utils.Database, old_key: str, key: str, path: str) -> None:
-    """A file renamed or moved: its versions, metadata corrections and alignment decisions
-    follow it to `key`, and its current version records `path`. The caller holds the
+    """A file renamed or moved: its versions, metadata corrections, alignment decisions and
+    claim-review answers follow it to `key`, and its current version records `path`. The caller holds the
     transaction."""
     db.execute("UPDATE documents SET path = ? WHERE doc_key = ? AND is_current = 1",
                [path, old_key])  # fmt: skip
@@ -74,6 +74,9 @@ def move(db: sqlite_utils.Database, old_key: str, key: str, path: str) -> None:
     db.execute("UPDATE document_corrections SET doc_key = ? WHERE doc_key = ?", [key, old_key])
     db.execute("UPDATE decision_pairs SET a_doc_key = ? WHERE a_doc_key = ?", [key, old_key])
     db.execute("UPDATE decision_pairs SET b_doc_key = ? WHERE b_doc_key = ?", [key, old_key])
+    for table, column in (("review_answers", "label_doc_key"), ("review_answers", "doc_key"),
+                          ("review_screens", "label_doc_key")):  # fmt: skip
+        db.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", [key, old_key])
 
 
 def insert_document(
