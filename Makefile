@@ -29,12 +29,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages the tests and the alignment use when present: Chromium (browser tests) and
+# Debian packages the tests and the alignment use when present: Chromium and its driver
+# (browser tests: the review page in `serve --review`, driven by selenium) and
 # the Ding German-English dictionary (trans-de-en, read where installed, never copied). Without
 # root or apt they are skipped with a note; the tests that need them then skip.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
 	[ -f /usr/share/trans/de-en ] || missing="$$missing trans-de-en"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

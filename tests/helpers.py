@@ -62,9 +62,10 @@ def free_port() -> int:
 
 
 class Served:
-    """`newsalign serve` in its own process group; stopped with everything it started."""
+    """`newsalign serve` in its own process group; stopped with everything it started.
+    `options`: more of serve's options (e.g. "--review")."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, *options: str) -> None:
         import subprocess
         import sys
         import tempfile
@@ -76,7 +77,7 @@ class Served:
         self._stdout = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(
             [sys.executable, "-m", "newsalign.corpus.cli.app", "serve", "--port", str(self.port),
-             "--db", str(db_path)],
+             "--db", str(db_path), *options],
             stdout=self._stdout, stderr=self._stderr, start_new_session=True,
         )  # fmt: skip
 

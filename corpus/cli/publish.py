@@ -91,22 +91,47 @@ def export_corpus(
 def serve(
     port: Annotated[int, typer.Option("--port", help="Port.")] = 8001,
     host: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--host", help="Address to bind (keep 127.0.0.1 unless you mean to share the corpus)."
+            "--host",
+            help="Address to bind [default: 127.0.0.1] (keep it unless you mean to share the "
+            "corpus).",
         ),
-    ] = "127.0.0.1",
+    ] = None,
+    review: Annotated[
+        bool,
+        typer.Option(
+            "--review",
+            help="Add the review pages (/-/review): answer screens by claim in the browser. "
+            "The corpus is then written to.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Browse the corpus in Datasette, read-only: claims side by side, naming stance per outlet,
-    untranslated segments, alignments to review. Needs `pip install -e '.[serve]'`."""
+    untranslated segments, alignments to review. With --review, review by claim in the
+    browser at /-/review (writes answers, as `newsalign review` does). Needs
+    `pip install -e '.[serve]'`."""
     from newsalign.corpus.publish.serve import serve as run
 
     with cli_errors():
         path = store.resolve_db_path(db)
-        store.open_readonly(path).close()
-        typer.echo(f"Serving {path} read-only on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-        run(path, host, port)
+        reviewer = None
+        if review:
+            from newsalign.corpus.review import claims as reviewer
+
+            store.open_db(path).close()  # writable, and migrated, before serving
+        else:
+            store.open_readonly(path).close()
+        mode = "for review (writable)" if review else "read-only"
+        if review and host is not None and host not in ("127.0.0.1", "localhost", "::1"):
+            typer.echo(f"Warning: --review on {host}: whoever reaches it can change the corpus.",
+                       err=True)  # fmt: skip
+        where = host or "127.0.0.1"
+        typer.echo(f"Serving {path} {mode} on http://{where}:{port}/ (Ctrl-C to stop)", err=True)
+        if review:
+            typer.echo(f"Review by claim: http://{where}:{port}/-/review", err=True)
+        run(path, where, port, reviewer)
 
 
 def report(

@@ -19,6 +19,9 @@ from newsalign.corpus.views.documents import date_source
 from newsalign.glossary.safetext import neutral
 
 SHORT = 110  # characters of a claim shown in the matrix
+# A claim's review page on `newsalign serve --review` at its default address: the report is a
+# file, so the link works while that server runs on this machine.
+REVIEW_URL = "http://127.0.0.1:8001/-/review/claim/{claim}"
 
 
 def web_url(url: str) -> bool:
@@ -59,7 +62,9 @@ def render(data: ReportData) -> str:
         _others(data),
         f"<footer>Made by newsalign from {escape(data.database)} on {escape(data.generated)}. "
         "Sentence numbers [n] and claim numbers C n are the ids the command line takes "
-        "(<code>newsalign claims show</code>, <code>claims reject</code>, ...).</footer>",
+        "(<code>newsalign claims show</code>, <code>claims reject</code>, ...). The links "
+        '"review this claim" open the review page of <code>newsalign serve --review</code> '
+        "on its default port (8001), when it runs on this machine.</footer>",
         "</body></html>",
     ]
     return neutral("\n".join(parts))  # no terminal escapes (`-o -`), bidi overrides marked
@@ -300,8 +305,9 @@ def _claim(claim: ClaimView, view: StoryView, threshold: float | None = None) ->
     return (
         f'<div class="claim" id="claim-{c.id}"><h4>C{c.id}. {escape(c.claim)}</h4>'
         f'<p class="meta">{c.sources} outlets; {first}; mean link probability {claim.score:.2f}'
-        f'{unsure}<span class="noprint">; review: <code>newsalign review --story '
-        f"{view.detail.story.id}</code></span></p>"
+        f'{unsure}<span class="noprint">; <a href="{REVIEW_URL.format(claim=c.id)}">review this '
+        f"claim</a> (while <code>newsalign serve --review</code> runs) or <code>newsalign "
+        f"review --story {view.detail.story.id}</code></span></p>"
         f"{_differences(claim.differences)}"
         "<table><thead><tr><th>date</th><th>outlet</th><th>original</th>"
         f"{'<th>English</th>' if translated else ''}</tr>"

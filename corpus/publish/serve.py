@@ -1,6 +1,7 @@
 """`newsalign serve`: the corpus in Datasette, read-only: a home page of stories, canned
 queries for reading (claims, timelines, entity-aware search, naming, review, corrections) with
-their SQL hidden unless asked, long text cut short.
+their SQL hidden unless asked, long text cut short; with `--review`, the review pages
+(review_pages.py) answer screens and so write to the corpus.
 
 Datasette is an optional extra (`pip install -e '.[serve]'`).
 """
@@ -14,7 +15,7 @@ import socket
 import sys
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsalign.corpus.errors import CorpusError
 from newsalign.corpus.store.canned import (
@@ -29,6 +30,9 @@ from newsalign.corpus.store.canned import (
 )
 from newsalign.glossary.io import CREDIT
 from newsalign.glossary.safetext import neutral
+
+if TYPE_CHECKING:  # Datasette is optional: its plugin modules are imported when serving
+    from newsalign.corpus.publish.review_pages import Reviewer
 
 SQL_TIME_LIMIT_MS = 5000
 TRUNCATE = 300  # characters of a long text cell shown in tables (the cleaned text is 1000s)
@@ -143,17 +147,24 @@ def _port_free(host: str, port: int) -> None:
             raise CorpusError(f"cannot serve on {host}:{port}: {exc.strerror}") from None
 
 
-def app(db_path: Path):
+def app(db_path: Path, reviewer: Reviewer | None = None):
     """The Datasette application for a corpus: read-only connections that see what other
     commands write (not --immutable, which assumes the file never changes), and the metadata
-    passed in memory, so nothing is left behind on disk."""
+    passed in memory, so nothing is left behind on disk. With a `reviewer` the review pages
+    answer screens (the only writes); without one they say how to turn review on."""
     from datasette.app import Datasette
     from datasette.plugins import pm
 
     from newsalign.corpus.publish import datasette_plugin
+    from newsalign.corpus.publish.review_pages import NAME as REVIEW_PLUGIN
+    from newsalign.corpus.publish.review_pages import ReviewPages
 
     if not pm.is_registered(datasette_plugin):
         pm.register(datasette_plugin, name="newsalign")
+    # The review pages belong to this app's database and mode: an earlier app's are replaced.
+    if pm.get_plugin(REVIEW_PLUGIN) is not None:
+        pm.unregister(name=REVIEW_PLUGIN)
+    pm.register(ReviewPages(db_path, reviewer), name=REVIEW_PLUGIN)
     # Its own handler prints a traceback with local variables for every rejected query; the
     # plugin's answers the same pages with one line on the console.
     pm.set_blocked("datasette.handle_exception")
@@ -167,9 +178,11 @@ def app(db_path: Path):
     return ds
 
 
-def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
+def serve(
+    db_path: Path, host: str = "127.0.0.1", port: int = 8001, reviewer: Reviewer | None = None
+) -> None:
     """Serve the corpus in this process until interrupted (Ctrl-C or SIGTERM): one process,
-    so stopping it stops everything."""
+    so stopping it stops everything. `reviewer`: see app()."""
     try:
         import uvicorn
     except ImportError:
@@ -177,7 +190,7 @@ def serve(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     if not db_path.exists():
         raise CorpusError(f"no newsalign database at {db_path}; run `newsalign init` first")
     _port_free(host, port)
-    ds = app(db_path)
+    ds = app(db_path, reviewer)
     asyncio.run(ds.invoke_startup())
     # Errors of a user's SQL are shown on the page; the console gets one line each, cleaned
     # of what the request carried (Datasette writes SQLite's message, which quotes the query).
