@@ -78,6 +78,11 @@ def cases() -> dict[str, Callable[[int], str]]:
         "foreign-agent label": _repeat("распространен"),
         # Issue 26.11: every "according to X" scanned the whole text again (quadratic).
         "according to X.": _repeat("The line reopened, according to Wirefeed.\n\n"),
+        # Issue 26, fourth round: each capital after a hyphen or apostrophe, and each word of a
+        # run of capitals, read the rest of the run again in the citation patterns.
+        "hyphens Aa-Aa-": _repeat("Aa-"),
+        "apostrophes Aa'Aa'": _repeat("Aa'"),
+        "capitals MOSCOW ": _repeat("MOSCOW "),
     }
 
 

@@ -22,7 +22,10 @@ from newsalign.corpus.ingest.dates import find_dateline
 from newsalign.glossary.translit import latin
 
 _UP = "A-ZÀ-ÞА-ЯЁ"
-_WORD = rf"\b[{_UP}][\w&'’-]*(?:\.[a-z]{{2,3}}\b)?"
+# A word ends within _LONGEST characters or is no name: a capital after each hyphen of a run
+# ("Aa-Aa-…") starts a word, and unbounded each ran to the end of the run (quadratic).
+_LONGEST = 48
+_WORD = rf"\b[{_UP}][\w&'’-]{{0,{_LONGEST}}}+(?![\w&'’-])(?:\.[a-z]{{2,3}}\b)?"
 # A name: an acronym, or up to three capitalised words ("RIA Novosti", "Anadolu Agency"); a
 # lowercase acronym (dpa) only right after an attribution.
 _NAME = rf"(?P<name>{_WORD}(?:[ \t]+{_WORD}){{0,2}}|\b[a-z]{{2,4}}\b)"
@@ -88,7 +91,9 @@ _PATTERNS = (
     ("named", re.compile(rf"{_CAPITALISED}[ \t]+(?P<noun>news\s+agency|Nachrichtenagentur)\b")),
     # An agency dateline inside a paragraph (a scrape glued it to the line before):
     # "...con Armenia.MOSCÚ (AP) — Rusia empezó".
-    ("dateline", re.compile(rf"\b[{_UP}]{{3,}}(?:[ -][{_UP}]{{2,}})*,?[ \t]+\((?P<name>[^()\n]{{2,30}})\)[ \t]*[—–-]")),
+    # It starts only where a run of capitals starts (two-letter words may lead it), since from
+    # each word of a long run ("MOSCOW MOSCOW …") the rest of the run was read again.
+    ("dateline", re.compile(rf"(?<![{_UP}]{{2}}[ -])\b(?:[{_UP}]{{2}}[ -])*+[{_UP}]{{3,}}+(?:[ -][{_UP}]{{2,}}+)*+,?[ \t]+\((?P<name>[^()\n]{{2,30}})\)[ \t]*[—–-]")),
     # An agency in brackets or slashes closing a paragraph: "... officials said. [AFP]" (in
     # parentheses only an acronym: "... in Stepanakert (Khankendi)." names a place).
     ("closing", re.compile(r"(?P<open>[\[(/])(?P<name>[A-ZА-ЯЁ][\w .&-]{1,30}?)[\])/]\.?\s*$")),
@@ -166,7 +171,8 @@ class _Persons:
 
     def __init__(self, text: str) -> None:
         self.surnames: set[str] = set()
-        for m in re.finditer(rf"\b([{_UP}][\w-]++)[ \t]+(?=([{_UP}][\w-]++))", text):
+        pattern = rf"\b([{_UP}][\w-]{{0,{_LONGEST}}}+)[ \t]+(?=([{_UP}][\w-]{{0,{_LONGEST}}}+))"
+        for m in re.finditer(pattern, text):
             first = m.group(1)
             if not (_ATTRIBUTION_WORD.match(first) or _acronym(first)
                     or first.lower() in _NOT_NAMES | _FUNCTION_WORDS):  # fmt: skip

@@ -185,10 +185,26 @@ def _all_html_lines(html: str) -> list[str]:
         return []
     for element in tree.iter("script", "style", "noscript", "template"):
         element.drop_tree()
-    for element in tree.iter(*_BLOCK_TAGS):
-        element.tail = "\n" + (element.tail or "")
-        element.text = "\n" + (element.text or "")
-    lines = [normalise_line(line) for line in tree.text_content().splitlines()]
+    # Read, not written into the tree: lxml refuses to set text holding a control character
+    # (an ESC the parser itself kept), which made one such page stop the whole ingest.
+    blocks = set(_BLOCK_TAGS)
+    parts: list[str] = []
+    stack: list[tuple[object, bool]] = [(tree, False)]
+    while stack:
+        element, leaving = stack.pop()
+        block = isinstance(element.tag, str) and element.tag in blocks
+        if leaving:
+            parts.append("\n" if block else "")
+            parts.append(element.tail or "" if element is not tree else "")
+            continue
+        if not isinstance(element.tag, str):  # a comment or processing instruction: its tail
+            parts.append(element.tail or "")
+            continue
+        parts.append("\n" if block else "")
+        parts.append(element.text or "")
+        stack.append((element, True))
+        stack.extend((child, False) for child in reversed(element))
+    lines = [normalise_line(line) for line in "".join(parts).splitlines()]
     return [line for line in lines if line]
 
 
