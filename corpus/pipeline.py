@@ -46,7 +46,7 @@ def run_pipeline(
     if report.failed:
         # Bad input stops the run here: what was ingested stays, nothing else changes.
         return RunSummary(report, tuple(documents.summaries(db)),
-                          (f"Stopped: {report.failed} input(s) failed; fix or remove them and run "
+                          (f"Stopped: {plural(report.failed, 'input')} failed; fix or remove them and run "
                            "again (translation and alignment were not run).",), ())  # fmt: skip
     translated = translate_corpus(db, Options())
     shared: list[ClaimSummary] = []

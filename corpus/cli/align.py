@@ -117,7 +117,7 @@ def align(
                    f"aligned again, {report.kept} kept as they were (`--full` regroups and "
                    "aligns everything).")  # fmt: skip
     if report.decisions or report.decisions_unapplied:
-        typer.echo(f"Corrections: {report.decisions} decided sentence pair(s) applied, "
+        typer.echo(f"Corrections: {plural(report.decisions, 'decided sentence pair')} applied, "
                    f"{report.decisions_unapplied} not (a sentence is gone, or a later decision "
                    "overrules it); see `newsalign claims decisions`.")  # fmt: skip
 

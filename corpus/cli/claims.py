@@ -129,7 +129,7 @@ def _correct(action: str, ids: list[int], claim: int | None, note: str, realign:
     if as_json:
         typer.echo(render.to_json(done))
         return
-    typer.echo(f"Decision {done.decision} recorded ({action}, {done.pairs} sentence pair(s)); "
+    typer.echo(f"Decision {done.decision} recorded ({action}, {plural(done.pairs, 'sentence pair')}); "
                "every later `newsalign align` applies it.")  # fmt: skip
     if done.aligned is None:
         typer.echo("Not re-aligned yet: run `newsalign align` to see its effect.")

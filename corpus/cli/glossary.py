@@ -252,7 +252,7 @@ def import_(
     _apply(
         db,
         merge,
-        f"import {file.name} ({len(incoming)} entities{', replacing' if replace else ''})",
+        f"import {file.name} ({plural(len(incoming), 'entity')}{', replacing' if replace else ''})",
     )
 
 
@@ -289,7 +289,10 @@ def check_(db: DbOption = None, as_json: JsonOption = False) -> None:
                                    "warnings": warnings}))  # fmt: skip
     else:
         spellings = sum(len(n.spellings) for e in entities for n in e.names)
-        typer.echo(f"Glossary version {version}: {len(entities)} entities, {spellings} spellings")
+        typer.echo(
+            f"Glossary version {version}: {plural(len(entities), 'entity')}, "
+            f"{plural(spellings, 'spelling')}"
+        )
         for label, items in (("conflict", conflicts), ("problem", problems), ("warning", warnings)):
             for item in items:
                 render.echo(f"{label}: {item}")

@@ -63,7 +63,7 @@ def export_tmx(
     with cli_errors(), output_file(output, db) as out, _progress(output, "pairs") as on_progress:
         count = run(store.open_readonly(db), out, source, target, on_progress)
     if output:
-        typer.echo(f"Wrote {count} {source}-{target} pairs to {output}")
+        typer.echo(f"Wrote {plural(count, f'{source}-{target} pair')} to {output}")
 
 
 @export_app.command("corpus")

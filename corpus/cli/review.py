@@ -11,6 +11,7 @@ import typer
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
 from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors
+from newsalign.corpus.plural import plural
 
 ANSWERS = "[y]es / [n]o / [s]kip / [u]ndo / [q]uit"
 
@@ -63,8 +64,8 @@ def _interactive(db, story: int | None) -> None:
         total = session.asked + len(session.open)
         render.echo(f"\nQuestion {session.asked + 1} of ~{total}: {question.question}")
         typer.echo(
-            f"  probability {question.probability:.2f}; the answer decides {question.moves} "
-            "sentence pair(s)"
+            f"  probability {question.probability:.2f}; the answer decides "
+            f"{plural(question.moves, 'sentence pair')}"
         )
         for side in question.sentences:
             _show(side)
@@ -90,7 +91,7 @@ def _interactive(db, story: int | None) -> None:
     if question is None:
         typer.echo("\nNothing left worth asking.")
     typer.echo(
-        f"{len(session.marked)} answer(s) recorded this session; see `newsalign claims "
+        f"{plural(len(session.marked), 'answer')} recorded this session; see `newsalign claims "
         "decisions` (undo one with `newsalign claims undo ID`)."
     )
 

@@ -299,7 +299,7 @@ def _claim(claim: ClaimView, view: StoryView, threshold: float | None = None) ->
     )
     return (
         f'<div class="claim" id="claim-{c.id}"><h4>C{c.id}. {escape(c.claim)}</h4>'
-        f'<p class="meta">{c.sources} outlets; {first}; mean link probability {claim.score:.2f}'
+        f'<p class="meta">{plural(c.sources, "outlet")}; {first}; mean link probability {claim.score:.2f}'
         f'{unsure}<span class="noprint">; review: <code>newsalign review --story '
         f"{view.detail.story.id}</code></span></p>"
         f"{_differences(claim.differences)}"
