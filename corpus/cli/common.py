@@ -12,6 +12,8 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
+from newsalign.corpus.distributed import connect
+from newsalign.corpus.distributed.connect import ClusterError
 from newsalign.corpus.errors import CorpusError, NewsalignError
 
 DbOption = Annotated[
@@ -24,10 +26,26 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def cluster_address(value: str | None) -> str | None:
+    """`--cluster` checked as it is parsed: a malformed address is a usage error (exit 2),
+    whether or not there is work for the cluster."""
+    if value is not None:
+        try:
+            connect.parse(value)
+        except ClusterError as exc:
+            # "Invalid value for '--cluster': " comes first: not twice
+            message = str(exc).removeprefix("--cluster ")
+            raise typer.BadParameter(render.terminal_safe(message)) from None
+    return value
+
+
 ClusterOption = Annotated[
     str | None,
     typer.Option(
         "--cluster",
+        callback=cluster_address,
         help="Run the models on a Dask cluster: a scheduler (tcp://host:8786) or local:N "
         "(N worker processes started and stopped here). Needs newsalign[cluster].",
     ),

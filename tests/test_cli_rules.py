@@ -1,0 +1,124 @@
+"""The command line's rules (docs/reference/exit-codes.md), held in every command: usage
+errors, interruptions, a language without a model, options before or after a subcommand, and
+messages that say what is true in plain words."""
+
+from __future__ import annotations
+
+import io
+from types import SimpleNamespace
+
+import pytest
+
+from newsalign.corpus.cli.app import INTERRUPTED, main
+
+GERMAN = ("Parlament billigt Bahngesetz\n\nDas Parlament hat am Montag das neue Bahngesetz "
+          "gebilligt, sagte die Sprecherin Nino Beridze.\n")  # fmt: skip
+
+
+def _err_lines(capsys) -> list[str]:
+    return [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stats", "--no-such-option"],
+        ["align", "--cluster", "local:0"],
+        ["align", "--cluster", "foo"],  # refused though there is nothing to align
+        ["translate", "--cluster", "tcp://h"],
+        ["ingest", "--cluster", "local:999", "nosuchfolder"],
+        ["claims", "show", "notanumber"],
+    ],
+)
+def test_usage_errors_print_the_usage_line_and_exit_2(args, tmp_path, capsys) -> None:
+    db = tmp_path / "corpus.db"
+    assert main([*args, "--db", str(db)]) == 2
+    lines = _err_lines(capsys)
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(f"Usage: newsalign {args[0]}"), lines
+    assert lines[1].startswith("Error: ") and f"(see `newsalign {args[0]}" in lines[1], lines
+    assert not db.exists()  # nothing was opened, let alone created
+
+
+class _Source:
+    def __init__(self, db, story) -> None:
+        self.setup = SimpleNamespace(embedders={})
+
+
+class _Session:
+    """One question, never answered: the prompt is where the input ends."""
+
+    def __init__(self, source, applier) -> None:
+        self.question = SimpleNamespace(question="Same claim?", probability=0.5, moves=1,
+                                        sentences=[])  # fmt: skip
+        self.asked, self.open, self.marked = 0, [self.question], []
+
+
+class _CtrlC(io.StringIO):
+    def readline(self, *args) -> str:
+        raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize("stdin", [io.StringIO(""), _CtrlC()], ids=["end of input", "ctrl-c"])
+def test_review_at_a_prompt_is_interrupted_with_130(stdin, tmp_path, capsys, monkeypatch) -> None:
+    from newsalign.corpus.review import answers, protocol, questions
+
+    db = tmp_path / "corpus.db"
+    assert main(["init", "--db", str(db)]) == 0
+    monkeypatch.setattr(questions, "PairQuestions", _Source)
+    monkeypatch.setattr(answers, "Decisions", lambda db, embedders: None)
+    monkeypatch.setattr(protocol, "Session", _Session)
+    monkeypatch.setattr("sys.stdin", stdin)
+    assert main(["review", "--db", str(db)]) == 130
+    captured = capsys.readouterr()
+    assert "Question 1 of ~1: Same claim?" in captured.out
+    assert "Aborted" not in captured.err + captured.out
+    assert INTERRUPTED in captured.err.splitlines()
+
+
+def test_translate_without_a_model_says_so_and_exits_0_as_run_does(
+    cli, tmp_path, argos_dir
+) -> None:
+    article = tmp_path / "bahn.txt"
+    article.write_text(GERMAN, encoding="utf-8")
+    assert cli("ingest", str(article)).exit_code == 0
+    result = cli("translate")
+    assert result.exit_code == 0, result.output
+    assert "Translated nothing: no model or memory entry for de." in result.output
+    assert "Not translated (de): no model for de→en" in result.output
+    assert "Error" not in result.output
+
+
+def test_no_progress_is_counted_for_a_language_no_model_covers(cli, db_path, tmp_path,
+                                                               argos_dir) -> None:  # fmt: skip
+    from newsalign.corpus import store
+    from newsalign.corpus.mt.run import Options, translate_corpus
+
+    article = tmp_path / "bahn.txt"
+    article.write_text(GERMAN, encoding="utf-8")
+    assert cli("ingest", str(article)).exit_code == 0
+    seen: list[tuple[int, int]] = []
+    report = translate_corpus(store.open_db(db_path), Options(), on_progress=lambda d, t: seen.append((d, t)))  # fmt: skip
+    assert report.translated == 0 and "de" in report.missing_models
+    assert seen == []
+
+
+def test_no_message_counts_in_parenthesised_plurals() -> None:
+    """ "1 answer(s)", "2 pair(s)": every count is said with corpus/plural.py (the translate and
+    glossary packages, which may not import it, say it themselves)."""
+    import re
+    import tokenize
+
+    from tests.helpers import ROOT
+
+    found = []
+    for folder in ("corpus", "translate", "glossary"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            with path.open("rb") as fh:
+                for token in tokenize.tokenize(fh.readline):
+                    if token.type == tokenize.STRING and re.search(
+                        r"[a-z]\(s\)(?<!http\(s\))(?![})\w])",
+                        token.string,  # not code in {}
+                    ):
+                        found.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
+    assert found == []
