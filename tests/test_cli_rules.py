@@ -5,6 +5,7 @@ messages that say what is true in plain words."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -122,3 +123,56 @@ def test_no_message_counts_in_parenthesised_plurals() -> None:
                     ):
                         found.append(f"{path.relative_to(ROOT)}:{token.start[0]}")
     assert found == []
+
+
+GROUP_COMMANDS = [
+    ["claims", "list"],
+    ["stories"],
+    ["stories", "show", "1"],
+    ["documents", "corrections"],
+    ["export", "corpus"],
+    ["glossary", "list"],
+    ["tm", "import", "memory.tsv", "--from", "de", "--to", "en"],
+    ["models", "list"],
+]
+
+
+@pytest.mark.parametrize("args", GROUP_COMMANDS, ids=" ".join)
+def test_group_options_come_before_or_after_the_command(args, tmp_path, monkeypatch, capsys,
+                                                        argos_dir) -> None:  # fmt: skip
+    """`claims --db X list` works as `claims list --db X` does, in every group; the database
+    named before the command is the one used (none is in the working folder)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "memory.tsv").write_text("Guten Tag\tGood day\n", encoding="utf-8")
+    first, second = str(tmp_path / "a" / "corpus.db"), str(tmp_path / "b" / "corpus.db")
+    for db in (first, second):
+        Path(db).parent.mkdir()
+        assert main(["init", "--db", db]) == 0
+    capsys.readouterr()
+    after = main([*args, "--db", first]), capsys.readouterr()
+    before = main([args[0], "--db", second, *args[1:]]), capsys.readouterr()
+    assert before[0] == after[0], (before, after)
+    assert before[1].out == after[1].out and before[1].err == after[1].err
+    assert "No such option" not in before[1].err
+    assert not (tmp_path / "newsalign.db").exists()
+
+
+def test_every_group_takes_db_and_json() -> None:
+    from typer.main import get_command
+
+    from newsalign.corpus.cli.app import app
+
+    root = get_command(app)
+    groups = {name: c for name, c in root.commands.items() if hasattr(c, "commands")}
+    assert {"claims", "stories", "documents", "export", "glossary", "tm", "models"} <= set(groups)
+    for name, group in groups.items():
+        assert {"db", "as_json"} <= {p.name for p in group.params}, name
+
+
+def test_json_before_a_command_without_json_is_a_usage_error(tmp_path, capsys) -> None:
+    db = str(tmp_path / "corpus.db")
+    assert main(["init", "--db", db]) == 0
+    assert main(["export", "--json", "corpus", "--db", db]) == 2
+    assert "has no JSON output" in capsys.readouterr().err
+    assert main(["claims", "--json", "--db", db, "list"]) == 0
+    assert capsys.readouterr().out.strip() == "[]"

@@ -9,7 +9,13 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
-from newsalign.corpus.cli.common import ClusterOption, DbOption, JsonOption, cli_errors
+from newsalign.corpus.cli.common import (
+    ClusterOption,
+    DbOption,
+    JsonOption,
+    cli_errors,
+    group_options,
+)
 from newsalign.corpus.plural import plural
 from newsalign.corpus.store.records import as_dict
 from newsalign.corpus.views.citations import citing
@@ -161,9 +167,8 @@ stories_app = typer.Typer(
 def stories(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Stories of the last alignment: documents reporting one event, with their outlets,
     languages, date range and shared claims. `newsalign stories show ID` opens one."""
-    if ctx.invoked_subcommand is not None:
-        # `stories --db X --json show 1`: the group's options hold for its command too.
-        ctx.obj = {"db": db, "json": as_json}
+    if ctx.invoked_subcommand is not None:  # its --db and --json hold for the command too
+        group_options(ctx, as_json)
         return
     from newsalign.corpus.store.stories import list_stories
 
@@ -184,7 +189,6 @@ def stories(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
 
 @stories_app.command("show")
 def stories_show(
-    ctx: typer.Context,
     story: Annotated[int, typer.Argument(help="Story id from `newsalign stories`.")],
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -194,9 +198,6 @@ def stories_show(
     which outlet carried which claim."""
     from newsalign.corpus.views.stories import story_detail
 
-    group = ctx.obj or {}
-    db = db or group.get("db")
-    as_json = as_json or bool(group.get("json"))
     with cli_errors():
         detail = story_detail(store.open_readonly(db), story)
     if as_json:

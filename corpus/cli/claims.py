@@ -10,11 +10,17 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
-from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors
+from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, group_options
 from newsalign.corpus.plural import plural
 
 claims_app = typer.Typer(help="Claims shared across sources: list, show side by side, diff.",
                          no_args_is_help=True)  # fmt: skip
+
+
+@claims_app.callback()
+def claims(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """`--db` and `--json` may come before the command (see common.from_group)."""
+    group_options(ctx, as_json)
 
 
 @claims_app.command("list")

@@ -13,6 +13,7 @@ from newsalign.corpus.cli.common import (
     DbOption,
     JsonOption,
     cli_errors,
+    group_options,
     open_for_writing,
     output_file,
 )
@@ -30,6 +31,13 @@ app = typer.Typer(
     "the spellings of each name. Every change bumps the glossary version and refreshes mentions.",
     no_args_is_help=True,
 )
+
+
+@app.callback()
+def glossary(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """`--db` and `--json` may come before the command (see common.from_group)."""
+    group_options(ctx, as_json)
+
 
 EntityArg = Annotated[str, typer.Argument(help="Entity key, or any of its names or spellings.")]
 NameArg = Annotated[str, typer.Argument(help="One of the entity's names.")]

@@ -14,6 +14,7 @@ from newsalign.corpus.cli.common import (
     DbOption,
     JsonOption,
     cli_errors,
+    group_options,
     open_for_writing,
 )
 from newsalign.corpus.cli.progress import progress
@@ -36,6 +37,18 @@ UnusedDb = Annotated[
     Path | None,
     typer.Option("--db", help="Accepted like everywhere, unused: models are not in the corpus."),
 ]
+
+
+@models_app.callback()
+def models(ctx: typer.Context, db: UnusedDb = None, as_json: JsonOption = False) -> None:
+    """`--db` and `--json` may come before the command (see common.from_group)."""
+    group_options(ctx, as_json)
+
+
+@tm_app.callback()
+def tm(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """`--db` and `--json` may come before the command (see common.from_group)."""
+    group_options(ctx, as_json)
 
 
 @models_app.command("list")
