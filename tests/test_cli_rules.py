@@ -5,6 +5,7 @@ messages that say what is true in plain words."""
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -176,3 +177,23 @@ def test_json_before_a_command_without_json_is_a_usage_error(tmp_path, capsys) -
     assert "has no JSON output" in capsys.readouterr().err
     assert main(["claims", "--json", "--db", db, "list"]) == 0
     assert capsys.readouterr().out.strip() == "[]"
+
+
+FAKE_EMBEDDER = ("--embedder", "tests.fakes:HashEmbedder", "--second-embedder", "none")
+
+
+def test_a_metadata_correction_is_a_change_for_the_next_align(cli) -> None:
+    from tests.helpers import SEEDS
+
+    assert cli("ingest", str(SEEDS)).exit_code == 0
+    assert cli("align", *FAKE_EMBEDDER).exit_code == 0
+    story = next(s for s in json.loads(cli("stories", "--json").output) if s["first_published"])
+    doc = json.loads(cli("stories", "show", str(story["id"]), "--json").output)["documents"][0]
+    corrected = cli("documents", "set", str(doc["id"]), "--date", "2020-01-02")
+    assert corrected.exit_code == 0 and "`newsalign align` refreshes" in corrected.output
+    aligned = cli("align", *FAKE_EMBEDDER)
+    assert aligned.exit_code == 0 and "Nothing changed" not in aligned.output, aligned.output
+    assert "1 story changed and aligned again" in aligned.output
+    after = {s["id"]: s for s in json.loads(cli("stories", "--json").output)}
+    assert after[story["id"]]["first_published"] == "2020-01-02"
+    assert "Nothing changed" in cli("align", *FAKE_EMBEDDER).output  # and then nothing more
