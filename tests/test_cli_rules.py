@@ -197,3 +197,25 @@ def test_a_metadata_correction_is_a_change_for_the_next_align(cli) -> None:
     after = {s["id"]: s for s in json.loads(cli("stories", "--json").output)}
     assert after[story["id"]]["first_published"] == "2020-01-02"
     assert "Nothing changed" in cli("align", *FAKE_EMBEDDER).output  # and then nothing more
+
+
+def test_models_install_offline_is_one_line_saying_how_to_install_a_file(
+    cli, argos_dir, tmp_path, monkeypatch
+) -> None:
+    import socket
+    import urllib.error
+    import urllib.request
+
+    import argostranslate.settings as argos_settings
+
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError(socket.gaierror(-2, "Name or service not known"))
+
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    monkeypatch.setattr(argos_settings, "local_package_index", tmp_path / "index.json")
+    result = cli("models", "install", "de:en")
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: cannot reach"), lines
+    assert "URLError" not in lines[0] and "Name or service not known" in lines[0]
+    assert "newsalign models install FILE.argosmodel" in lines[0]
