@@ -219,3 +219,57 @@ def test_models_install_offline_is_one_line_saying_how_to_install_a_file(
     assert len(lines) == 1 and lines[0].startswith("Error: cannot reach"), lines
     assert "URLError" not in lines[0] and "Name or service not known" in lines[0]
     assert "newsalign models install FILE.argosmodel" in lines[0]
+
+
+# --- plain words by default, the evidence behind --explain -------------------------------------
+
+
+def test_align_counts_candidate_sentences_and_claims_apart(cli) -> None:
+    import re
+
+    from tests.helpers import EXAMPLES
+
+    assert cli("ingest", str(EXAMPLES)).exit_code == 0
+    first = cli("align", *FAKE_EMBEDDER).output
+    assert re.search(r"^\d+ candidate sentences in 2 stories .* form \d+ claims?, ", first), first
+    again = cli("align", *FAKE_EMBEDDER).output
+    assert "Nothing changed" in again and "candidate" not in again
+    for text in (first, again):  # "191 claims … form 47 claims": one word for two things
+        assert not re.search(r"\d+ claims? in \d+ stor", text.split("form")[0]), text
+
+
+def test_claims_show_gives_plain_probabilities_and_explains_on_request(cli, monkeypatch) -> None:
+    from newsalign.corpus.views import claims as views_claims
+
+    member = SimpleNamespace(segment_id=25, source="Caspian Courier", lang="en", headline=False,
+                             is_repeat=False, repeat_of=None, also_in=(), original="A train.",
+                             english="A train.", english_from="original", names=())  # fmt: skip
+    link = SimpleNamespace(a_segment_id=25, b_segment_id=33, score=0.7287,
+                           contributions={"z_e5": 2.78, "z_use": 1.68, "gap": -0.001,
+                                          "bias": -3.47})  # fmt: skip
+    shown = SimpleNamespace(id=1, sources=2, size=2, languages="de,en", score=0.7287,
+                            members=[member], alignments=[link])  # fmt: skip
+    monkeypatch.setattr(views_claims, "show_claim", lambda db, claim: shown)
+    assert cli("init").exit_code == 0
+    plain = cli("claims", "show", "1")
+    assert plain.exit_code == 0, plain.output
+    assert "[25] and [33]: 73%" in plain.output
+    assert "z_e5" not in plain.output and "bias" not in plain.output
+    explained = cli("claims", "show", "1", "--explain").output
+    assert "[25]~[33] p 0.73: z_e5 +2.78, z_use +1.68, gap 0.00, bias -3.47" in explained
+    assert "-0.00" not in explained and "z_e5: similarity in the multilingual e5" in explained
+
+
+def test_the_report_opens_in_plain_words(cli, tmp_path) -> None:
+    from tests.helpers import EXAMPLES
+
+    assert cli("ingest", str(EXAMPLES)).exit_code == 0
+    assert cli("align", *FAKE_EMBEDDER).exit_code == 0
+    page = tmp_path / "report.html"
+    assert cli("report", "-o", str(page)).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    header = html[html.index("<header>") : html.index("</header>")]
+    assert "calibrated:" not in header and "T0" not in header.split("aligned", 1)[1][:16]
+    assert " UTC (the sentences of a claim are, on average, at least 50% likely" in header
+    footer = html[html.index("<footer>") :]
+    assert "Alignment method: calibrated:" in footer  # the evidence stays, at the end
