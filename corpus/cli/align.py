@@ -107,15 +107,14 @@ def align(
     if report.unchanged_since is not None:
         typer.echo(f"Nothing changed since align run {report.unchanged_since} (documents, "
                    "translations, corrections, glossary, settings): no work done; "
-                   f"{plural(report.claims, 'claim')} in {plural(report.stories, 'story')} as "
-                   "they were. "
+                   f"{plural(report.clusters, 'claim')} ({report.shared} shared by two or more "
+                   f"outlets) in {plural(report.stories, 'story')} as they were. "
                    "`--full` re-aligns anyway.")  # fmt: skip
         return
     typer.echo(
-        f"{plural(report.claims, 'claim')} in {plural(report.stories, 'story')} "
-        f"({report.embedded} newly embedded); {plural(report.accepted, 'link')} at probability "
-        f">= {report.threshold:g} form {plural(report.clusters, 'claim')}, {report.shared} shared "
-        f"by two or more sources ({report.seconds:.1f} s). "
+        f"{plural(report.claims, 'candidate sentence')} in {plural(report.stories, 'story')} "
+        f"({report.embedded} newly embedded) form {plural(report.clusters, 'claim')}, "
+        f"{report.shared} shared by two or more outlets ({report.seconds:.1f} s). "
         "See `newsalign stories` and `newsalign claims list`."
     )
     if report.realigned is not None:

@@ -59,16 +59,25 @@ def render(data: ReportData) -> str:
         _others(data),
         f"<footer>Made by newsalign from {escape(data.database)} on {escape(data.generated)}. "
         "Sentence numbers [n] and claim numbers C n are the ids the command line takes "
-        "(<code>newsalign claims show</code>, <code>claims reject</code>, ...).</footer>",
+        "(<code>newsalign claims show</code>, <code>claims reject</code>, ...)."
+        + (f" Alignment method: {escape(data.method)}." if data.method else "")
+        + "</footer>",
         "</body></html>",
     ]
     return neutral("\n".join(parts))  # no terminal escapes (`-o -`), bidi overrides marked
 
 
+def _when(stamp: str) -> str:
+    """A stored UTC time (2026-12-06T08:37:42+00:00) as people read it: 2026-12-06 08:37 UTC."""
+    if stamp.endswith("+00:00") and "T" in stamp:
+        return stamp[:16].replace("T", " ") + " UTC"
+    return stamp
+
+
 def _header(data: ReportData) -> str:
     aligned = (
-        f"aligned {escape(data.aligned or '?')} ({escape(data.method or '?')}, a claim's "
-        f"links average probability &ge; {data.threshold})"
+        f"aligned {escape(_when(data.aligned))} (the sentences of a claim are, on average, at "
+        f"least {data.threshold:.0%} likely to report the same thing)"
         if data.aligned
         else "not aligned"
     )
