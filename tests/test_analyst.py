@@ -303,7 +303,7 @@ def test_serve_opens_on_the_stories_and_searches_every_name(story, cli, tmp_path
         status, home = server.get("/")
         assert status == 200
         assert "Stories" in home and "Russia to open consulate in Khankendi" in html.unescape(home)
-        assert f"/{server.db}/claims?story=" in home
+        assert f"/{server.db}/claim_members?story=" in home
         status, found = server.get(f"/{server.db}/search.json?q=Stepanakert&_shape=array")
         rows = json.loads(found)
         # Khankendi in Alpha and Gamma, Stepanakert in Beta: the CLI's entity-aware hits too.
@@ -313,7 +313,7 @@ def test_serve_opens_on_the_stories_and_searches_every_name(story, cli, tmp_path
         (decided,) = json.loads(found)
         assert decided["sentence_a"].startswith("Alpha Wire: Karasin spoke")
         assert decided["decided"] == "not the same claim"
-        status, claims = server.get(f"/{server.db}/claims?story=&claim=")
+        status, claims = server.get(f"/{server.db}/claim_members?story=&claim=")
         assert status == 200 and "Alpha Wire" in claims
         assert "FROM clusters" not in claims  # the SQL is hidden unless asked
         if CHROMIUM:

@@ -273,3 +273,37 @@ def test_the_report_opens_in_plain_words(cli, tmp_path) -> None:
     assert " UTC (the sentences of a claim are, on average, at least 50% likely" in header
     footer = html[html.index("<footer>") :]
     assert "Alignment method: calibrated:" in footer  # the evidence stays, at the end
+
+
+# --- serve: every table reachable ---------------------------------------------------------------
+
+
+def test_every_table_and_canned_query_of_serve_is_reachable(cli, db_path) -> None:
+    """A canned query named like a table shadows it (the `claims` table answered HTTP 400 for
+    want of :story); through Datasette's own test client, no server started."""
+    import asyncio
+    import sqlite3
+
+    pytest.importorskip("datasette")
+    from newsalign.corpus.publish import serve
+    from tests.helpers import EXAMPLES
+
+    assert cli("ingest", str(EXAMPLES)).exit_code == 0
+    assert cli("align", *FAKE_EMBEDDER).exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    queries = serve.metadata(db_path.stem)["databases"][db_path.stem]["queries"]
+    assert not set(queries) & set(tables)
+    assert "claims" in tables and "claim_members" in queries
+    ds = serve.app(db_path)
+
+    async def statuses() -> dict[str, int]:
+        out = {}
+        for table in tables:
+            out[table] = (await ds.client.get(f"/{db_path.stem}/{table}.json?_size=1")).status_code
+        home = await ds.client.get(f"/{db_path.stem}/claim_members?story=&claim=")
+        out["claim_members"] = home.status_code
+        return out
+
+    found = asyncio.run(statuses())
+    assert {name: code for name, code in found.items() if code != 200} == {}

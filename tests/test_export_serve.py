@@ -113,7 +113,7 @@ def test_browser_shows_karasins_announcement_as_one_claim(cli, db_path, tmp_path
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
              "--no-first-run", "--disable-background-networking", "--disable-component-update",
              "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}", "--dump-dom",
-             f"{server.base}/{db_path.stem}/claims?story=&claim=&_size=max"],
+             f"{server.base}/{db_path.stem}/claim_members?story=&claim=&_size=max"],
             capture_output=True, text=True, timeout=120,
         ).stdout  # fmt: skip
     rows = [html.unescape(row) for row in page.split("<tr")[1:]]
