@@ -307,3 +307,65 @@ def test_every_table_and_canned_query_of_serve_is_reachable(cli, db_path) -> Non
 
     found = asyncio.run(statuses())
     assert {name: code for name, code in found.items() if code != 200} == {}
+
+
+# --- the report: headers, naming stance, corrections --------------------------------------------
+
+
+def test_coverage_headers_are_short_names_never_cut_mid_word() -> None:
+    from newsalign.corpus.publish.report_html import short_outlets
+
+    outlets = ["az24saat (German edition)", "Caucasian Knot (Kavkazsky Uzel)", "TASS",
+               "Turan", "Turan (English)", "The Extraordinarily Long Name Of A Daily"]  # fmt: skip
+    short = short_outlets(outlets)
+    assert short["az24saat (German edition)"] == "az24saat"
+    assert short["Caucasian Knot (Kavkazsky Uzel)"] == "Caucasian Knot"
+    assert short["TASS"] == "TASS"
+    assert len(set(short.values())) == len(outlets)  # two columns never look alike
+    assert short["Turan (English)"] == "Turan (English)"
+    long = short["The Extraordinarily Long Name Of A Daily"]
+    assert long.endswith("…") and len(long) <= 24
+    assert set(long.rstrip("…").split()) <= set(outlets[-1].split())  # whole words only
+
+
+def test_the_naming_stance_lists_places_whose_names_say_who_uses_them() -> None:
+    from newsalign.corpus.publish.report_html import stance_places
+
+    def use(entity, name, usage, source="A"):
+        return SimpleNamespace(entity=entity, name=name, usage=usage, source=source, mentions=1,
+                               label=entity)  # fmt: skip
+
+    view = SimpleNamespace(
+        naming=(use("russia", "Russia", ""), use("russia", "Russian Federation", "official", "B"),
+                use("khankendi", "Khankendi", "Azerbaijani official"),
+                use("khankendi", "Stepanakert", "Armenian", "B")),
+        contested=("khankendi", "russia"),
+    )  # fmt: skip
+    assert stance_places(view) == ["khankendi"]
+
+
+def test_the_report_names_corrections_by_their_sentences(cli, db_path, tmp_path) -> None:
+    from tests.helpers import fetch
+
+    for name, text in (("a.txt", "Parliament backs rail law\n\nThe parliament approved the new "
+                                 "rail law on Monday, speaker Nino Beridze said.\n\nThe law "
+                                 "opens the line to freight trains next year.\n"),
+                       ("b.txt", "Rail law passes\n\nThe parliament approved the new rail law "
+                                 "on Monday, said speaker Nino Beridze.\n\nFreight trains may "
+                                 "use the line from next year under the law.\n")):  # fmt: skip
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert cli("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")).exit_code == 0
+    assert cli("align", *FAKE_EMBEDDER).exit_code == 0
+    (a, b) = fetch(db_path, "SELECT min(c.segment_id) FROM claims c JOIN segments s "
+                            "ON s.id = c.segment_id GROUP BY s.doc_id ORDER BY s.doc_id")  # fmt: skip
+    assert len(json.loads(cli("stories", "--json").output)) == 1  # one story of both
+    assert cli("claims", "reject", str(a[0]), str(b[0]), "--no-align").exit_code == 0
+    page = tmp_path / "report.html"
+    assert cli("report", "-o", str(page)).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    corrections = html[html.index("<h3>Corrections applied</h3>") :]
+    assert "is not the same claim as" in corrections and "&ne;" not in corrections
+    for (segment,) in (a, b):
+        ((text,),) = fetch(db_path, "SELECT text FROM segments WHERE id = ?", [segment])
+        assert f"“{text}”" in corrections
+    assert f"[{a[0]}]</a>" in corrections

@@ -100,7 +100,8 @@ def claims_show(
         elif not m.english:
             typer.echo("  English:  (no translation)")
         if m.names:
-            used = ", ".join(f"{n.surface} = {n.name} ({n.usage or 'no label'})" for n in m.names)
+            used = ", ".join(f"{n.surface} = {n.name}" + (f" ({n.usage})" if n.usage else "")
+                             for n in m.names)  # fmt: skip
             render.echo(f"  names:    {used}")
     if not data.alignments:
         return

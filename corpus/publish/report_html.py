@@ -7,7 +7,8 @@ and the ids are the ones `newsalign claims ...` takes, so a reader can act on wh
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from html import escape
 from importlib import resources
 
@@ -187,8 +188,9 @@ def _coverage(view: StoryView) -> str:
     if not view.claims:
         return '<h3>Who reported what</h3><p class="muted">No claim is shared by two outlets.</p>'
     outlets = view.detail.outlets
+    short = short_outlets(outlets)
     head = "".join(
-        f'<th class="outlet" title="{escape(o)}">{escape(_cut(o, 28))}</th>' for o in outlets
+        f'<th class="outlet" title="{escape(o)}">{escape(short[o])}</th>' for o in outlets
     )
     rows = []
     for claim in view.claims:
@@ -221,6 +223,35 @@ def _coverage(view: StoryView) -> str:
     )
 
 
+def short_outlets(outlets: Sequence[str], width: int = 24) -> dict[str, str]:
+    """A column header for each outlet: its name without a parenthesis ("az24saat" for
+    "az24saat (German edition)") where that names one outlet only, else the name cut at a word
+    (never mid-word) to `width` characters; the full name goes in the header's title."""
+    bare = {o: o.split(" (", 1)[0].strip() or o for o in outlets}
+    taken = Counter(bare.values())
+    return {o: _cut_words(bare[o] if taken[bare[o]] == 1 else o, width) for o in outlets}
+
+
+def _cut_words(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    head = head.rsplit(" ", 1)[0] if " " in head else head
+    return head.rstrip(" ,;:(") + "…"
+
+
+def stance_places(view: StoryView) -> list[str]:
+    """The places whose names in this story stand for who uses them: two or more of the names
+    used carry different usage labels ("Armenian", "Azerbaijani official"). Two spellings of
+    one register ("Russia" and "Russian Federation", one of them unlabelled) say nothing of
+    an outlet's stance."""
+    labels: dict[str, set[str]] = defaultdict(set)
+    for use in view.naming:
+        if use.usage:
+            labels[use.entity].add(use.usage)
+    return [key for key in view.contested if len(labels[key]) > 1]
+
+
 def _naming(view: StoryView) -> str:
     if not view.naming:
         return ""
@@ -228,13 +259,14 @@ def _naming(view: StoryView) -> str:
     for use in view.naming:
         by_entity[use.entity].append(use)
     rows = []
-    for key in view.contested:
+    places = stance_places(view)
+    for key in places:
         uses = by_entity[key]
         by_outlet: dict[str, list[str]] = defaultdict(list)
         for u in uses:
+            usage = f"{escape(u.usage)}, " if u.usage else ""
             by_outlet[u.source].append(
-                f'<b>{escape(u.name)}</b> <span class="muted">'
-                f"({escape(u.usage or 'no label')}) &times;{u.mentions}</span>"
+                f'<b>{escape(u.name)}</b> <span class="muted">({usage}&times;{u.mentions})</span>'
             )
         cells = "".join(
             f"<tr><td>{escape(o)}</td><td>{', '.join(names)}</td></tr>"
@@ -247,8 +279,9 @@ def _naming(view: StoryView) -> str:
     intro = (
         '<p class="meta">Places this story\'s outlets call by different names; which name an '
         "outlet chooses is itself a signal.</p>"
-        if view.contested
-        else '<p class="meta">Every outlet used the same name for each place.</p>'
+        if places
+        else '<p class="meta">No place is called by names of different usage (who uses '
+        "them) in this story.</p>"
     )
     return "<h3>Naming stance</h3>" + intro + "".join(rows)
 
@@ -416,20 +449,29 @@ def _decisions(view: StoryView) -> str:
         return ""
     items = []
     for d in view.decisions:
-        pairs = "; ".join(
-            f"[{a.segment_id or '?'}] {'=' if link == 'must' else '&ne;'} [{b.segment_id or '?'}]"
+        pairs = "".join(
+            f"<li>{_decided(a)}<br><b>{'is the same claim as' if link == 'must' else 'is not the same claim as'}</b> "
+            f"{_decided(b)}</li>"
             for link, a, b in d.pairs
         )
         note = f": {escape(d.note)}" if d.note else ""
         items.append(
             f"<li>#{d.id} <b>{escape(d.action)}</b> ({escape(d.created_at[:10])}){note}"
-            f' <span class="muted">{pairs}</span></li>'
+            f"<ul>{pairs}</ul></li>"
         )
     return (
         '<h3>Corrections applied</h3><p class="meta">Made by a person with '
-        "<code>newsalign claims reject/accept/split/merge</code>; = same claim, &ne; not."
-        f'</p><ul class="decisions">{"".join(items)}</ul>'
+        "<code>newsalign claims reject/accept/split/merge</code> or "
+        f'<code>newsalign review</code>.</p><ul class="decisions">{"".join(items)}</ul>'
     )
+
+
+def _decided(side) -> str:
+    """A sentence a correction names: outlet: text [id], or that it is gone."""
+    if side.text is None:
+        return '<span class="muted">a sentence no longer in the corpus</span>'
+    ref = f' <a href="#s-{side.segment_id}">[{side.segment_id}]</a>' if side.segment_id else ""
+    return f"{escape(side.source or '?')}: “{escape(_cut(side.text, 200))}”{ref}"
 
 
 def _others(data: ReportData) -> str:
