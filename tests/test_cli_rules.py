@@ -369,3 +369,30 @@ def test_the_report_names_corrections_by_their_sentences(cli, db_path, tmp_path)
         ((text,),) = fetch(db_path, "SELECT text FROM segments WHERE id = ?", [segment])
         assert f"“{text}”" in corrections
     assert f"[{a[0]}]</a>" in corrections
+
+
+def test_the_report_carries_its_filters_and_lets_only_its_own_script_run(cli, tmp_path) -> None:
+    import base64
+    import hashlib
+    import re
+
+    for name, text in (("a.txt", "Parliament backs rail law\n\nThe parliament approved the new "
+                                 "rail law on Monday, speaker Nino Beridze said.\n\nThe law "
+                                 "opens the line to freight trains next year.\n"),
+                       ("b.txt", "Rail law passes\n\nThe parliament approved the new rail law "
+                                 "on Monday, said speaker Nino Beridze.\n\nFreight trains may "
+                                 "use the line from next year under the law.\n")):  # fmt: skip
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert cli("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")).exit_code == 0
+    assert cli("align", *FAKE_EMBEDDER).exit_code == 0
+    page = tmp_path / "report.html"
+    assert cli("report", "-o", str(page)).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    form = html[html.index('<form id="filters"') : html.index("</form>")]
+    assert 'name="outlet"' in form and 'name="lang"' in form and 'name="from"' in form
+    assert '<option value="en">en</option>' in form
+    assert len(re.findall(r'<tr data-outlet="[^"]+" data-lang="en" data-date="', html)) == 2
+    (script,) = re.findall(r"<script>(.*?)</script>", html, re.S)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert f"script-src 'sha256-{digest}'" in policy and "default-src 'none'" in policy

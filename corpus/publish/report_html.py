@@ -1,5 +1,10 @@
-"""The story report as one self-contained HTML file: styles inline, no scripts, no requests, so
-it opens from disk, mails as an attachment, and prints.
+"""The story report as one self-contained HTML file: styles inline, no requests, so it opens
+from disk, mails as an attachment, and prints. One inline script, report_filter.js, filters the
+page by outlet, language and date; a Content-Security-Policy lets that script (by its hash) and
+the page's style run and nothing else, so no text quoted from an article can ever run or fetch.
+
+Each story opens with a summary (the claims most outlets carried, who reported first, where
+versions disagree, the naming stance), then its timeline, coverage and claims.
 
 Every sentence of a claim has an anchor (`#s-<sentence id>`): the coverage matrix links to it,
 and the ids are the ones `newsalign claims ...` takes, so a reader can act on what they see.
@@ -7,6 +12,8 @@ and the ids are the ones `newsalign claims ...` takes, so a reader can act on wh
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from html import escape
@@ -43,7 +50,13 @@ def build(db, story_ids: list[int] | None = None, min_sources: int = 2) -> tuple
 
 
 def render(data: ReportData) -> str:
-    css = resources.files("newsalign.corpus.publish").joinpath("report.css").read_text("utf-8")
+    here = resources.files("newsalign.corpus.publish")
+    css = here.joinpath("report.css").read_text("utf-8")
+    script = here.joinpath("report_filter.js").read_text("utf-8")
+    policy = (
+        f"default-src 'none'; style-src '{_sha256(css)}'; script-src '{_sha256(script)}'; "
+        "img-src 'none'; form-action 'none'; base-uri 'none'"
+    )
     title = (
         f"Story {data.stories[0].detail.story.id}: {data.stories[0].detail.story.label}"
         if len(data.stories) == 1
@@ -53,9 +66,11 @@ def render(data: ReportData) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
         f"<title>newsalign report: {escape(_cut(title, 80))}</title>",
         f"<style>{css}</style></head><body>",
         _header(data),
+        _filters(data),
         *(_story(s, data) for s in data.stories),
         _others(data),
         f"<footer>Made by newsalign from {escape(data.database)} on {escape(data.generated)}. "
@@ -63,9 +78,46 @@ def render(data: ReportData) -> str:
         "(<code>newsalign claims show</code>, <code>claims reject</code>, ...)."
         + (f" Alignment method: {escape(data.method)}." if data.method else "")
         + "</footer>",
+        f"<script>{script}</script>",
         "</body></html>",
     ]
     return neutral("\n".join(parts))  # no terminal escapes (`-o -`), bidi overrides marked
+
+
+def _sha256(text: str) -> str:
+    """The CSP source of an inline script or style: its hash."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+
+
+def _filters(data: ReportData) -> str:
+    """The filter form report_filter.js drives: outlet, language, dates (no server)."""
+    outlets = sorted({d.source for s in data.stories for d in s.detail.documents if d.source})
+    langs = sorted({d.lang for s in data.stories for d in s.detail.documents if d.lang})
+    if not data.stories:
+        return ""
+
+    def options(values: list[str]) -> str:
+        return '<option value="">all</option>' + "".join(
+            f'<option value="{escape(v)}">{escape(v)}</option>' for v in values
+        )
+
+    return (
+        '<form id="filters" class="filters noprint"><b>Show only</b> '
+        f'<label>outlet <select name="outlet">{options(outlets)}</select></label> '
+        f'<label>language <select name="lang">{options(langs)}</select></label> '
+        '<label>from <input type="date" name="from"></label> '
+        '<label>to <input type="date" name="to"></label> '
+        '<button type="reset">show all</button> <span id="filtered" class="muted"></span>'
+        "</form>"
+    )
+
+
+def _row_data(outlet: str, lang: str | None, date: str | None) -> str:
+    """The attributes report_filter.js filters a row by."""
+    return (
+        f' data-outlet="{escape(outlet)}" data-lang="{escape(lang or "")}"'
+        f' data-date="{escape(date or "")}"'
+    )
 
 
 def _when(stamp: str) -> str:
@@ -112,6 +164,7 @@ def _story(view: StoryView, data: ReportData) -> str:
         f"languages {escape(s.languages)}, {escape(span)}. {plural(len(view.claims), 'claim')} "
         "carried by two or "
         "more outlets.</p>",
+        _summary(view),
         _conflicts(view),
         _timeline(view),
         _coverage(view),
@@ -123,6 +176,68 @@ def _story(view: StoryView, data: ReportData) -> str:
         "</section>",
     ]
     return "\n".join(p for p in parts if p)
+
+
+def _summary(view: StoryView, largest: int = 3) -> str:
+    """The story in four lines, before its details: the claims most outlets carried, who
+    reported first, where versions disagree, and the names outlets chose for contested places."""
+    if not view.claims:
+        return ""
+    widest = sorted(view.claims, key=lambda c: (-c.claim.sources, c.claim.id))[:largest]
+    happened = "; ".join(
+        f'<a href="#claim-{c.claim.id}">C{c.claim.id}</a> “{escape(_cut(c.claim.claim, 110))}” '
+        f'<span class="muted">({plural(c.claim.sources, "outlet")})</span>'
+        for c in widest
+    )
+    firsts: Counter[str] = Counter(o for c in view.claims for o in c.claim.first)
+    earliest: dict[str, str] = {}
+    for c in view.claims:
+        for outlet in c.claim.first:
+            when = c.claim.first_published or ""
+            earliest[outlet] = min(earliest.get(outlet, when), when)
+    undated = sum(1 for c in view.claims if not c.claim.first)
+    first = (
+        ", ".join(
+            f"<b>{escape(o)}</b> on {plural(n, 'claim')}"
+            + (f" (from {escape(earliest[o])})" if earliest.get(o) else "")
+            for o, n in sorted(firsts.items(), key=lambda i: (earliest.get(i[0]) or "9", -i[1]))[:4]
+        )
+        if firsts
+        else "no claim has a dated report"
+    )
+    if undated and firsts:
+        first += f"; {plural(undated, 'claim')} without a dated report"
+    disputed = [c for c in view.claims if c.disagreements]
+    disagree = (
+        ", ".join(
+            f'<a href="#claim-{c.claim.id}">C{c.claim.id}</a> '
+            f"({escape(', '.join(dict.fromkeys(d.kind for d in c.disagreements)))})"
+            for c in disputed
+        )
+        if disputed
+        else "nowhere: the versions agree on numbers, dates, durations and place"
+    )
+    by_place: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    label_of: dict[str, str] = {}
+    for use in view.naming:
+        by_place[use.entity][(use.name, use.usage)] += 1  # outlets using that name
+        label_of[use.entity] = use.label
+    stance = "; ".join(
+        f"{escape(label_of[key])}: "
+        + ", ".join(
+            f"{escape(name)}{f' ({escape(usage)})' if usage else ''} in {plural(n, 'outlet')}"
+            for (name, usage), n in by_place[key].most_common()
+        )
+        for key in stance_places(view)
+    )
+    items = [
+        f"<li><b>What happened</b>, the claims most outlets carried: {happened}</li>",
+        f"<li><b>First to report</b>: {first}</li>",
+        f"<li><b>Where versions disagree</b>: {disagree}</li>",
+    ]
+    if stance:
+        items.append(f"<li><b>Naming stance</b>: {stance}</li>")
+    return f'<div class="summary"><h3>Summary</h3><ul>{"".join(items)}</ul></div>'
 
 
 def _conflicts(view: StoryView) -> str:
@@ -166,7 +281,7 @@ def _timeline(view: StoryView) -> str:
         elif d.url:  # javascript:, data:, file: ... are shown, never followed
             title += f' <span class="muted">{escape(_cut(d.url, 100))}</span>'
         rows.append(
-            f'<tr><td class="date">{escape(d.published or "no date")}'
+            f'<tr{_row_data(d.source, d.lang, d.published)}><td class="date">{escape(d.published or "no date")}'
             f'<br><span class="muted">{escape(date_source(d.published, d.published_from, d.published_inferred))}</span></td>'
             f"<td>{escape(citing(d.source, d.cites, d.derived_from))}"
             f'</td><td>{escape(d.lang or "?")}</td><td>{title}</td><td class="num">'
@@ -210,7 +325,8 @@ def _coverage(view: StoryView) -> str:
                 f'title="{tip}">●</a></td>'
             )
         rows.append(
-            f'<tr><td class="claimtext"><a href="#claim-{claim.claim.id}">C{claim.claim.id}'
+            f'<tr data-claim="claim-{claim.claim.id}"><td class="claimtext">'
+            f'<a href="#claim-{claim.claim.id}">C{claim.claim.id}'
             f"</a> {escape(_cut(claim.claim.claim, SHORT))}</td>{''.join(tds)}</tr>"
         )
     return (
@@ -264,9 +380,9 @@ def _naming(view: StoryView) -> str:
         uses = by_entity[key]
         by_outlet: dict[str, list[str]] = defaultdict(list)
         for u in uses:
-            usage = f"{escape(u.usage)}, " if u.usage else ""
+            usage = f"({escape(u.usage)}) " if u.usage else ""
             by_outlet[u.source].append(
-                f'<b>{escape(u.name)}</b> <span class="muted">({usage}&times;{u.mentions})</span>'
+                f'<b>{escape(u.name)}</b> <span class="muted">{usage}&times;{u.mentions}</span>'
             )
         cells = "".join(
             f"<tr><td>{escape(o)}</td><td>{', '.join(names)}</td></tr>"
@@ -328,7 +444,8 @@ def _claim(claim: ClaimView, view: StoryView, threshold: float | None = None) ->
             )
         )
         rows.append(
-            f'<tr id="s-{r.segment_id}"><td class="date">{escape(r.published or "no date")}</td>'
+            f'<tr id="s-{r.segment_id}"{_row_data(r.outlet, r.lang, r.published)}>'
+            f'<td class="date">{escape(r.published or "no date")}</td>'
             f'<td>{badge}{escape(citing(r.outlet, r.cites))} <span class="muted">({escape(r.lang or "?")}) '
             f'[{r.segment_id}]</span>{doubt}</td><td class="original" lang="{escape(r.lang or "")}">'
             f"{_highlight(r.text, v.marks, odd, contested)}</td>{english}</tr>"
