@@ -382,7 +382,7 @@ def test_memory_conflicts_are_reported(cli, tmp_path) -> None:
     )
     result = cli("tm", "import", str(memory), "--from", "de", "--to", "en")
     assert result.exit_code == 0
-    assert "1 source sentence(s) appear with different targets" in result.output
+    assert "1 source sentence appears with different targets" in result.output
 
 
 def test_ingest_refuses_oversized_stdin(cli) -> None:
