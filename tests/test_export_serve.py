@@ -96,7 +96,7 @@ def test_canned_queries_run_and_pair_the_languages(aligned) -> None:
     meta = metadata("corpus")
     assert "GeoNames" in json.dumps(meta)
     queries = meta["databases"]["corpus"]["queries"]
-    assert {"claims", "timeline", "search", "naming_stance", "review", "corrections",
+    assert {"claim_members", "timeline", "search", "naming_stance", "review", "corrections",
             "documents_list", "untranslated"} == set(queries)  # fmt: skip
     assert all(q["hide_sql"] for q in queries.values())
 
