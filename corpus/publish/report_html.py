@@ -185,7 +185,7 @@ def _summary(view: StoryView, largest: int = 3) -> str:
         return ""
     widest = sorted(view.claims, key=lambda c: (-c.claim.sources, c.claim.id))[:largest]
     happened = "; ".join(
-        f'<a href="#claim-{c.claim.id}">C{c.claim.id}</a> “{escape(_cut(c.claim.claim, 110))}” '
+        f'<a href="#claim-{c.claim.id}">C{c.claim.id}</a> {_quoted(_cut(c.claim.claim, 110))} '
         f'<span class="muted">({plural(c.claim.sources, "outlet")})</span>'
         for c in widest
     )
@@ -238,6 +238,11 @@ def _summary(view: StoryView, largest: int = 3) -> str:
     if stance:
         items.append(f"<li><b>Naming stance</b>: {stance}</li>")
     return f'<div class="summary"><h3>Summary</h3><ul>{"".join(items)}</ul></div>'
+
+
+def _quoted(text: str) -> str:
+    """`text` in quotation marks, unless it opens with its own."""
+    return escape(text) if text[:1] in "\"“„«‘'" else f"“{escape(text)}”"
 
 
 def _conflicts(view: StoryView) -> str:
