@@ -76,7 +76,8 @@ def run_pipeline(
         notes.append(alignment_note)
     else:
         notes.append(
-            f"Aligned {plural(aligned.claims, 'sentence')} in {plural(aligned.stories, 'story')}: "
-            f"{plural(aligned.shared, 'claim')} shared by two or more sources (probability >= {aligned.threshold:g})."
+            f"Aligned {plural(aligned.claims, 'candidate sentence')} in "
+            f"{plural(aligned.stories, 'story')}: {plural(aligned.shared, 'claim')} shared by two "
+            "or more outlets."
         )
     return RunSummary(report, tuple(docs), tuple(notes), tuple(shared), locked)
