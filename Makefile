@@ -7,6 +7,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# setuptools' warnings while it builds the editable install (packaging advice for maintainers,
+# pages of it) are not a new user's concern: pip runs the build with this environment.
+QUIET  := PYTHONWARNINGS=ignore
 DOCS_STAMP := $(VENV)/.docs-installed
 
 .PHONY: run test test-fast setup system-packages bench docs clean
@@ -26,7 +29,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(QUIET) $(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
 # Debian packages the tests and the alignment use when present: Chromium and its driver
@@ -40,8 +43,10 @@ system-packages:
 	[ -f /usr/share/trans/de-en ] || missing="$$missing trans-de-en"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
-	      || echo "could not install$$missing; the tests that need them will be skipped"; \
+	    log=$${TMPDIR:-/tmp}/newsalign-apt.log; \
+	    if (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >$$log 2>&1; \
+	    then echo "installed$$missing"; \
+	    else echo "could not install$$missing (apt's output: $$log); the tests that need them will be skipped"; fi; \
 	  else echo "not installed:$$missing (needs root and apt-get); the tests that need them will be skipped"; fi; \
 	fi
 
@@ -52,7 +57,7 @@ docs: $(DOCS_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 $(DOCS_STAMP): $(STAMP)
-	$(BIN)/pip install -q -e '.[docs]'
+	$(QUIET) $(BIN)/pip install -q -e '.[docs]'
 	touch $(DOCS_STAMP)
 
 bench: $(STAMP)

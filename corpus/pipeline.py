@@ -46,7 +46,7 @@ def run_pipeline(
     if report.failed:
         # Bad input stops the run here: what was ingested stays, nothing else changes.
         return RunSummary(report, tuple(documents.summaries(db)),
-                          (f"Stopped: {report.failed} input(s) failed; fix or remove them and run "
+                          (f"Stopped: {plural(report.failed, 'input')} failed; fix or remove them and run "
                            "again (translation and alignment were not run).",), ())  # fmt: skip
     translated = translate_corpus(db, Options())
     shared: list[ClaimSummary] = []
@@ -76,7 +76,8 @@ def run_pipeline(
         notes.append(alignment_note)
     else:
         notes.append(
-            f"Aligned {plural(aligned.claims, 'sentence')} in {plural(aligned.stories, 'story')}: "
-            f"{plural(aligned.shared, 'claim')} shared by two or more sources (probability >= {aligned.threshold:g})."
+            f"Aligned {plural(aligned.claims, 'candidate sentence')} in "
+            f"{plural(aligned.stories, 'story')}: {plural(aligned.shared, 'claim')} shared by two "
+            "or more outlets."
         )
     return RunSummary(report, tuple(docs), tuple(notes), tuple(shared), locked)

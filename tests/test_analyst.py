@@ -235,8 +235,9 @@ def test_the_report_answers_who_first_which_name_and_where_numbers_disagree(stor
     result = cli("report", "-o", str(out))
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
-    # Self-contained: no scripts, no stylesheets or images fetched from anywhere.
-    assert "<script" not in page and "<link" not in page and "<img" not in page
+    # Self-contained: one inline script (the filters), no stylesheets or images fetched.
+    assert page.count("<script") == 1 and "<script src" not in page
+    assert "<link" not in page and "<img" not in page
     assert "@media print" in page
     text = html.unescape(re.sub(r"<[^>]+>", " ", page))
     text = re.sub(r"\s+", " ", text)
@@ -244,6 +245,11 @@ def test_the_report_answers_who_first_which_name_and_where_numbers_disagree(stor
     assert re.search(r"numbers : Alpha Wire \(1\): 12; Beta News \(2\): 15", text), text[:3000]
     assert "first Alpha Wire (2024-05-27)" in text
     assert re.search(r"Beta News Stepanakert \(Armenian\)", text)
+    # The summary comes first: what happened, who was first, disagreements, naming stance.
+    summary = text[text.index("Summary") : text.index("Timeline")]
+    assert "What happened" in summary and "First to report : Alpha Wire" in summary
+    assert "Where versions disagree" in text[: text.index("Timeline")]
+    assert re.search(r"Naming stance : [^;]*Stepanakert \(Armenian\) in 1 outlet", summary)
     # Every coverage cell opens a sentence that is in the page.
     for target in re.findall(r'href="#(s-\d+)"', page):
         assert f'id="{target}"' in page
@@ -268,6 +274,41 @@ def test_the_report_in_a_browser(story, cli, tmp_path) -> None:
                    timeout=120)  # fmt: skip
     width, height, pixels = png_summary(shot)
     assert (width, height) == (1366, 900) and pixels > 5  # drawn, not a blank page
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
+def test_the_report_filters_by_outlet_language_and_date_without_a_server(story, cli, tmp_path):
+    """report.html?outlet=…: the page's own script hides the other outlets' sentences, the
+    claims left with none, and their coverage rows; the count says how many are shown."""
+    out = tmp_path / "report.html"
+    assert cli("report", "-o", str(out)).exit_code == 0
+    browser = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={tmp_path / 'chromium'}"]  # fmt: skip
+
+    def dom(query: str) -> str:
+        return subprocess.run([*browser, "--dump-dom", out.as_uri() + query],
+                              capture_output=True, text=True, timeout=120).stdout  # fmt: skip
+
+    page = dom("")
+    claims = len(re.findall(r'<div class="claim" id="claim-\d+"', page))
+    assert claims >= 2 and 'hidden=""' not in page and 'id="filtered" class="muted"></span>' in page
+    carried: dict[str, set[str]] = {}  # outlet -> the claims it carries
+    for claim, body in re.findall(r'<div class="claim" id="(claim-\d+)">(.*?)</div>', page, re.S):
+        for outlet in re.findall(r'<tr id="s-\d+" data-outlet="([^"]*)"', body):
+            carried.setdefault(outlet, set()).add(claim)
+    fewest = min(carried, key=lambda o: len(carried[o]))  # an outlet some claims lack
+    beta = dom("?outlet=" + fewest.replace(" ", "%20"))
+    rows = re.findall(r'<tr id="s-\d+" data-outlet="([^"]*)"[^>]*?( hidden="")?>', beta)
+    assert rows and all((outlet == fewest) != bool(hidden) for outlet, hidden in rows), rows
+    shown = len(re.findall(r'<div class="claim" id="claim-\d+">', beta))
+    assert shown == len(carried[fewest])
+    assert 0 < shown < claims and f"showing {shown} of {claims} claims" in beta
+    hidden_rows = re.findall(r'<tr data-claim="(claim-\d+)" hidden="">', beta)
+    assert len(hidden_rows) == claims - shown
+    nothing = dom("?from=2099-01-01")  # after every date: nothing is left
+    assert f"showing 0 of {claims} claims" in nothing
 
 
 def png_summary(path: Path) -> tuple[int, int, int]:
@@ -303,7 +344,7 @@ def test_serve_opens_on_the_stories_and_searches_every_name(story, cli, tmp_path
         status, home = server.get("/")
         assert status == 200
         assert "Stories" in home and "Russia to open consulate in Khankendi" in html.unescape(home)
-        assert f"/{server.db}/claims?story=" in home
+        assert f"/{server.db}/claim_members?story=" in home
         status, found = server.get(f"/{server.db}/search.json?q=Stepanakert&_shape=array")
         rows = json.loads(found)
         # Khankendi in Alpha and Gamma, Stepanakert in Beta: the CLI's entity-aware hits too.
@@ -313,7 +354,7 @@ def test_serve_opens_on_the_stories_and_searches_every_name(story, cli, tmp_path
         (decided,) = json.loads(found)
         assert decided["sentence_a"].startswith("Alpha Wire: Karasin spoke")
         assert decided["decided"] == "not the same claim"
-        status, claims = server.get(f"/{server.db}/claims?story=&claim=")
+        status, claims = server.get(f"/{server.db}/claim_members?story=&claim=")
         assert status == 200 and "Alpha Wire" in claims
         assert "FROM clusters" not in claims  # the SQL is hidden unless asked
         if CHROMIUM:

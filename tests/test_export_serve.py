@@ -96,7 +96,7 @@ def test_canned_queries_run_and_pair_the_languages(aligned) -> None:
     meta = metadata("corpus")
     assert "GeoNames" in json.dumps(meta)
     queries = meta["databases"]["corpus"]["queries"]
-    assert {"claims", "timeline", "search", "naming_stance", "review", "corrections",
+    assert {"claim_members", "timeline", "search", "naming_stance", "review", "corrections",
             "documents_list", "untranslated"} == set(queries)  # fmt: skip
     assert all(q["hide_sql"] for q in queries.values())
 
@@ -113,7 +113,7 @@ def test_browser_shows_karasins_announcement_as_one_claim(cli, db_path, tmp_path
             [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
              "--no-first-run", "--disable-background-networking", "--disable-component-update",
              "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}", "--dump-dom",
-             f"{server.base}/{db_path.stem}/claims?story=&claim=&_size=max"],
+             f"{server.base}/{db_path.stem}/claim_members?story=&claim=&_size=max"],
             capture_output=True, text=True, timeout=120,
         ).stdout  # fmt: skip
     rows = [html.unescape(row) for row in page.split("<tr")[1:]]

@@ -244,7 +244,7 @@ def test_report_and_serve_mark_bidi_overrides(corpus, tmp_path) -> None:
     stdout = run("report", "-o", "-", "--db", str(db)).stdout
     assert not _raw(stdout)
     with Served(db) as served:
-        for path in (f"/{served.db}", f"/{served.db}/documents", f"/{served.db}/claims?story=&claim=",
+        for path in (f"/{served.db}", f"/{served.db}/documents", f"/{served.db}/claim_members?story=&claim=",
                      f"/{served.db}/documents?_facet=source", "/"):  # fmt: skip
             status, body = served.get(path)
             assert status == 200, (path, status)
@@ -374,7 +374,9 @@ def test_serve_says_one_line_per_rejected_query(corpus, tmp_path) -> None:
         for sql in rejected:
             status, body = served.get(f"/{served.db}?sql={quote(sql)}")
             assert status == 400, (sql, status)
-        assert served.get(f"/{served.db}/claims")[0] == 400  # a canned query missing its values
+        assert (
+            served.get(f"/{served.db}/claim_members")[0] == 400
+        )  # a canned query missing its values
         assert served.get(f"/{served.db}.json?sql={quote(rejected[0])}")[0] == 400
         assert served.get(f"/{served.db}?sql=SELECT+count(*)+FROM+documents")[0] == 200
     out = served.stdout() + served.stderr()
@@ -479,8 +481,8 @@ def test_malformed_cluster_addresses_are_refused_even_with_nothing_to_do(seeded)
                     "tcp://h:8786\x1b[2J", "tcp://[not-an-ip]:8786", "ws://h:1"):  # fmt: skip
         for command in (["align", *FAKE_EMBEDDER], ["translate", "--from", "de"]):
             result = run_with(*command, "--cluster", address)
-            assert result.exit_code == 1, (address, command, result.output)
-            line = _one_error(result)
+            assert result.exit_code == 2, (address, command, result.output)  # a usage error
+            (line,) = [x for x in result.output.splitlines() if x.startswith("Error:")]
             assert "--cluster" in line and "\x1b" not in line, (address, line)
     assert dump(seeded) == before
 

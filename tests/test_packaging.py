@@ -48,7 +48,8 @@ def test_the_wheel_installs_only_under_newsalign(tmp_path) -> None:
     assert tops == {"newsalign", next(t for t in tops if t.endswith(".dist-info"))}
     assert "newsalign/glossary/data/default.tsv" in names
     assert "newsalign/corpus/align/weights.json" in names
-    assert {"newsalign/corpus/publish/report.css", "newsalign/corpus/publish/templates/index.html",
+    assert {"newsalign/corpus/publish/report.css", "newsalign/corpus/publish/report_filter.js",
+            "newsalign/corpus/publish/templates/index.html",
             "newsalign/corpus/publish/templates/query.html"} <= set(names)  # fmt: skip
     assert "newsalign/corpus/cli/app.py" in names
     assert not any(n.startswith(("translate/", "corpus/", "glossary/")) for n in names)

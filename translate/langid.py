@@ -94,7 +94,8 @@ def parse_langs(value: str | None) -> list[str] | None:
     unknown = [code for code in langs if code not in known]
     if unknown:
         raise TranslateError(
-            f"unsupported language code(s) for detection: {', '.join(unknown)} "
+            f"unsupported language code{'s' if len(unknown) > 1 else ''} for detection: "
+            f"{', '.join(unknown)} "
             f"(known: {', '.join(sorted(known))})"
         )
     return langs or None

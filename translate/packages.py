@@ -15,6 +15,7 @@ size limit, is stopped there with the reason, whatever it declares.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -320,10 +321,14 @@ def install_from_index(code: str) -> Package:
     import argostranslate.package as argos_package
     import argostranslate.settings as argos_settings
 
-    argos_package.update_package_index()
+    with _argos_errors() as errors:  # argostranslate logs a raw (URLError(...),) and returns
+        argos_package.update_package_index()
     if not Path(argos_settings.local_package_index).exists():
+        why = f" ({errors[-1]})" if errors else ""
         raise TranslateError(
-            "cannot reach the Argos package index (offline?); install from an .argosmodel file"
+            f"cannot reach the Argos package index{why}; offline, install a package file "
+            "instead: copy the .argosmodel file here from a machine with network and run "
+            "`newsalign models install FILE.argosmodel`"
         )
     available = [
         p for p in argos_package.get_available_packages()
@@ -336,6 +341,33 @@ def install_from_index(code: str) -> Package:
     except Exception as exc:  # argostranslate raises bare Exception on failed downloads
         raise TranslateError(f"download of {code} failed: {exc}") from None
     return install_file(download)
+
+
+class _Kept(logging.Handler):
+    """Keeps the reason of each error logged, instead of printing it."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.reasons: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage()  # "(URLError(gaierror(-2, 'Name or service not known')),)"
+        reason = re.search(r"'([^']+)'", text)
+        self.reasons.append(reason.group(1) if reason else text.strip("(),"))
+
+
+@contextmanager
+def _argos_errors() -> Iterator[list[str]]:
+    """The reasons of the errors argostranslate logs meanwhile, kept instead of printed."""
+    logger = logging.getLogger("argostranslate.utils")
+    kept, propagate = _Kept(), logger.propagate
+    logger.addHandler(kept)
+    logger.propagate = False
+    try:
+        yield kept.reasons
+    finally:
+        logger.removeHandler(kept)
+        logger.propagate = propagate
 
 
 def remove(code: str) -> list[Package]:

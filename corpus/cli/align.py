@@ -9,7 +9,13 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
-from newsalign.corpus.cli.common import ClusterOption, DbOption, JsonOption, cli_errors
+from newsalign.corpus.cli.common import (
+    ClusterOption,
+    DbOption,
+    JsonOption,
+    cli_errors,
+    group_options,
+)
 from newsalign.corpus.cli.progress import staged
 from newsalign.corpus.plural import plural
 from newsalign.corpus.store.records import as_dict
@@ -102,15 +108,14 @@ def align(
     if report.unchanged_since is not None:
         typer.echo(f"Nothing changed since align run {report.unchanged_since} (documents, "
                    "translations, corrections, glossary, settings): no work done; "
-                   f"{plural(report.claims, 'claim')} in {plural(report.stories, 'story')} as "
-                   "they were. "
+                   f"{plural(report.clusters, 'claim')} ({report.shared} shared by two or more "
+                   f"outlets) in {plural(report.stories, 'story')} as they were. "
                    "`--full` re-aligns anyway.")  # fmt: skip
         return
     typer.echo(
-        f"{plural(report.claims, 'claim')} in {plural(report.stories, 'story')} "
-        f"({report.embedded} newly embedded); {plural(report.accepted, 'link')} at probability "
-        f">= {report.threshold:g} form {plural(report.clusters, 'claim')}, {report.shared} shared "
-        f"by two or more sources ({report.seconds:.1f} s). "
+        f"{plural(report.claims, 'candidate sentence')} in {plural(report.stories, 'story')} "
+        f"({report.embedded} newly embedded) form {plural(report.clusters, 'claim')}, "
+        f"{report.shared} shared by two or more outlets ({report.seconds:.1f} s). "
         "See `newsalign stories` and `newsalign claims list`."
     )
     if report.realigned is not None:
@@ -118,7 +123,7 @@ def align(
                    f"aligned again, {report.kept} kept as they were (`--full` regroups and "
                    "aligns everything).")  # fmt: skip
     if report.decisions or report.decisions_unapplied:
-        typer.echo(f"Corrections: {report.decisions} decided sentence pair(s) applied, "
+        typer.echo(f"Corrections: {plural(report.decisions, 'decided sentence pair')} applied, "
                    f"{report.decisions_unapplied} not (a sentence is gone, or a later decision "
                    "overrules it); see `newsalign claims decisions`.")  # fmt: skip
 
@@ -133,9 +138,8 @@ stories_app = typer.Typer(
 def stories(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
     """Stories of the last alignment: documents reporting one event, with their outlets,
     languages, date range and shared claims. `newsalign stories show ID` opens one."""
-    if ctx.invoked_subcommand is not None:
-        # `stories --db X --json show 1`: the group's options hold for its command too.
-        ctx.obj = {"db": db, "json": as_json}
+    if ctx.invoked_subcommand is not None:  # its --db and --json hold for the command too
+        group_options(ctx, as_json)
         return
     from newsalign.corpus.store.stories import list_stories
 
@@ -156,7 +160,6 @@ def stories(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
 
 @stories_app.command("show")
 def stories_show(
-    ctx: typer.Context,
     story: Annotated[int, typer.Argument(help="Story id from `newsalign stories`.")],
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -166,9 +169,6 @@ def stories_show(
     which outlet carried which claim."""
     from newsalign.corpus.views.stories import story_detail
 
-    group = ctx.obj or {}
-    db = db or group.get("db")
-    as_json = as_json or bool(group.get("json"))
     with cli_errors():
         detail = story_detail(store.open_readonly(db), story)
     if as_json:

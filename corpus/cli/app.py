@@ -17,6 +17,7 @@ from newsalign.corpus.cli import publish as cli_publish
 from newsalign.corpus.cli import render
 from newsalign.corpus.cli import review as cli_review
 from newsalign.corpus.cli import translate as cli_translate
+from newsalign.corpus.cli.common import INTERRUPTED
 
 app = typer.Typer(
     name="newsalign",
@@ -68,15 +69,11 @@ app.command("report")(cli_publish.report)
 app.command("serve")(cli_publish.serve)
 
 
-INTERRUPTED = (
-    "Error: interrupted; what was committed so far is kept (run the command again to go on)"
-)
-
-
 def main(args: list[str] | None = None) -> int:
     """The `newsalign` program: the app, with every way out turned into an exit code and at
-    most one line on stderr. Usage errors are one line (not click's usage block), Ctrl-C is
-    "interrupted" (with what was kept), and an unexpected error says so without a traceback unless
+    most one error line on stderr. A usage error is the usage line and one error line (not
+    click's usage block); Ctrl-C, or the end of input at a prompt (`review`), is "interrupted"
+    (with what was kept); an unexpected error says so without a traceback unless
     NEWSALIGN_DEBUG=1 asks for it."""
     import errno
     import os
@@ -92,9 +89,9 @@ def main(args: list[str] | None = None) -> int:
         sys.stdout.flush()  # a full disk behind stdout shows here, not at exit
     except typer.Exit as exc:
         code = exc.exit_code
-    except typer.Abort:
-        typer.echo("Aborted.", err=True)
-        code = 1
+    except typer.Abort:  # Ctrl-C or the end of input at a prompt (`review`): interrupted too
+        typer.echo(INTERRUPTED, err=True)
+        code = 130
     except KeyboardInterrupt:
         typer.echo(INTERRUPTED, err=True)
         code = 130
@@ -107,13 +104,7 @@ def main(args: list[str] | None = None) -> int:
         _drop_stdout()
         code = 1
     except typer.TyperException as exc:  # click's usage errors: a bad option, a missing argument
-        ctx = getattr(exc, "ctx", None)
-        if type(exc).__name__ == "NoArgsIsHelpError":
-            exc.show()
-        else:
-            hint = f" (see `{ctx.command_path} -h`)" if ctx is not None else ""
-            render.echo(f"Error: {exc.format_message()}{hint}", err=True)
-        code = getattr(exc, "exit_code", 2)
+        code = _usage_error(exc)
     except Exception as exc:
         if os.environ.get("NEWSALIGN_DEBUG"):
             raise
@@ -121,6 +112,20 @@ def main(args: list[str] | None = None) -> int:
                     "NEWSALIGN_DEBUG=1 shows the traceback)", err=True)  # fmt: skip
         code = 70
     return code if isinstance(code, int) else 0
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    """Show a usage error (the usage line, then one `Error:` line pointing at `-h`, or a
+    group's help when it was called without a command) and return its exit code (2)."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        exc.show()
+    elif ctx is None:
+        render.echo(f"Error: {exc.format_message()}", err=True)
+    else:
+        render.echo(ctx.get_usage().splitlines()[0], err=True)
+        render.echo(f"Error: {exc.format_message()} (see `{ctx.command_path} -h`)", err=True)
+    return getattr(exc, "exit_code", 2)
 
 
 def _drop_stdout() -> None:

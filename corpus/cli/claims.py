@@ -10,11 +10,17 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
-from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors
+from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, group_options
 from newsalign.corpus.plural import plural
 
 claims_app = typer.Typer(help="Claims shared across sources: list, show side by side, diff.",
                          no_args_is_help=True)  # fmt: skip
+
+
+@claims_app.callback()
+def claims(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """`--db` and `--json` may come before the command (see common.from_group)."""
+    group_options(ctx, as_json)
 
 
 @claims_app.command("list")
@@ -47,9 +53,30 @@ def claims_list(
 ClaimArg = Annotated[int, typer.Argument(help="Claim (cluster) id from `newsalign claims list`.")]
 
 
+ExplainOption = Annotated[
+    bool,
+    typer.Option(
+        "--explain", help="Also show what each link's probability rests on, feature by feature."
+    ),
+]
+# What each feature of a link's judgement is (align/pairs.py), for `--explain`.
+FEATURES = {
+    "z_e5": "similarity in the multilingual e5 embedding, standardised within the story",
+    "z_use": "the same in the multilingual USE embedding",
+    "gap": "how far the pair falls short of each sentence's best match in the other article",
+    "same_lang": "both sentences in one language",
+    "bridge": "German-English word evidence through the Ding dictionary",
+    "bias": "the starting point before any evidence",
+}
+
+
 @claims_app.command("show")
-def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = False) -> None:
-    """A claim side by side: outlet, language, original sentence, English, names used."""
+def claims_show(
+    claim: ClaimArg, explain: ExplainOption = False, db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:  # fmt: skip
+    """A claim side by side: outlet, language, original sentence, English, names used, and how
+    likely each link is the same claim (`--explain`: what that rests on)."""
     from newsalign.corpus.views.claims import show_claim
 
     with cli_errors():
@@ -76,13 +103,29 @@ def claims_show(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
         elif not m.english:
             typer.echo("  English:  (no translation)")
         if m.names:
-            used = ", ".join(f"{n.surface} = {n.name} ({n.usage or 'no label'})" for n in m.names)
+            used = ", ".join(f"{n.surface} = {n.name}" + (f" ({n.usage})" if n.usage else "")
+                             for n in m.names)  # fmt: skip
             render.echo(f"  names:    {used}")
-    if data.alignments:
-        typer.echo("\nLinks (probability of the same claim; each feature's share of the log-odds):")
+    if not data.alignments:
+        return
+    if not explain:
+        typer.echo("\nHow likely each pair is the same claim (`--explain`: what it rests on):")
+        for link in data.alignments:
+            typer.echo(f"  [{link.a_segment_id}] and [{link.b_segment_id}]: {link.score:.0%}")
+        return
+    typer.echo("\nLinks: the probability of the same claim, and each feature's share of its "
+               "log-odds (positive: for, negative: against):")  # fmt: skip
     for link in data.alignments:
-        parts = ", ".join(f"{k} {v:+.2f}" for k, v in link.contributions.items())
+        parts = ", ".join(f"{k} {_signed(v)}" for k, v in link.contributions.items())
         typer.echo(f"  [{link.a_segment_id}]~[{link.b_segment_id}] p {link.score:.2f}: {parts}")
+    shown = dict.fromkeys(k for link in data.alignments for k in link.contributions)
+    for name in shown:
+        typer.echo(f"  {name}: {FEATURES.get(name, 'a feature of a plug-in judgement')}")
+
+
+def _signed(value: float) -> str:
+    """+1.23, -0.45, and 0.00 for what rounds to nothing (not "-0.00")."""
+    return "0.00" if abs(value) < 0.005 else f"{value:+.2f}"
 
 
 @claims_app.command("diff")
@@ -132,7 +175,7 @@ def _correct(action: str, ids: list[int], claim: int | None, note: str, realign:
     if as_json:
         typer.echo(render.to_json(done))
         return
-    typer.echo(f"Decision {done.decision} recorded ({action}, {done.pairs} sentence pair(s)); "
+    typer.echo(f"Decision {done.decision} recorded ({action}, {plural(done.pairs, 'sentence pair')}); "
                "every later `newsalign align` applies it.")  # fmt: skip
     if done.aligned is None:
         typer.echo("Not re-aligned yet: run `newsalign align` to see its effect.")

@@ -6,28 +6,86 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
+from newsalign.corpus.distributed import connect
+from newsalign.corpus.distributed.connect import ClusterError
 from newsalign.corpus.errors import CorpusError, NewsalignError
+
+# The one line of a command stopped by Ctrl-C, or by the end of input at a prompt (`review`).
+INTERRUPTED = (
+    "Error: interrupted; what was committed so far is kept (run the command again to go on)"
+)
+
+
+def from_group(ctx: typer.Context, param: typer.CallbackParam, value: Any) -> Any:
+    """An option a command shares with its group (`--db`, `--json`) may come before the
+    command's name (`claims --db X list`) or after it (`claims list --db X`): given on the
+    command line to the group and not to the command, the group's value holds."""
+    if _given(ctx, param.name):
+        return value
+    parent = ctx.parent
+    while parent is not None:
+        if _given(parent, param.name):
+            return parent.params[param.name]
+        parent = parent.parent
+    return value
+
+
+def _given(ctx: typer.Context, name: str) -> bool:
+    # By name: typer carries its own copy of click, whose ParameterSource is not click's.
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
+
+
+def group_options(ctx: typer.Context, as_json: bool) -> None:
+    """A group's callback: `--json` before a command that prints no JSON is a usage error,
+    not ignored."""
+    if not as_json or ctx.invoked_subcommand is None:
+        return
+    command = ctx.command.get_command(ctx, ctx.invoked_subcommand)  # type: ignore[attr-defined]
+    if command is not None and not any(p.name == "as_json" for p in command.params):
+        raise typer.BadParameter(f"`{ctx.invoked_subcommand}` has no JSON output",
+                                 ctx=ctx, param_hint="'--json'")  # fmt: skip
+
 
 DbOption = Annotated[
     Path | None,
     typer.Option(
         "--db",
+        callback=from_group,
         envvar=store.ENV_DB,
         help=f"Corpus database file [default: ./{store.DEFAULT_DB}, or ${store.ENV_DB}]",
         show_default=False,
     ),
 ]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+JsonOption = Annotated[
+    bool, typer.Option("--json", callback=from_group, help="Print JSON for scripts.")
+]
+
+
+def cluster_address(value: str | None) -> str | None:
+    """`--cluster` checked as it is parsed: a malformed address is a usage error (exit 2),
+    whether or not there is work for the cluster."""
+    if value is not None:
+        try:
+            connect.parse(value)
+        except ClusterError as exc:
+            # "Invalid value for '--cluster': " comes first: not twice
+            message = str(exc).removeprefix("--cluster ")
+            raise typer.BadParameter(render.terminal_safe(message)) from None
+    return value
+
+
 ClusterOption = Annotated[
     str | None,
     typer.Option(
         "--cluster",
+        callback=cluster_address,
         help="Run the models on a Dask cluster: a scheduler (tcp://host:8786) or local:N "
         "(N worker processes started and stopped here). Needs newsalign[cluster].",
     ),

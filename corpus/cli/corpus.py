@@ -14,6 +14,7 @@ from newsalign.corpus.cli.common import (
     DbOption,
     JsonOption,
     cli_errors,
+    cluster_address,
     new_database_kept_if,
     open_for_writing,
 )
@@ -34,7 +35,10 @@ def init(db: DbOption = None) -> None:
         version = glossary_db.version(database)
     typer.echo(f"{'Up to date' if existed else 'Created'}: {path}")
     if loaded:
-        typer.echo(f"Loaded the default glossary: {entities} entities (glossary version {version})")
+        typer.echo(
+            f"Loaded the default glossary: {plural(entities, 'entity')} "
+            f"(glossary version {version})"
+        )
 
 
 def _print_result(result) -> None:
@@ -115,6 +119,7 @@ IngestClusterOption = Annotated[
     str | None,
     typer.Option(
         "--cluster",
+        callback=cluster_address,
         help="Parse (decode, clean, split, detect languages) on a Dask cluster: a scheduler "
         "(tcp://host:8786) or local:N (N worker processes started and stopped here); this "
         "process stores. Needs newsalign[cluster].",

@@ -8,12 +8,18 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
-from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors
+from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, group_options
 
 documents_app = typer.Typer(
     help="Documents' metadata: correct an outlet, date, URL or language, and list corrections.",
     no_args_is_help=True,
 )
+
+
+@documents_app.callback()
+def documents(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """`--db` and `--json` may come before the command (see common.from_group)."""
+    group_options(ctx, as_json)
 
 
 @documents_app.command("set")

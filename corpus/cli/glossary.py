@@ -13,6 +13,7 @@ from newsalign.corpus.cli.common import (
     DbOption,
     JsonOption,
     cli_errors,
+    group_options,
     open_for_writing,
     output_file,
 )
@@ -30,6 +31,13 @@ app = typer.Typer(
     "the spellings of each name. Every change bumps the glossary version and refreshes mentions.",
     no_args_is_help=True,
 )
+
+
+@app.callback()
+def glossary(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """`--db` and `--json` may come before the command (see common.from_group)."""
+    group_options(ctx, as_json)
+
 
 EntityArg = Annotated[str, typer.Argument(help="Entity key, or any of its names or spellings.")]
 NameArg = Annotated[str, typer.Argument(help="One of the entity's names.")]
@@ -252,7 +260,7 @@ def import_(
     _apply(
         db,
         merge,
-        f"import {file.name} ({len(incoming)} entities{', replacing' if replace else ''})",
+        f"import {file.name} ({plural(len(incoming), 'entity')}{', replacing' if replace else ''})",
     )
 
 
@@ -289,7 +297,10 @@ def check_(db: DbOption = None, as_json: JsonOption = False) -> None:
                                    "warnings": warnings}))  # fmt: skip
     else:
         spellings = sum(len(n.spellings) for e in entities for n in e.names)
-        typer.echo(f"Glossary version {version}: {len(entities)} entities, {spellings} spellings")
+        typer.echo(
+            f"Glossary version {version}: {plural(len(entities), 'entity')}, "
+            f"{plural(spellings, 'spelling')}"
+        )
         for label, items in (("conflict", conflicts), ("problem", problems), ("warning", warnings)):
             for item in items:
                 render.echo(f"{label}: {item}")

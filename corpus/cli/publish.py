@@ -8,13 +8,21 @@ from typing import Annotated
 import typer
 
 from newsalign.corpus import store
-from newsalign.corpus.cli.common import DbOption, cli_errors, output_file
+from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, group_options, output_file
 from newsalign.corpus.cli.progress import progress
 from newsalign.corpus.plural import plural
 
 export_app = typer.Typer(help="Export claims, aligned sentence pairs (TMX) or the whole corpus. "
                               "Exports stream, so memory stays flat on large corpora.",
                          no_args_is_help=True)  # fmt: skip
+
+
+@export_app.callback()
+def export(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False) -> None:
+    """`--db` and `--json` may come before the command (see common.from_group)."""
+    group_options(ctx, as_json)
+
+
 OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="File [default: stdout]")]
 
 
@@ -63,7 +71,7 @@ def export_tmx(
     with cli_errors(), output_file(output, db) as out, _progress(output, "pairs") as on_progress:
         count = run(store.open_readonly(db), out, source, target, on_progress)
     if output:
-        typer.echo(f"Wrote {count} {source}-{target} pairs to {output}")
+        typer.echo(f"Wrote {plural(count, f'{source}-{target} pair')} to {output}")
 
 
 @export_app.command("corpus")

@@ -11,7 +11,8 @@ import typer
 
 from newsalign.corpus import store
 from newsalign.corpus.cli import render
-from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors
+from newsalign.corpus.cli.common import INTERRUPTED, DbOption, JsonOption, cli_errors
+from newsalign.corpus.plural import plural
 
 HELP = "numbers to toggle, Enter to confirm, [u]ndo last screen, [s]kip, [q]uit"
 review_app = typer.Typer(
@@ -106,11 +107,12 @@ def _interactive(db, story: int | None) -> None:
             except NewsalignError as exc:  # moved under us, or locked: say so, keep going
                 render.echo(f"  not recorded: {exc}")
     except (typer.Abort, KeyboardInterrupt):  # end of input or Ctrl-C at a prompt
-        typer.echo("\nReview interrupted; the screens confirmed so far are kept.")
+        typer.echo("")  # the prompt's line ends here
+        typer.echo(INTERRUPTED, err=True)  # every screen confirmed so far is committed
         raise typer.Exit(130) from None
     typer.echo(
-        f"{answered} screen(s) answered this session; see `newsalign review answers` (undo one "
-        "with `newsalign review undo --screen N`)."
+        f"{plural(answered, 'screen')} answered this session; see `newsalign review answers` "
+        "(undo one with `newsalign review undo --screen N`)."
     )
 
 

@@ -34,6 +34,7 @@ from newsalign.corpus.ingest.inputs import (
 from newsalign.corpus.ingest.manifest import Entry, checked, read_manifest
 from newsalign.corpus.ingest.parse import ParsedDocument, parse_many
 from newsalign.corpus.ingest.years import infer_years
+from newsalign.corpus.plural import plural
 from newsalign.corpus.store import documents, metadata
 from newsalign.corpus.store.database import (
     RunLog,
@@ -211,7 +212,7 @@ def ingest(
             failed = run.counts["failed"]
             # A run with failed inputs is not `ok`: its row says how many failed.
             if failed:
-                run.failure = f"{failed} of {sum(counts.values())} inputs failed"
+                run.failure = f"{failed} of {plural(sum(counts.values()), 'input')} failed"
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             raise locked_error(database_path(db)) from None

@@ -20,6 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from newsalign.corpus.mt.names import NAME_MODES, Names, check_terms
+from newsalign.corpus.plural import plural
 from newsalign.corpus.store import memory as memory_db
 from newsalign.corpus.store import translations as translations_db
 from newsalign.corpus.store.database import RunLog, now
@@ -146,7 +147,9 @@ def translate_corpus(
             pending, budget = pending[:budget], max(budget - len(pending), 0)
         if pending:
             plans.append((lang, translator, route, pending))
-    total = sum(len(p[3]) for p in plans)
+    # Progress counts what goes to a model: memory lookups are instant, and a language that
+    # no model covers would otherwise show "8/8 done" before "translated nothing".
+    total = sum(len(p[3]) for p in plans if p[2] is not None)
     done = 0
     with run.closing():  # ok, failed or interrupted, with the counts so far
         try:
@@ -161,13 +164,14 @@ def translate_corpus(
                 missed = 0
                 for batch in _batches(translator, pending, opts.protect):
                     missed += _store(db, opts, gv, batch, names, run, report)
-                    done += len(batch)
-                    if on_progress:
-                        on_progress(done, total)
+                    if route is not None:
+                        done += len(batch)
+                        if on_progress:
+                            on_progress(done, total)
                 if missed:
                     report.missing_models[lang] = (
                         install_hint(lang, opts.target) if route is None and opts.backend == "auto"
-                        else f"{missed} {lang} segment(s) not in the translation memory"
+                        else f"{plural(missed, lang + ' segment')} not in the translation memory"
                     )  # fmt: skip
         finally:
             run.counts.update(from_memory=report.from_memory, from_model=report.from_model,

@@ -1,5 +1,10 @@
-"""The story report as one self-contained HTML file: styles inline, no scripts, no requests, so
-it opens from disk, mails as an attachment, and prints.
+"""The story report as one self-contained HTML file: styles inline, no requests, so it opens
+from disk, mails as an attachment, and prints. One inline script, report_filter.js, filters the
+page by outlet, language and date; a Content-Security-Policy lets that script (by its hash) and
+the page's style run and nothing else, so no text quoted from an article can ever run or fetch.
+
+Each story opens with a summary (the claims most outlets carried, who reported first, where
+versions disagree, the naming stance), then its timeline, coverage and claims.
 
 Every sentence of a claim has an anchor (`#s-<sentence id>`): the coverage matrix links to it,
 and the ids are the ones `newsalign claims ...` takes, so a reader can act on what they see.
@@ -7,7 +12,10 @@ and the ids are the ones `newsalign claims ...` takes, so a reader can act on wh
 
 from __future__ import annotations
 
-from collections import defaultdict
+import base64
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from html import escape
 from importlib import resources
 
@@ -45,7 +53,13 @@ def build(db, story_ids: list[int] | None = None, min_sources: int = 2) -> tuple
 
 
 def render(data: ReportData) -> str:
-    css = resources.files("newsalign.corpus.publish").joinpath("report.css").read_text("utf-8")
+    here = resources.files("newsalign.corpus.publish")
+    css = here.joinpath("report.css").read_text("utf-8")
+    script = here.joinpath("report_filter.js").read_text("utf-8")
+    policy = (
+        f"default-src 'none'; style-src '{_sha256(css)}'; script-src '{_sha256(script)}'; "
+        "img-src 'none'; form-action 'none'; base-uri 'none'"
+    )
     title = (
         f"Story {data.stories[0].detail.story.id}: {data.stories[0].detail.story.label}"
         if len(data.stories) == 1
@@ -55,25 +69,73 @@ def render(data: ReportData) -> str:
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">',
         f"<title>newsalign report: {escape(_cut(title, 80))}</title>",
         f"<style>{css}</style></head><body>",
         _header(data),
+        _filters(data),
         *(_story(s, data) for s in data.stories),
         _others(data),
         f"<footer>Made by newsalign from {escape(data.database)} on {escape(data.generated)}. "
         "Sentence numbers [n] and claim numbers C n are the ids the command line takes "
         "(<code>newsalign claims show</code>, <code>claims reject</code>, ...). The links "
         '"review this claim" open the review page of <code>newsalign serve --review</code> '
-        "on its default port (8001), when it runs on this machine.</footer>",
+        "on its default port (8001), when it runs on this machine."
+        + (f" Alignment method: {escape(data.method)}." if data.method else "")
+        + "</footer>",
+        f"<script>{script}</script>",
         "</body></html>",
     ]
     return neutral("\n".join(parts))  # no terminal escapes (`-o -`), bidi overrides marked
 
 
+def _sha256(text: str) -> str:
+    """The CSP source of an inline script or style: its hash."""
+    return "sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode()
+
+
+def _filters(data: ReportData) -> str:
+    """The filter form report_filter.js drives: outlet, language, dates (no server)."""
+    outlets = sorted({d.source for s in data.stories for d in s.detail.documents if d.source})
+    langs = sorted({d.lang for s in data.stories for d in s.detail.documents if d.lang})
+    if not data.stories:
+        return ""
+
+    def options(values: list[str]) -> str:
+        return '<option value="">all</option>' + "".join(
+            f'<option value="{escape(v)}">{escape(v)}</option>' for v in values
+        )
+
+    return (
+        '<form id="filters" class="filters noprint"><b>Show only</b> '
+        f'<label>outlet <select name="outlet">{options(outlets)}</select></label> '
+        f'<label>language <select name="lang">{options(langs)}</select></label> '
+        '<label>from <input type="date" name="from"></label> '
+        '<label>to <input type="date" name="to"></label> '
+        '<button type="reset">show all</button> <span id="filtered" class="muted"></span>'
+        "</form>"
+    )
+
+
+def _row_data(outlet: str, lang: str | None, date: str | None) -> str:
+    """The attributes report_filter.js filters a row by."""
+    return (
+        f' data-outlet="{escape(outlet)}" data-lang="{escape(lang or "")}"'
+        f' data-date="{escape(date or "")}"'
+    )
+
+
+def _when(stamp: str) -> str:
+    """A stored UTC time (2026-12-06T08:37:42+00:00) as people read it: 2026-12-06 08:37 UTC."""
+    if stamp.endswith("+00:00") and "T" in stamp:
+        return stamp[:16].replace("T", " ") + " UTC"
+    return stamp
+
+
 def _header(data: ReportData) -> str:
     aligned = (
-        f"aligned {escape(data.aligned or '?')} ({escape(data.method or '?')}, a claim's "
-        f"links average probability &ge; {data.threshold})"
+        f"aligned {escape(_when(data.aligned))} (the sentences of a claim are, on average, at "
+        f"least {data.threshold:.0%} likely to report the same thing)"
         if data.aligned
         else "not aligned"
     )
@@ -107,6 +169,7 @@ def _story(view: StoryView, data: ReportData) -> str:
         f"languages {escape(s.languages)}, {escape(span)}. {plural(len(view.claims), 'claim')} "
         "carried by two or "
         "more outlets.</p>",
+        _summary(view),
         _conflicts(view),
         _timeline(view),
         _coverage(view),
@@ -118,6 +181,73 @@ def _story(view: StoryView, data: ReportData) -> str:
         "</section>",
     ]
     return "\n".join(p for p in parts if p)
+
+
+def _summary(view: StoryView, largest: int = 3) -> str:
+    """The story in four lines, before its details: the claims most outlets carried, who
+    reported first, where versions disagree, and the names outlets chose for contested places."""
+    if not view.claims:
+        return ""
+    widest = sorted(view.claims, key=lambda c: (-c.claim.sources, c.claim.id))[:largest]
+    happened = "; ".join(
+        f'<a href="#claim-{c.claim.id}">C{c.claim.id}</a> {_quoted(_cut(c.claim.claim, 110))} '
+        f'<span class="muted">({plural(c.claim.sources, "outlet")})</span>'
+        for c in widest
+    )
+    firsts: Counter[str] = Counter(o for c in view.claims for o in c.claim.first)
+    earliest: dict[str, str] = {}
+    for c in view.claims:
+        for outlet in c.claim.first:
+            when = c.claim.first_published or ""
+            earliest[outlet] = min(earliest.get(outlet, when), when)
+    undated = sum(1 for c in view.claims if not c.claim.first)
+    first = (
+        ", ".join(
+            f"<b>{escape(o)}</b> on {plural(n, 'claim')}"
+            + (f" (from {escape(earliest[o])})" if earliest.get(o) else "")
+            for o, n in sorted(firsts.items(), key=lambda i: (earliest.get(i[0]) or "9", -i[1]))[:4]
+        )
+        if firsts
+        else "no claim has a dated report"
+    )
+    if undated and firsts:
+        first += f"; {plural(undated, 'claim')} without a dated report"
+    disputed = [c for c in view.claims if c.disagreements]
+    disagree = (
+        ", ".join(
+            f'<a href="#claim-{c.claim.id}">C{c.claim.id}</a> '
+            f"({escape(', '.join(dict.fromkeys(d.kind for d in c.disagreements)))})"
+            for c in disputed
+        )
+        if disputed
+        else "nowhere: the versions agree on numbers, dates, durations and place"
+    )
+    by_place: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    label_of: dict[str, str] = {}
+    for use in view.naming:
+        by_place[use.entity][(use.name, use.usage)] += 1  # outlets using that name
+        label_of[use.entity] = use.label
+    stance = "; ".join(
+        f"{escape(label_of[key])}: "
+        + ", ".join(
+            f"{escape(name)}{f' ({escape(usage)})' if usage else ''} in {plural(n, 'outlet')}"
+            for (name, usage), n in by_place[key].most_common()
+        )
+        for key in stance_places(view)
+    )
+    items = [
+        f"<li><b>What happened</b>, the claims most outlets carried: {happened}</li>",
+        f"<li><b>First to report</b>: {first}</li>",
+        f"<li><b>Where versions disagree</b>: {disagree}</li>",
+    ]
+    if stance:
+        items.append(f"<li><b>Naming stance</b>: {stance}</li>")
+    return f'<div class="summary"><h3>Summary</h3><ul>{"".join(items)}</ul></div>'
+
+
+def _quoted(text: str) -> str:
+    """`text` in quotation marks, unless it opens with its own."""
+    return escape(text) if text[:1] in "\"“„«‘'" else f"“{escape(text)}”"
 
 
 def _conflicts(view: StoryView) -> str:
@@ -161,7 +291,7 @@ def _timeline(view: StoryView) -> str:
         elif d.url:  # javascript:, data:, file: ... are shown, never followed
             title += f' <span class="muted">{escape(_cut(d.url, 100))}</span>'
         rows.append(
-            f'<tr><td class="date">{escape(d.published or "no date")}'
+            f'<tr{_row_data(d.source, d.lang, d.published)}><td class="date">{escape(d.published or "no date")}'
             f'<br><span class="muted">{escape(date_source(d.published, d.published_from, d.published_inferred))}</span></td>'
             f"<td>{escape(citing(d.source, d.cites, d.derived_from))}"
             f'</td><td>{escape(d.lang or "?")}</td><td>{title}</td><td class="num">'
@@ -183,8 +313,9 @@ def _coverage(view: StoryView) -> str:
     if not view.claims:
         return '<h3>Who reported what</h3><p class="muted">No claim is shared by two outlets.</p>'
     outlets = view.detail.outlets
+    short = short_outlets(outlets)
     head = "".join(
-        f'<th class="outlet" title="{escape(o)}">{escape(_cut(o, 28))}</th>' for o in outlets
+        f'<th class="outlet" title="{escape(o)}">{escape(short[o])}</th>' for o in outlets
     )
     rows = []
     for claim in view.claims:
@@ -204,7 +335,8 @@ def _coverage(view: StoryView) -> str:
                 f'title="{tip}">●</a></td>'
             )
         rows.append(
-            f'<tr><td class="claimtext"><a href="#claim-{claim.claim.id}">C{claim.claim.id}'
+            f'<tr data-claim="claim-{claim.claim.id}"><td class="claimtext">'
+            f'<a href="#claim-{claim.claim.id}">C{claim.claim.id}'
             f"</a> {escape(_cut(claim.claim.claim, SHORT))}</td>{''.join(tds)}</tr>"
         )
     return (
@@ -217,6 +349,35 @@ def _coverage(view: StoryView) -> str:
     )
 
 
+def short_outlets(outlets: Sequence[str], width: int = 24) -> dict[str, str]:
+    """A column header for each outlet: its name without a parenthesis ("az24saat" for
+    "az24saat (German edition)") where that names one outlet only, else the name cut at a word
+    (never mid-word) to `width` characters; the full name goes in the header's title."""
+    bare = {o: o.split(" (", 1)[0].strip() or o for o in outlets}
+    taken = Counter(bare.values())
+    return {o: _cut_words(bare[o] if taken[bare[o]] == 1 else o, width) for o in outlets}
+
+
+def _cut_words(text: str, width: int) -> str:
+    if len(text) <= width:
+        return text
+    head = text[: width - 1]
+    head = head.rsplit(" ", 1)[0] if " " in head else head
+    return head.rstrip(" ,;:(") + "…"
+
+
+def stance_places(view: StoryView) -> list[str]:
+    """The places whose names in this story stand for who uses them: two or more of the names
+    used carry different usage labels ("Armenian", "Azerbaijani official"). Two spellings of
+    one register ("Russia" and "Russian Federation", one of them unlabelled) say nothing of
+    an outlet's stance."""
+    labels: dict[str, set[str]] = defaultdict(set)
+    for use in view.naming:
+        if use.usage:
+            labels[use.entity].add(use.usage)
+    return [key for key in view.contested if len(labels[key]) > 1]
+
+
 def _naming(view: StoryView) -> str:
     if not view.naming:
         return ""
@@ -224,13 +385,14 @@ def _naming(view: StoryView) -> str:
     for use in view.naming:
         by_entity[use.entity].append(use)
     rows = []
-    for key in view.contested:
+    places = stance_places(view)
+    for key in places:
         uses = by_entity[key]
         by_outlet: dict[str, list[str]] = defaultdict(list)
         for u in uses:
+            usage = f"({escape(u.usage)}) " if u.usage else ""
             by_outlet[u.source].append(
-                f'<b>{escape(u.name)}</b> <span class="muted">'
-                f"({escape(u.usage or 'no label')}) &times;{u.mentions}</span>"
+                f'<b>{escape(u.name)}</b> <span class="muted">{usage}&times;{u.mentions}</span>'
             )
         cells = "".join(
             f"<tr><td>{escape(o)}</td><td>{', '.join(names)}</td></tr>"
@@ -243,8 +405,9 @@ def _naming(view: StoryView) -> str:
     intro = (
         '<p class="meta">Places this story\'s outlets call by different names; which name an '
         "outlet chooses is itself a signal.</p>"
-        if view.contested
-        else '<p class="meta">Every outlet used the same name for each place.</p>'
+        if places
+        else '<p class="meta">No place is called by names of different usage (who uses '
+        "them) in this story.</p>"
     )
     return "<h3>Naming stance</h3>" + intro + "".join(rows)
 
@@ -291,7 +454,8 @@ def _claim(claim: ClaimView, view: StoryView, threshold: float | None = None) ->
             )
         )
         rows.append(
-            f'<tr id="s-{r.segment_id}"><td class="date">{escape(r.published or "no date")}</td>'
+            f'<tr id="s-{r.segment_id}"{_row_data(r.outlet, r.lang, r.published)}>'
+            f'<td class="date">{escape(r.published or "no date")}</td>'
             f'<td>{badge}{escape(citing(r.outlet, r.cites))} <span class="muted">({escape(r.lang or "?")}) '
             f'[{r.segment_id}]</span>{doubt}</td><td class="original" lang="{escape(r.lang or "")}">'
             f"{_highlight(r.text, v.marks, odd, contested)}</td>{english}</tr>"
@@ -304,10 +468,10 @@ def _claim(claim: ClaimView, view: StoryView, threshold: float | None = None) ->
     )
     return (
         f'<div class="claim" id="claim-{c.id}"><h4>C{c.id}. {escape(c.claim)}</h4>'
-        f'<p class="meta">{c.sources} outlets; {first}; mean link probability {claim.score:.2f}'
-        f'{unsure}<span class="noprint">; <a href="{REVIEW_URL.format(claim=c.id)}">review this '
-        f"claim</a> (while <code>newsalign serve --review</code> runs) or <code>newsalign "
-        f"review --story {view.detail.story.id}</code></span></p>"
+        f'<p class="meta">{plural(c.sources, "outlet")}; {first}; mean link probability '
+        f'{claim.score:.2f}{unsure}<span class="noprint">; <a href="{REVIEW_URL.format(claim=c.id)}">'
+        f"review this claim</a> (while <code>newsalign serve --review</code> runs) or "
+        f"<code>newsalign review --story {view.detail.story.id}</code></span></p>"
         f"{_differences(claim.differences)}"
         "<table><thead><tr><th>date</th><th>outlet</th><th>original</th>"
         f"{'<th>English</th>' if translated else ''}</tr>"
@@ -413,20 +577,29 @@ def _decisions(view: StoryView) -> str:
         return ""
     items = []
     for d in view.decisions:
-        pairs = "; ".join(
-            f"[{a.segment_id or '?'}] {'=' if link == 'must' else '&ne;'} [{b.segment_id or '?'}]"
+        pairs = "".join(
+            f"<li>{_decided(a)}<br><b>{'is the same claim as' if link == 'must' else 'is not the same claim as'}</b> "
+            f"{_decided(b)}</li>"
             for link, a, b in d.pairs
         )
         note = f": {escape(d.note)}" if d.note else ""
         items.append(
             f"<li>#{d.id} <b>{escape(d.action)}</b> ({escape(d.created_at[:10])}){note}"
-            f' <span class="muted">{pairs}</span></li>'
+            f"<ul>{pairs}</ul></li>"
         )
     return (
         '<h3>Corrections applied</h3><p class="meta">Made by a person with '
-        "<code>newsalign claims reject/accept/split/merge</code>; = same claim, &ne; not."
-        f'</p><ul class="decisions">{"".join(items)}</ul>'
+        "<code>newsalign claims reject/accept/split/merge</code> or "
+        f'<code>newsalign review</code>.</p><ul class="decisions">{"".join(items)}</ul>'
     )
+
+
+def _decided(side) -> str:
+    """A sentence a correction names: outlet: text [id], or that it is gone."""
+    if side.text is None:
+        return '<span class="muted">a sentence no longer in the corpus</span>'
+    ref = f' <a href="#s-{side.segment_id}">[{side.segment_id}]</a>' if side.segment_id else ""
+    return f"{escape(side.source or '?')}: “{escape(_cut(side.text, 200))}”{ref}"
 
 
 def _others(data: ReportData) -> str:

@@ -103,8 +103,9 @@ def metadata(database_name: str) -> dict[str, Any]:
                     "names": {"description": "Names of entities, with who uses them."},
                     "spellings": {"description": "Spellings of names per language and script."},
                 },
+                # Named apart from every table: a canned query shadows the table of its name.
                 "queries": {
-                    "claims": _query(
+                    "claim_members": _query(
                         "Claims shared by two or more outlets",
                         CLAIMS,
                         "One outlet's sentence per row, by claim, with its "

@@ -50,8 +50,16 @@ def leads(db: sqlite_utils.Database, model: str, doc_ids: Sequence[int]) -> dict
 # What the alignment of the whole corpus is computed from, one query each: documents and
 # translations are only ever added (a changed article is a new version), so their ids and
 # content hashes, or for translations their count and highest id, show any change.
+# A document's content hash, followed by the id of its latest metadata correction if it has
+# one: a corrected outlet, date or language changes its story (date range, outlets, grouping),
+# so `documents set` counts as a change for the next `align`; a document never corrected
+# hashes as it did before corrections were counted, so stored fingerprints stay valid.
+_HASH = (
+    "documents.sha256 || coalesce((SELECT '+' || max(c.id) FROM document_corrections c "
+    "WHERE c.doc_key = documents.doc_key), '')"
+)
 _INPUTS = (
-    "SELECT id, sha256 FROM documents WHERE is_current = 1 ORDER BY id",
+    f"SELECT id, {_HASH} FROM documents WHERE is_current = 1 ORDER BY id",
     "SELECT count(*), max(id) FROM translations",
     "SELECT d.id, d.action, p.link, p.a_doc_key, p.a_hash, p.b_doc_key, p.b_hash "
     "FROM decisions d JOIN decision_pairs p ON p.decision_id = d.id ORDER BY d.id, p.rowid",
@@ -76,11 +84,13 @@ def decision_rows(db: sqlite_utils.Database) -> list[tuple]:
 
 
 def document_hashes(db: sqlite_utils.Database, doc_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """(doc_key, content hash) of each of `doc_ids`."""
+    """(doc_key, content hash) of each of `doc_ids`, the hash marked with the document's
+    latest metadata correction (see _HASH)."""
     return {
         doc_id: (key, sha)
         for doc_id, key, sha in db.execute(
-            "SELECT id, doc_key, sha256 FROM documents WHERE id IN (SELECT value FROM json_each(?))",
+            f"SELECT id, doc_key, {_HASH} FROM documents "
+            "WHERE id IN (SELECT value FROM json_each(?))",
             [json.dumps(doc_ids)],
         )
     }
