@@ -241,7 +241,7 @@ def test_claims_show_gives_plain_probabilities_and_explains_on_request(cli, monk
     link = SimpleNamespace(a_segment_id=25, b_segment_id=33, score=0.7287,
                            contributions={"z_e5": 2.78, "z_use": 1.68, "gap": -0.001,
                                           "bias": -3.47})  # fmt: skip
-    shown = SimpleNamespace(id=1, sources=2, size=2, languages="de,en", score=0.7287,
+    shown = SimpleNamespace(id=1, sources=2, size=2, languages="de,en", score=0.7287, label=25,
                             members=[member], alignments=[link])  # fmt: skip
     monkeypatch.setattr(views_claims, "show_claim", lambda db, claim: shown)
     assert cli("init").exit_code == 0
