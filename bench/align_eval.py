@@ -56,15 +56,20 @@ def wmt(embedders) -> int:
     views = embed_all(embedders, texts)
     first = next(iter(embedders.values()))
     system_vectors = first.embed(system)
-    print(f"WMT21: {len(german)} German vs {len(reference)} references + {len(distractors)} "
-          f"distractors; embedded in {time.perf_counter() - start:.0f} s")  # fmt: skip
+    print(
+        f"WMT21: {len(german)} German vs {len(reference)} references + {len(distractors)} "
+        f"distractors; embedded in {time.perf_counter() - start:.0f} s"
+    )
     gold = {(i, len(german) + j) for j, (_, i) in enumerate(english) if i is not None}
     failed = 0
     for label, eng, eng_vectors in (
-        ("with system English", tuple(system + [t for t, _ in english]),
-         np.vstack([system_vectors, views[next(iter(views))][len(german):]])),
+        (
+            "with system English",
+            tuple(system + [t for t, _ in english]),
+            np.vstack([system_vectors, views[next(iter(views))][len(german) :]]),
+        ),
         ("embeddings only", tuple([None] * len(german) + [t for t, _ in english]), None),
-    ):  # fmt: skip
+    ):
         data = engine.AlignInput(docs, langs, tuple(texts), eng, views, eng_vectors)
         result = engine.align_claims(data, shipped("claims"), None)
         # One line of each side per claim; the lines joined as repeats of the same "article"
@@ -93,8 +98,13 @@ def tatoeba(embedders) -> int:
     german, english = lines(d / "tatoeba.deu-eng.deu"), lines(d / "tatoeba.deu-eng.eng")
     texts = german + english
     n = len(german)
-    data = AlignInput(np.array([1] * n + [2] * n), tuple(["de"] * n + ["en"] * n), tuple(texts),
-                      tuple([None] * n + english), embed_all(embedders, texts))  # fmt: skip
+    data = AlignInput(
+        np.array([1] * n + [2] * n),
+        tuple(["de"] * n + ["en"] * n),
+        tuple(texts),
+        tuple([None] * n + english),
+        embed_all(embedders, texts),
+    )
     model = shipped("claims")
     edges = training.all_pairs(data, range(2 * n), model.features)
     p = model.predict(edges.X)
@@ -104,8 +114,10 @@ def tatoeba(embedders) -> int:
     de_en = float((P.argmax(axis=1) == truth).mean())
     en_de = float((P.argmax(axis=0) == truth).mean())
     mean = (de_en + en_de) / 2
-    print(f"Tatoeba de-en ({n} pairs): top-1 de→en {de_en:.3f}, en→de {en_de:.3f}, "
-          f"mean {mean:.3f}  target >= 0.97: {'PASS' if mean >= 0.97 else 'FAIL'}")  # fmt: skip
+    print(
+        f"Tatoeba de-en ({n} pairs): top-1 de→en {de_en:.3f}, en→de {en_de:.3f}, "
+        f"mean {mean:.3f}  target >= 0.97: {'PASS' if mean >= 0.97 else 'FAIL'}"
+    )
     return int(mean < 0.97)
 
 

@@ -89,8 +89,10 @@ def main() -> int:
                 results[(kind, encoding, "refused")],
             )
             base = results[(kind, encoding, "baseline")]
-            print(f"  {encoding:<7} {right}/{total} read right ({right / total:.1%}), {refused} "
-                  f"refused; cp1252-only baseline {base / total:.1%}")  # fmt: skip
+            print(
+                f"  {encoding:<7} {right}/{total} read right ({right / total:.1%}), {refused} "
+                f"refused; cp1252-only baseline {base / total:.1%}"
+            )
     return 0
 
 

@@ -129,8 +129,9 @@ def story(name: str, work: Path) -> dict:
     print(f"  with the index:            {coverage_line(db)}")
     run_alignment(db)
     truth = manifest_dates(folder)
-    by_doc = {i: truth[p] for i, p in db.execute("SELECT id, path FROM current_documents")
-              if p in truth}  # fmt: skip
+    by_doc = {
+        i: truth[p] for i, p in db.execute("SELECT id, path FROM current_documents") if p in truth
+    }
     result = {"db": db, "checks": []}
     agree = differ = 0
     month_first_over_day = 0
@@ -144,14 +145,21 @@ def story(name: str, work: Path) -> dict:
             agree += same
             differ += not same
             if not same:
-                print(f"    C{claim.id}: first {', '.join(claim.first) or '-'} "
-                      f"({claim.first_published}) where the manifest's dates alone say "
-                      f"{', '.join(before) or '-'}"
-                      + (f"; cited by {', '.join(claim.cited_by)}" if claim.cited_by else ""))  # fmt: skip
+                print(
+                    f"    C{claim.id}: first {', '.join(claim.first) or '-'} "
+                    f"({claim.first_published}) where the manifest's dates alone say "
+                    f"{', '.join(before) or '-'}"
+                    + (f"; cited by {', '.join(claim.cited_by)}" if claim.cited_by else "")
+                )
             if claim.first_published and precision(claim.first_published) != "day":
                 start, end = span(claim.first_published)
-                days = [r for r in claim.reports if r.published and precision(r.published) == "day"
-                        and start <= span(r.published)[0] <= end]  # fmt: skip
+                days = [
+                    r
+                    for r in claim.reports
+                    if r.published
+                    and precision(r.published) == "day"
+                    and start <= span(r.published)[0] <= end
+                ]
                 month_first_over_day += bool(days)
         result.setdefault("details", []).append(detail)
     total = agree + differ
@@ -170,32 +178,58 @@ def consulate_checks(result: dict, work: Path) -> list[tuple[str, bool]]:
 
     db = result["db"]
     checks = []
-    rows = {src: (i, p, f, inf) for i, src, p, f, inf in db.execute(
-        "SELECT id, source, published, published_from, published_inferred FROM current_documents")}  # fmt: skip
+    rows = {
+        src: (i, p, f, inf)
+        for i, src, p, f, inf in db.execute(
+            "SELECT id, source, published, published_from, published_inferred FROM current_documents"
+        )
+    }
     tass = rows.get("TASS")
-    checks.append(("TASS dated 2024-05-27 from its dateline, year inferred",
-                   bool(tass) and tass[1:] == ("2024-05-27", "dateline", "year")))  # fmt: skip
+    checks.append(
+        (
+            "TASS dated 2024-05-27 from its dateline, year inferred",
+            bool(tass) and tass[1:] == ("2024-05-27", "dateline", "year"),
+        )
+    )
     cites = cites_of(db, [v[0] for v in rows.values()])
     citing = sorted(src for src, v in rows.items() if "TASS" in cites.get(v[0], ()))
     print(f"  documents citing TASS: {', '.join(citing)}")
-    checks.append(("EADaily, OC Media and ExBulletin cite TASS",
-                   {"EADaily", "ExBulletin"} <= set(citing)
-                   and any(c.startswith("OC Media") for c in citing)))  # fmt: skip
-    tass_segments = {r[0] for r in db.execute(
-        "SELECT s.id FROM text_segments s JOIN current_documents d ON d.id = s.doc_id "
-        "WHERE d.source = 'TASS' AND s.text LIKE '%ТАСС%'")}  # fmt: skip
-    announcement = [c for d in result["details"] for c in d.claims
-                    if any(r.segment_id in tass_segments for r in c.reports)]  # fmt: skip
+    checks.append(
+        (
+            "EADaily, OC Media and ExBulletin cite TASS",
+            {"EADaily", "ExBulletin"} <= set(citing)
+            and any(c.startswith("OC Media") for c in citing),
+        )
+    )
+    tass_segments = {
+        r[0]
+        for r in db.execute(
+            "SELECT s.id FROM text_segments s JOIN current_documents d ON d.id = s.doc_id "
+            "WHERE d.source = 'TASS' AND s.text LIKE '%ТАСС%'"
+        )
+    }
+    announcement = [
+        c
+        for d in result["details"]
+        for c in d.claims
+        if any(r.segment_id in tass_segments for r in c.reports)
+    ]
     for c in announcement:
         print(
             f"  Karasin's announcement, C{c.id} ({c.sources} outlets): first "
             f"{', '.join(c.first)} ({c.first_published})"
         )
-    checks.append(("the first report of Karasin's announcement is TASS",
-                   bool(announcement) and all(c.first == ("TASS",) for c in announcement)))  # fmt: skip
+    checks.append(
+        (
+            "the first report of Karasin's announcement is TASS",
+            bool(announcement) and all(c.first == ("TASS",) for c in announcement),
+        )
+    )
     # A corrected manifest: TASS renamed, ExBulletin given a date.
-    count = ("SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM segments), "
-             "(SELECT count(*) FROM claims)")  # fmt: skip
+    count = (
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM segments), "
+        "(SELECT count(*) FROM claims)"
+    )
     before = db.execute(count).fetchone()
 
     def edit(cells: dict) -> dict:
@@ -212,11 +246,17 @@ def consulate_checks(result: dict, work: Path) -> list[tuple[str, bool]]:
     for r in updated:
         print(f"  re-ingest: {Path(r.name).name}: {r.message}")
     after = db.execute(count).fetchone()
-    fixed = db.execute("SELECT count(*) FROM current_documents WHERE "
-                       "source = 'TASS (Russian News Agency)' OR "
-                       "(source = 'ExBulletin' AND published = '2024-05-28')").fetchone()[0]  # fmt: skip
-    checks.append(("a corrected manifest corrects outlet and date and adds nothing",
-                   len(updated) == 2 and fixed == 2 and before == after))  # fmt: skip
+    fixed = db.execute(
+        "SELECT count(*) FROM current_documents WHERE "
+        "source = 'TASS (Russian News Agency)' OR "
+        "(source = 'ExBulletin' AND published = '2024-05-28')"
+    ).fetchone()[0]
+    checks.append(
+        (
+            "a corrected manifest corrects outlet and date and adds nothing",
+            len(updated) == 2 and fixed == 2 and before == after,
+        )
+    )
     return checks
 
 
@@ -251,10 +291,13 @@ def against_reading(name: str, db) -> list[str]:
     from newsalign.corpus.views.copies import copies_of
 
     read = reading(name)
-    docs = {Path(p).name: (i, src, lang, title, text, published, source_from)
-            for i, p, src, lang, title, text, published, source_from in db.execute(
-                "SELECT id, path, source, lang, title, text, published, published_from "
-                "FROM current_documents")}  # fmt: skip
+    docs = {
+        Path(p).name: (i, src, lang, title, text, published, source_from)
+        for i, p, src, lang, title, text, published, source_from in db.execute(
+            "SELECT id, path, source, lang, title, text, published, published_from "
+            "FROM current_documents"
+        )
+    }
     by_id = {v[0]: f for f, v in docs.items()}
     cites = cites_of(db, [v[0] for v in docs.values()])
     copies = copies_of(db, [v[0] for v in docs.values()])
@@ -268,8 +311,10 @@ def against_reading(name: str, db) -> list[str]:
     titled = [f for f, r in read.items() if r["headline"] != ["none"]]
     right = [f for f in titled if _words(docs[f][3]).startswith(_words(read[f]["headline"][0]))]
     wrong = [f for f, r in read.items() if r["headline"] == ["none"] and docs[f][3]]
-    say(f"headlines: {len(right)}/{len(titled)} kept as the title; "
-        f"{len(wrong)} of {len(read) - len(titled)} pages without one got a title")  # fmt: skip
+    say(
+        f"headlines: {len(right)}/{len(titled)} kept as the title; "
+        f"{len(wrong)} of {len(read) - len(titled)} pages without one got a title"
+    )
     for f in sorted(set(titled) - set(right)):
         say(f"    missed headline: {f}: title {docs[f][3]!r}")
     for f in wrong:
@@ -288,8 +333,10 @@ def against_reading(name: str, db) -> list[str]:
             if part.strip():
                 aliases[outlet_key(part.strip())] = outlet_key(src)
     found = {(f, k) for f, k in want if (f, aliases.get(k, k)) in got or (f, k) in got}
-    say(f"credits found: {len(found)}/{len(want)}; named but not in my reading: "
-        f"{len(got) - len(found)}")  # fmt: skip
+    say(
+        f"credits found: {len(found)}/{len(want)}; named but not in my reading: "
+        f"{len(got) - len(found)}"
+    )
     for f, k in sorted(want - found):
         say(f"    credit missed: {f}: {k}")
     for f, k in sorted(got):
@@ -297,12 +344,14 @@ def against_reading(name: str, db) -> list[str]:
             say(f"    credit not in my reading: {f}: {k}")
     # Copies.
     edges = {(by_id[e.doc], by_id[e.original]): e.share for d, es in copies.items() for e in es}
-    expected = [(f, c.split()[0], c.endswith("either")) for f, r in read.items()
-                for c in r.get("copy", [])]  # fmt: skip
-    hit = [(f, o) for f, o, either in expected
-           if (f, o) in edges or (either and (o, f) in edges)]  # fmt: skip
-    say(f"copies found: {len(hit)}/{len(expected)}; edges not in my reading: "
-        f"{sum(1 for a, b in edges if (a, b) not in hit and (b, a) not in hit)}")  # fmt: skip
+    expected = [
+        (f, c.split()[0], c.endswith("either")) for f, r in read.items() for c in r.get("copy", [])
+    ]
+    hit = [(f, o) for f, o, either in expected if (f, o) in edges or (either and (o, f) in edges)]
+    say(
+        f"copies found: {len(hit)}/{len(expected)}; edges not in my reading: "
+        f"{sum(1 for a, b in edges if (a, b) not in hit and (b, a) not in hit)}"
+    )
     for (a, b), share in sorted(edges.items()):
         mark = "" if (a, b) in hit or (b, a) in hit else "  (not in my reading)"
         say(f"    {a} derived from {b}, {round(share * 100)} %{mark}")
@@ -318,19 +367,23 @@ def against_reading(name: str, db) -> list[str]:
         paragraphs = docs[f][4].split("\n\n")[1 if docs[f][3] else 0 :]
         line = lead_dateline(paragraphs)
         value = (line.day if line and line.day else None) or next(
-            filter(None, map(lead_date, paragraphs[:LEAD_PARAGRAPHS])), None)  # fmt: skip
+            filter(None, map(lead_date, paragraphs[:LEAD_PARAGRAPHS])), None
+        )
         if value and (value == d or value[-5:] == d[-5:]):
             read_ok.append(f)
         else:
             say(f"    body date missed: {f}: {d} (read {value})")
     found_in = [f for f, v in docs.items() if f not in dict(dated) and v[6] in ("dateline", "body")]
-    say(f"body dates read: {len(read_ok)}/{len(dated)}; dated from the body beyond my reading: "
-        f"{len(found_in)}")  # fmt: skip
+    say(
+        f"body dates read: {len(read_ok)}/{len(dated)}; dated from the body beyond my reading: "
+        f"{len(found_in)}"
+    )
     # Place names per outlet and language.
     counts: dict[tuple[str, str], int] = {}
     for doc_id, key, n in db.execute(
         "SELECT doc_id, entity_key, count(*) FROM original_mentions "
-        "WHERE kind != 'boilerplate' GROUP BY doc_id, entity_key"):  # fmt: skip
+        "WHERE kind != 'boilerplate' GROUP BY doc_id, entity_key"
+    ):
         if doc_id in by_id:
             counts[by_id[doc_id], key] = n
     per: dict[tuple[str, str], list[int]] = {}
@@ -356,8 +409,10 @@ def against_reading(name: str, db) -> list[str]:
             if counts.get((f, entity), 0) < int(n):
                 say(f"    place missed: {f}: {entity} {counts.get((f, entity), 0)} of {n}")
     total = [sum(c[k] for c in per.values()) for k in range(3)]
-    say(f"place names (12 entities): {total[1]}/{total[0]} of my reading found, "
-        f"{total[2] - total[1]} found beyond it")  # fmt: skip
+    say(
+        f"place names (12 entities): {total[1]}/{total[0]} of my reading found, "
+        f"{total[2] - total[1]} found beyond it"
+    )
     for (outlet, lang), (n, ok, got_n) in sorted(per.items()):
         say(f"    {outlet} ({lang}): {ok}/{n}" + (f", {got_n - ok} beyond" if got_n > ok else ""))
     return lines
@@ -373,10 +428,18 @@ def main() -> int:
         withdrawal = story("withdrawal", work)
         print("\n== withdrawal against my reading (bench/facts_reading.tsv)")
         against_reading("withdrawal", withdrawal["db"])
-        checks.append(("withdrawal: no month-only date is first over a day of its month",
-                       withdrawal["month_first_over_day"] == 0))  # fmt: skip
-        checks.append(("consulate: no month-only date is first over a day of its month",
-                       consulate["month_first_over_day"] == 0))  # fmt: skip
+        checks.append(
+            (
+                "withdrawal: no month-only date is first over a day of its month",
+                withdrawal["month_first_over_day"] == 0,
+            )
+        )
+        checks.append(
+            (
+                "consulate: no month-only date is first over a day of its month",
+                consulate["month_first_over_day"] == 0,
+            )
+        )
         for db in (consulate["db"], withdrawal["db"]):
             db.conn.close()
     print("\nChecks:")

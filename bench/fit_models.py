@@ -47,9 +47,12 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare with the shipped weights")
-    parser.add_argument("--bridge", action="store_true",
-                        help="fit the claims model with the German-English dictionary feature "
-                             "(measured not to pay on the withdrawal story: see the docs)")  # fmt: skip
+    parser.add_argument(
+        "--bridge",
+        action="store_true",
+        help="fit the claims model with the German-English dictionary feature "
+        "(measured not to pay on the withdrawal story: see the docs)",
+    )
     parser.add_argument(
         "--cache", type=Path, default=Path(tempfile.gettempdir()) / "newsalign-bench"
     )
@@ -63,8 +66,9 @@ def main() -> int:
     features = training.CLAIM_FEATURES + ((training.BRIDGE_FEATURE,) if bridge else ())
     stories_dir = SHARED / "stories"
 
-    withdrawal, w_paths = load_corpus(args.cache / "withdrawal.db",
-                                               [stories_dir / "withdrawal"], embedders)  # fmt: skip
+    withdrawal, w_paths = load_corpus(
+        args.cache / "withdrawal.db", [stories_dir / "withdrawal"], embedders
+    )
     seeds, s_paths = load_corpus(args.cache / "seeds.db", [SHARED / "seeds"], embedders)
     labelled = [
         (withdrawal.data, w_paths, stories_dir / "withdrawal" / "gold.tsv", None),
@@ -75,9 +79,14 @@ def main() -> int:
             ("000", "001", "002"),
         ),
     ]
-    rows_of = [[k for k, d in enumerate(data.docs)
-                if keep is None or Path(paths[int(d)]).name.startswith(keep)]
-               for data, paths, _, keep in labelled]  # fmt: skip
+    rows_of = [
+        [
+            k
+            for k, d in enumerate(data.docs)
+            if keep is None or Path(paths[int(d)]).name.startswith(keep)
+        ]
+        for data, paths, _, keep in labelled
+    ]
     priors = training.priors(
         [(data, rows) for (data, *_), rows in zip(labelled, rows_of, strict=True)]
     )
@@ -89,12 +98,15 @@ def main() -> int:
         "pairs": int(sum(len(p.y) for p in parts)),
         "same_claim": int(sum(p.y.sum() for p in parts)),
     }
-    claims = training.fit_claims(parts, about={
-        "version": "claims-1",
-        "fitted_on": "shared/stories/withdrawal (gold.tsv), seeds 000-002 (tests/fixtures/seeds_gold.tsv)",
-        "bridge": "Ding trans-de-en" if bridge else "not used",
-        **counts,
-    })  # fmt: skip
+    claims = training.fit_claims(
+        parts,
+        about={
+            "version": "claims-1",
+            "fitted_on": "shared/stories/withdrawal (gold.tsv), seeds 000-002 (tests/fixtures/seeds_gold.tsv)",
+            "bridge": "Ding trans-de-en" if bridge else "not used",
+            **counts,
+        },
+    )
     claims = dataclasses.replace(claims, priors=priors)
 
     both, b_paths = load_corpus(
@@ -105,17 +117,29 @@ def main() -> int:
     docs = list(both.data.documents)
     story_of = {d.id: Path(b_paths[d.id]).parent.name for d in docs}
     _, _, X, y = training.document_pairs(docs, both.data.lead_vectors, story_of)
-    story = training.fit_stories(X, y, about={
-        "version": "stories-1",
-        "fitted_on": "shared/stories/withdrawal and shared/stories/consulate: documents of one "
-                     "folder are one story",
-        "pairs": int(len(y)), "same_story": int(y.sum()),
-    })  # fmt: skip
-    text = json.dumps({"claims": claims.as_json(), "stories": story.as_json()}, indent=2,
-                      ensure_ascii=False) + "\n"  # fmt: skip
+    story = training.fit_stories(
+        X,
+        y,
+        about={
+            "version": "stories-1",
+            "fitted_on": "shared/stories/withdrawal and shared/stories/consulate: documents of one "
+            "folder are one story",
+            "pairs": int(len(y)),
+            "same_story": int(y.sum()),
+        },
+    )
+    text = (
+        json.dumps(
+            {"claims": claims.as_json(), "stories": story.as_json()}, indent=2, ensure_ascii=False
+        )
+        + "\n"
+    )
     for name, model in (("claims", claims), ("stories", story)):
-        print(f"{name}: " + ", ".join(f"{f} {w:+.3f}" for f, w in zip(model.features, model.weights, strict=True))
-              + f", bias {model.bias:+.3f}  ({model.about})")  # fmt: skip
+        print(
+            f"{name}: "
+            + ", ".join(f"{f} {w:+.3f}" for f, w in zip(model.features, model.weights, strict=True))
+            + f", bias {model.bias:+.3f}  ({model.about})"
+        )
     if args.check:
         return check(
             {"claims": (claims, np.vstack([part.edges.X for part in parts])), "stories": (story, X)}
@@ -153,9 +177,11 @@ def check(fresh: dict) -> int:
         flips = int(((p_old >= THRESHOLD) != (p_new >= THRESHOLD)).sum())
         ok = old.features == model.features and counts == old_counts
         ok = ok and gap <= MAX_GAP and flips <= MAX_FLIPS * len(X)
-        print(f"{name}: data {counts} (shipped {old_counts}); on its {len(X)} pairs the largest "
-              f"difference in probability is {gap:.4f}, {flips} decisions at {THRESHOLD} differ: "
-              f"{'same' if ok else 'DIFFERENT'}")  # fmt: skip
+        print(
+            f"{name}: data {counts} (shipped {old_counts}); on its {len(X)} pairs the largest "
+            f"difference in probability is {gap:.4f}, {flips} decisions at {THRESHOLD} differ: "
+            f"{'same' if ok else 'DIFFERENT'}"
+        )
         same = same and ok
     print("weights.json matches a fresh fit" if same else "weights.json DIFFERS from a fresh fit")
     return 0 if same else 1

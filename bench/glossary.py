@@ -32,8 +32,12 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "eval"
 def segments(count: int) -> list[str]:
     wmt = SHARED / "wmt21-newstest-de-en"
     lines: list[str] = []
-    for name in ("newstest2021.de-en.src.de", "newstest2021.de-en.ref.A.en",
-                 "newstest2021.en-de.src.en", "newstest2021.de-en.ref.B.en"):  # fmt: skip
+    for name in (
+        "newstest2021.de-en.src.de",
+        "newstest2021.de-en.ref.A.en",
+        "newstest2021.en-de.src.en",
+        "newstest2021.de-en.ref.B.en",
+    ):
         lines += (wmt / name).read_text(encoding="utf-8").splitlines()
     # Seed every tenth segment with real place names so that matches happen.
     names = ["Stepanakert", "Khankendi", "Bergkarabach", "Baku", "Jerewan", "Tiflis"]
@@ -69,10 +73,20 @@ def rate(matcher: Matcher, texts: list[str]) -> tuple[float, int]:
 def synthetic(count: int) -> str:
     """A TSV glossary of `count` entities, two spellings each."""
     return dumps(
-        Entity(f"place-{i:06d}", "place", f"Place {i}", names=(Name(f"Place {i}", canonical=True,
-               spellings=(Spelling(f"Place {i}", "en"), Spelling(f"Platz {i}", "de"))),))
+        Entity(
+            f"place-{i:06d}",
+            "place",
+            f"Place {i}",
+            names=(
+                Name(
+                    f"Place {i}",
+                    canonical=True,
+                    spellings=(Spelling(f"Place {i}", "en"), Spelling(f"Platz {i}", "de")),
+                ),
+            ),
+        )
         for i in range(count)
-    )  # fmt: skip
+    )
 
 
 def import_seconds_per_entity(count: int) -> float:

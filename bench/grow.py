@@ -44,8 +44,7 @@ def main() -> int:
     parser.add_argument("--neighbours", type=int, default=grow.NEIGHBOURS)
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    prepared, paths = load_corpus(args.cache / "mixed.db", FOLDERS,
-                                           embedders_for(Settings()))  # fmt: skip
+    prepared, paths = load_corpus(args.cache / "mixed.db", FOLDERS, embedders_for(Settings()))
     docs, vectors, model = prepared.data.documents, prepared.data.lead_vectors, shipped("stories")
     n = len(docs)
     start = time.perf_counter()
@@ -62,9 +61,11 @@ def main() -> int:
     start = time.perf_counter()
     grown = grow.assign(order, dates, lead, p, window=args.window, k=args.neighbours)
     grow_seconds = time.perf_counter() - start
-    print(f"{n} documents; batch grouping {len(grouped)} stories ({batch_seconds:.2f} s), "
-          f"incremental {len(grown)} stories ({grow_seconds * 1000:.0f} ms for all assignments; "
-          f"window {args.window} days, {args.neighbours} neighbours)")  # fmt: skip
+    print(
+        f"{n} documents; batch grouping {len(grouped)} stories ({batch_seconds:.2f} s), "
+        f"incremental {len(grown)} stories ({grow_seconds * 1000:.0f} ms for all assignments; "
+        f"window {args.window} days, {args.neighbours} neighbours)"
+    )
     folder_of = [Path(paths[d.id]).parent.name for d in docs]
     ok = True
     for name in ["withdrawal", "consulate", "seeds", None]:
@@ -77,11 +78,14 @@ def main() -> int:
         m = grow.pair_agreement(len(keep), restrict(grouped), restrict(grown))
         target = name in ("withdrawal", "consulate")
         ok &= not target or m["agreement"] >= 0.95
-        verdict = (f"  target >= 95%: {'PASS' if m['agreement'] >= 0.95 else 'FAIL'}"
-                   if target else "")  # fmt: skip
-        print(f"{name or 'all':<11} {len(keep):3} documents, {m['pairs']:5} pairs: agreement "
-              f"{m['agreement']:.1%}, same-story recall {m['recall']:.1%}, precision "
-              f"{m['precision']:.1%}{verdict}")  # fmt: skip
+        verdict = (
+            f"  target >= 95%: {'PASS' if m['agreement'] >= 0.95 else 'FAIL'}" if target else ""
+        )
+        print(
+            f"{name or 'all':<11} {len(keep):3} documents, {m['pairs']:5} pairs: agreement "
+            f"{m['agreement']:.1%}, same-story recall {m['recall']:.1%}, precision "
+            f"{m['precision']:.1%}{verdict}"
+        )
     return 0 if ok else 1
 
 

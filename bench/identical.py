@@ -53,8 +53,10 @@ TABLES = {
     "document_dates": "SELECT id, published, published_from, published_inferred FROM documents "
     "ORDER BY id",
 }
-REVIEWABLE = ("SELECT a_segment_id, b_segment_id FROM alignments WHERE cluster_id IS NULL "
-              "ORDER BY score DESC, a_segment_id, b_segment_id LIMIT 3")  # fmt: skip
+REVIEWABLE = (
+    "SELECT a_segment_id, b_segment_id FROM alignments WHERE cluster_id IS NULL "
+    "ORDER BY score DESC, a_segment_id, b_segment_id LIMIT 3"
+)
 # ISO timestamps, the report's "2024-06-01 12:00 UTC", durations, and how many vectors were
 # embedded (none when --vectors has them).
 TIMES = [
@@ -144,12 +146,15 @@ def _vectors(db: Path, keep: Path | None, *, load: bool) -> None:
         return
     with sqlite3.connect(db if load else keep) as target:
         if not load:
-            target.execute("CREATE TABLE IF NOT EXISTS sentence_vectors (text_hash TEXT, "
-                           "model TEXT, dim INTEGER, vector BLOB, created_at TEXT, "
-                           "PRIMARY KEY (text_hash, model))")  # fmt: skip
+            target.execute(
+                "CREATE TABLE IF NOT EXISTS sentence_vectors (text_hash TEXT, "
+                "model TEXT, dim INTEGER, vector BLOB, created_at TEXT, "
+                "PRIMARY KEY (text_hash, model))"
+            )
         target.execute("ATTACH DATABASE ? AS other", [str(keep if load else db)])
-        target.execute("INSERT OR IGNORE INTO main.sentence_vectors "
-                       "SELECT * FROM other.sentence_vectors")  # fmt: skip
+        target.execute(
+            "INSERT OR IGNORE INTO main.sentence_vectors SELECT * FROM other.sentence_vectors"
+        )
         target.commit()
         target.execute("DETACH DATABASE other")
 

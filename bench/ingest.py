@@ -57,14 +57,25 @@ def write_long_article(path: Path, size: int = 1_000_000) -> int:
     wmt = eval_dir / "wmt21-newstest-de-en"
 
     def lines(*names: Path) -> list[str]:
-        return [line.strip() for p in names for line in p.read_text(encoding="utf-8").splitlines()
-                if line.strip()]  # fmt: skip
+        return [
+            line.strip()
+            for p in names
+            for line in p.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
 
-    german = lines(wmt / "newstest2021.de-en.src.de", wmt / "newstest2021.en-de.ref.A.de",
-                   eval_dir / "langid" / "sentences" / "de.txt")  # fmt: skip
-    english = lines(wmt / "newstest2021.en-de.src.en", wmt / "newstest2021.de-en.ref.A.en",
-                    wmt / "newstest2021.de-en.ref.B.en", wmt / "newstest2021.de-en.hyp.Facebook-AI.en",
-                    eval_dir / "langid" / "sentences" / "en.txt")  # fmt: skip
+    german = lines(
+        wmt / "newstest2021.de-en.src.de",
+        wmt / "newstest2021.en-de.ref.A.de",
+        eval_dir / "langid" / "sentences" / "de.txt",
+    )
+    english = lines(
+        wmt / "newstest2021.en-de.src.en",
+        wmt / "newstest2021.de-en.ref.A.en",
+        wmt / "newstest2021.de-en.ref.B.en",
+        wmt / "newstest2021.de-en.hyp.Facebook-AI.en",
+        eval_dir / "langid" / "sentences" / "en.txt",
+    )
     seen: set[str] = set()
     parts: list[str] = []
     used = 0
@@ -85,8 +96,11 @@ def timed_ingest(*args: str) -> tuple[float, float, float]:
     ingest ARGS`. The CPU seconds (user and system) vary less with the machine's load than the
     seconds do; a cluster's workers are not counted in them."""
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "newsalign.corpus.cli", "ingest", *args],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, "-m", "newsalign.corpus.cli", "ingest", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     err = child.stderr.read().decode() if child.stderr else ""
@@ -115,7 +129,9 @@ def judged_sentences(db: Path, copy: str) -> list[str]:
     conn = sqlite3.connect(db)
     rows = conn.execute(
         "SELECT s.text FROM segments s JOIN documents d ON d.id = s.doc_id "
-        "WHERE s.kind != 'boilerplate' AND d.path LIKE ?", [f"%/{copy}/%"]).fetchall()  # fmt: skip
+        "WHERE s.kind != 'boilerplate' AND d.path LIKE ?",
+        [f"%/{copy}/%"],
+    ).fetchall()
     conn.close()
     return [t for (t,) in rows if sum(ch.isalpha() for ch in t) >= 25]
 
@@ -125,14 +141,17 @@ def main() -> int:
     parser.add_argument("--copies", type=int, default=10)
     parser.add_argument("--skip-cluster", action="store_true")
     args = parser.parse_args()
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
-          f"({os.cpu_count()} cores)")  # fmt: skip
+    print(
+        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+        f"({os.cpu_count()} cores)"
+    )
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "pages"
         pages = write_pages(folder, args.copies)
-        runs = [("local", [])] + ([] if args.skip_cluster else [("--cluster local:2",
-                                                                  ["--cluster", "local:2"])])  # fmt: skip
+        runs = [("local", [])] + (
+            [] if args.skip_cluster else [("--cluster local:2", ["--cluster", "local:2"])]
+        )
         seconds = {}
         for label, extra in runs:
             db = Path(tmp) / f"{label.replace(' ', '_')}.db"
@@ -140,15 +159,19 @@ def main() -> int:
             rate = pages / seconds[label]
             ok = rate >= PAGES_TARGET
             failed |= not ok
-            print(f"{pages} pages, {label:<17} {seconds[label]:6.2f} s  {rate:6.1f} pages/s  "
-                  f"(CPU {cpu:.2f} s)  peak RSS {peak:.0f} MB  target >= {PAGES_TARGET:.0f} "
-                  f"pages/s: {'PASS' if ok else 'FAIL'}")  # fmt: skip
+            print(
+                f"{pages} pages, {label:<17} {seconds[label]:6.2f} s  {rate:6.1f} pages/s  "
+                f"(CPU {cpu:.2f} s)  peak RSS {peak:.0f} MB  target >= {PAGES_TARGET:.0f} "
+                f"pages/s: {'PASS' if ok else 'FAIL'}"
+            )
         texts = judged_sentences(Path(tmp) / "local.db", "copy00")
         per_copy = langdetect_alone(texts)
         baseline = per_copy * args.copies
-        print(f"baseline: langdetect alone on the {len(texts)} sentences of one copy "
-              f"{per_copy:.2f} s, x{args.copies} = {baseline:.2f} s "
-              f"({pages / baseline:.1f} pages/s)")  # fmt: skip
+        print(
+            f"baseline: langdetect alone on the {len(texts)} sentences of one copy "
+            f"{per_copy:.2f} s, x{args.copies} = {baseline:.2f} s "
+            f"({pages / baseline:.1f} pages/s)"
+        )
         for label, value in seconds.items():
             print(f"  ingest {label} / langdetect alone: {value / baseline:.2f}x")
         long_path = Path(tmp) / "one-line.txt"
@@ -156,9 +179,11 @@ def main() -> int:
         long_seconds, cpu, peak = timed_ingest(str(long_path), "--db", str(Path(tmp) / "long.db"))
         ok = long_seconds <= LONG_TARGET
         failed |= not ok
-        print(f"one article of {size:,} bytes on one line: {long_seconds:.2f} s (CPU "
-              f"{cpu:.2f} s), peak RSS {peak:.0f} MB  target <= {LONG_TARGET:.0f} s: "
-              f"{'PASS' if ok else 'FAIL'}")  # fmt: skip
+        print(
+            f"one article of {size:,} bytes on one line: {long_seconds:.2f} s (CPU "
+            f"{cpu:.2f} s), peak RSS {peak:.0f} MB  target <= {LONG_TARGET:.0f} s: "
+            f"{'PASS' if ok else 'FAIL'}"
+        )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 1 if failed else 0
 

@@ -80,9 +80,11 @@ def write_articles(folder: Path, count: int) -> None:
 def timed_ingest(paths: list[Path], db: Path) -> tuple[float, float]:
     """(seconds, peak RSS in MB) of `newsalign ingest PATHS --db DB` in a child process."""
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "newsalign.corpus.cli", "ingest",
-                              *map(str, paths), "--db", str(db)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, "-m", "newsalign.corpus.cli", "ingest", *map(str, paths), "--db", str(db)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
@@ -93,14 +95,19 @@ def timed_ingest(paths: list[Path], db: Path) -> tuple[float, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", default="1000,10000,100000",
-                        help="comma-separated numbers of articles, multiples of 1,000")  # fmt: skip
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        help="comma-separated numbers of articles, multiples of 1,000",
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     if any(s % PER_FOLDER for s in sizes):
         parser.error(f"sizes must be multiples of {PER_FOLDER}")
-    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
-          f"({os.cpu_count()} cores)")  # fmt: skip
+    print(
+        f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+        f"({os.cpu_count()} cores)"
+    )
     peaks = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "articles"
@@ -113,15 +120,19 @@ def main() -> int:
             seconds, peak = timed_ingest(parts, db)
             peaks.append(peak)
             megabytes = db.stat().st_size / 2**20
-            print(f"{size:>7,} articles: {seconds:7.1f} s, {size / seconds:6.1f} articles/s, "
-                  f"peak RSS {peak:5.0f} MB (corpus {megabytes:,.0f} MB)")  # fmt: skip
+            print(
+                f"{size:>7,} articles: {seconds:7.1f} s, {size / seconds:6.1f} articles/s, "
+                f"peak RSS {peak:5.0f} MB (corpus {megabytes:,.0f} MB)"
+            )
             db.unlink()
             for side in ("-wal", "-shm"):
                 Path(f"{db}{side}").unlink(missing_ok=True)
     ratio = peaks[-1] / peaks[0]
     ok = ratio <= FLAT
-    print(f"peak RSS at {sizes[-1]:,} / at {sizes[0]:,}: {ratio:.2f}x  target <= {FLAT}x: "
-          f"{'PASS' if ok else 'FAIL'}")  # fmt: skip
+    print(
+        f"peak RSS at {sizes[-1]:,} / at {sizes[0]:,}: {ratio:.2f}x  target <= {FLAT}x: "
+        f"{'PASS' if ok else 'FAIL'}"
+    )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0 if ok else 1
 

@@ -55,30 +55,40 @@ def main() -> int:
     print(f"unrestricted, {len(every)} languages, 1,000 lines each")
     for kind in ("sentences", "word-pairs"):
         rows = {}
-        for label, detector in (("langdetect alone", LanguageDetector(None, complete=False)),
-                                ("newsalign", LanguageDetector(None))):  # fmt: skip
+        for label, detector in (
+            ("langdetect alone", LanguageDetector(None, complete=False)),
+            ("newsalign", LanguageDetector(None)),
+        ):
             rows[label] = accuracy(detector, kind, every)
         base_ms = rows["langdetect alone"][1]
         for label, (per_lang, ms) in rows.items():
             mean = sum(per_lang.values()) / len(per_lang)
             worst = min(per_lang, key=per_lang.__getitem__)
-            line = (f"  {kind:<10} {label:<16} mean {mean:.2%}, lowest {worst} "
-                    f"{per_lang[worst]:.1%}, {ms:.2f} ms/line ({ms / base_ms:.2f}x langdetect)")  # fmt: skip
+            line = (
+                f"  {kind:<10} {label:<16} mean {mean:.2%}, lowest {worst} "
+                f"{per_lang[worst]:.1%}, {ms:.2f} ms/line ({ms / base_ms:.2f}x langdetect)"
+            )
             if label == "newsalign" and kind == "sentences":
                 ok = mean >= MEAN_TARGET and per_lang[worst] >= EACH_TARGET
                 failed |= not ok
-                line += (f"  target mean >= {MEAN_TARGET:.0%} and each >= {EACH_TARGET:.0%}: "
-                         f"{'PASS' if ok else 'FAIL'}")  # fmt: skip
+                line += (
+                    f"  target mean >= {MEAN_TARGET:.0%} and each >= {EACH_TARGET:.0%}: "
+                    f"{'PASS' if ok else 'FAIL'}"
+                )
             print(line)
             print("    " + "  ".join(f"{lang} {acc:.1%}" for lang, acc in per_lang.items()))
     print("restricted to {de, en}")
     for kind in ("sentences", "word-pairs"):
-        for label, detector in (("langdetect alone", LanguageDetector(["de", "en"], complete=False)),
-                                ("newsalign", LanguageDetector(["de", "en"]))):  # fmt: skip
+        for label, detector in (
+            ("langdetect alone", LanguageDetector(["de", "en"], complete=False)),
+            ("newsalign", LanguageDetector(["de", "en"])),
+        ):
             per_lang, ms = accuracy(detector, kind, ["de", "en"])
             acc = sum(per_lang.values()) / 2
-            line = (f"  {kind:<10} {label:<16} {acc:.2%} (de {per_lang['de']:.1%}, "
-                    f"en {per_lang['en']:.1%}), {ms:.2f} ms/line")  # fmt: skip
+            line = (
+                f"  {kind:<10} {label:<16} {acc:.2%} (de {per_lang['de']:.1%}, "
+                f"en {per_lang['en']:.1%}), {ms:.2f} ms/line"
+            )
             if label == "newsalign":
                 ok = acc >= RESTRICTED_TARGETS[kind]
                 failed |= not ok

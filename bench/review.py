@@ -86,8 +86,11 @@ def reader(member: dict[int, dict[str, str]]):
         shown_members = (screen.label, *screen.confirmed, *screen.members)
 
         def shared(c: str) -> tuple[int, int, str]:
-            return (sum(c in member.get(x, {}) for x in shown_members),
-                    sum(c in member.get(x, {}) for x in screen.judged), c)  # fmt: skip
+            return (
+                sum(c in member.get(x, {}) for x in shown_members),
+                sum(c in member.get(x, {}) for x in screen.judged),
+                c,
+            )
 
         cluster = max(sorted(meaning), key=shared)
         yes = [x for x in screen.judged if cluster in member.get(x, {})]
@@ -117,9 +120,11 @@ def simulate(story, answer, screens: int, checkpoints=CHECKPOINTS, ages=None):
 
 def line(screens: int, judged: int, ev, pure, pure_de_en) -> str:
     a, d = ev.all, ev.de_en
-    return (f"  {screens:>3} screens {judged:>4} sentences  all: P {a.precision:.3f} "
-            f"R {a.recall:.3f} F1 {a.f1:.3f} purity {pure.share:.3f} ({pure.pure}/{pure.claims}) | "
-            f"de/en: P {d.precision:.3f} R {d.recall:.3f} F1 {d.f1:.3f} purity {pure_de_en.share:.3f}")  # fmt: skip
+    return (
+        f"  {screens:>3} screens {judged:>4} sentences  all: P {a.precision:.3f} "
+        f"R {a.recall:.3f} F1 {a.f1:.3f} purity {pure.share:.3f} ({pure.pure}/{pure.claims}) | "
+        f"de/en: P {d.precision:.3f} R {d.recall:.3f} F1 {d.f1:.3f} purity {pure_de_en.share:.3f}"
+    )
 
 
 def load_withdrawal(args):
@@ -142,15 +147,25 @@ def load_withdrawal(args):
     s_sent = training.sentences(seeds.data, s_paths)
     s_rows = [k for k, s in enumerate(s_sent) if s.file.startswith(("000", "001", "002"))]
     priors = training.priors([(withdrawal.data, range(len(w_sent))), (seeds.data, s_rows)])
-    w_pairs = training.label(training.all_pairs(withdrawal.data, range(len(w_sent)), features,
-                                                bridge, priors), w_sent, w_gold)  # fmt: skip
+    w_pairs = training.label(
+        training.all_pairs(withdrawal.data, range(len(w_sent)), features, bridge, priors),
+        w_sent,
+        w_gold,
+    )
     s_pairs = training.label(
         training.all_pairs(seeds.data, s_rows, features, bridge, priors), s_sent, s_gold
     )
     member, _ = memberships(w_gold, w_sent)
     cols = tuple(f for f in features if f != "bridge")  # bench/stories.py's shipped-features row
-    return dict(withdrawal=withdrawal, sentences=w_sent, gold=w_gold, pairs=w_pairs,
-                seeds=s_pairs, member=member, cols=cols)  # fmt: skip
+    return dict(
+        withdrawal=withdrawal,
+        sentences=w_sent,
+        gold=w_gold,
+        pairs=w_pairs,
+        seeds=s_pairs,
+        member=member,
+        cols=cols,
+    )
 
 
 def review_story(w: dict, p0: np.ndarray, threshold: float = 0.5):
@@ -162,9 +177,17 @@ def review_story(w: dict, p0: np.ndarray, threshold: float = 0.5):
     cols = [edges.features.index(f) for f in w["cols"]]
     q = np.clip(p0, 1e-12, 1 - 1e-12)
     n = len(w["sentences"])
-    return ReviewStory(tuple(range(n)), np.asarray(w["withdrawal"].data.docs),
-                       np.array([c.headline for c in w["withdrawal"].candidates]), edges.i, edges.j,
-                       edges.X[:, cols], np.log(q / (1 - q)), w["cols"], threshold)  # fmt: skip
+    return ReviewStory(
+        tuple(range(n)),
+        np.asarray(w["withdrawal"].data.docs),
+        np.array([c.headline for c in w["withdrawal"].candidates]),
+        edges.i,
+        edges.j,
+        edges.X[:, cols],
+        np.log(q / (1 - q)),
+        w["cols"],
+        threshold,
+    )
 
 
 def in_process(args) -> int:
@@ -175,13 +198,16 @@ def in_process(args) -> int:
     w = load_withdrawal(args)
     by_id = {s.id: s for s in w["sentences"]}
     answer = reader(w["member"])
-    print(f"withdrawal: {len(w['sentences'])} sentences, {len(w['pairs'].y)} pairs; starting "
-          "probabilities out of fold (bench/stories.py, 5 article groups, no bridge); the "
-          "simulated reader answers from gold.tsv; screens chosen by the tool alone")  # fmt: skip
+    print(
+        f"withdrawal: {len(w['sentences'])} sentences, {len(w['pairs'].y)} pairs; starting "
+        "probabilities out of fold (bench/stories.py, 5 article groups, no bridge); the "
+        "simulated reader answers from gold.tsv; screens chosen by the tool alone"
+    )
     finals, curves = [], []
     for split in range(args.splits):
-        p0 = bench.grouped_cv(w["withdrawal"].data, w["pairs"], [w["seeds"]], w["cols"],
-                              engine.THRESHOLD, seed=split)  # fmt: skip
+        p0 = bench.grouped_cv(
+            w["withdrawal"].data, w["pairs"], [w["seeds"]], w["cols"], engine.THRESHOLD, seed=split
+        )
         story = review_story(w, p0, args.threshold or engine.THRESHOLD)
         detail = split == 0
         print(f"\narticle-group split {split}" + (" (bench/stories.py's)" if detail else ""))
@@ -190,10 +216,12 @@ def in_process(args) -> int:
             if detail and step is not None:
                 screen, yes, no = step
                 text = w["sentences"][screen.label].text
-                print(f"    screen {done:>2}: claim {screen.claim:>3} ({len(screen.confirmed)} "
-                      f"confirmed) {len(screen.members)} members + {len(screen.candidates)} "
-                      f"candidates, expected gain {screen.gain:5.1f} pairs -> {len(yes)} yes, "
-                      f"{len(no)} no | {text[:60]}")  # fmt: skip
+                print(
+                    f"    screen {done:>2}: claim {screen.claim:>3} ({len(screen.confirmed)} "
+                    f"confirmed) {len(screen.members)} members + {len(screen.candidates)} "
+                    f"candidates, expected gain {screen.gain:5.1f} pairs -> {len(yes)} yes, "
+                    f"{len(no)} no | {text[:60]}"
+                )
             if done in CHECKPOINTS or done == args.screens:
                 clusters = [c.members for c in review.claims]
                 ev = evaluate(w["gold"], by_id, clusters)
@@ -207,30 +235,40 @@ def in_process(args) -> int:
         curves.append(rows)
         if detail:
             judged, ev, pure = final
-            ok = (ev.all.f1 >= TARGET_F1 and ev.all.precision >= TARGET_P
-                  and pure.share >= TARGET_PURITY and judged <= TARGET_SENTENCES)  # fmt: skip
-            print(f"  target after <= 20 screens and <= {TARGET_SENTENCES} sentences: F1 >= "
-                  f"{TARGET_F1}, P >= {TARGET_P}, purity >= {TARGET_PURITY}: "
-                  f"{'PASS' if ok else 'FAIL'}")  # fmt: skip
+            ok = (
+                ev.all.f1 >= TARGET_F1
+                and ev.all.precision >= TARGET_P
+                and pure.share >= TARGET_PURITY
+                and judged <= TARGET_SENTENCES
+            )
+            print(
+                f"  target after <= 20 screens and <= {TARGET_SENTENCES} sentences: F1 >= "
+                f"{TARGET_F1}, P >= {TARGET_P}, purity >= {TARGET_PURITY}: "
+                f"{'PASS' if ok else 'FAIL'}"
+            )
             bench.show_impure(pure, w["gold"], by_id, args.show)
             show_recall(ev, w["member"], w["sentences"], args.show)
     if args.splits > 1:
         print(f"\nmean over {args.splits} splits:")
         for done in sorted(set.intersection(*(set(c) for c in curves))):
             at = [c[done] for c in curves]
-            print(f"  {done:>3} screens {np.mean([j for j, _, _ in at]):6.1f} sentences  P "
-                  f"{np.mean([e.all.precision for _, e, _ in at]):.3f} R "
-                  f"{np.mean([e.all.recall for _, e, _ in at]):.3f} F1 "
-                  f"{np.mean([e.all.f1 for _, e, _ in at]):.3f} purity "
-                  f"{np.mean([u.share for _, _, u in at]):.3f} | de/en F1 "
-                  f"{np.mean([e.de_en.f1 for _, e, _ in at]):.3f}")  # fmt: skip
+            print(
+                f"  {done:>3} screens {np.mean([j for j, _, _ in at]):6.1f} sentences  P "
+                f"{np.mean([e.all.precision for _, e, _ in at]):.3f} R "
+                f"{np.mean([e.all.recall for _, e, _ in at]):.3f} F1 "
+                f"{np.mean([e.all.f1 for _, e, _ in at]):.3f} purity "
+                f"{np.mean([u.share for _, _, u in at]):.3f} | de/en F1 "
+                f"{np.mean([e.de_en.f1 for _, e, _ in at]):.3f}"
+            )
         f1 = [ev.all.f1 for _, _, ev, _ in finals]
         p = [ev.all.precision for _, _, ev, _ in finals]
         pur = [pure.share for _, _, _, pure in finals]
-        print(f"\nafter {finals[0][0]} screens over {args.splits} splits: F1 mean "
-              f"{np.mean(f1):.3f} ({min(f1):.3f}-{max(f1):.3f}), P {np.mean(p):.3f} "
-              f"({min(p):.3f}-{max(p):.3f}), purity {np.mean(pur):.3f} "
-              f"({min(pur):.3f}-{max(pur):.3f})")  # fmt: skip
+        print(
+            f"\nafter {finals[0][0]} screens over {args.splits} splits: F1 mean "
+            f"{np.mean(f1):.3f} ({min(f1):.3f}-{max(f1):.3f}), P {np.mean(p):.3f} "
+            f"({min(p):.3f}-{max(p):.3f}), purity {np.mean(pur):.3f} "
+            f"({min(pur):.3f}-{max(pur):.3f})"
+        )
     return 0
 
 
@@ -250,8 +288,10 @@ def show_recall(ev, member, sentences, limit: int) -> None:
             if sentences[a].file != sentences[b].file:
                 totals[c] += 1
                 lost[c] += (a, b) in missed
-    print("    must pairs found per gold claim: " + ", ".join(
-        f"{c} {t - lost[c]}/{t}" for c, t in totals.most_common(limit * 2)))  # fmt: skip
+    print(
+        "    must pairs found per gold claim: "
+        + ", ".join(f"{c} {t - lost[c]}/{t}" for c, t in totals.most_common(limit * 2))
+    )
 
 
 def pair_refit(args) -> int:
@@ -260,12 +300,15 @@ def pair_refit(args) -> int:
 
     bench = _stories_bench()
     w = load_withdrawal(args)
-    p0 = bench.grouped_cv(w["withdrawal"].data, w["pairs"], [w["seeds"]], w["cols"],
-                          engine.THRESHOLD)  # fmt: skip
+    p0 = bench.grouped_cv(
+        w["withdrawal"].data, w["pairs"], [w["seeds"]], w["cols"], engine.THRESHOLD
+    )
     story = review_story(w, p0)
     y = w["pairs"].y.astype(float)
-    print("pair model refitted on the screens' answers (offset logistic, shipped weights as the "
-          "prior, l2 1.0), scored on the pairs no answer implies a label for:")  # fmt: skip
+    print(
+        "pair model refitted on the screens' answers (offset logistic, shipped weights as the "
+        "prior, l2 1.0), scored on the pairs no answer implies a label for:"
+    )
     for done, _, review, _ in simulate(story, reader(w["member"]), 20):
         if done not in (5, 10, 20):
             continue
@@ -274,14 +317,18 @@ def pair_refit(args) -> int:
         refit = _sigmoid(story.prior + np.column_stack([story.X, np.ones(len(y))]) @ delta)
         rest = np.ones(len(y), dtype=bool)
         rest[k] = False
-        print(f"  {done:>2} screens ({len(k)} pairs labelled): AUC {auc(story.p[rest], y[rest]):.3f}"
-              f" -> {auc(refit[rest], y[rest]):.3f}, log-loss {logloss(story.p[rest], y[rest]):.4f}"
-              f" -> {logloss(refit[rest], y[rest]):.4f}")  # fmt: skip
+        print(
+            f"  {done:>2} screens ({len(k)} pairs labelled): AUC {auc(story.p[rest], y[rest]):.3f}"
+            f" -> {auc(refit[rest], y[rest]):.3f}, log-loss {logloss(story.p[rest], y[rest]):.4f}"
+            f" -> {logloss(refit[rest], y[rest]):.4f}"
+        )
     delta = offset_fit(story.X, story.prior, y, np.ones(len(y)))
     refit = _sigmoid(story.prior + np.column_stack([story.X, np.ones(len(y))]) @ delta)
-    print(f"  every gold pair of the story (in sample, the most a refit can give): AUC "
-          f"{auc(story.p, y):.4f} -> {auc(refit, y):.4f}, log-loss {logloss(story.p, y):.4f} "
-          f"-> {logloss(refit, y):.4f}")  # fmt: skip
+    print(
+        f"  every gold pair of the story (in sample, the most a refit can give): AUC "
+        f"{auc(story.p, y):.4f} -> {auc(refit, y):.4f}, log-loss {logloss(story.p, y):.4f} "
+        f"-> {logloss(refit, y):.4f}"
+    )
     return 0
 
 
@@ -300,8 +347,11 @@ def implied_pairs(story, answers, claimset):
                 label[k] = max(label.get(k, 0), same)
                 weight[k] += (0.5 if same else 1.0) / len(mates)
     keys = sorted(label)
-    return (np.array(keys, dtype=int), np.array([label[k] for k in keys], dtype=float),
-            np.array([weight[k] for k in keys]))  # fmt: skip
+    return (
+        np.array(keys, dtype=int),
+        np.array([label[k] for k in keys], dtype=float),
+        np.array([weight[k] for k in keys]),
+    )
 
 
 def offset_fit(X, prior, y, weight, l2: float = 1.0) -> np.ndarray:
@@ -356,9 +406,17 @@ def timing(args) -> int:
     prior = model.logits(edges.X)
     n = len(corpus.candidates)
     start = time.perf_counter()
-    story = ReviewStory(tuple(range(n)), np.asarray(corpus.data.docs),
-                        np.array([c.headline for c in corpus.candidates]), edges.i, edges.j, edges.X,
-                        prior, model.features, engine.THRESHOLD)  # fmt: skip
+    story = ReviewStory(
+        tuple(range(n)),
+        np.asarray(corpus.data.docs),
+        np.array([c.headline for c in corpus.candidates]),
+        edges.i,
+        edges.j,
+        edges.X,
+        prior,
+        model.features,
+        engine.THRESHOLD,
+    )
     review = claimreview.derive(story)
     first = time.perf_counter() - start
     steps = []
@@ -384,9 +442,11 @@ def timing(args) -> int:
         f"  scoring the story's pairs (a new process does this first): {scoring:.2f} s; "
         f"the story's proposals and first screens (no answers): {first:.2f} s"
     )
-    print(f"  answer applied + next screen ready: median {statistics.median(steps):.2f} s, max "
-          f"{max(steps):.2f} s over {len(steps)} screens (target <= 2 s median); median / "
-          f"scoring = {statistics.median(steps) / scoring:.2f}")  # fmt: skip
+    print(
+        f"  answer applied + next screen ready: median {statistics.median(steps):.2f} s, max "
+        f"{max(steps):.2f} s over {len(steps)} screens (target <= 2 s median); median / "
+        f"scoring = {statistics.median(steps) / scoring:.2f}"
+    )
     return 0
 
 
@@ -431,10 +491,13 @@ def through_cli(args) -> int:
         run("ingest", str(folder), *(["--manifest", str(index)] if index.exists() else []))
         run("align")
     con = sqlite3.connect(db_path)
-    rows = con.execute("SELECT s.id, d.path, s.lang, s.text FROM text_segments s "
-                       "JOIN documents d ON d.id = s.doc_id").fetchall()  # fmt: skip
-    sentences = {sid: Sentence(sid, Path(path).name, lang or "?", text)
-                 for sid, path, lang, text in rows}  # fmt: skip
+    rows = con.execute(
+        "SELECT s.id, d.path, s.lang, s.text FROM text_segments s "
+        "JOIN documents d ON d.id = s.doc_id"
+    ).fetchall()
+    sentences = {
+        sid: Sentence(sid, Path(path).name, lang or "?", text) for sid, path, lang, text in rows
+    }
     gold = read_gold(args.gold) if args.gold is not None else None
     answer = reader(memberships(gold, sentences.values())[0]) if gold else stand_in
 
@@ -445,8 +508,16 @@ def through_cli(args) -> int:
         for cid, sid in con.execute("SELECT cluster_id, segment_id FROM cluster_members"):
             clusters[cid].append(sid)
         ev = evaluate(gold, sentences, clusters.values())
-        print(line(done, judged, ev, purity(gold, sentences, clusters.values()),
-                   purity(gold, sentences, clusters.values(), ("de", "en"))), flush=True)  # fmt: skip
+        print(
+            line(
+                done,
+                judged,
+                ev,
+                purity(gold, sentences, clusters.values()),
+                purity(gold, sentences, clusters.values(), ("de", "en")),
+            ),
+            flush=True,
+        )
 
     judged, waits, answered, first = 0, [], 0.0, 0.0
     score(0, 0)
@@ -463,8 +534,14 @@ def through_cli(args) -> int:
         data = screens[0]
         yes, no = answer(Shown(data))
         start = time.perf_counter()
-        run("review", "answer", "--claim", str(data["claim"]),
-            *[x for s in yes for x in ("--yes", str(s))], *[x for s in no for x in ("--no", str(s))])  # fmt: skip
+        run(
+            "review",
+            "answer",
+            "--claim",
+            str(data["claim"]),
+            *[x for s in yes for x in ("--yes", str(s))],
+            *[x for s in no for x in ("--no", str(s))],
+        )
         answered = time.perf_counter() - start
         judged += len(yes) + len(no)
         if done in CHECKPOINTS:
@@ -506,14 +583,27 @@ def main() -> int:
     parser.add_argument("--pair-refit", action="store_true", help="measure a pair-weight refit")
     parser.add_argument("--timing", action="store_true", help="time an answer -> next screen")
     parser.add_argument("--cli", action="store_true", help="run the loop through the CLI")
-    parser.add_argument("--folder", type=Path, action="append",
-                        help="story folder (with --timing, repeatable: one story; with --cli)")  # fmt: skip
+    parser.add_argument(
+        "--folder",
+        type=Path,
+        action="append",
+        help="story folder (with --timing, repeatable: one story; with --cli)",
+    )
     parser.add_argument("--gold", type=Path, help="gold TSV (with --cli)")
     parser.add_argument("--db", type=Path, help="an already aligned database (with --cli)")
-    parser.add_argument("--threshold", type=float, default=None,
-                        help="the proposals' clustering threshold (sensitivity; engine's: 0.5)")  # fmt: skip
-    parser.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE",
-                        help="change a constant of learner, screens or claimreview (sensitivity)")  # fmt: skip
+    parser.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="the proposals' clustering threshold (sensitivity; engine's: 0.5)",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="MODULE.NAME=VALUE",
+        help="change a constant of learner, screens or claimreview (sensitivity)",
+    )
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
     for assignment in args.set:

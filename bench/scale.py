@@ -70,8 +70,11 @@ def pools() -> tuple[list[str], list[str]]:
     wmt = EVAL / "wmt21-newstest-de-en"
 
     def read(p: Path) -> list[str]:
-        return [x for x in p.read_text(encoding="utf-8").splitlines()
-                if len(x.split()) >= 6 and x.rstrip()[-1:] in ".!?\"»”"]  # fmt: skip
+        return [
+            x
+            for x in p.read_text(encoding="utf-8").splitlines()
+            if len(x.split()) >= 6 and x.rstrip()[-1:] in '.!?"»”'
+        ]
 
     return read(wmt / "newstest2021.de-en.src.de"), read(wmt / "newstest2021.de-en.ref.A.en")
 
@@ -117,8 +120,17 @@ class Corpus:
             lang = "de" if self.rng.random() < 0.5 else "en"
             day = min(first + int(self.rng.integers(0, 4)), self.days - 1)
             published = f"{np.datetime64('2025-01-01') + np.timedelta64(day, 'D')}"
-            docs.append((self.doc, f"bench:{self.doc}", f"Outlet {self.rng.integers(0, 300)}",
-                         lang, published, f"sha{self.doc}", now()))  # fmt: skip
+            docs.append(
+                (
+                    self.doc,
+                    f"bench:{self.doc}",
+                    f"Outlet {self.rng.integers(0, 300)}",
+                    lang,
+                    published,
+                    f"sha{self.doc}",
+                    now(),
+                )
+            )
             chosen = self.rng.choice(len(claims), size=SHARED_CLAIMS, replace=False)
             for i in range(PER_DOC):
                 text = self._text(lang)
@@ -162,8 +174,11 @@ def build(path: Path, docs: int, stories: int, days: int) -> Corpus:
 
 def align_in_child(db_path: Path) -> tuple[float, float, list[str]]:
     """Seconds, peak RSS (MB) of the align call in a fresh process, and its counts."""
-    child = subprocess.run([sys.executable, "-c", CHILD.format(db=str(db_path), dim=DIM)],
-                           capture_output=True, text=True)  # fmt: skip
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD.format(db=str(db_path), dim=DIM)],
+        capture_output=True,
+        text=True,
+    )
     if child.returncode:
         raise SystemExit(child.stderr)
     seconds, peak, *counts = child.stdout.split()
@@ -175,30 +190,41 @@ def alignment(args) -> bool:
         path = Path(tmp) / "scale.db"
         start = time.perf_counter()
         corpus = build(path, args.docs, args.stories, args.days)
-        print(f"built {corpus.doc} documents in {len(corpus.stories)} stories over {args.days} "
-              f"days ({corpus.doc * PER_DOC} sentences, vectors stored) in "
-              f"{time.perf_counter() - start:.0f} s")  # fmt: skip
+        print(
+            f"built {corpus.doc} documents in {len(corpus.stories)} stories over {args.days} "
+            f"days ({corpus.doc * PER_DOC} sentences, vectors stored) in "
+            f"{time.perf_counter() - start:.0f} s"
+        )
         first, peak1, counts = align_in_child(path)
-        print(f"first align:   {first:8.1f} s  peak RSS {peak1:6.0f} MB  "
-              f"({counts[0]} claims, {counts[1]} stories, {counts[2]} claims formed)")  # fmt: skip
+        print(
+            f"first align:   {first:8.1f} s  peak RSS {peak1:6.0f} MB  "
+            f"({counts[0]} claims, {counts[1]} stories, {counts[2]} claims formed)"
+        )
         joined = corpus.rng.choice(len(corpus.stories), size=args.add // 2)
-        fresh = [corpus.new_story(args.days - 1 - int(corpus.rng.integers(0, 7)))
-                 for _ in range(max(1, args.add // 2 // 3))]  # fmt: skip
+        fresh = [
+            corpus.new_story(args.days - 1 - int(corpus.rng.integers(0, 7)))
+            for _ in range(max(1, args.add // 2 // 3))
+        ]
         plan = [int(s) for s in joined] + [fresh[i % len(fresh)] for i in range(args.add // 2)]
         corpus.add_documents(plan)
         second, peak2, counts = align_in_child(path)
         share = second / first
-        print(f"second align:  {second:8.1f} s  peak RSS {peak2:6.0f} MB  after adding "
-              f"{len(plan)} documents ({len(plan) / args.docs:.1%}): {counts[4]} stories aligned "
-              f"again, {counts[5]} kept as they were ({counts[1]} stories now)")  # fmt: skip
-        print(f"second / first: {share:.1%}  target <= 5%: "
-              f"{'PASS' if share <= 0.05 else 'FAIL'}")  # fmt: skip
+        print(
+            f"second align:  {second:8.1f} s  peak RSS {peak2:6.0f} MB  after adding "
+            f"{len(plan)} documents ({len(plan) / args.docs:.1%}): {counts[4]} stories aligned "
+            f"again, {counts[5]} kept as they were ({counts[1]} stories now)"
+        )
+        print(f"second / first: {share:.1%}  target <= 5%: {'PASS' if share <= 0.05 else 'FAIL'}")
         third, peak3, counts = align_in_child(path)
-        print(f"unchanged:     {third:8.2f} s  peak RSS {peak3:6.0f} MB  (nothing changed since "
-              f"run {counts[3]}: no work done)")  # fmt: skip
+        print(
+            f"unchanged:     {third:8.2f} s  peak RSS {peak3:6.0f} MB  (nothing changed since "
+            f"run {counts[3]}: no work done)"
+        )
         peak = max(peak1, peak2, peak3)
-        print(f"peak RSS throughout: {peak:.0f} MB  target <= 2048 MB: "
-              f"{'PASS' if peak <= 2048 else 'FAIL'}")  # fmt: skip
+        print(
+            f"peak RSS throughout: {peak:.0f} MB  target <= 2048 MB: "
+            f"{'PASS' if peak <= 2048 else 'FAIL'}"
+        )
         return share <= 0.05 and peak <= 2048
 
 
@@ -227,8 +253,9 @@ def _german_db(path: Path, texts: list[str]):
 
 def _sample(pool: list[str], n: int) -> list[str]:
     """`n` distinct sentences from `pool`, numbered past its end (as the corpus above)."""
-    return [pool[k] if k < len(pool) else f"({k // len(pool)}) {pool[k % len(pool)]}"
-            for k in range(n)]  # fmt: skip
+    return [
+        pool[k] if k < len(pool) else f"({k // len(pool)}) {pool[k % len(pool)]}" for k in range(n)
+    ]
 
 
 def neural(args) -> bool:
@@ -249,8 +276,15 @@ def neural(args) -> bool:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         os.environ["ARGOS_PACKAGES_DIR"] = str(tmp_path / "packages")
-        package = build_package(tmp_path / "base.argosmodel", training_lines=german + english,
-                                vocab_size=8000, layers=6, d_model=512, heads=8, ffn=2048)  # fmt: skip
+        package = build_package(
+            tmp_path / "base.argosmodel",
+            training_lines=german + english,
+            vocab_size=8000,
+            layers=6,
+            d_model=512,
+            heads=8,
+            ffn=2048,
+        )
         installed = install_file(package)
         settings = Settings(min_decoding_length=args.length, max_decoding_length=args.length)
         opts = Options(source="de", backend="argos", protect=False, settings=settings)
@@ -271,36 +305,55 @@ def neural(args) -> bool:
 
             # Local and cluster runs alternate, so a change in the machine's load falls on both.
             for r in range(args.repeat):
-                local_db, remote_db = (_german_db(tmp_path / f"{w}{r}.db", texts)
-                                       for w in ("local", "remote"))  # fmt: skip
+                local_db, remote_db = (
+                    _german_db(tmp_path / f"{w}{r}.db", texts) for w in ("local", "remote")
+                )
                 timed("translation", "local", lambda db=local_db: translate_corpus(db, opts))
-                timed("translation", "cluster", lambda db=remote_db: translate_corpus(
-                    db, opts, wrap=lambda t: on_cluster.distribute(t, cluster)))  # fmt: skip
+                timed(
+                    "translation",
+                    "cluster",
+                    lambda db=remote_db: translate_corpus(
+                        db, opts, wrap=lambda t: on_cluster.distribute(t, cluster)
+                    ),
+                )
                 sql = "SELECT text FROM translations ORDER BY segment_id"
                 pairs = zip(local_db.execute(sql), remote_db.execute(sql), strict=True)
                 same = min(same, sum(x[0] == y[0] for x, y in pairs))
                 embed = on_cluster.embedding_on(cluster)
-                local_db, remote_db = (_german_db(tmp_path / f"e{w}{r}.db", [])
-                                       for w in ("local", "remote"))  # fmt: skip
-                timed("embedding", "local",
-                      lambda db=local_db: ensure_embeddings(db, embedder, to_embed))  # fmt: skip
-                timed("embedding", "cluster",
-                      lambda db=remote_db, embed=embed: embed(db, embedder, to_embed))  # fmt: skip
-    print(f"local:2 cluster: {started:.1f} s to start, {workers} workers of 1 thread; models "
-          f"loaded before timing on both sides; {args.repeat} alternating run(s) per side")  # fmt: skip
-    busy = {"translation": min(workers, len(on_cluster.tasks_of(texts, settings, workers))),
-            "embedding": min(workers, -(-len(to_embed) // on_cluster.EMBED_TASK))}  # fmt: skip
+                local_db, remote_db = (
+                    _german_db(tmp_path / f"e{w}{r}.db", []) for w in ("local", "remote")
+                )
+                timed(
+                    "embedding",
+                    "local",
+                    lambda db=local_db: ensure_embeddings(db, embedder, to_embed),
+                )
+                timed(
+                    "embedding",
+                    "cluster",
+                    lambda db=remote_db, embed=embed: embed(db, embedder, to_embed),
+                )
+    print(
+        f"local:2 cluster: {started:.1f} s to start, {workers} workers of 1 thread; models "
+        f"loaded before timing on both sides; {args.repeat} alternating run(s) per side"
+    )
+    busy = {
+        "translation": min(workers, len(on_cluster.tasks_of(texts, settings, workers))),
+        "embedding": min(workers, -(-len(to_embed) // on_cluster.EMBED_TASK)),
+    }
     for stage, n in (("translation", len(texts)), ("embedding", len(to_embed))):
         local, remote = times[stage, "local"], times[stage, "cluster"]
         ratios = sorted(x / y for x, y in zip(local, remote, strict=True))
         ratio = float(np.median(ratios))
         ok &= ratio >= 0.85
         spread = f" (runs {', '.join(f'{x:.2f}' for x in ratios)})" if len(ratios) > 1 else ""
-        print(f"{stage}: {n} sentences; local {n / np.median(local):.1f}/s (one process, "
-              f"{np.median(local):.0f} s); local:2 {n / np.median(remote):.1f}/s "
-              f"({np.median(remote):.0f} s) on {busy[stage]} busy worker(s) = "
-              f"{n / np.median(remote) / busy[stage]:.1f}/s per worker; cluster/local "
-              f"{ratio:.2f}x{spread}  target >= 0.85x: {'PASS' if ratio >= 0.85 else 'FAIL'}")  # fmt: skip
+        print(
+            f"{stage}: {n} sentences; local {n / np.median(local):.1f}/s (one process, "
+            f"{np.median(local):.0f} s); local:2 {n / np.median(remote):.1f}/s "
+            f"({np.median(remote):.0f} s) on {busy[stage]} busy worker(s) = "
+            f"{n / np.median(remote) / busy[stage]:.1f}/s per worker; cluster/local "
+            f"{ratio:.2f}x{spread}  target >= 0.85x: {'PASS' if ratio >= 0.85 else 'FAIL'}"
+        )
     n = len(texts)
     print(f"translations identical local and local:2: {same} of {n}")
     return ok and same == n

@@ -51,9 +51,11 @@ def score_line(label: str, ev, pure=None, pure_de_en=None) -> str:
     a, d = ev.all, ev.de_en
     all_purity = f", purity {pure.share:.3f} ({pure.pure}/{pure.claims})" if pure else ""
     de_en_purity = f", purity {pure_de_en.share:.3f}" if pure_de_en else ""
-    return (f"  {label:<34} all: P {a.precision:.3f} R {a.recall:.3f} F1 {a.f1:.3f}{all_purity} "
-            f"({a.correct}/{a.pairs} pairs right, {a.found}/{a.must_pairs} must pairs) | "
-            f"de/en: P {d.precision:.3f} R {d.recall:.3f} F1 {d.f1:.3f}{de_en_purity}")  # fmt: skip
+    return (
+        f"  {label:<34} all: P {a.precision:.3f} R {a.recall:.3f} F1 {a.f1:.3f}{all_purity} "
+        f"({a.correct}/{a.pairs} pairs right, {a.found}/{a.must_pairs} must pairs) | "
+        f"de/en: P {d.precision:.3f} R {d.recall:.3f} F1 {d.f1:.3f}{de_en_purity}"
+    )
 
 
 def scored(label: str, gold, sentences, clusters) -> tuple[str, object, object]:
@@ -122,8 +124,11 @@ def grouped_cv(data, labelled, extra, features, threshold, seed=0):
         for h in range(g, GROUPS):
             test = ((ga == g) & (gb == h)) | ((ga == h) & (gb == g))
             train = (ga != g) & (ga != h) & (gb != g) & (gb != h)
-            model = fit(np.vstack([X[train], extra_X]), np.concatenate([labelled.y[train], extra_y]),
-                        tuple(features))  # fmt: skip
+            model = fit(
+                np.vstack([X[train], extra_X]),
+                np.concatenate([labelled.y[train], extra_y]),
+                tuple(features),
+            )
             p[test] = model.predict(X[test])
     return p
 
@@ -172,8 +177,11 @@ def main() -> int:
     s_rows = [k for k, s in enumerate(s_sent) if s.file.startswith(("000", "001", "002"))]
     # Story statistics lean on priors measured on these stories' cosines (no labels involved).
     priors = training.priors([(withdrawal.data, range(len(w_sent))), (seeds.data, s_rows)])
-    w_pairs = training.label(training.all_pairs(withdrawal.data, range(len(w_sent)), features, bridge, priors),
-                             w_sent, w_gold)  # fmt: skip
+    w_pairs = training.label(
+        training.all_pairs(withdrawal.data, range(len(w_sent)), features, bridge, priors),
+        w_sent,
+        w_gold,
+    )
     s_pairs = training.label(
         training.all_pairs(seeds.data, s_rows, features, bridge, priors), s_sent, s_gold
     )
@@ -182,9 +190,11 @@ def main() -> int:
     n = len(w_sent)
     docs = withdrawal.data.docs
     langs = Counter(s.lang for s in w_sent)
-    print(f"\nwithdrawal: {len({s.file for s in w_sent})} articles, {n} claims "
-          f"({', '.join(f'{k} {v}' for k, v in sorted(langs.items()))}), {len(w_pairs.y)} pairs, "
-          f"{int(w_pairs.y.sum())} of them the same claim")  # fmt: skip
+    print(
+        f"\nwithdrawal: {len({s.file for s in w_sent})} articles, {n} claims "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(langs.items()))}), {len(w_pairs.y)} pairs, "
+        f"{int(w_pairs.y.sum())} of them the same claim"
+    )
     runs = {}
     variants = (
         ("cross-validated, with bridge", features, [s_pairs]),
@@ -198,12 +208,16 @@ def main() -> int:
         runs[label] = (ev, p, pure, cl)
         print(line)
     best, p, pure, cl = runs[variants[1][0]]  # the shipped features
-    overlapping = clusters_from(n, docs, w_pairs.edges.i, w_pairs.edges.j, p, threshold,
-                                overlap=OVERLAP_BEFORE)  # fmt: skip
+    overlapping = clusters_from(
+        n, docs, w_pairs.edges.i, w_pairs.edges.j, p, threshold, overlap=OVERLAP_BEFORE
+    )
     print(scored("  with the overlap pass (0.5)", w_gold, by_id, overlapping)[0])
     shipped_share = clustering.AGREEING
-    for share, name in ((None, "merges by the mean alone"), (1 / 3, "merges agreed by > 1/3"),
-                        (2 / 3, "merges agreed by > 2/3")):  # fmt: skip
+    for share, name in (
+        (None, "merges by the mean alone"),
+        (1 / 3, "merges agreed by > 1/3"),
+        (2 / 3, "merges agreed by > 2/3"),
+    ):
         # clustering.AGREEING's sensitivity (shipped: more than half of the larger group agrees)
         clustering.AGREEING = share
         try:
@@ -212,21 +226,32 @@ def main() -> int:
             clustering.AGREEING = shipped_share
         print(scored(f"  {name}", w_gold, by_id, alt)[0])
     headlines = {k for k, x in enumerate(withdrawal.candidates) if x.headline}
-    print(scored("  headline members not scored", w_gold, by_id,
-                 [[x for x in c if x not in headlines] for c in cl])[0])  # fmt: skip
+    print(
+        scored(
+            "  headline members not scored",
+            w_gold,
+            by_id,
+            [[x for x in c if x not in headlines] for c in cl],
+        )[0]
+    )
     others = fit(s_pairs.edges.X, s_pairs.y, features)  # the seeds' story only
-    seeds_only = clusters_from(n, docs, w_pairs.edges.i, w_pairs.edges.j,
-                               others.predict(w_pairs.edges.X), threshold)  # fmt: skip
+    seeds_only = clusters_from(
+        n, docs, w_pairs.edges.i, w_pairs.edges.j, others.predict(w_pairs.edges.X), threshold
+    )
     print(scored("fitted on the seeds' story only", w_gold, by_id, seeds_only)[0])
     ok = best.all.precision >= PURE_P and pure.share >= PURE_PURITY and best.all.f1 >= PURE_F1
-    print(f"  target before any answer P >= {PURE_P}, purity >= {PURE_PURITY}, F1 >= {PURE_F1}: "
-          f"{'PASS' if ok else 'FAIL'}")  # fmt: skip
+    print(
+        f"  target before any answer P >= {PURE_P}, purity >= {PURE_PURITY}, F1 >= {PURE_F1}: "
+        f"{'PASS' if ok else 'FAIL'}"
+    )
     ok = best.all.f1 >= TARGET_F1 and best.all.precision >= TARGET_P
     print(
         f"  target all languages F1 >= {TARGET_F1} with P >= {TARGET_P}: {'PASS' if ok else 'FAIL'}"
     )
-    print("  recall per language pair: " + ", ".join(
-        f"{k} {f}/{t} ({f / t:.2f})" for k, (f, t) in best.recall_by_pair.items()))  # fmt: skip
+    print(
+        "  recall per language pair: "
+        + ", ".join(f"{k} {f}/{t} ({f / t:.2f})" for k, (f, t) in best.recall_by_pair.items())
+    )
     prob = {
         (int(a), int(b)): float(q)
         for a, b, q in zip(w_pairs.edges.i, w_pairs.edges.j, p, strict=True)
@@ -235,8 +260,10 @@ def main() -> int:
     show_pairs("missed must pairs", list(best.missed), w_sent, prob, args.show)
     show_impure(pure, w_gold, by_id, args.show)
     if best.unmatched_rows:
-        print(f"    gold rows no claim contains ({len(best.unmatched_rows)}): "
-              + "; ".join(f"{r.file[:12]} {r.substring[:40]!r}" for r in best.unmatched_rows[:6]))  # fmt: skip
+        print(
+            f"    gold rows no claim contains ({len(best.unmatched_rows)}): "
+            + "; ".join(f"{r.file[:12]} {r.substring[:40]!r}" for r in best.unmatched_rows[:6])
+        )
 
     # --- seeds --------------------------------------------------------------------------------
     shipped_features = shipped("claims").features
@@ -270,8 +297,10 @@ def main() -> int:
             for b in musts:
                 if a < b and s_sent[a].file != s_sent[b].file:
                     found = where.get(a) is not None and where.get(a) == where.get(b)
-                    print(f"    {'found ' if found else 'MISSED'} {cid} {s_sent[a].file[:3]} "
-                          f"{s_sent[a].text[:55]!r} ~ {s_sent[b].file[:3]} {s_sent[b].text[:55]!r}")  # fmt: skip
+                    print(
+                        f"    {'found ' if found else 'MISSED'} {cid} {s_sent[a].file[:3]} "
+                        f"{s_sent[a].text[:55]!r} ~ {s_sent[b].file[:3]} {s_sent[b].text[:55]!r}"
+                    )
     s_prob = {}
     for s in result.stories:
         for a, b, q in zip(s.edges.i, s.edges.j, s.edges.p, strict=True):
@@ -280,11 +309,13 @@ def main() -> int:
 
     from newsalign.corpus.align import grouping as story_grouping
 
-    alone = story_grouping.group(withdrawal.data.documents, withdrawal.data.lead_vectors,
-                                 shipped("stories"))  # fmt: skip
+    alone = story_grouping.group(
+        withdrawal.data.documents, withdrawal.data.lead_vectors, shipped("stories")
+    )
     print("\nwithdrawal alone, story grouping (shipped story model):")
-    for line in story_scores([[Path(w_paths[withdrawal.data.documents[k].id]) for k in g]
-                              for g in alone]):  # fmt: skip
+    for line in story_scores(
+        [[Path(w_paths[withdrawal.data.documents[k].id]) for k in g] for g in alone]
+    ):
         print("  " + line)
 
     # --- consulate ----------------------------------------------------------------------------
@@ -295,12 +326,16 @@ def main() -> int:
         consulate.data, shipped("claims"), shipped("stories"), engine.Options(bridge=bridge)
     )
     c_files = {int(d): Path(c_paths[int(d)]).name for d in consulate.data.docs}
-    print(f"\nconsulate (shipped models; scored against a gold kept elsewhere): "
-          f"{len(result.stories)} stories, {sum(len(c) for c in result.clusters)} sentences in "
-          f"{len(result.clusters)} claims")  # fmt: skip
+    print(
+        f"\nconsulate (shipped models; scored against a gold kept elsewhere): "
+        f"{len(result.stories)} stories, {sum(len(c) for c in result.clusters)} sentences in "
+        f"{len(result.clusters)} claims"
+    )
     for s in result.stories:
-        print(f"  story of {len(s.documents)} articles: "
-              + ", ".join(sorted(c_files.get(d, "?")[:12] for d in s.documents)))  # fmt: skip
+        print(
+            f"  story of {len(s.documents)} articles: "
+            + ", ".join(sorted(c_files.get(d, "?")[:12] for d in s.documents))
+        )
     for line in story_scores([[Path(c_paths[d]) for d in s.documents] for s in result.stories]):
         print("  " + line)
     for c in sorted(result.clusters, key=len, reverse=True)[: args.show]:
@@ -310,17 +345,27 @@ def main() -> int:
             print(f"      {c_files[d][:18]:<18} {consulate.data.texts[m.index][:90]}")
 
     # --- story grouping on a mixed corpus -----------------------------------------------------
-    mixed, m_paths = load_corpus(args.cache / "mixed.db",
-                                          [STORIES / "withdrawal", STORIES / "consulate", SHARED / "seeds"],
-                                          embedders)  # fmt: skip
+    mixed, m_paths = load_corpus(
+        args.cache / "mixed.db",
+        [STORIES / "withdrawal", STORIES / "consulate", SHARED / "seeds"],
+        embedders,
+    )
 
     groups = story_grouping.group(mixed.data.documents, mixed.data.lead_vectors, shipped("stories"))
     print("\nstory grouping of withdrawal + consulate + seeds (each group: articles per folder):")
     for g in sorted(groups, key=len, reverse=True):
         folders = Counter(Path(m_paths[mixed.data.documents[k].id]).parent.name for k in g)
-        print("  " + ", ".join(f"{k} {v}" for k, v in folders.most_common())
-              + ("  [" + " ".join(Path(m_paths[mixed.data.documents[k].id]).name[:3] for k in g) + "]"
-                 if folders.get("seeds") else ""))  # fmt: skip
+        print(
+            "  "
+            + ", ".join(f"{k} {v}" for k, v in folders.most_common())
+            + (
+                "  ["
+                + " ".join(Path(m_paths[mixed.data.documents[k].id]).name[:3] for k in g)
+                + "]"
+                if folders.get("seeds")
+                else ""
+            )
+        )
     names = [Path(m_paths[d.id]) for d in mixed.data.documents]
     print("  (shipped story model, fitted on the withdrawal and consulate folders: in sample)")
     for line in story_scores([[names[k] for k in g] for g in groups]):

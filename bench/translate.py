@@ -45,32 +45,68 @@ def main() -> int:
         tmp_path = Path(tmp)
         env = {**os.environ, "ARGOS_PACKAGES_DIR": str(tmp_path / "packages")}
         start = time.perf_counter()
-        package = build_package(tmp_path / "base.argosmodel", training_lines=german + english,
-                                vocab_size=8000, layers=6, d_model=512, heads=8, ffn=2048)  # fmt: skip
+        package = build_package(
+            tmp_path / "base.argosmodel",
+            training_lines=german + english,
+            vocab_size=8000,
+            layers=6,
+            d_model=512,
+            heads=8,
+            ffn=2048,
+        )
         print(f"built a base-size random model in {time.perf_counter() - start:.0f} s")
         cli = [sys.executable, "-m", "newsalign.corpus.cli"]
         db = tmp_path / "bench.db"
-        subprocess.run([*cli, "models", "install", str(package)], env=env, check=True,
-                       stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [*cli, "models", "install", str(package)],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         article = tmp_path / "wmt.txt"
         article.write_text("\n\n".join(german[: args.sentences]) + "\n", encoding="utf-8")
-        subprocess.run([*cli, "ingest", str(article), "--db", str(db), "--langs", "de,en"],
-                       env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [*cli, "ingest", str(article), "--db", str(db), "--langs", "de,en"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         conn = sqlite3.connect(db)
-        texts = [r[0] for r in conn.execute(
-            "SELECT text FROM segments WHERE kind != 'boilerplate' AND lang = 'de' ORDER BY id")]  # fmt: skip
+        texts = [
+            r[0]
+            for r in conn.execute(
+                "SELECT text FROM segments WHERE kind != 'boilerplate' AND lang = 'de' ORDER BY id"
+            )
+        ]
         conn.close()
 
-        settings = ["--beam-size", str(args.beam_size), "--batch-size", str(args.batch_size),
-                    "--min-decoding-length", str(args.length),
-                    "--max-decoding-length", str(args.length)]  # fmt: skip
+        settings = [
+            "--beam-size",
+            str(args.beam_size),
+            "--batch-size",
+            str(args.batch_size),
+            "--min-decoding-length",
+            str(args.length),
+            "--max-decoding-length",
+            str(args.length),
+        ]
         start = time.perf_counter()
-        subprocess.run([*cli, "translate", "--db", str(db), "--no-protect", *settings], env=env,
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [*cli, "translate", "--db", str(db), "--no-protect", *settings],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         first = time.perf_counter() - start
         start = time.perf_counter()
-        subprocess.run([*cli, "translate", "--db", str(db), "--no-protect", *settings], env=env,
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        subprocess.run(
+            [*cli, "translate", "--db", str(db), "--no-protect", *settings],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         cached = time.perf_counter() - start
 
         import ctranslate2
@@ -83,8 +119,13 @@ def main() -> int:
         )
         tokens = sp.encode(texts, out_type=str)
         start = time.perf_counter()
-        translator.translate_batch(tokens, beam_size=args.beam_size, max_batch_size=args.batch_size,
-                                   min_decoding_length=args.length, max_decoding_length=args.length)  # fmt: skip
+        translator.translate_batch(
+            tokens,
+            beam_size=args.beam_size,
+            max_batch_size=args.batch_size,
+            min_decoding_length=args.length,
+            max_decoding_length=args.length,
+        )
         raw = time.perf_counter() - start
 
     n = len(texts)
@@ -92,8 +133,10 @@ def main() -> int:
     cache_share = cached / first
     print(f"sentences:               {n} German segments, {args.length} output tokens each")
     print(f"raw translate_batch:     {raw:.1f} s, {n / raw:.1f} sentences/s")
-    print(f"newsalign translate:     {first:.1f} s, {n / first:.1f} sentences/s (end to end, "
-          "process start, model load and storage included)")  # fmt: skip
+    print(
+        f"newsalign translate:     {first:.1f} s, {n / first:.1f} sentences/s (end to end, "
+        "process start, model load and storage included)"
+    )
     print(
         f"ratio end-to-end / raw:  {ratio:.2f}x  target >= 0.85x: {'PASS' if ratio >= 0.85 else 'FAIL'}"
     )

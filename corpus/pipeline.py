@@ -41,13 +41,26 @@ def run_pipeline(
     from newsalign.corpus.mt.run import Options, translate_corpus
     from newsalign.corpus.store.claims import list_claims
 
-    report = ingest(db, paths, source=source, langs=langs, max_bytes=max_bytes, manifest=manifest,
-                    follow_symlinks=follow_symlinks)  # fmt: skip
+    report = ingest(
+        db,
+        paths,
+        source=source,
+        langs=langs,
+        max_bytes=max_bytes,
+        manifest=manifest,
+        follow_symlinks=follow_symlinks,
+    )
     if report.failed:
         # Bad input stops the run here: what was ingested stays, nothing else changes.
-        return RunSummary(report, tuple(documents.summaries(db)),
-                          (f"Stopped: {plural(report.failed, 'input')} failed; fix or remove them and run "
-                           "again (translation and alignment were not run).",), ())  # fmt: skip
+        return RunSummary(
+            report,
+            tuple(documents.summaries(db)),
+            (
+                f"Stopped: {plural(report.failed, 'input')} failed; fix or remove them and run "
+                "again (translation and alignment were not run).",
+            ),
+            (),
+        )
     translated = translate_corpus(db, Options())
     shared: list[ClaimSummary] = []
     locked = None

@@ -62,18 +62,33 @@ def main(folder: Path, output: Path) -> None:
         _newsalign("align", "--db", str(db))
         (first,) = json.loads(_newsalign("review", "--json", "--limit", "1", "--db", str(db)))
         port = _free_port()
-        server = subprocess.Popen([*NEWSALIGN, "serve", "--review", "--port", str(port),
-                                   "--db", str(db)], start_new_session=True)  # fmt: skip
+        server = subprocess.Popen(
+            [*NEWSALIGN, "serve", "--review", "--port", str(port), "--db", str(db)],
+            start_new_session=True,
+        )
         try:
             url = f"http://127.0.0.1:{port}/-/review/claim/{first['claim']}"
             _wait(url, server)
             browser = subprocess.Popen(
-                [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--hide-scrollbars", f"--user-data-dir={scratch}/profile",
-                 "--window-size=1280,1500", f"--screenshot={output.resolve()}", url],
-                start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
+                [
+                    CHROMIUM,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--hide-scrollbars",
+                    f"--user-data-dir={scratch}/profile",
+                    "--window-size=1280,1500",
+                    f"--screenshot={output.resolve()}",
+                    url,
+                ],
+                start_new_session=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             try:
                 browser.wait(timeout=120)
             finally:

@@ -258,26 +258,57 @@ def _usable(alternate: str) -> bool:
     # GeoNames mixes real names with lowercase romanisations of other scripts ("khankandy").
     script = script_of(alternate)
     return (
-        len(alternate) >= 3 and "  " not in alternate
+        len(alternate) >= 3
+        and "  " not in alternate
         and script in ("Latn", "Cyrl", "Armn", "Geor")
         # Georgian has no capitals in everyday writing; elsewhere a small first letter marks
         # a romanisation.
         and (script == "Geor" or not alternate[:1].islower())
-    )  # fmt: skip
+    )
 
 
 # Romanisation of the region's scripts, only to tell which name a GeoNames spelling spells.
-_ROMAN = str.maketrans({
-    **dict(zip("абвгдезийклмнопрстуфыэіґ", "abvgdeziyklmnoprstufyeig", strict=True)),
-    "ё": "e", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "",
-    "ь": "", "ю": "yu", "я": "ya", "ї": "yi", "є": "ye",
-    **dict(zip("աբգդեզէըթիլկհմյնոպռսվտրւփքօֆ", "abgdezeytilkhmynoprsvtrvpkof", strict=True)),
-    "ժ": "zh", "խ": "kh", "ծ": "ts", "ձ": "dz", "ղ": "gh", "ճ": "ch", "շ": "sh", "չ": "ch",
-    "ջ": "j", "ց": "ts", "և": "ev",
-    **dict(zip("აბგდევზთიკლმნოპრსტუფქყჰ", "abgdevztiklmnoprstupkqh", strict=True)),
-    "ჟ": "zh", "ღ": "gh", "შ": "sh", "ჩ": "ch", "ც": "ts", "ძ": "dz", "წ": "ts", "ჭ": "ch",
-    "ხ": "kh", "ჯ": "j",
-})  # fmt: skip
+_ROMAN = str.maketrans(
+    {
+        **dict(zip("абвгдезийклмнопрстуфыэіґ", "abvgdeziyklmnoprstufyeig", strict=True)),
+        "ё": "e",
+        "ж": "zh",
+        "х": "kh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "shch",
+        "ъ": "",
+        "ь": "",
+        "ю": "yu",
+        "я": "ya",
+        "ї": "yi",
+        "є": "ye",
+        **dict(zip("աբգդեզէըթիլկհմյնոպռսվտրւփքօֆ", "abgdezeytilkhmynoprsvtrvpkof", strict=True)),
+        "ժ": "zh",
+        "խ": "kh",
+        "ծ": "ts",
+        "ձ": "dz",
+        "ղ": "gh",
+        "ճ": "ch",
+        "շ": "sh",
+        "չ": "ch",
+        "ջ": "j",
+        "ց": "ts",
+        "և": "ev",
+        **dict(zip("აბგდევზთიკლმნოპრსტუფქყჰ", "abgdevztiklmnoprstupkqh", strict=True)),
+        "ჟ": "zh",
+        "ღ": "gh",
+        "შ": "sh",
+        "ჩ": "ch",
+        "ც": "ts",
+        "ძ": "dz",
+        "წ": "ts",
+        "ჭ": "ch",
+        "ხ": "kh",
+        "ჯ": "j",
+    }
+)
 
 
 def _roman(text: str) -> str:
@@ -330,9 +361,10 @@ def cldr_names(code: str) -> dict[str, str]:
     for lang in CLDR_LANGS:
         locale = Locale.parse(lang)
         name = (
-            locale.time_zones.get(code, {}).get("city") if "/" in code
+            locale.time_zones.get(code, {}).get("city")
+            if "/" in code
             else locale.territories.get(code)
-        )  # fmt: skip
+        )
         if name:
             out[lang] = name
     return out
@@ -345,8 +377,9 @@ def _with_cldr(spec: E, names: list[Name]) -> list[Name]:
     spellings = [dict(((s.text, s.lang), s) for s in n.spellings) for n in names]
     for lang, text in sorted(cldr_names(spec.cldr).items()):
         form = fold(text)
-        k = next((i for i, n in enumerate(names) if any(fold(s.text) == form for s in n.spellings)),
-                 None)  # fmt: skip
+        k = next(
+            (i for i, n in enumerate(names) if any(fold(s.text) == form for s in n.spellings)), None
+        )
         if k is None:
             k = next(
                 (i for i, n in enumerate(spec.names) if n.pull and re.fullmatch(n.pull, text)), 0
@@ -411,7 +444,7 @@ def build(geonames_dir: Path) -> list[Entity]:
                 spec.wikidata,
                 spec.notes,
                 tuple(names),
-            )  # fmt: skip
+            )
         )
     return entities
 

@@ -25,10 +25,12 @@ def find_entity(entities: Sequence[Entity], ref: str) -> Entity:
             return entity
     form = words(ref)
     found = [
-        e for e in entities
+        e
+        for e in entities
         if any(words(s.text) == form for n in e.names for s in n.spellings)
-        or any(words(n.name) == form for n in e.names) or words(e.label) == form
-    ]  # fmt: skip
+        or any(words(n.name) == form for n in e.names)
+        or words(e.label) == form
+    ]
     if not found:
         found = _inflected(entities, ref)
     if not found:
@@ -43,9 +45,11 @@ def _inflected(entities: Sequence[Entity], ref: str) -> list[Entity]:
     """The entity a case form names ("Степанакерте", "Xankəndidə", "Bergkarabachs"), when the
     whole of `ref` is one form of one entity's spelling."""
     forms = Matcher(
-        Term(s.text, k, 0, 0, s.lang) for k, e in enumerate(entities) for n in e.names
+        Term(s.text, k, 0, 0, s.lang)
+        for k, e in enumerate(entities)
+        for n in e.names
         for s in n.spellings
-    )  # fmt: skip
+    )
     hits = forms.find(ref.strip(), cased=False)
     if len(hits) == 1 and hits[0].start == 0 and hits[0].end == len(ref.strip()):
         return [entities[hits[0].term.entity_id]]
@@ -76,23 +80,45 @@ def _with_names(entity: Entity, names: list[Name]) -> Entity:
 
 
 def add_entity(
-    entities: Sequence[Entity], key: str, label: str, *, type: str = "place", usage: str = "",
-    lang: str = "", geonames_id: str = "", wikidata_id: str = "", notes: str = "",
-) -> list[Entity]:  # fmt: skip
+    entities: Sequence[Entity],
+    key: str,
+    label: str,
+    *,
+    type: str = "place",
+    usage: str = "",
+    lang: str = "",
+    geonames_id: str = "",
+    wikidata_id: str = "",
+    notes: str = "",
+) -> list[Entity]:
     """A new entity whose label is also its first, canonical name and spelling."""
     if any(e.key == key for e in entities):
         raise GlossaryError(f"an entity with key {key!r} exists already")
     if type not in ENTITY_TYPES:
         raise GlossaryError(f"type must be one of {', '.join(ENTITY_TYPES)}")
-    entity = Entity(key, type, label, geonames_id, wikidata_id, notes,
-                    (Name(label, usage, True, spellings=(Spelling(label, lang),)),))  # fmt: skip
+    entity = Entity(
+        key,
+        type,
+        label,
+        geonames_id,
+        wikidata_id,
+        notes,
+        (Name(label, usage, True, spellings=(Spelling(label, lang),)),),
+    )
     return _replace(entities, _checked(entity), key)
 
 
 def add_name(
-    entities: Sequence[Entity], ref: str, name: str, *, usage: str = "", lang: str = "",
-    canonical: bool = False, valid_from: str = "", valid_to: str = "",
-) -> list[Entity]:  # fmt: skip
+    entities: Sequence[Entity],
+    ref: str,
+    name: str,
+    *,
+    usage: str = "",
+    lang: str = "",
+    canonical: bool = False,
+    valid_from: str = "",
+    valid_to: str = "",
+) -> list[Entity]:
     """Add a name (with itself as first spelling) to an entity."""
     entity = find_entity(entities, ref)
     if any(n.name == name for n in entity.names):

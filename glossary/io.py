@@ -88,7 +88,7 @@ def sorted_entities(entities: Iterable[Entity]) -> list[Entity]:
                 )
                 for n in sorted(e.names, key=_name_order)
             ),
-        )  # fmt: skip
+        )
         for e in sorted(entities, key=lambda e: e.key)
     ]
 
@@ -99,11 +99,24 @@ def rows(entities: Iterable[Entity]) -> list[tuple[str, ...]]:
     for e in sorted_entities(entities):
         for n in e.names:
             for s in n.spellings:
-                out.append((
-                    e.key, e.type, e.label, e.geonames_id, e.wikidata_id, e.notes, n.name,
-                    n.usage, "yes" if n.canonical else "", n.valid_from, n.valid_to, s.text,
-                    s.lang, s.script,
-                ))  # fmt: skip
+                out.append(
+                    (
+                        e.key,
+                        e.type,
+                        e.label,
+                        e.geonames_id,
+                        e.wikidata_id,
+                        e.notes,
+                        n.name,
+                        n.usage,
+                        "yes" if n.canonical else "",
+                        n.valid_from,
+                        n.valid_to,
+                        s.text,
+                        s.lang,
+                        s.script,
+                    )
+                )
     return out
 
 
@@ -137,7 +150,7 @@ def dumps(entities: Iterable[Entity], fmt: str = "tsv") -> str:
                         }
                         for n in e.names
                     ],
-                }  # fmt: skip
+                }
                 for e in sorted_entities(entities)
             ],
         }
@@ -185,8 +198,11 @@ def loads(text: str, fmt: str = "tsv") -> list[Entity]:
     elif fmt == "csv":
         reader = csv.reader(io.StringIO(text))
         try:
-            numbered = [(reader.line_num, [safetext.csv_unescape(c) for c in row])
-                        for row in reader if any(c.strip() for c in row)]  # fmt: skip
+            numbered = [
+                (reader.line_num, [safetext.csv_unescape(c) for c in row])
+                for row in reader
+                if any(c.strip() for c in row)
+            ]
         except csv.Error as exc:  # a field over the csv module's limit (131,072 characters)
             raise GlossaryError(f"line {reader.line_num}: not valid CSV ({exc})") from None
     else:
@@ -230,13 +246,21 @@ def _from_json(text: str) -> list[Entity]:
                 if not isinstance(s, dict):
                     raise GlossaryError(f"{where}.names[{j}].spellings[{k}]: not an object")
                 row = {
-                    "entity": e.get("key"), "type": e.get("type"), "label": e.get("label"),
-                    "geonames_id": e.get("geonames_id"), "wikidata_id": e.get("wikidata_id"),
-                    "notes": e.get("notes"), "name": n.get("name"), "usage": n.get("usage"),
+                    "entity": e.get("key"),
+                    "type": e.get("type"),
+                    "label": e.get("label"),
+                    "geonames_id": e.get("geonames_id"),
+                    "wikidata_id": e.get("wikidata_id"),
+                    "notes": e.get("notes"),
+                    "name": n.get("name"),
+                    "usage": n.get("usage"),
                     "canonical": "yes" if n.get("canonical") else "",
-                    "valid_from": n.get("valid_from"), "valid_to": n.get("valid_to"),
-                    "spelling": s.get("text"), "lang": s.get("lang"), "script": s.get("script"),
-                }  # fmt: skip
+                    "valid_from": n.get("valid_from"),
+                    "valid_to": n.get("valid_to"),
+                    "spelling": s.get("text"),
+                    "lang": s.get("lang"),
+                    "script": s.get("script"),
+                }
                 clean = {}
                 for column, value in row.items():
                     if value is not None and not isinstance(value, str | int):

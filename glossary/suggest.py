@@ -122,10 +122,13 @@ def _derived(word: _Known, stems: set[tuple[str, bool]]) -> bool:
     "Caucasian", "Armenier", "армянский"): a spelling and a derivational ending, or a spelling
     short of its last letters and an ending of two letters or more (Gyumri is not Gyumr + i)."""
     return any(
-        len(stem) >= 4 and form.startswith(stem) and _DERIVED.fullmatch(ending := form[len(stem) :])
+        len(stem) >= 4
+        and form.startswith(stem)
+        and _DERIVED.fullmatch(ending := form[len(stem) :])
         and (full or len(ending) >= 2)
-        for form in (word.latin, word.folded) for stem, full in stems
-    )  # fmt: skip
+        for form in (word.latin, word.folded)
+        for stem, full in stems
+    )
 
 
 def suggest(
@@ -149,9 +152,15 @@ def suggest(
     for bucket in buckets.values():
         for known in bucket:
             stems.setdefault(known.entity, set()).update(
-                {(known.latin, True), (known.folded, True), (known.latin[:-1], False),
-                 (known.latin[:-2], False), (known.folded[:-1], False), (known.folded[:-2], False)}
-            )  # fmt: skip
+                {
+                    (known.latin, True),
+                    (known.folded, True),
+                    (known.latin[:-1], False),
+                    (known.latin[:-2], False),
+                    (known.folded[:-1], False),
+                    (known.folded[:-2], False),
+                }
+            )
     out: list[Suggestion] = []
     for word, langs in by_word.items():
         candidate = _known("", "", word)
@@ -163,9 +172,19 @@ def suggest(
             command = shlex.join(
                 ["newsalign", "glossary", "add-spelling", spelling.entity, spelling.name, word]
                 + (["--lang", lang] if lang else [])
-            )  # fmt: skip
-            out.append(Suggestion(word, sum(langs.values()), lang, spelling.entity,
-                                  spelling.name, spelling.text, why, command))  # fmt: skip
+            )
+            out.append(
+                Suggestion(
+                    word,
+                    sum(langs.values()),
+                    lang,
+                    spelling.entity,
+                    spelling.name,
+                    spelling.text,
+                    why,
+                    command,
+                )
+            )
             break
     out.sort(key=lambda s: (-s.count, s.spelling))
     return out[:limit]

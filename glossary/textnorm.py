@@ -26,7 +26,7 @@ _SPECIAL = str.maketrans(
         "ð": "d",
         "þ": "th",
         "ħ": "h",
-    }  # fmt: skip
+    }
 )
 _SPECIALS = re.compile("[" + "".join(map(chr, _SPECIAL)) + "]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")

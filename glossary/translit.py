@@ -54,7 +54,7 @@ _CYRILLIC = dict(
             "ye",
             "g",
             "u",
-        ],  # fmt: skip
+        ],
         strict=True,
     )
 )

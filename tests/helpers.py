@@ -76,10 +76,21 @@ class Served:
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (read after the process ends)
         self._stdout = tempfile.TemporaryFile()  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "newsalign.corpus.cli.app", "serve", "--port", str(self.port),
-             "--db", str(db_path), *options],
-            stdout=self._stdout, stderr=self._stderr, start_new_session=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "newsalign.corpus.cli.app",
+                "serve",
+                "--port",
+                str(self.port),
+                "--db",
+                str(db_path),
+                *options,
+            ],
+            stdout=self._stdout,
+            stderr=self._stderr,
+            start_new_session=True,
+        )
 
     def wait_ready(self, timeout: float = 30.0) -> None:
         import time

@@ -102,8 +102,10 @@ def test_a_persons_decisions_override_the_scores() -> None:
     # Both kinds at once: 0 cannot be with 2, so {0, 1} stays and 1 and 2 are a claim of their
     # own; 1 asserts both.
     groups = claims(4, docs, Scored(i, j, p), 0.5, overlap=None, must=[(1, 2)], cannot=[(0, 2)])
-    assert members(groups) == [[(0, None, False), (1, None, False)],
-                               [(1, None, True), (2, None, False)]]  # fmt: skip
+    assert members(groups) == [
+        [(0, None, False), (1, None, False)],
+        [(1, None, True), (2, None, False)],
+    ]
     # A must pair that contradicts a cannot pair is not applied.
     groups = claims(4, docs, Scored(i, j, p), 0.5, overlap=None, must=[(0, 2)], cannot=[(0, 2)])
     assert [[m.index for m in g] for g in groups] == [[0, 1]]
@@ -116,8 +118,16 @@ def test_a_must_across_two_claims_adds_a_membership_and_moves_nothing() -> None:
 
     docs = np.arange(6)
     # Claims {0, 1, 2} and {3, 4, 5}; 0 and 3 barely related by the scores.
-    scores = {(0, 1): 0.9, (0, 2): 0.9, (1, 2): 0.9, (3, 4): 0.9, (3, 5): 0.9, (4, 5): 0.9,
-              (0, 3): 0.3, (0, 4): 0.2}  # fmt: skip
+    scores = {
+        (0, 1): 0.9,
+        (0, 2): 0.9,
+        (1, 2): 0.9,
+        (3, 4): 0.9,
+        (3, 5): 0.9,
+        (4, 5): 0.9,
+        (0, 3): 0.3,
+        (0, 4): 0.2,
+    }
     i, j = np.array([a for a, _ in scores]), np.array([b for _, b in scores])
     p = np.array(list(scores.values()))
     before = claims(6, docs, Scored(i, j, p), 0.5, overlap=0.5)
@@ -175,9 +185,17 @@ def test_versions_disagree_on_numbers_and_dates_not_on_more_detail() -> None:
     (parts,) = compare(versions("It opens in 2024.", "He spoke on 27 May."))
     assert not parts.disagree  # a year and a day of a month do not contradict each other
     named = {
-        "a": marks("A consulate in Stepanakert.", "en", [Mention(13, 24, "Khankendi", "Stepanakert", "Armenian")]),
-        "b": marks("A consulate in Khankendi.", "en", [Mention(13, 22, "Khankendi", "Khankendi", "official")]),
-    }  # fmt: skip
+        "a": marks(
+            "A consulate in Stepanakert.",
+            "en",
+            [Mention(13, 24, "Khankendi", "Stepanakert", "Armenian")],
+        ),
+        "b": marks(
+            "A consulate in Khankendi.",
+            "en",
+            [Mention(13, 22, "Khankendi", "Khankendi", "official")],
+        ),
+    }
     naming = next(d for d in compare(named) if d.kind == "naming")
     assert naming.values == {"a": ("Khankendi: Stepanakert",), "b": ("Khankendi: Khankendi",)}
 
@@ -185,8 +203,13 @@ def test_versions_disagree_on_numbers_and_dates_not_on_more_detail() -> None:
 def _story(texts, docs, langs, vectors):
     from newsalign.corpus.align.pairs import StoryText
 
-    return StoryText(np.array(docs), tuple(langs), tuple(texts), tuple([None] * len(texts)),
-                     np.zeros(len(texts), dtype=bool))  # fmt: skip
+    return StoryText(
+        np.array(docs),
+        tuple(langs),
+        tuple(texts),
+        tuple([None] * len(texts)),
+        np.zeros(len(texts), dtype=bool),
+    )
 
 
 def test_pairs_are_standardised_within_the_story_and_never_inside_an_article() -> None:
@@ -244,8 +267,15 @@ def test_stories_group_documents_of_one_event() -> None:
         own = rng.normal(size=(3, 32))
         block = np.vstack([shared, own])
         vectors.append(block)
-        docs.append(Doc(d, tuple(range(rows, rows + len(block))), "en", None,
-                        tuple(f"Sentence {k} about Karasin{d % 2}." for k in range(8))))  # fmt: skip
+        docs.append(
+            Doc(
+                d,
+                tuple(range(rows, rows + len(block))),
+                "en",
+                None,
+                tuple(f"Sentence {k} about Karasin{d % 2}." for k in range(8)),
+            )
+        )
         rows += len(block)
     matrix = np.vstack(vectors).astype(np.float32)
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
@@ -258,14 +288,20 @@ def test_stories_group_documents_of_one_event() -> None:
 def test_the_gold_scorer_counts_pairs_as_the_stories_readme_defines() -> None:
     from newsalign.corpus.align.gold import GoldRow, Sentence, evaluate
 
-    gold = [GoldRow("C1", "must", "a.txt", "troops left"), GoldRow("C1", "must", "b.txt", "Truppen"),
-            GoldRow("C1", "ok", "c.txt", "soldiers"), GoldRow("C2", "must", "a.txt", "deal signed"),
-            GoldRow("C2", "must", "c.txt", "accord")]  # fmt: skip
-    s = {0: Sentence(0, "a.txt", "en", "The troops left today."),
-         1: Sentence(1, "b.txt", "de", "Die Truppen zogen ab."),
-         2: Sentence(2, "c.txt", "en", "The soldiers went, after the accord."),
-         3: Sentence(3, "a.txt", "en", "A deal signed in 2020."),
-         4: Sentence(4, "b.txt", "de", "Unrelated sentence here.")}  # fmt: skip
+    gold = [
+        GoldRow("C1", "must", "a.txt", "troops left"),
+        GoldRow("C1", "must", "b.txt", "Truppen"),
+        GoldRow("C1", "ok", "c.txt", "soldiers"),
+        GoldRow("C2", "must", "a.txt", "deal signed"),
+        GoldRow("C2", "must", "c.txt", "accord"),
+    ]
+    s = {
+        0: Sentence(0, "a.txt", "en", "The troops left today."),
+        1: Sentence(1, "b.txt", "de", "Die Truppen zogen ab."),
+        2: Sentence(2, "c.txt", "en", "The soldiers went, after the accord."),
+        3: Sentence(3, "a.txt", "en", "A deal signed in 2020."),
+        4: Sentence(4, "b.txt", "de", "Unrelated sentence here."),
+    }
     ev = evaluate(gold, s, [[0, 1, 2], [3, 4]])
     # Produced pairs: 0-1 (C1), 0-2 (C1 via ok), 1-2 (C1), 3-4 (none): 3 of 4 right.
     assert (ev.all.correct, ev.all.pairs) == (3, 4)
@@ -347,12 +383,19 @@ def test_the_seeds_through_the_real_engines(cli, db_path) -> None:
 
     assert cli("ingest", str(SEEDS)).exit_code == 0
     assert cli("align").exit_code == 0
-    story_of = dict(fetch(db_path, "SELECT substr(d.path, -24, 3), sd.story_id FROM story_documents sd "
-                                   "JOIN documents d ON d.id = sd.doc_id"))  # fmt: skip
+    story_of = dict(
+        fetch(
+            db_path,
+            "SELECT substr(d.path, -24, 3), sd.story_id FROM story_documents sd "
+            "JOIN documents d ON d.id = sd.doc_id",
+        )
+    )
     assert story_of["001"] == story_of["002"]
     assert story_of["003"] != story_of["001"] and story_of["004"] != story_of["001"]
-    members = fetch(db_path, "SELECT m.cluster_id, s.text FROM cluster_members m "
-                             "JOIN segments s ON s.id = m.segment_id")  # fmt: skip
+    members = fetch(
+        db_path,
+        "SELECT m.cluster_id, s.text FROM cluster_members m JOIN segments s ON s.id = m.segment_id",
+    )
 
     def cluster_of(start: str) -> set[int]:
         return {cid for cid, text in members if text.startswith(start)}
@@ -368,17 +411,25 @@ def test_switching_embedders_and_repeated_sentences_embed_nothing_twice(cli, db_
     import shutil
 
     assert cli("ingest", str(EXAMPLES)).exit_code == 0
-    runs = [json.loads(cli("align", "--embedder", f"tests.fakes:{name}", "--second-embedder", "none",
-                           "--json").output)
-            for name in ("HashEmbedder", "OtherHashEmbedder", "HashEmbedder")]  # fmt: skip
+    runs = [
+        json.loads(
+            cli(
+                "align", "--embedder", f"tests.fakes:{name}", "--second-embedder", "none", "--json"
+            ).output
+        )
+        for name in ("HashEmbedder", "OtherHashEmbedder", "HashEmbedder")
+    ]
     assert runs[0]["embedded"] == runs[1]["embedded"] > 0 and runs[2]["embedded"] == 0
     # The same article under another name (an agency copy) has no new sentence to embed.
     copy = tmp_path / "copy.txt"
     shutil.copy(EXAMPLES / "kaukasus-rundschau-bahn.txt", copy)
     copy.write_text(copy.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert cli("ingest", str(copy)).exit_code == 0
-    again = json.loads(cli("align", "--embedder", "tests.fakes:HashEmbedder", "--second-embedder",
-                           "none", "--json").output)  # fmt: skip
+    again = json.loads(
+        cli(
+            "align", "--embedder", "tests.fakes:HashEmbedder", "--second-embedder", "none", "--json"
+        ).output
+    )
     assert again["claims"] > runs[0]["claims"] and again["embedded"] == 0
 
 
@@ -399,9 +450,16 @@ def test_the_shipped_weights_are_what_the_fit_script_makes(tmp_path) -> None:
     from tests.helpers import ROOT
 
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "fit_models.py"), "--check", "--cache", str(tmp_path)],
-        capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(ROOT / "bench" / "fit_models.py"),
+            "--check",
+            "--cache",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "weights.json matches a fresh fit" in result.stdout
 

@@ -84,14 +84,21 @@ def story(corpus_copy, tmp_path) -> Path:
 
 
 def claim_of(db_path: Path, text: str) -> int:
-    (row,) = fetch(db_path, "SELECT DISTINCT m.cluster_id FROM cluster_members m JOIN segments s "
-                            "ON s.id = m.segment_id WHERE s.text LIKE ?", [f"{text}%"])  # fmt: skip
+    (row,) = fetch(
+        db_path,
+        "SELECT DISTINCT m.cluster_id FROM cluster_members m JOIN segments s "
+        "ON s.id = m.segment_id WHERE s.text LIKE ?",
+        [f"{text}%"],
+    )
     return row[0]
 
 
 def sentence(db_path: Path, outlet: str, text: str) -> int:
-    (row,) = fetch(db_path, "SELECT s.id FROM text_segments s WHERE s.source = ? AND s.text LIKE ?",
-                   [outlet, f"{text}%"])  # fmt: skip
+    (row,) = fetch(
+        db_path,
+        "SELECT s.id FROM text_segments s WHERE s.source = ? AND s.text LIKE ?",
+        [outlet, f"{text}%"],
+    )
     return row[0]
 
 
@@ -100,14 +107,18 @@ def sentence(db_path: Path, outlet: str, text: str) -> int:
 
 def test_a_manifest_names_outlet_url_and_date_and_its_bad_rows_by_line(cli, db_path, tmp_path):
     index = write_story(tmp_path / "story")
-    index.write_text(MANIFEST + "missing.txt\t\tNowhere\t\t2024-05-30\n"
-                     "gamma.txt\t\tGamma Daily\t\t2024-13-45\n", encoding="utf-8")  # fmt: skip
+    index.write_text(
+        MANIFEST + "missing.txt\t\tNowhere\t\t2024-05-30\ngamma.txt\t\tGamma Daily\t\t2024-13-45\n",
+        encoding="utf-8",
+    )
     result = cli("ingest", "--manifest", str(index))
     assert result.exit_code == 1
     assert "manifest line 5" in result.output and "missing.txt" in result.output
     assert "manifest line 6" in result.output and "2024-13-45" in result.output
-    rows = fetch(db_path, "SELECT source, url, published, outlet_from, published_from "
-                          "FROM documents ORDER BY id")  # fmt: skip
+    rows = fetch(
+        db_path,
+        "SELECT source, url, published, outlet_from, published_from FROM documents ORDER BY id",
+    )
     # gamma.txt is named twice, once with a bad date: it waits until the row is fixed.
     assert rows == [
         ("Alpha Wire", "https://alpha.example/consulate", "2024-05-27", "manifest", "manifest"),
@@ -118,10 +129,12 @@ def test_a_manifest_names_outlet_url_and_date_and_its_bad_rows_by_line(cli, db_p
 def test_outlet_and_date_from_the_page_itself() -> None:
     from newsalign.corpus.ingest.clean import clean_text
 
-    page = ("date 2024-06-01 + ↺ − 16 px\n\nAZ\n\nConsulate plan draws criticism\n\n"
-            "By Seymur Mammadov\n\nRussia's plans to open a consulate general have sparked "
-            "heated debates in public forums and surprised many.\n\n"
-            "© 2024 News.Az. All rights reserved.\n")  # fmt: skip
+    page = (
+        "date 2024-06-01 + ↺ − 16 px\n\nAZ\n\nConsulate plan draws criticism\n\n"
+        "By Seymur Mammadov\n\nRussia's plans to open a consulate general have sparked "
+        "heated debates in public forums and surprised many.\n\n"
+        "© 2024 News.Az. All rights reserved.\n"
+    )
     cleaned = clean_text(page)
     assert cleaned.published == "2024-06-01" and cleaned.published_from == "page"
     assert cleaned.title == "Consulate plan draws criticism"  # not the controls, not the byline
@@ -136,7 +149,10 @@ def test_stories_show_gives_the_timeline_first_reports_and_coverage(story, cli) 
     (summary,) = json.loads(cli("stories", "--json").output)
     data = json.loads(cli("stories", "show", str(summary["id"]), "--json").output)
     assert [(d["source"], d["published"]) for d in data["documents"]] == [
-        ("Alpha Wire", "2024-05-27"), ("Beta News", "2024-05-28"), ("Gamma Daily", None)]  # fmt: skip
+        ("Alpha Wire", "2024-05-27"),
+        ("Beta News", "2024-05-28"),
+        ("Gamma Daily", None),
+    ]
     plan = next(c for c in data["claims"] if "consulate general" in c["claim"])
     assert plan["first"] == ["Alpha Wire"] and plan["first_published"] == "2024-05-27"
     assert [r["outlet"] for r in plan["reports"]] == ["Alpha Wire", "Beta News", "Gamma Daily"]
@@ -170,11 +186,22 @@ def test_corrections_are_applied_by_every_later_align_and_survive_new_articles(
     alpha_residents = sentence(db, "Alpha Wire", "Karasin spoke")
     beta_residents = sentence(db, "Beta News", "Local residents")
     assert cli("claims", "accept", str(alpha_residents), str(beta_residents)).exit_code == 0
-    together = fetch(db, "SELECT count(DISTINCT cluster_id) FROM cluster_members "
-                         "WHERE segment_id IN (?, ?)", [alpha_residents, beta_residents])  # fmt: skip
+    together = fetch(
+        db,
+        "SELECT count(DISTINCT cluster_id) FROM cluster_members WHERE segment_id IN (?, ?)",
+        [alpha_residents, beta_residents],
+    )
     assert together == [(1,)]
-    assert cli("claims", "reject", str(beta), str(sentence(db, "Alpha Wire", "Russia plans")),
-               "--no-align").exit_code == 0  # fmt: skip
+    assert (
+        cli(
+            "claims",
+            "reject",
+            str(beta),
+            str(sentence(db, "Alpha Wire", "Russia plans")),
+            "--no-align",
+        ).exit_code
+        == 0
+    )
 
     decisions = json.loads(cli("claims", "decisions", "--json").output)
     assert [d["action"] for d in decisions] == ["split", "accept", "reject"]
@@ -261,17 +288,28 @@ def test_the_report_in_a_browser(story, cli, tmp_path) -> None:
     """What a reader sees: the report opened from disk in headless Chromium, with no network."""
     out = tmp_path / "report.html"
     assert cli("report", "-o", str(out)).exit_code == 0
-    browser = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=1366,900",
-               "--hide-scrollbars"]  # fmt: skip
-    dom = subprocess.run([*browser, "--dump-dom", out.as_uri()], capture_output=True, text=True,
-                         timeout=120).stdout  # fmt: skip
+    browser = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'chromium'}",
+        "--window-size=1366,900",
+        "--hide-scrollbars",
+    ]
+    dom = subprocess.run(
+        [*browser, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
     assert '<mark class="conflict"' in dom and ">12<" in dom and ">15<" in dom
     assert 'class="cell first"' in dom and "Stepanakert" in dom
     shot = tmp_path / "report.png"
-    subprocess.run([*browser, f"--screenshot={shot}", out.as_uri()], capture_output=True,
-                   timeout=120)  # fmt: skip
+    subprocess.run(
+        [*browser, f"--screenshot={shot}", out.as_uri()], capture_output=True, timeout=120
+    )
     width, height, pixels = png_summary(shot)
     assert (width, height) == (1366, 900) and pixels > 5  # drawn, not a blank page
 
@@ -283,13 +321,25 @@ def test_the_report_filters_by_outlet_language_and_date_without_a_server(story, 
     claims left with none, and their coverage rows; the count says how many are shown."""
     out = tmp_path / "report.html"
     assert cli("report", "-o", str(out)).exit_code == 0
-    browser = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-               f"--user-data-dir={tmp_path / 'chromium'}"]  # fmt: skip
+    browser = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'chromium'}",
+    ]
 
     def dom(query: str) -> str:
-        return subprocess.run([*browser, "--dump-dom", out.as_uri() + query],
-                              capture_output=True, text=True, timeout=120).stdout  # fmt: skip
+        return subprocess.run(
+            [*browser, "--dump-dom", out.as_uri() + query],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
 
     page = dom("")
     claims = len(re.findall(r'<div class="claim" id="claim-\d+"', page))
@@ -359,8 +409,18 @@ def test_serve_opens_on_the_stories_and_searches_every_name(story, cli, tmp_path
         assert "FROM clusters" not in claims  # the SQL is hidden unless asked
         if CHROMIUM:
             shot = tmp_path / "home.png"
-            subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-                            f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=1366,900",
-                            f"--screenshot={shot}", server.base + "/"],
-                           capture_output=True, timeout=120)  # fmt: skip
+            subprocess.run(
+                [
+                    CHROMIUM,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    f"--user-data-dir={tmp_path / 'chromium'}",
+                    "--window-size=1366,900",
+                    f"--screenshot={shot}",
+                    server.base + "/",
+                ],
+                capture_output=True,
+                timeout=120,
+            )
             assert png_summary(shot)[:2] == (1366, 900)

@@ -14,8 +14,11 @@ from tests.helpers import EXAMPLES, fetch
 
 def _pairs(scores: dict[tuple[int, int], float]):
     keys = sorted(scores)
-    return (np.array([a for a, _ in keys]), np.array([b for _, b in keys]),
-            np.array([scores[k] for k in keys]))  # fmt: skip
+    return (
+        np.array([a for a, _ in keys]),
+        np.array([b for _, b in keys]),
+        np.array([scores[k] for k in keys]),
+    )
 
 
 def test_a_sentence_joins_every_further_claim_it_matches_on_average() -> None:
@@ -23,8 +26,16 @@ def test_a_sentence_joins_every_further_claim_it_matches_on_average() -> None:
     # claim 2 (0.8 and 0.7 against its members, 0.6 against 5); sentence 4(A) matches claim 2
     # only through one member and stays out.
     docs = np.array(["A", "B", "C", "B", "A", "D"])
-    scores = {(0, 1): 0.9, (2, 3): 0.9, (2, 5): 0.9, (3, 5): 0.8, (0, 2): 0.8, (0, 3): 0.7,
-              (0, 5): 0.6, (2, 4): 0.9}  # fmt: skip
+    scores = {
+        (0, 1): 0.9,
+        (2, 3): 0.9,
+        (2, 5): 0.9,
+        (3, 5): 0.8,
+        (0, 2): 0.8,
+        (0, 3): 0.7,
+        (0, 5): 0.6,
+        (2, 4): 0.9,
+    }
     i, j, p = _pairs(scores)
     groups = [[Member(0), Member(1)], [Member(2), Member(3), Member(5)]]
     first, second = with_overlaps(groups, docs, Scored(i, j, p), 0.5)
@@ -39,8 +50,18 @@ def test_a_sentence_joins_every_further_claim_it_matches_on_average() -> None:
 def test_one_sentence_per_article_and_never_two_claims_that_are_one_set() -> None:
     # Claim 1: 0(A) 1(B); sentences 2 and 3 of article C both match it; only the better joins.
     docs = np.array(["A", "B", "C", "C", "D", "E"])
-    scores = {(0, 1): 0.9, (0, 2): 0.8, (1, 2): 0.8, (0, 3): 0.6, (1, 3): 0.6, (4, 5): 0.9,
-              (0, 4): 0.9, (0, 5): 0.9, (1, 4): 0.9, (1, 5): 0.9}  # fmt: skip
+    scores = {
+        (0, 1): 0.9,
+        (0, 2): 0.8,
+        (1, 2): 0.8,
+        (0, 3): 0.6,
+        (1, 3): 0.6,
+        (4, 5): 0.9,
+        (0, 4): 0.9,
+        (0, 5): 0.9,
+        (1, 4): 0.9,
+        (1, 5): 0.9,
+    }
     i, j, p = _pairs(scores)
     groups = [[Member(0), Member(1)], [Member(4), Member(5)]]
     first, second = with_overlaps(groups, docs, Scored(i, j, p), 0.5)
@@ -84,8 +105,9 @@ def test_titles_are_aligned_as_claims_marked_as_headlines(cli, db_path) -> None:
 
     member = shown["members"][0]["segment_id"]
     with sqlite3.connect(db_path) as conn:
-        conn.execute("INSERT INTO cluster_members (cluster_id, segment_id) VALUES (?, ?)",
-                     (second, member))  # fmt: skip
+        conn.execute(
+            "INSERT INTO cluster_members (cluster_id, segment_id) VALUES (?, ?)", (second, member)
+        )
     shown = json.loads(cli("claims", "show", str(first), "--json").output)
     assert [m["also_in"] for m in shown["members"] if m["segment_id"] == member] == [[second]]
     assert f"also in claim {first}" in cli("claims", "show", str(second)).output

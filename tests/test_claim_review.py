@@ -28,9 +28,16 @@ def story(docs: list[int], pairs: dict[tuple[int, int], float], headline=()) -> 
     p = np.array(p)
     prior = np.log(p / (1 - p))
     X = np.column_stack([prior, np.zeros(len(p))])  # a cosine-like feature and same_lang
-    return ReviewStory(tuple(100 + k for k in range(n)), np.array(docs),
-                       np.array([k in headline for k in range(n)]), np.array(i), np.array(j),
-                       X, prior, ("z", "same_lang"))  # fmt: skip
+    return ReviewStory(
+        tuple(100 + k for k in range(n)),
+        np.array(docs),
+        np.array([k in headline for k in range(n)]),
+        np.array(i),
+        np.array(j),
+        X,
+        prior,
+        ("z", "same_lang"),
+    )
 
 
 def ids(*ks: int) -> tuple[int, ...]:
@@ -201,21 +208,24 @@ def test_judged_evidence_has_one_row_per_judged_sentence() -> None:
 def test_a_screen_shows_the_sentences_of_highest_expected_gain() -> None:
     s = story(DOCS, PAIRS)
     claims = claimset.realign(s)
-    first = screens.screen_for(s, claims[0], screens.together(claims, s),
-                               learner.unlearned(s.evidence))  # fmt: skip
+    first = screens.screen_for(
+        s, claims[0], screens.together(claims, s), learner.unlearned(s.evidence)
+    )
     # Before any answer a chance is the mean with the claim's members (other articles).
     # Candidates gain chance x new pairs: 7 0.47 x 3, 5 0.4 x 3, 6 (article 1, so pairs with 0
     # and 2 only) 0.425 x 2; members lose (1 - chance) x their pairs: 2 0.16 x 2, 1 0.15 x 2.
     # 3 and 4 (means 0.01 and 0.07) are below MIN_CHANCE.
     assert first.candidates == ids(7, 5, 6) and first.members == ids(2, 1)
     assert dict(first.chances) == pytest.approx(
-        {107: 0.47, 105: 0.4, 106: 0.425, 102: 0.84, 101: 0.85}, abs=1e-3)  # fmt: skip
+        {107: 0.47, 105: 0.4, 106: 0.425, 102: 0.84, 101: 0.85}, abs=1e-3
+    )
     assert first.gain == pytest.approx(
         0.47 * 3 + 0.4 * 3 + 0.425 * 2 + 0.16 * 2 + 0.15 * 2, abs=1e-3
     )
     assert first.label == first.claim == 100 and first.confirmed == ()
-    limited = screens.screen_for(s, claims[0], screens.together(claims, s),
-                                 learner.unlearned(s.evidence), limit=2)  # fmt: skip
+    limited = screens.screen_for(
+        s, claims[0], screens.together(claims, s), learner.unlearned(s.evidence), limit=2
+    )
     assert limited.judged == ids(7, 5)
 
 
@@ -238,11 +248,18 @@ def test_screens_are_ranked_by_expected_gain_and_fully_described_as_json() -> No
     claims = claimset.realign(s)
     ranked = screens.ranked(s, claims, learner.unlearned(s.evidence))
     assert [x.gain for x in ranked] == sorted((x.gain for x in ranked), reverse=True)
-    data = ranked[0].as_json({100: {"outlet": "A", "lang": "en", "published": None,
-                                    "text": "t", "english": None}})  # fmt: skip
+    data = ranked[0].as_json(
+        {100: {"outlet": "A", "lang": "en", "published": None, "text": "t", "english": None}}
+    )
     assert set(data) >= {"kind", "claim", "story", "label", "members", "candidates", "sentences"}
     assert data["kind"] == "claim" and data["sentences"][0] == {
-        "id": 100, "outlet": "A", "lang": "en", "published": None, "text": "t", "english": None}  # fmt: skip
+        "id": 100,
+        "outlet": "A",
+        "lang": "en",
+        "published": None,
+        "text": "t",
+        "english": None,
+    }
     assert {x["id"] for x in data["sentences"]} >= set(data["members"]) | set(data["candidates"])
     assert (
         screens.ranked(s, claims, learner.unlearned(s.evidence), skip={ranked[0].claim})[0].claim
@@ -257,9 +274,13 @@ def test_an_answer_must_fit_the_claims_current_screen_and_changes_nothing_otherw
     review = claimreview.derive(story(DOCS, PAIRS))
     screen = review.screen(100)
     shown = screen.judged[0]
-    for bad in [dict(label=999, yes=[shown]), dict(label=100, yes=[104]),
-                dict(label=100, yes=[shown], no=[shown]), dict(label=100, yes=[shown, shown]),
-                dict(label=100)]:  # fmt: skip
+    for bad in [
+        dict(label=999, yes=[shown]),
+        dict(label=100, yes=[104]),
+        dict(label=100, yes=[shown], no=[shown]),
+        dict(label=100, yes=[shown, shown]),
+        dict(label=100),
+    ]:
         with pytest.raises(ReviewError):
             claimreview.answer(review, **bad)
     assert review.answers == () and review.claims == claimreview.derive(review.story).claims

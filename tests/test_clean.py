@@ -36,8 +36,9 @@ def test_seed_001_keeps_every_body_paragraph_and_no_page_furniture() -> None:
     kept = "\n".join(_kept(cleaned))
     for start in SEED_001_BODY:
         assert start in kept, start
-    body_lines = [line.strip() for line in raw.splitlines() if line.strip().startswith(
-        tuple(SEED_001_BODY))]  # fmt: skip
+    body_lines = [
+        line.strip() for line in raw.splitlines() if line.strip().startswith(tuple(SEED_001_BODY))
+    ]
     for line in body_lines:
         assert line in kept  # whole paragraphs, not just their first words
     kept_lines = set(_kept(cleaned))
@@ -79,8 +80,12 @@ def test_html_page_main_text_and_metadata() -> None:
     assert cleaned.published == "2025-03-04"
     assert any(t.startswith("The first freight train on the rebuilt") for t in kept)
     assert any(t.startswith("Local residents who returned") for t in kept)
-    for junk in ("Politics", "Sign in", "Airport in Fuzuli handles record number of flights",
-                 "© 2025 Caspian Courier. All rights reserved."):  # fmt: skip
+    for junk in (
+        "Politics",
+        "Sign in",
+        "Airport in Fuzuli handles record number of flights",
+        "© 2025 Caspian Courier. All rights reserved.",
+    ):
         assert junk not in kept
     removed = [b.text for b in cleaned.blocks if b.kind == BOILERPLATE]
     assert "Airport in Fuzuli handles record number of flights" in removed
@@ -118,8 +123,10 @@ def test_a_one_sentence_brief_is_kept() -> None:
 
 # --- Headlines and last lines (issue 29): invented pages, in the shapes scrapes take -----------
 
-_PROSE = ("The city council approved the new tram line on Monday after a long debate, the mayor "
-          "said in a statement.")  # fmt: skip
+_PROSE = (
+    "The city council approved the new tram line on Monday after a long debate, the mayor "
+    "said in a statement."
+)
 
 
 def _blocks(text: str) -> dict[str, str]:
@@ -128,8 +135,10 @@ def _blocks(text: str) -> dict[str, str]:
 
 
 def test_the_headline_is_kept_when_a_deck_or_caption_follows_it() -> None:
-    deck = ("Whose tram is it? Ganja decides\nExpert: the council will either refuse or ask for a "
-            "second line elsewhere\n\n" + _PROSE + "\n")  # fmt: skip
+    deck = (
+        "Whose tram is it? Ganja decides\nExpert: the council will either refuse or ask for a "
+        "second line elsewhere\n\n" + _PROSE + "\n"
+    )
     assert clean_text(deck).title == "Whose tram is it? Ganja decides"
     assert (
         _blocks(deck)["Expert: the council will either refuse or ask for a second line elsewhere"]
@@ -137,15 +146,19 @@ def test_the_headline_is_kept_when_a_deck_or_caption_follows_it() -> None:
     )
     caption = "Why does Ganja need a tram? Comment from Baku\nTram line in Ganja\n" + _PROSE
     assert clean_text(caption).title == "Why does Ganja need a tram? Comment from Baku"
-    menu = ("Logo\nCategories\n\nAnalysis\n\nЧей трамвай строит Гянджа?\nЭксперт: город либо "
-            "откажется, либо попросит вторую линию\n\n" + _PROSE)  # fmt: skip
+    menu = (
+        "Logo\nCategories\n\nAnalysis\n\nЧей трамвай строит Гянджа?\nЭксперт: город либо "
+        "откажется, либо попросит вторую линию\n\n" + _PROSE
+    )
     assert clean_text(menu).title == "Чей трамвай строит Гянджа?"
 
 
 def test_a_repeated_headline_and_dated_bylines_are_not_titles() -> None:
-    page = ("All Sections\nDe Ru En Support Us\nDe Ru En\nSupport Us\n\nGanja council backs "
-            "\"new\" tram line\n\nAnna Protz, Monday, 3 June 2024, 13:14\nGanja council backs new "
-            "tram line\nThe mayor, Ilham Mammadov. Photo: City Press\n\n" + _PROSE)  # fmt: skip
+    page = (
+        "All Sections\nDe Ru En Support Us\nDe Ru En\nSupport Us\n\nGanja council backs "
+        '"new" tram line\n\nAnna Protz, Monday, 3 June 2024, 13:14\nGanja council backs new '
+        "tram line\nThe mayor, Ilham Mammadov. Photo: City Press\n\n" + _PROSE
+    )
     blocks = _blocks(page)
     assert clean_text(page).title == 'Ganja council backs "new" tram line'
     assert blocks["Ganja council backs new tram line"] == "repeated-title"
@@ -157,16 +170,22 @@ def test_a_repeated_headline_and_dated_bylines_are_not_titles() -> None:
 
 
 def test_a_lead_of_two_sentences_is_not_a_headline() -> None:
-    page = ("Начался запуск трамвая в Гяндже. Это подтвердил мэр города.\n"
-            "«Да, это так», — сказал мэр на брифинге для журналистов в понедельник.\n")  # fmt: skip
+    page = (
+        "Начался запуск трамвая в Гяндже. Это подтвердил мэр города.\n"
+        "«Да, это так», — сказал мэр на брифинге для журналистов в понедельник.\n"
+    )
     assert clean_text(page).title is None
 
 
 @pytest.mark.parametrize(
     "last",
-    ["By his account, it would be ideal to open the line in 202", "In diesem Zu",
-     "Political co", "По его словам, было бы идеально открыть линию в"],
-)  # fmt: skip
+    [
+        "By his account, it would be ideal to open the line in 202",
+        "In diesem Zu",
+        "Political co",
+        "По его словам, было бы идеально открыть линию в",
+    ],
+)
 def test_a_cut_off_last_line_is_kept(last) -> None:
     page = "Tram line opens\n\n" + _PROSE + "\n" + last
     assert _blocks(page)[last] == "body"
@@ -203,10 +222,12 @@ def test_a_footer_line_after_the_text_is_not_a_cut_off_sentence() -> None:
 
 
 def test_a_list_of_headlines_in_the_body_and_a_repeated_caption_are_boilerplate() -> None:
-    page = ("Tram line opens\n\n" + _PROSE + "\n- What is the tram charter and who signs it\n"
-            "- 39 stops declared ready\n- Trams: fashion or pragmatism? Analysis from Baku\n"
-            "Traces of work: rails in the square. Photo: A. Aliyev/XNA\n"
-            "Traces of work: rails in the square.\n" + _PROSE.replace("Monday", "Friday"))  # fmt: skip
+    page = (
+        "Tram line opens\n\n" + _PROSE + "\n- What is the tram charter and who signs it\n"
+        "- 39 stops declared ready\n- Trams: fashion or pragmatism? Analysis from Baku\n"
+        "Traces of work: rails in the square. Photo: A. Aliyev/XNA\n"
+        "Traces of work: rails in the square.\n" + _PROSE.replace("Monday", "Friday")
+    )
     blocks = _blocks(page)
     assert blocks["- What is the tram charter and who signs it"] == "link-list"
     assert blocks["- 39 stops declared ready"] in ("menu", "link-list")

@@ -13,8 +13,10 @@ import pytest
 
 from newsalign.corpus.cli.app import INTERRUPTED, main
 
-GERMAN = ("Parlament billigt Bahngesetz\n\nDas Parlament hat am Montag das neue Bahngesetz "
-          "gebilligt, sagte die Sprecherin Nino Beridze.\n")  # fmt: skip
+GERMAN = (
+    "Parlament billigt Bahngesetz\n\nDas Parlament hat am Montag das neue Bahngesetz "
+    "gebilligt, sagte die Sprecherin Nino Beridze.\n"
+)
 
 
 def _err_lines(capsys) -> list[str]:
@@ -44,10 +46,12 @@ def test_usage_errors_print_the_usage_line_and_exit_2(args, tmp_path, capsys) ->
 
 def _one_screen() -> SimpleNamespace:
     """One claim screen with one candidate: the prompt is where the input ends."""
-    said = SimpleNamespace(id=7, outlet="TASS", lang="ru", published="2024-05-27", text="Said.",
-                           english=None)  # fmt: skip
-    return SimpleNamespace(claim=3, story=1, label=7, confirmed=(), judged=(8,), members=(),
-                           sentence=lambda sid: said)  # fmt: skip
+    said = SimpleNamespace(
+        id=7, outlet="TASS", lang="ru", published="2024-05-27", text="Said.", english=None
+    )
+    return SimpleNamespace(
+        claim=3, story=1, label=7, confirmed=(), judged=(8,), members=(), sentence=lambda sid: said
+    )
 
 
 class _CtrlC(io.StringIO):
@@ -85,8 +89,9 @@ def test_translate_without_a_model_says_so_and_exits_0_as_run_does(
     assert "Error" not in result.output
 
 
-def test_no_progress_is_counted_for_a_language_no_model_covers(cli, db_path, tmp_path,
-                                                               argos_dir) -> None:  # fmt: skip
+def test_no_progress_is_counted_for_a_language_no_model_covers(
+    cli, db_path, tmp_path, argos_dir
+) -> None:
     from newsalign.corpus import store
     from newsalign.corpus.mt.run import Options, translate_corpus
 
@@ -94,7 +99,9 @@ def test_no_progress_is_counted_for_a_language_no_model_covers(cli, db_path, tmp
     article.write_text(GERMAN, encoding="utf-8")
     assert cli("ingest", str(article)).exit_code == 0
     seen: list[tuple[int, int]] = []
-    report = translate_corpus(store.open_db(db_path), Options(), on_progress=lambda d, t: seen.append((d, t)))  # fmt: skip
+    report = translate_corpus(
+        store.open_db(db_path), Options(), on_progress=lambda d, t: seen.append((d, t))
+    )
     assert report.translated == 0 and "de" in report.missing_models
     assert seen == []
 
@@ -133,8 +140,9 @@ GROUP_COMMANDS = [
 
 
 @pytest.mark.parametrize("args", GROUP_COMMANDS, ids=" ".join)
-def test_group_options_come_before_or_after_the_command(args, tmp_path, monkeypatch, capsys,
-                                                        argos_dir) -> None:  # fmt: skip
+def test_group_options_come_before_or_after_the_command(
+    args, tmp_path, monkeypatch, capsys, argos_dir
+) -> None:
     """`claims --db X list` works as `claims list --db X` does, in every group; the database
     named before the command is the one used (none is in the working folder)."""
     monkeypatch.chdir(tmp_path)
@@ -235,14 +243,35 @@ def test_align_counts_candidate_sentences_and_claims_apart(cli) -> None:
 def test_claims_show_gives_plain_probabilities_and_explains_on_request(cli, monkeypatch) -> None:
     from newsalign.corpus.views import claims as views_claims
 
-    member = SimpleNamespace(segment_id=25, source="Caspian Courier", lang="en", headline=False,
-                             is_repeat=False, repeat_of=None, also_in=(), original="A train.",
-                             english="A train.", english_from="original", names=())  # fmt: skip
-    link = SimpleNamespace(a_segment_id=25, b_segment_id=33, score=0.7287,
-                           contributions={"z_e5": 2.78, "z_use": 1.68, "gap": -0.001,
-                                          "bias": -3.47})  # fmt: skip
-    shown = SimpleNamespace(id=1, sources=2, size=2, languages="de,en", score=0.7287, label=25,
-                            members=[member], alignments=[link])  # fmt: skip
+    member = SimpleNamespace(
+        segment_id=25,
+        source="Caspian Courier",
+        lang="en",
+        headline=False,
+        is_repeat=False,
+        repeat_of=None,
+        also_in=(),
+        original="A train.",
+        english="A train.",
+        english_from="original",
+        names=(),
+    )
+    link = SimpleNamespace(
+        a_segment_id=25,
+        b_segment_id=33,
+        score=0.7287,
+        contributions={"z_e5": 2.78, "z_use": 1.68, "gap": -0.001, "bias": -3.47},
+    )
+    shown = SimpleNamespace(
+        id=1,
+        sources=2,
+        size=2,
+        languages="de,en",
+        score=0.7287,
+        label=25,
+        members=[member],
+        alignments=[link],
+    )
     monkeypatch.setattr(views_claims, "show_claim", lambda db, claim: shown)
     assert cli("init").exit_code == 0
     plain = cli("claims", "show", "1")
@@ -309,8 +338,14 @@ def test_every_table_and_canned_query_of_serve_is_reachable(cli, db_path) -> Non
 def test_coverage_headers_are_short_names_never_cut_mid_word() -> None:
     from newsalign.corpus.publish.report_html import short_outlets
 
-    outlets = ["az24saat (German edition)", "Caucasian Knot (Kavkazsky Uzel)", "TASS",
-               "Turan", "Turan (English)", "The Extraordinarily Long Name Of A Daily"]  # fmt: skip
+    outlets = [
+        "az24saat (German edition)",
+        "Caucasian Knot (Kavkazsky Uzel)",
+        "TASS",
+        "Turan",
+        "Turan (English)",
+        "The Extraordinarily Long Name Of A Daily",
+    ]
     short = short_outlets(outlets)
     assert short["az24saat (German edition)"] == "az24saat"
     assert short["Caucasian Knot (Kavkazsky Uzel)"] == "Caucasian Knot"
@@ -326,32 +361,47 @@ def test_the_naming_stance_lists_places_whose_names_say_who_uses_them() -> None:
     from newsalign.corpus.publish.report_html import stance_places
 
     def use(entity, name, usage, source="A"):
-        return SimpleNamespace(entity=entity, name=name, usage=usage, source=source, mentions=1,
-                               label=entity)  # fmt: skip
+        return SimpleNamespace(
+            entity=entity, name=name, usage=usage, source=source, mentions=1, label=entity
+        )
 
     view = SimpleNamespace(
-        naming=(use("russia", "Russia", ""), use("russia", "Russian Federation", "official", "B"),
-                use("khankendi", "Khankendi", "Azerbaijani official"),
-                use("khankendi", "Stepanakert", "Armenian", "B")),
+        naming=(
+            use("russia", "Russia", ""),
+            use("russia", "Russian Federation", "official", "B"),
+            use("khankendi", "Khankendi", "Azerbaijani official"),
+            use("khankendi", "Stepanakert", "Armenian", "B"),
+        ),
         contested=("khankendi", "russia"),
-    )  # fmt: skip
+    )
     assert stance_places(view) == ["khankendi"]
 
 
 def test_the_report_names_corrections_by_their_sentences(cli, db_path, tmp_path) -> None:
     from tests.helpers import fetch
 
-    for name, text in (("a.txt", "Parliament backs rail law\n\nThe parliament approved the new "
-                                 "rail law on Monday, speaker Nino Beridze said.\n\nThe law "
-                                 "opens the line to freight trains next year.\n"),
-                       ("b.txt", "Rail law passes\n\nThe parliament approved the new rail law "
-                                 "on Monday, said speaker Nino Beridze.\n\nFreight trains may "
-                                 "use the line from next year under the law.\n")):  # fmt: skip
+    for name, text in (
+        (
+            "a.txt",
+            "Parliament backs rail law\n\nThe parliament approved the new "
+            "rail law on Monday, speaker Nino Beridze said.\n\nThe law "
+            "opens the line to freight trains next year.\n",
+        ),
+        (
+            "b.txt",
+            "Rail law passes\n\nThe parliament approved the new rail law "
+            "on Monday, said speaker Nino Beridze.\n\nFreight trains may "
+            "use the line from next year under the law.\n",
+        ),
+    ):
         (tmp_path / name).write_text(text, encoding="utf-8")
     assert cli("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")).exit_code == 0
     assert cli("align", *FAKE_EMBEDDER).exit_code == 0
-    (a, b) = fetch(db_path, "SELECT min(c.segment_id) FROM claims c JOIN segments s "
-                            "ON s.id = c.segment_id GROUP BY s.doc_id ORDER BY s.doc_id")  # fmt: skip
+    (a, b) = fetch(
+        db_path,
+        "SELECT min(c.segment_id) FROM claims c JOIN segments s "
+        "ON s.id = c.segment_id GROUP BY s.doc_id ORDER BY s.doc_id",
+    )
     assert len(json.loads(cli("stories", "--json").output)) == 1  # one story of both
     assert cli("claims", "reject", str(a[0]), str(b[0]), "--no-align").exit_code == 0
     page = tmp_path / "report.html"
@@ -370,12 +420,20 @@ def test_the_report_carries_its_filters_and_lets_only_its_own_script_run(cli, tm
     import hashlib
     import re
 
-    for name, text in (("a.txt", "Parliament backs rail law\n\nThe parliament approved the new "
-                                 "rail law on Monday, speaker Nino Beridze said.\n\nThe law "
-                                 "opens the line to freight trains next year.\n"),
-                       ("b.txt", "Rail law passes\n\nThe parliament approved the new rail law "
-                                 "on Monday, said speaker Nino Beridze.\n\nFreight trains may "
-                                 "use the line from next year under the law.\n")):  # fmt: skip
+    for name, text in (
+        (
+            "a.txt",
+            "Parliament backs rail law\n\nThe parliament approved the new "
+            "rail law on Monday, speaker Nino Beridze said.\n\nThe law "
+            "opens the line to freight trains next year.\n",
+        ),
+        (
+            "b.txt",
+            "Rail law passes\n\nThe parliament approved the new rail law "
+            "on Monday, said speaker Nino Beridze.\n\nFreight trains may "
+            "use the line from next year under the law.\n",
+        ),
+    ):
         (tmp_path / name).write_text(text, encoding="utf-8")
     assert cli("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")).exit_code == 0
     assert cli("align", *FAKE_EMBEDDER).exit_code == 0

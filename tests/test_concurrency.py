@@ -33,9 +33,13 @@ def _articles(folder: Path, prefix: str, count: int) -> Path:
 
 
 def _ingest(db: Path, folder: Path, **env) -> subprocess.Popen:
-    return subprocess.Popen([*NEWSALIGN, "ingest", str(folder), "--db", str(db)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **env})  # fmt: skip
+    return subprocess.Popen(
+        [*NEWSALIGN, "ingest", str(folder), "--db", str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+    )
 
 
 def test_two_ingests_of_different_folders_at_once_both_succeed(tmp_path) -> None:
@@ -49,8 +53,9 @@ def test_two_ingests_of_different_folders_at_once_both_succeed(tmp_path) -> None
         assert r.returncode == 0, out + err
         assert "Traceback" not in err
     assert fetch(db, "SELECT count(*) FROM documents")[0][0] == 24
-    assert fetch(db, "SELECT count(*), min(status), max(status) FROM runs "
-                     "WHERE command = 'ingest'") == [(2, "ok", "ok")]  # fmt: skip
+    assert fetch(
+        db, "SELECT count(*), min(status), max(status) FROM runs WHERE command = 'ingest'"
+    ) == [(2, "ok", "ok")]
 
 
 def test_two_ingests_of_the_same_folder_at_once_end_cleanly(tmp_path) -> None:
@@ -66,8 +71,11 @@ def test_two_ingests_of_the_same_folder_at_once_end_cleanly(tmp_path) -> None:
     statuses = "".join(out for out, _ in outputs)
     assert statuses.count("added") + statuses.count("unchanged") >= 24
     # Every document's run exists and finished (no id of a rolled-back run).
-    assert fetch(db, "SELECT count(*) FROM documents d LEFT JOIN runs r ON r.id = d.run_id "
-                     "WHERE r.id IS NULL OR r.status != 'ok'") == [(0,)]  # fmt: skip
+    assert fetch(
+        db,
+        "SELECT count(*) FROM documents d LEFT JOIN runs r ON r.id = d.run_id "
+        "WHERE r.id IS NULL OR r.status != 'ok'",
+    ) == [(0,)]
 
 
 def test_a_writer_waits_for_the_lock_and_then_proceeds(tmp_path) -> None:
@@ -75,16 +83,21 @@ def test_a_writer_waits_for_the_lock_and_then_proceeds(tmp_path) -> None:
     subprocess.run([*NEWSALIGN, "init", "--db", str(db)], check=True, capture_output=True)
     folder = _articles(tmp_path / "a", "delta", 2)
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sqlite3, sys, time
             conn = sqlite3.connect({str(db)!r}, isolation_level=None)
             conn.execute("BEGIN IMMEDIATE")
             print("locked", flush=True)
             time.sleep(2)
             conn.execute("COMMIT")
-        """)],  # fmt: skip
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "locked"
     start = time.monotonic()
     run = _ingest(db, folder, NEWSALIGN_LOCK_WAIT="20")
@@ -104,12 +117,16 @@ def test_a_run_killed_mid_way_is_marked_interrupted_by_the_next_command(
     import sqlite3
 
     conn = sqlite3.connect(db_path)
-    conn.execute("INSERT INTO runs (command, args, started_at, status, pid, host) "
-                 "VALUES ('ingest', '{}', 'then', 'running', ?, ?)",
-                 [gone.pid, os.uname().nodename])  # fmt: skip
-    conn.execute("INSERT INTO runs (command, args, started_at, status, pid, host) "
-                 "VALUES ('translate', '{}', 'then', 'running', ?, ?)",
-                 [os.getpid(), os.uname().nodename])  # this process: alive  # fmt: skip
+    conn.execute(
+        "INSERT INTO runs (command, args, started_at, status, pid, host) "
+        "VALUES ('ingest', '{}', 'then', 'running', ?, ?)",
+        [gone.pid, os.uname().nodename],
+    )
+    conn.execute(
+        "INSERT INTO runs (command, args, started_at, status, pid, host) "
+        "VALUES ('translate', '{}', 'then', 'running', ?, ?)",
+        [os.getpid(), os.uname().nodename],
+    )  # this process: alive
     conn.commit()
     conn.close()
     assert cli("init").exit_code == 0  # any command that opens the corpus for writing

@@ -35,13 +35,22 @@ def _article(id_, outlet, sentences, vectors=None, published=None, names=()):
 def test_a_translation_that_follows_the_original_in_order_is_derived_from_it() -> None:
     base = _vectors(6, 1)
     original = _article(1, "City Wire", ORIGINAL, base, "2024-06-03")
-    german = ["Der Rat billigte am Montag die Straßenbahnlinie.", "Sie verbindet Bahnhof und Hafen.",
-              "Der Bau beginnt im Juni, sagte der Bürgermeister.", "Das Projekt kostet 40 Mio. Manat.",
-              "Kritiker sagen, die Strecke meide die Altstadt."]  # fmt: skip
+    german = [
+        "Der Rat billigte am Montag die Straßenbahnlinie.",
+        "Sie verbindet Bahnhof und Hafen.",
+        "Der Bau beginnt im Juni, sagte der Bürgermeister.",
+        "Das Projekt kostet 40 Mio. Manat.",
+        "Kritiker sagen, die Strecke meide die Altstadt.",
+    ]
     copy = _article(2, "Tram Post", german, _vectors(5, 2, base[:5]), "2024-06-04")
     (edge,) = derived_from([original, copy])
     assert (edge.doc, edge.original, edge.outlet, edge.share, edge.how) == (
-        2, 1, "City Wire", 1.0, "translated")  # fmt: skip
+        2,
+        1,
+        "City Wire",
+        1.0,
+        "translated",
+    )
 
 
 def test_the_same_facts_in_another_order_or_other_words_are_no_copy() -> None:
@@ -55,8 +64,9 @@ def test_the_same_facts_in_another_order_or_other_words_are_no_copy() -> None:
 
 def test_which_is_the_original_the_one_named_then_the_earlier() -> None:
     named = _article(1, "OC Wire (mirror)", ORIGINAL, None)
-    copy = _article(2, "Bulletin", ORIGINAL[:5] + ["OC Wire contacted the ministry."], None,
-                    names={"ocwire"})  # fmt: skip
+    copy = _article(
+        2, "Bulletin", ORIGINAL[:5] + ["OC Wire contacted the ministry."], None, names={"ocwire"}
+    )
     (edge,) = derived_from([copy, named])  # verbatim: compared by their words, no vectors
     assert (edge.doc, edge.original, edge.how) == (2, 1, "verbatim")
     early = _article(3, "Early", ORIGINAL, None, "2024-06-02")
@@ -72,10 +82,13 @@ def test_show_stories_and_first_say_derived_from(cli, db_path, tmp_path) -> None
     (folder / "wire.txt").write_text("Tram line approved\n\n" + " ".join(ORIGINAL) + "\n", "utf-8")
     (folder / "copy.txt").write_text(
         "Council backs tram\n\n" + " ".join(ORIGINAL[:5]) + " City Wire first reported it.\n",
-        "utf-8")  # fmt: skip
+        "utf-8",
+    )
     (folder / "index.tsv").write_text(
         "file\toutlet\tlanguage\tdate\nwire.txt\tCity Wire\ten\t\ncopy.txt\tTram Post\ten\t"
-        "2024-06-03\n", "utf-8")  # fmt: skip
+        "2024-06-03\n",
+        "utf-8",
+    )
     assert cli("ingest", "--manifest", str(folder / "index.tsv")).exit_code == 0
     assert cli("align").exit_code == 0
     shown = json.loads(cli("show", "2", "--json").output)
@@ -106,7 +119,9 @@ def test_a_credit_in_another_script_tells_the_original(cli, db_path, tmp_path) -
     )
     (folder / "index.tsv").write_text(
         "file\toutlet\tlanguage\tdate\nwire.txt\tTASS\tru\t2024-06-03\ncopy.txt\tNovosti Daily\t"
-        "ru\t2024-06-03\n", "utf-8")  # fmt: skip
+        "ru\t2024-06-03\n",
+        "utf-8",
+    )
     assert cli("ingest", "--manifest", str(folder / "index.tsv")).exit_code == 0
     assert cli("align").exit_code == 0
     assert json.loads(cli("show", "1", "--json").output)["derived_from"] == []
@@ -167,15 +182,27 @@ def test_an_outlet_copying_another_in_the_story_tells_an_undated_pair() -> None:
     agency_1 = _article(1, "Agency", ORIGINAL, base)
     copy_1 = _article(2, "Translator", ORIGINAL, _vectors(6, 15, base), names={"agency"})
     agency_2 = _article(3, "Agency", [f"Second piece, line {k}." for k in range(11)], second)
-    copy_2 = _article(4, "Translator", [f"Zweiter Text, Zeile {k}." for k in range(10)],
-                      _vectors(10, 16, second[:10]), "2024-06-04")  # fmt: skip
+    copy_2 = _article(
+        4,
+        "Translator",
+        [f"Zweiter Text, Zeile {k}." for k in range(10)],
+        _vectors(10, 16, second[:10]),
+        "2024-06-04",
+    )
     assert [(e.doc, e.original) for e in derived_from([agency_2, copy_2])] == []
     edges = derived_from([agency_1, copy_1, agency_2, copy_2])
     assert [(e.doc, e.original) for e in edges] == [(2, 1), (4, 3)]
-    assert [(e.doc, e.original) for e in derived_from([agency_1, copy_1, agency_2, copy_2],
-                                                      only=4)] == [(4, 3)]  # fmt: skip
+    assert [
+        (e.doc, e.original) for e in derived_from([agency_1, copy_1, agency_2, copy_2], only=4)
+    ] == [(4, 3)]
     # An outlet copied both ways in the story tells nothing: the pair stays undecided.
-    back = _article(5, "Agency", [f"Back again, line {k}." for k in range(10)],
-                    _vectors(10, 17, second[:10]), "2024-06-05", names={"translator"})  # fmt: skip
+    back = _article(
+        5,
+        "Agency",
+        [f"Back again, line {k}." for k in range(10)],
+        _vectors(10, 17, second[:10]),
+        "2024-06-05",
+        names={"translator"},
+    )
     edges = derived_from([agency_1, copy_1, agency_2, copy_2, back])
     assert (4, 3) not in [(e.doc, e.original) for e in edges]

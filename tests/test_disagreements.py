@@ -54,9 +54,12 @@ def test_a_speaker_is_a_name_not_a_word_of_a_longer_noun() -> None:
 
 
 def test_the_two_countries_is_not_a_number() -> None:
-    for text, lang in (("It helps the two countries, he said.", "en"),
-                       ("Beide Seiten und die zwei Länder stimmten zu.", "de"),
-                       ("Los dos países firmaron.", "es"), ("Это выгодно для двух стран.", "ru")):  # fmt: skip
+    for text, lang in (
+        ("It helps the two countries, he said.", "en"),
+        ("Beide Seiten und die zwei Länder stimmten zu.", "de"),
+        ("Los dos países firmaron.", "es"),
+        ("Это выгодно для двух стран.", "ru"),
+    ):
         assert extract(text, lang).numbers == (), text
     assert extract("They fought two wars over the region.", "en").numbers == (2.0,)
 
@@ -66,8 +69,9 @@ def _versions(*items: tuple[str, str]) -> dict:
 
 
 def test_no_false_conflicts_for_scale_words_durations_and_other_counts() -> None:
-    found = compare(_versions(("Los 50 mil habitantes huyeron.", "es"),
-                              ("Die 50.000 Einwohner flohen.", "de")))  # fmt: skip
+    found = compare(
+        _versions(("Los 50 mil habitantes huyeron.", "es"), ("Die 50.000 Einwohner flohen.", "de"))
+    )
     assert [d for d in found if d.kind == "numbers"] == []
     found = compare(_versions(("two wars were fought", "en"), ("6,500 people died", "en")))
     assert not any(d.disagree for d in found)
@@ -97,10 +101,13 @@ def test_the_place_of_an_event_can_disagree() -> None:
     # happened (issue 29: "in Baku" against "in Moskau"), and on nothing else.
     unsure = linker(segments, {(1, 2): 0.95}, 0.5)
     assert [d.kind for d in compare(versions, unsure) if d.disagree] == ["location"]
-    numbers = {"a": marks("He said 300 people came in Baku.", "en", []),
-               "b": marks("Er sagte, 500 Menschen kamen.", "de", [])}  # fmt: skip
-    assert not any(d.disagree for d in compare(numbers, linker({"a": {1}, "b": {2}},
-                                                               {(1, 2): 0.95}, 0.5)))  # fmt: skip
+    numbers = {
+        "a": marks("He said 300 people came in Baku.", "en", []),
+        "b": marks("Er sagte, 500 Menschen kamen.", "de", []),
+    }
+    assert not any(
+        d.disagree for d in compare(numbers, linker({"a": {1}, "b": {2}}, {(1, 2): 0.95}, 0.5))
+    )
     sure = linker(segments, {(1, 2): 0.95}, 0.9)
     assert any(d.disagree for d in compare(versions, sure))
 
@@ -114,18 +121,21 @@ def _where(text: str, *places: str) -> tuple[str, ...]:
 
 
 def test_where_it_happened_is_where_the_meeting_or_statement_was() -> None:
-    assert _where("During a meeting with the delegation in Baku, he announced the plan.",
-                  "Baku") == ("Baku",)  # fmt: skip
-    assert _where("Karasin said in Moscow at a meeting that the line would open.", "Moscow") \
-        == ("Moscow",)  # fmt: skip
+    assert _where(
+        "During a meeting with the delegation in Baku, he announced the plan.", "Baku"
+    ) == ("Baku",)
+    assert _where("Karasin said in Moscow at a meeting that the line would open.", "Moscow") == (
+        "Moscow",
+    )
     # A place planned for something is not where it was said.
     said = "He announced the plan to open a consulate in Ganja this year."
     assert _where(said, "Ganja") == ()
     assert (
         _where("Он заявил, что Россия планирует открыть генконсульство в Гяндже.", "Гяндже") == ()
     )
-    assert _where("На встрече в Москве он заявил, что откроет консульство в Гяндже.", "Москве",
-                  "Гяндже") == ("Москве",)  # fmt: skip
+    assert _where(
+        "На встрече в Москве он заявил, что откроет консульство в Гяндже.", "Москве", "Гяндже"
+    ) == ("Москве",)
     # A dateline's town is where the report was made.
     assert _where("МОСКВА, 3 июня. /РНА/. Парламент одобрил закон.", "МОСКВА") == ("МОСКВА",)
 

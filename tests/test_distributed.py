@@ -66,8 +66,11 @@ def _corpus(db: Path, tmp_path: Path) -> Path:
 
 
 def _translations(db: Path) -> list[tuple]:
-    return fetch(db, "SELECT segment_id, text, model, input_hash, count(*) OVER "
-                     "(PARTITION BY segment_id) FROM translations ORDER BY segment_id")  # fmt: skip
+    return fetch(
+        db,
+        "SELECT segment_id, text, model, input_hash, count(*) OVER "
+        "(PARTITION BY segment_id) FROM translations ORDER BY segment_id",
+    )
 
 
 def test_translations_on_local_2_equal_the_local_path(argos_dir, tiny_packages, tmp_path) -> None:
@@ -97,12 +100,14 @@ def test_translation_tasks_translate_what_the_local_engine_does(
 
     package = install_file(tiny_packages["de:en"])
     settings = Settings(batch_size=batch_size, max_decoding_length=12)
-    texts = sorted({f"{w} {i} Zug {j}." for i, w in enumerate(GERMAN.split()) for j in range(3)},
-                   key=len)  # fmt: skip
+    texts = sorted(
+        {f"{w} {i} Zug {j}." for i, w in enumerate(GERMAN.split()) for j in range(3)}, key=len
+    )
     expected = Engine(package, settings).translate(texts)
     batches = tasks_of(texts, settings, workers=2)
-    remote = [t for b in batches for t in tasks.translate_batch(("de", "en"), package.id,
-                                                                settings, b)]  # fmt: skip
+    remote = [
+        t for b in batches for t in tasks.translate_batch(("de", "en"), package.id, settings, b)
+    ]
     assert remote == expected
     if batch_size == 1:
         assert len(batches) >= 2 * 2 and max(map(len, batches)) < len(texts)
@@ -121,8 +126,11 @@ def _vectors(db: Path) -> list[tuple]:
 
 
 def _claims(db: Path) -> list[tuple]:
-    return fetch(db, "SELECT c.segment_id, c.english, k.cluster_id FROM claims c "
-                     "LEFT JOIN cluster_members k ON k.segment_id = c.segment_id ORDER BY 1, 3")  # fmt: skip
+    return fetch(
+        db,
+        "SELECT c.segment_id, c.english, k.cluster_id FROM claims c "
+        "LEFT JOIN cluster_members k ON k.segment_id = c.segment_id ORDER BY 1, 3",
+    )
 
 
 def test_embeddings_and_claims_on_local_2_equal_the_local_path(tmp_path) -> None:
@@ -162,9 +170,12 @@ def test_without_dask_cluster_says_how_to_install(seeded, monkeypatch) -> None:
 
 @pytest.mark.parametrize(
     ("address", "message"),
-    [("local:0", "1 <= N"), ("somewhere", "tcp://host:8786"),
-     ("tcp://127.0.0.1:9", "cannot reach the scheduler")],
-)  # fmt: skip
+    [
+        ("local:0", "1 <= N"),
+        ("somewhere", "tcp://host:8786"),
+        ("tcp://127.0.0.1:9", "cannot reach the scheduler"),
+    ],
+)
 def test_a_bad_address_is_one_line(seeded, monkeypatch, address, message) -> None:
     monkeypatch.setattr("newsalign.corpus.distributed.connect.CONNECT_TIMEOUT", 2)
     result = run(seeded, "align", *FAKE, "--cluster", address)

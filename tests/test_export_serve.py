@@ -46,8 +46,15 @@ def test_export_tmx_is_valid_and_round_trips(aligned, cli, tmp_path) -> None:
     root = ET.parse(path).getroot()
     assert root.tag == "tmx" and root.get("version") == "1.4"
     header = root.find("header")
-    for attribute in ("creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang",
-                      "srclang", "datatype"):  # fmt: skip
+    for attribute in (
+        "creationtool",
+        "creationtoolversion",
+        "segtype",
+        "o-tmf",
+        "adminlang",
+        "srclang",
+        "datatype",
+    ):
         assert header.get(attribute), attribute
     units = root.find("body").findall("tu")
     assert units
@@ -96,8 +103,16 @@ def test_canned_queries_run_and_pair_the_languages(aligned) -> None:
     meta = metadata("corpus")
     assert "GeoNames" in json.dumps(meta)
     queries = meta["databases"]["corpus"]["queries"]
-    assert {"claim_members", "timeline", "search", "naming_stance", "review", "corrections",
-            "documents_list", "untranslated"} == set(queries)  # fmt: skip
+    assert {
+        "claim_members",
+        "timeline",
+        "search",
+        "naming_stance",
+        "review",
+        "corrections",
+        "documents_list",
+        "untranslated",
+    } == set(queries)
     assert all(q["hide_sql"] for q in queries.values())
 
 
@@ -110,12 +125,24 @@ def test_browser_shows_karasins_announcement_as_one_claim(cli, db_path, tmp_path
     assert cli("align").exit_code == 0
     with Served(db_path) as server:
         page = subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}", "--dump-dom",
-             f"{server.base}/{db_path.stem}/claim_members?story=&claim=&_size=max"],
-            capture_output=True, text=True, timeout=120,
-        ).stdout  # fmt: skip
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={tmp_path / 'chromium'}",
+                "--dump-dom",
+                f"{server.base}/{db_path.stem}/claim_members?story=&claim=&_size=max",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
     rows = [html.unescape(row) for row in page.split("<tr")[1:]]
     assert rows, page[:500]
     claims: dict[str, str] = {}
@@ -123,5 +150,7 @@ def test_browser_shows_karasins_announcement_as_one_claim(cli, db_path, tmp_path
         cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
         if cells:
             claims[cells[0]] = claims.get(cells[0], "") + row
-    assert any("Am 27. Mai kündigte Grigorij Karasin" in text and "Grigory Karasin, announced"
-               in text for text in claims.values())  # fmt: skip
+    assert any(
+        "Am 27. Mai kündigte Grigorij Karasin" in text and "Grigory Karasin, announced" in text
+        for text in claims.values()
+    )

@@ -45,9 +45,13 @@ def test_datelines_in_the_languages_read(paragraph, day, agency) -> None:
 
 @pytest.mark.parametrize(
     "paragraph",
-    ["The parliament voted on 3 June.", "Mayor Smith, 4 March was a Monday.",
-     "Der Senat (Hamburg) hat beschlossen.", "Ganja, 31 February – nothing."],
-)  # fmt: skip
+    [
+        "The parliament voted on 3 June.",
+        "Mayor Smith, 4 March was a Monday.",
+        "Der Senat (Hamburg) hat beschlossen.",
+        "Ganja, 31 February – nothing.",
+    ],
+)
 def test_sentences_that_are_not_datelines(paragraph) -> None:
     assert find_dateline(paragraph) is None
 
@@ -75,10 +79,14 @@ def test_a_lead_date_dates_the_document_marked_as_read_in_the_body() -> None:
     assert (full.date.value, full.date.source) == ("2023-06-03", "body")
     yearless = date_document(["Парламент сегодня, 3 июня, одобрил закон."], None, None, None)
     assert yearless.date is None and yearless.undated_day == "--06-03/body"
-    month = date_document(["Парламент сегодня, 3 июня, одобрил закон."], None,
-                          "https://x.example/2023/06/", None)  # fmt: skip
+    month = date_document(
+        ["Парламент сегодня, 3 июня, одобрил закон."], None, "https://x.example/2023/06/", None
+    )
     assert (month.date.value, month.date.source, month.date.inferred) == (
-        "2023-06-03", "body", "year")  # fmt: skip
+        "2023-06-03",
+        "body",
+        "year",
+    )
 
 
 def test_a_story_date_range_says_how_many_of_its_articles_are_undated() -> None:
@@ -88,7 +96,8 @@ def test_a_story_date_range_says_how_many_of_its_articles_are_undated() -> None:
         return StorySummary(1, "s", 20, 9, "en", first, last, 3, (), undated)
 
     assert story("2023-06-03", "2023-06-05", 11).date_range == (
-        "2023-06-03 to 2023-06-05, 11 of 20 undated")  # fmt: skip
+        "2023-06-03 to 2023-06-05, 11 of 20 undated"
+    )
     assert story("2023-06-03", "2023-06-05", 0).date_range == "2023-06-03 to 2023-06-05"
     assert story(None, None, 20).date_range == "undated (20 of 20)"
 
@@ -112,7 +121,10 @@ def test_a_document_date_keeps_its_source_and_only_gets_more_precise() -> None:
     line = ["ТБИЛИСИ, 3 июня. /РНА/. Парламент одобрил закон."]
     month = date_document(line, None, "https://x.example/2023/06/", None)
     assert (month.date.value, month.date.source, month.date.inferred) == (
-        "2023-06-03", "dateline", "year")  # fmt: skip
+        "2023-06-03",
+        "dateline",
+        "year",
+    )
     alone = date_document(line, None, None, None)
     assert alone.date is None and alone.undated_day == "--06-03"
     given = date_document(line, None, None, "2023-06-04")
@@ -212,13 +224,19 @@ def test_reading_citations_reads_the_text_for_people_once(monkeypatch) -> None:
 def test_cited_names_are_matched_to_the_corpus_outlets() -> None:
     outlets = ["RNA", "Daily Post (mirror)", "Infotsentr"]
     assert resolve(["РНА", "Daily Post", "Инфоцентр", "Other"], outlets) == [
-        "RNA", "Daily Post (mirror)", "Infotsentr", "Other"]  # fmt: skip
+        "RNA",
+        "Daily Post (mirror)",
+        "Infotsentr",
+        "Other",
+    ]
     assert resolve(["РНА"], outlets, own="RNA") == []  # its own dateline
     assert resolve(["Daily", "RNA"], outlets, own="Daily Post (mirror)") == ["RNA"]  # its brand
     # Another name in brackets answers too; "(AFP)" says whose copy an outlet carries.
     knot = ["Rail Courier (Zheleznodorozhny Vestnik)", "Paper (Kenya, AFP)", "Daily (AFP)"]
     assert resolve(["Железнодорожный вестник", "AFP"], knot) == [
-        "Rail Courier (Zheleznodorozhny Vestnik)", "AFP"]  # fmt: skip
+        "Rail Courier (Zheleznodorozhny Vestnik)",
+        "AFP",
+    ]
 
 
 # --- Who was first ----------------------------------------------------------------------------
@@ -240,7 +258,10 @@ def test_a_cited_outlet_counts_and_the_outlet_citing_it_is_not_first() -> None:
     reports = [_report("Daily", "2023-06-03", ("RNA",)), _report("Later", "2023-06-05")]
     undated = first_reporters([_report("RNA", None), *reports])  # RNA carries it, undated
     assert (undated.outlets, undated.published, undated.cited_by) == (
-        ("RNA",), "2023-06-03", ("Daily",))  # fmt: skip
+        ("RNA",),
+        "2023-06-03",
+        ("Daily",),
+    )
     dated = first_reporters([_report("RNA", "2023-06-03"), *reports])
     assert dated.outlets == ("RNA",)
     # Known only from Daily's report, RNA is not a first reporter: Daily stays, citing it.
@@ -278,11 +299,15 @@ def _story(folder: Path, manifest: str = MANIFEST) -> Path:
 @pytest.mark.slow
 def test_dates_citations_and_first_reports_through_ingest_align_and_stories(cli, db_path, tmp_path):
     assert cli("ingest", "--manifest", str(_story(tmp_path / "s"))).exit_code == 0
-    rows = fetch(db_path, "SELECT source, published, published_from, published_inferred "
-                          "FROM documents ORDER BY id")  # fmt: skip
-    assert rows == [("RNA", "2023-06-03", "dateline", "year"),
-                    ("Daily Post", "2023-06-03", "url", None),
-                    ("The Weekly", "2023-06", "manifest", None)]  # fmt: skip
+    rows = fetch(
+        db_path,
+        "SELECT source, published, published_from, published_inferred FROM documents ORDER BY id",
+    )
+    assert rows == [
+        ("RNA", "2023-06-03", "dateline", "year"),
+        ("Daily Post", "2023-06-03", "url", None),
+        ("The Weekly", "2023-06", "manifest", None),
+    ]
     shown = json.loads(cli("show", "2", "--json").output)
     assert shown["cites"] == ["RNA"] and shown["published_precision"] == "day"
     assert cli("align").exit_code == 0
@@ -311,18 +336,23 @@ def test_a_corrected_manifest_updates_metadata_and_adds_nothing(cli, db_path, tm
     index = _story(tmp_path / "s")
     assert cli("ingest", "--manifest", str(index)).exit_code == 0
     assert cli("align").exit_code == 0
-    count = "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM segments), " \
-            "(SELECT count(*) FROM claims)"  # fmt: skip
+    count = (
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM segments), "
+        "(SELECT count(*) FROM claims)"
+    )
     before = fetch(db_path, count)
-    index.write_text(MANIFEST.replace("\tThe Weekly\ten\t2023-06", "\tWeekly Review\ten\t2023-06-09"),
-                     encoding="utf-8")  # fmt: skip
+    index.write_text(
+        MANIFEST.replace("\tThe Weekly\ten\t2023-06", "\tWeekly Review\ten\t2023-06-09"),
+        encoding="utf-8",
+    )
     result = cli("ingest", "--manifest", str(index))
     assert result.exit_code == 0, result.output
     assert "updated" in result.output and "'The Weekly' -> 'Weekly Review'" in result.output
     assert "1 updated, 2 unchanged" in result.output
     assert fetch(db_path, count) == before
-    assert fetch(db_path, "SELECT source, published, published_from FROM documents WHERE id = 3") \
-        == [("Weekly Review", "2023-06-09", "manifest")]  # fmt: skip
+    assert fetch(
+        db_path, "SELECT source, published, published_from FROM documents WHERE id = 3"
+    ) == [("Weekly Review", "2023-06-09", "manifest")]
     again = cli("ingest", "--manifest", str(index))
     assert "3 unchanged" in again.output  # idempotent
     # --source on a re-ingest renames too.
@@ -334,8 +364,19 @@ def test_a_corrected_manifest_updates_metadata_and_adds_nothing(cli, db_path, tm
 def test_documents_set_is_recorded_and_survives_align_and_a_new_version(cli, db_path, tmp_path):
     index = _story(tmp_path / "s")
     assert cli("ingest", "--manifest", str(index)).exit_code == 0
-    result = cli("documents", "set", "2", "--outlet", "Daily Post Online", "--date", "2023-06-02",
-                 "--lang", "EN", "--url", "https://daily.example/b")  # fmt: skip
+    result = cli(
+        "documents",
+        "set",
+        "2",
+        "--outlet",
+        "Daily Post Online",
+        "--date",
+        "2023-06-02",
+        "--lang",
+        "EN",
+        "--url",
+        "https://daily.example/b",
+    )
     assert result.exit_code == 0, result.output
     assert "outlet 'Daily Post' -> 'Daily Post Online'" in result.output
     assert "nothing changed" in cli("documents", "set", "2", "--outlet", "Daily Post Online").output
@@ -350,12 +391,13 @@ def test_documents_set_is_recorded_and_survives_align_and_a_new_version(cli, db_
         db_path,
         "SELECT source, published, published_from, url FROM current_documents WHERE path = ?",
         [path],
-    ) == [  # fmt: skip
-        ("Daily Post Online", "2023-06-02", "correction", "https://daily.example/b")
-    ]
+    ) == [("Daily Post Online", "2023-06-02", "correction", "https://daily.example/b")]
     listed = json.loads(cli("documents", "corrections", "--json").output)
     assert [(c["field"], c["how"]) for c in listed] == [
-        ("outlet", "correction"), ("date", "correction"), ("url", "correction")]  # fmt: skip
+        ("outlet", "correction"),
+        ("date", "correction"),
+        ("url", "correction"),
+    ]
     # ... an edited one does.
     index.write_text(MANIFEST.replace("\tDaily Post\t", "\tThe Daily Post\t"), "utf-8")
     assert (
@@ -365,9 +407,13 @@ def test_documents_set_is_recorded_and_survives_align_and_a_new_version(cli, db_
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["9", "--outlet", "X"], "no document 9"), (["1", "--date", "2023-02-30"], "bad date"),
-     (["1", "--lang", "english"], "bad language"), (["1"], "nothing to set")],
-)  # fmt: skip
+    [
+        (["9", "--outlet", "X"], "no document 9"),
+        (["1", "--date", "2023-02-30"], "bad date"),
+        (["1", "--lang", "english"], "bad language"),
+        (["1"], "nothing to set"),
+    ],
+)
 def test_bad_corrections_are_one_line_and_change_nothing(cli, db_path, tmp_path, args, message):
     assert cli("ingest", "--manifest", str(_story(tmp_path / "s"))).exit_code == 0
     before = fetch(db_path, "SELECT * FROM documents")
@@ -392,22 +438,30 @@ CONSULATE = SHARED / "stories" / "consulate"
 @pytest.mark.skipif(not CONSULATE.is_dir(), reason="needs ../shared/stories")
 def test_the_consulate_story_dates_tass_and_records_who_cites_it(cli, db_path) -> None:
     assert cli("ingest", "--manifest", str(CONSULATE / "index.tsv")).exit_code == 0
-    rows = fetch(db_path, "SELECT id, source, published, published_from, published_inferred "
-                          "FROM documents")  # fmt: skip
+    rows = fetch(
+        db_path, "SELECT id, source, published, published_from, published_inferred FROM documents"
+    )
     tass = next(r for r in rows if r[1] == "TASS")
     assert tass[2:] == ("2024-05-27", "dateline", "year")
-    citing = {r[1] for r in rows if json.loads(cli("show", str(r[0]), "--json").output)["cites"]
-              == ["TASS"]}  # fmt: skip
+    citing = {
+        r[1]
+        for r in rows
+        if json.loads(cli("show", str(r[0]), "--json").output)["cites"] == ["TASS"]
+    }
     assert {"EADaily", "ExBulletin"} <= citing
     assert any(o.startswith("OC Media") for o in citing)
 
 
 # --- Saying what happened ---------------------------------------------------------------------
 
-GERMAN = ("Parlament billigt Bahngesetz\n\nDas Parlament hat am Montag das neue Bahngesetz "
-          "gebilligt, sagte die Sprecherin Nino Beridze.\n")  # fmt: skip
-ENGLISH = ("Parliament backs rail law\n\nThe parliament approved the new rail law on Monday, "
-           "speaker Nino Beridze said.\n")  # fmt: skip
+GERMAN = (
+    "Parlament billigt Bahngesetz\n\nDas Parlament hat am Montag das neue Bahngesetz "
+    "gebilligt, sagte die Sprecherin Nino Beridze.\n"
+)
+ENGLISH = (
+    "Parliament backs rail law\n\nThe parliament approved the new rail law on Monday, "
+    "speaker Nino Beridze said.\n"
+)
 
 
 def test_translate_without_a_model_says_it_translated_nothing(cli, tmp_path, argos_dir) -> None:
@@ -429,8 +483,10 @@ def test_a_translation_made_after_align_shows_in_claims_show_and_says_so(cli, tm
     claims = json.loads(cli("claims", "list", "--json").output)
     claim = next(c["id"] for c in claims if "Bahngesetz" in c["claim"] or "rail" in c["claim"])
     assert "(no translation)" in cli("claims", "show", str(claim)).output
-    sentence = "Das Parlament hat am Montag das neue Bahngesetz gebilligt, sagte die Sprecherin " \
-               "Nino Beridze."  # fmt: skip
+    sentence = (
+        "Das Parlament hat am Montag das neue Bahngesetz gebilligt, sagte die Sprecherin "
+        "Nino Beridze."
+    )
     memory = tmp_path / "memory.tsv"
     memory.write_text(
         f"{sentence}\tParliament approved the rail law, said Nino Beridze.\n", "utf-8"

@@ -33,8 +33,11 @@ def test_an_unchanged_corpus_is_not_aligned_again(cli, db_path) -> None:
     # With the cluster option too: nothing to do starts no cluster.
     clustered = cli("align", *FAKE, "--cluster", "local:2")
     assert clustered.output.startswith("Nothing changed")
-    assert not [p for p in psutil.Process().children(recursive=True)
-                if "spawn_main" in " ".join(p.cmdline())]  # fmt: skip
+    assert not [
+        p
+        for p in psutil.Process().children(recursive=True)
+        if "spawn_main" in " ".join(p.cmdline())
+    ]
 
 
 def test_any_changed_input_aligns_again(cli, db_path) -> None:

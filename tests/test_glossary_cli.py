@@ -43,7 +43,7 @@ def test_every_place_named_in_the_seeds_resolves(seeded) -> None:
                 "JOIN documents d ON d.id = s.doc_id JOIN entities e ON e.id = m.entity_id "
                 "WHERE d.path LIKE ?",
                 (f"%{seed(prefix).name}",),
-            )  # fmt: skip
+            )
         )
         for surface, key in places.items():
             assert found.get(surface) == key, (prefix, surface, found.get(surface))
@@ -79,8 +79,11 @@ def test_edits_bump_the_version_and_refresh_mentions(seeded, cli) -> None:
     result = cli("glossary", "add", "klimov", "Aleksey Klimov", "--type", "person")
     assert result.exit_code == 0, result.output
     assert f"Glossary version {version + 1}" in result.output
-    assert fetch(seeded, "SELECT count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id "
-                         "WHERE e.key = 'klimov'") == [(1,)]  # fmt: skip
+    assert fetch(
+        seeded,
+        "SELECT count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id "
+        "WHERE e.key = 'klimov'",
+    ) == [(1,)]
     assert cli("glossary", "remove", "klimov").exit_code == 0
     assert fetch(seeded, "SELECT count(*) FROM entities WHERE key = 'klimov'") == [(0,)]
     versions = fetch(seeded, "SELECT DISTINCT glossary_version FROM mentions")

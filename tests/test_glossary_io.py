@@ -15,15 +15,45 @@ def row(*cells: str) -> str:
 
 def city() -> list[Entity]:
     return loads(
-        "\n".join([
-            HEADER,
-            row("khankendi", "place", "Khankendi / Stepanakert", "146970", "", "", "Khankendi",
-                "Azerbaijani official", "yes", "", "", "Xankəndi", "az", ""),
-            row("khankendi", "place", "Khankendi / Stepanakert", "146970", "", "", "Stepanakert",
-                "Armenian", "", "", "", "Степанакерт", "ru", ""),
-        ]),
+        "\n".join(
+            [
+                HEADER,
+                row(
+                    "khankendi",
+                    "place",
+                    "Khankendi / Stepanakert",
+                    "146970",
+                    "",
+                    "",
+                    "Khankendi",
+                    "Azerbaijani official",
+                    "yes",
+                    "",
+                    "",
+                    "Xankəndi",
+                    "az",
+                    "",
+                ),
+                row(
+                    "khankendi",
+                    "place",
+                    "Khankendi / Stepanakert",
+                    "146970",
+                    "",
+                    "",
+                    "Stepanakert",
+                    "Armenian",
+                    "",
+                    "",
+                    "",
+                    "Степанакерт",
+                    "ru",
+                    "",
+                ),
+            ]
+        ),
         "tsv",
-    )  # fmt: skip
+    )
 
 
 def test_rows_assemble_into_entities_names_and_spellings() -> None:
@@ -62,11 +92,13 @@ def test_a_malformed_row_refuses_the_file_with_its_line(bad_row: str, message: s
 
 
 def test_inconsistent_entity_fields_are_refused() -> None:
-    text = "\n".join([
-        HEADER,
-        row("a", "place", "A", "", "", "", "A", "", "yes", "", "", "A", "", ""),
-        row("a", "region", "A", "", "", "", "A", "", "yes", "", "", "Ä", "", ""),
-    ])  # fmt: skip
+    text = "\n".join(
+        [
+            HEADER,
+            row("a", "place", "A", "", "", "", "A", "", "yes", "", "", "A", "", ""),
+            row("a", "region", "A", "", "", "", "A", "", "yes", "", "", "Ä", "", ""),
+        ]
+    )
     with pytest.raises(GlossaryError, match="line 3: entity 'a' has different"):
         loads(text, "tsv")
 
@@ -83,8 +115,17 @@ def test_a_spelling_for_two_entities_is_a_conflict_never_merged() -> None:
     with pytest.raises(GlossaryError, match="conflict: spelling 'xankendi' maps to 2 entities"):
         edit.add_entity(entities, "other", "Xankendi")
     with pytest.raises(GlossaryError, match="conflict"):
-        edit.merge(entities, [Entity("x", "place", "X", names=(
-            Name("X", canonical=True, spellings=(Spelling("Степанакерт"),)),))])  # fmt: skip
+        edit.merge(
+            entities,
+            [
+                Entity(
+                    "x",
+                    "place",
+                    "X",
+                    names=(Name("X", canonical=True, spellings=(Spelling("Степанакерт"),)),),
+                )
+            ],
+        )
     assert conflicts(entities) == []
 
 
@@ -108,10 +149,29 @@ def test_edits() -> None:
 
 def test_import_merge_adds_names_and_keeps_the_canonical_unless_told() -> None:
     incoming = loads(
-        "\n".join([HEADER, row("khankendi", "place", "Khankendi / Stepanakert", "146970", "", "",
-                               "Vararakn", "Armenian historical", "", "", "", "Vararakn", "", "")]),
+        "\n".join(
+            [
+                HEADER,
+                row(
+                    "khankendi",
+                    "place",
+                    "Khankendi / Stepanakert",
+                    "146970",
+                    "",
+                    "",
+                    "Vararakn",
+                    "Armenian historical",
+                    "",
+                    "",
+                    "",
+                    "Vararakn",
+                    "",
+                    "",
+                ),
+            ]
+        ),
         "tsv",
-    )  # fmt: skip
+    )
     (e,) = edit.merge(city(), incoming)
     assert e.canonical.name == "Khankendi"
     assert {n.name for n in e.names} == {"Khankendi", "Stepanakert", "Vararakn"}
@@ -119,5 +179,8 @@ def test_import_merge_adds_names_and_keeps_the_canonical_unless_told() -> None:
 
 def test_script_detection() -> None:
     assert [script_of(t) for t in ("Xankəndi", "Ханкенди", "Ստեփանակերտ", "თბილისი")] == [
-        "Latn", "Cyrl", "Armn", "Geor",
-    ]  # fmt: skip
+        "Latn",
+        "Cyrl",
+        "Armn",
+        "Geor",
+    ]

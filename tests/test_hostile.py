@@ -21,8 +21,15 @@ NEWSALIGN = [sys.executable, "-m", "newsalign.corpus.cli.app"]
 
 
 def run(*args: str, env: dict | None = None, user: str | None = None, cwd: Path | None = None):
-    return subprocess.run([*NEWSALIGN, *args], capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **(env or {})}, user=user, cwd=cwd)  # fmt: skip
+    return subprocess.run(
+        [*NEWSALIGN, *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+        user=user,
+        cwd=cwd,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +38,16 @@ def corpus(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("hostile")
     db = folder / "corpus.db"
     assert run("ingest", str(EXAMPLES), "--db", str(db)).returncode == 0
-    aligned = run("align", "--embedder", "tests.fakes:HashEmbedder", "--second-embedder", "none",
-                  "--db", str(db), cwd=Path(__file__).resolve().parents[1])  # fmt: skip
+    aligned = run(
+        "align",
+        "--embedder",
+        "tests.fakes:HashEmbedder",
+        "--second-embedder",
+        "none",
+        "--db",
+        str(db),
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert aligned.returncode == 0, aligned.stderr
     return db
 
@@ -56,9 +71,11 @@ def files(tmp_path_factory) -> dict[str, Path]:
     out["bad_tsv"] = folder / "memory.tsv"
     out["bad_tsv"].write_text("eins\tone\nzwei ohne Tab\n")
     out["laughs"] = folder / "laughs.tmx"
-    out["laughs"].write_text('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-                             '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-                             '<tmx version="1.4"><header srclang="de"/><body>&lol2;</body></tmx>')  # fmt: skip
+    out["laughs"].write_text(
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        '<tmx version="1.4"><header srclang="de"/><body>&lol2;</body></tmx>'
+    )
     out["not_zip"] = folder / "model.argosmodel"
     out["not_zip"].write_text("not a zip archive")
     out["weights"] = folder / "weights.json"
@@ -78,7 +95,10 @@ def hostile_cases(f: dict[str, Path], db: Path) -> list[tuple[str, list[str]]]:
         ("ingest binary", ["ingest", str(f["binary"]), "--db", str(db)]),
         ("ingest an empty file", ["ingest", str(f["empty"]), "--db", str(db)]),
         ("ingest undecodable bytes", ["ingest", str(f["not_utf8"]), "--db", str(db)]),
-        ("ingest a file over the size limit", ["ingest", str(f["big"]), "--max-mb", "0.5", "--db", str(db)]),
+        (
+            "ingest a file over the size limit",
+            ["ingest", str(f["big"]), "--max-mb", "0.5", "--db", str(db)],
+        ),
         ("ingest a missing path", ["ingest", str(db.parent / "nowhere"), "--db", str(db)]),
         ("stats without a database", ["stats", "--db", missing]),
         ("stats on a file that is not SQLite", ["stats", "--db", str(f["not_db"])]),
@@ -86,41 +106,89 @@ def hostile_cases(f: dict[str, Path], db: Path) -> list[tuple[str, list[str]]]:
         ("search FTS syntax: quote", ["search", '"x', "--fts", "--db", str(db)]),
         ("search FTS syntax: star", ["search", "*", "--fts", "--db", str(db)]),
         ("search FTS syntax: column", ["search", "text:x", "--fts", "--db", str(db)]),
-        ("search with a huge limit", ["search", "x", "--limit", "99999999999999999999", "--db", str(db)]),
+        (
+            "search with a huge limit",
+            ["search", "x", "--limit", "99999999999999999999", "--db", str(db)],
+        ),
         ("names of an unknown entity", ["names", "Atlantis", "--db", str(db)]),
         ("query VACUUM INTO", ["query", f"VACUUM INTO '{db.parent / 'copy.db'}'", "--db", str(db)]),
-        ("query ATTACH", ["query", f"ATTACH DATABASE '{db.parent / 'new.db'}' AS x", "--db", str(db)]),
+        (
+            "query ATTACH",
+            ["query", f"ATTACH DATABASE '{db.parent / 'new.db'}' AS x", "--db", str(db)],
+        ),
         ("query a write", ["query", "DELETE FROM documents", "--db", str(db)]),
         ("query a pragma that writes", ["query", "PRAGMA user_version = 7", "--db", str(db)]),
-        ("query that never ends", ["query", "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
-                                            "SELECT count(*) FROM c", "--time-limit", "0.5", "--db", str(db)]),
-        ("glossary list on a file that is not SQLite", ["glossary", "list", "--db", str(f["not_db"])]),
+        (
+            "query that never ends",
+            [
+                "query",
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                "SELECT count(*) FROM c",
+                "--time-limit",
+                "0.5",
+                "--db",
+                str(db),
+            ],
+        ),
+        (
+            "glossary list on a file that is not SQLite",
+            ["glossary", "list", "--db", str(f["not_db"])],
+        ),
         ("glossary show unknown", ["glossary", "show", "Atlantis", "--db", str(db)]),
-        ("glossary add an existing key", ["glossary", "add", "khankendi", "Khankendi", "--db", str(db)]),
-        ("glossary add-name to an unknown entity", ["glossary", "add-name", "Atlantis", "X", "--db", str(db)]),
-        ("glossary add-spelling of another entity", ["glossary", "add-spelling", "khankendi", "Khankendi",
-                                                     "Baku", "--db", str(db)]),
+        (
+            "glossary add an existing key",
+            ["glossary", "add", "khankendi", "Khankendi", "--db", str(db)],
+        ),
+        (
+            "glossary add-name to an unknown entity",
+            ["glossary", "add-name", "Atlantis", "X", "--db", str(db)],
+        ),
+        (
+            "glossary add-spelling of another entity",
+            ["glossary", "add-spelling", "khankendi", "Khankendi", "Baku", "--db", str(db)],
+        ),
         ("glossary remove unknown", ["glossary", "remove", "Atlantis", "--db", str(db)]),
-        ("glossary set-canonical unknown name", ["glossary", "set-canonical", "khankendi", "Nowhere", "--db", str(db)]),
+        (
+            "glossary set-canonical unknown name",
+            ["glossary", "set-canonical", "khankendi", "Nowhere", "--db", str(db)],
+        ),
         ("glossary import deep JSON", ["glossary", "import", str(f["deep_json"]), "--db", str(db)]),
-        ("glossary import --replace with nothing", ["glossary", "import", str(f["header_only"]), "--replace",
-                                                    "--db", str(db)]),
-        ("glossary export to a missing folder", ["glossary", "export", "--output", "/nonexistent/x.tsv",
-                                                 "--db", str(db)]),
-        ("glossary export to a directory", ["glossary", "export", "--output", str(db.parent), "--db", str(db)]),
+        (
+            "glossary import --replace with nothing",
+            ["glossary", "import", str(f["header_only"]), "--replace", "--db", str(db)],
+        ),
+        (
+            "glossary export to a missing folder",
+            ["glossary", "export", "--output", "/nonexistent/x.tsv", "--db", str(db)],
+        ),
+        (
+            "glossary export to a directory",
+            ["glossary", "export", "--output", str(db.parent), "--db", str(db)],
+        ),
         ("glossary check without a database", ["glossary", "check", "--db", missing]),
         ("translate with an unknown backend", ["translate", "--backend", "nope", "--db", str(db)]),
         ("translate with an unknown names mode", ["translate", "--names", "odd", "--db", str(db)]),
         ("translate with no model", ["translate", "--backend", "argos", "--db", str(db)]),
         ("models install a file that is not a zip", ["models", "install", str(f["not_zip"])]),
         ("models remove unknown", ["models", "remove", "xx:yy"]),
-        ("models list when the package folder is a file", ["models", "list", "--package-folder-is-a-file"]),
-        ("tm import a malformed TSV", ["tm", "import", str(f["bad_tsv"]), "--from", "de", "--to", "en",
-                                       "--db", str(db)]),
+        (
+            "models list when the package folder is a file",
+            ["models", "list", "--package-folder-is-a-file"],
+        ),
+        (
+            "tm import a malformed TSV",
+            ["tm", "import", str(f["bad_tsv"]), "--from", "de", "--to", "en", "--db", str(db)],
+        ),
         ("tm import billion laughs", ["tm", "import", str(f["laughs"]), "--db", str(db)]),
         ("align with a NaN threshold", ["align", "--threshold", "nan", "--db", str(db)]),
-        ("align with a function as embedder", ["align", "--embedder", "os:system", "--db", str(db)]),
-        ("align with a bad weights file", ["align", "--weights", str(f["weights"]), "--db", str(db)]),
+        (
+            "align with a function as embedder",
+            ["align", "--embedder", "os:system", "--db", str(db)],
+        ),
+        (
+            "align with a bad weights file",
+            ["align", "--weights", str(f["weights"]), "--db", str(db)],
+        ),
         ("stories without a database", ["stories", "--db", missing]),
         ("claims show unknown", ["claims", "show", "9999", "--db", str(db)]),
         ("claims diff unknown", ["claims", "diff", "9999", "--db", str(db)]),
@@ -131,25 +199,52 @@ def hostile_cases(f: dict[str, Path], db: Path) -> list[tuple[str, list[str]]]:
         ("claims merge one claim", ["claims", "merge", "9999", "--db", str(db)]),
         ("claims undo an unknown decision", ["claims", "undo", "9999", "--db", str(db)]),
         ("claims decisions without a database", ["claims", "decisions", "--db", missing]),
-        ("documents set an unknown document", ["documents", "set", "9999", "--outlet", "X", "--db", str(db)]),
-        ("documents set a bad date", ["documents", "set", "1", "--date", "2024-02-30", "--db", str(db)]),
+        (
+            "documents set an unknown document",
+            ["documents", "set", "9999", "--outlet", "X", "--db", str(db)],
+        ),
+        (
+            "documents set a bad date",
+            ["documents", "set", "1", "--date", "2024-02-30", "--db", str(db)],
+        ),
         ("documents corrections without a database", ["documents", "corrections", "--db", missing]),
         ("claims detach an unknown sentence", ["claims", "detach", "999999", "--db", str(db)]),
         ("review an unknown story", ["review", "--json", "--story", "9999", "--db", str(db)]),
-        ("review answer an unknown claim", ["review", "answer", "--claim", "9999", "--yes", "1", "--db", str(db)]),
+        (
+            "review answer an unknown claim",
+            ["review", "answer", "--claim", "9999", "--yes", "1", "--db", str(db)],
+        ),
         ("review undo an unknown screen", ["review", "undo", "--screen", "9999", "--db", str(db)]),
         ("review answers without a database", ["review", "answers", "--db", missing]),
-        ("report of an unknown story", ["report", "9999", "-o", str(db.parent / "r.html"), "--db", str(db)]),
+        (
+            "report of an unknown story",
+            ["report", "9999", "-o", str(db.parent / "r.html"), "--db", str(db)],
+        ),
         ("report to a missing folder", ["report", "-o", "/nonexistent/r.html", "--db", str(db)]),
-        ("ingest with a manifest that is binary", ["ingest", "--manifest", str(f["binary"]), "--db", str(db)]),
+        (
+            "ingest with a manifest that is binary",
+            ["ingest", "--manifest", str(f["binary"]), "--db", str(db)],
+        ),
         ("stories show unknown", ["stories", "show", "9999", "--db", str(db)]),
-        ("export claims to a missing folder", ["export", "claims", "--output", "/nonexistent/x", "--db", str(db)]),
-        ("export claims in an unknown format", ["export", "claims", "--format", "xml", "--db", str(db)]),
-        ("export tmx to a directory", ["export", "tmx", "--output", str(db.parent), "--db", str(db)]),
-        ("export corpus to a missing folder", ["export", "corpus", "--output", "/nonexistent/x", "--db", str(db)]),
+        (
+            "export claims to a missing folder",
+            ["export", "claims", "--output", "/nonexistent/x", "--db", str(db)],
+        ),
+        (
+            "export claims in an unknown format",
+            ["export", "claims", "--format", "xml", "--db", str(db)],
+        ),
+        (
+            "export tmx to a directory",
+            ["export", "tmx", "--output", str(db.parent), "--db", str(db)],
+        ),
+        (
+            "export corpus to a missing folder",
+            ["export", "corpus", "--output", "/nonexistent/x", "--db", str(db)],
+        ),
         ("serve without a database", ["serve", "--db", missing]),
         ("run on binary input only", ["run", str(f["binary"]), "--db", str(db)]),
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.slow
@@ -231,8 +326,12 @@ def test_a_read_only_database_is_one_line_for_commands_that_write(corpus) -> Non
         for path in folder.iterdir():
             path.chmod(0o444)
         before = dump(db)
-        for args in (["ingest", str(EXAMPLES)], ["glossary", "add", "atlantis", "Atlantis"],
-                     ["align", "--second-embedder", "none"], ["init"]):  # fmt: skip
+        for args in (
+            ["ingest", str(EXAMPLES)],
+            ["glossary", "add", "atlantis", "Atlantis"],
+            ["align", "--second-embedder", "none"],
+            ["init"],
+        ):
             result = run(*args, "--db", str(db), user=user, cwd=folder)
             assert result.returncode == 1, (args, result.stderr)
             assert "read-only" in result.stderr and "Traceback" not in result.stderr
@@ -270,8 +369,13 @@ def test_read_only_and_unreadable_as_any_user_sees_them(
     assert cli("ingest", str(EXAMPLES)).exit_code == 0
     before = dump(db_path)
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == db_path and mode & os.W_OK
-                        else real_access(p, mode, **kw))  # fmt: skip
+    monkeypatch.setattr(
+        os,
+        "access",
+        lambda p, mode, **kw: (
+            False if Path(p) == db_path and mode & os.W_OK else real_access(p, mode, **kw)
+        ),
+    )
     for args in (["ingest", str(SEEDS)], ["glossary", "add", "atlantis", "Atlantis"], ["init"]):
         result = cli(*args)
         assert result.exit_code == 1 and "read-only" in result.output, result.output
@@ -293,12 +397,19 @@ def test_read_only_and_unreadable_as_any_user_sees_them(
 
 
 def test_deeply_nested_html_keeps_its_article(cli, db_path, tmp_path) -> None:
-    body = ("<p>The railway to Khankendi reopened on Monday after thirty years, officials said.</p>"
-            "<p>The first freight train carried 1,200 tonnes of cement, the operator reported.</p>")  # fmt: skip
+    body = (
+        "<p>The railway to Khankendi reopened on Monday after thirty years, officials said.</p>"
+        "<p>The first freight train carried 1,200 tonnes of cement, the operator reported.</p>"
+    )
     for depth in (300, 5000):
         page = tmp_path / f"deep{depth}.html"
-        page.write_text(f"<html><head><title>Rail {depth}</title></head><body>" + "<div>" * depth
-                        + body + "</div>" * depth + "</body></html>")  # fmt: skip
+        page.write_text(
+            f"<html><head><title>Rail {depth}</title></head><body>"
+            + "<div>" * depth
+            + body
+            + "</div>" * depth
+            + "</body></html>"
+        )
         result = cli("ingest", str(page))
         assert result.exit_code == 0, result.output
     texts = [t for (t,) in fetch(db_path, "SELECT text FROM segments WHERE kind = 'body'")]

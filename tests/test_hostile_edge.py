@@ -23,8 +23,15 @@ EVIL_URL = "javascript:alert(document.domain)"
 
 
 def run(*args: str, stdout=subprocess.PIPE, env: dict | None = None):
-    return subprocess.run([*NEWSALIGN, *args], stdout=stdout, stderr=subprocess.PIPE, text=True,
-                          timeout=300, cwd=ROOT, env={**os.environ, **(env or {})})  # fmt: skip
+    return subprocess.run(
+        [*NEWSALIGN, *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def one_line_error(result, code: int | None = None) -> str:
@@ -59,8 +66,9 @@ def mounted(tmp_path: Path, size_kb: int) -> Iterator[Path]:
         pytest.skip("mounting a small file system needs root")
     point = tmp_path / "disk"
     point.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(point)],
-                          capture_output=True)  # fmt: skip
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(point)], capture_output=True
+    )
     if made.returncode != 0:
         pytest.skip("cannot mount a tmpfs here")
     try:
@@ -83,8 +91,17 @@ def test_only_web_urls_become_links_in_the_report(corpus, tmp_path) -> None:
     assert 'href="https://example.org/a"' in page  # a web address still links
     assert "javascript:" in page  # shown as text ...
     assert 'href="javascript' not in page.lower() and 'href="java' not in page  # ... never a link
-    for url in ("javascript:alert(1)", "JAVASCRIPT:alert(1)", " javascript:x", "java\tscript:x",
-                "data:text/html,x", "file:///etc/passwd", "vbscript:x", "http:", "//evil.org"):  # fmt: skip
+    for url in (
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        " javascript:x",
+        "java\tscript:x",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "vbscript:x",
+        "http:",
+        "//evil.org",
+    ):
         assert not web_url(url), url
     assert web_url("https://example.org/x?a=1") and web_url("HTTP://example.org")
 
@@ -93,8 +110,12 @@ def test_only_web_urls_become_links_in_the_report(corpus, tmp_path) -> None:
 def test_only_web_urls_become_links_in_serve(corpus) -> None:
     pytest.importorskip("datasette")
     with Served(corpus) as server:
-        for path in ("/corpus/documents?_size=100", "/corpus/documents_list?_size=100",
-                     "/corpus/timeline?story=1", "/corpus/documents/1"):  # fmt: skip
+        for path in (
+            "/corpus/documents?_size=100",
+            "/corpus/documents_list?_size=100",
+            "/corpus/timeline?story=1",
+            "/corpus/documents/1",
+        ):
             status, body = server.get(path)
             assert status == 200, (path, body[:300])
             assert "javascript:alert" in body, path  # the value is on the page, as text
@@ -115,12 +136,25 @@ def test_a_database_from_a_newer_newsalign_is_refused_by_every_command(corpus, t
     before = db.read_bytes()
     memory = tmp_path / "m.tsv"
     memory.write_text("Guten Tag.\tGood day.\n", encoding="utf-8")
-    for args in (["init"], ["stats"], ["show", "1"], ["search", "Khankendi"], ["names"],
-                 ["query", "SELECT 1"], ["ingest", str(EXAMPLES)], ["glossary", "list"],
-                 ["glossary", "add", "atlantis", "Atlantis"], ["translate"], ["align"],
-                 ["stories"], ["claims", "list"], ["tm", "import", str(memory), "--from", "de",
-                 "--to", "en"], ["export", "corpus"], ["report", "-o", str(tmp_path / "r.html")],
-                 ["serve", "--port", "1"]):  # fmt: skip
+    for args in (
+        ["init"],
+        ["stats"],
+        ["show", "1"],
+        ["search", "Khankendi"],
+        ["names"],
+        ["query", "SELECT 1"],
+        ["ingest", str(EXAMPLES)],
+        ["glossary", "list"],
+        ["glossary", "add", "atlantis", "Atlantis"],
+        ["translate"],
+        ["align"],
+        ["stories"],
+        ["claims", "list"],
+        ["tm", "import", str(memory), "--from", "de", "--to", "en"],
+        ["export", "corpus"],
+        ["report", "-o", str(tmp_path / "r.html")],
+        ["serve", "--port", "1"],
+    ):
         line = one_line_error(run(*args, "--db", str(db)))
         assert "made by a newer newsalign" in line, (args, line)
     assert db.read_bytes() == before
@@ -133,8 +167,14 @@ def test_a_database_from_a_newer_newsalign_is_refused_by_every_command(corpus, t
 @pytest.mark.slow
 def test_stdout_on_a_full_disk_is_one_line(corpus) -> None:
     with open("/dev/full", "w") as full:
-        for args in (["stats"], ["query", "SELECT * FROM segments"], ["export", "corpus"],
-                     ["glossary", "export"], ["show", "1"], ["claims", "list"]):  # fmt: skip
+        for args in (
+            ["stats"],
+            ["query", "SELECT * FROM segments"],
+            ["export", "corpus"],
+            ["glossary", "export"],
+            ["show", "1"],
+            ["claims", "list"],
+        ):
             result = run(*args, "--db", str(corpus), stdout=full)
             line = one_line_error(result)
             assert "cannot write output: no space left on device" in line, (args, line)
@@ -142,9 +182,11 @@ def test_stdout_on_a_full_disk_is_one_line(corpus) -> None:
 
 @pytest.mark.slow
 def test_numbers_out_of_range_are_one_line(corpus) -> None:
-    for args in (["show", "99999999999999999999999"],
-                 ["report", "--min-sources", "99999999999999999999", "-o", "-"],
-                 ["claims", "show", "99999999999999999999"]):  # fmt: skip
+    for args in (
+        ["show", "99999999999999999999999"],
+        ["report", "--min-sources", "99999999999999999999", "-o", "-"],
+        ["claims", "show", "99999999999999999999"],
+    ):
         line = one_line_error(run(*args, "--db", str(corpus)), 1)
         assert "out of range" in line or "not in the range" in line, (args, line)
 
@@ -217,8 +259,12 @@ def test_disk_full_on_a_real_small_disk(tmp_path) -> None:
         assert run("ingest", str(SEEDS), "--db", str(db)).returncode == 0
         before = dump(db)
         article = tmp_path / "long.txt"
-        article.write_text("\n\n".join(f"The railway to Khankendi carried {i} tonnes of cement "
-                                         "on Monday, officials said." for i in range(6000)))  # fmt: skip
+        article.write_text(
+            "\n\n".join(
+                f"The railway to Khankendi carried {i} tonnes of cement on Monday, officials said."
+                for i in range(6000)
+            )
+        )
         line = one_line_error(run("ingest", str(article), "--db", str(db)), 1)
         assert "no space left on device" in line, line
         assert dump(db) == before
@@ -261,8 +307,13 @@ def test_readers_open_a_read_only_folder_as_immutable(corpus, tmp_path, monkeypa
     db.parent.mkdir()
     _copy_without_wal(corpus, db)
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == db.parent
-                        and mode & os.W_OK else real_access(p, mode, **kw))  # fmt: skip
+    monkeypatch.setattr(
+        os,
+        "access",
+        lambda p, mode, **kw: (
+            False if Path(p) == db.parent and mode & os.W_OK else real_access(p, mode, **kw)
+        ),
+    )
     database = store.open_readonly(db)
     assert database.execute("SELECT count(*) FROM documents").fetchone()[0] > 0
     database.conn.close()
@@ -320,16 +371,23 @@ def test_claims_and_query_csv_are_formula_safe(corpus, tmp_path) -> None:
     shutil.copy(corpus, db)
     conn = sqlite3.connect(db)
     with conn:
-        conn.execute("UPDATE segments SET text = '=HYPERLINK(\"http://evil.example\")' "
-                     "WHERE id IN (SELECT segment_id FROM cluster_members)")  # fmt: skip
+        conn.execute(
+            "UPDATE segments SET text = '=HYPERLINK(\"http://evil.example\")' "
+            "WHERE id IN (SELECT segment_id FROM cluster_members)"
+        )
     conn.close()
     claims = run("export", "claims", "--format", "csv", "--db", str(db))
     assert claims.returncode == 0, claims.stderr
     cells = _cells(claims.stdout)
     assert '\'=HYPERLINK("http://evil.example")' in cells
     assert not [c for c in cells if _runs_as_formula(c)]
-    query = run("query", "SELECT '@SUM(1+1)' AS \"=x\", '+1' AS y, -3 AS n, 'ok' AS z", "--csv",
-                "--db", str(db))  # fmt: skip
+    query = run(
+        "query",
+        "SELECT '@SUM(1+1)' AS \"=x\", '+1' AS y, -3 AS n, 'ok' AS z",
+        "--csv",
+        "--db",
+        str(db),
+    )
     assert query.returncode == 0, query.stderr
     assert _cells(query.stdout) == ["'=x", "y", "n", "z", "'@SUM(1+1)", "'+1", "-3", "ok"]
 
@@ -351,16 +409,25 @@ def test_article_text_reaches_the_terminal_without_escapes(corpus, tmp_path) -> 
     conn = sqlite3.connect(db)
     with conn:
         conn.execute("UPDATE segments SET text = ? || text || ?", [evil, evil])
-        conn.execute("UPDATE documents SET text = ? || text, title = ? || title, source = ? || "
-                     "source", [evil, evil, evil])  # fmt: skip
-        conn.execute("UPDATE claims SET source = ? || source, english = ? || english",
-                     [evil, evil])  # fmt: skip
+        conn.execute(
+            "UPDATE documents SET text = ? || text, title = ? || title, source = ? || source",
+            [evil, evil, evil],
+        )
+        conn.execute("UPDATE claims SET source = ? || source, english = ? || english", [evil, evil])
         conn.execute("UPDATE stories SET label = ? || label", [evil])
     conn.close()
     claim = str(fetch(db, "SELECT min(cluster_id) FROM cluster_members")[0][0])
-    for args in (["show", "1"], ["search", "Khankendi"], ["search", "railway"], ["stories"],
-                 ["stories", "show", "1"], ["claims", "list"], ["claims", "show", claim],
-                 ["claims", "diff", claim], ["names"]):  # fmt: skip
+    for args in (
+        ["show", "1"],
+        ["search", "Khankendi"],
+        ["search", "railway"],
+        ["stories"],
+        ["stories", "show", "1"],
+        ["claims", "list"],
+        ["claims", "show", claim],
+        ["claims", "diff", claim],
+        ["names"],
+    ):
         result = run(*args, "--db", str(db))
         assert result.returncode == 0, (args, result.stderr)
         assert result.stdout.strip() and not _raw_controls(result.stdout + result.stderr), args
@@ -387,8 +454,14 @@ def test_the_time_limit_holds_inside_one_long_function_call(corpus) -> None:
     import time
 
     started = time.monotonic()
-    result = run("query", "SELECT length(printf('%.*c', 900000000, 'x'))", "--time-limit", "1",
-                 "--db", str(corpus))  # fmt: skip
+    result = run(
+        "query",
+        "SELECT length(printf('%.*c', 900000000, 'x'))",
+        "--time-limit",
+        "1",
+        "--db",
+        str(corpus),
+    )
     assert "stopped after 1 s" in one_line_error(result, 1)
     assert time.monotonic() - started < 20  # the call alone runs for half a minute or more
     big = run("query", "SELECT hex(zeroblob(100000000))", "--db", str(corpus))
@@ -409,8 +482,14 @@ def _interrupt_when(process: subprocess.Popen, ready: str) -> tuple[str, str]:
 
 
 def _start(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([*NEWSALIGN, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+    return subprocess.Popen(
+        [*NEWSALIGN, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
 
 
 @pytest.mark.slow
@@ -418,8 +497,14 @@ def test_ctrl_c_during_a_query_says_interrupted(corpus) -> None:
     endless = (
         "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
     )
-    process = _start("query", f"SELECT 'started' UNION ALL SELECT * FROM ({endless})",
-                     "--time-limit", "60", "--db", str(corpus))  # fmt: skip
+    process = _start(
+        "query",
+        f"SELECT 'started' UNION ALL SELECT * FROM ({endless})",
+        "--time-limit",
+        "60",
+        "--db",
+        str(corpus),
+    )
     # The query prints nothing before it ends: interrupt it once it has surely started.
     import signal
     import time
@@ -437,13 +522,15 @@ def test_ctrl_c_during_ingest_is_one_line_and_recorded(tmp_path) -> None:
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(400):
-        (folder / f"{i:03}.txt").write_text(f"Article {i}. The railway to Khankendi carried {i} "
-                                            "tonnes of cement, officials said on Monday.\n")  # fmt: skip
+        (folder / f"{i:03}.txt").write_text(
+            f"Article {i}. The railway to Khankendi carried {i} "
+            "tonnes of cement, officials said on Monday.\n"
+        )
     db = tmp_path / "c.db"
     out, err = _interrupt_when(_start("ingest", str(folder), "--db", str(db)), "added")
     lines = [line for line in err.splitlines() if line.strip()]
     assert lines == [lines[0]] and "interrupted" in lines[0] and "kept" in lines[0], err
-    (status, counts, error), = fetch(db, "SELECT status, counts, error FROM runs")  # fmt: skip
+    ((status, counts, error),) = fetch(db, "SELECT status, counts, error FROM runs")
     assert status == "interrupted" and "Ctrl-C" in error
     added = __import__("json").loads(counts)["added"]
     assert 1 <= added < 400 and added == fetch(db, "SELECT count(*) FROM documents")[0][0]
@@ -476,8 +563,10 @@ def test_an_interrupted_ingest_and_translate_are_recorded_as_such(
     assert cli("ingest", str(SEEDS)).exit_code == 0
     german = [t for (t,) in fetch(db_path, "SELECT text FROM segments WHERE lang = 'de'")]
     memory = tmp_path / "m.tsv"
-    memory.write_text("".join(f"{t}\tEnglish {i}.\n" for i, t in enumerate(german) if "\t" not in t),
-                      encoding="utf-8")  # fmt: skip
+    memory.write_text(
+        "".join(f"{t}\tEnglish {i}.\n" for i, t in enumerate(german) if "\t" not in t),
+        encoding="utf-8",
+    )
     assert cli("tm", "import", str(memory), "--from", "de", "--to", "en").exit_code == 0
     real_store = mt_run._store
 
@@ -487,7 +576,9 @@ def test_an_interrupted_ingest_and_translate_are_recorded_as_such(
 
     monkeypatch.setattr(mt_run, "_store", stored_then_stopped)
     assert main(["translate", "--backend", "tm", "--db", str(db_path)]) == 130
-    (status, counts), = fetch(db_path, "SELECT status, counts FROM runs WHERE command = 'translate'")  # fmt: skip
+    ((status, counts),) = fetch(
+        db_path, "SELECT status, counts FROM runs WHERE command = 'translate'"
+    )
     assert status == "interrupted" and json.loads(counts)["from_memory"] > 0
 
 
@@ -534,16 +625,19 @@ def test_export_tmx_with_control_characters_is_xml_and_imports_back(corpus, tmp_
 
 
 def _tmx(prolog: str = "", lang: str = "de") -> str:
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}<tmx version="1.4"><header '
-            f'srclang="{lang}"/><body><tu><tuv xml:lang="{lang}"><seg>Guten Tag.</seg></tuv>'
-            '<tuv xml:lang="en"><seg>Good day.</seg></tuv></tu></body></tmx>\n')  # fmt: skip
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}<tmx version="1.4"><header '
+        f'srclang="{lang}"/><body><tu><tuv xml:lang="{lang}"><seg>Guten Tag.</seg></tuv>'
+        '<tuv xml:lang="en"><seg>Good day.</seg></tuv></tu></body></tmx>\n'
+    )
 
 
 def test_tmx_entities_anywhere_in_the_prolog_are_refused_whole(tmp_path) -> None:
     db = tmp_path / "c.db"
     padded = tmp_path / "padded.tmx"
-    padded.write_text(_tmx("<!-- " + "x" * 70_000 + " -->\n"
-                           '<!DOCTYPE tmx [<!ENTITY greeting "Guten Tag.">]>\n'))  # fmt: skip
+    padded.write_text(
+        _tmx("<!-- " + "x" * 70_000 + ' -->\n<!DOCTYPE tmx [<!ENTITY greeting "Guten Tag.">]>\n')
+    )
     line = one_line_error(run("tm", "import", str(padded), "--db", str(db)), 1)
     assert "entities" in line and not db.exists()
     plain = tmp_path / "plain.tmx"
@@ -555,8 +649,14 @@ def test_tmx_entities_anywhere_in_the_prolog_are_refused_whole(tmp_path) -> None
 def test_tmx_over_the_size_limit_is_refused_before_parsing(tmp_path) -> None:
     big = tmp_path / "big.tmx"
     big.write_text(_tmx("<!-- " + "x" * 30_000 + " -->\n"))
-    result = run("tm", "import", str(big), "--db", str(tmp_path / "c.db"),
-                 env={"NEWSALIGN_MAX_TMX_MB": "0.01"})  # fmt: skip
+    result = run(
+        "tm",
+        "import",
+        str(big),
+        "--db",
+        str(tmp_path / "c.db"),
+        env={"NEWSALIGN_MAX_TMX_MB": "0.01"},
+    )
     assert "over the limit" in one_line_error(result, 1)
 
 

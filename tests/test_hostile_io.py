@@ -36,13 +36,21 @@ def test_no_output_file_can_be_the_corpus_database(cli, seeded, tmp_path, monkey
     (tmp_path / "sub").mkdir()
     monkeypatch.chdir(tmp_path / "sub")
     spellings = [
-        str(db), "../corpus.db", str(tmp_path / "link.db"), str(tmp_path / "hard.db"),
-        f"{db}-wal", f"{db}-shm", "../corpus.db-journal",
-    ]  # fmt: skip
+        str(db),
+        "../corpus.db",
+        str(tmp_path / "link.db"),
+        str(tmp_path / "hard.db"),
+        f"{db}-wal",
+        f"{db}-shm",
+        "../corpus.db-journal",
+    ]
     writers = [
-        ["export", "corpus"], ["export", "claims"], ["export", "tmx"], ["report"],
+        ["export", "corpus"],
+        ["export", "claims"],
+        ["export", "tmx"],
+        ["report"],
         ["glossary", "export"],
-    ]  # fmt: skip
+    ]
     for target in spellings:
         for writer in writers:
             result = cli(*writer, "-o", target)
@@ -79,8 +87,9 @@ def test_many_small_members_are_a_zip_bomb_too(argos_dir, tmp_path) -> None:
     assert not argos_dir.exists() or not any(argos_dir.iterdir())
 
 
-def test_a_package_folder_named_with_bidi_controls_is_refused(argos_dir, tiny_packages,
-                                                             tmp_path) -> None:  # fmt: skip
+def test_a_package_folder_named_with_bidi_controls_is_refused(
+    argos_dir, tiny_packages, tmp_path
+) -> None:
     from newsalign.translate import packages
     from newsalign.translate.errors import TranslateError
 
@@ -176,8 +185,10 @@ def _story(folder: Path, count: int = 4) -> list[str]:
 
 def test_an_unclosed_quote_in_a_tsv_manifest_swallows_nothing(cli, db_path, tmp_path) -> None:
     names = _story(tmp_path / "s")
-    rows = [f'{n}\tOutlet {k}\t"Quoted title' if k == 1 else f"{n}\tOutlet {k}\tT"
-            for k, n in enumerate(names)]  # fmt: skip
+    rows = [
+        f'{n}\tOutlet {k}\t"Quoted title' if k == 1 else f"{n}\tOutlet {k}\tT"
+        for k, n in enumerate(names)
+    ]
     index = tmp_path / "s" / "index.tsv"
     index.write_text("file\toutlet\ttitle\n" + "\n".join(rows) + "\n")
     result = cli("ingest", "--manifest", str(index))
@@ -297,17 +308,22 @@ def test_a_glossary_edit_during_ingest_reaches_every_later_document(tmp_path) ->
     def edit_after_the_first(result) -> None:
         if not edited:  # another process edits the glossary between two documents
             other = store.open_db(db_path)
-            edited.append(glossary_db.change(
-                other, lambda es: edit.add_entity(es, "zorvanka", "Zorvanka"), "add Zorvanka"
-            ))  # fmt: skip
+            edited.append(
+                glossary_db.change(
+                    other, lambda es: edit.add_entity(es, "zorvanka", "Zorvanka"), "add Zorvanka"
+                )
+            )
             other.conn.close()
 
     report = ingest(db, [str(folder)], on_result=edit_after_the_first)
     assert report.count("added") == 5 and edited
-    per_doc = fetch(db_path, "SELECT d.id, count(m.id), max(m.glossary_version) FROM documents d "
-                             "JOIN segments s ON s.doc_id = d.id LEFT JOIN mentions m ON "
-                             "m.segment_id = s.id AND m.entity_id = (SELECT id FROM entities "
-                             "WHERE key = 'zorvanka') GROUP BY d.id ORDER BY d.id")  # fmt: skip
+    per_doc = fetch(
+        db_path,
+        "SELECT d.id, count(m.id), max(m.glossary_version) FROM documents d "
+        "JOIN segments s ON s.doc_id = d.id LEFT JOIN mentions m ON "
+        "m.segment_id = s.id AND m.entity_id = (SELECT id FROM entities "
+        "WHERE key = 'zorvanka') GROUP BY d.id ORDER BY d.id",
+    )
     assert [(n, v) for _, n, v in per_doc] == [(2, edited[0])] * 5
 
 

@@ -18,9 +18,11 @@ corpus = test_hostile_edge.corpus
 doubtful = test_review.doubtful
 run = test_hostile_edge.run
 
-ARTICLE = ("Rail line reopens\n\nThe railway to Khankendi reopened on Monday after thirty years, "
-           "officials in Baku said.\nThe first train carried 1,200 tonnes of cement, the operator "
-           "reported on Tuesday.\n")  # fmt: skip
+ARTICLE = (
+    "Rail line reopens\n\nThe railway to Khankendi reopened on Monday after thirty years, "
+    "officials in Baku said.\nThe first train carried 1,200 tonnes of cement, the operator "
+    "reported on Tuesday.\n"
+)
 
 
 def dump(db: Path) -> list[str]:
@@ -45,8 +47,11 @@ def test_manifest_rows_outside_its_folder_are_refused(cli, db_path, tmp_path) ->
     (story / "sub" / "inner.txt").write_text(ARTICLE.replace("Monday", "Sunday"))
     (story / "link.txt").symlink_to(secrets[2])
     index = story / "index.tsv"
-    index.write_text("file\toutlet\n../secret0.txt\tA\n" f"{secrets[1]}\tB\nlink.txt\tC\n"
-                     "sub/../../secret3.txt\tD\nok.txt\tE\nsub/inner.txt\tF\n")  # fmt: skip
+    index.write_text(
+        "file\toutlet\n../secret0.txt\tA\n"
+        f"{secrets[1]}\tB\nlink.txt\tC\n"
+        "sub/../../secret3.txt\tD\nok.txt\tE\nsub/inner.txt\tF\n"
+    )
 
     def texts() -> str:
         return " ".join(t for (t,) in fetch(db_path, "SELECT text FROM documents"))
@@ -84,16 +89,21 @@ def test_documents_set_refuses_codes_controls_and_absurd_dates(cli, db_path, tmp
     assert cli("ingest", str(tmp_path / "a.txt")).exit_code == 0
     before = dump(db_path)
     refused = {
-        ("--lang", "xx"): "not a language code", ("--lang", "zz"): "not a language code",
+        ("--lang", "xx"): "not a language code",
+        ("--lang", "zz"): "not a language code",
         ("--lang", "und"): "not a language code",
-        ("--outlet", "TA\nSS"): "control", ("--outlet", "TASS\x1b]52;c;cHduZWQ=\x07"): "control",
-        ("--outlet", "TASS\x1b[2J"): "control", ("--outlet", "TA\u202eSS"): "control",
-        ("--outlet", "TA\u0085SS"): "control", ("--url", "https://x.example/a\nb"): "control",
+        ("--outlet", "TA\nSS"): "control",
+        ("--outlet", "TASS\x1b]52;c;cHduZWQ=\x07"): "control",
+        ("--outlet", "TASS\x1b[2J"): "control",
+        ("--outlet", "TA\u202eSS"): "control",
+        ("--outlet", "TA\u0085SS"): "control",
+        ("--url", "https://x.example/a\nb"): "control",
         ("--url", "https://x.example/\x1b[8m"): "control",
         ("--date", "9999-12-31"): "not a publication date",
         ("--date", "0001-01-01"): "not a publication date",
-        ("--date", "2999"): "not a publication date", ("--date", "3000-01"): "not a publication date",
-    }  # fmt: skip
+        ("--date", "2999"): "not a publication date",
+        ("--date", "3000-01"): "not a publication date",
+    }
     for (option, value), why in refused.items():
         line = _one_error(cli("documents", "set", "1", option, value))
         assert why in line, (option, value, line)
@@ -115,9 +125,11 @@ def test_manifest_rows_and_source_with_bad_metadata_are_refused(cli, db_path, tm
     for name in "abcd":
         (story / f"{name}.txt").write_text(ARTICLE.replace("Monday", f"Monday ({name})"))
     index = story / "index.tsv"
-    index.write_text("file\toutlet\tlanguage\tdate\turl\n"
-                     "a.txt\tTASS\x1b[2J\ten\t\t\nb.txt\tTASS\txx\t\t\n"
-                     "c.txt\tTASS\ten\t9999-12-31\t\nd.txt\tTASS\ten\t\thttp://x/\x1b[8m\n")  # fmt: skip
+    index.write_text(
+        "file\toutlet\tlanguage\tdate\turl\n"
+        "a.txt\tTASS\x1b[2J\ten\t\t\nb.txt\tTASS\txx\t\t\n"
+        "c.txt\tTASS\ten\t9999-12-31\t\nd.txt\tTASS\ten\t\thttp://x/\x1b[8m\n"
+    )
     result = cli("ingest", "--manifest", str(index))
     assert result.exit_code == 1
     for line in (2, 3, 4, 5):
@@ -140,7 +152,8 @@ def test_a_renamed_file_is_followed_not_called_a_duplicate(cli, db_path, tmp_pat
     assert result.exit_code == 0, result.output
     assert "duplicate" not in result.output and "renamed from" in result.output, result.output
     assert fetch(db_path, "SELECT id, path, source FROM documents") == [
-        (1, str(story / "new-name.txt"), "TASS (Russian News Agency)")]  # fmt: skip
+        (1, str(story / "new-name.txt"), "TASS (Russian News Agency)")
+    ]
     # The document is that file now: a changed version of it is a new version of document 1.
     (story / "new-name.txt").write_text(ARTICLE + "A last sentence was added later.\n")
     result = cli("ingest", "--manifest", str(index))
@@ -153,8 +166,13 @@ def test_a_renamed_file_is_followed_not_called_a_duplicate(cli, db_path, tmp_pat
 def test_each_input_is_one_line_whatever_its_name(cli, db_path, tmp_path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    names = ["plain.txt", "two\nlines.txt", "carriage\rreturn.txt", "esc\x1b[2Jape.txt",
-             "rtl\u202etxt.exe.txt"]  # fmt: skip
+    names = [
+        "plain.txt",
+        "two\nlines.txt",
+        "carriage\rreturn.txt",
+        "esc\x1b[2Jape.txt",
+        "rtl\u202etxt.exe.txt",
+    ]
     for k, name in enumerate(names):
         (folder / name).write_text(ARTICLE.replace("Monday", f"day {k}"))
     result = cli("ingest", str(folder))
@@ -174,8 +192,14 @@ RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: "invoice\u202efdp.exe" shows as "invoi
 
 def _raw(text: str) -> list[str]:
     """Characters that would act on a terminal or reorder what it shows."""
-    return [c for c in text if (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F
-            or "\u202a" <= c <= "\u202e" or "\u2066" <= c <= "\u2069"]  # fmt: skip
+    return [
+        c
+        for c in text
+        if (ord(c) < 32 and c not in "\n\t")
+        or 0x7F <= ord(c) <= 0x9F
+        or "\u202a" <= c <= "\u202e"
+        or "\u2066" <= c <= "\u2069"
+    ]
 
 
 def _poison(db: Path) -> None:
@@ -211,12 +235,19 @@ def test_csv_json_and_text_output_carry_no_escapes(corpus, tmp_path) -> None:
     shutil.copy(corpus, db)
     _poison(db)
     claim = str(fetch(db, "SELECT min(cluster_id) FROM cluster_members")[0][0])
-    for args in (["query", "SELECT source, text FROM current_documents", "--csv"],
-                 ["export", "claims", "--format", "csv"], ["export", "claims"],
-                 ["export", "corpus"], ["show", "1"], ["show", "1", "--json"],
-                 ["claims", "show", claim], ["claims", "show", claim, "--json"],
-                 ["stories"], ["query", "SELECT source FROM documents", "--json"],
-                 ["query", "SELECT source FROM documents"]):  # fmt: skip
+    for args in (
+        ["query", "SELECT source, text FROM current_documents", "--csv"],
+        ["export", "claims", "--format", "csv"],
+        ["export", "claims"],
+        ["export", "corpus"],
+        ["show", "1"],
+        ["show", "1", "--json"],
+        ["claims", "show", claim],
+        ["claims", "show", claim, "--json"],
+        ["stories"],
+        ["query", "SELECT source FROM documents", "--json"],
+        ["query", "SELECT source FROM documents"],
+    ):
         result = run(*args, "--db", str(db))
         assert result.returncode == 0, (args, result.stderr)
         assert result.stdout.strip() and not _raw(result.stdout + result.stderr), args
@@ -244,8 +275,13 @@ def test_report_and_serve_mark_bidi_overrides(corpus, tmp_path) -> None:
     stdout = run("report", "-o", "-", "--db", str(db)).stdout
     assert not _raw(stdout)
     with Served(db) as served:
-        for path in (f"/{served.db}", f"/{served.db}/documents", f"/{served.db}/claim_members?story=&claim=",
-                     f"/{served.db}/documents?_facet=source", "/"):  # fmt: skip
+        for path in (
+            f"/{served.db}",
+            f"/{served.db}/documents",
+            f"/{served.db}/claim_members?story=&claim=",
+            f"/{served.db}/documents?_facet=source",
+            "/",
+        ):
             status, body = served.get(path)
             assert status == 200, (path, status)
             assert not [c for c in _raw(body) if c not in "\r"], path
@@ -269,8 +305,7 @@ def _lying_zip(path: Path, members: int, size: int, padding: int) -> Path:
         z.writestr("pkg/metadata.json", b'{"from_code": "de", "to_code": "en"}')
         for k in range(members):
             z.writestr(f"pkg/model/part{k}.bin", b"\0" * size)
-        z.writestr("pkg/sentencepiece.model", __import__("os").urandom(padding),
-                   zipfile.ZIP_STORED)  # fmt: skip
+        z.writestr("pkg/sentencepiece.model", __import__("os").urandom(padding), zipfile.ZIP_STORED)
     data = bytearray(path.read_bytes())
     central = data.find(b"PK\x01\x02")
     at = central
@@ -285,8 +320,9 @@ def _lying_zip(path: Path, members: int, size: int, padding: int) -> Path:
     return path
 
 
-def test_an_archive_lying_about_its_sizes_is_stopped_by_what_it_writes(cli, argos_dir,
-                                                                       tmp_path) -> None:  # fmt: skip
+def test_an_archive_lying_about_its_sizes_is_stopped_by_what_it_writes(
+    cli, argos_dir, tmp_path
+) -> None:
     import re
 
     bomb = _lying_zip(tmp_path / "bomb.argosmodel", 6, 16 * 2**20, 256 * 2**10)
@@ -368,8 +404,14 @@ def test_serve_says_one_line_per_rejected_query(corpus, tmp_path) -> None:
 
     db = tmp_path / "c.db"
     shutil.copy(corpus, db)
-    rejected = ["UPDATE documents SET title = 'x'", "SELECT * FROM nosuch", "SELECT \x1b[2J 1",
-                "ATTACH 'x.db' AS x", "PRAGMA writable_schema = 1", "SELECT 1; DROP TABLE x"]  # fmt: skip
+    rejected = [
+        "UPDATE documents SET title = 'x'",
+        "SELECT * FROM nosuch",
+        "SELECT \x1b[2J 1",
+        "ATTACH 'x.db' AS x",
+        "PRAGMA writable_schema = 1",
+        "SELECT 1; DROP TABLE x",
+    ]
     with Served(db) as served:
         for sql in rejected:
             status, body = served.get(f"/{served.db}?sql={quote(sql)}")
@@ -450,11 +492,22 @@ def test_a_scheduler_that_never_answers_is_one_line_in_seconds(seeded) -> None:
                 start = time.monotonic()
                 try:
                     done = subprocess.run(
-                        [sys.executable, "-m", "newsalign.corpus.cli.app", *command, "--cluster",
-                         f"tcp://127.0.0.1:{silent.port}", "--db", str(seeded)],
-                        capture_output=True, text=True, timeout=60, env=env,
+                        [
+                            sys.executable,
+                            "-m",
+                            "newsalign.corpus.cli.app",
+                            *command,
+                            "--cluster",
+                            f"tcp://127.0.0.1:{silent.port}",
+                            "--db",
+                            str(seeded),
+                        ],
+                        capture_output=True,
+                        text=True,
+                        timeout=60,
+                        env=env,
                         cwd=Path(__file__).resolve().parents[1],
-                    )  # fmt: skip
+                    )
                 except subprocess.TimeoutExpired:
                     raise AssertionError(f"{command} still waiting after 60 s") from None
                 took = time.monotonic() - start
@@ -475,10 +528,22 @@ def test_malformed_cluster_addresses_are_refused_even_with_nothing_to_do(seeded)
 
     assert run_with("align", *FAKE_EMBEDDER).exit_code == 0  # now nothing is left to do
     before = dump(seeded)
-    for address in ("inproc://x", "tls://127.0.0.1:8786", "ucx://127.0.0.1:8786",
-                    "tcp://user:pw@127.0.0.1:8786", "tcp://[::1", "tcp://h:notaport",
-                    "tcp://h:0", "tcp://h:70000", "tcp://h", "tcp://", "tcp://h:8786/path",
-                    "tcp://h:8786\x1b[2J", "tcp://[not-an-ip]:8786", "ws://h:1"):  # fmt: skip
+    for address in (
+        "inproc://x",
+        "tls://127.0.0.1:8786",
+        "ucx://127.0.0.1:8786",
+        "tcp://user:pw@127.0.0.1:8786",
+        "tcp://[::1",
+        "tcp://h:notaport",
+        "tcp://h:0",
+        "tcp://h:70000",
+        "tcp://h",
+        "tcp://",
+        "tcp://h:8786/path",
+        "tcp://h:8786\x1b[2J",
+        "tcp://[not-an-ip]:8786",
+        "ws://h:1",
+    ):
         for command in (["align", *FAKE_EMBEDDER], ["translate", "--from", "de"]):
             result = run_with(*command, "--cluster", address)
             assert result.exit_code == 2, (address, command, result.output)  # a usage error
@@ -489,8 +554,10 @@ def test_malformed_cluster_addresses_are_refused_even_with_nothing_to_do(seeded)
 
 # --- 13. un-nesting reads tags as a browser does ----------------------------------------------------
 
-BODY = ("<p>The railway to Khankendi reopened on Monday after thirty years, officials said.</p>"
-        "<p>The first freight train carried 1,200 tonnes of cement, the operator reported.</p>")  # fmt: skip
+BODY = (
+    "<p>The railway to Khankendi reopened on Monday after thirty years, officials said.</p>"
+    "<p>The first freight train carried 1,200 tonnes of cement, the operator reported.</p>"
+)
 NESTED_TRICKS = {
     "title holding a tag": ('<div title="<div>">', "</div>", 3000),
     "single quotes": ("<div title='<div><span>'>", "</div>", 3000),
@@ -513,8 +580,10 @@ def _kept(html: str) -> tuple[list[str], list[str], str | None]:
 
 def test_unnesting_reads_quoted_attributes_and_foreign_content() -> None:
     for name, (opening, closing, depth) in NESTED_TRICKS.items():
-        page = (f"<html><head><title>Rail line reopens</title></head><body>{opening * depth}"
-                f"{BODY}{closing * depth}</body></html>")  # fmt: skip
+        page = (
+            f"<html><head><title>Rail line reopens</title></head><body>{opening * depth}"
+            f"{BODY}{closing * depth}</body></html>"
+        )
         body, removed, note = _kept(page)
         text = " ".join(body)
         assert "1,200 tonnes of cement" in text and "reopened on Monday" in text, (name, body)
@@ -523,18 +592,30 @@ def test_unnesting_reads_quoted_attributes_and_foreign_content() -> None:
 
 
 def test_markup_in_comments_and_scripts_is_not_nesting() -> None:
-    page = ("<html><head><title>Rail line reopens</title><script>var s = '" + "<div>" * 3000
-            + "';</script></head><body><!-- " + "<div>" * 3000 + " -->" + BODY
-            + "<!-- unclosed <div><div>")  # fmt: skip
+    page = (
+        "<html><head><title>Rail line reopens</title><script>var s = '"
+        + "<div>" * 3000
+        + "';</script></head><body><!-- "
+        + "<div>" * 3000
+        + " -->"
+        + BODY
+        + "<!-- unclosed <div><div>"
+    )
     body, _, note = _kept(page)
     assert "1,200 tonnes of cement" in " ".join(body) and note is None, (body, note)
 
 
-def test_a_nested_page_with_quoted_tags_keeps_its_text_through_ingest(cli, db_path,
-                                                                      tmp_path) -> None:  # fmt: skip
+def test_a_nested_page_with_quoted_tags_keeps_its_text_through_ingest(
+    cli, db_path, tmp_path
+) -> None:
     page = tmp_path / "quoted.html"
-    page.write_text('<html><head><title>Rail line reopens</title></head><body>'
-                    + '<div title="<div>">' * 3000 + BODY + "</div>" * 3000 + "</body></html>")  # fmt: skip
+    page.write_text(
+        "<html><head><title>Rail line reopens</title></head><body>"
+        + '<div title="<div>">' * 3000
+        + BODY
+        + "</div>" * 3000
+        + "</body></html>"
+    )
     result = cli("ingest", str(page))
     assert result.exit_code == 0 and "levels deep" in result.output, result.output
     texts = [t for (t,) in fetch(db_path, "SELECT text FROM segments WHERE kind = 'body'")]
@@ -549,8 +630,10 @@ def test_a_page_too_dense_for_the_extractor_is_cleaned_line_by_line() -> None:
 
     from newsalign.corpus.ingest.markup import clean_html
 
-    head = ('<html><head><title>Rail line reopens</title><meta property="og:site_name" '
-            'content="Caspian Courier"></head><body><article><h1>Rail line reopens</h1>')  # fmt: skip
+    head = (
+        '<html><head><title>Rail line reopens</title><meta property="og:site_name" '
+        'content="Caspian Courier"></head><body><article><h1>Rail line reopens</h1>'
+    )
     words = ["The", "railway", "to", "Khankendi", "reopened", "on", "Monday", "after", "thirty"]
     dense = "<p>" + " ".join(f"<span>{words[k % len(words)]}</span>" for k in range(7000))
     page = head + dense + "</p>" + BODY + "</article></body></html>"
@@ -564,7 +647,8 @@ def test_a_page_too_dense_for_the_extractor_is_cleaned_line_by_line() -> None:
     start = time.process_time()
     cleaned = clean_html(big)
     assert time.process_time() - start < 60 and "1,200 tonnes" in " ".join(
-        b.text for b in cleaned.blocks)  # fmt: skip
+        b.text for b in cleaned.blocks
+    )
     # An ordinary article is not affected.
     plain = clean_html(head + BODY * 20 + "</article></body></html>")
     assert plain.note is None and sum(b.kind == "body" for b in plain.blocks) >= 2
@@ -580,8 +664,10 @@ def test_glossary_exports_carry_no_raw_escapes_and_read_back(cli, db_path, tmp_p
     assert cli("init").exit_code == 0
     conn = sqlite3.connect(db_path)
     with conn:
-        conn.execute("UPDATE names SET name = name || ? WHERE id = (SELECT min(id) FROM names)",
-                     [ESC + RLO + "\x9b31m"])  # fmt: skip
+        conn.execute(
+            "UPDATE names SET name = name || ? WHERE id = (SELECT min(id) FROM names)",
+            [ESC + RLO + "\x9b31m"],
+        )
     conn.close()
     runner = CliRunner()
     for fmt in ("tsv", "json"):
@@ -590,12 +676,17 @@ def test_glossary_exports_carry_no_raw_escapes_and_read_back(cli, db_path, tmp_p
         assert not _raw(out.read_text(encoding="utf-8")), fmt
         other = tmp_path / f"other-{fmt}.db"
         assert runner.invoke(app, ["init", "--db", str(other)]).exit_code == 0
-        result = runner.invoke(app, ["glossary", "import", str(out), "--replace", "--yes",
-                                     "--db", str(other)])  # fmt: skip
+        result = runner.invoke(
+            app, ["glossary", "import", str(out), "--replace", "--yes", "--db", str(other)]
+        )
         assert result.exit_code == 0, result.output
         again = tmp_path / f"again.{fmt}"
-        assert runner.invoke(app, ["glossary", "export", "--format", fmt, "-o", str(again),
-                                   "--db", str(other)]).exit_code == 0  # fmt: skip
+        assert (
+            runner.invoke(
+                app, ["glossary", "export", "--format", fmt, "-o", str(again), "--db", str(other)]
+            ).exit_code
+            == 0
+        )
         assert again.read_bytes() == out.read_bytes(), fmt
     entities = json.loads((tmp_path / "g.json").read_text())["entities"]
     assert any(ESC + RLO in n["name"] for e in entities for n in e["names"])

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from tests.helpers import fetch
 
-PARAGRAPH = ("The railway to Khankendi reopened on Monday after thirty years, officials in Baku "
-             "said on Tuesday morning.")  # fmt: skip
+PARAGRAPH = (
+    "The railway to Khankendi reopened on Monday after thirty years, officials in Baku "
+    "said on Tuesday morning."
+)
 
 
 # --- 6. terminal escapes in a web page -----------------------------------------------------------
@@ -20,7 +22,8 @@ def test_a_web_page_holding_terminal_escapes_is_ingested(cli, db_path, tmp_path)
     folder.mkdir()
     (folder / "raw.html").write_text(
         f"<html><body><article><p>{PARAGRAPH} \x1b]52;c;cHduZWQ=\x1b\\\x1b[2J</p>"
-        "</article></body></html>")  # fmt: skip
+        "</article></body></html>"
+    )
     (folder / "ref.html").write_text(f"<p>{PARAGRAPH.replace('Monday', 'Sunday')} &#27;[8m</p>")
     result = cli("ingest", str(folder))
     assert result.exit_code == 0, result.output
@@ -53,7 +56,9 @@ def test_reading_citations_is_linear_in_a_hyphenated_run() -> None:
         assert large < 20 * max(small, 0.005), (unit, small, large)
     # Names in and after hyphens and datelines read as before.
     assert find_cites(["The pro-Kremlin newspaper Izvestia reported it, citing Interfax."]) == [
-        "Interfax", "Izvestia"]  # fmt: skip
+        "Interfax",
+        "Izvestia",
+    ]
     assert find_cites(["Die Agentur dpa meldete, laut RIA-Nowosti."]) == ["RIA-Nowosti"]
     assert find_cites(["AB MOSCOW (AP) — It opened."]) == ["AP"]
 

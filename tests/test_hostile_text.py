@@ -64,11 +64,15 @@ NESTINGS = {
 @pytest.mark.parametrize("kind", list(NESTINGS))
 def test_deeply_nested_article_keeps_its_body_and_says_so(cli, db_path, tmp_path, kind) -> None:
     opening, closing = NESTINGS[kind]
-    body = ("<p>The railway to Khankendi reopened on Monday after thirty years, officials said.</p>"
-            "<p>The first freight train carried 1,200 tonnes of cement, the operator reported.</p>")  # fmt: skip
+    body = (
+        "<p>The railway to Khankendi reopened on Monday after thirty years, officials said.</p>"
+        "<p>The first freight train carried 1,200 tonnes of cement, the operator reported.</p>"
+    )
     page = tmp_path / f"{kind}.html"
-    page.write_text(f"<html><head><title>Rail line reopens</title></head><body>"
-                    f"{opening * 3000}{body}{closing * 3000}</body></html>")  # fmt: skip
+    page.write_text(
+        f"<html><head><title>Rail line reopens</title></head><body>"
+        f"{opening * 3000}{body}{closing * 3000}</body></html>"
+    )
     result = cli("ingest", str(page))
     assert result.exit_code == 0, result.output
     assert "levels deep" in result.output
@@ -92,10 +96,13 @@ def test_decomposed_spelling_is_the_same_spelling(cli) -> None:
 
 def test_decomposed_article_finds_its_mentions(cli, db_path, tmp_path) -> None:
     article = tmp_path / "nfd.txt"
-    article.write_text(_nfd(
-        "Convoy reaches Şuşa\n\nThe convoy reached Şuşa on Monday morning, officials in Baku said.\n"
-        "Residents of Şuşa and Xankəndi watched it pass, a reporter in the town wrote.\n"
-    ), encoding="utf-8")  # fmt: skip
+    article.write_text(
+        _nfd(
+            "Convoy reaches Şuşa\n\nThe convoy reached Şuşa on Monday morning, officials in Baku said.\n"
+            "Residents of Şuşa and Xankəndi watched it pass, a reporter in the town wrote.\n"
+        ),
+        encoding="utf-8",
+    )
     assert cli("ingest", str(article)).exit_code == 0
     mentions = fetch(db_path, "SELECT surface FROM mentions")
     assert sum(surface == "Şuşa" for (surface,) in mentions) >= 2, mentions
@@ -141,8 +148,13 @@ def test_export_round_trips_spellings_with_line_breaks_and_tabs(fmt: str) -> Non
     from newsalign.glossary.model import Entity, Name, Spelling
 
     spellings = tuple(Spelling(f"Shu{ch}sha", "en") for ch in ODD_CHARACTERS)
-    entity = Entity("shusha", "place", "Shusha", notes="tab\there\nand a line",
-                    names=(Name("Shusha", canonical=True, spellings=spellings),))  # fmt: skip
+    entity = Entity(
+        "shusha",
+        "place",
+        "Shusha",
+        notes="tab\there\nand a line",
+        names=(Name("Shusha", canonical=True, spellings=spellings),),
+    )
     first = dumps([entity], fmt)
     (back,) = loads(first, fmt)
     assert {s.text for s in back.names[0].spellings} == {s.text for s in spellings}
@@ -198,8 +210,9 @@ def _glossary_json(**name_fields) -> str:
     import json
 
     name = {"name": "Shusha", "canonical": True, "spellings": [{"text": "Shusha"}], **name_fields}
-    return json.dumps({"entities": [{"key": "shusha", "type": "place", "label": "Shusha",
-                                     "names": [name]}]})  # fmt: skip
+    return json.dumps(
+        {"entities": [{"key": "shusha", "type": "place", "label": "Shusha", "names": [name]}]}
+    )
 
 
 def test_huge_numbers_and_fields_give_one_line(cli, tmp_path) -> None:

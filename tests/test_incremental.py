@@ -99,8 +99,12 @@ def two_stories(corpus_copy) -> Path:
 
 
 def story_of(db: Path, outlet: str) -> int:
-    (row,) = fetch(db, "SELECT sd.story_id FROM story_documents sd JOIN current_documents d "
-                       "ON d.id = sd.doc_id WHERE d.source = ?", [outlet])  # fmt: skip
+    (row,) = fetch(
+        db,
+        "SELECT sd.story_id FROM story_documents sd JOIN current_documents d "
+        "ON d.id = sd.doc_id WHERE d.source = ?",
+        [outlet],
+    )
     return row[0]
 
 
@@ -110,16 +114,21 @@ def snapshot(db: Path, story: int) -> dict[str, list[tuple]]:
 
 def grouping(db: Path) -> list[list[str]]:
     groups: dict[int, list[str]] = {}
-    for story, outlet in fetch(db, "SELECT sd.story_id, d.source FROM story_documents sd "
-                                   "JOIN documents d ON d.id = sd.doc_id"):  # fmt: skip
+    for story, outlet in fetch(
+        db,
+        "SELECT sd.story_id, d.source FROM story_documents sd JOIN documents d ON d.id = sd.doc_id",
+    ):
         groups.setdefault(story, []).append(outlet)
     return sorted(sorted(g) for g in groups.values())
 
 
 def late(tmp_path: Path, name: str, text: str, outlet: str, date: str) -> Path:
     folder = tmp_path / name
-    return _write(folder, {f"{name}.txt": text},
-                  f"file\turl\toutlet\tlanguage\tdate\n{name}.txt\t\t{outlet}\ten\t{date}\n")  # fmt: skip
+    return _write(
+        folder,
+        {f"{name}.txt": text},
+        f"file\turl\toutlet\tlanguage\tdate\n{name}.txt\t\t{outlet}\ten\t{date}\n",
+    )
 
 
 def test_a_new_document_joins_its_story_and_only_that_story_is_aligned_again(
@@ -195,17 +204,24 @@ def test_a_decision_aligns_only_its_story_again(two_stories, cli) -> None:
     db = two_stories
     consulate, flood = story_of(db, "Alpha Wire"), story_of(db, "Delta Post")
     before_flood = snapshot(db, flood)
-    (claim, a, b) = fetch(db, "SELECT c.id, min(m.segment_id), max(m.segment_id) FROM clusters c "
-                              "JOIN cluster_members m ON m.cluster_id = c.id WHERE c.story_id = ? "
-                              "AND c.size >= 2 GROUP BY c.id ORDER BY c.id LIMIT 1", [consulate])[0]  # fmt: skip
+    (claim, a, b) = fetch(
+        db,
+        "SELECT c.id, min(m.segment_id), max(m.segment_id) FROM clusters c "
+        "JOIN cluster_members m ON m.cluster_id = c.id WHERE c.story_id = ? "
+        "AND c.size >= 2 GROUP BY c.id ORDER BY c.id LIMIT 1",
+        [consulate],
+    )[0]
     result = cli("claims", "reject", str(a), str(b), "--json")
     assert result.exit_code == 0, result.output
     aligned = json.loads(result.output)["aligned"]
     assert aligned["realigned"] == 1 and aligned["kept"] == 1
     assert snapshot(db, flood) == before_flood
-    together = fetch(db, "SELECT count(*) FROM cluster_members x JOIN cluster_members y ON "
-                         "x.cluster_id = y.cluster_id WHERE x.segment_id = ? AND y.segment_id = ?",
-                     [a, b])  # fmt: skip
+    together = fetch(
+        db,
+        "SELECT count(*) FROM cluster_members x JOIN cluster_members y ON "
+        "x.cluster_id = y.cluster_id WHERE x.segment_id = ? AND y.segment_id = ?",
+        [a, b],
+    )
     assert together == [(0,)]
 
 
@@ -259,9 +275,12 @@ def test_a_run_killed_mid_write_leaves_the_database_as_it_was(
     marks = fetch(db, "SELECT * FROM id_marks ORDER BY name")
     # An incremental run aligns the one story the new document joined; a full run every story.
     die_after = "1" if mode == "incremental" else "2"
-    child = subprocess.run([sys.executable, "-c", KILL, str(db), mode, die_after],
-                           capture_output=True, text=True,
-                           cwd=Path(__file__).resolve().parents[1])  # fmt: skip
+    child = subprocess.run(
+        [sys.executable, "-c", KILL, str(db), mode, die_after],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert child.returncode == 9, child.stderr
     assert {s: snapshot(db, s) for s in stories} == before
     assert fetch(db, "SELECT id, status FROM runs") == runs
@@ -270,10 +289,16 @@ def test_a_run_killed_mid_write_leaves_the_database_as_it_was(
 
 def test_a_must_decision_across_two_stories_joins_them_as_a_full_run_does(two_stories, cli):
     db = two_stories
-    (a,) = fetch(db, "SELECT s.id FROM text_segments s WHERE s.source = 'Alpha Wire' "
-                     "AND s.kind = 'body' ORDER BY s.id LIMIT 1")[0]  # fmt: skip
-    (b,) = fetch(db, "SELECT s.id FROM text_segments s WHERE s.source = 'Delta Post' "
-                     "AND s.kind = 'body' ORDER BY s.id LIMIT 1")[0]  # fmt: skip
+    (a,) = fetch(
+        db,
+        "SELECT s.id FROM text_segments s WHERE s.source = 'Alpha Wire' "
+        "AND s.kind = 'body' ORDER BY s.id LIMIT 1",
+    )[0]
+    (b,) = fetch(
+        db,
+        "SELECT s.id FROM text_segments s WHERE s.source = 'Delta Post' "
+        "AND s.kind = 'body' ORDER BY s.id LIMIT 1",
+    )[0]
     result = cli("claims", "accept", str(a), str(b), "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["aligned"]["realigned"] == 1
@@ -287,17 +312,29 @@ def test_a_must_decision_across_two_stories_joins_them_as_a_full_run_does(two_st
 def _everything(db: Path) -> dict[str, list[tuple]]:
     """Every alignment row, without the run that wrote it and when."""
     return {
-        "stories": fetch(db, "SELECT id, label, documents, sources, languages, first_published, "
-                             "last_published FROM stories ORDER BY id"),
+        "stories": fetch(
+            db,
+            "SELECT id, label, documents, sources, languages, first_published, "
+            "last_published FROM stories ORDER BY id",
+        ),
         "story_documents": fetch(db, "SELECT * FROM story_documents ORDER BY doc_id"),
-        "clusters": fetch(db, "SELECT id, size, sources, languages, score, story_id "
-                              "FROM clusters ORDER BY id"),
-        "cluster_members": fetch(db, "SELECT * FROM cluster_members ORDER BY cluster_id, segment_id"),
-        "alignments": fetch(db, "SELECT a_segment_id, b_segment_id, score, cosine, accepted, "
-                                "cluster_id, evidence FROM alignments ORDER BY a_segment_id, b_segment_id"),
-        "claims": fetch(db, "SELECT segment_id, doc_id, english, entities, facts, headline "
-                            "FROM claims ORDER BY segment_id"),
-    }  # fmt: skip
+        "clusters": fetch(
+            db, "SELECT id, size, sources, languages, score, story_id FROM clusters ORDER BY id"
+        ),
+        "cluster_members": fetch(
+            db, "SELECT * FROM cluster_members ORDER BY cluster_id, segment_id"
+        ),
+        "alignments": fetch(
+            db,
+            "SELECT a_segment_id, b_segment_id, score, cosine, accepted, "
+            "cluster_id, evidence FROM alignments ORDER BY a_segment_id, b_segment_id",
+        ),
+        "claims": fetch(
+            db,
+            "SELECT segment_id, doc_id, english, entities, facts, headline "
+            "FROM claims ORDER BY segment_id",
+        ),
+    }
 
 
 def test_a_full_run_in_chunks_of_one_story_stores_what_one_chunk_stores(
@@ -332,8 +369,15 @@ def test_grouping_in_place_and_by_component_is_the_plain_grouping() -> None:
         start = len(rows)
         for _ in range(5):
             rows.append(topics[event] + rng.normal(scale=1.2, size=64))
-        docs.append(grouping.Doc(k, tuple(range(start, start + 5)), "en" if k % 3 else "de",
-                                f"2024-03-{1 + event % 28:02d}", (f"Report {k} on Event{event}",)))  # fmt: skip
+        docs.append(
+            grouping.Doc(
+                k,
+                tuple(range(start, start + 5)),
+                "en" if k % 3 else "de",
+                f"2024-03-{1 + event % 28:02d}",
+                (f"Report {k} on Event{event}",),
+            )
+        )
     vectors = np.array(rows, dtype=np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     model = shipped("stories")
@@ -350,8 +394,9 @@ def test_review_asks_about_a_stored_story_with_its_documents_only(two_stories, c
 
     db = two_stories
     story = story_of(db, "Delta Post")  # the flood story
-    docs = sorted(d for (d,) in fetch(db, "SELECT doc_id FROM story_documents WHERE story_id = ?",
-                                     [story]))  # fmt: skip
+    docs = sorted(
+        d for (d,) in fetch(db, "SELECT doc_id FROM story_documents WHERE story_id = ?", [story])
+    )
     seen = []
     real = claims.prepare
 
@@ -410,8 +455,9 @@ def _week_story(folder: Path, core, other, count: int, bridging: int, rng) -> Pa
         chosen = rng.sample(core, 4 - borrowed) + rng.sample(other, borrowed)
         chosen = [s.format(n=rng.randint(10, 99)) for s in chosen + rng.sample(GOVERNMENT, 1)]
         name = f"{folder.name}{k:02d}.txt"
-        (folder / name).write_text("\n\n".join([chosen[0].split(",")[0].rstrip(".")] + chosen)
-                                   + "\n", encoding="utf-8")  # fmt: skip
+        (folder / name).write_text(
+            "\n\n".join([chosen[0].split(",")[0].rstrip(".")] + chosen) + "\n", encoding="utf-8"
+        )
         rows.append(f"{name}\t\t{folder.name.title()} Outlet {k}\ten\t2024-05-{10 + k % 3:02d}")
     (folder / "index.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return folder / "index.tsv"
@@ -424,8 +470,10 @@ def test_new_versions_join_their_stories_without_merging_two(cli, db_path, tmp_p
     import random
 
     rng = random.Random(0)
-    manifests = [_week_story(tmp_path / "flood", FLOOD_CORE, ELECTION_CORE, 6, 0, rng),
-                 _week_story(tmp_path / "election", ELECTION_CORE, FLOOD_CORE, 22, 8, rng)]  # fmt: skip
+    manifests = [
+        _week_story(tmp_path / "flood", FLOOD_CORE, ELECTION_CORE, 6, 0, rng),
+        _week_story(tmp_path / "election", ELECTION_CORE, FLOOD_CORE, 22, 8, rng),
+    ]
     for manifest in manifests:
         assert cli("ingest", "--manifest", str(manifest)).exit_code == 0
     assert cli("align", *FAKE[:4]).exit_code == 0
@@ -433,8 +481,11 @@ def test_new_versions_join_their_stories_without_merging_two(cli, db_path, tmp_p
     assert len(before) == 2
     for name in ("flood/flood00.txt", "election/election00.txt"):  # a new version of each
         path = tmp_path / name
-        path.write_text(path.read_text(encoding="utf-8") + "\nThe officials gave no further "
-                        "details on Monday evening.\n", encoding="utf-8")  # fmt: skip
+        path.write_text(
+            path.read_text(encoding="utf-8") + "\nThe officials gave no further "
+            "details on Monday evening.\n",
+            encoding="utf-8",
+        )
     for manifest in manifests:
         assert cli("ingest", "--manifest", str(manifest)).exit_code == 0
     assert fetch(db_path, "SELECT count(*), sum(is_current) FROM documents") == [(30, 28)]
@@ -489,15 +540,24 @@ def test_two_aligns_and_an_answer_at_once_end_as_a_serial_order_does(
 
     db = two_stories
     assert cli("ingest", "--manifest", str(late(tmp_path, "late", LATE, "Eta Wire", "2024-05-29")))
-    (a,) = fetch(db, "SELECT id FROM text_segments WHERE source = 'Alpha Wire' AND kind = 'body' "
-                     "ORDER BY id LIMIT 1")[0]  # fmt: skip
-    (b,) = fetch(db, "SELECT id FROM text_segments WHERE source = 'Delta Post' AND kind = 'body' "
-                     "ORDER BY id LIMIT 1")[0]  # fmt: skip
+    (a,) = fetch(
+        db,
+        "SELECT id FROM text_segments WHERE source = 'Alpha Wire' AND kind = 'body' "
+        "ORDER BY id LIMIT 1",
+    )[0]
+    (b,) = fetch(
+        db,
+        "SELECT id FROM text_segments WHERE source = 'Delta Post' AND kind = 'body' "
+        "ORDER BY id LIMIT 1",
+    )[0]
     commands = {"align": ["align", *FAKE], "accept": ["claims", "accept", str(a), str(b)]}
     start = _copy(db, tmp_path / "start.db")
     serial = []
-    for order in (("align", "align", "accept"), ("align", "accept", "align"),
-                  ("accept", "align", "align")):  # fmt: skip
+    for order in (
+        ("align", "align", "accept"),
+        ("align", "accept", "align"),
+        ("accept", "align", "align"),
+    ):
         work = _copy(start, tmp_path / "serial.db")
         for name in order:
             result = CliRunner().invoke(app, [*commands[name], "--db", str(work)])
@@ -506,15 +566,25 @@ def test_two_aligns_and_an_answer_at_once_end_as_a_serial_order_does(
     root = Path(__file__).resolve().parents[1]
     for _ in range(10):
         work = _copy(start, tmp_path / "work.db")
-        runs = [subprocess.Popen([sys.executable, "-c", JITTER, *commands[name], "--db", str(work)],
-                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                 cwd=root) for name in ("align", "align", "accept")]  # fmt: skip
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "-c", JITTER, *commands[name], "--db", str(work)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=root,
+            )
+            for name in ("align", "align", "accept")
+        ]
         for run in runs:
             out, err = run.communicate(timeout=300)
             assert run.returncode == 0, out + err
         assert _everything(work) in serial
-        stories = fetch(work, "SELECT d.id, count(sd.story_id) FROM current_documents d "
-                              "LEFT JOIN story_documents sd ON sd.doc_id = d.id GROUP BY d.id")  # fmt: skip
+        stories = fetch(
+            work,
+            "SELECT d.id, count(sd.story_id) FROM current_documents d "
+            "LEFT JOIN story_documents sd ON sd.doc_id = d.id GROUP BY d.id",
+        )
         assert {n for _, n in stories} == {1}  # every document in exactly one story
 
 
@@ -529,14 +599,18 @@ def test_a_decision_naming_what_no_alignment_can_place_is_refused(cli, db_path, 
     folder = tmp_path / "flood"
     flood1 = folder / "flood1.txt"
     text = flood1.read_text(encoding="utf-8").split("\n")
-    flood1.write_text("\n".join(text[:2] + ["Rescue work continues in the old town"] + text[2:]),
-                      encoding="utf-8")  # fmt: skip
+    flood1.write_text(
+        "\n".join(text[:2] + ["Rescue work continues in the old town"] + text[2:]), encoding="utf-8"
+    )
     assert cli("ingest", "--manifest", str(folder / "index.tsv")).exit_code == 0
 
     def named(outlet: str, text: str, current: int = 1) -> int:
-        (row,) = fetch(db, "SELECT s.id FROM segments s JOIN documents d ON d.id = s.doc_id "
-                           "WHERE d.source = ? AND d.is_current = ? AND s.text LIKE ?",
-                       [outlet, current, f"{text}%"])  # fmt: skip
+        (row,) = fetch(
+            db,
+            "SELECT s.id FROM segments s JOIN documents d ON d.id = s.doc_id "
+            "WHERE d.source = ? AND d.is_current = ? AND s.text LIKE ?",
+            [outlet, current, f"{text}%"],
+        )
         return row[0]
 
     heading = named("Delta Post", "Rescue work")

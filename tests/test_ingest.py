@@ -120,14 +120,22 @@ def test_run_on_the_bundled_examples(cli, db_path, argos_dir) -> None:
     assert "2 documents in 2 languages: de, en." in result.output
     assert "Not translated (de): no model for de→en" in result.output
     assert "Claims shared by two or more sources" in result.output
-    names = dict(fetch(db_path, "SELECT d.source, group_concat(DISTINCT n.name) FROM mentions m "
-                                "JOIN names n ON n.id = m.name_id JOIN entities e ON e.id = m.entity_id "
-                                "JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id "
-                                "WHERE e.key = 'khankendi' GROUP BY d.source"))  # fmt: skip
+    names = dict(
+        fetch(
+            db_path,
+            "SELECT d.source, group_concat(DISTINCT n.name) FROM mentions m "
+            "JOIN names n ON n.id = m.name_id JOIN entities e ON e.id = m.entity_id "
+            "JOIN segments s ON s.id = m.segment_id JOIN documents d ON d.id = s.doc_id "
+            "WHERE e.key = 'khankendi' GROUP BY d.source",
+        )
+    )
     assert names == {"Caspian Courier": "Khankendi", "kaukasus-rundschau-bahn": "Stepanakert"}
     # The railway's arrival is one claim across the two languages.
-    pairs = fetch(db_path, "SELECT a.text, b.text FROM alignments l JOIN segments a ON a.id = "
-                           "l.a_segment_id JOIN segments b ON b.id = l.b_segment_id WHERE l.accepted = 1")  # fmt: skip
+    pairs = fetch(
+        db_path,
+        "SELECT a.text, b.text FROM alignments l JOIN segments a ON a.id = "
+        "l.a_segment_id JOIN segments b ON b.id = l.b_segment_id WHERE l.accepted = 1",
+    )
     assert any("first freight train" in a and "erste Güterzug" in b for a, b in pairs)
 
 

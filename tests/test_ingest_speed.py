@@ -139,23 +139,44 @@ def test_the_stories_keep_the_languages_langdetect_gave_them() -> None:
 
 def test_folders_are_walked_in_the_order_of_their_sorted_paths(tmp_path) -> None:
     root = tmp_path / "in"
-    for name in ["b/x.txt", "b.txt", "a.md", "c/d/e.html", "c/a.txt", "B.txt", ".hidden/z.txt",
-                 "c/.dot.txt", "c/skip.pdf", "b-c/y.txt"]:  # fmt: skip
+    for name in [
+        "b/x.txt",
+        "b.txt",
+        "a.md",
+        "c/d/e.html",
+        "c/a.txt",
+        "B.txt",
+        ".hidden/z.txt",
+        "c/.dot.txt",
+        "c/skip.pdf",
+        "b-c/y.txt",
+    ]:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text("x")
     (root / "link").symlink_to(root / "c", target_is_directory=True)
     found = [item.path for item in discover([str(root)])]
-    expected = sorted(p for p in root.rglob("*") if p.is_file() and ".hidden" not in p.parts
-                      and not p.name.startswith(".") and p.suffix != ".pdf"
-                      and "link" not in p.relative_to(root).parts)  # fmt: skip
+    expected = sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file()
+        and ".hidden" not in p.parts
+        and not p.name.startswith(".")
+        and p.suffix != ".pdf"
+        and "link" not in p.relative_to(root).parts
+    )
     assert found == expected and len(found) == 7
 
 
 def test_results_can_be_left_to_the_caller_and_progress_follows_the_inputs(tmp_path) -> None:
     db = open_db(tmp_path / "c.db", create=True)
     seen, progress = [], []
-    report = ingest(db, [str(SEEDS), str(tmp_path / "missing")], keep_results=False,
-                    on_result=seen.append, on_progress=lambda d, t: progress.append((d, t)))  # fmt: skip
+    report = ingest(
+        db,
+        [str(SEEDS), str(tmp_path / "missing")],
+        keep_results=False,
+        on_result=seen.append,
+        on_progress=lambda d, t: progress.append((d, t)),
+    )
     assert report.results == () and report.count("added") == 5 and report.failed == 1
     assert report.inputs == 6 == len(seen)
     assert progress == [(n, 6) for n in range(7)]
@@ -163,9 +184,28 @@ def test_results_can_be_left_to_the_caller_and_progress_follows_the_inputs(tmp_p
 
 # --- folding, as fast and the same ------------------------------------------------------------
 
-_LETTERS = str.maketrans({"ə": "e", "Ə": "e", "ı": "i", "İ": "i", "ß": "ss", "ø": "o", "Ø": "o",
-                          "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l",
-                          "đ": "d", "Đ": "d", "ð": "d", "þ": "th", "ħ": "h"})  # fmt: skip
+_LETTERS = str.maketrans(
+    {
+        "ə": "e",
+        "Ə": "e",
+        "ı": "i",
+        "İ": "i",
+        "ß": "ss",
+        "ø": "o",
+        "Ø": "o",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ħ": "h",
+    }
+)
 
 
 def reference_fold(text: str) -> str:
@@ -179,8 +219,19 @@ def test_fold_gives_what_it_gave_for_every_character_and_mixed_text() -> None:
     for start in range(0, len(every), 512):
         chunk = every[start : start + 512]
         assert fold(chunk) == reference_fold(chunk), hex(start)
-    for text in ["Xankəndi", "Hacıbəyli", "STRASSE Straße", "Ǆemal ﬁle №5", "Łódź Ørsted",
-                 "Карабах, йод, Ёлка", "Nagorno-Karabakh", "S\u0327ușa", "ქართველი", "", "ASCII"]:  # fmt: skip
+    for text in [
+        "Xankəndi",
+        "Hacıbəyli",
+        "STRASSE Straße",
+        "Ǆemal ﬁle №5",
+        "Łódź Ørsted",
+        "Карабах, йод, Ёлка",
+        "Nagorno-Karabakh",
+        "S\u0327ușa",
+        "ქართველი",
+        "",
+        "ASCII",
+    ]:
         assert fold(text) == reference_fold(text)
 
 
@@ -189,9 +240,11 @@ def test_a_matcher_folds_each_word_once_and_keeps_a_bounded_number(monkeypatch) 
     monkeypatch.setattr(match, "fold", lambda w: folded.append(w) or reference_fold(w))
     monkeypatch.setattr(match, "FOLDED_WORDS", 3)
     found = match.Matcher([match.Term("Xankəndi", 1, 1)])
-    assert [m.surface for m in found.find("Xankendi und XANKƏNDI, Xankendi")] == ["Xankendi",
-                                                                                 "XANKƏNDI",
-                                                                                 "Xankendi"]  # fmt: skip
+    assert [m.surface for m in found.find("Xankendi und XANKƏNDI, Xankendi")] == [
+        "Xankendi",
+        "XANKƏNDI",
+        "Xankendi",
+    ]
     assert folded == ["Xankəndi", "Xankendi", "und", "XANKƏNDI"]  # the last one again: known
     assert len(found._folded) <= 3
 
@@ -230,8 +283,9 @@ def reference_find(self, text: str, *, cased: bool = True) -> list[match.Match]:
 def _insert_all(db, rows) -> None:
     """Segments as insert_document wrote them with sqlite-utils."""
     columns = store_documents._SEGMENT_COLUMNS
-    db["segments"].insert_all((dict(zip(columns, row, strict=True)) for row in rows),
-                              batch_size=500)  # fmt: skip
+    db["segments"].insert_all(
+        (dict(zip(columns, row, strict=True)) for row in rows), batch_size=500
+    )
 
 
 def test_ingest_stores_the_bytes_it_stored_with_the_reference_fold_find_and_insert_all(
@@ -289,8 +343,9 @@ def test_progress_is_drawn_on_a_terminal_and_nowhere_else(tmp_path, monkeypatch)
     assert "Ingesting" in drawn and "5/5" in drawn and "inputs/s" in drawn
     assert "added" in drawn and "Ingested 5 inputs" in drawn
     for args in (["--json"], []):  # JSON for a script; output piped (the runner's streams)
-        result = CliRunner().invoke(app, ["ingest", str(SEEDS), "--db", str(tmp_path / "p.db"),
-                                          *args])  # fmt: skip
+        result = CliRunner().invoke(
+            app, ["ingest", str(SEEDS), "--db", str(tmp_path / "p.db"), *args]
+        )
         assert "Ingesting" not in result.output and "inputs/s" not in result.output
         assert "\x1b" not in result.output
 
@@ -300,11 +355,17 @@ def test_translate_and_export_draw_progress_on_a_terminal_only(tmp_path, monkeyp
 
     db = tmp_path / "c.db"
     assert run("ingest", str(SEEDS), "--db", str(db)).exit_code == 0
-    german = [t for (t,) in sqlite3.connect(db).execute(
-        "SELECT text FROM segments WHERE lang = 'de' AND kind != 'boilerplate'")]  # fmt: skip
+    german = [
+        t
+        for (t,) in sqlite3.connect(db).execute(
+            "SELECT text FROM segments WHERE lang = 'de' AND kind != 'boilerplate'"
+        )
+    ]
     memory = tmp_path / "m.tsv"
-    memory.write_text("".join(f"{t}\tEnglish {i}.\n" for i, t in enumerate(german) if "\t" not in t),
-                      encoding="utf-8")  # fmt: skip
+    memory.write_text(
+        "".join(f"{t}\tEnglish {i}.\n" for i, t in enumerate(german) if "\t" not in t),
+        encoding="utf-8",
+    )
     assert (
         run("tm", "import", str(memory), "--from", "de", "--to", "en", "--db", str(db)).exit_code
         == 0
@@ -437,12 +498,19 @@ def _dump(db: Path) -> dict[str, list[tuple]]:
     """Every table's rows but the times and process ids that differ between two runs."""
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        tables = [t for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = "
-                                             "'table' AND name NOT LIKE 'sqlite_%'")]  # fmt: skip
+        tables = [
+            t
+            for (t,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         dump = {}
         for table in tables:
-            columns = [c[1] for c in conn.execute(f"PRAGMA table_info('{table}')")
-                       if not c[1].endswith("_at") and c[1] not in ("pid", "host")]  # fmt: skip
+            columns = [
+                c[1]
+                for c in conn.execute(f"PRAGMA table_info('{table}')")
+                if not c[1].endswith("_at") and c[1] not in ("pid", "host")
+            ]
             listed = ", ".join(f'"{c}"' for c in columns)
             dump[table] = sorted(conn.execute(f'SELECT {listed} FROM "{table}"'), key=repr)
         return dump
@@ -463,8 +531,17 @@ def test_ingest_on_local_2_stores_what_a_local_ingest_stores(tmp_path, no_cluste
         db = tmp_path / f"{label}.db"
         first = run("ingest", str(folder), "--db", str(db), *extra)
         assert first.exit_code == 1, first.output  # the empty and binary files fail
-        again = run("ingest", "--manifest", str(manifest), str(folder / "seeds"), "--db",
-                    str(db), "--source", "Seeds", *extra)  # fmt: skip
+        again = run(
+            "ingest",
+            "--manifest",
+            str(manifest),
+            str(folder / "seeds"),
+            "--db",
+            str(db),
+            "--source",
+            "Seeds",
+            *extra,
+        )
         assert again.exit_code == 0, again.output
         outputs[label] = first.output + again.output
     assert outputs["remote"] == outputs["local"]
@@ -485,8 +562,12 @@ def test_an_unreachable_cluster_is_one_line_and_writes_nothing(tmp_path, monkeyp
     assert len(lines) == 1 and f"the scheduler at {address}" in lines[0], result.output
     assert not fresh.exists()
     existing = tmp_path / "existing.db"
-    assert run("ingest", str(SEEDS / sorted(p.name for p in SEEDS.glob("*"))[0]), "--db",
-               str(existing)).exit_code == 0  # fmt: skip
+    assert (
+        run(
+            "ingest", str(SEEDS / sorted(p.name for p in SEEDS.glob("*"))[0]), "--db", str(existing)
+        ).exit_code
+        == 0
+    )
     before = _dump(existing)
     result = run("ingest", str(SEEDS), "--db", str(existing), "--cluster", address)
     assert result.exit_code == 1 and "cannot reach the scheduler" in result.output

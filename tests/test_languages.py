@@ -40,8 +40,11 @@ def test_armenian_georgian_and_cp1251_russian_articles_are_read_and_named(cli, d
     assert "Председатель комитета Совета Федерации Г. Карасин заявил" in text
     # Sentences split at the Armenian full stop and at Georgian sentence starts, not at "Г." or
     # "т.е.": every sentence has its language.
-    sentences = fetch(db_path, "SELECT d.path, s.lang, s.text FROM segments s JOIN documents d "
-                               "ON d.id = s.doc_id WHERE s.kind = 'body'")  # fmt: skip
+    sentences = fetch(
+        db_path,
+        "SELECT d.path, s.lang, s.text FROM segments s JOIN documents d "
+        "ON d.id = s.doc_id WHERE s.kind = 'body'",
+    )
     by_file: dict[str, list[str]] = {}
     for path, seg_lang, seg_text in sentences:
         by_file.setdefault(path.rsplit("/", 1)[-1], []).append(seg_text)
@@ -51,16 +54,21 @@ def test_armenian_georgian_and_cp1251_russian_articles_are_read_and_named(cli, d
     assert len(by_file["armenian.txt"]) == 3 and len(by_file["georgian.txt"]) == 3
     # Georgian has no capitals: its headline is still a title, not page header.
     titles = dict(fetch(db_path, "SELECT source, title FROM documents"))
-    assert titles == {"armenian": "Ստեփանակերտ քաղաքում նոր կայարան է բացվել",
-                      "georgian": "ხანკენდი ახალ რკინიგზას იღებს",
-                      "russian-cp1251": titles["russian-cp1251"]}  # fmt: skip
+    assert titles == {
+        "armenian": "Ստեփանակերտ քաղաքում նոր կայարան է բացվել",
+        "georgian": "ხანკენდი ახალ რკინიგზას იღებს",
+        "russian-cp1251": titles["russian-cp1251"],
+    }
     assert titles["russian-cp1251"]
     assert by_file["russian-cp1251.txt"][0].endswith("т.е. уже в этом году.")
     # The names in their scripts: the Armenian article says Stepanakert, the others Khankendi.
     uses = json.loads(cli("names", "khankendi", "--json").output)
     names = {(u["source"], u["name"]) for u in uses}
-    assert names == {("armenian", "Stepanakert"), ("georgian", "Khankendi"),
-                     ("russian-cp1251", "Khankendi")}  # fmt: skip
+    assert names == {
+        ("armenian", "Stepanakert"),
+        ("georgian", "Khankendi"),
+        ("russian-cp1251", "Khankendi"),
+    }
     shown = cli("show", "russian-cp1251.txt").output
     assert "cp1251 (Cyrillic)" in shown and "confidence" in shown
 
@@ -119,8 +127,10 @@ def test_bytes_no_encoding_reads_as_text_are_still_refused() -> None:
 
 
 def test_russian_abbreviations_and_initials_do_not_end_sentences() -> None:
-    text = ("Об этом заявил Г. Карасин. В 2024 г. откроют консульство, т.е. скоро. "
-            "Речь о десятках тыс. человек.")  # fmt: skip
+    text = (
+        "Об этом заявил Г. Карасин. В 2024 г. откроют консульство, т.е. скоро. "
+        "Речь о десятках тыс. человек."
+    )
     assert [text[a:b] for a, b in split_sentences(text)] == [
         "Об этом заявил Г. Карасин.",
         "В 2024 г. откроют консульство, т.е. скоро.",
@@ -130,12 +140,20 @@ def test_russian_abbreviations_and_initials_do_not_end_sentences() -> None:
 
 def test_the_default_glossary_spells_places_in_the_regions_scripts(cli, db_path) -> None:
     assert cli("init").exit_code == 0
-    rows = fetch(db_path, "SELECT n.name, n.usage, s.text, s.lang FROM spellings s JOIN names n "
-                          "ON n.id = s.name_id JOIN entities e ON e.id = n.entity_id "
-                          "WHERE e.key = 'khankendi'")  # fmt: skip
+    rows = fetch(
+        db_path,
+        "SELECT n.name, n.usage, s.text, s.lang FROM spellings s JOIN names n "
+        "ON n.id = s.name_id JOIN entities e ON e.id = n.entity_id "
+        "WHERE e.key = 'khankendi'",
+    )
     spelled = {(name, text, lang) for name, _, text, lang in rows}
-    assert {("Khankendi", "Ханкенди", "ru"), ("Khankendi", "Xankəndi", "az"),
-            ("Khankendi", "ხანკენდი", "ka"), ("Stepanakert", "Ստեփանակերտ", "hy"),
-            ("Stepanakert", "Степанакерт", "ru"), ("Khankendi", "Hankendi", ""),
-            ("Khankendi", "Chankendi", "de")} <= spelled  # fmt: skip
+    assert {
+        ("Khankendi", "Ханкенди", "ru"),
+        ("Khankendi", "Xankəndi", "az"),
+        ("Khankendi", "ხანკენდი", "ka"),
+        ("Stepanakert", "Ստեփանակերտ", "hy"),
+        ("Stepanakert", "Степанакерт", "ru"),
+        ("Khankendi", "Hankendi", ""),
+        ("Khankendi", "Chankendi", "de"),
+    } <= spelled
     assert {usage for name, usage, _, _ in rows if name == "Stepanakert"} == {"Armenian"}

@@ -28,8 +28,14 @@ def test_install_list_remove(cli, argos_dir, tiny_packages) -> None:
     assert cli("models", "remove", "de:en").exit_code == 1
 
 
-def _rewrite(source: Path, target: Path, *, drop: str = "", add: dict[str, bytes] | None = None,
-             corrupt: str = "") -> Path:  # fmt: skip
+def _rewrite(
+    source: Path,
+    target: Path,
+    *,
+    drop: str = "",
+    add: dict[str, bytes] | None = None,
+    corrupt: str = "",
+) -> Path:
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
         for info in src.infolist():
             if drop and drop in info.filename:
@@ -94,13 +100,16 @@ def test_packages_are_shared_with_argospm(cli, argos_dir, tiny_packages) -> None
     argospm = [str(Path(sys.executable).parent / "argospm")]  # its console script
     listed = subprocess.run([*argospm, "list"], env=env, capture_output=True, text=True)
     assert "translate-de_en" in listed.stdout, listed.stderr
-    removed = subprocess.run([*argospm, "remove", "translate-de_en"], env=env,
-                             capture_output=True, text=True)  # fmt: skip
+    removed = subprocess.run(
+        [*argospm, "remove", "translate-de_en"], env=env, capture_output=True, text=True
+    )
     assert removed.returncode == 0, removed.stdout + removed.stderr
     assert json.loads(cli("models", "list", "--json").output) == []
     # What argospm installs (after its download) newsalign lists, uses and removes.
-    code = ("import sys, pathlib, argostranslate.package as p; "
-            "p.install_from_path(pathlib.Path(sys.argv[1]))")  # fmt: skip
+    code = (
+        "import sys, pathlib, argostranslate.package as p; "
+        "p.install_from_path(pathlib.Path(sys.argv[1]))"
+    )
     subprocess.run([sys.executable, "-c", code, str(tiny_packages["en:fr"])], env=env, check=True)
     (row,) = json.loads(cli("models", "list", "--json").output)
     assert row["code"] == "en:fr"

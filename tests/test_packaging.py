@@ -40,17 +40,21 @@ def test_every_subpackage_is_packaged() -> None:
 def test_the_wheel_installs_only_under_newsalign(tmp_path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = tmp_path.glob("newsalign-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     tops = {n.split("/")[0] for n in names}
     assert tops == {"newsalign", next(t for t in tops if t.endswith(".dist-info"))}
     assert "newsalign/glossary/data/default.tsv" in names
     assert "newsalign/corpus/align/weights.json" in names
-    assert {"newsalign/corpus/publish/report.css", "newsalign/corpus/publish/report_filter.js",
-            "newsalign/corpus/publish/templates/index.html",
-            "newsalign/corpus/publish/templates/query.html"} <= set(names)  # fmt: skip
+    assert {
+        "newsalign/corpus/publish/report.css",
+        "newsalign/corpus/publish/report_filter.js",
+        "newsalign/corpus/publish/templates/index.html",
+        "newsalign/corpus/publish/templates/query.html",
+    } <= set(names)
     assert "newsalign/corpus/cli/app.py" in names
     assert not any(n.startswith(("translate/", "corpus/", "glossary/")) for n in names)
 
@@ -67,8 +71,9 @@ def test_translate_toolkit_imports_beside_newsalign(tmp_path) -> None:
         "print(translate.storage.tmx.tmxfile.__name__)"
     )
     # From a neutral folder: the repository's own folders must not be what gets imported.
-    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                            text=True)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "tmxfile"
 
@@ -85,9 +90,11 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_imports_go_one_way_and_only_by_newsalign_names() -> None:
-    allowed = {"glossary": ("newsalign.glossary",),
-               "translate": ("newsalign.glossary", "newsalign.translate"),
-               "corpus": ("newsalign.glossary", "newsalign.translate", "newsalign.corpus")}  # fmt: skip
+    allowed = {
+        "glossary": ("newsalign.glossary",),
+        "translate": ("newsalign.glossary", "newsalign.translate"),
+        "corpus": ("newsalign.glossary", "newsalign.translate", "newsalign.corpus"),
+    }
     for path in _modules():
         folder = path.relative_to(ROOT).parts[0]
         for module in _imports(path):
@@ -109,8 +116,12 @@ def test_bench_scripts_reach_the_installed_package() -> None:
             assert importlib.util.find_spec(module), (
                 f"{path} runs -m {module}, which is not installed"
             )
-    done = subprocess.run([sys.executable, "-m", "newsalign.corpus.cli", "--version"],
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "newsalign.corpus.cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0 and done.stdout.startswith("newsalign "), done.stderr
 
 

@@ -23,8 +23,10 @@ def entities() -> list[Entity]:
 def _matcher(entities: list[Entity]) -> Matcher:
     return Matcher(
         Term(s.text, k, j, 0, s.lang)
-        for k, e in enumerate(entities) for j, n in enumerate(e.names) for s in n.spellings
-    )  # fmt: skip
+        for k, e in enumerate(entities)
+        for j, n in enumerate(e.names)
+        for s in n.spellings
+    )
 
 
 @pytest.mark.parametrize(
@@ -90,19 +92,43 @@ def test_a_case_form_finds_its_place(entities, cli, db_path) -> None:
 
 
 def _entity(key: str, *spellings: str) -> Entity:
-    return Entity(key, "place", key, names=(Name(key.title(), "", True, spellings=tuple(
-        Spelling(text.partition("@")[0], text.partition("@")[2]) for text in spellings)),))  # fmt: skip
+    return Entity(
+        key,
+        "place",
+        key,
+        names=(
+            Name(
+                key.title(),
+                "",
+                True,
+                spellings=tuple(
+                    Spelling(text.partition("@")[0], text.partition("@")[2]) for text in spellings
+                ),
+            ),
+        ),
+    )
 
 
 def test_spellings_that_look_like_a_known_name_are_suggested() -> None:
-    entities = [_entity("gyumri", "Gyumri@en", "Gjumri@de", "Гюмри@ru"),
-                _entity("armenia", "Armenia@en", "Armenien@de", "Армения@ru")]  # fmt: skip
-    texts = [("Der Zug fährt nach Gjumrі und Giumri.", "de"), ("Поезд идёт в Гюмрі.", "uk"),
-             ("The Armenians of Giumri welcomed Armenian trains to Giumri.", "en"),
-             ("Поезд идёт в Гьюмри, сказал Армянский посол.", "ru")]  # fmt: skip
-    words = corpus_words(texts, Matcher(
-        Term(s.text, k, 0, 0, s.lang) for k, e in enumerate(entities) for n in e.names
-        for s in n.spellings))  # fmt: skip
+    entities = [
+        _entity("gyumri", "Gyumri@en", "Gjumri@de", "Гюмри@ru"),
+        _entity("armenia", "Armenia@en", "Armenien@de", "Армения@ru"),
+    ]
+    texts = [
+        ("Der Zug fährt nach Gjumrі und Giumri.", "de"),
+        ("Поезд идёт в Гюмрі.", "uk"),
+        ("The Armenians of Giumri welcomed Armenian trains to Giumri.", "en"),
+        ("Поезд идёт в Гьюмри, сказал Армянский посол.", "ru"),
+    ]
+    words = corpus_words(
+        texts,
+        Matcher(
+            Term(s.text, k, 0, 0, s.lang)
+            for k, e in enumerate(entities)
+            for n in e.names
+            for s in n.spellings
+        ),
+    )
     found = {s.spelling: s for s in suggest(words, entities)}
     assert found["Giumri"].entity == "gyumri" and found["Giumri"].count == 3
     assert found["Гьюмри"].entity == "gyumri"
@@ -114,8 +140,11 @@ def test_spellings_that_look_like_a_known_name_are_suggested() -> None:
 
 def test_names_suggest_lists_spellings_with_the_command_that_adds_them(cli, db_path, tmp_path):
     page = tmp_path / "train.txt"
-    page.write_text("New trains for Gyumri\n\nThe first train from Chodschaly and Giumri arrived "
-                    "in Yerevan on Monday, the railway said.\n", encoding="utf-8")  # fmt: skip
+    page.write_text(
+        "New trains for Gyumri\n\nThe first train from Chodschaly and Giumri arrived "
+        "in Yerevan on Monday, the railway said.\n",
+        encoding="utf-8",
+    )
     assert cli("ingest", str(page)).exit_code == 0
     result = cli("names", "--suggest", "--json")
     assert result.exit_code == 0

@@ -34,10 +34,21 @@ def edges(pairs: dict[tuple[int, int], float]):
 def test_questions_are_ranked_by_doubt_times_the_pairs_an_answer_decides() -> None:
     docs = np.arange(8)  # one sentence per article
     # Claims {0,1,2} and {3,4}; sentence 5 leans toward the first claim; 6-7 an unclaimed pair.
-    i, j, p = edges({(0, 1): 0.9, (0, 2): 0.9, (1, 2): 0.9, (3, 4): 0.9,
-                     (0, 3): 0.45, (1, 4): 0.4, (2, 3): 0.45,  # cross pairs: average 0.22
-                     (5, 0): 0.6, (5, 1): 0.5, (5, 2): 0.3,  # average 0.47
-                     (6, 7): 0.49})  # fmt: skip
+    i, j, p = edges(
+        {
+            (0, 1): 0.9,
+            (0, 2): 0.9,
+            (1, 2): 0.9,
+            (3, 4): 0.9,
+            (0, 3): 0.45,
+            (1, 4): 0.4,
+            (2, 3): 0.45,  # cross pairs: average 0.22
+            (5, 0): 0.6,
+            (5, 1): 0.5,
+            (5, 2): 0.3,  # average 0.47
+            (6, 7): 0.49,
+        }
+    )
     clusters = [[0, 1, 2], [3, 4]]
     ranked = asking.rank(docs, i, j, p, clusters, 0.5)
     kinds = {q.kind: q for q in ranked}
@@ -71,8 +82,17 @@ def test_answered_pairs_and_far_probabilities_are_not_asked() -> None:
 
 def test_a_no_inside_a_claim_takes_out_only_the_less_attached_sentence() -> None:
     claim = [1, 2, 3, 4]
-    p = {frozenset(k): v for k, v in {(1, 3): 0.9, (1, 4): 0.9, (2, 3): 0.5, (2, 4): 0.4,
-                                      (1, 2): 0.6, (3, 4): 0.9}.items()}  # fmt: skip
+    p = {
+        frozenset(k): v
+        for k, v in {
+            (1, 3): 0.9,
+            (1, 4): 0.9,
+            (2, 3): 0.5,
+            (2, 4): 0.4,
+            (1, 2): 0.6,
+            (3, 4): 0.9,
+        }.items()
+    }
     pairs = asking.answer_pairs(1, 2, False, [claim], p)
     assert pairs[0] == ("cannot", 1, 2)  # the pair the person named comes first
     assert set(pairs[1:]) == {("cannot", 2, 3), ("cannot", 2, 4)}
@@ -91,7 +111,10 @@ def test_decisions_settle_pairs_by_transitivity() -> None:
 def test_a_yes_decides_every_pair_its_question_was_about() -> None:
     # A sentence in no claim joins every member of the other's claim, the named pair first.
     assert asking.answer_pairs(9, 2, True, [[1, 2, 3]], {}) == [
-        ("must", 9, 2), ("must", 9, 1), ("must", 9, 3)]  # fmt: skip
+        ("must", 9, 2),
+        ("must", 9, 1),
+        ("must", 9, 3),
+    ]
     # A sentence in a claim also joins the other's claim (and keeps its own): its pairs with
     # every member of that claim, not every cross pair of the two claims.
     joined = asking.answer_pairs(1, 5, True, [[1, 2], [5, 6]], {})
@@ -123,8 +146,13 @@ def test_answers_shift_the_story_and_a_few_cannot_swing_it() -> None:
 def test_the_engine_hook_drops_detached_sentences_and_applies_the_answers() -> None:
     from newsalign.corpus.align.pairs import Edges
 
-    local = Edges(np.array([0, 0, 1]), np.array([1, 2, 2]), np.zeros((3, 1)),
-                  np.array([0.45, 0.45, 0.45]), ("x",))  # fmt: skip
+    local = Edges(
+        np.array([0, 0, 1]),
+        np.array([1, 2, 2]),
+        np.zeros((3, 1)),
+        np.array([0.45, 0.45, 0.45]),
+        ("x",),
+    )
     rows = np.array([10, 11, 12])
     adjusted = recalibrate.story_adjust({(10, 11): 1})(rows, local)
     assert adjusted.p.tolist() == [adjusted.p[0]] * 3 and adjusted.p[0] > 0.45  # all shifted
@@ -160,10 +188,15 @@ def test_accepting_a_sentence_with_a_claims_member_joins_it_to_the_whole_claim(d
     import sqlite3
 
     db = doubtful
-    claim, size = fetch(db, "SELECT cluster_id, count(*) FROM cluster_members GROUP BY 1 "
-                            "ORDER BY 2 DESC LIMIT 1")[0]  # fmt: skip
-    inside = [x for (x,) in fetch(db, "SELECT segment_id FROM cluster_members WHERE "
-                                      "cluster_id = ? ORDER BY 1", (claim,))]  # fmt: skip
+    claim, size = fetch(
+        db, "SELECT cluster_id, count(*) FROM cluster_members GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+    )[0]
+    inside = [
+        x
+        for (x,) in fetch(
+            db, "SELECT segment_id FROM cluster_members WHERE cluster_id = ? ORDER BY 1", (claim,)
+        )
+    ]
     assert size >= 3
     # Its first member, as if the alignment had left it out: a yes to it and one member
     # decides it with every member, and the decision says so.
@@ -191,8 +224,10 @@ def test_ids_stay_stable_through_reject_undo_and_detach(cli, db_path, tmp_path) 
     result = cli("claims", "reject", str(alpha), str(gamma), "--json")
     assert result.exit_code == 0, result.output
     decision = json.loads(result.output)["decision"]
-    now = {m[0] for m in fetch(db, "SELECT segment_id FROM cluster_members WHERE cluster_id = ?",
-                               [claim])}  # fmt: skip
+    now = {
+        m[0]
+        for m in fetch(db, "SELECT segment_id FROM cluster_members WHERE cluster_id = ?", [claim])
+    }
     assert beta in now and len({alpha, gamma} & now) == 1
 
     # Undone: the same members, the same id; the next decision takes a new id.
@@ -230,8 +265,10 @@ def test_migration_12_keeps_decisions_and_allows_detach(db_path) -> None:
         if name.startswith("0012"):
             break
         with db.atomic():
-            db.execute(f"CREATE TABLE IF NOT EXISTS {migrations.MIGRATIONS_TABLE} "
-                       "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")  # fmt: skip
+            db.execute(
+                f"CREATE TABLE IF NOT EXISTS {migrations.MIGRATIONS_TABLE} "
+                "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
             func(db)
             db.execute(f"INSERT INTO {migrations.MIGRATIONS_TABLE} VALUES (?, 'then')", [name])
     db.execute("INSERT INTO decisions (id, action, note, created_at) VALUES (3, 'merge', 'n', 't')")

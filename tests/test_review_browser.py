@@ -53,10 +53,18 @@ def _chromium(profile: Path):
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", "--disable-background-networking", "--disable-sync",
-                 "--disable-component-update", "--window-size=1280,1600",
-                 f"--user-data-dir={profile}"):  # fmt: skip
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-sync",
+        "--disable-component-update",
+        "--window-size=1280,1600",
+        f"--user-data-dir={profile}",
+    ):
         options.add_argument(flag)
     service = Service(executable_path=str(CHROMEDRIVER), popen_kw={"start_new_session": True})
     driver = None
@@ -86,8 +94,9 @@ def review_site(built, tmp_path_factory):
     """(server, browser, database): `serve --review` on a copy of the aligned seeds, and a
     headless Chromium; both stopped, children included, at the end of the session."""
     folder = tmp_path_factory.mktemp("review-site")
-    db = copy_db(built("seeds-aligned", lambda _: [["ingest", str(SEEDS)], ["align"]]),
-                 folder / "corpus.db")  # fmt: skip
+    db = copy_db(
+        built("seeds-aligned", lambda _: [["ingest", str(SEEDS)], ["align"]]), folder / "corpus.db"
+    )
     server = Served(db, "--review")
     try:
         server.wait_ready(timeout=60)
@@ -122,8 +131,10 @@ def _members_on_page(browser) -> set[int]:
 
 
 def _members_in_db(db: Path, claim: int) -> set[int]:
-    return {r[0] for r in fetch(db, "SELECT segment_id FROM cluster_members WHERE cluster_id = ?",
-                                [claim])}  # fmt: skip
+    return {
+        r[0]
+        for r in fetch(db, "SELECT segment_id FROM cluster_members WHERE cluster_id = ?", [claim])
+    }
 
 
 def _screen(db: Path):

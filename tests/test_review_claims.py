@@ -15,8 +15,10 @@ from tests.test_analyst import write_story
 pytestmark = pytest.mark.slow
 
 KEYS = ["kind", "claim", "story", "label", "members", "candidates", "sentences"]
-CLAIMS = ("SELECT c.id, c.label_segment_id, group_concat(m.segment_id) FROM clusters c "
-          "JOIN cluster_members m ON m.cluster_id = c.id GROUP BY c.id ORDER BY c.id")  # fmt: skip
+CLAIMS = (
+    "SELECT c.id, c.label_segment_id, group_concat(m.segment_id) FROM clusters c "
+    "JOIN cluster_members m ON m.cluster_id = c.id GROUP BY c.id ORDER BY c.id"
+)
 
 
 @pytest.fixture
@@ -51,14 +53,17 @@ def test_screens_json_has_issue_28s_shape(analyst, cli) -> None:
     ids = [s["id"] for s in first["sentences"]]
     assert first["label"] in ids and set(first["members"] + first["candidates"]) <= set(ids)
     assert len(first["members"] + first["candidates"]) <= 12
-    assert all(list(s) == ["id", "outlet", "lang", "published", "text", "english"]
-               for s in first["sentences"])  # fmt: skip
+    assert all(
+        list(s) == ["id", "outlet", "lang", "published", "text", "english"]
+        for s in first["sentences"]
+    )
     # The claim is the stored one, named by its label.
     label = fetch(analyst, "SELECT label_segment_id FROM clusters WHERE id = ?", [first["claim"]])
     assert label == [(first["label"],)]
     assert len(screens(cli, "--limit", "1")) == 1
-    assert screens(cli, "--story", str(first["story"])) == [s for s in found
-                                                              if s["story"] == first["story"]]  # fmt: skip
+    assert screens(cli, "--story", str(first["story"])) == [
+        s for s in found if s["story"] == first["story"]
+    ]
     bad = cli("review", "--json", "--story", "999")
     assert bad.exit_code == 1 and "no story 999" in bad.output
 
@@ -75,8 +80,12 @@ def test_an_answer_is_applied_and_honoured_by_align_and_align_full(analyst, cli)
     rows = fetch(analyst, "SELECT asserts FROM review_answers ORDER BY asserts")
     assert rows == [(0,)] + [(1,)] * len(keep)  # one row per judged sentence, nothing derived
     now = fetch(analyst, "SELECT id FROM clusters WHERE label_segment_id = ?", [screen["label"]])
-    holding = {c for (c,) in fetch(analyst, "SELECT cluster_id FROM cluster_members "
-                                            "WHERE segment_id = ?", [out])}  # fmt: skip
+    holding = {
+        c
+        for (c,) in fetch(
+            analyst, "SELECT cluster_id FROM cluster_members WHERE segment_id = ?", [out]
+        )
+    }
     assert not now or now[0][0] not in holding
     after = fetch(analyst, CLAIMS)
     for step in (["align"], ["align", "--full"]):
@@ -87,8 +96,9 @@ def test_an_answer_is_applied_and_honoured_by_align_and_align_full(analyst, cli)
 def test_undo_restores_the_claims_exactly(analyst, cli) -> None:
     before = fetch(analyst, CLAIMS)
     screen = next(s for s in screens(cli) if s["members"])
-    result = cli("review", "answer", "--claim", str(screen["claim"]),
-                 "--no", *map(str, screen["members"]))  # fmt: skip
+    result = cli(
+        "review", "answer", "--claim", str(screen["claim"]), "--no", *map(str, screen["members"])
+    )
     assert result.exit_code == 0, result.output
     assert fetch(analyst, CLAIMS) != before
     listed = cli("review", "answers")
@@ -104,8 +114,11 @@ def test_a_refused_answer_leaves_the_database_byte_identical(analyst, cli) -> No
     screen = screens(cli)[0]
     claim = str(screen["claim"])
     on = set(screen["members"] + screen["candidates"])
-    off = next(x for (x,) in fetch(analyst, "SELECT segment_id FROM claims ORDER BY 1")
-               if x not in on and x != screen["label"])  # fmt: skip
+    off = next(
+        x
+        for (x,) in fetch(analyst, "SELECT segment_id FROM claims ORDER BY 1")
+        if x not in on and x != screen["label"]
+    )
     before = dump(analyst)
     for args, message in [
         (["--claim", claim, "--yes", str(off)], f"sentence {off} is not on the screen of claim"),
@@ -187,17 +200,31 @@ def test_answers_survive_a_new_version_of_an_article(cli, db_path, tmp_path) -> 
     if screen["members"][1:]:
         args += ["--yes", *map(str, screen["members"][1:])]
     assert cli("review", "answer", *args).exit_code == 0
-    (path, text), = fetch(db_path, "SELECT d.path, s.text FROM segments s JOIN documents d "
-                                   "ON d.id = s.doc_id WHERE s.id = ?", [out])  # fmt: skip
+    ((path, text),) = fetch(
+        db_path,
+        "SELECT d.path, s.text FROM segments s JOIN documents d ON d.id = s.doc_id WHERE s.id = ?",
+        [out],
+    )
     with open(path, "a", encoding="utf-8") as f:  # the article changes: a new version
         f.write("\n\nThe embassy declined to give a date for the opening.\n")
     assert cli("ingest", "--manifest", str(manifest)).exit_code == 0
     assert cli("align").exit_code == 0
-    now = [x for (x,) in fetch(db_path, "SELECT s.id FROM segments s JOIN current_documents d "
-                                        "ON d.id = s.doc_id WHERE s.text = ?", [text])]  # fmt: skip
+    now = [
+        x
+        for (x,) in fetch(
+            db_path,
+            "SELECT s.id FROM segments s JOIN current_documents d "
+            "ON d.id = s.doc_id WHERE s.text = ?",
+            [text],
+        )
+    ]
     assert now and now[0] != out  # the same sentence under a new id
     label = fetch(db_path, "SELECT id FROM clusters WHERE label_segment_id = ?", [screen["label"]])
-    holding = {c for (c,) in fetch(db_path, "SELECT cluster_id FROM cluster_members "
-                                            "WHERE segment_id = ?", [now[0]])}  # fmt: skip
+    holding = {
+        c
+        for (c,) in fetch(
+            db_path, "SELECT cluster_id FROM cluster_members WHERE segment_id = ?", [now[0]]
+        )
+    }
     assert label and label[0][0] not in holding
     assert "[live]" in cli("review", "answers").output

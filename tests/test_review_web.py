@@ -83,8 +83,9 @@ def test_a_post_without_the_csrf_token_is_refused(aligned) -> None:
         _, _, cookies, shown = await _screen(client, claim)
         data = {"shown": [str(i) for i in shown], "yes": str(shown[0])}
         without = await client.post(f"/-/review/claim/{claim}", data=data, cookies=cookies)
-        wrong = await client.post(f"/-/review/claim/{claim}", cookies=cookies,
-                                  data={**data, "csrftoken": "forged"})  # fmt: skip
+        wrong = await client.post(
+            f"/-/review/claim/{claim}", cookies=cookies, data={**data, "csrftoken": "forged"}
+        )
         return without.status_code, wrong.status_code
 
     assert asyncio.run(run()) == (403, 403)
@@ -137,8 +138,11 @@ def test_without_review_the_pages_say_how_and_nothing_is_written(aligned) -> Non
         token = _token(form.text)
         cookies = {"ds_csrftoken": form.cookies["ds_csrftoken"]}
         page = await client.get(f"/-/review/claim/{claim}")
-        post = await client.post(f"/-/review/claim/{claim}", cookies=cookies,
-                                 data={"csrftoken": token, "shown": "1", "yes": "1"})  # fmt: skip
+        post = await client.post(
+            f"/-/review/claim/{claim}",
+            cookies=cookies,
+            data={"csrftoken": token, "shown": "1", "yes": "1"},
+        )
         return page, post
 
     page, post = asyncio.run(run())

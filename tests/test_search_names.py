@@ -11,12 +11,22 @@ def _ingest(cli, tmp_path, name: str, source: str, text: str) -> None:
 
 
 def _corpus(cli, tmp_path) -> None:
-    _ingest(cli, tmp_path, "a.txt", "Alpha Wire",
-            "Consulate plan\n\nRussia will open a consulate in Khankendi this year, the envoy "
-            "said on Monday.\n\nThe consulate in Khankendi will be the second one.\n")  # fmt: skip
-    _ingest(cli, tmp_path, "b.txt", "Beta News",
-            "Mission in Stepanakert\n\nA consulate in Stepanakert is planned, the envoy said "
-            "in a meeting.\n\nStepanakert residents left last year.\n")  # fmt: skip
+    _ingest(
+        cli,
+        tmp_path,
+        "a.txt",
+        "Alpha Wire",
+        "Consulate plan\n\nRussia will open a consulate in Khankendi this year, the envoy "
+        "said on Monday.\n\nThe consulate in Khankendi will be the second one.\n",
+    )
+    _ingest(
+        cli,
+        tmp_path,
+        "b.txt",
+        "Beta News",
+        "Mission in Stepanakert\n\nA consulate in Stepanakert is planned, the envoy said "
+        "in a meeting.\n\nStepanakert residents left last year.\n",
+    )
 
 
 def test_other_names_of_a_place_inside_a_longer_query(cli, tmp_path) -> None:

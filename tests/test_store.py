@@ -16,8 +16,18 @@ from newsalign.corpus.store import migrations
 def test_blank_database_migrates_to_the_full_schema(db_path) -> None:
     db = store.open_db(db_path, create=True)
     assert migrations.applied(db) == [name for name, _ in migrations.MIGRATIONS]
-    assert {"runs", "documents", "paragraphs", "segments", "segments_fts", "entities", "names",
-            "spellings", "mentions", "glossary_versions"} <= set(db.table_names())  # fmt: skip
+    assert {
+        "runs",
+        "documents",
+        "paragraphs",
+        "segments",
+        "segments_fts",
+        "entities",
+        "names",
+        "spellings",
+        "mentions",
+        "glossary_versions",
+    } <= set(db.table_names())
     assert {"surface", "start", "end", "glossary_version", "name_id"} <= set(
         db["mentions"].columns_dict
     )
@@ -65,15 +75,21 @@ def test_database_locked_by_another_process(db_path, cli, tmp_path, monkeypatch)
     article = tmp_path / "a.txt"
     article.write_text("A headline about Khankendi\n\nThe consulate will open in 2024, he said.\n")
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import sqlite3, sys, time
             conn = sqlite3.connect({str(db_path)!r}, isolation_level=None)
             conn.execute("BEGIN IMMEDIATE")
             print("locked", flush=True)
             sys.stdin.readline()
-        """)],  # fmt: skip
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         result = cli("ingest", str(article))
@@ -112,15 +128,21 @@ def test_migration_5_keeps_stored_vectors_under_their_text_hash(db_path) -> None
     db = sqlite_utils.Database(db_path)
     for name, func in migrations.MIGRATIONS[:4]:
         with db.atomic():
-            db.execute(f"CREATE TABLE IF NOT EXISTS {migrations.MIGRATIONS_TABLE} "
-                       "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")  # fmt: skip
+            db.execute(
+                f"CREATE TABLE IF NOT EXISTS {migrations.MIGRATIONS_TABLE} "
+                "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
             func(db)
             db.execute(f"INSERT INTO {migrations.MIGRATIONS_TABLE} VALUES (?, 'then')", [name])
-    db.execute("INSERT INTO documents (id, doc_key, version, source, format, encoding, sha256, "
-               "raw_chars, clean_chars, boilerplate_chars, text, ingested_at) "
-               "VALUES (1, 'k', 1, 's', 'text', 'utf-8', 'x', 1, 1, 0, 't', 'now')")  # fmt: skip
-    db.execute("INSERT INTO segments (id, doc_id, idx, kind, text, search_text) "
-               "VALUES (7, 1, 0, 'body', 'A sentence.', 'a sentence.')")  # fmt: skip
+    db.execute(
+        "INSERT INTO documents (id, doc_key, version, source, format, encoding, sha256, "
+        "raw_chars, clean_chars, boilerplate_chars, text, ingested_at) "
+        "VALUES (1, 'k', 1, 's', 'text', 'utf-8', 'x', 1, 1, 0, 't', 'now')"
+    )
+    db.execute(
+        "INSERT INTO segments (id, doc_id, idx, kind, text, search_text) "
+        "VALUES (7, 1, 0, 'body', 'A sentence.', 'a sentence.')"
+    )
     vector = np.arange(4, dtype=np.float32)
     db.execute("INSERT INTO embeddings VALUES (7, 'm', 4, ?, 'now')", [vector.tobytes()])
     db.conn.commit()

@@ -47,15 +47,21 @@ def test_every_german_segment_gets_a_translation_with_provenance(german_corpus, 
     result = cli("translate")
     assert result.exit_code == 0, result.output
     total = _german_segments(german_corpus)
-    rows = fetch(german_corpus, "SELECT backend, model, path, glossary_version, settings, names_mode, "
-                                "created_at FROM translations")  # fmt: skip
+    rows = fetch(
+        german_corpus,
+        "SELECT backend, model, path, glossary_version, settings, names_mode, "
+        "created_at FROM translations",
+    )
     assert len(rows) == total and total > 10
     backend, model, path, gv, settings, names_mode, created = rows[0]
     assert (backend, model, path, names_mode) == ("argos", "argos:de-en@0.1", "de>en", "source")
     assert gv == fetch(german_corpus, "SELECT max(version) FROM glossary_versions")[0][0]
     assert json.loads(settings)["compute_type"] == "int8" and created
-    titles = fetch(german_corpus, "SELECT count(*) FROM translations t JOIN segments s "
-                                  "ON s.id = t.segment_id WHERE s.kind = 'title'")  # fmt: skip
+    titles = fetch(
+        german_corpus,
+        "SELECT count(*) FROM translations t JOIN segments s "
+        "ON s.id = t.segment_id WHERE s.kind = 'title'",
+    )
     assert titles[0][0] == 2
     again = cli("translate")
     assert again.exit_code == 0 and "Nothing to translate" in again.output
@@ -96,8 +102,10 @@ def test_a_killed_run_keeps_its_committed_batches_and_resumes(
 
 def test_protected_spans_survive(german_corpus, de_en, cli) -> None:
     assert cli("translate").exit_code == 0
-    pairs = fetch(german_corpus, "SELECT s.text, t.text FROM translations t "
-                                 "JOIN segments s ON s.id = t.segment_id")  # fmt: skip
+    pairs = fetch(
+        german_corpus,
+        "SELECT s.text, t.text FROM translations t JOIN segments s ON s.id = t.segment_id",
+    )
     checked = 0
     for source, output in pairs:
         for item in protect.protected_items(source):
@@ -133,8 +141,11 @@ def test_translation_mentions_are_stored(german_corpus, de_en, cli) -> None:
     in_translations = fetch(
         german_corpus, "SELECT count(*) FROM mentions WHERE translation_id IS NOT NULL"
     )
-    found = sum(t["found"] for (ts,) in fetch(german_corpus, "SELECT terms FROM translations")
-                for t in json.loads(ts))  # fmt: skip
+    found = sum(
+        t["found"]
+        for (ts,) in fetch(german_corpus, "SELECT terms FROM translations")
+        for t in json.loads(ts)
+    )
     assert in_translations[0][0] >= found
 
 
@@ -161,8 +172,10 @@ def test_pivot_only_when_allowed_and_recorded(german_corpus, argos_dir, tiny_pac
 
 
 def test_translation_memory_tsv_and_tmx(german_corpus, argos_dir, cli, tmp_path) -> None:
-    (first, second) = fetch(german_corpus, "SELECT text FROM segments WHERE lang = 'de' "
-                                           "AND kind = 'body' ORDER BY id LIMIT 2")  # fmt: skip
+    (first, second) = fetch(
+        german_corpus,
+        "SELECT text FROM segments WHERE lang = 'de' AND kind = 'body' ORDER BY id LIMIT 2",
+    )
     tsv = tmp_path / "memory.tsv"
     tsv.write_text(f"  {first[0]}  \tHuman translation one.\n", encoding="utf-8")
     assert cli("tm", "import", str(tsv)).exit_code == 1  # languages needed for TSV
@@ -179,8 +192,10 @@ def test_translation_memory_tsv_and_tmx(german_corpus, argos_dir, cli, tmp_path)
     result = cli("translate", "--backend", "tm")
     assert result.exit_code == 0 and "not in the translation memory" in result.output  # said
     rows = fetch(german_corpus, "SELECT text, backend, model FROM translations ORDER BY segment_id")
-    assert rows == [("Human translation one.", "tm", "tm:memory.tsv"),
-                    ("Human translation two.", "tm", "tm:memory.tmx")]  # fmt: skip
+    assert rows == [
+        ("Human translation one.", "tm", "tm:memory.tsv"),
+        ("Human translation two.", "tm", "tm:memory.tmx"),
+    ]
 
 
 def test_malformed_memory_is_refused_with_its_line(german_corpus, cli, tmp_path) -> None:
@@ -244,8 +259,11 @@ def test_a_glossary_edit_retranslates_only_the_segments_whose_names_it_changes(
     )
     result = json.loads(cli("translate", "--json").output)
     assert result["from_model"] == 1
-    (text,) = fetch(german_corpus, "SELECT s.text FROM translations t JOIN segments s "
-                                   "ON s.id = t.segment_id ORDER BY t.id DESC LIMIT 1")[0]  # fmt: skip
+    (text,) = fetch(
+        german_corpus,
+        "SELECT s.text FROM translations t JOIN segments s "
+        "ON s.id = t.segment_id ORDER BY t.id DESC LIMIT 1",
+    )[0]
     assert "Zement" in text
     assert fetch(german_corpus, "SELECT count(*) FROM translations")[0][0] == total + 1
 

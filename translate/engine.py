@@ -67,9 +67,13 @@ class Engine:
         submitted asynchronously, a chunk ahead, while the caller stores finished results.
         """
         s = self.settings
-        options = {"beam_size": s.beam_size, "max_batch_size": s.batch_size,
-                   "max_decoding_length": s.max_decoding_length,
-                   "min_decoding_length": s.min_decoding_length, "asynchronous": True}  # fmt: skip
+        options = {
+            "beam_size": s.beam_size,
+            "max_batch_size": s.batch_size,
+            "max_decoding_length": s.max_decoding_length,
+            "min_decoding_length": s.min_decoding_length,
+            "asynchronous": True,
+        }
 
         def submit(start: int) -> list:
             tokens = self._sp.encode(sentences[start : start + chunk], out_type=str)

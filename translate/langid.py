@@ -323,8 +323,12 @@ def _vote(detections: list[tuple[Detection, int]]) -> Detection | None:
 def _agrees(
     found: Detection | None, paragraph: Detection | None, document: Detection | None
 ) -> bool:
-    return (found is not None and document is not None and found.lang == document.lang
-            and (paragraph is None or paragraph.lang == found.lang))  # fmt: skip
+    return (
+        found is not None
+        and document is not None
+        and found.lang == document.lang
+        and (paragraph is None or paragraph.lang == found.lang)
+    )
 
 
 def assign_languages(
@@ -343,13 +347,19 @@ def assign_languages(
     """
     sizes = [[_letters(text) for text in sentences] for sentences in paragraphs]
     glances = [
-        [detector.glance(text) if n >= OWN_MIN_LETTERS else None for text, n in zip(sentences, row, strict=True)]
+        [
+            detector.glance(text) if n >= OWN_MIN_LETTERS else None
+            for text, n in zip(sentences, row, strict=True)
+        ]
         for sentences, row in zip(paragraphs, sizes, strict=True)
-    ]  # fmt: skip
+    ]
     settled = [
-        [(g.detection, n) if g and g.settled and g.detection else None for g, n in zip(row, ns, strict=True)]
+        [
+            (g.detection, n) if g and g.settled and g.detection else None
+            for g, n in zip(row, ns, strict=True)
+        ]
         for row, ns in zip(glances, sizes, strict=True)
-    ]  # fmt: skip
+    ]
     document = _vote([d for row in settled for d in row if d])
     sentence_dets: list[list[tuple[Detection, int] | None]] = []
     for sentences, row, sure, ns in zip(paragraphs, glances, settled, sizes, strict=True):

@@ -143,8 +143,9 @@ def _chunks(data: bytes) -> Iterator[bytes]:
         yield data[start : start + _CHUNK]
 
 
-def parse_tmx(data: bytes | Iterator[bytes], source_lang: str | None,
-              target_lang: str | None) -> list[Unit]:  # fmt: skip
+def parse_tmx(
+    data: bytes | Iterator[bytes], source_lang: str | None, target_lang: str | None
+) -> list[Unit]:
     """Translation units of a TMX file (its bytes, or its chunks as read), for the given
     languages (default: the header's srclang and the other language of each unit)."""
     source_lang = language(source_lang, "--from") if source_lang else None
@@ -193,16 +194,19 @@ def _read_tmx(path: Path, source: str | None, target: str | None) -> list[Unit]:
         with path.open("rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > limit:
-                raise TranslateError(f"{path.name} is {size / 2**20:.0f} MB, over the limit of "
-                                     f"{limit / 2**20:g} MB for a TMX file (${ENV_MAX_TMX_MB})")  # fmt: skip
+                raise TranslateError(
+                    f"{path.name} is {size / 2**20:.0f} MB, over the limit of "
+                    f"{limit / 2**20:g} MB for a TMX file (${ENV_MAX_TMX_MB})"
+                )
 
             def chunks() -> Iterator[bytes]:
                 read = 0
                 while chunk := fh.read(_CHUNK):
                     read += len(chunk)
                     if read > limit:  # a file that grows, or a device
-                        raise TranslateError(f"{path.name} is over the limit of "
-                                             f"{limit / 2**20:g} MB for a TMX file")  # fmt: skip
+                        raise TranslateError(
+                            f"{path.name} is over the limit of {limit / 2**20:g} MB for a TMX file"
+                        )
                     yield chunk
 
             return parse_tmx(chunks(), source, target)

@@ -96,8 +96,9 @@ def read_package(path: Path) -> Package:
     if not from_code or not to_code:
         raise TranslateError(f"{path.name}: metadata.json lacks from_code or to_code")
     if not all(isinstance(c, str) and _CODE.match(c) for c in (from_code, to_code)):
-        raise TranslateError(f"{path.name}: from_code and to_code must be language codes such as "
-                             "de or en")  # fmt: skip
+        raise TranslateError(
+            f"{path.name}: from_code and to_code must be language codes such as de or en"
+        )
     if not (path / "model" / "model.bin").is_file():
         raise TranslateError(f"{path.name}: no CTranslate2 model (model/model.bin)")
     if not (path / "sentencepiece.model").is_file():
@@ -107,16 +108,23 @@ def read_package(path: Path) -> Package:
             else "no sentencepiece.model"
         )
         raise TranslateError(f"{path.name}: {what}")
-    return Package(f"{from_code}:{to_code}", from_code, to_code, str(meta.get("package_version", "")),
-                   path, _size(path))  # fmt: skip
+    return Package(
+        f"{from_code}:{to_code}",
+        from_code,
+        to_code,
+        str(meta.get("package_version", "")),
+        path,
+        _size(path),
+    )
 
 
 def installed() -> list[Package]:
     """Every usable package in the package directory (unusable ones are skipped)."""
     root = packages_dir()
     if root.exists() and not root.is_dir():
-        raise TranslateError(f"the package folder {root} is a file, not a folder "
-                             "(see $ARGOS_PACKAGES_DIR)")  # fmt: skip
+        raise TranslateError(
+            f"the package folder {root} is a file, not a folder (see $ARGOS_PACKAGES_DIR)"
+        )
     if not root.is_dir():
         return []
     clean_staging(root)
@@ -177,23 +185,32 @@ def _check_archive(archive: zipfile.ZipFile) -> str:
             raise TranslateError(f"symbolic link in archive: {info.filename!r}")
         total += info.file_size
         if info.file_size > limit or total > limit:
-            raise TranslateError(f"archive unpacks to more than {limit // 2**20} MB "
-                                 f"(${ENV_MAX_MB} raises the limit)")  # fmt: skip
+            raise TranslateError(
+                f"archive unpacks to more than {limit // 2**20} MB (${ENV_MAX_MB} raises the limit)"
+            )
         if _bomb(info.file_size, info.compress_size):
-            raise TranslateError(f"{info.filename!r} expands {info.file_size // max(info.compress_size, 1)}"
-                                 " times: not a model file (a zip bomb?)")  # fmt: skip
+            raise TranslateError(
+                f"{info.filename!r} expands {info.file_size // max(info.compress_size, 1)}"
+                " times: not a model file (a zip bomb?)"
+            )
         if info.compress_type not in _METHODS:
-            raise TranslateError(f"{info.filename!r} is compressed with method {info.compress_type}"
-                                 ": Argos packages use deflate")  # fmt: skip
+            raise TranslateError(
+                f"{info.filename!r} is compressed with method {info.compress_type}"
+                ": Argos packages use deflate"
+            )
         if _hidden_characters(info.filename):
-            raise TranslateError(f"{info.filename!r} has control or bidi characters in its name: "
-                                 "refused (it could be shown as another name)")  # fmt: skip
+            raise TranslateError(
+                f"{info.filename!r} has control or bidi characters in its name: "
+                "refused (it could be shown as another name)"
+            )
         packed += info.compress_size
         tops.add(path.parts[0])
     # Many small members can each stay under the per-member check: judge the whole archive too.
     if _bomb(total, packed):
-        raise TranslateError(f"the archive expands {total // max(packed, 1)} times "
-                             f"({packed} bytes to {total}): not a model package (a zip bomb?)")  # fmt: skip
+        raise TranslateError(
+            f"the archive expands {total // max(packed, 1)} times "
+            f"({packed} bytes to {total}): not a model package (a zip bomb?)"
+        )
     if len(tops) != 1:
         raise TranslateError("not an Argos package: expected one top-level folder")
     top = tops.pop()
@@ -212,8 +229,9 @@ def install_file(path: Path) -> Package:
     import sentencepiece as spm
 
     if not path.is_file():
-        raise TranslateError(f"{path} is not a regular file" if path.exists()
-                             else f"no such file: {path}")  # fmt: skip
+        raise TranslateError(
+            f"{path} is not a regular file" if path.exists() else f"no such file: {path}"
+        )
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
@@ -274,14 +292,18 @@ def _unpack(archive: zipfile.ZipFile, into: Path, archive_bytes: int) -> None:
             while chunk := source.read(CHUNK):
                 written += len(chunk)
                 if written > limit:
-                    raise TranslateError(f"archive unpacks to more than {limit // 2**20} MB "
-                                         f"({written:,} bytes written, stopped there; "
-                                         f"${ENV_MAX_MB} raises the limit)")  # fmt: skip
+                    raise TranslateError(
+                        f"archive unpacks to more than {limit // 2**20} MB "
+                        f"({written:,} bytes written, stopped there; "
+                        f"${ENV_MAX_MB} raises the limit)"
+                    )
                 if written > expansion:
-                    raise TranslateError(f"the archive expands more than {MAX_RATIO} times: "
-                                         f"{written:,} bytes written from a {archive_bytes:,}-byte "
-                                         "file, stopped there, whatever its members declare: "
-                                         "not a model package (a zip bomb?)")  # fmt: skip
+                    raise TranslateError(
+                        f"the archive expands more than {MAX_RATIO} times: "
+                        f"{written:,} bytes written from a {archive_bytes:,}-byte "
+                        "file, stopped there, whatever its members declare: "
+                        "not a model package (a zip bomb?)"
+                    )
                 out.write(chunk)
 
 
@@ -331,9 +353,10 @@ def install_from_index(code: str) -> Package:
             "`newsalign models install FILE.argosmodel`"
         )
     available = [
-        p for p in argos_package.get_available_packages()
+        p
+        for p in argos_package.get_available_packages()
         if (p.from_code, p.to_code) == (from_code, to_code)
-    ]  # fmt: skip
+    ]
     if not available:
         raise TranslateError(f"the Argos package index has no {from_code}→{to_code} package")
     try:

@@ -14,16 +14,18 @@ from dataclasses import dataclass
 _CURRENCY = r"[€$£¥₽₼]|\b(?:EUR|USD|GBP|RUB|AZN|AMD|CHF)\b"
 _NUMBER = r"\d+(?:[.,\u00a0\u202f]\d+)*"
 PROTECTED = re.compile(
-    "|".join([
-        r"\bhttps?://[^\s<>\"“”„«»]+[^\s<>\"“”„«».,;:!?)]",  # URL
-        r"\bwww\.[^\s<>\"“”„«»]+[^\s<>\"“”„«».,;:!?)]",
-        r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail
-        rf"(?:{_CURRENCY})\s?{_NUMBER}|{_NUMBER}\s?(?:{_CURRENCY})",  # currency amount
-        _NUMBER,
-        r"[€$£¥₽₼]",
-        r"[\"„“”«»]",  # quotation marks (not apostrophes, which English uses in "Russia’s")
-    ])
-)  # fmt: skip
+    "|".join(
+        [
+            r"\bhttps?://[^\s<>\"“”„«»]+[^\s<>\"“”„«».,;:!?)]",  # URL
+            r"\bwww\.[^\s<>\"“”„«»]+[^\s<>\"“”„«».,;:!?)]",
+            r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail
+            rf"(?:{_CURRENCY})\s?{_NUMBER}|{_NUMBER}\s?(?:{_CURRENCY})",  # currency amount
+            _NUMBER,
+            r"[€$£¥₽₼]",
+            r"[\"„“”«»]",  # quotation marks (not apostrophes, which English uses in "Russia’s")
+        ]
+    )
+)
 
 
 @dataclass(frozen=True)

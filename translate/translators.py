@@ -114,7 +114,11 @@ class MemoryTranslator:
         path = f"{self.source}>{self.target}"
         for item in items:
             hit = self._lookup(item.text)
-            yield None if hit is None else Output(hit[0], f"tm:{hit[1]}", path, "tm", self.keys(item)[0])  # fmt: skip
+            yield (
+                None
+                if hit is None
+                else Output(hit[0], f"tm:{hit[1]}", path, "tm", self.keys(item)[0])
+            )
 
 
 class ArgosTranslator:
@@ -168,8 +172,13 @@ class Pivot:
                 if first is None or final is None:
                     yield None
                     continue
-                yield Output(final.text, f"{first.model}>{final.model}",
-                             f"{first.path}>{self.target}", final.backend, self.keys(item)[0])  # fmt: skip
+                yield Output(
+                    final.text,
+                    f"{first.model}>{final.model}",
+                    f"{first.path}>{self.target}",
+                    final.backend,
+                    self.keys(item)[0],
+                )
 
 
 class Fallback:

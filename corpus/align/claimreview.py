@@ -59,8 +59,9 @@ class Review:
 
     def screen(self, label: int) -> screens.Screen:
         """The current screen of claim `label` (what an answer to it is checked against)."""
-        return screens.screen_for(self.story, self.claim(label),
-                                  screens.together(self.claims, self.story), self.judge)  # fmt: skip
+        return screens.screen_for(
+            self.story, self.claim(label), screens.together(self.claims, self.story), self.judge
+        )
 
 
 def derive(

@@ -152,8 +152,10 @@ def verdicts(answers: Iterable[Answer]) -> dict[int, tuple[frozenset[int], froze
     out = {}
     for label, judged in said.items():
         judged[label] = True  # the label states the claim
-        out[label] = (frozenset(s for s, v in judged.items() if v),
-                      frozenset(s for s, v in judged.items() if not v))  # fmt: skip
+        out[label] = (
+            frozenset(s for s, v in judged.items() if v),
+            frozenset(s for s, v in judged.items() if not v),
+        )
     return out
 
 
@@ -172,8 +174,9 @@ class Neighbours:
         # The pairs of each sentence y, as positions into a/p/X: by_b[start[y]:start[y + 1]].
         self.by_b = np.argsort(b, kind="stable")
         self.start = np.searchsorted(b[self.by_b], np.arange(self.n + 1))
-        self.pair = {(int(x), int(y)): float(q)
-                     for x, y, q in zip(story.i, story.j, story.p, strict=True)}  # fmt: skip
+        self.pair = {
+            (int(x), int(y)): float(q) for x, y, q in zip(story.i, story.j, story.p, strict=True)
+        }
 
     def get(self, x: int, y: int) -> float:
         """The pair's probability (0 when it was not scored)."""
@@ -219,8 +222,12 @@ class Neighbours:
         with_label[self.a[from_label]] = self.p[from_label]
         proposed = np.zeros(self.n)
         proposed[sorted(set(proposal))] = 1.0
-        columns = {"mean": logit(np.nan_to_num(mean)), "label": logit(with_label),
-                   "best": logit(best), "proposed": proposed}  # fmt: skip
+        columns = {
+            "mean": logit(np.nan_to_num(mean)),
+            "label": logit(with_label),
+            "best": logit(best),
+            "proposed": proposed,
+        }
         scored = np.maximum(np.bincount(to, minlength=self.n), 1)
         X = self.X[edges]
         for k, feature in enumerate(self.features):
@@ -269,11 +276,17 @@ def realign(
     reviewed = set(claims)
     # A claim whose confirmed members were all confirmed in another is shown as that one,
     # which takes its unconfirmed members too (not those either claim was told no about).
-    into = {k: min(h for h, b in claims.items()
-                   if h != k and a.core <= b.core and (a.core < b.core or h < k))
-            for k, a in claims.items()
-            if any(h != k and a.core <= b.core and (a.core < b.core or h < k)
-                   for h, b in claims.items())}  # fmt: skip
+    into = {
+        k: min(
+            h
+            for h, b in claims.items()
+            if h != k and a.core <= b.core and (a.core < b.core or h < k)
+        )
+        for k, a in claims.items()
+        if any(
+            h != k and a.core <= b.core and (a.core < b.core or h < k) for h, b in claims.items()
+        )
+    }
     shown_as = {k: k for k in claims}
     for k, h in sorted(into.items()):
         while h in into:  # merged into a claim that is itself merged
@@ -288,8 +301,7 @@ def realign(
         members, whole = queue.pop(0)
         if whole and reviewed & set(members):
             held = [claims[shown_as[k]].members for k in reviewed & set(members)]
-            members = [x for x in members
-                       if x not in reviewed and not any(x in m for m in held)]  # fmt: skip
+            members = [x for x in members if x not in reviewed and not any(x in m for m in held)]
             if not _agrees(story, members):
                 continue
         if not whole and not _agrees(story, members):
@@ -314,9 +326,15 @@ def realign(
         if len({int(story.docs[x]) for x in d.members}) < 2:
             continue
         ordered = [label] + sorted(x for x in d.members if x != label)
-        out.append(Claim(ids[label], tuple(ids[x] for x in ordered),
-                         frozenset(ids[x] for x in d.core), frozenset(ids[x] for x in d.no),
-                         frozenset(ids[x] for x in d.proposal)))  # fmt: skip
+        out.append(
+            Claim(
+                ids[label],
+                tuple(ids[x] for x in ordered),
+                frozenset(ids[x] for x in d.core),
+                frozenset(ids[x] for x in d.no),
+                frozenset(ids[x] for x in d.proposal),
+            )
+        )
     return tuple(sorted(out, key=lambda c: c.label))
 
 
@@ -357,14 +375,19 @@ def _doubtless(story: ReviewStory, members: list[int], label: int, judge: Member
 def _agrees(story: ReviewStory, members: list[int]) -> bool:
     """Two articles or more, and the mean probability over the cross-article pairs at the
     threshold (the clustering's rule for a group as a whole; unscored pairs count 0)."""
-    pairs = [(x, y) for a, x in enumerate(members) for y in members[a + 1 :]
-             if story.docs[x] != story.docs[y]]  # fmt: skip
+    pairs = [
+        (x, y)
+        for a, x in enumerate(members)
+        for y in members[a + 1 :]
+        if story.docs[x] != story.docs[y]
+    ]
     mean = sum(story.near.get(x, y) for x, y in pairs) / len(pairs) if pairs else 0.0
     return bool(pairs) and mean >= story.threshold
 
 
-def _label(story: ReviewStory, members: list[int], ages: Mapping[int, int],
-           used: Iterable[int]) -> int:  # fmt: skip
+def _label(
+    story: ReviewStory, members: list[int], ages: Mapping[int, int], used: Iterable[int]
+) -> int:
     """A proposed claim's label: the oldest past label among its members, else its most
     central member (a headline first on a tie)."""
     used = set(used)

@@ -111,8 +111,11 @@ def marks(text: str, lang: str | None, mentions: list[Mention]) -> list[Mark]:
     """Facts and names of one sentence, in reading order. A speaker the glossary knows as a
     place is none ("Азербайджана заявил")."""
     places = [(m.start, m.end) for m in mentions if m.type in ("place", "region", "country")]
-    out = [Mark(f.start, f.end, f.kind, f.value) for f in fact_spans(text, lang)
-           if not (f.kind == "speakers" and any(s < f.end and f.start < e for s, e in places))]  # fmt: skip
+    out = [
+        Mark(f.start, f.end, f.kind, f.value)
+        for f in fact_spans(text, lang)
+        if not (f.kind == "speakers" and any(s < f.end and f.start < e for s, e in places))
+    ]
     line = find_dateline(text)
     for m in mentions:
         out.append(Mark(m.start, m.end, "places", m.entity, m.usage))

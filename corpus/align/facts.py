@@ -294,8 +294,10 @@ def speaker_name(surname: str) -> str:
 # Where a Russian role after its verb ends and the person begins: a run of capitalised words
 # whose last looks like a surname, or an initial and a surname ("Г. Карасин").
 _CYRL_RUN = re.compile(r"(?:[А-ЯЁ]\.\s?)?[А-ЯЁ][а-яё-]++(?:\s+[А-ЯЁ][а-яё-]++){0,2}")
-_RU_SURNAME = re.compile(r"(?:ов|ев|ёв|ин|ын|ский|цкий|ой|ая|ова|ева|ина|ян|енко|швили|дзе|ич|"
-                         r"ук|юк|ко|ли|лы|зе)$")  # fmt: skip
+_RU_SURNAME = re.compile(
+    r"(?:ов|ев|ёв|ин|ын|ский|цкий|ой|ая|ова|ева|ина|ян|енко|швили|дзе|ич|"
+    r"ук|юк|ко|ли|лы|зе)$"
+)
 _PERSON_WINDOW = 120
 
 

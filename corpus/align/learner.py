@@ -102,8 +102,9 @@ def membership(
     y = np.asarray(y, dtype=float)
     if not len(y):
         return unlearned(names)
-    E = np.column_stack([np.asarray(evidence, dtype=float).reshape(len(y), len(names)),
-                         np.ones(len(y))])  # fmt: skip
+    E = np.column_stack(
+        [np.asarray(evidence, dtype=float).reshape(len(y), len(names)), np.ones(len(y))]
+    )
     centre = np.asarray(prior(names))
     w = centre.copy()
     for _ in range(ITERATIONS):
@@ -118,8 +119,12 @@ def membership(
     r = 1.0 / (1.0 + np.exp(-np.clip(E @ w, -30, 30)))
     hessian = (E * (r * (1 - r))[:, None]).T @ E + l2 * np.eye(len(w))
     covariance = np.linalg.inv(hessian)
-    return Membership(names, tuple(float(v) for v in w), len(y),
-                      tuple(tuple(float(v) for v in row) for row in covariance))  # fmt: skip
+    return Membership(
+        names,
+        tuple(float(v) for v in w),
+        len(y),
+        tuple(tuple(float(v) for v in row) for row in covariance),
+    )
 
 
 def logit(q: np.ndarray) -> np.ndarray:

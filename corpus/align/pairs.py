@@ -245,11 +245,28 @@ class ScoringMemo:
         self.size = size
         self.kept: dict[tuple, Edges] = {}
 
-    def __call__(self, story: StoryText, vectors: Vectors, model: LogisticModel, *,
-                 bridge: Bridge | None = None, floor: float = 0.15) -> Edges:  # fmt: skip
-        key = (model.features, model.weights, model.bias, floor, id(bridge),
-               tuple(sorted(vectors.embedders.items())), story.docs.tobytes(), story.langs,
-               story.texts, story.english, np.asarray(story.translated).tobytes())  # fmt: skip
+    def __call__(
+        self,
+        story: StoryText,
+        vectors: Vectors,
+        model: LogisticModel,
+        *,
+        bridge: Bridge | None = None,
+        floor: float = 0.15,
+    ) -> Edges:
+        key = (
+            model.features,
+            model.weights,
+            model.bias,
+            floor,
+            id(bridge),
+            tuple(sorted(vectors.embedders.items())),
+            story.docs.tobytes(),
+            story.langs,
+            story.texts,
+            story.english,
+            np.asarray(story.translated).tobytes(),
+        )
         if key in self.kept:
             self.kept[key] = self.kept.pop(key)  # the most recently used last
             return self.kept[key]

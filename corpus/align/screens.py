@@ -64,11 +64,18 @@ class Screen:
         person already confirmed, shown for context and not to be judged again."""
         shown = (self.label, *self.confirmed, *self.judged)
         key = self.claim if claim is None else claim
-        return {"kind": "claim", "claim": key, "story": self.story, "label": self.label,
-                "members": list(self.members), "candidates": list(self.candidates),
-                "confirmed": list(self.confirmed),
-                "sentences": [{"id": sid, **(sentences or {}).get(sid, {})}
-                              for sid in dict.fromkeys(shown)]}  # fmt: skip
+        return {
+            "kind": "claim",
+            "claim": key,
+            "story": self.story,
+            "label": self.label,
+            "members": list(self.members),
+            "candidates": list(self.candidates),
+            "confirmed": list(self.confirmed),
+            "sentences": [
+                {"id": sid, **(sentences or {}).get(sid, {})} for sid in dict.fromkeys(shown)
+            ],
+        }
 
 
 class Held:

@@ -25,10 +25,12 @@ from newsalign.corpus.views.documents import date_source
 ThresholdOption = Annotated[
     float,
     typer.Option(
-        "--threshold", min=0.0, max=1.0,
+        "--threshold",
+        min=0.0,
+        max=1.0,
         help="A claim's members must, on average, be at least this likely the same claim.",
     ),
-]  # fmt: skip
+]
 
 
 def align(
@@ -89,8 +91,12 @@ def align(
     if threshold != threshold:  # NaN passes the range check
         typer.echo("Error: --threshold must be a probability between 0 and 1", err=True)
         raise typer.Exit(1)
-    settings = Settings(embedder=embedder, second=None if second == "none" else second,
-                        threshold=threshold, weights=str(weights.resolve()) if weights else None)  # fmt: skip
+    settings = Settings(
+        embedder=embedder,
+        second=None if second == "none" else second,
+        threshold=threshold,
+        weights=str(weights.resolve()) if weights else None,
+    )
     with cli_errors(), staged("Embedding sentences", "sentences", quiet=as_json) as drawn:
         progress, stage = drawn or (None, None)
         database = store.open_db(db)
@@ -99,18 +105,24 @@ def align(
 
             report = align_corpus(database, settings, cluster, on_progress=progress, full=full)
         else:
-            report = run_alignment(database, settings, full=full,
-                                   embedding=Embedding(on_progress=progress),
-                                   on_stage=stage)  # fmt: skip
+            report = run_alignment(
+                database,
+                settings,
+                full=full,
+                embedding=Embedding(on_progress=progress),
+                on_stage=stage,
+            )
     if as_json:
         typer.echo(render.to_json(report))
         return
     if report.unchanged_since is not None:
-        typer.echo(f"Nothing changed since align run {report.unchanged_since} (documents, "
-                   "translations, corrections, glossary, settings): no work done; "
-                   f"{plural(report.clusters, 'claim')} ({report.shared} shared by two or more "
-                   f"outlets) in {plural(report.stories, 'story')} as they were. "
-                   "`--full` re-aligns anyway.")  # fmt: skip
+        typer.echo(
+            f"Nothing changed since align run {report.unchanged_since} (documents, "
+            "translations, corrections, glossary, settings): no work done; "
+            f"{plural(report.clusters, 'claim')} ({report.shared} shared by two or more "
+            f"outlets) in {plural(report.stories, 'story')} as they were. "
+            "`--full` re-aligns anyway."
+        )
         return
     typer.echo(
         f"{plural(report.claims, 'candidate sentence')} in {plural(report.stories, 'story')} "
@@ -119,13 +131,17 @@ def align(
         "See `newsalign stories` and `newsalign claims list`."
     )
     if report.realigned is not None:
-        typer.echo(f"Aligned per story: {plural(report.realigned, 'story')} changed and "
-                   f"aligned again, {report.kept} kept as they were (`--full` regroups and "
-                   "aligns everything).")  # fmt: skip
+        typer.echo(
+            f"Aligned per story: {plural(report.realigned, 'story')} changed and "
+            f"aligned again, {report.kept} kept as they were (`--full` regroups and "
+            "aligns everything)."
+        )
     if report.decisions or report.decisions_unapplied:
-        typer.echo(f"Corrections: {plural(report.decisions, 'decided sentence pair')} applied, "
-                   f"{report.decisions_unapplied} not (a sentence is gone, or a later decision "
-                   "overrules it); see `newsalign claims decisions`.")  # fmt: skip
+        typer.echo(
+            f"Corrections: {plural(report.decisions, 'decided sentence pair')} applied, "
+            f"{report.decisions_unapplied} not (a sentence is gone, or a later decision "
+            "overrules it); see `newsalign claims decisions`."
+        )
 
 
 stories_app = typer.Typer(
@@ -150,12 +166,36 @@ def stories(ctx: typer.Context, db: DbOption = None, as_json: JsonOption = False
     elif not rows:
         typer.echo("No stories. Run `newsalign align` (or `newsalign run`) first.")
     else:
-        typer.echo(render.to_table(
-            ["id", "documents", "outlets", "languages", "from", "to", "undated", "claims",
-             "story"],
-            [[s.id, s.documents, s.sources, s.languages, s.first_published or "-",
-              s.last_published or "-", s.undated, s.claims, s.label] for s in rows],
-            max_width=70))  # fmt: skip
+        typer.echo(
+            render.to_table(
+                [
+                    "id",
+                    "documents",
+                    "outlets",
+                    "languages",
+                    "from",
+                    "to",
+                    "undated",
+                    "claims",
+                    "story",
+                ],
+                [
+                    [
+                        s.id,
+                        s.documents,
+                        s.sources,
+                        s.languages,
+                        s.first_published or "-",
+                        s.last_published or "-",
+                        s.undated,
+                        s.claims,
+                        s.label,
+                    ]
+                    for s in rows
+                ],
+                max_width=70,
+            )
+        )
 
 
 @stories_app.command("show")
@@ -172,30 +212,55 @@ def stories_show(
     with cli_errors():
         detail = story_detail(store.open_readonly(db), story)
     if as_json:
-        typer.echo(render.to_json({**as_dict(detail), "coverage": [
-            {"claim": claim, "outlets": {o: r.segment_id for o, r in cells.items()}}
-            for claim, cells in detail.coverage()]}))  # fmt: skip
+        typer.echo(
+            render.to_json(
+                {
+                    **as_dict(detail),
+                    "coverage": [
+                        {"claim": claim, "outlets": {o: r.segment_id for o, r in cells.items()}}
+                        for claim, cells in detail.coverage()
+                    ],
+                }
+            )
+        )
         return
     s = detail.story
     span = s.date_range
-    render.echo(f"Story {s.id}: {s.label}\n{plural(s.documents, 'document')} from "
-                f"{plural(s.sources, 'outlet')}, "
-               f"languages {s.languages}, {span}\n")  # fmt: skip
+    render.echo(
+        f"Story {s.id}: {s.label}\n{plural(s.documents, 'document')} from "
+        f"{plural(s.sources, 'outlet')}, "
+        f"languages {s.languages}, {span}\n"
+    )
     dated = len(detail.documents) - detail.undated
     typer.echo(f"Timeline ({dated} dated, {detail.undated} undated):")
-    typer.echo(render.to_table(["date", "date from", "outlet", "lang", "doc", "title"],
-                               [[d.published or "(no date)",
-                                 date_source(d.published, d.published_from, d.published_inferred)
-                                 or "-", citing(d.source, d.cites, d.derived_from), d.lang or "?", d.id,
-                                 d.title or ""]
-                                for d in detail.documents], max_width=60))  # fmt: skip
+    typer.echo(
+        render.to_table(
+            ["date", "date from", "outlet", "lang", "doc", "title"],
+            [
+                [
+                    d.published or "(no date)",
+                    date_source(d.published, d.published_from, d.published_inferred) or "-",
+                    citing(d.source, d.cites, d.derived_from),
+                    d.lang or "?",
+                    d.id,
+                    d.title or "",
+                ]
+                for d in detail.documents
+            ],
+            max_width=60,
+        )
+    )
     copies = [d for d in detail.documents if d.derived_from]
     if copies:
-        typer.echo("\nCopies and rewrites (the share of a document's sentences that follow "
-                   "another's, in order):")  # fmt: skip
+        typer.echo(
+            "\nCopies and rewrites (the share of a document's sentences that follow "
+            "another's, in order):"
+        )
         for d in copies:
-            render.echo(f"  {citing(d.source, (), d.derived_from)} (document {d.id} from "
-                        f"{', '.join(str(x.doc) for x in d.derived_from)})")  # fmt: skip
+            render.echo(
+                f"  {citing(d.source, (), d.derived_from)} (document {d.id} from "
+                f"{', '.join(str(x.doc) for x in d.derived_from)})"
+            )
     typer.echo("\nClaims shared by two or more outlets, with who reported them first:")
     for c in detail.claims:
         first = ", ".join(c.first) + f" ({c.first_published})" if c.first else "no dated report"
@@ -211,7 +276,13 @@ def stories_show(
     if detail.claims:
         keys = {o: k + 1 for k, o in enumerate(detail.outlets)}
         typer.echo("\nCoverage (claims by outlets; outlets numbered below; x: carried it):")
-        typer.echo(render.to_table(["claim", *map(str, keys.values())],
-                                   [[claim, *("x" if o in cells else "." for o in keys)]
-                                    for claim, cells in detail.coverage()]))  # fmt: skip
+        typer.echo(
+            render.to_table(
+                ["claim", *map(str, keys.values())],
+                [
+                    [claim, *("x" if o in cells else "." for o in keys)]
+                    for claim, cells in detail.coverage()
+                ],
+            )
+        )
         render.echo("  " + "; ".join(f"{k} {o}" for o, k in keys.items()))

@@ -53,8 +53,16 @@ def root(
     keep place names, align claims. Everything is stored in SQLite."""
 
 
-for command in (cli_corpus.init, cli_corpus.ingest, cli_corpus.stats, cli_corpus.show,
-                cli_corpus.search, cli_corpus.names, cli_corpus.query, cli_corpus.run):  # fmt: skip
+for command in (
+    cli_corpus.init,
+    cli_corpus.ingest,
+    cli_corpus.stats,
+    cli_corpus.show,
+    cli_corpus.search,
+    cli_corpus.names,
+    cli_corpus.query,
+    cli_corpus.run,
+):
     app.command()(command)
 app.command("translate")(cli_translate.translate)
 app.add_typer(cli_translate.models_app, name="models")
@@ -108,8 +116,11 @@ def main(args: list[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("NEWSALIGN_DEBUG"):
             raise
-        render.echo(f"Error: unexpected {type(exc).__name__}: {exc} (a bug: please report it; "
-                    "NEWSALIGN_DEBUG=1 shows the traceback)", err=True)  # fmt: skip
+        render.echo(
+            f"Error: unexpected {type(exc).__name__}: {exc} (a bug: please report it; "
+            "NEWSALIGN_DEBUG=1 shows the traceback)",
+            err=True,
+        )
         code = 70
     return code if isinstance(code, int) else 0
 

@@ -13,8 +13,9 @@ from newsalign.corpus.cli import render
 from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, group_options
 from newsalign.corpus.plural import plural
 
-claims_app = typer.Typer(help="Claims shared across sources: list, show side by side, diff.",
-                         no_args_is_help=True)  # fmt: skip
+claims_app = typer.Typer(
+    help="Claims shared across sources: list, show side by side, diff.", no_args_is_help=True
+)
 
 
 @claims_app.callback()
@@ -44,10 +45,13 @@ def claims_list(
     elif not rows:
         typer.echo("No shared claims. Run `newsalign align` after ingesting several outlets.")
     else:
-        typer.echo(render.to_table(
-            ["id", "sources", "size", "languages", "score", "claim"],
-            [[r.id, r.sources, r.size, r.languages, r.score, r.claim] for r in rows],
-            max_width=90))  # fmt: skip
+        typer.echo(
+            render.to_table(
+                ["id", "sources", "size", "languages", "score", "claim"],
+                [[r.id, r.sources, r.size, r.languages, r.score, r.claim] for r in rows],
+                max_width=90,
+            )
+        )
 
 
 ClaimArg = Annotated[int, typer.Argument(help="Claim (cluster) id from `newsalign claims list`.")]
@@ -72,9 +76,11 @@ FEATURES = {
 
 @claims_app.command("show")
 def claims_show(
-    claim: ClaimArg, explain: ExplainOption = False, db: DbOption = None,
+    claim: ClaimArg,
+    explain: ExplainOption = False,
+    db: DbOption = None,
     as_json: JsonOption = False,
-) -> None:  # fmt: skip
+) -> None:
     """A claim side by side: outlet, language, original sentence, English, names used, and how
     likely each link is the same claim (`--explain`: what that rests on)."""
     from newsalign.corpus.views.claims import show_claim
@@ -84,9 +90,11 @@ def claims_show(
     if as_json:
         typer.echo(render.to_json(data))
         return
-    render.echo(f"Claim {data.id}: {plural(data.sources, 'source')}, "
-                f"{plural(data.size, 'sentence')}, "
-               f"languages {data.languages}, mean probability of its links {data.score}")  # fmt: skip
+    render.echo(
+        f"Claim {data.id}: {plural(data.sources, 'source')}, "
+        f"{plural(data.size, 'sentence')}, "
+        f"languages {data.languages}, mean probability of its links {data.score}"
+    )
     label = next((m for m in data.members if m.segment_id == data.label), None)
     if label is not None:
         render.echo(f"Label [{label.segment_id}] {label.source}: {label.english or label.original}")
@@ -97,14 +105,18 @@ def claims_show(
         render.echo(f"\n[{m.segment_id}] {m.source} ({m.lang}){headline}{repeat}{also}")
         render.echo(f"  original: {m.original}")
         if m.english and m.english != m.original:
-            late = " (translated after the last align, which did not use it)" if (
-                m.english_from.startswith("translation (")) else ""  # fmt: skip
+            late = (
+                " (translated after the last align, which did not use it)"
+                if (m.english_from.startswith("translation ("))
+                else ""
+            )
             render.echo(f"  English:  {m.english}{late}")
         elif not m.english:
             typer.echo("  English:  (no translation)")
         if m.names:
-            used = ", ".join(f"{n.surface} = {n.name}" + (f" ({n.usage})" if n.usage else "")
-                             for n in m.names)  # fmt: skip
+            used = ", ".join(
+                f"{n.surface} = {n.name}" + (f" ({n.usage})" if n.usage else "") for n in m.names
+            )
             render.echo(f"  names:    {used}")
     if not data.alignments:
         return
@@ -113,8 +125,10 @@ def claims_show(
         for link in data.alignments:
             typer.echo(f"  [{link.a_segment_id}] and [{link.b_segment_id}]: {link.score:.0%}")
         return
-    typer.echo("\nLinks: the probability of the same claim, and each feature's share of its "
-               "log-odds (positive: for, negative: against):")  # fmt: skip
+    typer.echo(
+        "\nLinks: the probability of the same claim, and each feature's share of its "
+        "log-odds (positive: for, negative: against):"
+    )
     for link in data.alignments:
         parts = ", ".join(f"{k} {_signed(v)}" for k, v in link.contributions.items())
         typer.echo(f"  [{link.a_segment_id}]~[{link.b_segment_id}] p {link.score:.2f}: {parts}")
@@ -141,12 +155,16 @@ def claims_diff(claim: ClaimArg, db: DbOption = None, as_json: JsonOption = Fals
         typer.echo(render.to_json(data))
         return
     if data.unsure:
-        typer.echo(f"Claim {claim}: unsure (its links are weak on average): differences are "
-                   "shown; only where it happened, between versions linked surely, is called "
-                   "a disagreement.")  # fmt: skip
+        typer.echo(
+            f"Claim {claim}: unsure (its links are weak on average): differences are "
+            "shown; only where it happened, between versions linked surely, is called "
+            "a disagreement."
+        )
     if not data.differences:
-        typer.echo(f"Claim {claim}: the {data.versions} versions agree on numbers, dates, "
-                   "names and speakers.")  # fmt: skip
+        typer.echo(
+            f"Claim {claim}: the {data.versions} versions agree on numbers, dates, "
+            "names and speakers."
+        )
         return
     for field, values in data.differences.items():
         render.echo(f"{field}:{'  DISAGREE' if field in data.conflicts else ''}")
@@ -166,8 +184,15 @@ AlignFlag = Annotated[
 SentenceArg = Annotated[int, typer.Argument(help="Sentence id (the [n] in `claims show`).")]
 
 
-def _correct(action: str, ids: list[int], claim: int | None, note: str, realign: bool,
-             db: Path | None, as_json: bool) -> None:  # fmt: skip
+def _correct(
+    action: str,
+    ids: list[int],
+    claim: int | None,
+    note: str,
+    realign: bool,
+    db: Path | None,
+    as_json: bool,
+) -> None:
     from newsalign.corpus.align.job.corrections import correct
 
     with cli_errors():
@@ -175,8 +200,10 @@ def _correct(action: str, ids: list[int], claim: int | None, note: str, realign:
     if as_json:
         typer.echo(render.to_json(done))
         return
-    typer.echo(f"Decision {done.decision} recorded ({action}, {plural(done.pairs, 'sentence pair')}); "
-               "every later `newsalign align` applies it.")  # fmt: skip
+    typer.echo(
+        f"Decision {done.decision} recorded ({action}, {plural(done.pairs, 'sentence pair')}); "
+        "every later `newsalign align` applies it."
+    )
     if done.aligned is None:
         typer.echo("Not re-aligned yet: run `newsalign align` to see its effect.")
         return
@@ -299,5 +326,7 @@ def claims_undo(
 
     with cli_errors():
         report = withdraw(store.open_db(db), decision, realign=realign)
-    typer.echo(f"Decision {decision} withdrawn."
-               + (f" Re-aligned: {plural(report.clusters, 'claim')}." if report else ""))  # fmt: skip
+    typer.echo(
+        f"Decision {decision} withdrawn."
+        + (f" Re-aligned: {plural(report.clusters, 'claim')}." if report else "")
+    )

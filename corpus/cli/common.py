@@ -49,8 +49,9 @@ def group_options(ctx: typer.Context, as_json: bool) -> None:
         return
     command = ctx.command.get_command(ctx, ctx.invoked_subcommand)  # type: ignore[attr-defined]
     if command is not None and not any(p.name == "as_json" for p in command.params):
-        raise typer.BadParameter(f"`{ctx.invoked_subcommand}` has no JSON output",
-                                 ctx=ctx, param_hint="'--json'")  # fmt: skip
+        raise typer.BadParameter(
+            f"`{ctx.invoked_subcommand}` has no JSON output", ctx=ctx, param_hint="'--json'"
+        )
 
 
 DbOption = Annotated[

@@ -73,9 +73,12 @@ PathsArgument = Annotated[
 ]
 ManifestOption = Annotated[
     Path | None,
-    typer.Option("--manifest", help="TSV or CSV with file, url, outlet, language, date per file "
-                                    "(shared/stories/*/index.tsv works as is)."),
-]  # fmt: skip
+    typer.Option(
+        "--manifest",
+        help="TSV or CSV with file, url, outlet, language, date per file "
+        "(shared/stories/*/index.tsv works as is).",
+    ),
+]
 
 
 def _inputs(paths: list[str] | None, manifest: Path | None) -> list[str]:
@@ -95,17 +98,23 @@ LangsOption = Annotated[
 ]
 FollowOption = Annotated[
     bool,
-    typer.Option("--follow-symlinks",
-                 help="Follow links that point out of an ingested folder (skipped otherwise), "
-                      "and read manifest rows naming files outside the manifest's folder "
-                      "(refused otherwise)."),
-]  # fmt: skip
+    typer.Option(
+        "--follow-symlinks",
+        help="Follow links that point out of an ingested folder (skipped otherwise), "
+        "and read manifest rows naming files outside the manifest's folder "
+        "(refused otherwise).",
+    ),
+]
 MaxMbOption = Annotated[
     float | None,
-    typer.Option("--max-mb", min=0.001, max=1024,
-                 help="Refuse inputs larger than this many megabytes [default: 10, or "
-                      "$NEWSALIGN_MAX_INPUT_MB]"),
-]  # fmt: skip
+    typer.Option(
+        "--max-mb",
+        min=0.001,
+        max=1024,
+        help="Refuse inputs larger than this many megabytes [default: 10, or "
+        "$NEWSALIGN_MAX_INPUT_MB]",
+    ),
+]
 
 
 def _max_bytes(max_mb: float | None) -> int | None:
@@ -157,10 +166,15 @@ def ingest(
                 # Printed as they come (and not kept), so memory stays flat on large folders;
                 # JSON is one document, printed at the end.
                 options = dict(
-                    source=source, langs=candidates, max_bytes=_max_bytes(max_mb),
-                    manifest=manifest, follow_symlinks=follow_symlinks, on_progress=on_progress,
-                    on_result=None if as_json else _print_result, keep_results=as_json,
-                )  # fmt: skip
+                    source=source,
+                    langs=candidates,
+                    max_bytes=_max_bytes(max_mb),
+                    manifest=manifest,
+                    follow_symlinks=follow_symlinks,
+                    on_progress=on_progress,
+                    on_result=None if as_json else _print_result,
+                    keep_results=as_json,
+                )
                 if cluster:
                     from newsalign.corpus.distributed.ingest import ingest_corpus
 
@@ -219,8 +233,21 @@ def show(
         typer.echo(render.to_json(detail.as_json()))
         return
     d = detail.document
-    for key in ("id", "source", "title", "published", "lang", "path", "url", "version", "sha256",
-                "encoding", "encoding_confidence", "raw_chars", "clean_chars"):  # fmt: skip
+    for key in (
+        "id",
+        "source",
+        "title",
+        "published",
+        "lang",
+        "path",
+        "url",
+        "version",
+        "sha256",
+        "encoding",
+        "encoding_confidence",
+        "raw_chars",
+        "clean_chars",
+    ):
         value = getattr(d, key)
         if key == "published" and value:
             value += f" ({d.published_from or '?'}" + (
@@ -280,9 +307,14 @@ def search(
 
     with cli_errors():
         found = run_search(
-            store.open_readonly(db), query, lang=lang, source=source, limit=limit, raw=fts,
+            store.open_readonly(db),
+            query,
+            lang=lang,
+            source=source,
+            limit=limit,
+            raw=fts,
             literal=literal,
-        )  # fmt: skip
+        )
     hits = found.hits
     if as_json:
         typer.echo(render.to_json(list(hits)))
@@ -327,10 +359,16 @@ def names(
         elif not found:
             typer.echo("No spelling in the corpus looks like a known name without being one.")
         else:
-            typer.echo(render.to_table(
-                ["spelling", "count", "lang", "entity", "like", "why", "command"],
-                [[s.spelling, s.count, s.lang, s.entity, s.near, s.why, s.command] for s in found],
-                max_width=90))  # fmt: skip
+            typer.echo(
+                render.to_table(
+                    ["spelling", "count", "lang", "entity", "like", "why", "command"],
+                    [
+                        [s.spelling, s.count, s.lang, s.entity, s.near, s.why, s.command]
+                        for s in found
+                    ],
+                    max_width=90,
+                )
+            )
         return
     with cli_errors():
         database = store.open_readonly(db)
@@ -393,9 +431,15 @@ def run(
     paths = _inputs(paths, manifest)
     with cli_errors():
         candidates = _langs(langs)
-        summary = run_pipeline(open_for_writing(db), paths, source=source, langs=candidates,
-                               max_bytes=_max_bytes(max_mb), manifest=manifest,
-                               follow_symlinks=follow_symlinks)  # fmt: skip
+        summary = run_pipeline(
+            open_for_writing(db),
+            paths,
+            source=source,
+            langs=candidates,
+            max_bytes=_max_bytes(max_mb),
+            manifest=manifest,
+            follow_symlinks=follow_symlinks,
+        )
     for result in summary.ingest.results:
         _print_result(result)
     if summary.ingest.failed:  # each failed input had its line on stderr; this is the summary
@@ -410,7 +454,7 @@ def run(
                 for d in summary.documents
             ],
             max_width=60,
-        )  # fmt: skip
+        )
     )
     for line in summary.notes:
         typer.echo(line)
@@ -424,7 +468,7 @@ def run(
                     for c in summary.shared
                 ],
                 max_width=70,
-            )  # fmt: skip
+            )
         )
     if summary.locked:
         typer.echo(f"Error: alignment did not run: {summary.locked}", err=True)

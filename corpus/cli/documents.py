@@ -44,8 +44,9 @@ def documents_set(
     from newsalign.glossary.check import suspicious
 
     with cli_errors():
-        found = set_metadata(store.open_db(db), doc,
-                             {"outlet": outlet, "date": date, "url": url, "language": lang})  # fmt: skip
+        found = set_metadata(
+            store.open_db(db), doc, {"outlet": outlet, "date": date, "url": url, "language": lang}
+        )
     for change in found:  # kept, as asked, but worth a look: "TАSS" with a Cyrillic А
         if change.field == "outlet" and (why := suspicious(change.new)):
             render.echo(f"warning: outlet {change.new!r} {why}", err=True)
@@ -54,8 +55,10 @@ def documents_set(
     elif not found:
         typer.echo(f"Document {doc}: nothing changed (it already says so).")
     else:
-        render.echo(f"Document {doc}: {describe(found)}. Recorded; `newsalign align` refreshes "
-                    "the stories' date ranges.")  # fmt: skip
+        render.echo(
+            f"Document {doc}: {describe(found)}. Recorded; `newsalign align` refreshes "
+            "the stories' date ranges."
+        )
 
 
 @documents_app.command("corrections")
@@ -71,7 +74,21 @@ def documents_corrections(db: DbOption = None, as_json: JsonOption = False) -> N
     elif not rows:
         typer.echo("No corrections. See `newsalign documents set --help`.")
     else:
-        typer.echo(render.to_table(
-            ["id", "doc", "field", "from", "to", "how", "when"],
-            [[c.id, c.doc_id if c.doc_id is not None else "-", c.field, c.previous or "-",
-              c.value or "-", c.how, c.created_at] for c in rows], max_width=50))  # fmt: skip
+        typer.echo(
+            render.to_table(
+                ["id", "doc", "field", "from", "to", "how", "when"],
+                [
+                    [
+                        c.id,
+                        c.doc_id if c.doc_id is not None else "-",
+                        c.field,
+                        c.previous or "-",
+                        c.value or "-",
+                        c.how,
+                        c.created_at,
+                    ]
+                    for c in rows
+                ],
+                max_width=50,
+            )
+        )

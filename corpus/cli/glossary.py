@@ -86,7 +86,7 @@ def list_(
             "canonical": e.canonical.name if e.canonical else "",
             "other names": ", ".join(n.name for n in e.names if not n.canonical),
             "spellings": sum(len(n.spellings) for n in e.names),
-        }  # fmt: skip
+        }
         for e in entities
     ]
     if as_json:
@@ -106,8 +106,11 @@ def show(entity: EntityArg, db: DbOption = None, as_json: JsonOption = False) ->
         typer.echo(dumps([found], "json"))
         return
     render.echo(f"{found.key} ({found.type}): {found.label}")
-    for label, value in (("GeoNames", found.geonames_id), ("Wikidata", found.wikidata_id),
-                         ("notes", found.notes)):  # fmt: skip
+    for label, value in (
+        ("GeoNames", found.geonames_id),
+        ("Wikidata", found.wikidata_id),
+        ("notes", found.notes),
+    ):
         if value:
             render.echo(f"  {label}: {value}")
     for n in found.names:
@@ -147,7 +150,7 @@ def add(
             geonames_id=geonames,
             wikidata_id=wikidata,
             notes=notes,
-        ),  # fmt: skip
+        ),
         f"add entity {key}",
     )
 
@@ -177,7 +180,7 @@ def add_name(
             canonical=canonical,
             valid_from=valid_from,
             valid_to=valid_to,
-        ),  # fmt: skip
+        ),
         f"add name {name!r} to {entity}",
     )
 
@@ -252,8 +255,10 @@ def import_(
     with cli_errors():
         incoming = load(file, fmt)
         if replace and not incoming and not yes:
-            raise GlossaryError(f"{file.name} has no entities: --replace would empty the glossary "
-                                "(add --yes if that is what you want)")  # fmt: skip
+            raise GlossaryError(
+                f"{file.name} has no entities: --replace would empty the glossary "
+                "(add --yes if that is what you want)"
+            )
     merge = (
         (lambda es: edit.merge([], incoming)) if replace else (lambda es: edit.merge(es, incoming))
     )
@@ -288,13 +293,25 @@ def check_(db: DbOption = None, as_json: JsonOption = False) -> None:
         version = glossary_db.version(database)
     conflicts = [str(c) for c in checks.conflicts(entities)]
     problems = [f"{e.key}: no canonical name" for e in entities if e.canonical is None]
-    problems += [f"{e.key}: name {n.name!r} has no spelling" for e in entities for n in e.names
-                 if not n.spellings]  # fmt: skip
+    problems += [
+        f"{e.key}: name {n.name!r} has no spelling"
+        for e in entities
+        for n in e.names
+        if not n.spellings
+    ]
     warnings = checks.warnings(entities)
     if as_json:
-        typer.echo(render.to_json({"version": version, "entities": len(entities),
-                                   "conflicts": conflicts, "problems": problems,
-                                   "warnings": warnings}))  # fmt: skip
+        typer.echo(
+            render.to_json(
+                {
+                    "version": version,
+                    "entities": len(entities),
+                    "conflicts": conflicts,
+                    "problems": problems,
+                    "warnings": warnings,
+                }
+            )
+        )
     else:
         spellings = sum(len(n.spellings) for e in entities for n in e.names)
         typer.echo(

@@ -59,8 +59,9 @@ def staged(label: str, unit: str, *, quiet: bool = False) -> Iterator[tuple[Upda
 
         def restart(description: str) -> None:
             bar.remove_task(now["task"])
-            now.update(task=bar.add_task(description, total=None, rate=""),
-                       start=time.monotonic(), done=0)  # fmt: skip
+            now.update(
+                task=bar.add_task(description, total=None, rate=""), start=time.monotonic(), done=0
+            )
 
         def stage(text: str) -> None:
             bar.console.print(
@@ -72,8 +73,13 @@ def staged(label: str, unit: str, *, quiet: bool = False) -> Iterator[tuple[Upda
             if done < now["done"]:
                 restart(label)
             now["done"] = done
-            bar.update(now["task"], completed=done, total=total or None, description=label,
-                       rate=_rate(done, now["start"], unit))  # fmt: skip
+            bar.update(
+                now["task"],
+                completed=done,
+                total=total or None,
+                description=label,
+                rate=_rate(done, now["start"], unit),
+            )
 
         yield update, stage
 

@@ -12,9 +12,11 @@ from newsalign.corpus.cli.common import DbOption, JsonOption, cli_errors, group_
 from newsalign.corpus.cli.progress import progress
 from newsalign.corpus.plural import plural
 
-export_app = typer.Typer(help="Export claims, aligned sentence pairs (TMX) or the whole corpus. "
-                              "Exports stream, so memory stays flat on large corpora.",
-                         no_args_is_help=True)  # fmt: skip
+export_app = typer.Typer(
+    help="Export claims, aligned sentence pairs (TMX) or the whole corpus. "
+    "Exports stream, so memory stays flat on large corpora.",
+    no_args_is_help=True,
+)
 
 
 @export_app.callback()
@@ -133,8 +135,9 @@ def serve(
             store.open_readonly(path).close()
         mode = "for review (writable)" if review else "read-only"
         if review and host is not None and host not in ("127.0.0.1", "localhost", "::1"):
-            typer.echo(f"Warning: --review on {host}: whoever reaches it can change the corpus.",
-                       err=True)  # fmt: skip
+            typer.echo(
+                f"Warning: --review on {host}: whoever reaches it can change the corpus.", err=True
+            )
         where = host or "127.0.0.1"
         typer.echo(f"Serving {path} {mode} on http://{where}:{port}/ (Ctrl-C to stop)", err=True)
         if review:
@@ -169,6 +172,8 @@ def report(
         out.write(html)
     if str(output) != "-":
         claims = sum(len(s.claims) for s in data.stories)
-        typer.echo(f"Wrote {output}: {plural(len(data.stories), 'story')}, "
-                   f"{plural(claims, 'shared claim')}. "
-                   f"Open it in a browser: {output.resolve().as_uri()}")  # fmt: skip
+        typer.echo(
+            f"Wrote {output}: {plural(len(data.stories), 'story')}, "
+            f"{plural(claims, 'shared claim')}. "
+            f"Open it in a browser: {output.resolve().as_uri()}"
+        )

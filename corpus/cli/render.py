@@ -35,9 +35,10 @@ def inline(text: str) -> str:
     `\\x1b`, `\\u202e`. For names printed one per line: a file name may hold any of them."""
     return "".join(
         _SHOWN.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}")
-        if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c
+        if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")
+        else c
         for c in text
-    )  # fmt: skip
+    )
 
 
 class Shown:

@@ -28,8 +28,10 @@ models_app = typer.Typer(
     "($ARGOS_PACKAGES_DIR, else ~/.local/share/argos-translate/packages).",
     no_args_is_help=True,
 )
-tm_app = typer.Typer(help="Translation memory: human or earlier translations, used before the model.",
-                     no_args_is_help=True)  # fmt: skip
+tm_app = typer.Typer(
+    help="Translation memory: human or earlier translations, used before the model.",
+    no_args_is_help=True,
+)
 
 
 # Every command takes --db (the docs say so); models live outside the database.
@@ -56,8 +58,15 @@ def models_list(as_json: JsonOption = False, db: UnusedDb = None) -> None:
     """Installed packages: languages, version, size, path."""
     with cli_errors():
         installed = packages.installed()
-    rows = [{"code": p.code, "version": p.version, "size_mb": round(p.size / 1e6, 1),
-             "path": str(p.path)} for p in installed]  # fmt: skip
+    rows = [
+        {
+            "code": p.code,
+            "version": p.version,
+            "size_mb": round(p.size / 1e6, 1),
+            "path": str(p.path),
+        }
+        for p in installed
+    ]
     if as_json:
         typer.echo(render.to_json(rows))
     elif not rows:
@@ -83,8 +92,11 @@ def models_install(
     CTranslate2 loads and a SentencePiece model; no paths outside the package folder."""
     with cli_errors():
         path = Path(source)
-        package = packages.install_file(path) if path.exists() or source.endswith(".argosmodel") \
-            else packages.install_from_index(source)  # fmt: skip
+        package = (
+            packages.install_file(path)
+            if path.exists() or source.endswith(".argosmodel")
+            else packages.install_from_index(source)
+        )
     typer.echo(f"Installed {package.code} {package.version} in {package.path}")
 
 
@@ -130,10 +142,12 @@ def tm_import(
     clashes = conflicts(units)
     if clashes:
         first, targets = clashes[0]
-        render.echo(f"warning: {plural(len(clashes), 'source sentence')} "
-                    f"{'appears' if len(clashes) == 1 else 'appear'} with different targets; the "
-                    f"last one was kept (e.g. {first[:60]!r}: {' | '.join(t[:40] for t in targets)})",
-                    err=True)  # fmt: skip
+        render.echo(
+            f"warning: {plural(len(clashes), 'source sentence')} "
+            f"{'appears' if len(clashes) == 1 else 'appear'} with different targets; the "
+            f"last one was kept (e.g. {first[:60]!r}: {' | '.join(t[:40] for t in targets)})",
+            err=True,
+        )
 
 
 def translate(
@@ -226,10 +240,22 @@ def translate(
         elif not misses:
             typer.echo("Every translation contains its expected glossary names.")
         else:
-            typer.echo(render.to_table(["translation", "source", "missing", "original", "translation_text"],
-                                       [[m.translation, m.source, ", ".join(m.missing),
-                                         m.original, m.translation_text] for m in misses],
-                                       max_width=60))  # fmt: skip
+            typer.echo(
+                render.to_table(
+                    ["translation", "source", "missing", "original", "translation_text"],
+                    [
+                        [
+                            m.translation,
+                            m.source,
+                            ", ".join(m.missing),
+                            m.original,
+                            m.translation_text,
+                        ]
+                        for m in misses
+                    ],
+                    max_width=60,
+                )
+            )
         return
     settings = Settings(
         beam_size=beam_size,
@@ -238,8 +264,16 @@ def translate(
         max_decoding_length=max_length,
         min_decoding_length=min_length,
     )
-    opts = Options(target=to, source=source, backend=backend, names=names, pivot=pivot, limit=limit,
-                   protect=protect, settings=settings)  # fmt: skip
+    opts = Options(
+        target=to,
+        source=source,
+        backend=backend,
+        names=names,
+        pivot=pivot,
+        limit=limit,
+        protect=protect,
+        settings=settings,
+    )
     with cli_errors(), progress("Translating", "segments", quiet=as_json) as on_progress:
         database = store.open_db(db)
         if cluster:
@@ -254,18 +288,26 @@ def translate(
         for lang, path in result.routes.items():
             typer.echo(f"{lang}: {path}" + (" (pivot)" if path.count(">") > 1 else ""))
         if result.translated == 0 and not result.missing_models:
-            typer.echo(f"Nothing to translate: every segment already has a translation into {to} "
-                       "for this model, glossary version and names mode.")  # fmt: skip
+            typer.echo(
+                f"Nothing to translate: every segment already has a translation into {to} "
+                "for this model, glossary version and names mode."
+            )
         elif not result.translated:
-            typer.echo(f"Translated nothing: no model or memory entry for "
-                       f"{', '.join(result.missing_models)}.")  # fmt: skip
+            typer.echo(
+                f"Translated nothing: no model or memory entry for "
+                f"{', '.join(result.missing_models)}."
+            )
         else:
-            typer.echo(f"Translated {plural(result.translated, 'segment')} ({result.from_memory} from memory, "
-                       f"{result.from_model} by model) in {result.seconds:.1f} s; "
-                       f"{plural(result.terms_missing, 'expected glossary name')} missing (see --report); "
-                       f"{result.fragment_retries} retranslated in fragments.")  # fmt: skip
-            typer.echo("`newsalign claims show` and the report show the new translations now; "
-                       "the alignment uses them from the next `newsalign align`.")  # fmt: skip
+            typer.echo(
+                f"Translated {plural(result.translated, 'segment')} ({result.from_memory} from memory, "
+                f"{result.from_model} by model) in {result.seconds:.1f} s; "
+                f"{plural(result.terms_missing, 'expected glossary name')} missing (see --report); "
+                f"{result.fragment_retries} retranslated in fragments."
+            )
+            typer.echo(
+                "`newsalign claims show` and the report show the new translations now; "
+                "the alignment uses them from the next `newsalign align`."
+            )
         # A language no model covers is not a failure (as in `run`): the alignment works on
         # the original text; the line says how to install a model.
         for lang, reason in result.missing_models.items():

@@ -35,8 +35,10 @@ _LOCAL = re.compile(r"^local:(\d+)$")
 # Seconds to reach a scheduler and hear it answer before giving up with one line.
 CONNECT_TIMEOUT = 10
 ENV_TIMEOUT = "NEWSALIGN_CLUSTER_TIMEOUT"
-_ADDRESS = re.compile(r"^(?:\[(?P<ip6>[^\]]*)\]|(?P<host>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?))"
-                      r"(?::(?P<port>[0-9]{1,5}))?$")  # fmt: skip
+_ADDRESS = re.compile(
+    r"^(?:\[(?P<ip6>[^\]]*)\]|(?P<host>[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?))"
+    r"(?::(?P<port>[0-9]{1,5}))?$"
+)
 _UNSUPPORTED = {
     "tls": "tls:// needs certificates, which newsalign does not take; reach the scheduler over "
            "tcp:// through an SSH tunnel or a VPN",
@@ -72,8 +74,9 @@ class Cluster:
         ahead = ahead or AHEAD * self.workers
         held: dict[int, Any] = {}
         following = 0
-        for index, result in self.completed(fn, args, batches, ahead=ahead,
-                                            room=lambda: len(held) < ahead):  # fmt: skip
+        for index, result in self.completed(
+            fn, args, batches, ahead=ahead, room=lambda: len(held) < ahead
+        ):
             held[index] = result
             while following in held:
                 yield held.pop(following)
@@ -118,8 +121,9 @@ class Cluster:
             except CorpusError:
                 raise
             except Exception as exc:  # KilledWorker, CommClosedError, a worker's own error
-                raise ClusterError(f"a batch failed on the cluster: {type(exc).__name__}: "
-                                   f"{exc}") from None  # fmt: skip
+                raise ClusterError(
+                    f"a batch failed on the cluster: {type(exc).__name__}: {exc}"
+                ) from None
             finally:
                 future.release()
             index = index_of.pop(future.key)
@@ -150,22 +154,27 @@ def parse(address: str) -> tuple[str, int | str]:
     if scheme.lower() != "tcp":
         raise ClusterError(usage)
     if "@" in rest:
-        raise ClusterError(f"--cluster {address!r}: a Dask address holds no user or password; "
-                           "give tcp://host:port")  # fmt: skip
+        raise ClusterError(
+            f"--cluster {address!r}: a Dask address holds no user or password; give tcp://host:port"
+        )
     found = _ADDRESS.match(rest)
     if not found:
-        raise ClusterError(f"--cluster {address!r}: not host:port (tcp://host:8786, "
-                           "tcp://10.0.0.5:8786, tcp://[::1]:8786)")  # fmt: skip
+        raise ClusterError(
+            f"--cluster {address!r}: not host:port (tcp://host:8786, "
+            "tcp://10.0.0.5:8786, tcp://[::1]:8786)"
+        )
     if found.group("ip6") is not None:
         try:
             ipaddress.IPv6Address(found.group("ip6"))
         except ValueError:
-            raise ClusterError(f"--cluster {address!r}: [{found.group('ip6')}] is not an IPv6 "
-                               "address") from None  # fmt: skip
+            raise ClusterError(
+                f"--cluster {address!r}: [{found.group('ip6')}] is not an IPv6 address"
+            ) from None
     port = found.group("port")
     if port is None:
-        raise ClusterError(f"--cluster {address!r}: give the scheduler's port too "
-                           "(tcp://host:8786)")  # fmt: skip
+        raise ClusterError(
+            f"--cluster {address!r}: give the scheduler's port too (tcp://host:8786)"
+        )
     if not 1 <= int(port) <= 65535:
         raise ClusterError(f"--cluster {address!r}: {port} is not a port (1-65535)")
     return "remote", f"tcp://{rest}"
@@ -216,19 +225,24 @@ def _ask(address: str, timeout: float) -> None:
     try:
         answer = asyncio.run(asyncio.wait_for(identity(), timeout))
     except TimeoutError:
-        raise ClusterError(f"the scheduler at {address} did not answer within {timeout:g} s "
-                           f"(is it a Dask scheduler, and the port its own? ${ENV_TIMEOUT} "
-                           "waits longer)") from None  # fmt: skip
+        raise ClusterError(
+            f"the scheduler at {address} did not answer within {timeout:g} s "
+            f"(is it a Dask scheduler, and the port its own? ${ENV_TIMEOUT} "
+            "waits longer)"
+        ) from None
     except OSError as exc:
         raise ClusterError(f"cannot reach the scheduler at {address}: {exc}") from None
     except Exception as exc:  # it spoke, but not Dask's protocol
         why = " ".join(str(exc).split())[:120]
-        raise ClusterError(f"{address} did not answer as a Dask scheduler ({type(exc).__name__}: "
-                           f"{why})") from None  # fmt: skip
+        raise ClusterError(
+            f"{address} did not answer as a Dask scheduler ({type(exc).__name__}: {why})"
+        ) from None
     kind = answer.get("type") if isinstance(answer, dict) else None
     if kind != "Scheduler":
-        raise ClusterError(f"{address} is not a Dask scheduler (it says it is {kind!r}); give "
-                           "the scheduler's address")  # fmt: skip
+        raise ClusterError(
+            f"{address} is not a Dask scheduler (it says it is {kind!r}); give "
+            "the scheduler's address"
+        )
 
 
 @contextmanager
@@ -250,9 +264,14 @@ def open_cluster(address: str) -> Iterator[Cluster]:
         unset = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
         try:
             with dask.config.set(unset):
-                local = LocalCluster(n_workers=int(where), threads_per_worker=1, processes=True,
-                                     host="127.0.0.1", dashboard_address=None,
-                                     silence_logs=logging.ERROR)  # fmt: skip
+                local = LocalCluster(
+                    n_workers=int(where),
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
         except Exception as exc:
             raise ClusterError(f"cannot start a local cluster: {exc}") from None
         with local, Client(local) as client:

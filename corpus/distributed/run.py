@@ -89,8 +89,11 @@ def distribute(translator, cluster: Cluster):
     if isinstance(translator, Fallback):
         return Fallback(*(distribute(p, cluster) for p in translator.parts))
     if isinstance(translator, Pivot):
-        return Pivot(distribute(translator.first, cluster), distribute(translator.second, cluster),
-                     translator.chunk)  # fmt: skip
+        return Pivot(
+            distribute(translator.first, cluster),
+            distribute(translator.second, cluster),
+            translator.chunk,
+        )
     return translator
 
 
@@ -103,8 +106,9 @@ def translate_corpus(
 ) -> mt_run.Report:
     """`newsalign translate` with the models on the cluster at `address`."""
     with open_cluster(address) as cluster:
-        return mt_run.translate_corpus(db, opts, on_progress=on_progress,
-                                       wrap=lambda t: distribute(t, cluster))  # fmt: skip
+        return mt_run.translate_corpus(
+            db, opts, on_progress=on_progress, wrap=lambda t: distribute(t, cluster)
+        )
 
 
 def embedding_on(cluster: Cluster):

@@ -42,8 +42,10 @@ def translate_batch(pair: tuple[str, str], model: str, settings: Settings, texts
         package = find(*pair)
         if package is None or package.id != model:
             found = package.id if package else "no package"
-            raise TranslateError(f"a worker has {found} for {pair[0]}→{pair[1]}, not {model}: "
-                                 "install the same package on every worker")  # fmt: skip
+            raise TranslateError(
+                f"a worker has {found} for {pair[0]}→{pair[1]}, not {model}: "
+                "install the same package on every worker"
+            )
         # CTranslate2's thread count changes speed only, never the output.
         threads = settings.threads or _threads()
         engine = Engine(package, dataclasses.replace(settings, threads=threads))
@@ -65,6 +67,8 @@ def embed_batch(cls: type, name: str, texts: list[str]) -> np.ndarray:
         LOADED[key] = embedder
     vectors = np.asarray(embedder.embed(texts), dtype=np.float32)
     if vectors.shape != (len(texts), embedder.dim):
-        raise CorpusError(f"embedder {name} returned shape {vectors.shape}, "
-                          f"expected ({len(texts)}, {embedder.dim})")  # fmt: skip
+        raise CorpusError(
+            f"embedder {name} returned shape {vectors.shape}, "
+            f"expected ({len(texts)}, {embedder.dim})"
+        )
     return vectors

@@ -32,37 +32,47 @@ _NAME = rf"(?P<name>{_WORD}(?:[ \t]+{_WORD}){{0,2}}|\b[a-z]{{2,4}}\b)"
 _CAPITALISED = rf"(?P<name>{_WORD}(?:[ \t]+{_WORD}){{0,2}})"
 # A quoted title: «Кавказский узел», “the Caucasian Knot”, „Kavkazskiy Uzel“.
 _QUOTED = r"[«\"„“](?P<quoted>[^«»\"„“”\n]{2,40})[»\"“”]"
-_AGENCY_NOUN = (r"(?i:news\s+agency|agency|news\s+service|Nachrichtenagentur|Agentur|"
-                r"информационное\s+агентство|агентство|агентства|агентству|агентством|"
-                r"издание|издания|agencia(?:\s+de\s+noticias)?)")  # fmt: skip
+_AGENCY_NOUN = (
+    r"(?i:news\s+agency|agency|news\s+service|Nachrichtenagentur|Agentur|"
+    r"информационное\s+агентство|агентство|агентства|агентству|агентством|"
+    r"издание|издания|agencia(?:\s+de\s+noticias)?)"
+)
 # Nouns of media that may stand between an attribution and the name, after a few adjectives:
 # "citing Kremlin-aligned Russian news agency Interfax", "according to Russian independent media
 # outlet Meduza".
-_MEDIA_NOUN = (r"(?:news\s+agency|agency|news\s+service|media\s+outlet|outlet|newspaper|"
-               r"news\s+(?:site|website|portal)|website|broadcaster|channel|"
-               r"Nachrichtenagentur|Agentur|Zeitung|Nachrichtenportal|Sender|"
-               r"агентство|агентства|агентству|газета|газеты|издание|издания|портал|портала|"
-               r"телеканал|телеканала|agencia(?:\s+de\s+noticias)?|diario|periódico|medio|cadena)")  # fmt: skip
+_MEDIA_NOUN = (
+    r"(?:news\s+agency|agency|news\s+service|media\s+outlet|outlet|newspaper|"
+    r"news\s+(?:site|website|portal)|website|broadcaster|channel|"
+    r"Nachrichtenagentur|Agentur|Zeitung|Nachrichtenportal|Sender|"
+    r"агентство|агентства|агентству|газета|газеты|издание|издания|портал|портала|"
+    r"телеканал|телеканала|agencia(?:\s+de\s+noticias)?|diario|periódico|medio|cadena)"
+)
 _DESCRIBED = (
     rf"(?:(?:the|der|die|dem|la|el|a|an)\s+)?(?:[\w’'-]+[ \t]+){{0,4}}?(?i:{_MEDIA_NOUN}),?[ \t]+"
 )
 # Verbs and phrases that only a medium's report takes: the name that follows is a source.
-_STRONG_BEFORE = (r"(?:передаёт|передает|передало|передал|сообщает|сообщило|со\s+ссылкой\s+на|"
-                  r"по\s+данным|по\s+сообщению|по\s+информации|как\s+сообщает|как\s+передает|"
-                  r"как\s+передаёт|как\s+пишет|как\s+писал[аои]?|citing|cited\s+by|reported\s+by|"
-                  r"quoted\s+by|berichtet(?:e)?|meldet(?:e)?|unter\s+Berufung\s+auf|"
-                  r"informó|informa|reportó|según\s+informó|citando\s+a|según\s+la\s+agencia)")  # fmt: skip
+_STRONG_BEFORE = (
+    r"(?:передаёт|передает|передало|передал|сообщает|сообщило|со\s+ссылкой\s+на|"
+    r"по\s+данным|по\s+сообщению|по\s+информации|как\s+сообщает|как\s+передает|"
+    r"как\s+передаёт|как\s+пишет|как\s+писал[аои]?|citing|cited\s+by|reported\s+by|"
+    r"quoted\s+by|berichtet(?:e)?|meldet(?:e)?|unter\s+Berufung\s+auf|"
+    r"informó|informa|reportó|según\s+informó|citando\s+a|según\s+la\s+agencia)"
+)
 # General attributions ("according to Karasin"): the name must look like an agency.
 _WEAK_BEFORE = r"(?:according\s+to|laut|según|de\s+acuerdo\s+con|citó)"
 # "according to a report by", "laut dem Bericht von", "по сообщению": whoever wrote a report is
 # a medium (or a body that publishes), never a person speaking.
-_REPORT_BY = (r"(?:according\s+to\s+(?:a|the)\s+report\s+(?:by|of|from|in)|laut\s+(?:dem|einem)\s+"
-              r"Bericht\s+(?:von|des|der)|einem\s+Bericht\s+(?:von|des|der)|in\s+a\s+report\s+by|"
-              r"según\s+(?:un|el)\s+informe\s+de)")  # fmt: skip
-_AFTER = (r"(?:reported|reports|reporting|wrote|writes|said\s+in\s+a\s+report|quoted|quotes|"
-          r"berichtete|berichtet|meldete|meldet|zufolge|zitierte|zitiert|schrieb|"
-          r"сообщает|сообщил|сообщило|передаёт|передает|пишет|цитирует|"
-          r"informó|informa|reportó|citó|cita)")  # fmt: skip
+_REPORT_BY = (
+    r"(?:according\s+to\s+(?:a|the)\s+report\s+(?:by|of|from|in)|laut\s+(?:dem|einem)\s+"
+    r"Bericht\s+(?:von|des|der)|einem\s+Bericht\s+(?:von|des|der)|in\s+a\s+report\s+by|"
+    r"según\s+(?:un|el)\s+informe\s+de)"
+)
+_AFTER = (
+    r"(?:reported|reports|reporting|wrote|writes|said\s+in\s+a\s+report|quoted|quotes|"
+    r"berichtete|berichtet|meldete|meldet|zufolge|zitierte|zitiert|schrieb|"
+    r"сообщает|сообщил|сообщило|передаёт|передает|пишет|цитирует|"
+    r"informó|informa|reportó|citó|cita)"
+)
 _ARTICLE = r"(?:the\s+|der\s+|die\s+|dem\s+|la\s+|el\s+)?"
 
 _PATTERNS = (
@@ -73,14 +83,14 @@ _PATTERNS = (
             rf"\b(?i:{_STRONG_BEFORE})\s+(?:{_QUOTED}|{_ARTICLE}"
             rf"(?P<noun>{_DESCRIBED}|{_AGENCY_NOUN}\s+)?[«\"„]?{_NAME})"
         ),
-    ),  # fmt: skip
+    ),
     (
         "weak",
         re.compile(
             rf"\b(?i:{_WEAK_BEFORE})\s+{_ARTICLE}"
             rf"(?P<noun>{_DESCRIBED}|{_AGENCY_NOUN}\s+)?[«\"„]?{_NAME}"
         ),
-    ),  # fmt: skip
+    ),
     (
         "after",
         re.compile(rf"(?P<noun>{_AGENCY_NOUN}\s+)?[«\"„]?{_CAPITALISED}[»\"“]?\s+{_AFTER}\b"),
@@ -174,8 +184,11 @@ class _Persons:
         pattern = rf"\b([{_UP}][\w-]{{0,{_LONGEST}}}+)[ \t]+(?=([{_UP}][\w-]{{0,{_LONGEST}}}+))"
         for m in re.finditer(pattern, text):
             first = m.group(1)
-            if not (_ATTRIBUTION_WORD.match(first) or _acronym(first)
-                    or first.lower() in _NOT_NAMES | _FUNCTION_WORDS):  # fmt: skip
+            if not (
+                _ATTRIBUTION_WORD.match(first)
+                or _acronym(first)
+                or first.lower() in _NOT_NAMES | _FUNCTION_WORDS
+            ):
                 self.surnames.add(_stem(m.group(2)))
 
     def person(self, name: str, before: str) -> bool:
@@ -277,8 +290,15 @@ def key(name: str) -> str:
     """A spelling-independent key of an outlet's name: Latin letters, variants folded
     (ТАСС and TASS, Интерфакс and Interfax, Kavkazskiy and Kavkazsky meet)."""
     text = re.sub(r"\.(?:[a-z]{2}|com|net|org|info)$", "", latin(name)).replace("x", "ks")
-    for variant, common in (("kh", "h"), ("w", "v"), ("ph", "f"), ("c", "k"), ("j", "y"),
-                            ("iy", "y"), ("yy", "y")):  # fmt: skip
+    for variant, common in (
+        ("kh", "h"),
+        ("w", "v"),
+        ("ph", "f"),
+        ("c", "k"),
+        ("j", "y"),
+        ("iy", "y"),
+        ("yy", "y"),
+    ):
         text = text.replace(variant, common)
     return re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z0-9]", "", text))
 

@@ -395,8 +395,9 @@ def site_name(blocks: list[Block]) -> str | None:
             if 2 <= len(first) <= 40 and first[:1].isupper():
                 return first
     domain = next((m.group(1) for t in furniture if (m := _DOMAIN.match(t.strip()))), None)
-    domain = domain or next((m.group(1).lower() for t in furniture if (m := _EMAIL.search(t))),
-                            None)  # fmt: skip
+    domain = domain or next(
+        (m.group(1).lower() for t in furniture if (m := _EMAIL.search(t))), None
+    )
     if domain is None:
         return None
     # The name as the page writes it, when it spells the domain: "Caucasus Watch" for
@@ -419,6 +420,10 @@ def clean_text(text: str) -> Cleaned:
     blocks = classify_lines(paragraph_lines(text))
     site = site_name(blocks)
     published = scraped.group(1) if scraped else header_date(blocks)
-    return Cleaned(tuple(blocks), published=published, site=site,
-                   published_from="page" if published else None,
-                   site_from="page" if site else None)  # fmt: skip
+    return Cleaned(
+        tuple(blocks),
+        published=published,
+        site=site,
+        published_from="page" if published else None,
+        site_from="page" if site else None,
+    )

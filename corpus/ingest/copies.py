@@ -74,8 +74,9 @@ def _matches(a: Article, b: Article) -> list[tuple[int, int, str]]:
     closest and say the same: the same words, or vectors close enough for a translation."""
     tokens_a = [_tokens(t) for t in a.sentences]
     tokens_b = [_tokens(t) for t in b.sentences]
-    words = np.array([[len(x & y) / len(x | y) if x and y else 0.0 for y in tokens_b]
-                      for x in tokens_a]).reshape(len(tokens_a), len(tokens_b))  # fmt: skip
+    words = np.array(
+        [[len(x & y) / len(x | y) if x and y else 0.0 for y in tokens_b] for x in tokens_a]
+    ).reshape(len(tokens_a), len(tokens_b))
     score = np.where(words >= SAME_WORDS, 1.0 + words, 0.0)
     if a.vectors is not None and b.vectors is not None and words.size:
         score = np.maximum(score, a.vectors @ b.vectors.T)

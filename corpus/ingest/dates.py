@@ -146,9 +146,14 @@ _DL_MONTH = r"(?P<month>" + "|".join(sorted(DATELINE_MONTHS, key=len, reverse=Tr
 # Words of at most 40 characters: a hyphen is in a word and between words, so on a run like
 # "Aa-Aa-…" every way to cut it in three was tried (cubic: 3.6 KB took 33 s).
 _PLACE = r"(?P<place>[A-ZÀ-ÞА-ЯЁ][\w'’.-]{0,40}(?:[ -][A-ZÀ-ÞА-ЯЁ][\w'’.-]{0,40}){0,2})"
-_DAY_MONTH = (r"(?:(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?i:" + _DL_MONTH + r")|(?i:"
-              + _DL_MONTH.replace("month", "month2") + r")\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?)"
-              r"(?:,?\s+(?:de\s+)?(?P<year>\d{4}))?")  # fmt: skip
+_DAY_MONTH = (
+    r"(?:(?P<day>\d{1,2})\.?\s+(?:de\s+)?(?i:"
+    + _DL_MONTH
+    + r")|(?i:"
+    + _DL_MONTH.replace("month", "month2")
+    + r")\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?)"
+    r"(?:,?\s+(?:de\s+)?(?P<year>\d{4}))?"
+)
 _AGENCY = r"\s*[/(](?P<{}>\w[\w .&-]{{0,30}}?)[/)]"
 # "– Sputnik." after the date: the agency's name closing the dateline.
 _DASHED = r"\s*[–—-]\s*(?P<agency3>[A-ZА-ЯЁ][\w-]{1,30})\.(?=\s)"
@@ -156,10 +161,21 @@ _DASHED = r"\s*[–—-]\s*(?P<agency3>[A-ZА-ЯЁ][\w-]{1,30})\.(?=\s)"
 # capitals after the date, then a dash.
 _CAPS_AGENCY = r"\s+(?P<agency4>[A-ZА-ЯЁ][A-ZА-ЯЁ&-]{1,20}(?:[ -][A-ZА-ЯЁ&-]{2,20})?)(?=\s*[—–-])"
 _DATELINE = re.compile(
-    r"\A\s*" + _PLACE + r"(?:[,.]\s+" + _DAY_MONTH + r"\.?(?:" + _AGENCY.format("agency") + r"|"
-    + _DASHED + r"|" + _CAPS_AGENCY + r")?|" + _AGENCY.format("agency2") + r")"
+    r"\A\s*"
+    + _PLACE
+    + r"(?:[,.]\s+"
+    + _DAY_MONTH
+    + r"\.?(?:"
+    + _AGENCY.format("agency")
+    + r"|"
+    + _DASHED
+    + r"|"
+    + _CAPS_AGENCY
+    + r")?|"
+    + _AGENCY.format("agency2")
+    + r")"
     r"\s*[.:]?\s*(?:[-–—]|\.|:|(?=[A-ZÀ-ÞА-ЯЁ\"«„]))"
-)  # fmt: skip
+)
 
 
 def find_dateline(paragraph: str) -> Dateline | None:
@@ -183,8 +199,9 @@ def find_dateline(paragraph: str) -> Dateline | None:
                 day = date(int(g["year"]), month, number).isoformat()
             except ValueError:
                 return None
-    agency = (g.get("agency") or g.get("agency2") or g.get("agency3") or g.get("agency4")
-              or "").strip() or None  # fmt: skip
+    agency = (
+        g.get("agency") or g.get("agency2") or g.get("agency3") or g.get("agency4") or ""
+    ).strip() or None
     if day is None and agency is None:
         return None
     return Dateline(g["place"], day, agency, m.end())
@@ -202,8 +219,11 @@ def url_date(url: str | None) -> str | None:
         return None
     path = re.sub(r"^[a-z]+://[^/]+", "", url.strip(), flags=re.I)
     for m in _URL_DATE.finditer(path):
-        year, month, day = (m.group("year"), m.group("month"), m.group("day")) if m.group("year") \
-            else (m.group("cyear"), m.group("cmonth"), m.group("cday"))  # fmt: skip
+        year, month, day = (
+            (m.group("year"), m.group("month"), m.group("day"))
+            if m.group("year")
+            else (m.group("cyear"), m.group("cmonth"), m.group("cday"))
+        )
         try:
             if day:
                 return date(int(year), int(month), int(day)).isoformat()
@@ -274,11 +294,15 @@ WEEKDAYS = {
 # "Today" in the same languages: a lead's "сегодня, 27 мая" is the day it was written.
 _TODAY = r"(?:today|heute|сегодня|hoy|bu\s+gün|bugün|aujourd'hui|сьогодні)"
 _WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
-_A_DATE = (r"(?:(?P<d1>\d{1,2})\.(?P<m1>\d{1,2})\.(?P<y1>\d{4})|"
-           r"(?P<d2>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:de\s+)?" + _MONTH.replace("month", "mo2")
-           + r"(?:,?\s+(?:de\s+)?(?P<y2>\d{4}))?|"
-           + _MONTH.replace("month", "mo3") + r"\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)?"
-           r"(?:,?\s+(?P<y3>\d{4}))?)")  # fmt: skip
+_A_DATE = (
+    r"(?:(?P<d1>\d{1,2})\.(?P<m1>\d{1,2})\.(?P<y1>\d{4})|"
+    r"(?P<d2>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:de\s+)?"
+    + _MONTH.replace("month", "mo2")
+    + r"(?:,?\s+(?:de\s+)?(?P<y2>\d{4}))?|"
+    + _MONTH.replace("month", "mo3")
+    + r"\s+(?P<d3>\d{1,2})(?:st|nd|rd|th)?"
+    r"(?:,?\s+(?P<y3>\d{4}))?)"
+)
 _LEAD_DATE = re.compile(
     r"(?i)(?<!\w)(?:"
     + _TODAY

@@ -58,13 +58,15 @@ def date_document(
     full = line.day if line and line.day and not line.day.startswith("--") else None
     lead = next(filter(None, map(lead_date, paragraphs[:LEAD_PARAGRAPHS])), None)
     in_url = url_date(url)
-    best = choose([
-        DocDate(manifest, "manifest") if manifest else None,
-        page,
-        DocDate(full, "dateline") if full else None,
-        DocDate(lead, "body") if lead and not lead.startswith("--") else None,
-        DocDate(in_url, "url") if in_url else None,
-    ])  # fmt: skip
+    best = choose(
+        [
+            DocDate(manifest, "manifest") if manifest else None,
+            page,
+            DocDate(full, "dateline") if full else None,
+            DocDate(lead, "body") if lead and not lead.startswith("--") else None,
+            DocDate(in_url, "url") if in_url else None,
+        ]
+    )
     day, source = (line.day, "dateline") if line and line.day else (lead, "body")
     if day is None or not day.startswith("--"):
         return Dating(best, None, line)

@@ -73,8 +73,12 @@ def decode_bytes(data: bytes) -> Decoded:
         )
     if not text.strip():
         raise InputError("empty file")
-    return Decoded(text, encoding, f"not valid UTF-8; decoded as {NAMES[encoding]}, "
-                   f"confidence {confidence:.2f}", confidence)  # fmt: skip
+    return Decoded(
+        text,
+        encoding,
+        f"not valid UTF-8; decoded as {NAMES[encoding]}, confidence {confidence:.2f}",
+        confidence,
+    )
 
 
 def _guess(data: bytes) -> tuple[str, str, float]:
@@ -146,8 +150,10 @@ def _no_nul(text: str) -> str:
     encoding (UTF-32 read as UTF-16 is half NULs)."""
     at = text.find("\x00")
     if at >= 0:
-        raise InputError(f"NUL characters in the text (character {at}): binary data, or not "
-                         "the encoding its byte order mark says")  # fmt: skip
+        raise InputError(
+            f"NUL characters in the text (character {at}): binary data, or not "
+            "the encoding its byte order mark says"
+        )
     return text
 
 

@@ -54,8 +54,9 @@ def _named_badly(path: str) -> IngestResult | None:
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:
-        return IngestResult(printable(path), "failed",
-                            message="the file name is not valid UTF-8; rename the file")  # fmt: skip
+        return IngestResult(
+            printable(path), "failed", message="the file name is not valid UTF-8; rename the file"
+        )
     return None
 
 
@@ -68,12 +69,22 @@ def _in_folder(path: Path, root: Path, follow_symlinks: bool) -> InputFile | Ing
             target = path.resolve(strict=True)
         except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop, on some Pythons
             loop = isinstance(exc, RuntimeError) or exc.errno == errno.ELOOP
-            return IngestResult(name, "failed", message="a symbolic link loop" if loop
-                                else "a broken symbolic link (it points to nothing)")  # fmt: skip
+            return IngestResult(
+                name,
+                "failed",
+                message="a symbolic link loop"
+                if loop
+                else "a broken symbolic link (it points to nothing)",
+            )
         if not follow_symlinks and not target.is_relative_to(root):
-            return IngestResult(name, "skipped", message=(
-                f"a link out of the folder (to {printable(str(target))}), not followed "
-                "(--follow-symlinks follows it)"))  # fmt: skip
+            return IngestResult(
+                name,
+                "skipped",
+                message=(
+                    f"a link out of the folder (to {printable(str(target))}), not followed "
+                    "(--follow-symlinks follows it)"
+                ),
+            )
     try:
         regular = stat.S_ISREG(path.stat().st_mode)
     except OSError as exc:
@@ -104,8 +115,11 @@ def discover(
             root = path.resolve()
             for found in _walk(path):
                 if isinstance(found, OSError):
-                    yield IngestResult(printable(found.filename or raw), "failed",
-                                       message=f"cannot read this folder: {found.strerror}")  # fmt: skip
+                    yield IngestResult(
+                        printable(found.filename or raw),
+                        "failed",
+                        message=f"cannot read this folder: {found.strerror}",
+                    )
                 else:
                     yield _named_badly(str(found)) or _in_folder(found, root, follow_symlinks)
         elif path.is_file():
@@ -173,8 +187,10 @@ def max_input_bytes() -> int:
 def read_input(item: InputFile, stdin: BinaryIO | None, limit: int) -> bytes:
     """The bytes of `item` (standard input: `stdin`, else the process's), refused as
     InputError beyond `limit` bytes."""
-    too_big = (f"more than {limit / 2**20:g} MB, the limit for one article "
-               f"(--max-mb or ${ENV_MAX_INPUT_MB} raises it)")  # fmt: skip
+    too_big = (
+        f"more than {limit / 2**20:g} MB, the limit for one article "
+        f"(--max-mb or ${ENV_MAX_INPUT_MB} raises it)"
+    )
     if item.path is None:
         data = (stdin or sys.stdin.buffer).read(limit + 1)
         if len(data) > limit:

@@ -99,11 +99,19 @@ def checked(field: str, value: str) -> str:
     language code in lowercase. Raises CorpusError saying why it cannot be one."""
     value = value.strip()
     if field in ("outlet", "url"):
-        hidden = next((c for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")
-                       or c in BIDI_CONTROLS), None)  # fmt: skip
+        hidden = next(
+            (
+                c
+                for c in value
+                if unicodedata.category(c) in ("Cc", "Zl", "Zp") or c in BIDI_CONTROLS
+            ),
+            None,
+        )
         if hidden is not None:
-            raise CorpusError(f"{field} {value!r} holds a control character (U+{ord(hidden):04X}): "
-                              "it would break or rewrite the lines it is printed on")  # fmt: skip
+            raise CorpusError(
+                f"{field} {value!r} holds a control character (U+{ord(hidden):04X}): "
+                "it would break or rewrite the lines it is printed on"
+            )
         if field == "url" and any(c.isspace() for c in value):
             raise CorpusError(f"url {value!r} holds a space: an address has none (write %20)")
     if field == "date":
@@ -111,14 +119,16 @@ def checked(field: str, value: str) -> str:
         if iso is None:
             raise CorpusError(f"bad date {value!r} (use YYYY-MM-DD, YYYY-MM or YYYY)")
         if not publication_date(iso):
-            raise CorpusError(f"bad date {value!r}: not a publication date (from {FIRST_YEAR} "
-                              "to today)")  # fmt: skip
+            raise CorpusError(
+                f"bad date {value!r}: not a publication date (from {FIRST_YEAR} to today)"
+            )
         value = iso
     if field == "language":
         value = value.lower()
         if not known_language(value):
-            raise CorpusError(f"bad language {value!r}: not a language code (use an ISO 639 code "
-                              "such as de)")  # fmt: skip
+            raise CorpusError(
+                f"bad language {value!r}: not a language code (use an ISO 639 code such as de)"
+            )
     return value
 
 
@@ -135,8 +145,10 @@ def _rows(path: Path, text: str) -> list[tuple[int, list[str]]]:
     try:
         for row in reader:
             if reader.line_num > start:
-                raise CorpusError(f"manifest {path} line {start}: a quote (\") opened here is not "
-                                  "closed, so the field runs over the lines after it")  # fmt: skip
+                raise CorpusError(
+                    f'manifest {path} line {start}: a quote (") opened here is not '
+                    "closed, so the field runs over the lines after it"
+                )
             rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -165,13 +177,16 @@ def read_manifest(
     header_line, raw_header = numbered[header_at]
     header = [_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in raw_header]
     if "file" not in header:
-        raise CorpusError(f"manifest {path}: the header has no `file` column "
-                          f"(columns: {', '.join(COLUMNS)})")  # fmt: skip
+        raise CorpusError(
+            f"manifest {path}: the header has no `file` column (columns: {', '.join(COLUMNS)})"
+        )
     for name in COLUMNS:
         where = [str(k + 1) for k, h in enumerate(header) if h == name]
         if len(where) > 1:
-            raise CorpusError(f"manifest {path} line {header_line}: columns {' and '.join(where)} "
-                              f"are both `{name}`; keep one")  # fmt: skip
+            raise CorpusError(
+                f"manifest {path} line {header_line}: columns {' and '.join(where)} "
+                f"are both `{name}`; keep one"
+            )
     entries, problems = [], []
     first_row: dict[Path, int] = {}
     folder = path.parent.resolve()
@@ -188,9 +203,15 @@ def read_manifest(
             problems.append(Problem(number, name, f"no such file {name!r}"))
             continue
         if not follow_symlinks and not file.resolve().is_relative_to(folder):
-            problems.append(Problem(number, name, f"{name!r} is outside the manifest's folder "
-                                    f"(it is {file.resolve()}): not read (--follow-symlinks "
-                                    "reads it)"))  # fmt: skip
+            problems.append(
+                Problem(
+                    number,
+                    name,
+                    f"{name!r} is outside the manifest's folder "
+                    f"(it is {file.resolve()}): not read (--follow-symlinks "
+                    "reads it)",
+                )
+            )
             continue
         given = {}
         try:
@@ -203,11 +224,22 @@ def read_manifest(
         key = file.resolve()
         if key in first_row:
             # Which row is right is the user's call: neither is taken.
-            problems.append(Problem(number, name, f"{name!r} is also on line {first_row[key]}: "
-                                    "one row per file"))  # fmt: skip
+            problems.append(
+                Problem(
+                    number, name, f"{name!r} is also on line {first_row[key]}: one row per file"
+                )
+            )
             entries = [e for e in entries if e.file.resolve() != key]
             continue
         first_row[key] = number
-        entries.append(Entry(number, file, given.get("url"), given.get("outlet"),
-                             given.get("language"), given.get("date")))  # fmt: skip
+        entries.append(
+            Entry(
+                number,
+                file,
+                given.get("url"),
+                given.get("outlet"),
+                given.get("language"),
+                given.get("date"),
+            )
+        )
     return entries, problems

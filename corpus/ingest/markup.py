@@ -239,15 +239,21 @@ def _dense(html: str, pieces: int, note: str | None) -> Cleaned:
     metadata (site, date) read as the extractor reads it, and a note saying so."""
     import trafilatura
 
-    said = (f"page too dense for the HTML extractor ({pieces:,} pieces of text and markup in its "
-            f"paragraphs, over {PARAGRAPH_PIECES:,}): cleaned line by line")  # fmt: skip
+    said = (
+        f"page too dense for the HTML extractor ({pieces:,} pieces of text and markup in its "
+        f"paragraphs, over {PARAGRAPH_PIECES:,}): cleaned line by line"
+    )
     cleaned = clean_text("\n".join(_all_html_lines(html)))
     meta = trafilatura.extract_metadata(html)
     date, site = (meta.date, meta.sitename) if meta else (None, None)
-    return replace(cleaned, published=date or cleaned.published, site=site or cleaned.site,
-                   published_from="html" if date else cleaned.published_from,
-                   site_from="html" if site else cleaned.site_from,
-                   note="; ".join(n for n in (note, said) if n))  # fmt: skip
+    return replace(
+        cleaned,
+        published=date or cleaned.published,
+        site=site or cleaned.site,
+        published_from="html" if date else cleaned.published_from,
+        site_from="html" if site else cleaned.site_from,
+        note="; ".join(n for n in (note, said) if n),
+    )
 
 
 def clean_html(html: str) -> Cleaned:
@@ -283,6 +289,11 @@ def clean_html(html: str) -> Cleaned:
         for line in _dropped(_all_html_lines(html), kept, title)
     ]
     head = [Block(title, TITLE, 0)] if title else []
-    return Cleaned(tuple(head + removed + blocks), published=doc.date, site=doc.sitename,
-                   published_from="html" if doc.date else None,
-                   site_from="html" if doc.sitename else None, note=note)  # fmt: skip
+    return Cleaned(
+        tuple(head + removed + blocks),
+        published=doc.date,
+        site=doc.sitename,
+        published_from="html" if doc.date else None,
+        site_from="html" if doc.sitename else None,
+        note=note,
+    )

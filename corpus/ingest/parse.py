@@ -93,9 +93,11 @@ def parse_document(data: bytes, name: str, detector: LanguageDetector) -> Parsed
     text = nfc(decoded.text)
     fmt = detect_format(name, text)
     if fmt == "html" and len(data) > MAX_HTML_BYTES:
-        raise InputError(f"an HTML page of {len(data) / 2**20:.0f} MB: pages over "
-                         f"{MAX_HTML_BYTES // 2**20} MB are not parsed (the HTML parser needs some "
-                         "30 times the page in memory); save the article's text as .txt")  # fmt: skip
+        raise InputError(
+            f"an HTML page of {len(data) / 2**20:.0f} MB: pages over "
+            f"{MAX_HTML_BYTES // 2**20} MB are not parsed (the HTML parser needs some "
+            "30 times the page in memory); save the article's text as .txt"
+        )
     cleaned = _clean(fmt, text)
     kept = [b for b in cleaned.blocks if b.kind in (TITLE, BODY)]
     if not kept:
@@ -128,7 +130,7 @@ def parse_document(data: bytes, name: str, detector: LanguageDetector) -> Parsed
                     reason=block.reason,
                     lang=doc_lang.lang,
                     lang_method="document",
-                )  # fmt: skip
+                )
             )
             continue
         for n, (s, e) in enumerate(para_sentences[para_index]):
@@ -145,7 +147,7 @@ def parse_document(data: bytes, name: str, detector: LanguageDetector) -> Parsed
                     lang=lang.lang,
                     lang_prob=lang.prob,
                     lang_method=lang.method,
-                )  # fmt: skip
+                )
             )
         para_index += 1
     paragraphs = tuple(
@@ -153,15 +155,23 @@ def parse_document(data: bytes, name: str, detector: LanguageDetector) -> Parsed
         for (s, e), pl in zip(para_spans, para_langs, strict=True)
     )
     return ParsedDocument(
-        text=text, title=cleaned.title, site=cleaned.site, published=cleaned.published,
-        site_from=cleaned.site_from, published_from=cleaned.published_from,
-        format=fmt, encoding=decoded.encoding,
+        text=text,
+        title=cleaned.title,
+        site=cleaned.site,
+        published=cleaned.published,
+        site_from=cleaned.site_from,
+        published_from=cleaned.published_from,
+        format=fmt,
+        encoding=decoded.encoding,
         # The cleaner's note (a page unnested, say) is shown and stored with the decoding's.
         encoding_warning="; ".join(w for w in (decoded.warning, cleaned.note) if w) or None,
         encoding_confidence=decoded.confidence,
-        raw_chars=len(decoded.text), lang=doc_lang.lang, lang_prob=doc_lang.prob,
-        paragraphs=paragraphs, segments=tuple(segments),
-    )  # fmt: skip
+        raw_chars=len(decoded.text),
+        lang=doc_lang.lang,
+        lang_prob=doc_lang.prob,
+        paragraphs=paragraphs,
+        segments=tuple(segments),
+    )
 
 
 def parse_many(

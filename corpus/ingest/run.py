@@ -152,8 +152,16 @@ def ingest(
         total = len(problems) + count_inputs(paths, follow_symlinks=follow_symlinks, skip=refused)
         on_progress(0, total)
     names = _Names(db)
-    run = RunLog(db, "ingest", {"paths": paths, "source": source, "langs": langs,
-                                "manifest": str(manifest) if manifest else None})  # fmt: skip
+    run = RunLog(
+        db,
+        "ingest",
+        {
+            "paths": paths,
+            "source": source,
+            "langs": langs,
+            "manifest": str(manifest) if manifest else None,
+        },
+    )
     results: list[IngestResult] = []
     counts = dict.fromkeys(STATUSES, 0)
     doc_ids = array("q")  # the documents this run added or found, for the years inferred
@@ -175,13 +183,17 @@ def ingest(
 
     def settle(turn: _Turn | IngestResult, parsed: ParsedDocument | InputError | None = None):
         with _counted_whole():
-            emit(turn if isinstance(turn, IngestResult) else
-                 _ingest_one(db, turn, parsed, source, run, names))  # fmt: skip
+            emit(
+                turn
+                if isinstance(turn, IngestResult)
+                else _ingest_one(db, turn, parsed, source, run, names)
+            )
 
     def batches() -> Iterator[list[Raw]]:
         batch: list[Raw] = []
-        for turn, data in _read_all(db, paths, problems, manifest, refused, described, stdin,
-                                    limit, follow_symlinks):  # fmt: skip
+        for turn, data in _read_all(
+            db, paths, problems, manifest, refused, described, stdin, limit, follow_symlinks
+        ):
             if data is None:  # nothing to parse: stored now, or after the documents ahead
                 if waiting:
                     waiting.append(turn)
@@ -241,8 +253,9 @@ def _counted_whole() -> Iterator[None]:
                 signal.raise_signal(signal.SIGINT)
 
 
-def _read_all(db, paths, problems, manifest, refused, described, stdin, limit,
-              follow_symlinks) -> Iterator[tuple[_Turn | IngestResult, bytes | None]]:  # fmt: skip
+def _read_all(
+    db, paths, problems, manifest, refused, described, stdin, limit, follow_symlinks
+) -> Iterator[tuple[_Turn | IngestResult, bytes | None]]:
     """Every input in order, read and hashed, with its bytes when they must be parsed (not
     already in the corpus), or its result when it cannot be read."""
     for problem in problems:
@@ -293,35 +306,56 @@ def _infer_years(db, run: RunLog, doc_ids: Sequence[int]) -> None:
                 record()
 
 
-def _update(db, item: InputFile, doc_id: int, entry: Entry | None, source: str | None,
-            run: RunLog, moved_to: str | None = None) -> IngestResult:  # fmt: skip
+def _update(
+    db,
+    item: InputFile,
+    doc_id: int,
+    entry: Entry | None,
+    source: str | None,
+    run: RunLog,
+    moved_to: str | None = None,
+) -> IngestResult:
     """Same bytes again, with a manifest or --source: correct what they say differently. With
     `moved_to`, the document's file was renamed (or moved) there: the document follows it."""
-    given = {"outlet": (entry.outlet if entry else None) or source,
-             "url": entry.url if entry else None, "date": entry.date if entry else None,
-             "language": entry.language if entry else None}  # fmt: skip
+    given = {
+        "outlet": (entry.outlet if entry else None) or source,
+        "url": entry.url if entry else None,
+        "date": entry.date if entry else None,
+        "language": entry.language if entry else None,
+    }
     how = "manifest" if entry and entry.outlet else "option"
     key = db.execute("SELECT doc_key FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
-    found = [c for c in metadata.changes(db, doc_id, metadata.validate(given))
-             if not metadata.stale(db, key, c.field, c.new)]  # fmt: skip
+    found = [
+        c
+        for c in metadata.changes(db, doc_id, metadata.validate(given))
+        if not metadata.stale(db, key, c.field, c.new)
+    ]
     if not found and not moved_to:
-        return IngestResult(item.name, "unchanged", doc_id=doc_id,
-                            message="already ingested, nothing added")  # fmt: skip
+        return IngestResult(
+            item.name, "unchanged", doc_id=doc_id, message="already ingested, nothing added"
+        )
     with run.transaction() as record:
         record()
         if moved_to:
             documents.move(db, key, moved_to, str(item.path))
         for change in found:
-            metadata.apply(db, [change], how if change.field == "outlet" else
-                           ("manifest" if entry else "option"))  # fmt: skip
+            metadata.apply(
+                db,
+                [change],
+                how if change.field == "outlet" else ("manifest" if entry else "option"),
+            )
     said = (
         [f"renamed from {printable(key[len('file:') :])} (no file there any more)"]
         if moved_to
         else []
     )
     said += [metadata.describe(found)] if found else []
-    return IngestResult(item.name, "updated", doc_id=doc_id,
-                        message=f"{'; '.join(said)}; text unchanged, nothing added")  # fmt: skip
+    return IngestResult(
+        item.name,
+        "updated",
+        doc_id=doc_id,
+        message=f"{'; '.join(said)}; text unchanged, nothing added",
+    )
 
 
 def _moved(db, existing: tuple[int, str], key: str) -> bool:
@@ -335,14 +369,18 @@ def _moved(db, existing: tuple[int, str], key: str) -> bool:
 def _seen(item: InputFile, key: str, existing: tuple[int, str]) -> IngestResult:
     same = existing[1] == key
     return IngestResult(
-        item.name, "unchanged" if same else "duplicate", doc_id=existing[0],
-        message="already ingested, nothing added" if same
+        item.name,
+        "unchanged" if same else "duplicate",
+        doc_id=existing[0],
+        message="already ingested, nothing added"
+        if same
         else f"same bytes as document {existing[0]}, nothing added",
-    )  # fmt: skip
+    )
 
 
-def _ingest_one(db, turn: _Turn, parsed: ParsedDocument | InputError | None, source, run,
-                names) -> IngestResult:  # fmt: skip
+def _ingest_one(
+    db, turn: _Turn, parsed: ParsedDocument | InputError | None, source, run, names
+) -> IngestResult:
     """Store one input, or say why not: known bytes (unchanged, a duplicate, or metadata to
     correct), or an input that could not be parsed."""
     item, entry = turn.item, turn.entry
@@ -360,37 +398,56 @@ def _ingest_one(db, turn: _Turn, parsed: ParsedDocument | InputError | None, sou
             raise parsed
         doc = parsed
         # The outlet, by how much to trust it: the manifest, the option, the page, the file.
-        name, named_by = next((v, how) for v, how in (
-            (entry.outlet if entry else None, "manifest"), (source, "option"),
-            (doc.site, doc.site_from), (item.path.stem if item.path else "stdin", "file"))
-            if v)  # fmt: skip
+        name, named_by = next(
+            (v, how)
+            for v, how in (
+                (entry.outlet if entry else None, "manifest"),
+                (source, "option"),
+                (doc.site, doc.site_from),
+                (item.path.stem if item.path else "stdin", "file"),
+            )
+            if v
+        )
         url = entry.url if entry else None
-        dating = date_document(body_paragraphs(doc), page_date(doc), url,
-                               entry.date if entry else None)  # fmt: skip
+        dating = date_document(
+            body_paragraphs(doc), page_date(doc), url, entry.date if entry else None
+        )
         meta = documents.DocumentMeta(
-            url=url, published=dating.date.value if dating.date else None,
-            language=entry.language if entry else None, outlet_from=named_by,
+            url=url,
+            published=dating.date.value if dating.date else None,
+            language=entry.language if entry else None,
+            outlet_from=named_by,
             published_from=dating.date.source if dating.date else None,
             published_inferred=dating.date.inferred if dating.date else None,
             undated_day=dating.undated_day,
-        )  # fmt: skip
+        )
         with run.transaction() as record:
             existing = documents.find_by_hash(db, turn.sha)
             if not existing:
                 found, version = names.current()
                 doc_id, previous = documents.insert_document(
-                    db, doc, key=turn.key, path=str(item.path) if item.path else None,
-                    source=name, sha256=turn.sha, run_id=record(), names=found,
-                    glossary_version=version, meta=meta,
-                )  # fmt: skip
+                    db,
+                    doc,
+                    key=turn.key,
+                    path=str(item.path) if item.path else None,
+                    source=name,
+                    sha256=turn.sha,
+                    run_id=record(),
+                    names=found,
+                    glossary_version=version,
+                    meta=meta,
+                )
         if existing:
             return _seen(item, turn.key, existing)
     except InputError as exc:
         return IngestResult(item.name, "failed", message=str(exc))
     return IngestResult(
-        item.name, "new-version" if previous else "added", doc_id=doc_id,
+        item.name,
+        "new-version" if previous else "added",
+        doc_id=doc_id,
         message=f"new version of document {previous}" if previous else None,
-        warning=doc.encoding_warning, lang=doc.lang,
+        warning=doc.encoding_warning,
+        lang=doc.lang,
         sentences=sum(s.kind != BOILERPLATE for s in doc.segments),
         boilerplate=sum(s.kind == BOILERPLATE for s in doc.segments),
-    )  # fmt: skip
+    )

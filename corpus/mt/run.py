@@ -132,10 +132,20 @@ def translate_corpus(
     gv = glossary_version(db)
     names = Names(db, opts.target, opts.names)
     report = Report()
-    run = RunLog(db, "translate", {**opts.settings.as_dict(), "target": opts.target,
-                                   "source": opts.source, "backend": opts.backend,
-                                   "names": opts.names, "pivot": opts.pivot, "limit": opts.limit,
-                                   "protect": opts.protect})  # fmt: skip
+    run = RunLog(
+        db,
+        "translate",
+        {
+            **opts.settings.as_dict(),
+            "target": opts.target,
+            "source": opts.source,
+            "backend": opts.backend,
+            "names": opts.names,
+            "pivot": opts.pivot,
+            "limit": opts.limit,
+            "protect": opts.protect,
+        },
+    )
     plans = []
     budget = opts.limit
     for lang in translations_db.languages(db, opts.target, opts.source):
@@ -170,12 +180,16 @@ def translate_corpus(
                             on_progress(done, total)
                 if missed:
                     report.missing_models[lang] = (
-                        install_hint(lang, opts.target) if route is None and opts.backend == "auto"
+                        install_hint(lang, opts.target)
+                        if route is None and opts.backend == "auto"
                         else f"{plural(missed, lang + ' segment')} not in the translation memory"
-                    )  # fmt: skip
+                    )
         finally:
-            run.counts.update(from_memory=report.from_memory, from_model=report.from_model,
-                              terms_missing=report.terms_missing)  # fmt: skip
+            run.counts.update(
+                from_memory=report.from_memory,
+                from_model=report.from_model,
+                terms_missing=report.terms_missing,
+            )
     report.run_id = run.id
     report.seconds = time.perf_counter() - start
     return report
@@ -239,18 +253,37 @@ def _store(
             continue
         checked, missing = check_terms(terms, output.text)
         from_memory = output.backend == "tm"
-        protection = {"checked": False} if from_memory else {
-            "checked": opts.protect, "fragments": repaired,
-            "items": len(protect.protected_items(item.prepared))}  # fmt: skip
-        rows.append({
-            "segment_id": segment_id, "target_lang": opts.target, "text": output.text,
-            "search_text": fold(output.text), "backend": output.backend, "model": output.model,
-            "path": output.path, "glossary_version": gv, "names_mode": opts.names,
-            "settings": translations_db.encode({"names": opts.names} if from_memory else settings),
-            "terms": translations_db.encode(checked), "terms_missing": missing,
-            "protection": translations_db.encode(protection), "run_id": None,
-            "created_at": now(), "input_hash": output.key,
-        })  # fmt: skip
+        protection = (
+            {"checked": False}
+            if from_memory
+            else {
+                "checked": opts.protect,
+                "fragments": repaired,
+                "items": len(protect.protected_items(item.prepared)),
+            }
+        )
+        rows.append(
+            {
+                "segment_id": segment_id,
+                "target_lang": opts.target,
+                "text": output.text,
+                "search_text": fold(output.text),
+                "backend": output.backend,
+                "model": output.model,
+                "path": output.path,
+                "glossary_version": gv,
+                "names_mode": opts.names,
+                "settings": translations_db.encode(
+                    {"names": opts.names} if from_memory else settings
+                ),
+                "terms": translations_db.encode(checked),
+                "terms_missing": missing,
+                "protection": translations_db.encode(protection),
+                "run_id": None,
+                "created_at": now(),
+                "input_hash": output.key,
+            }
+        )
         report.terms_missing += missing
         report.fragment_retries += repaired
         if from_memory:

@@ -91,8 +91,11 @@ def asgi_wrapper(datasette):
                         return
                     page = _marked(b"".join(parts))
                     start = held.pop("start")
-                    headers = [(k, v) for k, v in start.get("headers", [])
-                               if k.lower() != b"content-length"]  # fmt: skip
+                    headers = [
+                        (k, v)
+                        for k, v in start.get("headers", [])
+                        if k.lower() != b"content-length"
+                    ]
                     headers.append((b"content-length", str(len(page)).encode()))
                     await send({**start, "headers": headers})
                     message = {"type": "http.response.body", "body": page}
@@ -149,8 +152,14 @@ def handle_exception(datasette, request, exception):
         if request.path.split("?")[0].endswith(".json"):
             return Response.json(info, status=status, headers=headers)
         template = datasette.jinja_env.select_template([f"{status}.html", "error.html"])
-        page = await template.render_async(dict(info, urls=datasette.urls, menu_links=lambda: [],
-                                                app_css_hash=datasette.app_css_hash()))  # fmt: skip
+        page = await template.render_async(
+            dict(
+                info,
+                urls=datasette.urls,
+                menu_links=lambda: [],
+                app_css_hash=datasette.app_css_hash(),
+            )
+        )
         return Response.html(page, status=status, headers=headers)
 
     return inner

@@ -241,8 +241,14 @@ def _as_sentence(member: Any) -> dict[str, Any] | None:
     if member is None:
         return None
     english = member.english if member.english_from.startswith("translation") else None
-    return {"id": member.segment_id, "outlet": member.source, "lang": member.lang,
-            "published": None, "text": member.original, "english": english}  # fmt: skip
+    return {
+        "id": member.segment_id,
+        "outlet": member.source,
+        "lang": member.lang,
+        "published": None,
+        "text": member.original,
+        "english": english,
+    }
 
 
 def _screen_rows(screen: Any) -> list[dict[str, Any]] | None:

@@ -69,8 +69,14 @@ class ScreenSentence:
     english: str | None
 
     def as_json(self) -> dict:
-        return {"id": self.id, "outlet": self.outlet, "lang": self.lang,
-                "published": self.published, "text": self.text, "english": self.english}  # fmt: skip
+        return {
+            "id": self.id,
+            "outlet": self.outlet,
+            "lang": self.lang,
+            "published": self.published,
+            "text": self.text,
+            "english": self.english,
+        }
 
 
 @dataclass(frozen=True)
@@ -103,11 +109,18 @@ class ClaimScreen:
     def as_json(self) -> dict:
         """Issue 28's object (kind, claim, story, label, members, candidates, sentences), then
         `confirmed`, `chances` and `gain`."""
-        return {"kind": self.kind, "claim": self.claim, "story": self.story, "label": self.label,
-                "members": list(self.members), "candidates": list(self.candidates),
-                "sentences": [s.as_json() for s in self.sentences],
-                "confirmed": list(self.confirmed),
-                "chances": {str(sid): q for sid, q in self.chances}, "gain": self.gain}  # fmt: skip
+        return {
+            "kind": self.kind,
+            "claim": self.claim,
+            "story": self.story,
+            "label": self.label,
+            "members": list(self.members),
+            "candidates": list(self.candidates),
+            "sentences": [s.as_json() for s in self.sentences],
+            "confirmed": list(self.confirmed),
+            "chances": {str(sid): q for sid, q in self.chances},
+            "gain": self.gain,
+        }
 
 
 @dataclass(frozen=True)
@@ -204,8 +217,17 @@ def _screen(db: sqlite_utils.Database, state: _State, s: Screen) -> ClaimScreen 
     if claim is None:
         return None  # the stored alignment does not hold this claim (align again)
     shown = tuple(dict.fromkeys((s.label, *s.confirmed, *s.judged)))
-    return ClaimScreen(claim, state.story, s.label, s.members, s.candidates,
-                       _sentences(db, state, shown), s.confirmed, s.chances, s.gain)  # fmt: skip
+    return ClaimScreen(
+        claim,
+        state.story,
+        s.label,
+        s.members,
+        s.candidates,
+        _sentences(db, state, shown),
+        s.confirmed,
+        s.chances,
+        s.gain,
+    )
 
 
 def screens(

@@ -68,14 +68,18 @@ def move(db: sqlite_utils.Database, old_key: str, key: str, path: str) -> None:
     """A file renamed or moved: its versions, metadata corrections, alignment decisions and
     claim-review answers follow it to `key`, and its current version records `path`. The caller holds the
     transaction."""
-    db.execute("UPDATE documents SET path = ? WHERE doc_key = ? AND is_current = 1",
-               [path, old_key])  # fmt: skip
+    db.execute(
+        "UPDATE documents SET path = ? WHERE doc_key = ? AND is_current = 1", [path, old_key]
+    )
     db.execute("UPDATE documents SET doc_key = ? WHERE doc_key = ?", [key, old_key])
     db.execute("UPDATE document_corrections SET doc_key = ? WHERE doc_key = ?", [key, old_key])
     db.execute("UPDATE decision_pairs SET a_doc_key = ? WHERE a_doc_key = ?", [key, old_key])
     db.execute("UPDATE decision_pairs SET b_doc_key = ? WHERE b_doc_key = ?", [key, old_key])
-    for table, column in (("review_answers", "label_doc_key"), ("review_answers", "doc_key"),
-                          ("review_screens", "label_doc_key")):  # fmt: skip
+    for table, column in (
+        ("review_answers", "label_doc_key"),
+        ("review_answers", "doc_key"),
+        ("review_screens", "label_doc_key"),
+    ):
         db.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", [key, old_key])
 
 
@@ -197,8 +201,10 @@ def _insert_segments(db: sqlite_utils.Database, rows: list[tuple]) -> None:
     one = "(" + ", ".join("?" * len(_SEGMENT_COLUMNS)) + ")"
     for start in range(0, len(rows), _SEGMENTS_PER_INSERT):
         chunk = rows[start : start + _SEGMENTS_PER_INSERT]
-        db.conn.execute(f"INSERT INTO segments ({listed}) VALUES " + ", ".join([one] * len(chunk)),
-                        [v for row in chunk for v in row])  # fmt: skip
+        db.conn.execute(
+            f"INSERT INTO segments ({listed}) VALUES " + ", ".join([one] * len(chunk)),
+            [v for row in chunk for v in row],
+        )
 
 
 def stats(db: sqlite_utils.Database) -> CorpusStats:

@@ -120,8 +120,9 @@ def proposal_labels(
     """Each engine claim's label (global index): the oldest past label among its members, else
     its most central member (a headline first on a tie, then the lower index)."""
     p: dict[tuple[int, int], float] = {}
-    for a, b, q in zip(story.edges.i.tolist(), story.edges.j.tolist(), story.edges.p.tolist(),
-                       strict=True):  # fmt: skip
+    for a, b, q in zip(
+        story.edges.i.tolist(), story.edges.j.tolist(), story.edges.p.tolist(), strict=True
+    ):
         p[(a, b) if a < b else (b, a)] = q
     used: set[int] = set()
     out = []

@@ -81,8 +81,16 @@ def run_alignment(
 def realign_with(db: sqlite_utils.Database, setup: Setup) -> AlignReport:
     """An `align` (incremental where it can be) with a setup already resolved: a review
     session's, whose models are loaded and whose scorer remembers the stories it scored."""
-    job = _Job(setup.settings, setup.embedders, None, Embedding(ensure_embeddings), False,
-               lambda _: None, loaded=setup.embedders, scorer=setup.scorer)  # fmt: skip
+    job = _Job(
+        setup.settings,
+        setup.embedders,
+        None,
+        Embedding(ensure_embeddings),
+        False,
+        lambda _: None,
+        loaded=setup.embedders,
+        scorer=setup.scorer,
+    )
     return _attempts(db, job)
 
 
