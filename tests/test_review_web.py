@@ -156,7 +156,7 @@ def test_claims_link_to_their_review_page(aligned) -> None:
     client = _client(aligned, None)
 
     async def run():
-        return await client.get(f"/{aligned.stem}/claims?story=&claim={claim}")
+        return await client.get(f"/{aligned.stem}/claim_members?story=&claim={claim}")
 
     page = asyncio.run(run())
     assert page.status_code == 200

@@ -62,6 +62,16 @@ def test_a_rejected_query_is_a_page_not_a_console_traceback(cli, db_path) -> Non
     assert _count_rows(db_path) > 0
 
 
+def test_one_huge_value_is_refused_not_allocated(cli, db_path) -> None:
+    assert cli("ingest", str(EXAMPLES)).exit_code == 0
+    with Served(db_path) as server:
+        started = time.monotonic()
+        status, body = server.get(f"/{server.db}.json?sql=select+randomblob(1000000000)")
+        assert status >= 400 and "too big" in body, body[:300]
+        assert time.monotonic() - started < 30  # refused at once, not after a gigabyte
+        assert _count(server) > 0  # and the server goes on answering
+
+
 def _count_rows(db_path) -> int:
     from tests.helpers import fetch
 

@@ -6,6 +6,7 @@ an entry point, so other Datasette instances in the environment are left as they
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 
 from datasette import Response, hookimpl
@@ -13,6 +14,7 @@ from datasette import Response, hookimpl
 from newsalign.corpus.store.canned import HOME_COUNTS, HOME_STORIES
 from newsalign.corpus.store.records import text_hash
 from newsalign.corpus.store.search import fts_query
+from newsalign.corpus.store.sql import MAX_VALUE_BYTES
 from newsalign.glossary.match import words
 from newsalign.glossary.safetext import neutral
 
@@ -26,6 +28,9 @@ def _fts(query: str | None) -> str:
 
 @hookimpl
 def prepare_connection(conn) -> None:
+    # One value of a query at most as large as `newsalign query` allows: Datasette's time limit
+    # cannot stop a single call such as randomblob(1e9), which took 3.3 GB and the server with it.
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     # A spelling's stored form: its folded words, as the glossary matcher compares them.
     conn.create_function(
         "newsalign_form", 1, lambda text: " ".join(words(text or "")), deterministic=True
