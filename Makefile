@@ -2,7 +2,7 @@
 # `make test` sets up what the tests need and runs the whole suite (.ci/run calls it);
 # `make docs` builds the documentation site into site/ (.ci/run calls it too);
 # `make test-fast` runs the tests not marked slow (real engines, browsers, clusters, many
-# processes): the tier to run while working.
+# processes, or over about half a second): the tier to run while working, under a minute.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin

@@ -553,7 +553,7 @@ def through_cli(args) -> int:
             f"{max(waits):.2f} s over {len(waits)} screens (target <= 2 s); the first screens "
             f"(before any answer, the baseline): {first:.2f} s, ratio "
             f"{statistics.median(waits) / first:.2f}; {len(sentences)} sentences, {stories} "
-            f"stories; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+            f"{'story' if stories == 1 else 'stories'}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
     return 0
 

@@ -312,6 +312,7 @@ def test_the_gold_scorer_counts_pairs_as_the_stories_readme_defines() -> None:
     assert ev.de_en.f1 == pytest.approx(2 * 0.75 * 0.5 / 1.25)
 
 
+@pytest.mark.slow
 def test_align_stores_embeddings_once_and_a_pluggable_embedder(cli, db_path) -> None:
     assert cli("ingest", str(EXAMPLES)).exit_code == 0
     fake = ("--embedder", "tests.fakes:HashEmbedder", "--second-embedder", "none")
@@ -407,6 +408,7 @@ def test_the_seeds_through_the_real_engines(cli, db_path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_switching_embedders_and_repeated_sentences_embed_nothing_twice(cli, db_path, tmp_path):
     import shutil
 
@@ -433,6 +435,7 @@ def test_switching_embedders_and_repeated_sentences_embed_nothing_twice(cli, db_
     assert again["claims"] > runs[0]["claims"] and again["embedded"] == 0
 
 
+@pytest.mark.slow
 def test_an_object_that_is_not_an_embedder_is_refused(cli, db_path) -> None:
     assert cli("ingest", str(EXAMPLES)).exit_code == 0
     for spec in ("os:getcwd", "collections:OrderedDict", "nope"):

@@ -89,6 +89,7 @@ def test_translate_without_a_model_says_so_and_exits_0_as_run_does(
     assert "Error" not in result.output
 
 
+@pytest.mark.slow
 def test_no_progress_is_counted_for_a_language_no_model_covers(
     cli, db_path, tmp_path, argos_dir
 ) -> None:
@@ -184,6 +185,7 @@ def test_json_before_a_command_without_json_is_a_usage_error(tmp_path, capsys) -
 FAKE_EMBEDDER = ("--embedder", "tests.fakes:HashEmbedder", "--second-embedder", "none")
 
 
+@pytest.mark.slow
 def test_a_metadata_correction_is_a_change_for_the_next_align(cli) -> None:
     from tests.helpers import SEEDS
 
@@ -226,6 +228,7 @@ def test_models_install_offline_is_one_line_saying_how_to_install_a_file(
 # --- plain words by default, the evidence behind --explain -------------------------------------
 
 
+@pytest.mark.slow
 def test_align_counts_candidate_sentences_and_claims_apart(cli) -> None:
     import re
 
@@ -283,6 +286,7 @@ def test_claims_show_gives_plain_probabilities_and_explains_on_request(cli, monk
     assert "-0.00" not in explained and "z_e5: similarity in the multilingual e5" in explained
 
 
+@pytest.mark.slow
 def test_the_report_opens_in_plain_words(cli, tmp_path) -> None:
     from tests.helpers import EXAMPLES
 
@@ -301,6 +305,7 @@ def test_the_report_opens_in_plain_words(cli, tmp_path) -> None:
 # --- serve: every table reachable ---------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_every_table_and_canned_query_of_serve_is_reachable(cli, db_path) -> None:
     """A canned query named like a table shadows it (the `claims` table answered HTTP 400 for
     want of :story); through Datasette's own test client, no server started."""
@@ -377,6 +382,7 @@ def test_the_naming_stance_lists_places_whose_names_say_who_uses_them() -> None:
     assert stance_places(view) == ["khankendi"]
 
 
+@pytest.mark.slow
 def test_the_report_names_corrections_by_their_sentences(cli, db_path, tmp_path) -> None:
     from tests.helpers import fetch
 
@@ -415,6 +421,7 @@ def test_the_report_names_corrections_by_their_sentences(cli, db_path, tmp_path)
     assert f"[{a[0]}]</a>" in corrections
 
 
+@pytest.mark.slow
 def test_the_report_carries_its_filters_and_lets_only_its_own_script_run(cli, tmp_path) -> None:
     import base64
     import hashlib

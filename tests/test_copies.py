@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from newsalign.corpus.ingest.copies import Article, derived_from
 
@@ -76,6 +77,7 @@ def test_which_is_the_original_the_one_named_then_the_earlier() -> None:
     assert derived_from(undated) == []  # nothing tells which came first
 
 
+@pytest.mark.slow
 def test_show_stories_and_first_say_derived_from(cli, db_path, tmp_path) -> None:
     folder = tmp_path / "s"
     folder.mkdir()
@@ -108,6 +110,7 @@ RUSSIAN = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_credit_in_another_script_tells_the_original(cli, db_path, tmp_path) -> None:
     # The copy adds the agency's dateline, so the original is the one more fully covered: only
     # the credit ("/ТАСС/" is TASS) tells which is which.

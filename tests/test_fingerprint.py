@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import psutil
+import pytest
 
 from tests.helpers import fetch, seed
 
@@ -15,6 +16,7 @@ def _align_runs(db) -> list[tuple]:
     return fetch(db, "SELECT id, status FROM runs WHERE command = 'align' ORDER BY id")
 
 
+@pytest.mark.slow
 def test_an_unchanged_corpus_is_not_aligned_again(cli, db_path) -> None:
     assert cli("ingest", str(seed("000")), str(seed("001")), str(seed("002"))).exit_code == 0
     first = cli("align", *FAKE)
@@ -40,6 +42,7 @@ def test_an_unchanged_corpus_is_not_aligned_again(cli, db_path) -> None:
     ]
 
 
+@pytest.mark.slow
 def test_any_changed_input_aligns_again(cli, db_path) -> None:
     assert cli("ingest", str(seed("000")), str(seed("001"))).exit_code == 0
     assert cli("align", *FAKE).exit_code == 0

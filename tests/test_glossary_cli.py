@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from newsalign.corpus.store.glossary import default_entities
 from newsalign.glossary.build_default import build
 from newsalign.glossary.check import conflicts
@@ -110,6 +112,7 @@ def test_conflicting_spelling_is_refused_and_changes_nothing(seeded, cli) -> Non
     assert cli("glossary", "export").output == before
 
 
+@pytest.mark.slow
 def test_export_import_into_a_fresh_database_export_is_identical(seeded, cli, tmp_path) -> None:
     from typer.testing import CliRunner
 

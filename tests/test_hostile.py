@@ -314,6 +314,7 @@ def _as_another_user() -> str | None:
     return "nobody"
 
 
+@pytest.mark.slow
 def test_a_read_only_database_is_one_line_for_commands_that_write(corpus) -> None:
     user = _as_another_user()
     folder = _world_writable_dir()
@@ -362,6 +363,7 @@ def test_an_unreadable_folder_is_reported_and_the_run_fails(tmp_path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@pytest.mark.slow
 def test_read_only_and_unreadable_as_any_user_sees_them(
     cli, db_path, tmp_path, monkeypatch
 ) -> None:
@@ -396,6 +398,7 @@ def test_read_only_and_unreadable_as_any_user_sees_them(
     assert result.exit_code == 1 and "cannot read this folder: Permission denied" in result.output
 
 
+@pytest.mark.slow
 def test_deeply_nested_html_keeps_its_article(cli, db_path, tmp_path) -> None:
     body = (
         "<p>The railway to Khankendi reopened on Monday after thirty years, officials said.</p>"

@@ -337,6 +337,7 @@ def _runs_as_formula(cell: str) -> bool:
     return cell.startswith(("=", "+", "-", "@", "\t", "\r"))
 
 
+@pytest.mark.slow
 def test_glossary_csv_is_formula_safe_and_round_trips(cli, tmp_path) -> None:
     assert cli("init").exit_code == 0
     for i, text in enumerate(FORMULAS):
@@ -536,6 +537,7 @@ def test_ctrl_c_during_ingest_is_one_line_and_recorded(tmp_path) -> None:
     assert 1 <= added < 400 and added == fetch(db, "SELECT count(*) FROM documents")[0][0]
 
 
+@pytest.mark.slow
 def test_an_interrupted_ingest_and_translate_are_recorded_as_such(
     cli, db_path, tmp_path, monkeypatch, capsys
 ) -> None:
@@ -582,6 +584,7 @@ def test_an_interrupted_ingest_and_translate_are_recorded_as_such(
     assert status == "interrupted" and json.loads(counts)["from_memory"] > 0
 
 
+@pytest.mark.slow
 def test_run_fails_when_another_writer_held_the_lock_for_alignment(cli, monkeypatch) -> None:
     from newsalign.corpus.align.job import run as align_run
     from newsalign.corpus.store.database import locked_error
@@ -632,6 +635,7 @@ def _tmx(prolog: str = "", lang: str = "de") -> str:
     )
 
 
+@pytest.mark.slow
 def test_tmx_entities_anywhere_in_the_prolog_are_refused_whole(tmp_path) -> None:
     db = tmp_path / "c.db"
     padded = tmp_path / "padded.tmx"
@@ -660,6 +664,7 @@ def test_tmx_over_the_size_limit_is_refused_before_parsing(tmp_path) -> None:
     assert "over the limit" in one_line_error(result, 1)
 
 
+@pytest.mark.slow
 def test_memory_languages_must_be_language_codes(tmp_path) -> None:
     from newsalign.translate.memory_formats import language
 

@@ -122,6 +122,7 @@ def hostile_folder(tmp_path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_one_bad_entry_fails_alone_and_pipes_and_outward_links_are_not_read(
     cli, db_path, hostile_folder
 ) -> None:
@@ -198,6 +199,7 @@ def test_an_unclosed_quote_in_a_tsv_manifest_swallows_nothing(cli, db_path, tmp_
     ]
 
 
+@pytest.mark.slow
 def test_manifest_rows_that_cannot_be_trusted_are_refused_by_line(cli, db_path, tmp_path) -> None:
     names = _story(tmp_path / "s")
     cases = {

@@ -10,6 +10,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests import test_hostile_edge, test_review
 from tests.helpers import Served, fetch
 
@@ -36,6 +38,7 @@ def dump(db: Path) -> list[str]:
 # --- 5. a manifest reads only files in its own folder ------------------------------------------
 
 
+@pytest.mark.slow
 def test_manifest_rows_outside_its_folder_are_refused(cli, db_path, tmp_path) -> None:
     secrets = []
     for k in range(4):
@@ -84,6 +87,7 @@ def _one_error(result) -> str:
     return errors[0]
 
 
+@pytest.mark.slow
 def test_documents_set_refuses_codes_controls_and_absurd_dates(cli, db_path, tmp_path) -> None:
     (tmp_path / "a.txt").write_text(ARTICLE)
     assert cli("ingest", str(tmp_path / "a.txt")).exit_code == 0
@@ -139,6 +143,7 @@ def test_manifest_rows_and_source_with_bad_metadata_are_refused(cli, db_path, tm
     assert "control" in line and "\x1b" not in line
 
 
+@pytest.mark.slow
 def test_a_renamed_file_is_followed_not_called_a_duplicate(cli, db_path, tmp_path) -> None:
     story = tmp_path / "story"
     story.mkdir()
@@ -212,6 +217,7 @@ def _poison(db: Path) -> None:
     conn.close()
 
 
+@pytest.mark.slow
 def test_interactive_review_prints_no_escapes(doubtful, cli) -> None:
     db = doubtful
     conn = sqlite3.connect(db)
@@ -226,6 +232,7 @@ def test_interactive_review_prints_no_escapes(doubtful, cli) -> None:
     assert "[U+202E]" in result.output  # marked where it was, not silently dropped
 
 
+@pytest.mark.slow
 def test_csv_json_and_text_output_carry_no_escapes(corpus, tmp_path) -> None:
     import csv
     import io
@@ -264,6 +271,7 @@ def test_csv_json_and_text_output_carry_no_escapes(corpus, tmp_path) -> None:
     assert ESC in json.loads(shown)["source"]
 
 
+@pytest.mark.slow
 def test_report_and_serve_mark_bidi_overrides(corpus, tmp_path) -> None:
     db = tmp_path / "c.db"
     shutil.copy(corpus, db)
@@ -372,6 +380,7 @@ def test_a_truncated_or_oddly_compressed_archive_is_one_line(cli, argos_dir, tmp
 # --- 8. an export never writes over the WAL SQLite really uses ---------------------------------
 
 
+@pytest.mark.slow
 def test_export_refuses_the_real_side_files_of_a_symlinked_database(seeded, tmp_path) -> None:
     from typer.testing import CliRunner
 
@@ -399,6 +408,7 @@ def test_export_refuses_the_real_side_files_of_a_symlinked_database(seeded, tmp_
 # --- 9. serve: one line per rejected request ----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_serve_says_one_line_per_rejected_query(corpus, tmp_path) -> None:
     from urllib.parse import quote
 
@@ -478,6 +488,7 @@ class _Silent:
         self.thread.join(timeout=5)
 
 
+@pytest.mark.slow
 def test_a_scheduler_that_never_answers_is_one_line_in_seconds(seeded) -> None:
     import os
     import subprocess
@@ -518,6 +529,7 @@ def test_a_scheduler_that_never_answers_is_one_line_in_seconds(seeded) -> None:
     assert dump(seeded) == before
 
 
+@pytest.mark.slow
 def test_malformed_cluster_addresses_are_refused_even_with_nothing_to_do(seeded) -> None:
     from typer.testing import CliRunner
 
@@ -605,6 +617,7 @@ def test_markup_in_comments_and_scripts_is_not_nesting() -> None:
     assert "1,200 tonnes of cement" in " ".join(body) and note is None, (body, note)
 
 
+@pytest.mark.slow
 def test_a_nested_page_with_quoted_tags_keeps_its_text_through_ingest(
     cli, db_path, tmp_path
 ) -> None:
@@ -625,6 +638,7 @@ def test_a_nested_page_with_quoted_tags_keeps_its_text_through_ingest(
 # --- 12. HTML cleaning in time linear in the page --------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_page_too_dense_for_the_extractor_is_cleaned_line_by_line() -> None:
     import time
 

@@ -4,6 +4,8 @@ the database as it was."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers import fetch
 
 PARAGRAPH = (
@@ -15,6 +17,7 @@ PARAGRAPH = (
 # --- 6. terminal escapes in a web page -----------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_web_page_holding_terminal_escapes_is_ingested(cli, db_path, tmp_path) -> None:
     # lxml's parser keeps a raw ESC (or &#27;) in the tree, but refuses it when the cleaner wrote
     # line breaks into the tree: the whole ingest ended "unexpected ValueError ... (a bug)".

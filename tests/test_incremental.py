@@ -131,6 +131,7 @@ def late(tmp_path: Path, name: str, text: str, outlet: str, date: str) -> Path:
     )
 
 
+@pytest.mark.slow
 def test_a_new_document_joins_its_story_and_only_that_story_is_aligned_again(
     two_stories, cli, tmp_path
 ) -> None:
@@ -463,6 +464,7 @@ def _week_story(folder: Path, core, other, count: int, bridging: int, rng) -> Pa
     return folder / "index.tsv"
 
 
+@pytest.mark.slow
 def test_new_versions_join_their_stories_without_merging_two(cli, db_path, tmp_path) -> None:
     """Issue 26.1: a new version joins the story its documents agree with as a whole, by the
     rule the full grouping uses; judged through its nearest documents only, it merged two
@@ -588,6 +590,7 @@ def test_two_aligns_and_an_answer_at_once_end_as_a_serial_order_does(
         assert {n for _, n in stories} == {1}  # every document in exactly one story
 
 
+@pytest.mark.slow
 def test_a_decision_naming_what_no_alignment_can_place_is_refused(cli, db_path, tmp_path):
     """Issue 26.3: accept or reject of a sentence that can never be in a claim (a heading
     between paragraphs), of an old version's sentence, or of one sentence in two versions, is

@@ -46,6 +46,7 @@ def test_reingest_adds_nothing_and_says_so(seeded, cli) -> None:
     assert dump(seeded) == before
 
 
+@pytest.mark.slow
 def test_changed_file_becomes_a_linked_new_version(cli, db_path, tmp_path) -> None:
     article = tmp_path / "report.txt"
     article.write_text("Railway reopens in Khankendi\n\nThe first train arrived on Monday.\n")
@@ -75,6 +76,7 @@ def test_bad_inputs_fail_cleanly_and_leave_the_database_as_it_was(seeded, cli, t
     assert dump(seeded) == before
 
 
+@pytest.mark.slow
 def test_one_failing_file_does_not_stop_the_others(cli, db_path, tmp_path) -> None:
     (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02binary")
     result = cli("ingest", str(tmp_path / "bad.txt"), str(seed("004")))

@@ -75,6 +75,7 @@ def test_a_sure_first_reading_needs_no_langdetect_and_a_text_is_judged_once() ->
     assert detector.langdetect_calls == []
 
 
+@pytest.mark.slow
 def test_an_unsure_text_goes_on_to_langdetect_once() -> None:
     detector = Counting()
     text = NAMES
@@ -96,6 +97,7 @@ def test_an_unsure_sentence_agreeing_with_its_paragraph_and_document_skips_langd
     assert sents[0][0].method == "detected"
 
 
+@pytest.mark.slow
 def test_an_unsure_sentence_alone_or_against_its_document_is_judged_by_langdetect() -> None:
     detector = Counting()
     unsure = NAMES
@@ -107,12 +109,14 @@ def test_an_unsure_sentence_alone_or_against_its_document_is_judged_by_langdetec
     assert detector.langdetect_calls == [unsure]  # and the document is English
 
 
+@pytest.mark.slow
 def test_chinese_is_left_to_langdetect_which_tells_the_scripts_apart() -> None:
     simplified = "这是一个关于铁路重新开放的新闻报道，官员们周一表示。"
     found = LanguageDetector().detect(simplified)
     assert found is not None and found.lang == "zh-cn"
 
 
+@pytest.mark.slow
 def test_the_stories_keep_the_languages_langdetect_gave_them() -> None:
     """Every title and body sentence the detector settles alone, on both stories, has the
     language langdetect (completed as before) is sure of, or langdetect was not sure."""
@@ -288,6 +292,7 @@ def _insert_all(db, rows) -> None:
     )
 
 
+@pytest.mark.slow
 def test_ingest_stores_the_bytes_it_stored_with_the_reference_fold_find_and_insert_all(
     tmp_path, monkeypatch
 ) -> None:
@@ -332,6 +337,7 @@ class Terminal(io.StringIO):
         return True
 
 
+@pytest.mark.slow
 def test_progress_is_drawn_on_a_terminal_and_nowhere_else(tmp_path, monkeypatch) -> None:
     from newsalign.corpus.cli.app import main
 
@@ -350,6 +356,7 @@ def test_progress_is_drawn_on_a_terminal_and_nowhere_else(tmp_path, monkeypatch)
         assert "\x1b" not in result.output
 
 
+@pytest.mark.slow
 def test_translate_and_export_draw_progress_on_a_terminal_only(tmp_path, monkeypatch) -> None:
     from newsalign.corpus.cli.app import main
 
@@ -388,6 +395,7 @@ def test_translate_and_export_draw_progress_on_a_terminal_only(tmp_path, monkeyp
 FAKE = ["--embedder", "tests.fakes:HashEmbedder", "--second-embedder", "none"]
 
 
+@pytest.mark.slow
 def test_align_draws_its_stages_and_embedding_on_a_terminal_only(tmp_path, monkeypatch) -> None:
     from newsalign.corpus.cli import align as align_cli
     from newsalign.corpus.cli.app import main
@@ -518,6 +526,7 @@ def _dump(db: Path) -> dict[str, list[tuple]]:
         conn.close()
 
 
+@pytest.mark.slow
 def test_ingest_on_local_2_stores_what_a_local_ingest_stores(tmp_path, no_cluster_left) -> None:
     folder = tmp_path / "in"
     shutil.copytree(STORIES / "consulate", folder / "consulate")
@@ -551,6 +560,7 @@ def test_ingest_on_local_2_stores_what_a_local_ingest_stores(tmp_path, no_cluste
     assert remote == local
 
 
+@pytest.mark.slow
 def test_an_unreachable_cluster_is_one_line_and_writes_nothing(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(connect, "CONNECT_TIMEOUT", 2)
     address = f"tcp://127.0.0.1:{free_port()}"

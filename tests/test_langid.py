@@ -53,6 +53,7 @@ def test_a_document_of_one_word_has_no_language_rather_than_a_random_one() -> No
     assert doc.lang == "de"
 
 
+@pytest.mark.slow
 def test_one_candidate_language_is_that_language() -> None:
     """`--langs ru` alone: langdetect cannot rank one profile (it raised "Need more than 2
     profiles"); the user has said what the text is. Another script is still not taken for it."""

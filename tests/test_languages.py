@@ -21,6 +21,7 @@ from tests.helpers import ROOT, fetch
 ARTICLES = ROOT / "tests" / "fixtures" / "languages"
 
 
+@pytest.mark.slow
 def test_armenian_georgian_and_cp1251_russian_articles_are_read_and_named(cli, db_path) -> None:
     result = cli("ingest", str(ARTICLES), "--json")
     assert result.exit_code == 0, result.output
@@ -89,6 +90,7 @@ def test_the_regions_languages_are_told_apart(text: str, lang: str) -> None:
     assert found is not None and found.lang == lang
 
 
+@pytest.mark.slow
 def test_restricting_languages_still_works_and_knows_the_new_codes() -> None:
     assert parse_langs("az,hy,ka") == ["az", "hy", "ka"]
     with pytest.raises(TranslateError, match="unsupported"):

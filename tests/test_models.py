@@ -89,6 +89,7 @@ def test_index_install_offline_is_one_clear_line(cli, argos_dir, monkeypatch, tm
     assert len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_packages_are_shared_with_argospm(cli, argos_dir, tiny_packages) -> None:
     """argos-translate-lt's own package manager and newsalign see the same folder."""
     import os

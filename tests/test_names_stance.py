@@ -2,12 +2,15 @@
 
 import json
 
+import pytest
+
 from tests.helpers import SHARED
 
 CONSULATE = SHARED / "stories" / "consulate"
 RUSSIAN = ("01_tass-ru.txt", "02_eadaily-ru.txt", "06_rusarminfo-ru.txt", "13_caucasianknot-ru.txt")
 
 
+@pytest.mark.slow
 def test_russian_case_forms_and_no_demonyms(cli, tmp_path) -> None:
     ru = tmp_path / "ru.txt"
     ru.write_text(

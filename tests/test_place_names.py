@@ -138,6 +138,7 @@ def test_spellings_that_look_like_a_known_name_are_suggested() -> None:
     )
 
 
+@pytest.mark.slow
 def test_names_suggest_lists_spellings_with_the_command_that_adds_them(cli, db_path, tmp_path):
     page = tmp_path / "train.txt"
     page.write_text(

@@ -5,6 +5,7 @@ import importlib.util
 import re
 from types import ModuleType
 
+import pytest
 import typer.main
 
 from newsalign.corpus.cli.app import app
@@ -26,6 +27,7 @@ def _sections() -> dict[str, str]:
     return dict(zip(parts[1::2], parts[2::2], strict=True))
 
 
+@pytest.mark.slow
 def test_the_command_reference_is_what_help_prints() -> None:
     committed = (DOCS / "reference" / "commands.md").read_text(encoding="utf-8")
     assert _generator().render() == committed, "run python docs/gen_reference.py"

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 
 def _ingest(cli, tmp_path, name: str, source: str, text: str) -> None:
     path = tmp_path / name
@@ -29,6 +31,7 @@ def _corpus(cli, tmp_path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_other_names_of_a_place_inside_a_longer_query(cli, tmp_path) -> None:
     _corpus(cli, tmp_path)
     hits = json.loads(cli("search", "consulate Stepanakert", "--json").output)
@@ -41,6 +44,7 @@ def test_other_names_of_a_place_inside_a_longer_query(cli, tmp_path) -> None:
     assert len(literal) == 1
 
 
+@pytest.mark.slow
 def test_source_in_any_case_or_part_of_the_name(cli, tmp_path) -> None:
     _corpus(cli, tmp_path)
     for source in ("alpha wire", "ALPHA", "Alpha Wire"):
@@ -50,6 +54,7 @@ def test_source_in_any_case_or_part_of_the_name(cli, tmp_path) -> None:
     assert result.exit_code == 1 and "no outlet matching 'gamma'" in result.output
 
 
+@pytest.mark.slow
 def test_search_says_when_the_limit_cuts_hits(cli, tmp_path) -> None:
     _corpus(cli, tmp_path)
     total = len(json.loads(cli("search", "consulate", "--json", "--limit", "100").output))
