@@ -209,3 +209,15 @@ def test_an_outlet_copying_another_in_the_story_tells_an_undated_pair() -> None:
     )
     edges = derived_from([agency_1, copy_1, agency_2, copy_2, back])
     assert (4, 3) not in [(e.doc, e.original) for e in edges]
+
+
+def test_an_outlet_copied_is_named_once() -> None:
+    from newsalign.corpus.store.records import DerivedFrom
+    from newsalign.corpus.views.citations import citing
+
+    tass = DerivedFrom(1, "TASS", 0.67)
+    assert citing("EADaily", ("TASS",), (tass,)) == "EADaily, derived from TASS, 67 %"
+    assert citing("EADaily", ("TASS", "RIA"), (tass,)) == (
+        "EADaily, citing RIA, derived from TASS, 67 %"
+    )
+    assert citing("EADaily", ("TASS",)) == "EADaily, citing TASS"

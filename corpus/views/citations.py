@@ -46,6 +46,8 @@ def citing(outlet: str, cites: tuple[str, ...], derived: tuple[DerivedFrom, ...]
     """An outlet with the outlets it names as its sources and those it copies: "EADaily, citing
     TASS", "ExBulletin, derived from OC Media, 90 %"."""
     parts = [outlet]
+    copied = {d.outlet for d in derived}
+    cites = tuple(c for c in cites if c not in copied)  # "derived from TASS" says it already
     if cites:
         parts.append(f"citing {', '.join(cites)}")
     parts += [f"derived from {d.outlet}, {round(d.share * 100)} %" for d in derived]
