@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -253,13 +254,20 @@ def test_every_command_refuses_hostile_input_in_one_line(corpus, files, tmp_path
     before = dump(corpus)
     seen = set()
     failures = []
+    cases = []
     for label, args in hostile_cases(files, corpus):
         seen.add(" ".join(a for a in args[:2] if not a.startswith(("-", "/"))))
         case_env = env
         if "--package-folder-is-a-file" in args:
             args = [a for a in args if a != "--package-folder-is-a-file"]
             case_env = {"ARGOS_PACKAGES_DIR": str(files["not_db"])}
-        result = run(*args, env=case_env, cwd=Path(__file__).resolve().parents[1])
+        cases.append((label, args, case_env))
+    root = Path(__file__).resolve().parents[1]
+    # Two at a time (the machine has two cores): each case is a process refused in one line,
+    # readers of the corpus or writers refused before they write, so none waits on another.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda c: run(*c[1], env=c[2], cwd=root), cases))
+    for (label, _, _), result in zip(cases, results, strict=True):
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         if result.returncode == 2 and lines and lines[0].startswith("Usage: newsalign "):
             lines = lines[1:]  # a usage error: the usage line, then its one error line
