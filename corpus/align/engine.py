@@ -184,13 +184,7 @@ def _story(
 ) -> StoryResult:
     """One story's claims; `decided` holds pairs of indexes into `rows`."""
     if len(rows) < 2 or len(docs) < 2:
-        empty = Edges(
-            np.zeros(0, int),
-            np.zeros(0, int),
-            np.zeros((0, len(model.features))),
-            np.zeros(0),
-            model.features,
-        )
+        empty = Edges.empty(model.features)
         return StoryResult(tuple(docs), tuple(rows.tolist()), empty, ())
     text = StoryText(
         docs=data.docs[rows],

@@ -64,6 +64,13 @@ class Edges:
     def __len__(self) -> int:
         return len(self.i)
 
+    @classmethod
+    def empty(cls, features: tuple[str, ...]) -> Edges:
+        """No pairs (a story of one article, or of one sentence)."""
+        return cls(
+            np.zeros(0, int), np.zeros(0, int), np.zeros((0, len(features))), np.zeros(0), features
+        )
+
 
 @dataclass(frozen=True)
 class Vectors:
@@ -290,21 +297,14 @@ def score_pairs(
     sentence's `per_sentence` most probable ones (a claim of 25 articles needs 24), and their
     evidence."""
     n = len(story.texts)
-    empty = Edges(
-        np.zeros(0, int),
-        np.zeros(0, int),
-        np.zeros((0, len(model.features))),
-        np.zeros(0),
-        model.features,
-    )
     if n < 2 or len(np.unique(story.docs)) < 2:
-        return empty
+        return Edges.empty(model.features)
     s = _Story(story, vectors.views, model, vectors.english, vectors.embedders)
     bridge_weight = dict(zip(model.features, model.weights, strict=True)).get("bridge", 0.0)
     bridge_weight = bridge_weight if bridge else 0.0
     pairs = _likely_pairs(s, model, bridge_weight, floor, per_sentence)
     if not pairs:
-        return empty
+        return Edges.empty(model.features)
     ordered = np.array(sorted(pairs), dtype=int)
     i, j = ordered[:, 0], ordered[:, 1]
     X = _evidence(s, model, i, j)
