@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 EXAMPLES = ROOT / "examples"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# Chromium in a test fetches nothing on its own: no updates, sync or background requests.
+QUIET_CHROMIUM = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+def headless(profile: Path, *extra: str) -> list[str]:
+    """Debian's Chromium headless and quiet, with its own profile folder, then `extra`."""
+    return [str(CHROMIUM), "--headless", *QUIET_CHROMIUM, f"--user-data-dir={profile}", *extra]
 
 
 def seed(prefix: str) -> Path:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import Served, fetch
+from tests.helpers import CHROMIUM, Served, fetch, headless
 
 ARTICLES = {
     "alpha.txt": """Russia to open consulate in Khankendi
@@ -60,7 +59,6 @@ Russia plans to open a consulate general in Khankendi this year, senator Grigory
 
 Observers expect talks with Baku to take months.
 """
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def write_story(folder: Path) -> Path:
@@ -288,19 +286,7 @@ def test_the_report_in_a_browser(story, cli, tmp_path) -> None:
     """What a reader sees: the report opened from disk in headless Chromium, with no network."""
     out = tmp_path / "report.html"
     assert cli("report", "-o", str(out)).exit_code == 0
-    browser = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chromium'}",
-        "--window-size=1366,900",
-        "--hide-scrollbars",
-    ]
+    browser = headless(tmp_path / "chromium", "--window-size=1366,900", "--hide-scrollbars")
     dom = subprocess.run(
         [*browser, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120
     ).stdout
@@ -321,17 +307,7 @@ def test_the_report_filters_by_outlet_language_and_date_without_a_server(story, 
     claims left with none, and their coverage rows; the count says how many are shown."""
     out = tmp_path / "report.html"
     assert cli("report", "-o", str(out)).exit_code == 0
-    browser = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chromium'}",
-    ]
+    browser = headless(tmp_path / "chromium")
 
     def dom(query: str) -> str:
         return subprocess.run(

@@ -5,7 +5,6 @@ import html
 import io
 import json
 import re
-import shutil
 import sqlite3
 import subprocess
 import xml.etree.ElementTree as ET
@@ -14,7 +13,7 @@ import pytest
 
 from newsalign.corpus.publish.serve import metadata
 from newsalign.corpus.store.canned import CLAIMS, NAMING_STANCE, REVIEW, UNTRANSLATED
-from tests.helpers import EXAMPLES, SEEDS, Served
+from tests.helpers import CHROMIUM, EXAMPLES, SEEDS, Served, headless
 
 # Real engines, servers, processes or clusters: the slow tier (make test-fast leaves it out).
 pytestmark = pytest.mark.slow
@@ -116,29 +115,18 @@ def test_canned_queries_run_and_pair_the_languages(aligned) -> None:
     assert all(q["hide_sql"] for q in queries.values())
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
 def test_browser_shows_karasins_announcement_as_one_claim(cli, db_path, tmp_path) -> None:
     assert cli("ingest", str(SEEDS)).exit_code == 0
     assert cli("align").exit_code == 0
     with Served(db_path) as server:
         page = subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
+            headless(
+                tmp_path / "chromium",
                 "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={tmp_path / 'chromium'}",
                 "--dump-dom",
                 f"{server.base}/{db_path.stem}/claim_members?story=&claim=&_size=max",
-            ],
+            ),
             capture_output=True,
             text=True,
             timeout=120,

@@ -17,7 +17,7 @@ import pytest
 
 from newsalign.corpus import store
 from newsalign.corpus.review import claims as reviewer
-from tests.helpers import SEEDS, Served, copy_db, fetch
+from tests.helpers import QUIET_CHROMIUM, SEEDS, Served, copy_db, fetch
 
 pytestmark = pytest.mark.slow
 
@@ -55,13 +55,8 @@ def _chromium(profile: Path):
     options.binary_location = str(CHROMIUM)
     for flag in (
         "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
+        *QUIET_CHROMIUM,
         "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-sync",
-        "--disable-component-update",
         "--window-size=1280,1600",
         f"--user-data-dir={profile}",
     ):
