@@ -54,6 +54,33 @@ def dump(db: Path) -> list[str]:
         conn.close()
 
 
+def children() -> list[str]:
+    """Our child processes, but multiprocessing's resource tracker, which Python keeps for the
+    life of the process that first spawned anything."""
+    import psutil
+
+    out = []
+    for p in psutil.Process().children(recursive=True):
+        try:
+            line = " ".join(p.cmdline())
+        except psutil.NoSuchProcess:
+            continue
+        if "resource_tracker" not in line:
+            out.append(line[:120])
+    return out
+
+
+def no_children_left(seconds: float = 10) -> None:
+    """Fail unless every child process (a cluster's workers, a scheduler) is gone within
+    `seconds`."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while children() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not children(), f"processes left running: {children()}"
+
+
 def copy_db(source: Path, target: Path) -> Path:
     """A copy of a corpus database (its write-ahead log included), for a test to change."""
     import sqlite3

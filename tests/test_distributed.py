@@ -4,7 +4,6 @@ local path gives; a worker killed mid-batch loses and doubles nothing; every clu
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import psutil
@@ -14,7 +13,7 @@ from typer.testing import CliRunner
 from newsalign.corpus.cli.app import app
 from newsalign.corpus.distributed import tasks
 from newsalign.corpus.distributed.connect import INSTALL_HINT
-from tests.helpers import SEEDS, fetch, seed
+from tests.helpers import SEEDS, fetch, no_children_left, seed
 
 # Real engines, servers, processes or clusters: the slow tier (make test-fast leaves it out).
 pytestmark = pytest.mark.slow
@@ -32,29 +31,12 @@ def run(db: Path | None, *args: str):
     return CliRunner().invoke(app, [*args, *(["--db", str(db)] if db else [])])
 
 
-def _children() -> list[str]:
-    """Our child processes, but multiprocessing's resource tracker, which Python keeps for the
-    life of the process that first spawned anything."""
-    out = []
-    for p in psutil.Process().children(recursive=True):
-        try:
-            line = " ".join(p.cmdline())
-        except psutil.NoSuchProcess:
-            continue
-        if "resource_tracker" not in line:
-            out.append(line[:120])
-    return out
-
-
 @pytest.fixture(autouse=True)
 def no_cluster_left():
     """Every test stops its cluster: no process of ours remains afterwards."""
     tasks.reset()
     yield
-    deadline = time.monotonic() + 10
-    while _children() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not _children(), f"processes left running: {_children()}"
+    no_children_left()
 
 
 def _corpus(db: Path, tmp_path: Path) -> Path:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests import test_hostile_edge, test_review
-from tests.helpers import Served, fetch
+from tests.helpers import Served, dump, fetch
 
 # Fixtures of other modules: the examples aligned, and a story whose links are worth asking about.
 corpus = test_hostile_edge.corpus
@@ -25,14 +25,6 @@ ARTICLE = (
     "officials in Baku said.\nThe first train carried 1,200 tonnes of cement, the operator "
     "reported on Tuesday.\n"
 )
-
-
-def dump(db: Path) -> list[str]:
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        return list(conn.iterdump())
-    finally:
-        conn.close()
 
 
 # --- 5. a manifest reads only files in its own folder ------------------------------------------

@@ -8,12 +8,10 @@ import io
 import shutil
 import sqlite3
 import sys
-import time
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 
-import psutil
 import pytest
 from typer.testing import CliRunner
 
@@ -28,7 +26,7 @@ from newsalign.corpus.store import open_db
 from newsalign.glossary import match
 from newsalign.glossary.textnorm import WORD, fold
 from newsalign.translate.langid import LanguageDetector, assign_languages
-from tests.helpers import SEEDS, SHARED, free_port
+from tests.helpers import SEEDS, SHARED, free_port, no_children_left
 
 STORIES = SHARED / "stories"
 DE = [
@@ -480,26 +478,11 @@ def test_a_staged_bar_prints_each_stage_above_it_and_follows_each_pass(monkeypat
 # --- the cluster -------------------------------------------------------------------------------
 
 
-def _children() -> list[str]:
-    out = []
-    for p in psutil.Process().children(recursive=True):
-        try:
-            line = " ".join(p.cmdline())
-        except psutil.NoSuchProcess:
-            continue
-        if "resource_tracker" not in line:
-            out.append(line[:120])
-    return out
-
-
 @pytest.fixture
 def no_cluster_left():
     tasks.reset()
     yield
-    deadline = time.monotonic() + 10
-    while _children() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not _children(), f"processes left running: {_children()}"
+    no_children_left()
 
 
 def _dump(db: Path) -> dict[str, list[tuple]]:

@@ -9,7 +9,7 @@ import sqlite3
 
 import pytest
 
-from tests.helpers import fetch
+from tests.helpers import dump, fetch
 from tests.test_analyst import write_story
 
 pytestmark = pytest.mark.slow
@@ -33,11 +33,6 @@ def screens(cli, *args: str) -> list[dict]:
     result = cli("review", "--json", *args)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
-
-
-def dump(db) -> list[str]:
-    with sqlite3.connect(db) as conn:
-        return list(conn.iterdump())
 
 
 def members(db, claim: int) -> set[int]:
