@@ -9,19 +9,15 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator, Sequence
 
-import numpy as np
 import sqlite_utils
 
 from newsalign.corpus.align.embedders import Embedder
 from newsalign.corpus.align.job import setup as align_setup
 from newsalign.corpus.align.job.run import AlignReport, run_alignment, unchanged
-from newsalign.corpus.align.job.vectors import Embedding
+from newsalign.corpus.align.job.vectors import Embedding, missing, store_batch
 from newsalign.corpus.distributed.connect import Cluster, open_cluster, parse
 from newsalign.corpus.distributed.tasks import embed_batch, translate_batch
 from newsalign.corpus.mt import run as mt_run
-from newsalign.corpus.store import vectors as vectors_db
-from newsalign.corpus.store.database import transaction
-from newsalign.corpus.store.records import text_hash
 from newsalign.translate.engine import Engine, Settings
 from newsalign.translate.translators import ArgosTranslator, Fallback, Output, Pivot, Source
 
@@ -112,9 +108,9 @@ def translate_corpus(
 
 
 def embedding_on(cluster: Cluster):
-    """An `ensure_embeddings` (align/job/vectors.py) that embeds on the cluster: the texts without a stored vector,
-    sorted by length, in batches; each batch's vectors stored in one transaction as they
-    arrive (INSERT OR REPLACE on (text, model): a batch stored twice is the same rows)."""
+    """An `ensure_embeddings` (align/job/vectors.py) that embeds on the cluster: the texts
+    without a stored vector, sorted by length, in batches; each batch's vectors stored as they
+    arrive (`store_batch`)."""
 
     def ensure(
         db: sqlite_utils.Database,
@@ -122,17 +118,15 @@ def embedding_on(cluster: Cluster):
         texts: list[str],
         on_progress: Callable[[int, int], None] | None = None,
     ) -> int:
-        by_hash = {text_hash(t): t for t in texts}
-        have = vectors_db.have(db, embedder.name, list(by_hash))
-        todo = sorted((h for h in by_hash if h not in have), key=lambda h: len(by_hash[h]))
+        by_hash = missing(db, embedder, texts)
+        todo = sorted(by_hash, key=lambda h: len(by_hash[h]))
         hashes = [todo[i : i + EMBED_TASK] for i in range(0, len(todo), EMBED_TASK)]
         batches = [[by_hash[h] for h in chunk] for chunk in hashes]
         done = 0
         results = cluster.completed(embed_batch, (type(embedder), embedder.name), batches)
         for index, vectors in results:
             chunk = hashes[index]
-            with transaction(db):
-                vectors_db.insert(db, embedder.name, embedder.dim, chunk, np.asarray(vectors))
+            store_batch(db, embedder, chunk, vectors)
             done += len(chunk)
             if on_progress:
                 on_progress(done, len(todo))

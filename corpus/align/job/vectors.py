@@ -29,24 +29,36 @@ def ensure_embeddings(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Embed the texts that have no vector from this embedder yet; returns how many."""
-    by_hash = {text_hash(t): t for t in texts}
-    have = vectors_db.have(db, embedder.name, list(by_hash))
-    todo = [h for h in by_hash if h not in have]
+    todo = missing(db, embedder, texts)
+    hashes = list(todo)
     done = 0
-    for i in range(0, len(todo), EMBED_BATCH):
-        batch = todo[i : i + EMBED_BATCH]
-        vectors = np.asarray(embedder.embed([by_hash[h] for h in batch]), dtype=np.float32)
-        if vectors.shape != (len(batch), embedder.dim):
-            raise CorpusError(
-                f"embedder {embedder.name} returned shape {vectors.shape}, "
-                f"expected ({len(batch)}, {embedder.dim})"
-            )
-        with transaction(db):
-            vectors_db.insert(db, embedder.name, embedder.dim, batch, vectors)
+    for i in range(0, len(hashes), EMBED_BATCH):
+        batch = hashes[i : i + EMBED_BATCH]
+        store_batch(db, embedder, batch, embedder.embed([todo[h] for h in batch]))
         done += len(batch)
         if on_progress:
-            on_progress(done, len(todo))
+            on_progress(done, len(hashes))
     return done
+
+
+def missing(db: sqlite_utils.Database, embedder: Embedder, texts: list[str]) -> dict[str, str]:
+    """Text hash -> text, of the `texts` with no stored vector from `embedder`, in order."""
+    by_hash = {text_hash(t): t for t in texts}
+    have = vectors_db.have(db, embedder.name, list(by_hash))
+    return {h: t for h, t in by_hash.items() if h not in have}
+
+
+def store_batch(db: sqlite_utils.Database, embedder: Embedder, hashes: list[str], vectors) -> None:
+    """One batch's vectors, checked against the embedder's shape, stored in one transaction
+    (INSERT OR REPLACE on (text, model): a batch stored twice is the same rows)."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if vectors.shape != (len(hashes), embedder.dim):
+        raise CorpusError(
+            f"embedder {embedder.name} returned shape {vectors.shape}, "
+            f"expected ({len(hashes)}, {embedder.dim})"
+        )
+    with transaction(db):
+        vectors_db.insert(db, embedder.name, embedder.dim, hashes, vectors)
 
 
 def load_vectors(db: sqlite_utils.Database, model: str, texts: list[str]) -> np.ndarray:
